@@ -1,0 +1,28 @@
+// Masked self-attention, exactly as the lesson's PyTorch SelfAttention computes it, in float32.
+#pragma once
+
+#include <vector>
+
+#include "attnviz/trace.hpp"
+#include "attnviz/weights.hpp"
+
+namespace attnviz {
+
+// x = token_embedding[ids] + position_embedding[0..T), shape (T, n_embd). ids index the vocab;
+// T must not exceed the position table.
+Matrix embed(const std::vector<int>& ids, const Weights& weights);
+
+struct AttentionOptions {
+  bool causal = true;  // false: every token sees every other (bidirectional, as in BERT)
+};
+
+// For each head: q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ; wei = q·kᵀ · head_size^-0.5; future cells −inf
+// when causal; softmax over each row; out = wei · v. x: (T, n_embd).
+AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOptions& options);
+
+// Row-wise softmax of scale · scores with keys j > i excluded when causal (their weight is exactly
+// 0). Stable: the row max is subtracted first, since softmax is shift-invariant and this keeps
+// exp() finite. scores: (T, T).
+Matrix masked_softmax(const Matrix& scores, float scale, bool causal);
+
+}  // namespace attnviz

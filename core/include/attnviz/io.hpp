@@ -1,0 +1,42 @@
+// File input and all-or-nothing file output: a reader sees the old file or the complete new one.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attnviz::io {
+
+// The whole file at `path` ("-": standard input). Refuses a directory, a missing or unreadable
+// file, and a file over `max_bytes`, with an Error naming the path.
+std::string read_file(const std::string& path, size_t max_bytes);
+
+// Output files staged to temporary siblings and renamed into place together at commit(). Anything
+// staged but not committed (an error came first) is removed, leaving every target as it was.
+class OutputFiles {
+ public:
+  OutputFiles() = default;
+  OutputFiles(const OutputFiles&) = delete;
+  OutputFiles& operator=(const OutputFiles&) = delete;
+  ~OutputFiles();
+
+  // Writes `content` to a new temporary file beside `path` and flushes it to disk. `what` names
+  // the output in messages ("--json"). Two outputs to one path are an Error.
+  void stage(const std::string& path, std::string_view content, std::string_view what);
+
+  // Renames every staged file over its target.
+  void commit();
+
+ private:
+  struct Staged {
+    std::string path;
+    std::string temp_path;
+  };
+  std::vector<Staged> staged_;
+};
+
+// Writes to standard output and flushes; a failure (closed pipe, full disk) is an Error.
+void write_stdout(std::string_view content);
+
+}  // namespace attnviz::io

@@ -1,0 +1,20 @@
+// The attention weights as a labeled text table for the terminal.
+#pragma once
+
+#include <string>
+
+#include "attnviz/run.hpp"
+
+namespace attnviz {
+
+struct TableOptions {
+  int width = 80;      // terminal columns; wider matrices print in column blocks. 0: one block
+  bool color = false;  // shade each cell with a 24-bit ANSI background, like a heatmap
+  int precision = 3;   // digits after the decimal point
+};
+
+// Rows are queries and columns keys, both labeled with the tokens; masked (future) cells show ·
+// so they never look like a computed 0.000. One table per head.
+std::string render_table(const Request& request, const Result& result, const TableOptions& options);
+
+}  // namespace attnviz

@@ -1,0 +1,55 @@
+// One attnviz run from input text to attention trace: tokenize → weights → embed → attend.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attnviz/tokenizer.hpp"
+#include "attnviz/trace.hpp"
+#include "attnviz/weights.hpp"
+
+namespace attnviz {
+
+enum class InputKind {
+  Text,       // text split by a tokenizer
+  TokenList,  // explicit tokens "Az|ər|bay|can"
+};
+
+struct Request {
+  InputKind input = InputKind::Text;
+  std::string text;         // the text, or the token list
+  std::string text_origin;  // where the text came from, for messages: "--text", a file path
+  TokenizerKind tokenizer = TokenizerKind::Char;
+
+  std::optional<std::string> weights_path;  // weights JSON to load; random weights when empty
+  std::string weights_json;                 // that file's contents, read by the caller
+  RandomInit random;                        // used when weights_path is empty
+
+  bool causal = true;
+};
+
+struct Result {
+  std::vector<std::string> tokens;  // T token strings
+  std::vector<int> ids;             // T rows of weights.token_embedding
+  Weights weights;                  // the weights used, random or loaded
+  AttentionTrace trace;
+  std::vector<std::string> warnings;  // things the user should know; the run still succeeded
+};
+
+// Throws Error for bad text, bad weights, a token missing from the vocab, or more tokens than
+// block_size.
+Result run(const Request& request);
+
+// The distinct tokens in order of first appearance: the vocab random weights are made for.
+std::vector<std::string> distinct_tokens(const std::vector<std::string>& tokens);
+
+}  // namespace attnviz
+
+namespace attnviz {
+
+// One line saying what was computed, for table headers and image titles: `"Azərbaycan dili":
+// masked self-attention, 15 tokens (char), n_embd 16, head_size 16, random weights (seed 1337)`.
+std::string run_summary(const Request& request, const Result& result);
+
+}  // namespace attnviz

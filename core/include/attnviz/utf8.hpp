@@ -1,0 +1,33 @@
+// UTF-8 validation, grapheme clusters and terminal display width (via utf8proc).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attnviz::utf8 {
+
+// Throws Error naming the byte offset and the defect (truncated sequence, overlong form, encoded
+// surrogate, stray continuation byte, NUL byte) if `text` is not valid UTF-8. `what` names the
+// input in the message, e.g. "--text" or "corpus.txt".
+void validate(std::string_view text, std::string_view what);
+
+// Splits valid UTF-8 into extended grapheme clusters (UAX #29): "ə" is one, "i̇" (i + U+0307) is
+// one, a flag or a ZWJ emoji sequence is one.
+std::vector<std::string> graphemes(std::string_view text);
+
+// Code points of valid UTF-8.
+std::vector<char32_t> code_points(std::string_view text);
+
+// Columns a terminal uses for `text`: 2 for CJK and emoji, 0 for combining marks.
+int display_width(std::string_view text);
+
+// A token as it is shown in a table or heatmap: a space becomes ␣, a newline ↵, a tab ⇥, other
+// control characters their Unicode control pictures, so no token is invisible.
+std::string visible(std::string_view token);
+
+// Cuts `text` to at most `max_width` columns at a grapheme boundary, ending with … when cut.
+std::string truncate_to_width(std::string_view text, int max_width);
+
+}  // namespace attnviz::utf8

@@ -1,0 +1,60 @@
+// The parameters of the lesson's model: embeddings and one SelfAttention head. Load, save, random.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attnviz/matrix.hpp"
+
+namespace attnviz {
+
+// One head's projections, in PyTorch nn.Linear layout (out × in, no bias): q = x · queryᵀ.
+struct HeadWeights {
+  Matrix query;  // (head_size, n_embd)
+  Matrix key;    // (head_size, n_embd)
+  Matrix value;  // (head_size, n_embd)
+};
+
+struct Weights {
+  int n_embd = 0;                  // C: embedding width
+  int block_size = 0;              // longest sequence the model accepts
+  std::vector<std::string> vocab;  // token text of each token_embedding row
+  Matrix token_embedding;          // (vocab_size, n_embd)
+  Matrix position_embedding;       // (block_size, n_embd), or 0×0 when positions are not used
+  std::vector<HeadWeights> heads;  // the lesson's SelfAttention is one head of size n_embd
+
+  bool has_positions() const { return position_embedding.rows() > 0; }
+  int head_size() const { return static_cast<int>(heads.front().query.rows()); }
+  // Row of `token` in token_embedding, or -1.
+  int token_id(std::string_view token) const;
+};
+
+// Upper bounds checked before anything is allocated.
+inline constexpr int kMaxEmbd = 4096;
+inline constexpr int kMaxBlockSize = 1 << 16;
+
+struct RandomInit {
+  uint32_t seed = 1337;
+  int n_embd = 16;
+  int block_size = 256;
+  bool positions = true;
+};
+
+// PyTorch's default initialization, drawn in the order the lesson's code creates the modules:
+// nn.Embedding(vocab, C) ~ N(0, 1), nn.Embedding(block_size, C) ~ N(0, 1) when positions are
+// used, then SelfAttention's key, query, value ~ U(-1/√C, 1/√C) (nn.Linear's kaiming-uniform).
+// `vocab` lists each distinct token once.
+Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& init);
+
+// Parses the weights JSON format (see README). `name` (the file's path) starts every error message.
+// Keys this version does not know are ignored with a message added to `warnings`.
+Weights parse_weights_json(std::string_view text, std::string_view name,
+                           std::vector<std::string>& warnings);
+
+// The same format, floats written as the shortest text that reads back to the same float32.
+std::string weights_to_json(const Weights& weights);
+
+}  // namespace attnviz

@@ -1,0 +1,66 @@
+// Embedding lookup and masked scaled dot-product attention.
+#include "attnviz/attention.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "attnviz/error.hpp"
+
+namespace attnviz {
+
+Matrix embed(const std::vector<int>& ids, const Weights& weights) {
+  const auto T = static_cast<Eigen::Index>(ids.size());
+  if (weights.has_positions() && T > weights.position_embedding.rows()) {
+    throw Error("internal: embed() given more tokens than position_embedding has rows");
+  }
+  Matrix x(T, weights.n_embd);  // (T, n_embd)
+  for (Eigen::Index t = 0; t < T; ++t) {
+    x.row(t) = weights.token_embedding.row(ids[static_cast<size_t>(t)]);
+    if (weights.has_positions()) x.row(t) += weights.position_embedding.row(t);
+  }
+  return x;
+}
+
+Matrix masked_softmax(const Matrix& scores, float scale, bool causal) {
+  const Eigen::Index T = scores.rows();
+  Matrix wei = Matrix::Zero(T, scores.cols());  // (T, T); masked cells stay exactly 0
+  for (Eigen::Index i = 0; i < T; ++i) {
+    const Eigen::Index n_keys = causal ? i + 1 : scores.cols();
+    float row_max = -std::numeric_limits<float>::infinity();
+    for (Eigen::Index j = 0; j < n_keys; ++j) {
+      wei(i, j) = scores(i, j) * scale;
+      row_max = std::max(row_max, wei(i, j));
+    }
+    float sum = 0.0f;
+    for (Eigen::Index j = 0; j < n_keys; ++j) {
+      wei(i, j) = std::exp(wei(i, j) - row_max);
+      sum += wei(i, j);
+    }
+    for (Eigen::Index j = 0; j < n_keys; ++j) wei(i, j) /= sum;
+  }
+  return wei;
+}
+
+AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOptions& options) {
+  AttentionTrace trace;
+  trace.x = x;
+  trace.causal = options.causal;
+  trace.scale = static_cast<float>(std::pow(static_cast<double>(weights.head_size()), -0.5));
+  trace.out = Matrix(x.rows(), 0);
+  for (const HeadWeights& w : weights.heads) {
+    HeadTrace h;
+    h.q = x * w.query.transpose();  // (T, C) · (C, hs) → (T, hs)
+    h.k = x * w.key.transpose();
+    h.v = x * w.value.transpose();
+    h.scores = h.q * h.k.transpose();  // (T, hs) · (hs, T) → (T, T)
+    h.weights = masked_softmax(h.scores, trace.scale, options.causal);
+    h.out = h.weights * h.v;  // (T, T) · (T, hs) → (T, hs)
+    Matrix joined(x.rows(), trace.out.cols() + h.out.cols());
+    joined << trace.out, h.out;
+    trace.out = std::move(joined);
+    trace.heads.push_back(std::move(h));
+  }
+  return trace;
+}
+
+}  // namespace attnviz

@@ -1,0 +1,148 @@
+// Reading inputs and writing outputs atomically (temporary file + rename).
+#include "attnviz/io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+#include "attnviz/error.hpp"
+
+namespace attnviz::io {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+std::string parent_dir(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    const ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    content.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+std::string read_all(int fd, const std::string& name, size_t max_bytes) {
+  std::string out;
+  char buf[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(name + ": cannot read: " + errno_text());
+    if (n == 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) {
+      throw Error(name + ": larger than the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+  }
+}
+
+// Opens a new, uniquely named file beside `path` with the permissions a new `path` would get.
+int create_temp(const std::string& path, std::string& temp_path) {
+  std::random_device entropy;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    temp_path = parent_dir(path) + "/." + base_name(path) + ".tmp-" + std::to_string(::getpid()) +
+                "-" + std::to_string(entropy() % 1000000);
+    const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  errno = EEXIST;
+  return -1;
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path, size_t max_bytes) {
+  if (path == "-") return read_all(STDIN_FILENO, "standard input", max_bytes);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(path + ": cannot open: " + errno_text());
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw Error(path + ": is a directory, expected a file");
+  }
+  if (S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    throw Error(path + ": is " + std::to_string(st.st_size) + " bytes, larger than the limit of " +
+                std::to_string(max_bytes) + " bytes");
+  }
+  try {
+    std::string content = read_all(fd, path, max_bytes);
+    ::close(fd);
+    return content;
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+}
+
+OutputFiles::~OutputFiles() {
+  for (const Staged& s : staged_) ::unlink(s.temp_path.c_str());
+}
+
+void OutputFiles::stage(const std::string& path, std::string_view content, std::string_view what) {
+  const std::string name = std::string(what) + " " + path;
+  if (path.empty()) throw Error(std::string(what) + ": the file name is empty");
+  for (const Staged& s : staged_) {
+    if (s.path == path) throw Error(name + ": two outputs would write the same file");
+  }
+  struct stat target {};
+  const bool exists = ::stat(path.c_str(), &target) == 0;
+  if (exists && S_ISDIR(target.st_mode)) throw Error(name + ": is a directory, expected a file");
+
+  std::string temp_path;
+  const int fd = create_temp(path, temp_path);
+  if (fd < 0) {
+    const std::string reason = errno_text();
+    struct stat dir {};
+    if (::stat(parent_dir(path).c_str(), &dir) != 0) {
+      throw Error(name + ": cannot write: directory " + parent_dir(path) + " does not exist");
+    }
+    throw Error(name + ": cannot write in " + parent_dir(path) + ": " + reason);
+  }
+  staged_.push_back({path, temp_path});
+  // An existing target keeps its permissions; a new one gets 0666 minus the umask from open().
+  bool ok = write_all(fd, content) && (!exists || ::fchmod(fd, target.st_mode & 07777) == 0) &&
+            ::fsync(fd) == 0;
+  int error = ok ? 0 : errno;
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    error = errno;
+  }
+  if (!ok) throw Error(name + ": cannot write: " + std::strerror(error));
+}
+
+void OutputFiles::commit() {
+  for (size_t i = 0; i < staged_.size(); ++i) {
+    if (::rename(staged_[i].temp_path.c_str(), staged_[i].path.c_str()) != 0) {
+      const std::string reason = errno_text();
+      staged_.erase(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(i));
+      throw Error(staged_.front().path + ": cannot replace: " + reason);
+    }
+  }
+  staged_.clear();
+}
+
+void write_stdout(std::string_view content) {
+  if (!write_all(STDOUT_FILENO, content)) {
+    throw Error("standard output: cannot write: " + errno_text());
+  }
+}
+
+}  // namespace attnviz::io

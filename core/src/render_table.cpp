@@ -1,0 +1,159 @@
+// Text table of attention weights: labeled rows and columns, column blocks, optional shading.
+#include "attnviz/render_table.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "attnviz/utf8.hpp"
+
+namespace attnviz {
+namespace {
+
+constexpr int kMaxLabelWidth = 12;
+constexpr std::string_view kGap = "  ";
+constexpr std::string_view kMaskedCell = "·";
+
+struct Rgb {
+  int r, g, b;
+};
+
+// Piecewise-linear ramp through five samples of matplotlib's viridis (0, .25, .5, .75, 1):
+// dark for weights near 0, bright for weights near 1, readable on light and dark terminals.
+Rgb shade(float weight) {
+  constexpr std::array<Rgb, 5> kStops = {
+      {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}}};
+  const float pos = std::clamp(weight, 0.0f, 1.0f) * static_cast<float>(kStops.size() - 1);
+  const auto i = std::min(static_cast<size_t>(pos), kStops.size() - 2);
+  const float f = pos - static_cast<float>(i);
+  const auto mix = [f](int a, int b) {
+    return static_cast<int>(static_cast<float>(a) + f * static_cast<float>(b - a) + 0.5f);
+  };
+  return {mix(kStops[i].r, kStops[i + 1].r), mix(kStops[i].g, kStops[i + 1].g),
+          mix(kStops[i].b, kStops[i + 1].b)};
+}
+
+std::string colored(const std::string& text, Rgb bg) {
+  // Black text on light cells, white on dark (Rec. 709 luma).
+  const double luma = 0.2126 * bg.r + 0.7152 * bg.g + 0.0722 * bg.b;
+  const int fg = luma > 128 ? 0 : 255;
+  char prefix[64];
+  std::snprintf(prefix, sizeof prefix, "\x1b[48;2;%d;%d;%dm\x1b[38;2;%d;%d;%dm", bg.r, bg.g, bg.b,
+                fg, fg, fg);
+  return prefix + text + "\x1b[0m";
+}
+
+std::string pad_left(const std::string& text, int width) {
+  return std::string(static_cast<size_t>(std::max(0, width - utf8::display_width(text))), ' ') +
+         text;
+}
+
+std::string pad_right(const std::string& text, int width) {
+  return text +
+         std::string(static_cast<size_t>(std::max(0, width - utf8::display_width(text))), ' ');
+}
+
+std::string format_weight(float value, int precision) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", precision, static_cast<double>(value));
+  return buf;
+}
+
+struct Layout {
+  std::vector<std::string> labels;  // T visible token labels, cut to kMaxLabelWidth
+  int index_width = 1;              // digits of the largest index
+  int label_width = 1;              // widest label
+  std::vector<int> col_width;       // T column widths
+  int row_label_width() const { return index_width + 1 + label_width; }
+};
+
+Layout make_layout(const std::vector<std::string>& tokens, int precision) {
+  Layout layout;
+  layout.index_width = static_cast<int>(std::to_string(tokens.size() - 1).size());
+  const int value_width = precision + 2;  // "0.123"
+  for (const std::string& token : tokens) {
+    std::string label = utf8::truncate_to_width(utf8::visible(token), kMaxLabelWidth);
+    const int w = utf8::display_width(label);
+    layout.label_width = std::max(layout.label_width, w);
+    layout.col_width.push_back(std::max({w, value_width, layout.index_width}));
+    layout.labels.push_back(std::move(label));
+  }
+  return layout;
+}
+
+// Splits the columns into blocks that fit `width` terminal columns, as numpy and R print wide
+// matrices; each block holds at least one column.
+std::vector<std::pair<size_t, size_t>> column_blocks(const Layout& layout, int width) {
+  std::vector<std::pair<size_t, size_t>> blocks;
+  const auto gap = static_cast<int>(kGap.size());
+  size_t begin = 0;
+  int used = layout.row_label_width();
+  for (size_t j = 0; j < layout.col_width.size(); ++j) {
+    const int need = gap + layout.col_width[j];
+    if (width > 0 && j > begin && used + need > width) {
+      blocks.emplace_back(begin, j);
+      begin = j;
+      used = layout.row_label_width();
+    }
+    used += need;
+  }
+  blocks.emplace_back(begin, layout.col_width.size());
+  return blocks;
+}
+
+void render_block(const Matrix& weights, const AttentionTrace& trace, const Layout& layout,
+                  std::pair<size_t, size_t> block, const TableOptions& options, std::string& out) {
+  const auto [begin, end] = block;
+  std::string indices = std::string(static_cast<size_t>(layout.row_label_width()), ' ');
+  std::string labels = indices;
+  for (size_t j = begin; j < end; ++j) {
+    indices += std::string(kGap) + pad_left(std::to_string(j), layout.col_width[j]);
+    labels += std::string(kGap) + pad_left(layout.labels[j], layout.col_width[j]);
+  }
+  out += indices + "\n" + labels + "\n";
+  for (size_t i = 0; i < layout.labels.size(); ++i) {
+    out += pad_left(std::to_string(i), layout.index_width) + " " +
+           pad_right(layout.labels[i], layout.label_width);
+    for (size_t j = begin; j < end; ++j) {
+      const auto r = static_cast<Eigen::Index>(i);
+      const auto c = static_cast<Eigen::Index>(j);
+      out += kGap;
+      if (trace.masked(r, c)) {
+        out += pad_left(std::string(kMaskedCell), layout.col_width[j]);
+        continue;
+      }
+      const std::string cell =
+          pad_left(format_weight(weights(r, c), options.precision), layout.col_width[j]);
+      out += options.color ? colored(cell, shade(weights(r, c))) : cell;
+    }
+    out += "\n";
+  }
+}
+
+}  // namespace
+
+std::string render_table(const Request& request, const Result& result,
+                         const TableOptions& options) {
+  const AttentionTrace& trace = result.trace;
+  const Layout layout = make_layout(result.tokens, options.precision);
+  const auto blocks = column_blocks(layout, options.width);
+  const size_t T = result.tokens.size();
+
+  std::string out = run_summary(request, result) + "\n";
+  out += "rows: queries, columns: keys, each row sums to 1";
+  out += trace.causal ? "; " + std::string(kMaskedCell) + " = masked (a future token)\n" : "\n";
+  for (size_t h = 0; h < trace.heads.size(); ++h) {
+    if (trace.heads.size() > 1) out += "\nhead " + std::to_string(h) + "\n";
+    for (const auto& block : blocks) {
+      out += "\n";
+      if (blocks.size() > 1) {
+        out += "keys " + std::to_string(block.first) + "–" + std::to_string(block.second - 1) +
+               " of " + std::to_string(T) + "\n";
+      }
+      render_block(trace.heads[h].weights, trace, layout, block, options, out);
+    }
+  }
+  return out;
+}
+
+}  // namespace attnviz

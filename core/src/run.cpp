@@ -1,0 +1,94 @@
+// The pipeline behind one attnviz run.
+#include "attnviz/run.hpp"
+
+#include <unordered_set>
+
+#include "attnviz/attention.hpp"
+#include "attnviz/error.hpp"
+#include "attnviz/utf8.hpp"
+
+namespace attnviz {
+namespace {
+
+std::vector<std::string> read_tokens(const Request& request) {
+  if (request.input == InputKind::TokenList) {
+    return parse_token_list(request.text, request.text_origin);
+  }
+  return tokenize(request.text, request.tokenizer, request.text_origin);
+}
+
+std::vector<int> lookup_ids(const std::vector<std::string>& tokens, const Weights& weights,
+                            const std::string& weights_name) {
+  std::vector<int> ids;
+  ids.reserve(tokens.size());
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    const int id = weights.token_id(tokens[t]);
+    if (id < 0) {
+      throw Error(weights_name + ": token \"" + tokens[t] + "\" (position " + std::to_string(t) +
+                  ") is not in \"vocab\" (" + std::to_string(weights.vocab.size()) +
+                  " entries); use a tokenizer or --tokens list that matches the vocab");
+    }
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+// block_size 0: the weights set no limit.
+void check_length(size_t T, int block_size, const Request& request) {
+  if (block_size <= 0 || T <= static_cast<size_t>(block_size)) return;
+  const std::string fix = request.weights_path
+                              ? "shorten the text"
+                              : "pass --block-size " + std::to_string(T) + " or shorten the text";
+  throw Error(request.text_origin + ": text has " + std::to_string(T) +
+              " tokens, more than block_size " + std::to_string(block_size) +
+              " (the longest sequence the model takes); " + fix);
+}
+
+}  // namespace
+
+std::vector<std::string> distinct_tokens(const std::vector<std::string>& tokens) {
+  std::vector<std::string> vocab;
+  std::unordered_set<std::string> seen;
+  for (const std::string& token : tokens) {
+    if (seen.insert(token).second) vocab.push_back(token);
+  }
+  return vocab;
+}
+
+Result run(const Request& request) {
+  Result result;
+  result.tokens = read_tokens(request);
+  if (request.weights_path) {
+    result.weights =
+        parse_weights_json(request.weights_json, *request.weights_path, result.warnings);
+    check_length(result.tokens.size(), result.weights.block_size, request);
+  } else {
+    check_length(result.tokens.size(), request.random.block_size, request);
+    result.weights = random_weights(distinct_tokens(result.tokens), request.random);
+  }
+  result.ids = lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
+  const Matrix x = embed(result.ids, result.weights);  // (T, n_embd)
+  result.trace = attend(x, result.weights, AttentionOptions{request.causal});
+  return result;
+}
+
+}  // namespace attnviz
+
+namespace attnviz {
+
+std::string run_summary(const Request& request, const Result& result) {
+  const Weights& w = result.weights;
+  std::string s = "\"" + utf8::truncate_to_width(utf8::visible(request.text), 40) + "\": ";
+  s += request.causal ? "masked self-attention" : "self-attention without mask";
+  s += ", " + std::to_string(result.tokens.size()) + " tokens (";
+  s += request.input == InputKind::TokenList ? "list"
+                                             : std::string(tokenizer_name(request.tokenizer));
+  s += "), n_embd " + std::to_string(w.n_embd);
+  s += ", head_size " + std::to_string(w.head_size());
+  s += w.has_positions() ? "" : ", no positions";
+  s += request.weights_path ? ", weights " + *request.weights_path
+                            : ", random weights (seed " + std::to_string(request.random.seed) + ")";
+  return s;
+}
+
+}  // namespace attnviz
