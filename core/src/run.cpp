@@ -78,7 +78,7 @@ namespace attnviz {
 
 std::string run_summary(const Request& request, const Result& result) {
   const Weights& w = result.weights;
-  std::string s = "\"" + utf8::truncate_to_width(utf8::visible(request.text), 40) + "\": ";
+  std::string s = "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 40) + "\": ";
   s += request.causal ? "masked self-attention" : "self-attention without mask";
   s += ", " + std::to_string(result.tokens.size()) + " tokens (";
   s += request.input == InputKind::TokenList ? "list"

@@ -129,10 +129,12 @@ int display_width(std::string_view text) {
   return total;
 }
 
-std::string visible(std::string_view token) {
+namespace {
+
+std::string show_controls(std::string_view text, bool show_space) {
   std::string out;
-  for (const char32_t c : code_points(token)) {
-    if (c == U' ') {
+  for (const char32_t c : code_points(text)) {
+    if (c == U' ' && show_space) {
       out += "␣";
     } else if (c == U'\n') {
       out += "↵";
@@ -150,6 +152,12 @@ std::string visible(std::string_view token) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string visible(std::string_view token) { return show_controls(token, true); }
+
+std::string one_line(std::string_view text) { return show_controls(text, false); }
 
 std::string truncate_to_width(std::string_view text, int max_width) {
   if (display_width(text) <= max_width) return std::string(text);

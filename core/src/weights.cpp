@@ -133,7 +133,19 @@ class Reader {
   std::string name_;
 };
 
+// "line 3, column 12" of byte `offset` (0-based) in `text`.
+std::string line_and_column(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  const auto line =
+      1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+  const auto line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const size_t column =
+      line_start == std::string_view::npos || offset == 0 ? offset + 1 : offset - line_start;
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
 Json parse_document(std::string_view text, std::string_view name) {
+  const std::string file(name);
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
@@ -141,12 +153,23 @@ Json parse_document(std::string_view text, std::string_view name) {
     std::string detail = e.what();
     const auto start = detail.find("parse error");
     if (start != std::string::npos) detail = detail.substr(start);
-    std::string hint;
-    if (detail.find("'NaN") != std::string::npos || detail.find("'Infinity") != std::string::npos ||
-        detail.find("'-Infinity") != std::string::npos) {
-      hint = " (NaN and Infinity are not JSON numbers; weights must be finite)";
-    }
-    throw Error(std::string(name) + ": not valid JSON: " + detail + hint);
+    const size_t at = e.byte > 10 ? e.byte - 10 : 0;
+    const std::string_view around = text.substr(std::min(at, text.size()), 20);
+    const bool non_finite = around.find("NaN") != std::string_view::npos ||
+                            around.find("Infinity") != std::string_view::npos;
+    throw Error(
+        file + ": not valid JSON: " + detail +
+        (non_finite ? " (NaN and Infinity are not JSON numbers; weights must be finite)" : ""));
+  } catch (const Json::out_of_range& e) {
+    // The one range error parsing raises: "number overflow parsing '1e39'" (beyond float32).
+    const std::string detail = e.what();
+    const auto open = detail.find('\'');
+    const std::string number =
+        open == std::string::npos ? "" : detail.substr(open + 1, detail.rfind('\'') - open - 1);
+    const size_t offset = number.empty() ? std::string_view::npos : text.find(number);
+    throw Error(file + ": " +
+                (offset == std::string_view::npos ? "" : line_and_column(text, offset) + ": ") +
+                "number " + number + " does not fit in float32 (largest is ±3.4e38)");
   }
 }
 

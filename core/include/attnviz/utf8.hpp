@@ -27,6 +27,9 @@ int display_width(std::string_view text);
 // control characters their Unicode control pictures, so no token is invisible.
 std::string visible(std::string_view token);
 
+// Text on one line: control characters as in visible(), spaces kept as spaces.
+std::string one_line(std::string_view text);
+
 // Cuts `text` to at most `max_width` columns at a grapheme boundary, ending with … when cut.
 std::string truncate_to_width(std::string_view text, int max_width);
 

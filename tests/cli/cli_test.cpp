@@ -1,0 +1,255 @@
+// The real attnviz binary, end to end: help, version, table, JSON, weights round trip, and each
+// error path's message and exit status.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Outcome {
+  int status = -1;  // exit status, or 128 + signal
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("attnviz-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // Runs attnviz with `args`; `env` entries ("NAME=value") are added to a minimal environment.
+  // stdout goes to `stdout_path` when given (e.g. /dev/full).
+  Outcome run(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+              const std::string& stdout_path = "") const {
+    const std::string out_path = stdout_path.empty() ? path(".stdout") : stdout_path;
+    const std::string err_path = path(".stderr");
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(out, STDOUT_FILENO);
+      ::dup2(err, STDERR_FILENO);
+      std::vector<std::string> all = {ATTNVIZ_BINARY};
+      all.insert(all.end(), args.begin(), args.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      std::vector<std::string> env_all = {"LANG=C.UTF-8"};
+      env_all.insert(env_all.end(), env.begin(), env.end());
+      std::vector<char*> envp;
+      for (auto& e : env_all) envp.push_back(e.data());
+      envp.push_back(nullptr);
+      ::execve(ATTNVIZ_BINARY, argv.data(), envp.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    Outcome o;
+    o.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (stdout_path.empty()) o.out = slurp(out_path);
+    o.err = slurp(err_path);
+    return o;
+  }
+
+  // A failing run: the exit status, and one line on stderr that says what is wrong.
+  void expect_error(const std::vector<std::string>& args, int status, const std::string& message) {
+    const Outcome o = run(args);
+    EXPECT_EQ(o.status, status) << o.err;
+    EXPECT_EQ(o.err.rfind("attnviz: error: ", 0), 0u) << o.err;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+    EXPECT_NE(o.err.find(message), std::string::npos) << "stderr: " << o.err;
+    EXPECT_EQ(o.out, "");
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, HelpShowsOptionsAndExamples) {
+  const Outcome o = run({"--help"});
+  EXPECT_EQ(o.status, 0);
+  for (const char* s :
+       {"--text", "--tokens", "--tokenizer", "--weights", "--seed", "--n-embd", "--no-mask",
+        "--json", "--save-weights", "--color", "Examples:", "attnviz --text \"Azərbaycan dili\""}) {
+    EXPECT_NE(o.out.find(s), std::string::npos) << s;
+  }
+}
+
+TEST_F(Cli, VersionPrintsNameAndVersion) {
+  const Outcome o = run({"--version"});
+  EXPECT_EQ(o.status, 0);
+  EXPECT_EQ(o.out.rfind("attnviz 0.", 0), 0u) << o.out;
+}
+
+TEST_F(Cli, LessonExamplePrintsLabeledTable) {
+  const Outcome o = run({"--text", "Azərbaycan dili", "--width", "0"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err, "");
+  EXPECT_NE(o.out.find("\"Azərbaycan dili\": masked self-attention, 15 tokens"), std::string::npos);
+  EXPECT_NE(o.out.find(" 2 ə"), std::string::npos);
+  EXPECT_NE(o.out.find("10 ␣"), std::string::npos);
+  EXPECT_NE(o.out.find(" 0 A  1.000      ·"), std::string::npos);
+  EXPECT_EQ(o.out.find('\x1b'), std::string::npos);  // not a terminal: no color
+}
+
+TEST_F(Cli, ColorFollowsFlagAndNoColor) {
+  EXPECT_NE(run({"--text", "ab", "--color", "always"}).out.find("\x1b[48;2;"), std::string::npos);
+  EXPECT_NE(run({"--text", "ab", "--color", "always"}, {"NO_COLOR=1"}).out.find("\x1b["),
+            std::string::npos);  // an explicit flag wins over the environment
+  EXPECT_EQ(run({"--text", "ab", "--color", "never"}).out.find('\x1b'), std::string::npos);
+}
+
+TEST_F(Cli, NarrowWidthPrintsColumnBlocks) {
+  const Outcome o = run({"--text", "Azərbaycan dili", "--width", "50"});
+  ASSERT_EQ(o.status, 0);
+  EXPECT_NE(o.out.find("keys 0–5 of 15"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("keys 12–14 of 15"), std::string::npos) << o.out;
+}
+
+TEST_F(Cli, JsonToStdoutReplacesTheTable) {
+  const Outcome o = run({"--text", "Azərbaycan dili", "--json", "-"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  const json doc = json::parse(o.out);
+  EXPECT_EQ(doc["tokens"].size(), 15u);
+  EXPECT_EQ(doc["heads"][0]["weights"][0][0], 1.0);
+  EXPECT_EQ(doc["output"][0].size(), 16u);
+}
+
+TEST_F(Cli, JsonFileAndTableTogether) {
+  const Outcome o = run({"--tokens", "Az|ər|bay|can", "--json", path("a.json")});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("4 tokens (list)"), std::string::npos);
+  const json doc = json::parse(slurp(path("a.json")));
+  EXPECT_EQ(doc["tokens"], json({"Az", "ər", "bay", "can"}));
+  EXPECT_EQ(doc["config"]["input"], "tokens");
+}
+
+TEST_F(Cli, SaveWeightsThenLoadReproducesTheRun) {
+  const Outcome first = run({"--text", "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.",
+                             "--tokenizer", "word", "--seed", "7", "--n-embd", "12",
+                             "--save-weights", path("w.json"), "--json", path("a.json")});
+  ASSERT_EQ(first.status, 0) << first.err;
+  const Outcome second =
+      run({"--text", "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.", "--tokenizer", "word",
+           "--weights", path("w.json"), "--json", path("b.json")});
+  ASSERT_EQ(second.status, 0) << second.err;
+  const json a = json::parse(slurp(path("a.json")));
+  const json b = json::parse(slurp(path("b.json")));
+  EXPECT_EQ(a["heads"], b["heads"]);  // same text → same numbers, bit for bit
+  EXPECT_EQ(a["output"], b["output"]);
+  EXPECT_EQ(b["config"]["weights"], path("w.json"));
+  // The same weights print the same table, apart from the header naming the weights.
+  EXPECT_EQ(first.out.substr(first.out.find('\n')), second.out.substr(second.out.find('\n')));
+}
+
+TEST_F(Cli, FixtureWeightsLoad) {
+  const Outcome o = run({"--text", "Azərbaycan dili", "--weights",
+                         std::string(ATTNVIZ_FIXTURES) + "/az_char.weights.json", "--json", "-"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(json::parse(o.out)["config"]["n_embd"], 16);
+}
+
+TEST_F(Cli, TextFromFileAndStdin) {
+  std::ofstream(path("t.txt")) << "Salam dünya\n";
+  const Outcome o = run({"--file", path("t.txt"), "--tokenizer", "word", "--json", "-"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(json::parse(o.out)["tokens"], json({"Salam", "dünya"}));  // final newline dropped
+}
+
+TEST_F(Cli, SameSeedSameOutputDifferentSeedDifferentOutput) {
+  const auto weights = [&](const char* seed) {
+    return json::parse(run({"--text", "dili", "--seed", seed, "--json", "-"}).out)["heads"];
+  };
+  EXPECT_EQ(weights("3"), weights("3"));
+  EXPECT_NE(weights("3"), weights("4"));
+}
+
+TEST_F(Cli, UsageErrorsExitTwo) {
+  expect_error({}, 2, "give the input with --text, --file or --tokens");
+  expect_error({"--text", "a", "--bogus"}, 2, "--bogus");
+  expect_error({"--text"}, 2, "--text");
+  expect_error({"--text", "a", "--seed", "abc"}, 2, "abc");
+  expect_error({"--text", "a", "--tokenizer", "bpe"}, 2, "bpe");
+  expect_error({"--text", "a", "--n-embd", "0"}, 2, "n-embd");
+  expect_error({"--text", "a", "--n-embd", "-3"}, 2, "n-embd");
+  expect_error({"--text", "a", "--tokens", "a|b"}, 2, "excludes");
+  expect_error({"--text", "a", "--weights", "w.json", "--seed", "3"}, 2, "excludes");
+  expect_error({"--text", "a", "--color", "sometimes"}, 2, "sometimes");
+}
+
+TEST_F(Cli, BadInputExitsOne) {
+  expect_error({"--text", ""}, 1, "--text: text is empty");
+  expect_error({"--text", "Az\xC9"}, 1, "--text: invalid UTF-8 at byte 2");
+  expect_error({"--text", " ", "--tokenizer", "word"}, 1, "no words");
+  expect_error({"--tokens", "a||b"}, 1, "--tokens: token 2 is empty");
+  expect_error({"--text", std::string(300, 'a')}, 1,
+               "--text: text has 300 tokens, more than block_size 256");
+  expect_error({"--file", path("missing.txt")}, 1, "missing.txt: cannot open");
+  expect_error({"--text", "a", "--weights", path("missing.json")}, 1, "missing.json: cannot open");
+  expect_error({"--text", "a", "--weights", dir_.string()}, 1, "is a directory");
+  std::ofstream(path("bad.json")) << "{\"vocab\": [\"a\"],";
+  expect_error({"--text", "a", "--weights", path("bad.json")}, 1, "not valid JSON");
+}
+
+TEST_F(Cli, TokenMissingFromVocabNamesTokenAndPosition) {
+  const std::string weights = std::string(ATTNVIZ_FIXTURES) + "/az_char.weights.json";
+  expect_error({"--text", "Azərbaycan dilix", "--weights", weights}, 1,
+               "az_char.weights.json: token \"x\" (position 15) is not in \"vocab\"");
+  expect_error({"--text", "Azərbaycan dili Azərbaycan dili Azərbaycan", "--weights", weights}, 1,
+               "more than block_size 32");
+}
+
+TEST_F(Cli, FailedRunLeavesExistingOutputUntouched) {
+  std::ofstream(path("out.json")) << "yesterday";
+  expect_error({"--text", "", "--json", path("out.json")}, 1, "text is empty");
+  expect_error(
+      {"--text", "a", "--json", path("out.json"), "--save-weights", path("no/such/w.json")}, 1,
+      "does not exist");
+  EXPECT_EQ(slurp(path("out.json")), "yesterday");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), {}), 3);  // out.json, .stdout, .stderr
+}
+
+TEST_F(Cli, OutputErrorsExitOne) {
+  expect_error({"--text", "a", "--json", path("none/a.json")}, 1, "does not exist");
+  expect_error({"--text", "a", "--json", dir_.string()}, 1, "is a directory");
+  expect_error({"--text", "a", "--json", path("x.json"), "--save-weights", path("x.json")}, 1,
+               "two outputs would write the same file");
+  const Outcome full = run({"--text", "a"}, {}, "/dev/full");
+  EXPECT_EQ(full.status, 1);
+  EXPECT_NE(full.err.find("standard output: cannot write: No space left on device"),
+            std::string::npos);
+}
+
+TEST_F(Cli, UnknownWeightsKeyWarns) {
+  std::ofstream(path("w.json"))
+      << R"({"vocab": ["a"], "token_embedding.weight": [[1, 0]], "query.weight": [[1, 0], [0, 1]],
+            "key.weight": [[1, 0], [0, 1]], "value.weight": [[1, 0], [0, 1]], "extra": 1})";
+  const Outcome o = run({"--text", "aa", "--weights", path("w.json")});
+  EXPECT_EQ(o.status, 0);
+  EXPECT_EQ(o.err, "attnviz: warning: " + path("w.json") + ": ignoring unknown key \"extra\"\n");
+}
+
+}  // namespace

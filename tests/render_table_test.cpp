@@ -1,0 +1,107 @@
+// The terminal table: labels, masked cells, alignment by display width, column blocks, color.
+#include "attnviz/render_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "attnviz/utf8.hpp"
+
+namespace attnviz {
+namespace {
+
+Request text_request(const std::string& text, bool causal = true) {
+  Request r;
+  r.text = text;
+  r.text_origin = "--text";
+  r.causal = causal;
+  return r;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+size_t count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+// The whole table in one block, no color.
+std::string table_for(const Request& request) {
+  return render_table(request, run(request), {0, false, 3});
+}
+
+TEST(RenderTable, HeaderSaysWhatWasComputed) {
+  const std::string table = table_for(text_request("Azərbaycan dili"));
+  const auto lines = lines_of(table);
+  EXPECT_EQ(lines[0],
+            "\"Azərbaycan dili\": masked self-attention, 15 tokens (char), n_embd 16, head_size "
+            "16, random weights (seed 1337)");
+  EXPECT_NE(lines[1].find("· = masked"), std::string::npos);
+}
+
+TEST(RenderTable, MaskedCellsAreDotsNeverZeros) {
+  const Request request = text_request("Azərbaycan dili");
+  const Result result = run(request);
+  const std::string body = render_table(request, result, {0, false, 3});
+  const std::string rows = body.substr(body.find("\n 0 A"));
+  EXPECT_EQ(count(rows, "·"), 15u * 14u / 2u);
+  // Every computed cell prints its value, including the first row's weight 1.
+  EXPECT_NE(rows.find(" 0 A  1.000"), std::string::npos);
+}
+
+TEST(RenderTable, LabelsShowSpacesAndAlignByDisplayWidth) {
+  const std::string table = table_for(text_request("ə 中😀i\u0307"));
+  EXPECT_NE(table.find("␣"), std::string::npos);
+  const auto lines = lines_of(table);
+  // Lines 3.. are the index row, the label row and T rows: all the same width on screen.
+  const int width = utf8::display_width(lines[3]);
+  for (size_t i = 3; i < lines.size(); ++i) {
+    EXPECT_EQ(utf8::display_width(lines[i]), width) << lines[i];
+  }
+}
+
+TEST(RenderTable, WideMatricesPrintInBlocksThatFit) {
+  const Request request = text_request("Diqqət mexanizmi mənanı fokuslayır");
+  const std::string table = render_table(request, run(request), {60, false, 3});
+  EXPECT_NE(table.find("keys 0–"), std::string::npos);
+  for (const std::string& line : lines_of(table)) {
+    if (line.rfind("\"", 0) == 0 || line.rfind("rows:", 0) == 0) continue;  // header lines
+    EXPECT_LE(utf8::display_width(line), 60) << line;
+  }
+  // Every cell appears once across the blocks: 34 rows × 34 columns, the upper triangle masked.
+  const auto T = static_cast<size_t>(34);
+  EXPECT_EQ(count(table.substr(table.find("keys 0–")), "·"), T * (T - 1) / 2);
+}
+
+TEST(RenderTable, NoMaskHasNoDots) {
+  const std::string table = table_for(text_request("salam", false));
+  EXPECT_NE(table.find("self-attention without mask"), std::string::npos);
+  EXPECT_EQ(count(table, "·"), 0u);
+}
+
+TEST(RenderTable, ColorOnlyWhenAsked) {
+  const Request request = text_request("abc");
+  const Result result = run(request);
+  EXPECT_EQ(render_table(request, result, {0, false, 3}).find('\x1b'), std::string::npos);
+  const std::string colored = render_table(request, result, {0, true, 3});
+  EXPECT_EQ(count(colored, "\x1b[48;2;"), 6u);  // one shaded cell per unmasked weight
+  EXPECT_NE(colored.find("\x1b[48;2;253;231;37m"), std::string::npos);  // weight 1: bright end
+}
+
+TEST(RenderTable, PrecisionSetsDigits) {
+  const Request request = text_request("ab");
+  const std::string table = render_table(request, run(request), {0, false, 5});
+  EXPECT_NE(table.find("1.00000"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace attnviz

@@ -1,0 +1,30 @@
+// Helpers shared by the unit tests.
+#pragma once
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+
+#include "attnviz/error.hpp"
+
+namespace attnviz::test {
+
+// The message of the attnviz::Error that `f` throws, or "" when it throws none.
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace attnviz::test
