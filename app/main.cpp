@@ -27,7 +27,7 @@ constexpr const char* kExamples = R"(Examples:
   attnviz --text "Azərbaycan dili"
   attnviz --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --tokenizer word
   attnviz --tokens "Az|ər|bay|can| |dili" --n-embd 32 --seed 7
-  attnviz --file data/texts/lesson.txt --tokenizer word --json weights.json
+  attnviz --file data/texts/lesson-pronoun.txt --tokenizer word --json attention.json
   attnviz --text "Azərbaycan dili" --save-weights my.json
   attnviz --text "Azərbaycan dili" --weights my.json --json -
 
@@ -46,10 +46,12 @@ struct Options {
 
 void add_options(CLI::App& app, Options& o) {
   auto* text = app.add_option("-t,--text", o.text, "Text to tokenize and attend over");
-  auto* file = app.add_option("-f,--file", o.text_file, "Read the text from a file ('-': stdin)");
+  auto* file = app.add_option("-f,--file", o.text_file, "Read the text from a file ('-': stdin)")
+                   ->type_name("FILE");
   auto* tokens = app.add_option("--tokens", o.tokens,
                                 "Explicit tokens separated by '|', e.g. \"Az|ər|bay|can\"; "
-                                "\\| is a literal '|', \\\\ a literal '\\'");
+                                "\\| is a literal '|', \\\\ a literal '\\'")
+                     ->type_name("LIST");
   text->excludes(file, tokens);
   file->excludes(tokens);
   auto* tokenizer = app.add_option("--tokenizer", o.tokenizer,
@@ -60,8 +62,8 @@ void add_options(CLI::App& app, Options& o) {
   tokenizer->excludes(tokens);
 
   auto* weights = app.add_option("-w,--weights", o.weights,
-                                 "Weights JSON (see README) instead of "
-                                 "random weights");
+                                 "Weights JSON (see README) instead of random weights")
+                      ->type_name("FILE");
   auto* seed =
       app.add_option("--seed", o.random.seed, "Seed for random weights")->capture_default_str();
   auto* n_embd = app.add_option("--n-embd", o.random.n_embd, "Embedding width C of random weights")
@@ -78,9 +80,10 @@ void add_options(CLI::App& app, Options& o) {
                "Let every token see every other (bidirectional), to compare with the mask");
 
   app.add_option("--save-weights", o.save_weights,
-                 "Write the weights this run used, for --weights to reproduce it");
-  app.add_option("--json", o.json,
-                 "Write tokens, config, weights and output as JSON ('-': stdout)");
+                 "Write the weights this run used, for --weights to reproduce it")
+      ->type_name("FILE");
+  app.add_option("--json", o.json, "Write tokens, config, weights and output as JSON ('-': stdout)")
+      ->type_name("FILE");
   app.add_flag("--no-table", o.no_table, "Do not print the table");
   app.add_option("--color", o.color,
                  "Shade table cells: auto (a terminal, unless NO_COLOR is set), "

@@ -42,15 +42,18 @@ class Cli : public ::testing::Test {
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // Runs attnviz with `args`; `env` entries ("NAME=value") are added to a minimal environment.
-  // stdout goes to `stdout_path` when given (e.g. /dev/full).
+  // stdout goes to `stdout_path` when given (e.g. /dev/full); stdin comes from `stdin_path`.
   Outcome run(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
-              const std::string& stdout_path = "") const {
+              const std::string& stdout_path = "",
+              const std::string& stdin_path = "/dev/null") const {
     const std::string out_path = stdout_path.empty() ? path(".stdout") : stdout_path;
     const std::string err_path = path(".stderr");
     const pid_t pid = ::fork();
     if (pid == 0) {
       const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int in = ::open(stdin_path.c_str(), O_RDONLY);
+      ::dup2(in, STDIN_FILENO);
       ::dup2(out, STDOUT_FILENO);
       ::dup2(err, STDERR_FILENO);
       std::vector<std::string> all = {ATTNVIZ_BINARY};
@@ -172,11 +175,36 @@ TEST_F(Cli, FixtureWeightsLoad) {
   EXPECT_EQ(json::parse(o.out)["config"]["n_embd"], 16);
 }
 
+TEST_F(Cli, DataExamplesRun) {
+  const std::string data = ATTNVIZ_DATA;
+  Outcome o = run({"--text", "Azərbaycan dili", "--weights",
+                   data + "/weights/azerbaycan-dili-torch.json", "--json", "-"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err, "");  // the state_dict's "tril" buffer is expected, not warned about
+  // export_lesson_weights.py prints PyTorch's row 2 of this run: 0.324 0.354 0.323.
+  const json row = json::parse(o.out)["heads"][0]["weights"][2];
+  EXPECT_NEAR(row[0].get<double>(), 0.324, 5e-4);
+  EXPECT_NEAR(row[1].get<double>(), 0.354, 5e-4);
+  EXPECT_NEAR(row[2].get<double>(), 0.323, 5e-4);
+  o = run({"--file", data + "/texts/lesson-pronoun.txt", "--tokenizer", "word", "--weights",
+           data + "/weights/lesson-pronoun-word.json"});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("11 tokens (word)"), std::string::npos);
+  for (const char* text :
+       {"azerbaycan-dili.txt", "azerbaycan-dili-cyrillic.txt", "lesson-definition.txt"}) {
+    EXPECT_EQ(run({"--file", data + "/texts/" + text}).status, 0) << text;
+  }
+}
+
 TEST_F(Cli, TextFromFileAndStdin) {
   std::ofstream(path("t.txt")) << "Salam dünya\n";
   const Outcome o = run({"--file", path("t.txt"), "--tokenizer", "word", "--json", "-"});
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(json::parse(o.out)["tokens"], json({"Salam", "dünya"}));  // final newline dropped
+  const Outcome piped = run({"--file", "-", "--json", "-"}, {}, "", path("t.txt"));
+  ASSERT_EQ(piped.status, 0) << piped.err;
+  EXPECT_EQ(json::parse(piped.out)["tokens"].size(), 11u);  // char tokens, newline dropped
+  EXPECT_EQ(json::parse(piped.out)["config"]["text"], "Salam dünya");
 }
 
 TEST_F(Cli, SameSeedSameOutputDifferentSeedDifferentOutput) {
