@@ -207,12 +207,18 @@ int main(int argc, char** argv) {
   if (!options.text && !options.text_file && !options.tokens) {
     return usage_error("give the input with --text, --file or --tokens");
   }
+  if (options.json && options.save_weights && *options.json == *options.save_weights) {
+    return usage_error("--json and --save-weights both write " + *options.json +
+                       "; give them different files");
+  }
   try {
     return run(options);
   } catch (const attnviz::Error& e) {
     std::cerr << "attnviz: error: " << e.what() << '\n';
   } catch (const std::bad_alloc&) {
     std::cerr << "attnviz: error: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "attnviz: error: internal error: " << e.what() << '\n';
   }
   return kExitInput;
 }

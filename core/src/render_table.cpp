@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 
 #include "attnviz/utf8.hpp"
@@ -27,7 +28,7 @@ Rgb shade(float weight) {
   const auto i = std::min(static_cast<size_t>(pos), kStops.size() - 2);
   const float f = pos - static_cast<float>(i);
   const auto mix = [f](int a, int b) {
-    return static_cast<int>(static_cast<float>(a) + f * static_cast<float>(b - a) + 0.5f);
+    return static_cast<int>(std::lround(static_cast<float>(a) + f * static_cast<float>(b - a)));
   };
   return {mix(kStops[i].r, kStops[i + 1].r), mix(kStops[i].g, kStops[i + 1].g),
           mix(kStops[i].b, kStops[i + 1].b)};

@@ -56,31 +56,33 @@ void append_code_point(std::string& out, char32_t c) {
   out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
 }
 
+// Length of the valid multi-byte sequence starting at text[i], or an Error naming the defect.
+size_t sequence_length(std::string_view text, size_t i, std::string_view what) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char b = bytes[i];
+  if (is_continuation(b)) fail(what, i, "stray continuation byte " + hex_byte(b));
+  if (b == 0xC0 || b == 0xC1) fail(what, i, "overlong encoding (lead byte " + hex_byte(b) + ")");
+  const LeadInfo info = lead_info(b);
+  if (info.length == 0) fail(what, i, "byte " + hex_byte(b) + " never appears in UTF-8");
+  for (int k = 1; k < info.length; ++k) {
+    if (i + k >= text.size()) fail(what, i, "truncated sequence at end of input");
+    const unsigned char next = bytes[i + k];
+    if (!is_continuation(next)) fail(what, i, "truncated sequence");
+    if (k == 1 && (next < info.second_min || next > info.second_max)) {
+      fail(what, i, bad_second_byte(b));
+    }
+  }
+  return static_cast<size_t>(info.length);
+}
+
 }  // namespace
 
 void validate(std::string_view text, std::string_view what) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = 0;
   while (i < text.size()) {
-    const unsigned char b = bytes[i];
+    const auto b = static_cast<unsigned char>(text[i]);
     if (b == 0) fail(what, i, "NUL byte");
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    if (is_continuation(b)) fail(what, i, "stray continuation byte " + hex_byte(b));
-    if (b == 0xC0 || b == 0xC1) fail(what, i, "overlong encoding (lead byte " + hex_byte(b) + ")");
-    const LeadInfo info = lead_info(b);
-    if (info.length == 0) fail(what, i, "byte " + hex_byte(b) + " never appears in UTF-8");
-    if (i + 1 >= text.size()) fail(what, i, "truncated sequence at end of input");
-    const unsigned char second = bytes[i + 1];
-    if (!is_continuation(second)) fail(what, i, "truncated sequence");
-    if (second < info.second_min || second > info.second_max) fail(what, i, bad_second_byte(b));
-    for (int k = 2; k < info.length; ++k) {
-      if (i + k >= text.size()) fail(what, i, "truncated sequence at end of input");
-      if (!is_continuation(bytes[i + k])) fail(what, i, "truncated sequence");
-    }
-    i += static_cast<size_t>(info.length);
+    i += b < 0x80 ? 1 : sequence_length(text, i, what);
   }
 }
 

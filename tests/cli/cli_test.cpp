@@ -263,8 +263,10 @@ TEST_F(Cli, FailedRunLeavesExistingOutputUntouched) {
 TEST_F(Cli, OutputErrorsExitOne) {
   expect_error({"--text", "a", "--json", path("none/a.json")}, 1, "does not exist");
   expect_error({"--text", "a", "--json", dir_.string()}, 1, "is a directory");
-  expect_error({"--text", "a", "--json", path("x.json"), "--save-weights", path("x.json")}, 1,
-               "two outputs would write the same file");
+  expect_error({"--text", "a", "--json", path("x.json"), "--save-weights", path("x.json")}, 2,
+               "--json and --save-weights both write " + path("x.json"));
+  expect_error({"--text", "a", "--json", "-", "--save-weights", "-"}, 2,
+               "--json and --save-weights both write -");
   const Outcome full = run({"--text", "a"}, {}, "/dev/full");
   EXPECT_EQ(full.status, 1);
   EXPECT_NE(full.err.find("standard output: cannot write: No space left on device"),
