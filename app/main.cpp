@@ -10,8 +10,11 @@
 #include <string>
 
 #include "attnviz/error.hpp"
+#include "attnviz/heatmap.hpp"
 #include "attnviz/io.hpp"
 #include "attnviz/render_json.hpp"
+#include "attnviz/render_png.hpp"
+#include "attnviz/render_svg.hpp"
 #include "attnviz/render_table.hpp"
 #include "attnviz/run.hpp"
 #include "attnviz/version.hpp"
@@ -22,6 +25,7 @@ constexpr int kExitInput = 1;
 constexpr int kExitUsage = 2;
 constexpr size_t kMaxTextBytes = 16u << 20;
 constexpr size_t kMaxWeightsBytes = 256u << 20;
+constexpr size_t kMaxFontBytes = 64u << 20;
 
 constexpr const char* kExamples = R"(Examples:
   attnviz --text "Azərbaycan dili"
@@ -30,19 +34,50 @@ constexpr const char* kExamples = R"(Examples:
   attnviz --file data/texts/lesson-pronoun.txt --tokenizer word --json attention.json
   attnviz --text "Azərbaycan dili" --save-weights my.json
   attnviz --text "Azərbaycan dili" --weights my.json --json -
+  attnviz --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --tokenizer word \
+          --png slide.png --svg slide.svg --annotate --scale 2
 
 Masked cells (a token never sees the ones after it) print as · and are exactly 0 in JSON.)";
 
 // Everything the user asked for, as parsed; no validation beyond CLI11's.
 struct Options {
-  std::optional<std::string> text, text_file, tokens, weights, save_weights, json;
+  std::optional<std::string> text, text_file, tokens, weights, save_weights, json, png, svg, font;
   std::string tokenizer = "char";
   std::string color = "auto";
   attnviz::RandomInit random;
   bool no_positions = false, no_mask = false, no_table = false;
   std::optional<int> width;
   int precision = 3;
+  attnviz::HeatmapOptions heatmap;
+  std::string range = "fixed";
+  bool no_captions = false;
 };
+
+void add_heatmap_options(CLI::App& app, Options& o) {
+  app.add_option("--cmap", o.heatmap.cmap, "Colormap of the heatmap and the table's shading")
+      ->check(CLI::IsMember(attnviz::Colormap::names()))
+      ->capture_default_str();
+  app.add_option("--theme", o.heatmap.theme, "Heatmap colors: light or dark")
+      ->check(CLI::IsMember({"light", "dark"}))
+      ->capture_default_str();
+  app.add_flag("--transparent", o.heatmap.transparent, "Heatmap without a background fill");
+  app.add_flag("--annotate", o.heatmap.annotate, "Print each weight in its heatmap cell");
+  app.add_option("--range", o.range,
+                 "Colorbar from 0 to 1 (fixed) or over the weights shown (auto)")
+      ->check(CLI::IsMember({"fixed", "auto"}))
+      ->capture_default_str();
+  app.add_option("--title", o.heatmap.title,
+                 "Heatmap title (default: the text and what was computed; \"\": none)");
+  app.add_flag("--no-captions", o.no_captions, "No \"query\" and \"key\" axis captions");
+  app.add_option("--cell-size", o.heatmap.cell_size,
+                 "Heatmap cell size in pixels (default: from the number of tokens)")
+      ->check(CLI::Range(1.0f, 200.0f));
+  app.add_option("--scale", o.heatmap.scale, "Multiply every heatmap size, e.g. 2 for slides")
+      ->check(CLI::Range(0.25f, 8.0f))
+      ->capture_default_str();
+  app.add_option("--font", o.font, "TrueType font for heatmap labels (default: DejaVu Sans)")
+      ->type_name("FILE");
+}
 
 void add_options(CLI::App& app, Options& o) {
   auto* text = app.add_option("-t,--text", o.text, "Text to tokenize and attend over");
@@ -84,7 +119,10 @@ void add_options(CLI::App& app, Options& o) {
       ->type_name("FILE");
   app.add_option("--json", o.json, "Write tokens, config, weights and output as JSON ('-': stdout)")
       ->type_name("FILE");
+  app.add_option("--png", o.png, "Write the heatmap as PNG ('-': stdout)")->type_name("FILE");
+  app.add_option("--svg", o.svg, "Write the heatmap as SVG ('-': stdout)")->type_name("FILE");
   app.add_flag("--no-table", o.no_table, "Do not print the table");
+  add_heatmap_options(app, o);
   app.add_option("--color", o.color,
                  "Shade table cells: auto (a terminal, unless NO_COLOR is set), "
                  "always, never")
@@ -123,6 +161,15 @@ std::string strip_final_newline(std::string text) {
   if (!text.empty() && text.back() == '\n') text.pop_back();
   if (!text.empty() && text.back() == '\r') text.pop_back();
   return text;
+}
+
+attnviz::Font load_font(const std::optional<std::string>& requested) {
+  const std::string path = requested.value_or(attnviz::default_font_path());
+  if (path.empty()) {
+    throw attnviz::Error(
+        "no font for the heatmap labels: install fonts-dejavu-core or pass --font FILE");
+  }
+  return attnviz::Font(attnviz::io::read_file(path, kMaxFontBytes), path);
 }
 
 attnviz::Request make_request(const Options& o) {
@@ -170,16 +217,45 @@ int run(const Options& o) {
   };
   emit(o.json, "--json", [&] { return attnviz::render_json(request, result); });
   emit(o.save_weights, "--save-weights", [&] { return attnviz::weights_to_json(result.weights); });
+  if (o.png || o.svg) {
+    const attnviz::Font font = load_font(o.font);
+    attnviz::HeatmapOptions heatmap = o.heatmap;
+    heatmap.auto_range = o.range == "auto";
+    heatmap.captions = !o.no_captions;
+    const attnviz::Scene scene = attnviz::heatmap_scene(request, result, heatmap, font);
+    emit(o.png, "--png", [&] { return attnviz::render_png(scene, font); });
+    emit(o.svg, "--svg", [&] { return attnviz::render_svg(scene); });
+  }
   if (!o.no_table && to_stdout.empty()) {
     attnviz::TableOptions table;
     table.width = o.width.value_or(terminal_width());
-    table.color = use_color(o.color);
+    table.cmap = use_color(o.color) ? &attnviz::Colormap::named(o.heatmap.cmap) : nullptr;
     table.precision = o.precision;
     to_stdout = attnviz::render_table(request, result, table);
   }
   attnviz::io::write_stdout(to_stdout);
   files.commit();
   return 0;
+}
+
+// A usage error when two outputs name the same file (or both standard output).
+std::optional<std::string> output_conflict(const Options& o) {
+  const std::vector<std::pair<const char*, const std::optional<std::string>*>> outputs = {
+      {"--json", &o.json},
+      {"--save-weights", &o.save_weights},
+      {"--png", &o.png},
+      {"--svg", &o.svg}};
+  for (size_t a = 0; a < outputs.size(); ++a) {
+    for (size_t b = a + 1; b < outputs.size(); ++b) {
+      const auto& pa = *outputs[a].second;
+      const auto& pb = *outputs[b].second;
+      if (pa && pb && *pa == *pb) {
+        return std::string(outputs[a].first) + " and " + outputs[b].first + " both write " + *pa +
+               "; give them different files";
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 int usage_error(const std::string& message) {
@@ -207,10 +283,7 @@ int main(int argc, char** argv) {
   if (!options.text && !options.text_file && !options.tokens) {
     return usage_error("give the input with --text, --file or --tokens");
   }
-  if (options.json && options.save_weights && *options.json == *options.save_weights) {
-    return usage_error("--json and --save-weights both write " + *options.json +
-                       "; give them different files");
-  }
+  if (const auto conflict = output_conflict(options)) return usage_error(*conflict);
   try {
     return run(options);
   } catch (const attnviz::Error& e) {

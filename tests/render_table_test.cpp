@@ -36,7 +36,7 @@ size_t count(const std::string& haystack, const std::string& needle) {
 
 // The whole table in one block, no color.
 std::string table_for(const Request& request) {
-  return render_table(request, run(request), {0, false, 3});
+  return render_table(request, run(request), {0, nullptr, 3});
 }
 
 TEST(RenderTable, HeaderSaysWhatWasComputed) {
@@ -51,7 +51,7 @@ TEST(RenderTable, HeaderSaysWhatWasComputed) {
 TEST(RenderTable, MaskedCellsAreDotsNeverZeros) {
   const Request request = text_request("Azərbaycan dili");
   const Result result = run(request);
-  const std::string body = render_table(request, result, {0, false, 3});
+  const std::string body = render_table(request, result, {0, nullptr, 3});
   const std::string rows = body.substr(body.find("\n 0 A"));
   EXPECT_EQ(count(rows, "·"), 15u * 14u / 2u);
   // Every computed cell prints its value, including the first row's weight 1.
@@ -71,7 +71,7 @@ TEST(RenderTable, LabelsShowSpacesAndAlignByDisplayWidth) {
 
 TEST(RenderTable, WideMatricesPrintInBlocksThatFit) {
   const Request request = text_request("Diqqət mexanizmi mənanı fokuslayır");
-  const std::string table = render_table(request, run(request), {60, false, 3});
+  const std::string table = render_table(request, run(request), {60, nullptr, 3});
   EXPECT_NE(table.find("keys 0–"), std::string::npos);
   for (const std::string& line : lines_of(table)) {
     if (line.rfind("\"", 0) == 0 || line.rfind("rows:", 0) == 0) continue;  // header lines
@@ -91,15 +91,16 @@ TEST(RenderTable, NoMaskHasNoDots) {
 TEST(RenderTable, ColorOnlyWhenAsked) {
   const Request request = text_request("abc");
   const Result result = run(request);
-  EXPECT_EQ(render_table(request, result, {0, false, 3}).find('\x1b'), std::string::npos);
-  const std::string colored = render_table(request, result, {0, true, 3});
+  EXPECT_EQ(render_table(request, result, {0, nullptr, 3}).find('\x1b'), std::string::npos);
+  const std::string colored = render_table(request, result, {0, &Colormap::named("viridis"), 3});
   EXPECT_EQ(count(colored, "\x1b[48;2;"), 6u);  // one shaded cell per unmasked weight
-  EXPECT_NE(colored.find("\x1b[48;2;253;231;37m"), std::string::npos);  // weight 1: bright end
+  // Weight 1 takes viridis' last entry, with black text on it.
+  EXPECT_NE(colored.find("\x1b[48;2;253;231;36m\x1b[38;2;0;0;0m1.000"), std::string::npos);
 }
 
 TEST(RenderTable, PrecisionSetsDigits) {
   const Request request = text_request("ab");
-  const std::string table = render_table(request, run(request), {0, false, 5});
+  const std::string table = render_table(request, run(request), {0, nullptr, 5});
   EXPECT_NE(table.find("1.00000"), std::string::npos);
 }
 

@@ -2,8 +2,6 @@
 #include "attnviz/render_table.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cmath>
 #include <cstdio>
 
 #include "attnviz/utf8.hpp"
@@ -15,29 +13,8 @@ constexpr int kMaxLabelWidth = 12;
 constexpr std::string_view kGap = "  ";
 constexpr std::string_view kMaskedCell = "·";
 
-struct Rgb {
-  int r, g, b;
-};
-
-// Piecewise-linear ramp through five samples of matplotlib's viridis (0, .25, .5, .75, 1):
-// dark for weights near 0, bright for weights near 1, readable on light and dark terminals.
-Rgb shade(float weight) {
-  constexpr std::array<Rgb, 5> kStops = {
-      {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}}};
-  const float pos = std::clamp(weight, 0.0f, 1.0f) * static_cast<float>(kStops.size() - 1);
-  const auto i = std::min(static_cast<size_t>(pos), kStops.size() - 2);
-  const float f = pos - static_cast<float>(i);
-  const auto mix = [f](int a, int b) {
-    return static_cast<int>(std::lround(static_cast<float>(a) + f * static_cast<float>(b - a)));
-  };
-  return {mix(kStops[i].r, kStops[i + 1].r), mix(kStops[i].g, kStops[i + 1].g),
-          mix(kStops[i].b, kStops[i + 1].b)};
-}
-
 std::string colored(const std::string& text, Rgb bg) {
-  // Black text on light cells, white on dark (Rec. 709 luma).
-  const double luma = 0.2126 * bg.r + 0.7152 * bg.g + 0.0722 * bg.b;
-  const int fg = luma > 128 ? 0 : 255;
+  const int fg = bg.luminance() > 0.5 ? 0 : 255;  // black text on light cells, white on dark
   char prefix[64];
   std::snprintf(prefix, sizeof prefix, "\x1b[48;2;%d;%d;%dm\x1b[38;2;%d;%d;%dm", bg.r, bg.g, bg.b,
                 fg, fg, fg);
@@ -125,7 +102,7 @@ void render_block(const Matrix& weights, const AttentionTrace& trace, const Layo
       }
       const std::string cell =
           pad_left(format_weight(weights(r, c), options.precision), layout.col_width[j]);
-      out += options.color ? colored(cell, shade(weights(r, c))) : cell;
+      out += options.cmap != nullptr ? colored(cell, (*options.cmap)(weights(r, c))) : cell;
     }
     out += "\n";
   }

@@ -76,11 +76,10 @@ Result run(const Request& request) {
 
 namespace attnviz {
 
-std::string run_summary(const Request& request, const Result& result) {
+std::string run_details(const Request& request, const Result& result) {
   const Weights& w = result.weights;
-  std::string s = "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 40) + "\": ";
-  s += request.causal ? "masked self-attention" : "self-attention without mask";
-  s += ", " + std::to_string(result.tokens.size()) + " tokens (";
+  std::string s = request.causal ? "masked self-attention" : "self-attention without mask";
+  s += ", " + std::to_string(result.tokens.size()) + (result.tokens.size() == 1 ? " token (" : " tokens (");
   s += request.input == InputKind::TokenList ? "list"
                                              : std::string(tokenizer_name(request.tokenizer));
   s += "), n_embd " + std::to_string(w.n_embd);
@@ -89,6 +88,11 @@ std::string run_summary(const Request& request, const Result& result) {
   s += request.weights_path ? ", weights " + *request.weights_path
                             : ", random weights (seed " + std::to_string(request.random.seed) + ")";
   return s;
+}
+
+std::string run_summary(const Request& request, const Result& result) {
+  return "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 40) +
+         "\": " + run_details(request, result);
 }
 
 }  // namespace attnviz

@@ -50,12 +50,6 @@ std::string bad_second_byte(unsigned char lead) {
   return "truncated sequence";
 }
 
-void append_code_point(std::string& out, char32_t c) {
-  utf8proc_uint8_t buf[4];
-  const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buf);
-  out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
-}
-
 // Length of the valid multi-byte sequence starting at text[i], or an Error naming the defect.
 size_t sequence_length(std::string_view text, size_t i, std::string_view what) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
@@ -86,6 +80,12 @@ void validate(std::string_view text, std::string_view what) {
   }
 }
 
+std::string encode(char32_t c) {
+  utf8proc_uint8_t buf[4];
+  const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buf);
+  return {reinterpret_cast<const char*>(buf), static_cast<size_t>(n)};
+}
+
 std::vector<char32_t> code_points(std::string_view text) {
   std::vector<char32_t> out;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
@@ -110,7 +110,7 @@ std::vector<std::string> graphemes(std::string_view text) {
                                                         static_cast<utf8proc_int32_t>(c), &state)) {
       out.emplace_back();
     }
-    append_code_point(out.back(), c);
+    out.back() += encode(c);
     previous = c;
   }
   return out;
@@ -143,13 +143,13 @@ std::string show_controls(std::string_view text, bool show_space) {
     } else if (c == U'\t') {
       out += "⇥";
     } else if (c < 0x20) {
-      append_code_point(out, 0x2400 + c);  // Control Pictures block: ␀ ␁ …
+      out += encode(0x2400 + c);  // Control Pictures block: ␀ ␁ …
     } else if (c == 0x7F) {
       out += "␡";
     } else if (c == 0xA0) {
       out += "⍽";  // no-break space
     } else {
-      append_code_point(out, c);
+      out += encode(c);
     }
   }
   return out;

@@ -3,13 +3,14 @@
 
 #include <string>
 
+#include "attnviz/colormap.hpp"
 #include "attnviz/run.hpp"
 
 namespace attnviz {
 
 struct TableOptions {
   int width = 80;      // terminal columns; wider matrices print in column blocks. 0: one block
-  bool color = false;  // shade each cell with a 24-bit ANSI background, like a heatmap
+  const Colormap* cmap = nullptr;  // shade each cell with this colormap (24-bit ANSI background)
   int precision = 3;   // digits after the decimal point
 };
 

@@ -52,4 +52,7 @@ namespace attnviz {
 // masked self-attention, 15 tokens (char), n_embd 16, head_size 16, random weights (seed 1337)`.
 std::string run_summary(const Request& request, const Result& result);
 
+// The same without the text: `masked self-attention, 15 tokens (char), n_embd 16, ...`.
+std::string run_details(const Request& request, const Result& result);
+
 }  // namespace attnviz

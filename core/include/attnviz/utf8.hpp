@@ -20,6 +20,9 @@ std::vector<std::string> graphemes(std::string_view text);
 // Code points of valid UTF-8.
 std::vector<char32_t> code_points(std::string_view text);
 
+// UTF-8 bytes of one code point.
+std::string encode(char32_t c);
+
 // Columns a terminal uses for `text`: 2 for CJK and emoji, 0 for combining marks.
 int display_width(std::string_view text);
 

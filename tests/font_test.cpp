@@ -1,0 +1,65 @@
+// Font loading, measurement and rasterization, including glyphs the font lacks.
+#include "attnviz/font.hpp"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "test_util.hpp"
+
+namespace attnviz {
+namespace {
+
+const Font& dejavu() {
+  static const Font font(test::slurp(default_font_path()), default_font_path());
+  return font;
+}
+
+int inked(const GlyphMask& mask) {
+  return static_cast<int>(
+      std::count_if(mask.coverage.begin(), mask.coverage.end(), [](uint8_t c) { return c > 64; }));
+}
+
+TEST(Font, DefaultFontIsInstalledAndCoversTheCourseAlphabets) {
+  ASSERT_FALSE(default_font_path().empty()) << "install fonts-dejavu-core";
+  for (const char32_t c : {U'ə', U'Ə', U'ı', U'İ', U'ş', U'ğ', U'ç', U'ö', U'ü', U'ҹ', U'ј', U'Ж',
+                           U'λ', U'Ω', U'ñ', U'␣', U'↵'}) {
+    EXPECT_TRUE(dejavu().has_glyph(c)) << static_cast<uint32_t>(c);
+  }
+}
+
+TEST(Font, WidthGrowsWithTextAndSize) {
+  const Font& font = dejavu();
+  EXPECT_GT(font.width("Azərbaycan", 12), font.width("Az", 12));
+  EXPECT_NEAR(font.width("Azərbaycan", 24), 2 * font.width("Azərbaycan", 12), 0.5);
+  EXPECT_GT(font.ascent(12), 8);
+  EXPECT_GT(font.descent(12), 1);
+}
+
+TEST(Font, RasterizesInkWithinTheMask) {
+  const GlyphMask mask = dejavu().rasterize("Azərbaycan", 16);
+  EXPECT_GE(mask.width, static_cast<int>(dejavu().width("Azərbaycan", 16)));
+  EXPECT_EQ(mask.coverage.size(), static_cast<size_t>(mask.width * mask.height));
+  EXPECT_GT(inked(mask), 100);
+  EXPECT_EQ(inked(dejavu().rasterize(" ", 16)), 0);
+}
+
+TEST(Font, MissingGlyphIsABoxNotNothing) {
+  ASSERT_FALSE(dejavu().has_glyph(U'中'));  // DejaVu Sans has no CJK ideographs
+  const GlyphMask box = dejavu().rasterize("中", 16);
+  EXPECT_GT(inked(box), 20);
+  // A box per grapheme: the emoji with a skin-tone modifier is one box, as wide as a plain emoji.
+  EXPECT_FLOAT_EQ(dejavu().width("👍🏽", 16), dejavu().width("中", 16));
+  // A combining dot on i adds no advance.
+  EXPECT_FLOAT_EQ(dejavu().width("i\u0307", 16), dejavu().width("i", 16));
+}
+
+TEST(Font, NotAFontIsAnError) {
+  EXPECT_EQ(test::error_of([] { Font("hello, this is not a font", "x.ttf"); }),
+            "x.ttf: not a TrueType or OpenType font");
+  EXPECT_EQ(test::error_of([] { Font("", "empty.ttf"); }),
+            "empty.ttf: not a TrueType or OpenType font");
+}
+
+}  // namespace
+}  // namespace attnviz
