@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json3-dev libstb-dev
-          libutf8proc-dev libgtest-dev)
+          libutf8proc-dev fonts-dejavu-core libgtest-dev libtinyxml2-dev)
 
 missing=()
 if command -v dpkg-query >/dev/null; then

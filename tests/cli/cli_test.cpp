@@ -273,6 +273,48 @@ TEST_F(Cli, OutputErrorsExitOne) {
             std::string::npos);
 }
 
+TEST_F(Cli, HeatmapFilesWithTableAndJsonFromOneRun) {
+  const Outcome o = run({"--text", "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.",
+                         "--tokenizer", "word", "--png", path("a.png"), "--svg", path("a.svg"),
+                         "--json", path("a.json"), "--annotate", "--cmap", "magma"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("11 tokens (word)"), std::string::npos);  // the table is still printed
+  EXPECT_EQ(slurp(path("a.png")).substr(0, 8), "\x89PNG\r\n\x1a\n");
+  const std::string svg = slurp(path("a.svg"));
+  EXPECT_EQ(svg.rfind("<?xml", 0), 0u);
+  EXPECT_NE(svg.find(">rahatladıcı…</text>"), std::string::npos);
+  EXPECT_EQ(json::parse(slurp(path("a.json")))["tokens"].size(), 11u);
+}
+
+TEST_F(Cli, PngToStdoutReplacesTheTable) {
+  const Outcome o = run({"--text", "ab", "--png", "-", "--theme", "dark", "--scale", "2"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out.substr(0, 4), "\x89PNG");
+}
+
+TEST_F(Cli, HeatmapFlagErrors) {
+  expect_error({"--text", "a", "--png", path("a.png"), "--cmap", "jet"}, 2, "jet");
+  expect_error({"--text", "a", "--png", path("a.png"), "--theme", "sepia"}, 2, "sepia");
+  expect_error({"--text", "a", "--png", path("a.png"), "--scale", "0"}, 2, "--scale");
+  expect_error({"--text", "a", "--png", path("a.png"), "--range", "wide"}, 2, "wide");
+  expect_error({"--text", "a", "--png", path("x"), "--svg", path("x")}, 2,
+               "--png and --svg both write");
+  expect_error({"--text", "a", "--png", "-", "--json", "-"}, 2, "--json and --png both write -");
+  expect_error({"--text", "a", "--png", path("none/a.png")}, 1, "does not exist");
+}
+
+TEST_F(Cli, BadFontFailsWithoutTouchingOutputs) {
+  std::ofstream(path("old.png")) << "yesterday's slide";
+  expect_error({"--text", "a", "--png", path("old.png"), "--font", path("missing.ttf")}, 1,
+               "missing.ttf: cannot open");
+  std::ofstream(path("fake.ttf")) << "not a font at all";
+  expect_error({"--text", "a", "--png", path("old.png"), "--svg", path("new.svg"), "--font",
+                path("fake.ttf")},
+               1, "fake.ttf: not a TrueType or OpenType font");
+  EXPECT_EQ(slurp(path("old.png")), "yesterday's slide");
+  EXPECT_FALSE(fs::exists(path("new.svg")));
+}
+
 TEST_F(Cli, UnknownWeightsKeyWarns) {
   std::ofstream(path("w.json"))
       << R"({"vocab": ["a"], "token_embedding.weight": [[1, 0]], "query.weight": [[1, 0], [0, 1]],
