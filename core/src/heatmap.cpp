@@ -11,7 +11,7 @@
 namespace attnviz {
 namespace {
 
-constexpr int kMaxLabelColumns = 12;  // longer tokens are cut with …
+constexpr int kMaxLabelColumns = 16;  // longer tokens are cut with …
 constexpr float kMatrixTarget = 600;  // auto cell size aims at a matrix this many pixels wide
 constexpr float kMatrixMax = 2048;    // beyond this, cells shrink below one pixel
 constexpr float kMaxAutoCell = 48;
