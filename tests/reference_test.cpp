@@ -43,7 +43,7 @@ float max_difference(const Matrix& actual, const json& expected) {
 
 class Reference : public ::testing::TestWithParam<std::string> {};
 
-TEST(ReferenceFixtures, AllPresent) { EXPECT_GE(fixture_names().size(), 9u); }
+TEST(ReferenceFixtures, AllPresent) { EXPECT_GE(fixture_names().size(), 14u); }
 
 TEST_P(Reference, MatchesPyTorchWithin2e5) {
   const std::string base = std::string(ATTNVIZ_FIXTURES) + "/" + GetParam();
@@ -61,36 +61,45 @@ TEST_P(Reference, MatchesPyTorchWithin2e5) {
   request.weights_path = base + ".weights.json";
   request.weights_json = test::slurp(*request.weights_path);
   request.causal = expected["causal"].get<bool>();
+  request.scale = expected["scale"].get<bool>();
 
   const Result result = run(request);
-  EXPECT_TRUE(result.warnings.empty());
+  EXPECT_TRUE(result.warnings.empty());  // the state_dict's tril buffers are expected keys
   ASSERT_EQ(result.tokens, expected["tokens"].get<std::vector<std::string>>());
   const AttentionTrace& trace = result.trace;
-  const HeadTrace& head = trace.heads.at(0);
+  ASSERT_EQ(trace.heads.size(), expected["heads"].size());
+  EXPECT_EQ(result.weights.multi_head(), expected["n_head"].get<int>() > 0);
+
   // Raw scores sum n_embd products of large numbers in the sharp case (|score| up to ~300), so
-  // their float32 rounding differs more with summation order; what the user sees (weights, out)
-  // is held to 2e-5.
-  struct Step {
-    const char* name;
-    const Matrix* actual;
-    float tolerance;
+  // their float32 rounding differs more with summation order; what the user sees (weights,
+  // outputs) is held to 2e-5.
+  const auto check = [&](const std::string& name, const Matrix& actual, const json& want,
+                         float tolerance) {
+    const float diff = max_difference(actual, want);
+    std::printf("  %-14s %-16s max difference %.2e\n", GetParam().c_str(), name.c_str(), diff);
+    EXPECT_LE(diff, tolerance) << name;
   };
-  const std::vector<Step> steps = {
-      {"x", &trace.x, 2e-5f},    {"q", &head.q, 2e-5f},           {"k", &head.k, 2e-5f},
-      {"v", &head.v, 2e-5f},     {"scores", &head.scores, 1e-4f}, {"weights", &head.weights, 2e-5f},
-      {"out", &trace.out, 2e-5f}};
-  for (const Step& step : steps) {
-    const float diff = max_difference(*step.actual, expected[step.name]);
-    std::printf("  %-14s %-8s max difference %.2e\n", GetParam().c_str(), step.name, diff);
-    EXPECT_LE(diff, step.tolerance) << step.name;
-  }
-  // Masked weights are exactly zero in PyTorch (exp(-inf)) and here.
-  for (Eigen::Index i = 0; i < head.weights.rows(); ++i) {
-    for (Eigen::Index j = i + 1; j < head.weights.cols() && trace.causal; ++j) {
-      EXPECT_EQ(head.weights(i, j), 0.0f);
-      EXPECT_EQ(expected["weights"][i][j].get<float>(), 0.0f);
+  check("x", trace.x, expected["x"], 2e-5f);
+  for (size_t h = 0; h < trace.heads.size(); ++h) {
+    const HeadTrace& head = trace.heads[h];
+    const json& want = expected["heads"][h];
+    const std::string p = "head" + std::to_string(h) + ".";
+    check(p + "q", head.q, want["q"], 2e-5f);
+    check(p + "k", head.k, want["k"], 2e-5f);
+    check(p + "v", head.v, want["v"], 2e-5f);
+    check(p + "scores", head.scores, want["scores"], 1e-4f);
+    check(p + "weights", head.weights, want["weights"], 2e-5f);
+    check(p + "out", head.out, want["out"], 2e-5f);
+    // Masked weights are exactly zero in PyTorch (exp(-inf)) and here.
+    for (Eigen::Index i = 0; i < head.weights.rows() && trace.causal; ++i) {
+      for (Eigen::Index j = i + 1; j < head.weights.cols(); ++j) {
+        EXPECT_EQ(head.weights(i, j), 0.0f);
+        EXPECT_EQ(want["weights"][i][j].get<float>(), 0.0f);
+      }
     }
   }
+  check("concat", trace.concat, expected["concat"], 2e-5f);
+  check("output", trace.out, expected["output"], 2e-5f);
 }
 
 INSTANTIATE_TEST_SUITE_P(PyTorch, Reference, ::testing::ValuesIn(fixture_names()),

@@ -45,8 +45,10 @@ AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOp
   AttentionTrace trace;
   trace.x = x;
   trace.causal = options.causal;
-  trace.scale = static_cast<float>(std::pow(static_cast<double>(weights.head_size()), -0.5));
-  trace.out = Matrix(x.rows(), 0);
+  const auto head_size = static_cast<double>(weights.head_size());
+  trace.scale = options.scale ? static_cast<float>(std::pow(head_size, -0.5)) : 1.0f;
+  trace.concat = Matrix(x.rows(), weights.n_head() * weights.head_size());  // (T, H·hs)
+  Eigen::Index column = 0;
   for (const HeadWeights& w : weights.heads) {
     HeadTrace h;
     h.q = x * w.query.transpose();  // (T, C) · (C, hs) → (T, hs)
@@ -55,10 +57,16 @@ AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOp
     h.scores = h.q * h.k.transpose();  // (T, hs) · (hs, T) → (T, T)
     h.weights = masked_softmax(h.scores, trace.scale, options.causal);
     h.out = h.weights * h.v;  // (T, T) · (T, hs) → (T, hs)
-    Matrix joined(x.rows(), trace.out.cols() + h.out.cols());
-    joined << trace.out, h.out;
-    trace.out = std::move(joined);
+    trace.concat.middleCols(column, h.out.cols()) = h.out;
+    column += h.out.cols();
     trace.heads.push_back(std::move(h));
+  }
+  if (weights.multi_head()) {
+    // (T, H·hs) · (H·hs, C) + (1, C) broadcast over rows → (T, C)
+    trace.out = (trace.concat * weights.proj_weight.transpose()).rowwise() +
+                weights.proj_bias.row(0);
+  } else {
+    trace.out = trace.concat;
   }
   return trace;
 }

@@ -68,7 +68,7 @@ Result run(const Request& request) {
   }
   result.ids = lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
   const Matrix x = embed(result.ids, result.weights);  // (T, n_embd)
-  result.trace = attend(x, result.weights, AttentionOptions{request.causal});
+  result.trace = attend(x, result.weights, AttentionOptions{request.causal, request.scale});
   return result;
 }
 

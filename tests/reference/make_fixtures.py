@@ -3,9 +3,11 @@
 
 Run with Debian's PyTorch:  /usr/bin/python3 tests/reference/make_fixtures.py
 For each case it builds the lesson's model (token and position embeddings, then the day-12
-SelfAttention module) from torch.manual_seed(seed), runs it on the case's tokens, and writes
-  fixtures/<name>.weights.json   the weights, in attnviz's --weights format
-  fixtures/<name>.expected.json  the tokens and every intermediate: x, q, k, v, scores, weights, out
+SelfAttention module, or day 13's MultiHeadAttention as in Karpathy's gpt.py) from
+torch.manual_seed(seed), runs it on the case's tokens, and writes
+  fixtures/<name>.weights.json   the weights, in attnviz's --weights format (the state_dict)
+  fixtures/<name>.expected.json  the tokens and every intermediate: x; per head q, k, v, scores,
+                                 weights, out; the heads joined (concat); the module's output
 Floats are written as the shortest decimal that reads back to the same float32.
 """
 import json
@@ -25,7 +27,7 @@ class SelfAttention(nn.Module):
     """The lesson's module (day 12), verbatim but for two additions marked ADDED: a switch to drop
     the mask, and keeping the intermediates so the tests can check each step."""
 
-    def __init__(self, n_embd, block_size, causal=True):
+    def __init__(self, n_embd, block_size, causal=True, scale=True):
         super().__init__()
         self.key = nn.Linear(n_embd, n_embd, bias=False)
         self.query = nn.Linear(n_embd, n_embd, bias=False)
@@ -33,13 +35,14 @@ class SelfAttention(nn.Module):
         self.register_buffer('tril', torch.tril(torch.ones(block_size, block_size))
                                      .view(1, block_size, block_size))
         self.causal = causal  # ADDED
+        self.scale = scale  # ADDED
 
     def forward(self, x):
         B, T, C = x.shape
         k = self.key(x)
         q = self.query(x)
         v = self.value(x)
-        wei = q @ k.transpose(-2, -1) * (C**-0.5)
+        wei = q @ k.transpose(-2, -1) * (C**-0.5 if self.scale else 1.0)  # ADDED: the switch
         self.trace = {"q": q, "k": k, "v": v, "scores": q @ k.transpose(-2, -1)}  # ADDED
         if self.causal:  # ADDED
             wei = wei.masked_fill(self.tril[:, :T, :T] == 0, float('-inf'))
@@ -47,6 +50,44 @@ class SelfAttention(nn.Module):
         out = wei @ v
         self.trace.update(weights=wei, out=out)  # ADDED
         return out
+
+
+class Head(nn.Module):
+    """One head of Karpathy's gpt.py (day 13), without dropout; ADDED: keeps its intermediates."""
+
+    def __init__(self, n_embd, head_size, block_size):
+        super().__init__()
+        self.key = nn.Linear(n_embd, head_size, bias=False)
+        self.query = nn.Linear(n_embd, head_size, bias=False)
+        self.value = nn.Linear(n_embd, head_size, bias=False)
+        self.register_buffer('tril', torch.tril(torch.ones(block_size, block_size)))
+
+    def forward(self, x):
+        B, T, C = x.shape
+        k = self.key(x)
+        q = self.query(x)
+        wei = q @ k.transpose(-2, -1) * k.shape[-1]**-0.5
+        wei = wei.masked_fill(self.tril[:T, :T] == 0, float('-inf'))
+        wei = F.softmax(wei, dim=-1)
+        v = self.value(x)
+        out = wei @ v
+        self.trace = {"q": q, "k": k, "v": v, "scores": q @ k.transpose(-2, -1),
+                      "weights": wei, "out": out}  # ADDED
+        return out
+
+
+class MultiHeadAttention(nn.Module):
+    """Karpathy's gpt.py MultiHeadAttention (day 13), without dropout."""
+
+    def __init__(self, num_heads, head_size, n_embd, block_size):
+        super().__init__()
+        self.heads = nn.ModuleList([Head(n_embd, head_size, block_size) for _ in range(num_heads)])
+        self.proj = nn.Linear(head_size * num_heads, n_embd)
+
+    def forward(self, x):
+        out = torch.cat([h(x) for h in self.heads], dim=-1)
+        self.concat = out  # ADDED
+        return self.proj(out)
 
 
 def char_tokens(text):
@@ -77,6 +118,18 @@ CASES = [
     # Large logits: query and key scaled up so softmax is nearly one-hot, testing its stability.
     dict(name="sharp_char", text="Bakı küləkli şəhərdir", tokenizer="char", n_embd=48, seed=31,
          block_size=24, qk_gain=8.0),
+    # Without the scale (--no-scale): the softmax saturates, which the lesson's C**-0.5 prevents.
+    dict(name="noscale_char", text="Azərbaycan dili", tokenizer="char", n_embd=64, seed=1337,
+         block_size=16, scale=False),
+    # Day 13: MultiHeadAttention(H, n_embd / H) with the output projection.
+    dict(name="mh1_char", text="Azərbaycan dili", tokenizer="char", n_embd=16, seed=1337,
+         block_size=32, n_head=1),
+    dict(name="mh2_word", text="Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.",
+         tokenizer="word", n_embd=32, seed=13, block_size=16, n_head=2),
+    dict(name="mh4_char", text="Süni intellekt dili öyrənir, biz də onu öyrənirik.",
+         tokenizer="char", n_embd=64, seed=4, block_size=64, n_head=4),
+    dict(name="mh4_tiny", text="Bakı", tokenizer="char", n_embd=8, seed=8, block_size=8,
+         n_head=4),
 ]
 
 
@@ -101,29 +154,38 @@ def make(case):
     torch.manual_seed(case["seed"])
     token_embedding = nn.Embedding(len(vocab), C)
     position_embedding = nn.Embedding(block_size, C) if positions else None
-    sa = SelfAttention(C, block_size, causal=case.get("causal", True))
+    n_head = case.get("n_head", 0)
+    if n_head:
+        module = MultiHeadAttention(n_head, C // n_head, C, block_size)
+    else:
+        module = SelfAttention(C, block_size, causal=case.get("causal", True),
+                               scale=case.get("scale", True))
     with torch.no_grad():
-        sa.query.weight *= case.get("qk_gain", 1.0)
-        sa.key.weight *= case.get("qk_gain", 1.0)
+        if not n_head:
+            module.query.weight *= case.get("qk_gain", 1.0)
+            module.key.weight *= case.get("qk_gain", 1.0)
 
         idx = torch.tensor([vocab.index(t) for t in tokens])
         x = token_embedding(idx)
         if positions:
             x = x + position_embedding(torch.arange(len(tokens)))
-        out = sa(x.view(1, len(tokens), C))
+        out = module(x.view(1, len(tokens), C))
 
     weights = {"n_embd": C, "block_size": block_size, "vocab": vocab,
-               "token_embedding.weight": tensor(token_embedding.weight)}
+               "token_embedding.weight": f32(token_embedding.weight.tolist())}
     if positions:
-        weights["position_embedding.weight"] = tensor(position_embedding.weight)
-    for name in ("query", "key", "value"):
-        weights[name + ".weight"] = tensor(getattr(sa, name).weight)
+        weights["position_embedding.weight"] = f32(position_embedding.weight.tolist())
+    # Everything in the module's state_dict, as a student would dump it (tril buffers included).
+    weights.update({name: f32(t.tolist()) for name, t in module.state_dict().items()})
 
+    traces = [h.trace for h in module.heads] if n_head else [module.trace]
     expected = {"torch_version": torch.__version__, "text": case["text"],
                 "tokenizer": case["tokenizer"], "tokens": tokens,
-                "causal": case.get("causal", True), "x": tensor(x)}
-    expected.update({k: tensor(v) for k, v in sa.trace.items()})
-    assert torch.equal(out, sa.trace["out"])
+                "causal": case.get("causal", True), "scale": case.get("scale", True),
+                "n_head": n_head, "x": tensor(x),
+                "heads": [{k: tensor(v) for k, v in trace.items()} for trace in traces],
+                "concat": tensor(module.concat if n_head else traces[0]["out"]),
+                "output": tensor(out)}
 
     for suffix, doc in (("weights", weights), ("expected", expected)):
         path = OUT / f"{case['name']}.{suffix}.json"

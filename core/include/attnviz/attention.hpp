@@ -14,10 +14,12 @@ Matrix embed(const std::vector<int>& ids, const Weights& weights);
 
 struct AttentionOptions {
   bool causal = true;  // false: every token sees every other (bidirectional, as in BERT)
+  bool scale = true;   // false: skip · head_size^-0.5, to show the softmax saturating
 };
 
 // For each head: q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ; wei = q·kᵀ · head_size^-0.5; future cells −inf
-// when causal; softmax over each row; out = wei · v. x: (T, n_embd).
+// when causal; softmax over each row; out = wei · v. The heads' outputs are joined side by side
+// and, for MultiHeadAttention, projected: out = concat · projᵀ + bias. x: (T, n_embd).
 AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOptions& options);
 
 // Row-wise softmax of scale · scores with keys j > i excluded when causal (their weight is exactly

@@ -27,6 +27,7 @@ struct Request {
   RandomInit random;                        // used when weights_path is empty
 
   bool causal = true;
+  bool scale = true;  // false: --no-scale, softmax of the raw scores
 };
 
 struct Result {

@@ -1,4 +1,5 @@
-// The parameters of the lesson's model: embeddings and one SelfAttention head. Load, save, random.
+// The parameters of the lesson's model: embeddings, then the day-12 SelfAttention (one head) or
+// the day-13 MultiHeadAttention (several heads and an output projection). Load, save, random.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +26,14 @@ struct Weights {
   Matrix token_embedding;          // (vocab_size, n_embd)
   Matrix position_embedding;       // (block_size, n_embd), or 0×0 when positions are not used
   std::vector<HeadWeights> heads;  // the lesson's SelfAttention is one head of size n_embd
+  // MultiHeadAttention's proj (nn.Linear(n_head · head_size, n_embd) with bias); both 0×0 for the
+  // lesson's SelfAttention, whose output is its one head's output.
+  Matrix proj_weight;              // (n_embd, n_head · head_size)
+  Matrix proj_bias;                // (1, n_embd)
 
   bool has_positions() const { return position_embedding.rows() > 0; }
+  bool multi_head() const { return proj_weight.size() > 0; }
+  int n_head() const { return static_cast<int>(heads.size()); }
   int head_size() const { return static_cast<int>(heads.front().query.rows()); }
   // Row of `token` in token_embedding, or -1.
   int token_id(std::string_view token) const;
@@ -41,12 +48,15 @@ struct RandomInit {
   int n_embd = 16;
   int block_size = 256;
   bool positions = true;
+  int n_head = 0;  // 0: the lesson's SelfAttention; H ≥ 1: MultiHeadAttention(H, n_embd / H)
 };
 
 // PyTorch's default initialization, drawn in the order the lesson's code creates the modules:
 // nn.Embedding(vocab, C) ~ N(0, 1), nn.Embedding(block_size, C) ~ N(0, 1) when positions are
-// used, then SelfAttention's key, query, value ~ U(-1/√C, 1/√C) (nn.Linear's kaiming-uniform).
-// `vocab` lists each distinct token once.
+// used, then SelfAttention's key, query, value ~ U(-1/√C, 1/√C) (nn.Linear's kaiming-uniform);
+// for MultiHeadAttention each head's key, query, value, then proj's weight and bias, all
+// U(-1/√fan_in, 1/√fan_in). `vocab` lists each distinct token once. Throws Error for sizes out of
+// range or n_head not dividing n_embd.
 Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& init);
 
 // Parses the weights JSON format (see README). `name` (the file's path) starts every error message.
