@@ -34,9 +34,9 @@ size_t count(const std::string& haystack, const std::string& needle) {
   return n;
 }
 
-// The whole table in one block, no color.
+// The whole table in one block, no color, no row summaries.
 std::string table_for(const Request& request) {
-  return render_table(request, run(request), {0, nullptr, 3});
+  return render_table(request, run(request), {0, nullptr, 3, Lang::En, false});
 }
 
 TEST(RenderTable, HeaderSaysWhatWasComputed) {
@@ -71,7 +71,7 @@ TEST(RenderTable, LabelsShowSpacesAndAlignByDisplayWidth) {
 
 TEST(RenderTable, WideMatricesPrintInBlocksThatFit) {
   const Request request = text_request("Diqqət mexanizmi mənanı fokuslayır");
-  const std::string table = render_table(request, run(request), {60, nullptr, 3});
+  const std::string table = render_table(request, run(request), {60, nullptr, 3, Lang::En, false});
   EXPECT_NE(table.find("keys 0–"), std::string::npos);
   for (const std::string& line : lines_of(table)) {
     if (line.rfind("\"", 0) == 0 || line.rfind("rows:", 0) == 0) continue;  // header lines
@@ -102,6 +102,47 @@ TEST(RenderTable, PrecisionSetsDigits) {
   const Request request = text_request("ab");
   const std::string table = render_table(request, run(request), {0, nullptr, 5});
   EXPECT_NE(table.find("1.00000"), std::string::npos);
+}
+
+TEST(RenderTable, RowSummariesNameTheTopKeyAndEntropy) {
+  const Request request = text_request("abc");
+  const Result result = run(request);
+  const std::string table = render_table(request, result, {0, nullptr, 3, Lang::En, true});
+  EXPECT_NE(table.find("Row summaries"), std::string::npos);
+  // Row 0 sees only itself: weight 1, entropy 0 of at most log2(1) = 0.
+  const std::string row0 = table.substr(table.find("\n0 a    0 a"));
+  EXPECT_EQ(row0.substr(0, row0.find('\n', 1)),
+            "\n0 a    0 a               1.000  0.00 bits (max 0.00)");
+  EXPECT_NE(table.find("(max 1.58)"), std::string::npos);  // row 2 sees 3 keys: log2 3
+}
+
+TEST(RenderTable, EveryHeadOrTheChosenOne) {
+  Request request = text_request("Bakı");
+  request.random.n_embd = 8;
+  request.random.n_head = 2;
+  const std::string all = render_table(request, run(request), {0, nullptr, 3, Lang::En, false});
+  EXPECT_NE(all.find("\nhead 0\n"), std::string::npos);
+  EXPECT_NE(all.find("\nhead 1\n"), std::string::npos);
+  EXPECT_NE(all.find("masked multi-head attention (2 heads)"), std::string::npos);
+  request.head = {HeadChoice::Kind::One, 1};
+  const std::string one = render_table(request, run(request), {0, nullptr, 3, Lang::En, false});
+  EXPECT_EQ(one.find("\nhead 0\n"), std::string::npos);
+  EXPECT_NE(one.find("\nhead 1\n"), std::string::npos);
+  request.head = {HeadChoice::Kind::Mean, 0};
+  const Result mean = run(request);
+  EXPECT_TRUE(mean.mean_weights.isApprox(
+      (mean.trace.heads[0].weights + mean.trace.heads[1].weights) / 2.0f));
+  EXPECT_NE(render_table(request, mean, {0, nullptr, 3, Lang::En, false}).find("mean of 2 heads"),
+            std::string::npos);
+}
+
+TEST(RenderTable, AzerbaijaniHeaders) {
+  const Request request = text_request("Azərbaycan dili");
+  const std::string table = render_table(request, run(request), {0, nullptr, 3, Lang::Az, true});
+  EXPECT_NE(table.find("maskalanmış öz-diqqət, 15 token (char)"), std::string::npos);
+  EXPECT_NE(table.find("sətirlər: sorğular, sütunlar: açarlar"), std::string::npos);
+  EXPECT_NE(table.find("Sətir xülasəsi"), std::string::npos);
+  EXPECT_EQ(table.find("queries"), std::string::npos);
 }
 
 }  // namespace

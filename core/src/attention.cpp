@@ -63,8 +63,8 @@ AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOp
   }
   if (weights.multi_head()) {
     // (T, H·hs) · (H·hs, C) + (1, C) broadcast over rows → (T, C)
-    trace.out = (trace.concat * weights.proj_weight.transpose()).rowwise() +
-                weights.proj_bias.row(0);
+    trace.out =
+        (trace.concat * weights.proj_weight.transpose()).rowwise() + weights.proj_bias.row(0);
   } else {
     trace.out = trace.concat;
   }

@@ -192,7 +192,8 @@ class Builder {
       tick_w = std::max(tick_w, font_.width(tick_label(v, lo_, hi_), tick_px));
     const float colorbar_w = 16 * s;
     if (input_.causal) {  // the legend under the colorbar: a hatched box and "masked"
-      tick_w = std::max(tick_w, font_.width("masked", tick_px) + 18 * s - colorbar_w - 8 * s);
+      tick_w = std::max(tick_w, font_.width(say(options_.lang, Msg::Masked), tick_px) + 18 * s -
+                                    colorbar_w - 8 * s);
     }
     const float colorbar_band = 24 * s + colorbar_w + 8 * s + tick_w;
     const float content_w = grid_w + colorbar_band;
@@ -276,10 +277,11 @@ class Builder {
       }
     }
     if (options_.captions) {
-      add_text(mx + m_.matrix / 2, my - m_.col_band - m_.caption_band * 0.35f, "key", m_.caption_px,
-               theme_.muted, Anchor::Middle, false, "caption");
-      add_text(px + m_.caption_px, my + m_.matrix / 2, "query", m_.caption_px, theme_.muted,
-               Anchor::Middle, true, "caption");
+      add_text(mx + m_.matrix / 2, my - m_.col_band - m_.caption_band * 0.35f,
+               say(options_.lang, Msg::Key), m_.caption_px, theme_.muted, Anchor::Middle, false,
+               "caption");
+      add_text(px + m_.caption_px, my + m_.matrix / 2, say(options_.lang, Msg::Query),
+               m_.caption_px, theme_.muted, Anchor::Middle, true, "caption");
     }
     if (options_.annotate) add_annotations(matrix);
   }
@@ -328,8 +330,8 @@ class Builder {
       const float box = 12 * s;
       const float by = y + h + 14 * s;
       scene_.shapes.emplace_back(RectShape{x, by, box, box, theme_.masked, "legend", theme_.hatch});
-      add_text(x + box + 6 * s, by + box / 2 + lift, "masked", tick_px, theme_.text, Anchor::Start,
-               false, "legend-label");
+      add_text(x + box + 6 * s, by + box / 2 + lift, say(options_.lang, Msg::Masked), tick_px,
+               theme_.text, Anchor::Start, false, "legend-label");
     }
   }
 
@@ -359,11 +361,15 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
   HeatmapInput input;
   input.tokens = result.tokens;
   input.causal = result.trace.causal;
-  for (size_t h = 0; h < result.trace.heads.size(); ++h) {
-    input.panels.push_back({"head " + std::to_string(h), &result.trace.heads[h].weights});
+  const std::string n_head = std::to_string(result.weights.n_head());
+  for (const HeadView& head : shown_heads(request, result)) {
+    input.panels.push_back({head.index < 0
+                                ? say(options.lang, Msg::HeadMean, {n_head})
+                                : say(options.lang, Msg::Head, {std::to_string(head.index)}),
+                            head.weights});
   }
   input.title = "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 60) + "\"";
-  input.subtitle = run_details(request, result);
+  input.subtitle = run_details(request, result, options.lang);
   return layout_heatmap(input, options, font);
 }
 

@@ -2,8 +2,10 @@
 #include "attnviz/render_table.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
+#include "attnviz/summary.hpp"
 #include "attnviz/utf8.hpp"
 
 namespace attnviz {
@@ -108,6 +110,39 @@ void render_block(const Matrix& weights, const AttentionTrace& trace, const Layo
   }
 }
 
+// Each query's most attended key and the entropy of its row, against the most it could be
+// (log2 of the keys it sees).
+void render_summaries(const Matrix& weights, bool causal, const Layout& layout,
+                      const TableOptions& options, std::string& out) {
+  const Lang lang = options.lang;
+  const std::vector<RowSummary> rows = summarize_rows(weights);
+  const int label = layout.row_label_width();
+  const std::string query = say(lang, Msg::SummaryQuery), top = say(lang, Msg::SummaryTop);
+  const std::string weight = say(lang, Msg::SummaryWeight),
+                    entropy = say(lang, Msg::SummaryEntropy);
+  const int query_w = std::max(label, utf8::display_width(query));
+  const int top_w = std::max(label, utf8::display_width(top));
+  const int weight_w = std::max(options.precision + 2, utf8::display_width(weight));
+  out += "\n" + say(lang, Msg::SummaryTitle) + "\n";
+  out += pad_right(query, query_w) + std::string(kGap) + pad_right(top, top_w) + std::string(kGap) +
+         pad_left(weight, weight_w) + std::string(kGap) + entropy + "\n";
+  const std::string bits = say(lang, Msg::Bits), at_most = say(lang, Msg::SummaryMax);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto j = static_cast<size_t>(rows[i].top_key);
+    const auto row_label = [&](size_t k) {
+      return pad_left(std::to_string(k), layout.index_width) + " " + layout.labels[k];
+    };
+    const double most = std::log2(static_cast<double>(causal ? i + 1 : rows.size()));
+    char numbers[64];
+    std::snprintf(numbers, sizeof numbers, "%.2f %s (%s %.2f)", rows[i].entropy_bits, bits.c_str(),
+                  at_most.c_str(), most);
+    out += pad_right(row_label(i), query_w) + std::string(kGap) + pad_right(row_label(j), top_w) +
+           std::string(kGap) +
+           pad_left(format_weight(rows[i].top_weight, options.precision), weight_w) +
+           std::string(kGap) + numbers + "\n";
+  }
+}
+
 }  // namespace
 
 std::string render_table(const Request& request, const Result& result,
@@ -115,21 +150,29 @@ std::string render_table(const Request& request, const Result& result,
   const AttentionTrace& trace = result.trace;
   const Layout layout = make_layout(result.tokens, options.precision);
   const auto blocks = column_blocks(layout, options.width);
-  const size_t T = result.tokens.size();
+  const std::string T = std::to_string(result.tokens.size());
+  const Lang lang = options.lang;
 
-  std::string out = run_summary(request, result) + "\n";
-  out += "rows: queries, columns: keys, each row sums to 1";
-  out += trace.causal ? "; " + std::string(kMaskedCell) + " = masked (a future token)\n" : "\n";
-  for (size_t h = 0; h < trace.heads.size(); ++h) {
-    if (trace.heads.size() > 1) out += "\nhead " + std::to_string(h) + "\n";
+  std::string out = run_summary(request, result, lang) + "\n";
+  out += say(lang, trace.causal ? Msg::LegendCausal : Msg::Legend) + "\n";
+  const std::vector<HeadView> heads = shown_heads(request, result);
+  for (const HeadView& head : heads) {
+    if (result.weights.n_head() > 1) {
+      out += "\n" +
+             (head.index < 0 ? say(lang, Msg::HeadMean, {std::to_string(result.weights.n_head())})
+                             : say(lang, Msg::Head, {std::to_string(head.index)})) +
+             "\n";
+    }
     for (const auto& block : blocks) {
       out += "\n";
       if (blocks.size() > 1) {
-        out += "keys " + std::to_string(block.first) + "–" + std::to_string(block.second - 1) +
-               " of " + std::to_string(T) + "\n";
+        out += say(lang, Msg::KeysBlock,
+                   {std::to_string(block.first), std::to_string(block.second - 1), T}) +
+               "\n";
       }
-      render_block(trace.heads[h].weights, trace, layout, block, options, out);
+      render_block(*head.weights, trace, layout, block, options, out);
     }
+    if (options.summaries) render_summaries(*head.weights, trace.causal, layout, options, out);
   }
   return out;
 }

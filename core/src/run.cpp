@@ -69,30 +69,64 @@ Result run(const Request& request) {
   result.ids = lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
   const Matrix x = embed(result.ids, result.weights);  // (T, n_embd)
   result.trace = attend(x, result.weights, AttentionOptions{request.causal, request.scale});
+  const int n_head = result.weights.n_head();
+  if (request.head.kind == HeadChoice::Kind::One &&
+      (request.head.index < 0 || request.head.index >= n_head)) {
+    throw Error("--head " + std::to_string(request.head.index) + ": the model has " +
+                std::to_string(n_head) +
+                (n_head == 1 ? " head (0)" : " heads (0–" + std::to_string(n_head - 1) + ")"));
+  }
+  if (request.head.kind == HeadChoice::Kind::Mean) {
+    result.mean_weights = Matrix::Zero(x.rows(), x.rows());
+    for (const HeadTrace& h : result.trace.heads) result.mean_weights += h.weights;
+    result.mean_weights /= static_cast<float>(n_head);
+  }
   return result;
+}
+
+std::vector<HeadView> shown_heads(const Request& request, const Result& result) {
+  const auto& heads = result.trace.heads;
+  switch (request.head.kind) {
+    case HeadChoice::Kind::One:
+      return {{request.head.index, &heads.at(static_cast<size_t>(request.head.index)).weights}};
+    case HeadChoice::Kind::Mean:
+      return {{-1, &result.mean_weights}};
+    default: {
+      std::vector<HeadView> all;
+      for (size_t h = 0; h < heads.size(); ++h)
+        all.push_back({static_cast<int>(h), &heads[h].weights});
+      return all;
+    }
+  }
 }
 
 }  // namespace attnviz
 
 namespace attnviz {
 
-std::string run_details(const Request& request, const Result& result) {
+std::string run_details(const Request& request, const Result& result, Lang lang) {
   const Weights& w = result.weights;
-  std::string s = request.causal ? "masked self-attention" : "self-attention without mask";
-  s += ", " + std::to_string(result.tokens.size()) + (result.tokens.size() == 1 ? " token (" : " tokens (");
-  s += request.input == InputKind::TokenList ? "list"
-                                             : std::string(tokenizer_name(request.tokenizer));
-  s += "), n_embd " + std::to_string(w.n_embd);
-  s += ", head_size " + std::to_string(w.head_size());
-  s += w.has_positions() ? "" : ", no positions";
-  s += request.weights_path ? ", weights " + *request.weights_path
-                            : ", random weights (seed " + std::to_string(request.random.seed) + ")";
+  const std::string heads = std::to_string(w.n_head());
+  std::string s =
+      w.multi_head()
+          ? say(lang, request.causal ? Msg::MaskedMultiHead : Msg::MultiHeadNoMask, {heads})
+          : say(lang, request.causal ? Msg::MaskedSelfAttention : Msg::SelfAttentionNoMask);
+  const std::string tokenizer = request.input == InputKind::TokenList
+                                    ? "list"
+                                    : std::string(tokenizer_name(request.tokenizer));
+  s += ", " + say(lang, Msg::Tokens, {std::to_string(result.tokens.size()), tokenizer});
+  s += ", n_embd " + std::to_string(w.n_embd) + ", head_size " + std::to_string(w.head_size());
+  if (!w.has_positions()) s += ", " + say(lang, Msg::NoPositions);
+  if (!request.scale) s += ", " + say(lang, Msg::NotScaled);
+  s += ", " + (request.weights_path
+                   ? say(lang, Msg::WeightsFile, {*request.weights_path})
+                   : say(lang, Msg::RandomWeights, {std::to_string(request.random.seed)}));
   return s;
 }
 
-std::string run_summary(const Request& request, const Result& result) {
+std::string run_summary(const Request& request, const Result& result, Lang lang) {
   return "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 40) +
-         "\": " + run_details(request, result);
+         "\": " + run_details(request, result, lang);
 }
 
 }  // namespace attnviz

@@ -21,6 +21,7 @@ struct HeatmapOptions {
   bool auto_range = false;           // colorbar spans the data's range instead of 0 … 1
   std::optional<std::string> title;  // replaces title and subtitle; "" shows no title
   bool captions = true;              // "query" and "key" along the axes
+  Lang lang = Lang::En;              // of captions, legend and the default subtitle
 };
 
 struct HeatmapPanel {
@@ -39,7 +40,8 @@ struct HeatmapInput {
 // Throws Error for an unknown colormap or theme.
 Scene layout_heatmap(const HeatmapInput& input, const HeatmapOptions& options, const Font& font);
 
-// The heatmap of a run: one panel per head, titled with the text and what was computed.
+// The heatmap of a run: one panel per shown head (see shown_heads), titled with the text and what
+// was computed.
 Scene heatmap_scene(const Request& request, const Result& result, const HeatmapOptions& options,
                     const Font& font);
 

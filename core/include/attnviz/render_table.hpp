@@ -9,13 +9,15 @@
 namespace attnviz {
 
 struct TableOptions {
-  int width = 80;      // terminal columns; wider matrices print in column blocks. 0: one block
+  int width = 80;  // terminal columns; wider matrices print in column blocks. 0: one block
   const Colormap* cmap = nullptr;  // shade each cell with this colormap (24-bit ANSI background)
-  int precision = 3;   // digits after the decimal point
+  int precision = 3;               // digits after the decimal point
+  Lang lang = Lang::En;
+  bool summaries = true;  // below each table: each query's most attended key and entropy
 };
 
 // Rows are queries and columns keys, both labeled with the tokens; masked (future) cells show ·
-// so they never look like a computed 0.000. One table per head.
+// so they never look like a computed 0.000. One table per shown head (see shown_heads).
 std::string render_table(const Request& request, const Result& result, const TableOptions& options);
 
 }  // namespace attnviz

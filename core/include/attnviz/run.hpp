@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "attnviz/messages.hpp"
 #include "attnviz/tokenizer.hpp"
 #include "attnviz/trace.hpp"
 #include "attnviz/weights.hpp"
@@ -14,6 +15,12 @@ namespace attnviz {
 enum class InputKind {
   Text,       // text split by a tokenizer
   TokenList,  // explicit tokens "Az|ər|bay|can"
+};
+
+// Which heads tables, heatmaps and explanations show (JSON always holds every head).
+struct HeadChoice {
+  enum class Kind { All, One, Mean } kind = Kind::All;
+  int index = 0;  // with One
 };
 
 struct Request {
@@ -28,6 +35,7 @@ struct Request {
 
   bool causal = true;
   bool scale = true;  // false: --no-scale, softmax of the raw scores
+  HeadChoice head;
 };
 
 struct Result {
@@ -36,10 +44,20 @@ struct Result {
   Weights weights;                  // the weights used, random or loaded
   AttentionTrace trace;
   std::vector<std::string> warnings;  // things the user should know; the run still succeeded
+  Matrix mean_weights;                // (T, T) average over heads, with HeadChoice::Kind::Mean
 };
 
-// Throws Error for bad text, bad weights, a token missing from the vocab, or more tokens than
-// block_size.
+// A matrix of attention weights to show: one head, or the mean over all heads.
+struct HeadView {
+  int index = 0;                    // the head, or -1 for the mean
+  const Matrix* weights = nullptr;  // (T, T), points into the Result
+};
+
+// The heads `request.head` selects, in order.
+std::vector<HeadView> shown_heads(const Request& request, const Result& result);
+
+// Throws Error for bad text, bad weights, a token missing from the vocab, more tokens than
+// block_size, or a head index the model does not have.
 Result run(const Request& request);
 
 // The distinct tokens in order of first appearance: the vocab random weights are made for.
@@ -51,9 +69,9 @@ namespace attnviz {
 
 // One line saying what was computed, for table headers and image titles: `"Azərbaycan dili":
 // masked self-attention, 15 tokens (char), n_embd 16, head_size 16, random weights (seed 1337)`.
-std::string run_summary(const Request& request, const Result& result);
+std::string run_summary(const Request& request, const Result& result, Lang lang);
 
 // The same without the text: `masked self-attention, 15 tokens (char), n_embd 16, ...`.
-std::string run_details(const Request& request, const Result& result);
+std::string run_details(const Request& request, const Result& result, Lang lang);
 
 }  // namespace attnviz

@@ -22,7 +22,7 @@ struct AttentionTrace {
   bool causal = true;            // keys after the query were masked to −inf before softmax
   std::vector<HeadTrace> heads;  // one per head
   Matrix concat;                 // (T, n_head·head_size) the heads' outputs side by side
-  Matrix out;                    // (T, n_embd) the module's output: concat, or concat·projᵀ + bias
+  Matrix out;  // (T, n_embd) the module's output: concat, or concat·projᵀ + bias
 
   Eigen::Index T() const { return x.rows(); }
   // True when the weight of query i on key j was masked (a future token).

@@ -28,8 +28,8 @@ struct Weights {
   std::vector<HeadWeights> heads;  // the lesson's SelfAttention is one head of size n_embd
   // MultiHeadAttention's proj (nn.Linear(n_head · head_size, n_embd) with bias); both 0×0 for the
   // lesson's SelfAttention, whose output is its one head's output.
-  Matrix proj_weight;              // (n_embd, n_head · head_size)
-  Matrix proj_bias;                // (1, n_embd)
+  Matrix proj_weight;  // (n_embd, n_head · head_size)
+  Matrix proj_bias;    // (1, n_embd)
 
   bool has_positions() const { return position_embedding.rows() > 0; }
   bool multi_head() const { return proj_weight.size() > 0; }

@@ -1,0 +1,168 @@
+// Option definitions, help text and the usage checks CLI11 cannot express.
+#include "options.hpp"
+
+#include "attnviz/colormap.hpp"
+
+namespace attnviz::app {
+namespace {
+
+void add_heatmap_options(CLI::App& app, Options& o) {
+  app.add_option("--cmap", o.heatmap.cmap, "Colormap of the heatmap and the table's shading")
+      ->check(CLI::IsMember(Colormap::names()))
+      ->capture_default_str();
+  app.add_option("--theme", o.heatmap.theme, "Heatmap colors: light or dark")
+      ->check(CLI::IsMember({"light", "dark"}))
+      ->capture_default_str();
+  app.add_flag("--transparent", o.heatmap.transparent, "Heatmap without a background fill");
+  app.add_flag("--annotate", o.heatmap.annotate, "Print each weight in its heatmap cell");
+  app.add_option("--range", o.range,
+                 "Colorbar from 0 to 1 (fixed) or over the weights shown (auto)")
+      ->check(CLI::IsMember({"fixed", "auto"}))
+      ->capture_default_str();
+  app.add_option("--title", o.heatmap.title,
+                 "Heatmap title (default: the text and what was computed; \"\": none)");
+  app.add_flag("--no-captions", o.no_captions, "No \"query\" and \"key\" axis captions");
+  app.add_option("--cell-size", o.heatmap.cell_size,
+                 "Heatmap cell size in pixels (default: from the number of tokens)")
+      ->check(CLI::Range(1.0f, 200.0f));
+  app.add_option("--scale", o.heatmap.scale, "Multiply every heatmap size, e.g. 2 for slides")
+      ->check(CLI::Range(0.25f, 8.0f))
+      ->capture_default_str();
+  app.add_option("--font", o.font, "TrueType font for heatmap labels (default: DejaVu Sans)")
+      ->type_name("FILE");
+}
+
+void add_teaching_options(CLI::App& app, Options& o) {
+  app.add_flag("--explain", o.explain,
+               "Print every step with its numbers: tokens, x, q, k, v, scores, scale, mask, "
+               "softmax, output");
+  app.add_flag("--trace", o.trace,
+               "With --json, also write every intermediate (on with --explain)");
+  app.add_option("--lang", o.lang,
+                 "Language of the explanations, headers and captions "
+                 "(default: from LANG/LC_ALL, else en)")
+      ->check(CLI::IsMember({"az", "en"}));
+  app.add_flag("--no-scale", o.no_scale,
+               "Skip the · head_size^-0.5 scale, to see softmax saturate");
+  app.add_flag("--no-summary", o.no_summary,
+               "Leave out the row summaries (most attended key, entropy) under the table");
+  app.add_option("--head", o.head,
+                 "Heads to show in the table, heatmap and explanation: all, mean, or an index")
+      ->check([](const std::string& v) {
+        if (v == "all" || v == "mean") return std::string();
+        if (!v.empty() && v.size() < 6 && v.find_first_not_of("0123456789") == std::string::npos) {
+          return std::string();
+        }
+        return "expected all, mean or a head index, found \"" + v + "\"";
+      })
+      ->capture_default_str();
+}
+
+}  // namespace
+
+void add_options(CLI::App& app, Options& o) {
+  auto* text = app.add_option("-t,--text", o.text, "Text to tokenize and attend over");
+  auto* file = app.add_option("-f,--file", o.text_file, "Read the text from a file ('-': stdin)")
+                   ->type_name("FILE");
+  auto* tokens = app.add_option("--tokens", o.tokens,
+                                "Explicit tokens separated by '|', e.g. \"Az|ər|bay|can\"; "
+                                "\\| is a literal '|', \\\\ a literal '\\'")
+                     ->type_name("LIST");
+  text->excludes(file, tokens);
+  file->excludes(tokens);
+  auto* tokenizer = app.add_option("--tokenizer", o.tokenizer,
+                                   "char: one token per character (grapheme); word: words and "
+                                   "punctuation")
+                        ->check(CLI::IsMember({"char", "word"}))
+                        ->capture_default_str();
+  tokenizer->excludes(tokens);
+
+  auto* weights = app.add_option("-w,--weights", o.weights,
+                                 "Weights JSON (see README) instead of random weights")
+                      ->type_name("FILE");
+  auto* seed =
+      app.add_option("--seed", o.random.seed, "Seed for random weights")->capture_default_str();
+  auto* n_embd = app.add_option("--n-embd", o.random.n_embd, "Embedding width C of random weights")
+                     ->check(CLI::Range(1, kMaxEmbd))
+                     ->capture_default_str();
+  auto* block = app.add_option("--block-size", o.random.block_size,
+                               "Longest text random weights accept (rows of the position table)")
+                    ->check(CLI::Range(1, kMaxBlockSize))
+                    ->capture_default_str();
+  auto* no_pos = app.add_flag("--no-positions", o.no_positions,
+                              "Random weights without position embeddings: x = token embedding");
+  auto* heads = app.add_option("--heads", o.random.n_head,
+                               "Random MultiHeadAttention with H heads of n_embd / H (day 13) "
+                               "instead of the lesson's single SelfAttention")
+                    ->check(CLI::Range(1, kMaxEmbd));
+  weights->excludes(seed, n_embd, block, no_pos, heads);
+  app.add_flag("--no-mask", o.no_mask,
+               "Let every token see every other (bidirectional), to compare with the mask");
+
+  app.add_option("--save-weights", o.save_weights,
+                 "Write the weights this run used, for --weights to reproduce it")
+      ->type_name("FILE");
+  app.add_option("--json", o.json, "Write tokens, config, weights and output as JSON ('-': stdout)")
+      ->type_name("FILE");
+  app.add_option("--png", o.png, "Write the heatmap as PNG ('-': stdout)")->type_name("FILE");
+  app.add_option("--svg", o.svg, "Write the heatmap as SVG ('-': stdout)")->type_name("FILE");
+  app.add_flag("--no-table", o.no_table, "Do not print the table");
+  add_heatmap_options(app, o);
+  add_teaching_options(app, o);
+  app.add_option("--color", o.color,
+                 "Shade table cells: auto (a terminal, unless NO_COLOR is set), "
+                 "always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  app.add_option("--width", o.width,
+                 "Table width in columns (default: the terminal's; 0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--precision", o.precision, "Digits after the decimal point in the table")
+      ->check(CLI::Range(1, 9))
+      ->capture_default_str();
+}
+
+// A usage error when two outputs name the same file (or both standard output).
+std::optional<std::string> output_conflict(const Options& o) {
+  const std::vector<std::pair<const char*, const std::optional<std::string>*>> outputs = {
+      {"--json", &o.json},
+      {"--save-weights", &o.save_weights},
+      {"--png", &o.png},
+      {"--svg", &o.svg}};
+  for (size_t a = 0; a < outputs.size(); ++a) {
+    for (size_t b = a + 1; b < outputs.size(); ++b) {
+      const auto& pa = *outputs[a].second;
+      const auto& pb = *outputs[b].second;
+      if (pa && pb && *pa == *pb) {
+        return std::string(outputs[a].first) + " and " + outputs[b].first + " both write " + *pa +
+               "; give them different files";
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> usage_problem(const Options& o) {
+  if (!o.text && !o.text_file && !o.tokens) return "give the input with --text, --file or --tokens";
+  if (o.random.n_head > 0 && o.random.n_embd % o.random.n_head != 0) {
+    return "--heads " + std::to_string(o.random.n_head) + " does not divide --n-embd " +
+           std::to_string(o.random.n_embd) + "; head_size = n_embd / heads must be whole";
+  }
+  return output_conflict(o);
+}
+
+const char* const kExamples = R"(Examples:
+  attnviz --text "Azərbaycan dili"
+  attnviz --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --tokenizer word
+  attnviz --tokens "Az|ər|bay|can| |dili" --n-embd 32 --seed 7
+  attnviz --file data/texts/lesson-pronoun.txt --tokenizer word --json attention.json
+  attnviz --text "Azərbaycan dili" --save-weights my.json
+  attnviz --text "Azərbaycan dili" --weights my.json --json -
+  attnviz --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --tokenizer word \
+          --png slide.png --svg slide.svg --annotate --scale 2
+  attnviz --text "Azərbaycan dili" --explain --lang az
+  attnviz --text "Azərbaycan dili" --n-embd 32 --heads 4 --png heads.png
+
+Masked cells (a token never sees the ones after it) print as · and are exactly 0 in JSON.)";
+
+}  // namespace attnviz::app

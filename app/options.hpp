@@ -1,0 +1,38 @@
+// The command line's options: what the user asked for, as CLI11 parsed it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "attnviz/heatmap.hpp"
+#include "attnviz/weights.hpp"
+
+namespace attnviz::app {
+
+struct Options {
+  std::optional<std::string> text, text_file, tokens, weights, save_weights, json, png, svg, font;
+  std::string tokenizer = "char";
+  std::string color = "auto";
+  RandomInit random;
+  bool no_positions = false, no_mask = false, no_scale = false, no_table = false;
+  bool no_summary = false, explain = false, trace = false;
+  std::optional<int> width;
+  int precision = 3;
+  std::optional<std::string> lang;  // default: from the locale
+  std::string head = "all";         // all, mean, or a head's index
+  HeatmapOptions heatmap;
+  std::string range = "fixed";
+  bool no_captions = false;
+};
+
+// Declares every option on `app`, writing into `o`.
+void add_options(CLI::App& app, Options& o);
+
+// A usage error CLI11 cannot see (missing input, outputs sharing a path, --heads not dividing
+// --n-embd), or nullopt.
+std::optional<std::string> usage_problem(const Options& o);
+
+extern const char* const kExamples;
+
+}  // namespace attnviz::app

@@ -1,0 +1,19 @@
+// What the terminal and the environment say: color, width, language.
+#pragma once
+
+#include <string>
+
+#include "attnviz/messages.hpp"
+
+namespace attnviz::app {
+
+// --color auto: a terminal, NO_COLOR unset or empty, and TERM not "dumb".
+bool use_color(const std::string& mode);
+
+// The terminal's columns, else $COLUMNS, else 80.
+int terminal_width();
+
+// From LC_ALL, LC_MESSAGES or LANG, the first one set: Azerbaijani for az_*, else English.
+Lang locale_lang();
+
+}  // namespace attnviz::app

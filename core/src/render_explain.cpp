@@ -1,0 +1,266 @@
+// The step-by-step explanation of one run.
+#include "attnviz/render_explain.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include "attnviz/utf8.hpp"
+
+namespace attnviz {
+namespace {
+
+constexpr int kLabelColumns = 10;
+
+// A matrix to print: labeled rows and columns, each cell's text, and an optional extra column.
+struct Grid {
+  std::vector<std::string> rows;  // row labels
+  std::vector<std::string> cols;  // column labels
+  std::function<std::string(Eigen::Index, Eigen::Index)> cell;
+  std::string extra_label;  // e.g. "Σ"; empty: no extra column
+  std::function<std::string(Eigen::Index)> extra;
+  std::string corner;  // heading of the row labels
+};
+
+std::string pad_left(const std::string& s, int width) {
+  return std::string(static_cast<size_t>(std::max(0, width - utf8::display_width(s))), ' ') + s;
+}
+
+class Explainer {
+ public:
+  Explainer(const Request& request, const Result& result, const ExplainOptions& options)
+      : request_(request), result_(result), o_(options), lang_(options.lang) {
+    const size_t digits = std::to_string(result.tokens.size() - 1).size();
+    for (size_t t = 0; t < result.tokens.size(); ++t) {
+      const std::string label =
+          utf8::truncate_to_width(utf8::visible(result.tokens[t]), kLabelColumns);
+      const std::string index = std::to_string(t);
+      token_labels_.push_back(label);
+      row_labels_.push_back(std::string(digits - index.size(), ' ') + index + " " + label);
+    }
+  }
+
+  std::string run() {
+    out_ += "attnviz --explain · " + run_summary(request_, result_, lang_) + "\n";
+    out_ += say(lang_, Msg::ExplainTitle) + ". " + say(lang_, Msg::ExplainTrace) + "\n";
+    tokens_step();
+    embedding_step();
+    const AttentionTrace& trace = result_.trace;
+    const int n_head = result_.weights.n_head();
+    for (const int h : explained_heads()) {
+      if (n_head > 1) {
+        out_ += "\n══ " + say(lang_, Msg::HeadOf, {std::to_string(h), std::to_string(n_head)}) +
+                " ══\n";
+      }
+      head_steps(trace.heads[static_cast<size_t>(h)]);
+    }
+    if (result_.weights.multi_head()) projection_step();
+    return std::move(out_);
+  }
+
+ private:
+  // --head i explains head i; otherwise (all, mean) every head.
+  std::vector<int> explained_heads() const {
+    if (request_.head.kind == HeadChoice::Kind::One) return {request_.head.index};
+    std::vector<int> all(static_cast<size_t>(result_.weights.n_head()));
+    for (size_t h = 0; h < all.size(); ++h) all[h] = static_cast<int>(h);
+    return all;
+  }
+
+  void step(int number, const std::string& title, const std::string& explanation) {
+    out_ += "\n── " + say(lang_, Msg::Step, {std::to_string(number)}) + " · " + title + " ──\n";
+    out_ += explanation + "\n";
+  }
+
+  std::string number(float v) const {
+    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", o_.precision, static_cast<double>(v));
+    return buf;
+  }
+
+  static std::string shape(Eigen::Index rows, Eigen::Index cols) {
+    return std::to_string(rows) + "×" + std::to_string(cols);
+  }
+
+  void print(const Grid& g) {
+    const auto n_rows = std::min(g.rows.size(), static_cast<size_t>(o_.max_rows));
+    const auto n_cols = std::min(g.cols.size(), static_cast<size_t>(o_.max_columns));
+    // Cells first, to size the columns.
+    std::vector<std::vector<std::string>> cells(n_rows);
+    int label_w = utf8::display_width(g.corner);
+    std::vector<int> width(n_cols + 1, 0);
+    for (size_t j = 0; j < n_cols; ++j) width[j] = utf8::display_width(g.cols[j]);
+    width[n_cols] = utf8::display_width(g.extra_label);
+    for (size_t i = 0; i < n_rows; ++i) {
+      label_w = std::max(label_w, utf8::display_width(g.rows[i]));
+      for (size_t j = 0; j < n_cols; ++j) {
+        cells[i].push_back(g.cell(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
+        width[j] = std::max(width[j], utf8::display_width(cells[i].back()));
+      }
+      if (g.extra) {
+        cells[i].push_back(g.extra(static_cast<Eigen::Index>(i)));
+        width[n_cols] = std::max(width[n_cols], utf8::display_width(cells[i].back()));
+      }
+    }
+    std::string header =
+        "  " + g.corner +
+        std::string(static_cast<size_t>(label_w - utf8::display_width(g.corner)), ' ');
+    for (size_t j = 0; j < n_cols; ++j) header += "  " + pad_left(g.cols[j], width[j]);
+    if (g.extra) header += "  " + pad_left(g.extra_label, width[n_cols]);
+    out_ += header + "\n";
+    for (size_t i = 0; i < n_rows; ++i) {
+      std::string line =
+          "  " + g.rows[i] +
+          std::string(static_cast<size_t>(label_w - utf8::display_width(g.rows[i])), ' ');
+      for (size_t j = 0; j < cells[i].size(); ++j) line += "  " + pad_left(cells[i][j], width[j]);
+      out_ += line + "\n";
+    }
+    if (g.cols.size() > n_cols) {
+      out_ +=
+          "  " + say(lang_, Msg::HiddenColumns, {std::to_string(g.cols.size() - n_cols)}) + "\n";
+    }
+    if (g.rows.size() > n_rows) {
+      out_ += "  " + say(lang_, Msg::HiddenRows, {std::to_string(g.rows.size() - n_rows)}) + "\n";
+    }
+  }
+
+  // A (T, n) matrix with token rows and numbered columns.
+  void print_matrix(const std::string& name, const Matrix& m) {
+    out_ += "\n" + name + "  (" + say(lang_, Msg::ShapeOf, {shape(m.rows(), m.cols())}) + ")\n";
+    std::vector<std::string> cols;
+    for (Eigen::Index j = 0; j < m.cols(); ++j) cols.push_back(std::to_string(j));
+    print({row_labels_,
+           cols,
+           [&](Eigen::Index i, Eigen::Index j) { return number(m(i, j)); },
+           "",
+           {},
+           ""});
+  }
+
+  // A (T, T) matrix with token rows and token columns; `cell` formats each entry.
+  void print_square(const std::string& name, Eigen::Index T,
+                    std::function<std::string(Eigen::Index, Eigen::Index)> cell,
+                    std::string extra_label = "",
+                    std::function<std::string(Eigen::Index)> extra = {}) {
+    out_ += "\n" + name + "  (" + say(lang_, Msg::ShapeOf, {shape(T, T)}) + ")\n";
+    print({row_labels_, token_labels_, std::move(cell), std::move(extra_label), std::move(extra),
+           ""});
+  }
+
+  void tokens_step() {
+    const size_t T = result_.tokens.size();
+    step(1, say(lang_, Msg::TokensTitle), say(lang_, Msg::TokensText, {std::to_string(T)}));
+    const std::string position = say(lang_, Msg::Position);
+    std::vector<std::string> rows;
+    for (size_t t = 0; t < T; ++t) {
+      rows.push_back(pad_left(std::to_string(t), utf8::display_width(position)));
+    }
+    print({rows,
+           {say(lang_, Msg::Token), say(lang_, Msg::Id)},
+           [&](Eigen::Index i, Eigen::Index j) {
+             const auto t = static_cast<size_t>(i);
+             return j == 0 ? token_labels_[t] : std::to_string(result_.ids[t]);
+           },
+           "",
+           {},
+           position});
+  }
+
+  void embedding_step() {
+    const Weights& w = result_.weights;
+    step(2, say(lang_, Msg::EmbedTitle),
+         say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
+             {std::to_string(w.n_embd)}));
+    print_matrix("x", result_.trace.x);
+  }
+
+  void head_steps(const HeadTrace& head) {
+    const AttentionTrace& trace = result_.trace;
+    const Eigen::Index T = trace.T();
+    step(3, say(lang_, Msg::QkvTitle), say(lang_, Msg::QkvText));
+    print_matrix("q", head.q);
+    print_matrix("k", head.k);
+    print_matrix("v", head.v);
+
+    step(4, say(lang_, Msg::ScoresTitle), say(lang_, Msg::ScoresText));
+    print_square("q·kᵀ", T,
+                 [&](Eigen::Index i, Eigen::Index j) { return number(head.scores(i, j)); });
+
+    const float scale = trace.scale;
+    if (request_.scale) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%.6g", static_cast<double>(scale));
+      step(5, say(lang_, Msg::ScaleTitle, {std::to_string(result_.weights.head_size()), value}),
+           say(lang_, Msg::ScaleText));
+    } else {
+      step(5, say(lang_, Msg::NoScaleTitle), say(lang_, Msg::NoScaleText));
+    }
+    print_square("q·kᵀ · " + number(scale), T,
+                 [&](Eigen::Index i, Eigen::Index j) { return number(head.scores(i, j) * scale); });
+
+    mask_step(head);
+
+    step(7, say(lang_, Msg::SoftmaxTitle), say(lang_, Msg::SoftmaxText));
+    print_square(
+        "softmax", T,
+        [&](Eigen::Index i, Eigen::Index j) {
+          return trace.masked(i, j) ? std::string("0") : number(head.weights(i, j));
+        },
+        "Σ", [&](Eigen::Index i) { return number(head.weights.row(i).sum()); });
+
+    step(8, say(lang_, Msg::OutputTitle), say(lang_, Msg::OutputText));
+    print_matrix("out", head.out);
+  }
+
+  void mask_step(const HeadTrace& head) {
+    const AttentionTrace& trace = result_.trace;
+    const Eigen::Index T = trace.T();
+    if (!trace.causal) {
+      step(6, say(lang_, Msg::NoMaskTitle), say(lang_, Msg::NoMaskText));
+      return;
+    }
+    const auto quoted = [&](size_t t) { return utf8::one_line(result_.tokens[t]); };
+    std::string text;
+    if (T == 1) {
+      text = say(lang_, Msg::MaskTextNone);
+    } else if (T == 2) {
+      text = say(lang_, Msg::MaskTextOne, {quoted(0), quoted(1)});
+    } else {
+      text = say(lang_, Msg::MaskTextMany,
+                 {quoted(0), std::to_string(T - 1), quoted(1), quoted(static_cast<size_t>(T - 1))});
+    }
+    step(6, say(lang_, Msg::MaskTitle), text);
+    print_square("masked", T, [&](Eigen::Index i, Eigen::Index j) {
+      return trace.masked(i, j) ? std::string("-inf") : number(head.scores(i, j) * trace.scale);
+    });
+  }
+
+  void projection_step() {
+    const Weights& w = result_.weights;
+    step(
+        9, say(lang_, Msg::ProjTitle),
+        say(lang_, Msg::ProjText,
+            {std::to_string(w.n_head()), std::to_string(w.head_size()), std::to_string(w.n_embd)}));
+    print_matrix("concat", result_.trace.concat);
+    print_matrix("out", result_.trace.out);
+  }
+
+  const Request& request_;
+  const Result& result_;
+  const ExplainOptions& o_;
+  Lang lang_;
+  std::vector<std::string> token_labels_;
+  std::vector<std::string> row_labels_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string render_explain(const Request& request, const Result& result,
+                           const ExplainOptions& options) {
+  return Explainer(request, result, options).run();
+}
+
+}  // namespace attnviz

@@ -1,0 +1,65 @@
+// Both languages: every message exists in each, with the same placeholders.
+#include "attnviz/messages.hpp"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "test_util.hpp"
+
+namespace attnviz {
+namespace {
+
+std::multiset<std::string> placeholders(std::string_view text) {
+  std::multiset<std::string> out;
+  const std::string s(text);
+  const std::regex pattern(R"(\{\d\})");
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), pattern); it != std::sregex_iterator();
+       ++it) {
+    out.insert(it->str());
+  }
+  return out;
+}
+
+TEST(Messages, EveryMessageExistsInBothLanguagesWithTheSamePlaceholders) {
+  int translated = 0;
+  for (int m = 0; m < static_cast<int>(Msg::Count); ++m) {
+    const auto msg = static_cast<Msg>(m);
+    const std::string_view en = text(Lang::En, msg);
+    const std::string_view az = text(Lang::Az, msg);
+    EXPECT_FALSE(en.empty()) << m;
+    EXPECT_FALSE(az.empty()) << m;
+    EXPECT_EQ(placeholders(en), placeholders(az)) << en;
+    translated += en != az;
+  }
+  // Only names that are the same word in both (token, id) may be equal.
+  EXPECT_GE(translated, static_cast<int>(Msg::Count) - 2);
+}
+
+TEST(Messages, AzerbaijaniIsRealAzerbaijani) {
+  EXPECT_EQ(text(Lang::Az, Msg::MaskedSelfAttention), "maskalanmış öz-diqqət");
+  EXPECT_EQ(text(Lang::Az, Msg::Query), "sorğu");
+  EXPECT_EQ(text(Lang::Az, Msg::Key), "açar");
+}
+
+TEST(Messages, FormatFillsPlaceholders) {
+  EXPECT_EQ(format("{0} of {1}, {0}", {"a", "b"}), "a of b, a");
+  EXPECT_EQ(format("no args {0}", {}), "no args ");
+  EXPECT_EQ(say(Lang::En, Msg::KeysBlock, {"0", "9", "15"}), "keys 0–9 of 15");
+  EXPECT_EQ(say(Lang::Az, Msg::KeysBlock, {"0", "9", "15"}), "açarlar 0–9 (15 açardan)");
+}
+
+TEST(Messages, LanguageFromNameAndLocale) {
+  EXPECT_EQ(lang_from_name("az"), Lang::Az);
+  EXPECT_EQ(lang_from_name("en"), Lang::En);
+  EXPECT_EQ(test::error_of([] { lang_from_name("tr"); }),
+            "unknown language \"tr\"; expected az or en");
+  EXPECT_EQ(lang_from_locale("az_AZ.UTF-8"), Lang::Az);
+  EXPECT_EQ(lang_from_locale("en_US.UTF-8"), Lang::En);
+  EXPECT_EQ(lang_from_locale("C.UTF-8"), Lang::En);
+  EXPECT_EQ(lang_from_locale(""), Lang::En);
+}
+
+}  // namespace
+}  // namespace attnviz
