@@ -80,5 +80,48 @@ TEST(RenderJson, WeightsFileAndNoMaskAreRecorded) {
   EXPECT_GT(doc["heads"][0]["weights"][0][14].get<float>(), 0.0f);
 }
 
+TEST(RenderJson, RowSummariesForEveryHead) {
+  Request request = az_request();
+  request.random.n_head = 2;
+  const Result result = run(request);
+  const json doc = json::parse(render_json(request, result));
+  EXPECT_EQ(doc["config"]["module"], "MultiHeadAttention");
+  EXPECT_EQ(doc["config"]["n_head"], 2);
+  EXPECT_EQ(doc["config"]["head_size"], 4);
+  ASSERT_EQ(doc["heads"].size(), 2u);
+  for (size_t h = 0; h < 2; ++h) {
+    const json& rows = doc["heads"][h]["row_summaries"];
+    ASSERT_EQ(rows.size(), 15u);
+    EXPECT_EQ(rows[0]["top_key"], 0);
+    EXPECT_EQ(rows[0]["top_weight"], 1.0);
+    EXPECT_EQ(rows[0]["entropy_bits"], 0.0);
+    const auto& w = result.trace.heads[h].weights;
+    Eigen::Index top = 0;
+    w.row(14).maxCoeff(&top);
+    EXPECT_EQ(rows[14]["top_key"], top);
+  }
+  EXPECT_FALSE(doc.contains("x"));  // intermediates only with the trace
+}
+
+TEST(RenderJson, TraceHoldsEveryIntermediate) {
+  Request request = az_request();
+  request.scale = false;
+  const Result result = run(request);
+  const json doc = json::parse(render_json(request, result, JsonOptions{true}));
+  EXPECT_EQ(doc["config"]["module"], "SelfAttention");
+  EXPECT_EQ(doc["config"]["scaled"], false);
+  EXPECT_EQ(doc["config"]["scale"], 1.0);
+  EXPECT_EQ(doc["x"].size(), 15u);
+  const json& head = doc["heads"][0];
+  for (const char* key : {"q", "k", "v", "scores", "scaled_scores", "masked_scores", "weights",
+                          "out", "row_summaries"}) {
+    EXPECT_TRUE(head.contains(key)) << key;
+  }
+  EXPECT_TRUE(head["masked_scores"][0][1].is_null());  // −inf has no JSON number
+  EXPECT_EQ(head["masked_scores"][1][0].get<float>(), result.trace.heads[0].scores(1, 0));
+  EXPECT_EQ(head["q"][3][2].get<float>(), result.trace.heads[0].q(3, 2));
+  EXPECT_FALSE(doc.contains("concat"));  // single head: concat is the output
+}
+
 }  // namespace
 }  // namespace attnviz

@@ -226,5 +226,92 @@ TEST(WeightsJsonErrors, SizesAreCheckedAgainstLimits) {
   EXPECT_EQ(parse_error(doc), "w.json: \"n_embd\" is a string \"2\", expected a positive integer");
 }
 
+json multi_head_doc() {
+  json doc = valid_doc();
+  for (const char* name : {"query.weight", "key.weight", "value.weight"}) doc.erase(name);
+  doc["n_head"] = 2;
+  for (const char* h : {"heads.0.", "heads.1."}) {
+    doc[std::string(h) + "query.weight"] = {{1, 0}};
+    doc[std::string(h) + "key.weight"] = {{0, 1}};
+    doc[std::string(h) + "value.weight"] = {{1, 1}};
+    doc[std::string(h) + "tril"] = {{1, 0}, {1, 1}};
+  }
+  doc["proj.weight"] = {{1, 0}, {0, 1}};
+  doc["proj.bias"] = {0.5, -0.5};
+  return doc;
+}
+
+TEST(RandomWeights, MultiHeadHasHeadsOfNEmbdOverHAndAProjection) {
+  const Weights w = random_weights({"a", "b"}, RandomInit{3, 16, 8, true, 4});
+  EXPECT_TRUE(w.multi_head());
+  EXPECT_EQ(w.n_head(), 4);
+  EXPECT_EQ(w.head_size(), 4);
+  EXPECT_EQ(w.heads[3].value.rows(), 4);
+  EXPECT_EQ(w.heads[3].value.cols(), 16);
+  EXPECT_EQ(w.proj_weight.rows(), 16);
+  EXPECT_EQ(w.proj_bias.cols(), 16);
+  EXPECT_LE(w.proj_bias.cwiseAbs().maxCoeff(), 0.25f);  // U(±1/√16)
+  EXPECT_FALSE(random_weights({"a"}, RandomInit{3, 16, 8, true, 0}).multi_head());
+  EXPECT_EQ(error_of([] {
+              random_weights({"a"}, RandomInit{1, 16, 8, true, 3});
+            }),
+            "n_head 3 does not divide n_embd 16 (head_size = n_embd / n_head must be whole)");
+}
+
+TEST(WeightsJson, MultiHeadLoadsAndRoundTrips) {
+  std::vector<std::string> warnings;
+  const Weights w = parse(multi_head_doc(), &warnings);
+  EXPECT_TRUE(warnings.empty());  // heads.{i}.tril is part of Karpathy's state_dict
+  EXPECT_EQ(w.n_head(), 2);
+  EXPECT_EQ(w.head_size(), 1);
+  EXPECT_FLOAT_EQ(w.proj_bias(0, 1), -0.5f);
+  const Weights back = parse_weights_json(weights_to_json(w), "saved.json", warnings);
+  EXPECT_EQ(back.n_head(), 2);
+  EXPECT_EQ(back.heads[1].key, w.heads[1].key);
+  EXPECT_EQ(back.proj_weight, w.proj_weight);
+  EXPECT_EQ(back.proj_bias, w.proj_bias);
+  const Weights random = random_weights({"x", "y"}, RandomInit{9, 8, 4, true, 2});
+  const Weights random_back = parse_weights_json(weights_to_json(random), "r.json", warnings);
+  EXPECT_EQ(random_back.heads[1].query, random.heads[1].query);
+  EXPECT_EQ(random_back.proj_bias, random.proj_bias);
+}
+
+TEST(WeightsJsonErrors, MultiHeadLayoutProblems) {
+  json doc = multi_head_doc();
+  doc["query.weight"] = {{1, 0}, {0, 1}};
+  EXPECT_EQ(parse_error(doc),
+            "w.json: has both \"query.weight\" (SelfAttention) and \"heads.0.query.weight\" "
+            "(MultiHeadAttention); keep one module's tensors");
+  doc = multi_head_doc();
+  doc.erase("proj.bias");
+  EXPECT_EQ(parse_error(doc), "w.json: missing \"proj.bias\" (an array of numbers)");
+  doc = multi_head_doc();
+  doc["proj.bias"] = {1, 2, 3};
+  EXPECT_EQ(parse_error(doc), "w.json: \"proj.bias\" has shape 1×3, expected 1×2 (n_embd)");
+  doc = multi_head_doc();
+  doc["heads.1.key.weight"] = {{1, 0, 0}};
+  EXPECT_EQ(parse_error(doc),
+            "w.json: \"heads.1.key.weight\" has shape 1×3, expected 1×2 "
+            "(head_size × n_embd, as heads.0.query.weight)");
+  doc = multi_head_doc();
+  doc["n_head"] = 3;
+  EXPECT_EQ(parse_error(doc),
+            "w.json: \"n_head\" is 3 but the file has 2 heads (heads.0 … heads.1)");
+  doc = multi_head_doc();
+  doc.erase("heads.1.value.weight");
+  EXPECT_EQ(parse_error(doc), "w.json: missing \"heads.1.value.weight\" (a 2-D array of numbers)");
+  doc = multi_head_doc();
+  for (const char* name : {"heads.0.query.weight", "heads.1.query.weight"}) doc.erase(name);
+  EXPECT_EQ(parse_error(doc),
+            "w.json: missing \"query.weight\" (the lesson's SelfAttention) or "
+            "\"heads.0.query.weight\" (MultiHeadAttention)");
+  doc = multi_head_doc();
+  doc["heads.5.query.weight"] = {{1, 0}};  // not after heads.1: not a head of this model
+  std::vector<std::string> warnings;
+  parse(doc, &warnings);
+  EXPECT_EQ(warnings,
+            std::vector<std::string>{"w.json: ignoring unknown key \"heads.5.query.weight\""});
+}
+
 }  // namespace
 }  // namespace attnviz

@@ -93,7 +93,9 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
   m.caption_px = 12 * s;
   m.caption_band = options.captions ? m.caption_px * 1.8f : 0;
   m.panel_title_px = 13 * s;
-  m.panel_title_band = input.panels.size() > 1 ? m.panel_title_px * 1.9f : 0;
+  const bool titled = std::any_of(input.panels.begin(), input.panels.end(),
+                                  [](const HeatmapPanel& p) { return !p.title.empty(); });
+  m.panel_title_band = titled ? m.panel_title_px * 1.9f : 0;
   m.matrix = static_cast<float>(T) * m.cell;
   m.panel_w = m.caption_band + m.row_band + m.matrix;
   m.panel_h = m.panel_title_band + m.caption_band + m.col_band + m.matrix;
@@ -363,10 +365,13 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
   input.causal = result.trace.causal;
   const std::string n_head = std::to_string(result.weights.n_head());
   for (const HeadView& head : shown_heads(request, result)) {
-    input.panels.push_back({head.index < 0
-                                ? say(options.lang, Msg::HeadMean, {n_head})
-                                : say(options.lang, Msg::Head, {std::to_string(head.index)}),
-                            head.weights});
+    // The lesson's single SelfAttention has no heads to tell apart: its panel has no title.
+    std::string title;
+    if (result.weights.multi_head()) {
+      title = head.index < 0 ? say(options.lang, Msg::HeadMean, {n_head})
+                             : say(options.lang, Msg::Head, {std::to_string(head.index)});
+    }
+    input.panels.push_back({std::move(title), head.weights});
   }
   input.title = "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 60) + "\"";
   input.subtitle = run_details(request, result, options.lang);

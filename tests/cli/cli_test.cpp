@@ -61,8 +61,11 @@ class Cli : public ::testing::Test {
       std::vector<char*> argv;
       for (auto& a : all) argv.push_back(a.data());
       argv.push_back(nullptr);
-      std::vector<std::string> env_all = {"LANG=C.UTF-8"};
-      env_all.insert(env_all.end(), env.begin(), env.end());
+      std::vector<std::string> env_all = env;
+      if (std::none_of(env.begin(), env.end(),
+                       [](const std::string& e) { return e.rfind("LANG=", 0) == 0; })) {
+        env_all.emplace_back("LANG=C.UTF-8");
+      }
       std::vector<char*> envp;
       for (auto& e : env_all) envp.push_back(e.data());
       envp.push_back(nullptr);
@@ -313,6 +316,90 @@ TEST_F(Cli, BadFontFailsWithoutTouchingOutputs) {
                1, "fake.ttf: not a TrueType or OpenType font");
   EXPECT_EQ(slurp(path("old.png")), "yesterday's slide");
   EXPECT_FALSE(fs::exists(path("new.svg")));
+}
+
+TEST_F(Cli, ExplainInBothLanguagesAndFromTheLocale) {
+  const Outcome en = run({"--text", "Azərbaycan dili", "--explain", "--lang", "en"});
+  ASSERT_EQ(en.status, 0) << en.err;
+  EXPECT_NE(en.out.find("Step 7 · Softmax over each row"), std::string::npos);
+  EXPECT_EQ(en.out.find("rows: queries"), std::string::npos);  // the explanation replaces the table
+  const Outcome az = run({"--text", "Azərbaycan dili", "--explain", "--lang", "az"});
+  EXPECT_NE(az.out.find("Addım 6 · Maska"), std::string::npos);
+  const Outcome locale = run({"--text", "Azərbaycan dili", "--explain"}, {"LANG=az_AZ.UTF-8"});
+  EXPECT_EQ(locale.out, az.out);
+  const Outcome lc_all = run({"--text", "ab"}, {"LANG=az_AZ.UTF-8", "LC_ALL=en_US.UTF-8"});
+  EXPECT_NE(lc_all.out.find("rows: queries"), std::string::npos);
+  expect_error({"--text", "a", "--lang", "tr"}, 2, "tr");
+}
+
+TEST_F(Cli, ExplainWithJsonWritesTheTrace) {
+  const Outcome o = run(
+      {"--text", "Bakı", "--explain", "--json", path("t.json"), "--n-embd", "8", "--heads", "2"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  const json doc = json::parse(slurp(path("t.json")));
+  EXPECT_TRUE(doc.contains("x"));
+  EXPECT_TRUE(doc.contains("concat"));
+  EXPECT_TRUE(doc["heads"][1].contains("masked_scores"));
+  EXPECT_NE(o.out.find("Step 9"), std::string::npos);
+  const json plain = json::parse(run({"--text", "Bakı", "--json", "-"}).out);
+  EXPECT_FALSE(plain.contains("x"));
+  EXPECT_TRUE(json::parse(run({"--text", "Bakı", "--json", "-", "--trace"}).out).contains("x"));
+}
+
+TEST_F(Cli, MultiHeadFlagsAndTheirErrors) {
+  Outcome o = run({"--text", "Azərbaycan dili", "--heads", "4", "--n-embd", "32", "--head", "2",
+                   "--width", "0"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("masked multi-head attention (4 heads)"), std::string::npos);
+  EXPECT_NE(o.out.find("\nhead 2\n"), std::string::npos);
+  EXPECT_EQ(o.out.find("\nhead 0\n"), std::string::npos);
+  o = run({"--text", "ab", "--heads", "2", "--head", "mean"});
+  EXPECT_NE(o.out.find("mean of 2 heads"), std::string::npos);
+  expect_error({"--text", "a", "--heads", "3"}, 2,
+               "--heads 3 does not divide --n-embd 16; head_size = n_embd / heads must be whole");
+  expect_error({"--text", "a", "--heads", "0"}, 2, "--heads");
+  expect_error({"--text", "a", "--heads", "2", "--head", "5"}, 1,
+               "--head 5: the model has 2 heads (0–1)");
+  expect_error({"--text", "a", "--head", "first"}, 2, "expected all, mean or a head index");
+  expect_error({"--text", "a", "--weights", "w.json", "--heads", "2"}, 2, "excludes");
+}
+
+TEST_F(Cli, MultiHeadSaveAndLoadReproduce) {
+  const Outcome first = run({"--text", "Bakı küləkli", "--heads", "2", "--n-embd", "8",
+                             "--save-weights", path("w.json"), "--json", path("a.json")});
+  ASSERT_EQ(first.status, 0) << first.err;
+  const Outcome second =
+      run({"--text", "Bakı küləkli", "--weights", path("w.json"), "--json", path("b.json")});
+  ASSERT_EQ(second.status, 0) << second.err;
+  const json a = json::parse(slurp(path("a.json")));
+  const json b = json::parse(slurp(path("b.json")));
+  EXPECT_EQ(a["heads"], b["heads"]);
+  EXPECT_EQ(a["output"], b["output"]);
+  EXPECT_EQ(json::parse(slurp(path("w.json")))["n_head"], 2);
+}
+
+TEST_F(Cli, NoScaleSaturates) {
+  const auto top = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"--text", "Azərbaycan dili", "--n-embd", "64", "--json", "-"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const json doc = json::parse(run(args).out);
+    double sum = 0;
+    for (const auto& row : doc["heads"][0]["row_summaries"]) sum += row["top_weight"].get<double>();
+    return sum;
+  };
+  EXPECT_GT(top({"--no-scale"}), top({}));  // without the scale the largest weights grow
+}
+
+TEST_F(Cli, HeatmapOfEveryHeadAndInAzerbaijani) {
+  const Outcome o = run(
+      {"--text", "Bakı", "--heads", "4", "--n-embd", "16", "--svg", path("h.svg"), "--lang", "az"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  const std::string svg = slurp(path("h.svg"));
+  for (const char* head : {">baş 0<", ">baş 3<", ">sorğu<", ">açar<", ">maskalanıb<"}) {
+    EXPECT_NE(svg.find(head), std::string::npos) << head;
+  }
+  const Outcome mean = run({"--text", "Bakı", "--heads", "4", "--head", "mean", "--svg", "-"});
+  EXPECT_NE(mean.out.find(">mean of 4 heads<"), std::string::npos);
 }
 
 TEST_F(Cli, UnknownWeightsKeyWarns) {

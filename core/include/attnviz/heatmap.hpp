@@ -25,7 +25,7 @@ struct HeatmapOptions {
 };
 
 struct HeatmapPanel {
-  std::string title;                // "head 0"; unused for a single panel
+  std::string title;                // "head 0"; "" for none
   const Matrix* weights = nullptr;  // (T, T)
 };
 

@@ -1,0 +1,187 @@
+// --explain against PyTorch: every number the explanation prints is read back and compared with
+// the fixture's intermediates, in both languages.
+#include "attnviz/render_explain.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test_util.hpp"
+
+namespace attnviz {
+namespace {
+
+using nlohmann::json;
+
+struct Printed {
+  std::string name;                            // "x", "q", "q·kᵀ", "masked", "softmax", ...
+  std::vector<std::vector<std::string>> rows;  // the cells of each row, labels dropped
+};
+
+// Each matrix block: a line "NAME  (shape …)" or "NAME  (ölçü …)", a header line, then rows.
+std::vector<Printed> parse(const std::string& text) {
+  std::vector<Printed> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto open = line.find("  (");
+    if (open == std::string::npos || line.back() != ')' || line.rfind("  ", 0) == 0) continue;
+    Printed p;
+    p.name = line.substr(0, open);
+    std::getline(in, line);  // column header
+    while (std::getline(in, line) && line.rfind("  ", 0) == 0 &&
+           line.find("…") == std::string::npos) {
+      std::istringstream words(line);
+      std::vector<std::string> cells;
+      for (std::string w; words >> w;) cells.push_back(w);
+      cells.erase(cells.begin(), cells.begin() + 2);  // index and token
+      p.rows.push_back(cells);
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+struct Case {
+  Request request;
+  json expected;
+};
+
+Case load(const std::string& name) {
+  const std::string base = std::string(ATTNVIZ_FIXTURES) + "/" + name;
+  Case c;
+  c.expected = json::parse(test::slurp(base + ".expected.json"));
+  c.request.text = c.expected["text"].get<std::string>();
+  c.request.text_origin = "fixture";
+  const auto tokenizer = c.expected["tokenizer"].get<std::string>();
+  if (tokenizer == "list") {
+    c.request.input = InputKind::TokenList;
+  } else {
+    c.request.tokenizer = tokenizer_from_name(tokenizer);
+  }
+  c.request.weights_path = base + ".weights.json";
+  c.request.weights_json = test::slurp(*c.request.weights_path);
+  c.request.scale = c.expected["scale"].get<bool>();
+  return c;
+}
+
+// Every printed cell of `p` against `want` (3 decimals printed: within half a unit of the last
+// digit, plus the 2e-5 the reference tests allow).
+// `extra` cells at the end of each row (the Σ column) are not part of the matrix.
+void expect_numbers(const Printed& p, const json& want, float scale = 1.0f, size_t extra = 0) {
+  ASSERT_FALSE(p.rows.empty()) << p.name;
+  int compared = 0;
+  for (size_t i = 0; i < p.rows.size(); ++i) {
+    for (size_t j = 0; j + extra < p.rows[i].size() && j < want[i].size(); ++j) {
+      const std::string& cell = p.rows[i][j];
+      const float expected = want[i][j].get<float>() * scale;
+      if (cell == "-inf") {
+        EXPECT_GT(j, i) << p.name << " only future cells are -inf";
+        continue;
+      }
+      EXPECT_NEAR(std::stof(cell), expected, 5e-4f + 2e-5f * std::max(1.0f, std::abs(expected)))
+          << p.name << "[" << i << "][" << j << "]";
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 0) << p.name;
+}
+
+void check_against_pytorch(const std::string& fixture, Lang lang) {
+  const Case c = load(fixture);
+  const Result result = run(c.request);
+  ExplainOptions options;
+  options.lang = lang;
+  const std::vector<Printed> printed = parse(render_explain(c.request, result, options));
+  const json& heads = c.expected["heads"];
+  const bool multi = c.expected["n_head"].get<int>() > 0;
+  // x; per head q, k, v, scores, scaled, masked, softmax, out; then concat and out if multi-head.
+  ASSERT_EQ(printed.size(), 1 + 8 * heads.size() + (multi ? 2 : 0)) << fixture;
+  expect_numbers(printed[0], c.expected["x"]);
+  for (size_t h = 0; h < heads.size(); ++h) {
+    const size_t at = 1 + 8 * h;
+    const json& want = heads[h];
+    expect_numbers(printed[at], want["q"]);
+    expect_numbers(printed[at + 1], want["k"]);
+    expect_numbers(printed[at + 2], want["v"]);
+    expect_numbers(printed[at + 3], want["scores"]);
+    expect_numbers(printed[at + 4], want["scores"], result.trace.scale);
+    expect_numbers(printed[at + 5], want["scores"], result.trace.scale);
+    // Future cells: −inf before softmax, exactly 0 after (printed "0", not "0.000").
+    for (size_t i = 0; i < printed[at + 5].rows.size(); ++i) {
+      for (size_t j = i + 1; j < printed[at + 5].rows[i].size(); ++j) {
+        EXPECT_EQ(printed[at + 5].rows[i][j], "-inf") << i << "," << j;
+        EXPECT_EQ(printed[at + 6].rows[i][j], "0");
+      }
+    }
+    // softmax: the weights, then the Σ column.
+    expect_numbers(printed[at + 6], want["weights"], 1.0f, 1);
+    for (const auto& row : printed[at + 6].rows) EXPECT_EQ(row.back(), "1.000");
+    expect_numbers(printed[at + 7], want["out"]);
+  }
+  if (multi) {
+    expect_numbers(printed[printed.size() - 2], c.expected["concat"]);
+    expect_numbers(printed.back(), c.expected["output"]);
+  }
+}
+
+TEST(RenderExplain, NumbersEqualPyTorchSingleHead) {
+  check_against_pytorch("az_char", Lang::En);
+  check_against_pytorch("az_char", Lang::Az);
+}
+
+TEST(RenderExplain, NumbersEqualPyTorchMultiHead) {
+  check_against_pytorch("mh2_word", Lang::En);
+  check_against_pytorch("mh4_tiny", Lang::Az);
+}
+
+TEST(RenderExplain, NumbersEqualPyTorchWithoutScale) {
+  check_against_pytorch("noscale_char", Lang::En);
+}
+
+TEST(RenderExplain, StepsAndTheLessonsMaskExample) {
+  Request request;
+  request.text = "Azərbaycan dili";
+  request.text_origin = "--text";
+  request.tokenizer = TokenizerKind::Word;
+  const Result result = run(request);
+  const std::string en = render_explain(request, result, {Lang::En, 3, 8, 24});
+  for (int step = 1; step <= 8; ++step) {
+    EXPECT_NE(en.find("Step " + std::to_string(step) + " · "), std::string::npos) << step;
+  }
+  EXPECT_EQ(en.find("Step 9"), std::string::npos);  // no projection in the single-head module
+  EXPECT_NE(en.find("While processing “Azərbaycan” the model does not see “dili”"),
+            std::string::npos);
+  EXPECT_NE(en.find("× head_size^-0.5 = 1/√16 = 0.25"), std::string::npos);
+  const std::string az = render_explain(request, result, {Lang::Az, 3, 8, 24});
+  EXPECT_NE(az.find("“Azərbaycan” emal edilərkən model “dili” tokenini görmür"), std::string::npos);
+  EXPECT_NE(az.find("Addım 7 · Hər sətir üzrə softmax"), std::string::npos);
+}
+
+TEST(RenderExplain, WideMatricesSayHowMuchIsHidden) {
+  Request request;
+  request.text = "Diqqət Mexanizmi modelin bir sözü emal edərkən";
+  request.text_origin = "--text";
+  const Result result = run(request);
+  const std::string text = render_explain(request, result, {Lang::En, 3, 8, 24});
+  EXPECT_NE(text.find("… 8 more columns not shown"), std::string::npos);   // x: 16 columns
+  EXPECT_NE(text.find("… 38 more columns not shown"), std::string::npos);  // 46×46 scores
+  EXPECT_NE(text.find("… 22 more rows not shown"), std::string::npos);
+}
+
+TEST(RenderExplain, NoMaskAndOneToken) {
+  Request request;
+  request.text = "A";
+  request.text_origin = "--text";
+  EXPECT_NE(render_explain(request, run(request), {}).find("There is only one token"),
+            std::string::npos);
+  request.text = "AB";
+  request.causal = false;
+  const std::string text = render_explain(request, run(request), {});
+  EXPECT_NE(text.find("Mask: skipped (--no-mask)"), std::string::npos);
+  EXPECT_EQ(text.find("-inf"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace attnviz
