@@ -80,7 +80,14 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
   const float s = m.s;
   const size_t T = input.tokens.size();
   m.margin = 16 * s;
-  m.cell = (options.cell_size > 0 ? options.cell_size : auto_cell(T)) * s;
+  // Several heads share the space: a grid of c columns gets cells about 1/√c the size.
+  float cell = options.cell_size;
+  if (cell <= 0) {
+    cell = auto_cell(T);
+    const auto grid_cols = std::ceil(std::sqrt(static_cast<float>(input.panels.size())));
+    if (cell >= 1) cell = std::max(1.0f, std::floor(cell / std::sqrt(grid_cols)));
+  }
+  m.cell = cell * s;
   m.gap = m.cell >= 12 * s ? std::max(1.0f, std::round(s)) : 0.0f;
   m.label_px = std::clamp(m.cell * 0.5f, 9 * s, 15 * s);
   m.step = std::max(1, static_cast<int>(std::ceil(m.label_px * 1.3f / m.cell)));
