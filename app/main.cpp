@@ -23,9 +23,6 @@ using attnviz::app::Options;
 
 constexpr int kExitInput = 1;
 constexpr int kExitUsage = 2;
-constexpr size_t kMaxTextBytes = 16u << 20;
-constexpr size_t kMaxWeightsBytes = 256u << 20;
-constexpr size_t kMaxFontBytes = 64u << 20;
 
 // A text file usually ends with a newline that is not part of the text.
 std::string strip_final_newline(std::string text) {
@@ -34,13 +31,13 @@ std::string strip_final_newline(std::string text) {
   return text;
 }
 
-attnviz::Font load_font(const std::optional<std::string>& requested) {
+attnviz::Font load_font(const std::optional<std::string>& requested, size_t max_bytes) {
   const std::string path = requested.value_or(attnviz::default_font_path());
   if (path.empty()) {
     throw attnviz::Error(
         "no font for the heatmap labels: install fonts-dejavu-core or pass --font FILE");
   }
-  return attnviz::Font(attnviz::io::read_file(path, kMaxFontBytes), path);
+  return attnviz::Font(attnviz::io::read_file(path, max_bytes), path);
 }
 
 attnviz::HeadChoice head_choice(const std::string& head) {
@@ -52,12 +49,15 @@ attnviz::HeadChoice head_choice(const std::string& head) {
 
 attnviz::Request make_request(const Options& o) {
   attnviz::Request r;
+  r.limits = o.limits;
+  r.limits.max_file_bytes = o.max_file_mb << 20;
+  const size_t max_bytes = r.limits.max_file_bytes;
   if (o.tokens) {
     r.input = attnviz::InputKind::TokenList;
     r.text = *o.tokens;
     r.text_origin = "--tokens";
   } else if (o.text_file) {
-    r.text = strip_final_newline(attnviz::io::read_file(*o.text_file, kMaxTextBytes));
+    r.text = strip_final_newline(attnviz::io::read_file(*o.text_file, max_bytes));
     r.text_origin = *o.text_file == "-" ? "standard input" : *o.text_file;
   } else {
     r.text = *o.text;
@@ -66,7 +66,7 @@ attnviz::Request make_request(const Options& o) {
   r.tokenizer = attnviz::tokenizer_from_name(o.tokenizer);
   if (o.weights) {
     r.weights_path = *o.weights;
-    r.weights_json = attnviz::io::read_file(*o.weights, kMaxWeightsBytes);
+    r.weights_json = attnviz::io::read_file(*o.weights, max_bytes);
   }
   r.random = o.random;
   r.random.positions = !o.no_positions;
@@ -120,7 +120,7 @@ int run(const Options& o) {
   emit(o.json, "--json", [&] { return attnviz::render_json(request, result, json); });
   emit(o.save_weights, "--save-weights", [&] { return attnviz::weights_to_json(result.weights); });
   if (o.png || o.svg) {
-    const attnviz::Font font = load_font(o.font);
+    const attnviz::Font font = load_font(o.font, request.limits.max_file_bytes);
     attnviz::HeatmapOptions heatmap = o.heatmap;
     heatmap.auto_range = o.range == "auto";
     heatmap.captions = !o.no_captions;

@@ -58,6 +58,19 @@ void add_teaching_options(CLI::App& app, Options& o) {
       ->capture_default_str();
 }
 
+void add_limit_options(CLI::App& app, Options& o) {
+  app.add_option("--max-tokens", o.limits.max_tokens, "Refuse texts with more tokens than this")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 24))
+      ->capture_default_str();
+  app.add_option("--max-embd", o.limits.max_embd, "Refuse n_embd above this (random or loaded)")
+      ->check(CLI::Range(1, kMaxEmbdCeiling))
+      ->capture_default_str();
+  app.add_option("--max-file-size", o.max_file_mb,
+                 "Refuse text, weights and font files larger than this many MiB")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+}
+
 }  // namespace
 
 void add_options(CLI::App& app, Options& o) {
@@ -83,7 +96,7 @@ void add_options(CLI::App& app, Options& o) {
   auto* seed =
       app.add_option("--seed", o.random.seed, "Seed for random weights")->capture_default_str();
   auto* n_embd = app.add_option("--n-embd", o.random.n_embd, "Embedding width C of random weights")
-                     ->check(CLI::Range(1, kMaxEmbd))
+                     ->check(CLI::Range(1, kMaxEmbdCeiling))
                      ->capture_default_str();
   auto* block = app.add_option("--block-size", o.random.block_size,
                                "Longest text random weights accept (rows of the position table)")
@@ -94,7 +107,7 @@ void add_options(CLI::App& app, Options& o) {
   auto* heads = app.add_option("--heads", o.random.n_head,
                                "Random MultiHeadAttention with H heads of n_embd / H (day 13) "
                                "instead of the lesson's single SelfAttention")
-                    ->check(CLI::Range(1, kMaxEmbd));
+                    ->check(CLI::Range(1, kMaxEmbdCeiling));
   weights->excludes(seed, n_embd, block, no_pos, heads);
   app.add_flag("--no-mask", o.no_mask,
                "Let every token see every other (bidirectional), to compare with the mask");
@@ -109,6 +122,7 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--no-table", o.no_table, "Do not print the table");
   add_heatmap_options(app, o);
   add_teaching_options(app, o);
+  add_limit_options(app, o);
   app.add_option("--color", o.color,
                  "Shade table cells: auto (a terminal, unless NO_COLOR is set), "
                  "always, never")
@@ -144,6 +158,10 @@ std::optional<std::string> output_conflict(const Options& o) {
 
 std::optional<std::string> usage_problem(const Options& o) {
   if (!o.text && !o.text_file && !o.tokens) return "give the input with --text, --file or --tokens";
+  if (o.random.n_embd > o.limits.max_embd) {
+    return "--n-embd " + std::to_string(o.random.n_embd) + " is above the limit " +
+           std::to_string(o.limits.max_embd) + "; --max-embd raises it";
+  }
   if (o.random.n_head > 0 && o.random.n_embd % o.random.n_head != 0) {
     return "--heads " + std::to_string(o.random.n_head) + " does not divide --n-embd " +
            std::to_string(o.random.n_embd) + "; head_size = n_embd / heads must be whole";

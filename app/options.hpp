@@ -24,13 +24,15 @@ struct Options {
   HeatmapOptions heatmap;
   std::string range = "fixed";
   bool no_captions = false;
+  Limits limits;
+  size_t max_file_mb = Limits{}.max_file_bytes >> 20;
 };
 
 // Declares every option on `app`, writing into `o`.
 void add_options(CLI::App& app, Options& o);
 
 // A usage error CLI11 cannot see (missing input, outputs sharing a path, --heads not dividing
-// --n-embd), or nullopt.
+// --n-embd, --n-embd above --max-embd), or nullopt.
 std::optional<std::string> usage_problem(const Options& o);
 
 extern const char* const kExamples;

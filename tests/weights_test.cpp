@@ -72,7 +72,7 @@ TEST(RandomWeights, WithoutPositionsAndOutOfRangeSizes) {
   EXPECT_EQ(error_of([] {
               random_weights({"a"}, RandomInit{1, 0, 8, true});
             }),
-            "n_embd is 0, expected 1..4096");
+            "n_embd is 0, expected 1..4096 (--max-embd raises the limit)");
   EXPECT_EQ(error_of([] {
               random_weights({"a"}, RandomInit{1, 4, -3, true});
             }),

@@ -1,6 +1,7 @@
 // The pipeline behind one attnviz run.
 #include "attnviz/run.hpp"
 
+#include <cmath>
 #include <unordered_set>
 
 #include "attnviz/attention.hpp"
@@ -11,10 +12,46 @@ namespace attnviz {
 namespace {
 
 std::vector<std::string> read_tokens(const Request& request) {
+  const size_t max = request.limits.max_tokens;
   if (request.input == InputKind::TokenList) {
-    return parse_token_list(request.text, request.text_origin);
+    return parse_token_list(request.text, request.text_origin, max);
   }
-  return tokenize(request.text, request.tokenizer, request.text_origin);
+  return tokenize(request.text, request.tokenizer, request.text_origin, max);
+}
+
+// Finite weights can still overflow float32 in a product; name the first step that did.
+void check_finite(const AttentionTrace& trace) {
+  const auto check = [](const Matrix& m, const std::string& step) {
+    if (m.allFinite()) return;
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+      for (Eigen::Index j = 0; j < m.cols(); ++j) {
+        if (!std::isfinite(m(i, j))) {
+          throw Error(step + " overflows float32 at row " + std::to_string(i) + ", column " +
+                      std::to_string(j) + ": the weights are too large; scale them down");
+        }
+      }
+    }
+  };
+  check(trace.x, "x = token + position embedding");
+  for (size_t h = 0; h < trace.heads.size(); ++h) {
+    const HeadTrace& head = trace.heads[h];
+    const std::string name = "head " + std::to_string(h) + ": ";
+    check(head.q, name + "q = x·Wqᵀ");
+    check(head.k, name + "k = x·Wkᵀ");
+    check(head.v, name + "v = x·Wvᵀ");
+    check(head.scores, name + "q·kᵀ");
+    check(head.out, name + "weights·v");
+  }
+  check(trace.out, "the output");
+}
+
+void warn_mojibake(const Request& request, std::vector<std::string>& warnings) {
+  if (request.input != InputKind::Text) return;
+  if (const auto repaired = utf8::repair_mojibake(request.text)) {
+    warnings.push_back(request.text_origin +
+                       ": the text looks like UTF-8 read as Windows-1254/1252 (mojibake); did you "
+                       "mean \"" + utf8::truncate_to_width(utf8::one_line(*repaired), 40) + "\"?");
+  }
 }
 
 std::vector<int> lookup_ids(const std::vector<std::string>& tokens, const Weights& weights,
@@ -58,17 +95,20 @@ std::vector<std::string> distinct_tokens(const std::vector<std::string>& tokens)
 Result run(const Request& request) {
   Result result;
   result.tokens = read_tokens(request);
+  warn_mojibake(request, result.warnings);
+  const int max_embd = request.limits.max_embd;
   if (request.weights_path) {
-    result.weights =
-        parse_weights_json(request.weights_json, *request.weights_path, result.warnings);
+    result.weights = parse_weights_json(request.weights_json, *request.weights_path,
+                                        result.warnings, max_embd);
     check_length(result.tokens.size(), result.weights.block_size, request);
   } else {
     check_length(result.tokens.size(), request.random.block_size, request);
-    result.weights = random_weights(distinct_tokens(result.tokens), request.random);
+    result.weights = random_weights(distinct_tokens(result.tokens), request.random, max_embd);
   }
   result.ids = lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
   const Matrix x = embed(result.ids, result.weights);  // (T, n_embd)
   result.trace = attend(x, result.weights, AttentionOptions{request.causal, request.scale});
+  check_finite(result.trace);
   const int n_head = result.weights.n_head();
   if (request.head.kind == HeadChoice::Kind::One &&
       (request.head.index < 0 || request.head.index >= n_head)) {

@@ -13,8 +13,11 @@ enum class CharClass { Space, Word, Mark };
 
 // Classifies a grapheme cluster by its first code point: letters, digits and combining marks build
 // words; whitespace separates them; punctuation, symbols and emoji stand alone.
-CharClass classify(const std::string& cluster) {
-  const char32_t c = utf8::code_points(cluster).front();
+CharClass classify(std::string_view cluster) {
+  utf8proc_int32_t first = 0;
+  utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(cluster.data()),
+                   static_cast<utf8proc_ssize_t>(cluster.size()), &first);
+  const auto c = static_cast<char32_t>(first);
   if (c == U'\t' || c == U'\n' || c == U'\r' || c == U'\v' || c == U'\f') return CharClass::Space;
   switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
     case UTF8PROC_CATEGORY_ZS:
@@ -39,38 +42,39 @@ CharClass classify(const std::string& cluster) {
   }
 }
 
-std::vector<std::string> split_words(const std::vector<std::string>& clusters) {
-  std::vector<std::string> tokens;
-  bool in_word = false;
-  for (const std::string& cluster : clusters) {
-    const CharClass cls = classify(cluster);
-    if (cls == CharClass::Word && in_word) {
-      tokens.back() += cluster;
-    } else if (cls != CharClass::Space) {
-      tokens.push_back(cluster);
-    }
-    in_word = cls == CharClass::Word;
-  }
-  return tokens;
+[[noreturn]] void too_many(std::string_view what, size_t max_tokens) {
+  throw Error(std::string(what) + ": text has more than " + std::to_string(max_tokens) +
+              " tokens, the limit (--max-tokens raises it)");
 }
 
 }  // namespace
 
-std::vector<std::string> tokenize(std::string_view text, TokenizerKind kind,
-                                  std::string_view what) {
+std::vector<std::string> tokenize(std::string_view text, TokenizerKind kind, std::string_view what,
+                                  size_t max_tokens) {
   if (text.empty()) throw Error(std::string(what) + ": text is empty");
   utf8::validate(text, what);
-  std::vector<std::string> clusters = utf8::graphemes(text);
-  if (kind == TokenizerKind::Char) return clusters;
-  std::vector<std::string> words = split_words(clusters);
-  if (words.empty()) {
+  std::vector<std::string> tokens;
+  bool in_word = false;
+  utf8::for_each_grapheme(text, [&](std::string_view cluster) {
+    const CharClass cls = kind == TokenizerKind::Char ? CharClass::Mark : classify(cluster);
+    if (cls == CharClass::Word && in_word) {
+      tokens.back() += cluster;  // words grow; only a new token counts against the limit
+    } else if (cls != CharClass::Space) {
+      if (tokens.size() == max_tokens) too_many(what, max_tokens);
+      tokens.emplace_back(cluster);
+    }
+    in_word = cls == CharClass::Word;
+    return true;
+  });
+  if (tokens.empty()) {
     throw Error(std::string(what) + ": text has no words, only whitespace (" +
                 std::to_string(text.size()) + " bytes)");
   }
-  return words;
+  return tokens;
 }
 
-std::vector<std::string> parse_token_list(std::string_view spec, std::string_view what) {
+std::vector<std::string> parse_token_list(std::string_view spec, std::string_view what,
+                                          size_t max_tokens) {
   const std::string where(what);
   if (spec.empty()) throw Error(where + ": token list is empty");
   utf8::validate(spec, what);
@@ -82,6 +86,7 @@ std::vector<std::string> parse_token_list(std::string_view spec, std::string_vie
         throw Error(where + ": token " + std::to_string(tokens.size()) + " is empty ('|' at byte " +
                     std::to_string(i) + "); write a literal '|' as \\|");
       }
+      if (tokens.size() == max_tokens) too_many(what, max_tokens);
       tokens.emplace_back();
     } else if (c == '\\') {
       if (i + 1 == spec.size() || (spec[i + 1] != '|' && spec[i + 1] != '\\')) {

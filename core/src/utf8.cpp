@@ -4,7 +4,9 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <functional>
 
 #include "attnviz/error.hpp"
 
@@ -101,18 +103,34 @@ std::vector<char32_t> code_points(std::string_view text) {
   return out;
 }
 
+void for_each_grapheme(std::string_view text,
+                       const std::function<bool(std::string_view)>& visit) {
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  utf8proc_int32_t state = 0;
+  utf8proc_int32_t previous = 0;
+  size_t start = 0;
+  size_t at = 0;
+  while (at < text.size()) {
+    utf8proc_int32_t c = 0;
+    const utf8proc_ssize_t n =
+        utf8proc_iterate(bytes + at, static_cast<utf8proc_ssize_t>(text.size() - at), &c);
+    if (n <= 0) throw Error("internal: for_each_grapheme() given invalid UTF-8");
+    if (at > 0 && utf8proc_grapheme_break_stateful(previous, c, &state)) {
+      if (!visit(text.substr(start, at - start))) return;
+      start = at;
+    }
+    previous = c;
+    at += static_cast<size_t>(n);
+  }
+  if (at > start) visit(text.substr(start, at - start));
+}
+
 std::vector<std::string> graphemes(std::string_view text) {
   std::vector<std::string> out;
-  utf8proc_int32_t state = 0;
-  char32_t previous = 0;
-  for (const char32_t c : code_points(text)) {
-    if (out.empty() || utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(previous),
-                                                        static_cast<utf8proc_int32_t>(c), &state)) {
-      out.emplace_back();
-    }
-    out.back() += encode(c);
-    previous = c;
-  }
+  for_each_grapheme(text, [&](std::string_view cluster) {
+    out.emplace_back(cluster);
+    return true;
+  });
   return out;
 }
 
@@ -160,6 +178,67 @@ std::string show_controls(std::string_view text, bool show_space) {
 std::string visible(std::string_view token) { return show_controls(token, true); }
 
 std::string one_line(std::string_view text) { return show_controls(text, false); }
+
+namespace {
+
+// Bytes 0x80–0x9F of Windows-1252 as code points (0: not assigned). Windows-1254 is the same
+// except that it leaves 0x8E and 0x9E unassigned.
+constexpr std::array<char32_t, 32> kCp1252High = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+// Where Windows-1254 (Turkish, used for Azerbaijani) differs from Latin-1 in 0xA0–0xFF.
+constexpr std::array<std::pair<unsigned char, char32_t>, 6> kCp1254Letters = {
+    {{0xD0, 0x011E}, {0xDD, 0x0130}, {0xDE, 0x015E}, {0xF0, 0x011F}, {0xFD, 0x0131}, {0xFE, 0x015F}}};
+
+// The byte `c` was decoded from in the code page, or -1.
+int code_page_byte(char32_t c, bool cp1254) {
+  if (c < 0x80) return static_cast<int>(c);
+  if (c <= 0x9F) return static_cast<int>(c);  // unassigned bytes some decoders pass through
+  for (size_t i = 0; i < kCp1252High.size(); ++i) {
+    if (kCp1252High[i] == c && !(cp1254 && (i == 0x0E || i == 0x1E))) return static_cast<int>(0x80 + i);
+  }
+  for (const auto& [byte, letter] : kCp1254Letters) {
+    if (cp1254 && letter == c) return byte;
+    if (cp1254 && c == byte) return -1;  // Latin-1's letter there does not exist in 1254
+  }
+  return c <= 0xFF ? static_cast<int>(c) : -1;
+}
+
+bool is_valid(std::string_view text) {
+  try {
+    validate(text, "");
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> repair_mojibake(std::string_view text) {
+  const std::vector<char32_t> cps = code_points(text);
+  for (const bool cp1254 : {true, false}) {
+    std::string bytes;
+    bool ok = true;
+    for (const char32_t c : cps) {
+      const int b = code_page_byte(c, cp1254);
+      if (b < 0) {
+        ok = false;
+        break;
+      }
+      bytes += static_cast<char>(b);
+    }
+    // Mojibake turns each multi-byte character into two or three; undoing it must shorten the
+    // text into valid UTF-8 with characters beyond ASCII.
+    if (ok && bytes.size() < text.size() && bytes.size() == cps.size() && is_valid(bytes) &&
+        code_points(bytes).size() < cps.size()) {
+      return bytes;
+    }
+  }
+  return std::nullopt;
+}
 
 std::string truncate_to_width(std::string_view text, int max_width) {
   if (display_width(text) <= max_width) return std::string(text);

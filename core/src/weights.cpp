@@ -18,10 +18,10 @@ Matrix linear_uniform(Rng& rng, Eigen::Index out, Eigen::Index in) {
   return m;
 }
 
-void check_init(const RandomInit& init) {
-  if (init.n_embd < 1 || init.n_embd > kMaxEmbd) {
+void check_init(const RandomInit& init, int max_embd) {
+  if (init.n_embd < 1 || init.n_embd > max_embd) {
     throw Error("n_embd is " + std::to_string(init.n_embd) + ", expected 1.." +
-                std::to_string(kMaxEmbd));
+                std::to_string(max_embd) + " (--max-embd raises the limit)");
   }
   if (init.block_size < 1 || init.block_size > kMaxBlockSize) {
     throw Error("block_size is " + std::to_string(init.block_size) + ", expected 1.." +
@@ -41,8 +41,9 @@ int Weights::token_id(std::string_view token) const {
   return it == vocab.end() ? -1 : static_cast<int>(it - vocab.begin());
 }
 
-Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& init) {
-  check_init(init);
+Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& init,
+                       int max_embd) {
+  check_init(init, max_embd);
   const Eigen::Index C = init.n_embd;
   Rng rng(init.seed);
   Weights w;

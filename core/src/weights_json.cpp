@@ -230,11 +230,17 @@ int count_heads(const Json& doc) {
   return n;
 }
 
-void read_embeddings(const Reader& r, const Json& doc, Weights& w) {
+void read_embeddings(const Reader& r, const Json& doc, Weights& w, int max_embd) {
   w.vocab = r.vocab();
   w.token_embedding = r.matrix("token_embedding.weight");
-  w.n_embd = r.has("n_embd") ? r.positive_int("n_embd", kMaxEmbd)
-                             : static_cast<int>(w.token_embedding.cols());
+  if (!r.has("n_embd")) {
+    w.n_embd = static_cast<int>(w.token_embedding.cols());
+    if (w.n_embd > max_embd) {
+      r.fail("\"token_embedding.weight\" has " + std::to_string(w.n_embd) +
+             " columns (n_embd), more than the limit " + std::to_string(max_embd) +
+             " (--max-embd raises it)");
+    }
+  }
   const auto V = static_cast<Eigen::Index>(w.vocab.size());
   const Eigen::Index C = w.n_embd;
   r.expect_shape(w.token_embedding, "token_embedding.weight", V, C, "len(vocab) × n_embd");
@@ -269,7 +275,7 @@ void read_single_head(const Reader& r, Weights& w) {
 // (n_embd × n_head·head_size), proj.bias (n_embd).
 void read_multi_head(const Reader& r, const Json& doc, int n_head, Weights& w) {
   const Eigen::Index C = w.n_embd;
-  if (r.has("n_head") && r.positive_int("n_head", kMaxEmbd) != n_head) {
+  if (r.has("n_head") && r.positive_int("n_head", kMaxEmbdCeiling) != n_head) {
     r.fail("\"n_head\" is " + doc.at("n_head").dump() + " but the file has " +
            std::to_string(n_head) + " heads (heads.0 … heads." + std::to_string(n_head - 1) + ")");
   }
@@ -295,7 +301,7 @@ void read_multi_head(const Reader& r, const Json& doc, int n_head, Weights& w) {
 }  // namespace
 
 Weights parse_weights_json(std::string_view text, std::string_view name,
-                           std::vector<std::string>& warnings) {
+                           std::vector<std::string>& warnings, int max_embd) {
   const Json doc = parse_document(text, name);
   const Reader r(doc, name);
   if (!doc.is_object()) {
@@ -315,7 +321,8 @@ Weights parse_weights_json(std::string_view text, std::string_view name,
   }
   warn_unknown_keys(doc, n_head, name, warnings);
   Weights w;
-  read_embeddings(r, doc, w);
+  if (r.has("n_embd")) w.n_embd = r.positive_int("n_embd", max_embd);  // before any tensor
+  read_embeddings(r, doc, w, max_embd);
   if (single) {
     read_single_head(r, w);
   } else {

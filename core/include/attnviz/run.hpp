@@ -36,6 +36,7 @@ struct Request {
   bool causal = true;
   bool scale = true;  // false: --no-scale, softmax of the raw scores
   HeadChoice head;
+  Limits limits;
 };
 
 struct Result {
@@ -57,7 +58,9 @@ struct HeadView {
 std::vector<HeadView> shown_heads(const Request& request, const Result& result);
 
 // Throws Error for bad text, bad weights, a token missing from the vocab, more tokens than
-// block_size, or a head index the model does not have.
+// block_size or the limits allow, a head index the model does not have, or weights so large that
+// a step overflows float32 (no NaN or infinity ever reaches an output). Text that looks like
+// mojibake runs, with a warning.
 Result run(const Request& request);
 
 // The distinct tokens in order of first appearance: the vocab random weights are made for.

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,10 @@ void validate(std::string_view text, std::string_view what);
 // Splits valid UTF-8 into extended grapheme clusters (UAX #29): "ə" is one, "i̇" (i + U+0307) is
 // one, a flag or a ZWJ emoji sequence is one.
 std::vector<std::string> graphemes(std::string_view text);
+
+// The same clusters one at a time, as views into `text`, without copying; stops when `visit`
+// returns false.
+void for_each_grapheme(std::string_view text, const std::function<bool(std::string_view)>& visit);
 
 // Code points of valid UTF-8.
 std::vector<char32_t> code_points(std::string_view text);
@@ -32,6 +38,10 @@ std::string visible(std::string_view token);
 
 // Text on one line: control characters as in visible(), spaces kept as spaces.
 std::string one_line(std::string_view text);
+
+// If `text` reads like UTF-8 that was decoded as Windows-1254 or Windows-1252 ("AzÉ™rbaycan"),
+// the text it was meant to be ("Azərbaycan"); otherwise nullopt.
+std::optional<std::string> repair_mojibake(std::string_view text);
 
 // Cuts `text` to at most `max_width` columns at a grapheme boundary, ending with … when cut.
 std::string truncate_to_width(std::string_view text, int max_width);

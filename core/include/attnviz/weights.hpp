@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "attnviz/limits.hpp"
 #include "attnviz/matrix.hpp"
 
 namespace attnviz {
@@ -39,10 +40,6 @@ struct Weights {
   int token_id(std::string_view token) const;
 };
 
-// Upper bounds checked before anything is allocated.
-inline constexpr int kMaxEmbd = 4096;
-inline constexpr int kMaxBlockSize = 1 << 16;
-
 struct RandomInit {
   uint32_t seed = 1337;
   int n_embd = 16;
@@ -56,13 +53,15 @@ struct RandomInit {
 // used, then SelfAttention's key, query, value ~ U(-1/√C, 1/√C) (nn.Linear's kaiming-uniform);
 // for MultiHeadAttention each head's key, query, value, then proj's weight and bias, all
 // U(-1/√fan_in, 1/√fan_in). `vocab` lists each distinct token once. Throws Error for sizes out of
-// range or n_head not dividing n_embd.
-Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& init);
+// range (n_embd above `max_embd`) or n_head not dividing n_embd.
+Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& init,
+                       int max_embd = Limits{}.max_embd);
 
 // Parses the weights JSON format (see README). `name` (the file's path) starts every error message.
-// Keys this version does not know are ignored with a message added to `warnings`.
+// Keys this version does not know are ignored with a message added to `warnings`. "n_embd" above
+// `max_embd` is refused before any tensor is read.
 Weights parse_weights_json(std::string_view text, std::string_view name,
-                           std::vector<std::string>& warnings);
+                           std::vector<std::string>& warnings, int max_embd = Limits{}.max_embd);
 
 // The same format, floats written as the shortest text that reads back to the same float32.
 std::string weights_to_json(const Weights& weights);

@@ -1,0 +1,56 @@
+// libFuzzer target: any token list through random weights into the table, explanation, JSON and
+// heatmap layout and SVG renderers (labels with every kind of character, lengths 1 … 64).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "attnviz/error.hpp"
+#include "attnviz/heatmap.hpp"
+#include "attnviz/io.hpp"
+#include "attnviz/render_explain.hpp"
+#include "attnviz/render_json.hpp"
+#include "attnviz/render_svg.hpp"
+#include "attnviz/render_table.hpp"
+#include "attnviz/run.hpp"
+
+namespace {
+
+// The heatmap layout measures text, so it needs the default font; without one it is skipped.
+const attnviz::Font* font() {
+  static const auto* loaded = []() -> const attnviz::Font* {
+    const std::string path = attnviz::default_font_path();
+    return path.empty() ? nullptr
+                        : new attnviz::Font(attnviz::io::read_file(path, 64u << 20), path);
+  }();
+  return loaded;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 2) return 0;
+  attnviz::Request request;
+  request.input = attnviz::InputKind::TokenList;
+  request.text.assign(reinterpret_cast<const char*>(data) + 2, size - 2);
+  request.text_origin = "fuzz";
+  request.random.n_embd = 4;
+  request.random.block_size = 64;
+  request.random.n_head = data[0] % 3;  // 0: SelfAttention, 1 or 2 heads
+  request.causal = (data[1] & 1) == 0;
+  request.scale = (data[1] & 2) == 0;
+  try {
+    const attnviz::Result result = attnviz::run(request);
+    const auto lang = (data[1] & 4) ? attnviz::Lang::Az : attnviz::Lang::En;
+    attnviz::render_table(request, result, {data[1] % 50, nullptr, 3, lang, true});
+    attnviz::render_explain(request, result, {lang, 3, 8, 24});
+    attnviz::render_json(request, result, {true});
+    if (font() != nullptr) {
+      attnviz::HeatmapOptions options;
+      options.annotate = (data[1] & 8) != 0;
+      options.lang = lang;
+      attnviz::render_svg(attnviz::heatmap_scene(request, result, options, *font()));
+    }
+  } catch (const attnviz::Error&) {
+  }
+  return 0;
+}
