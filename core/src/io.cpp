@@ -53,12 +53,17 @@ std::string read_all(int fd, const std::string& name, size_t max_bytes) {
   }
 }
 
+// A name beside `path` for a temporary file: ".out.json.tmp-PID-RANDOM".
+void create_temp_name(const std::string& path, std::string& temp_path) {
+  static std::random_device entropy;
+  temp_path = parent_dir(path) + "/." + base_name(path) + ".tmp-" + std::to_string(::getpid()) +
+              "-" + std::to_string(entropy() % 1000000);
+}
+
 // Opens a new, uniquely named file beside `path` with the permissions a new `path` would get.
 int create_temp(const std::string& path, std::string& temp_path) {
-  std::random_device entropy;
   for (int attempt = 0; attempt < 100; ++attempt) {
-    temp_path = parent_dir(path) + "/." + base_name(path) + ".tmp-" + std::to_string(::getpid()) +
-                "-" + std::to_string(entropy() % 1000000);
+    create_temp_name(path, temp_path);
     const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0 || errno != EEXIST) return fd;
   }
@@ -93,7 +98,10 @@ std::string read_file(const std::string& path, size_t max_bytes) {
 }
 
 OutputFiles::~OutputFiles() {
-  for (const Staged& s : staged_) ::unlink(s.temp_path.c_str());
+  for (const Staged& s : staged_) {
+    if (s.fd >= 0) ::close(s.fd);
+    if (!s.temp_path.empty()) ::unlink(s.temp_path.c_str());
+  }
 }
 
 void OutputFiles::stage(const std::string& path, std::string_view content, std::string_view what) {
@@ -106,8 +114,11 @@ void OutputFiles::stage(const std::string& path, std::string_view content, std::
   const bool exists = ::stat(path.c_str(), &target) == 0;
   if (exists && S_ISDIR(target.st_mode)) throw Error(name + ": is a directory, expected a file");
 
-  std::string temp_path;
-  const int fd = create_temp(path, temp_path);
+  Staged staged{path, "", -1};
+  int fd = ::open(parent_dir(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    fd = create_temp(path, staged.temp_path);  // file systems without unnamed files
+  }
   if (fd < 0) {
     const std::string reason = errno_text();
     struct stat dir {};
@@ -116,12 +127,13 @@ void OutputFiles::stage(const std::string& path, std::string_view content, std::
     }
     throw Error(name + ": cannot write in " + parent_dir(path) + ": " + reason);
   }
-  staged_.push_back({path, temp_path});
+  if (staged.temp_path.empty()) staged.fd = fd;
+  staged_.push_back(staged);
   // An existing target keeps its permissions; a new one gets 0666 minus the umask from open().
   bool ok = write_all(fd, content) && (!exists || ::fchmod(fd, target.st_mode & 07777) == 0) &&
             ::fsync(fd) == 0;
   int error = ok ? 0 : errno;
-  if (::close(fd) != 0 && ok) {
+  if (staged.fd < 0 && ::close(fd) != 0 && ok) {
     ok = false;
     error = errno;
   }
@@ -129,14 +141,25 @@ void OutputFiles::stage(const std::string& path, std::string_view content, std::
 }
 
 void OutputFiles::commit() {
-  for (size_t i = 0; i < staged_.size(); ++i) {
-    if (::rename(staged_[i].temp_path.c_str(), staged_[i].path.c_str()) != 0) {
-      const std::string reason = errno_text();
-      staged_.erase(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(i));
-      throw Error(staged_.front().path + ": cannot replace: " + reason);
+  while (!staged_.empty()) {
+    Staged& s = staged_.front();
+    if (s.fd >= 0) {
+      // Give the unnamed file a temporary name only now, for the instant before the rename.
+      create_temp_name(s.path, s.temp_path);
+      const std::string proc = "/proc/self/fd/" + std::to_string(s.fd);
+      if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, s.temp_path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+        const std::string reason = errno_text();
+        s.temp_path.clear();
+        throw Error(s.path + ": cannot write: " + reason);
+      }
+      ::close(s.fd);
+      s.fd = -1;
     }
+    if (::rename(s.temp_path.c_str(), s.path.c_str()) != 0) {
+      throw Error(s.path + ": cannot replace: " + errno_text());
+    }
+    staged_.erase(staged_.begin());
   }
-  staged_.clear();
 }
 
 void write_stdout(std::string_view content) {

@@ -14,6 +14,8 @@ std::string read_file(const std::string& path, size_t max_bytes);
 
 // Output files staged to temporary siblings and renamed into place together at commit(). Anything
 // staged but not committed (an error came first) is removed, leaving every target as it was.
+// Where the file system allows, a staged file has no name until commit() (O_TMPFILE), so even a
+// killed process leaves nothing behind.
 class OutputFiles {
  public:
   OutputFiles() = default;
@@ -31,7 +33,8 @@ class OutputFiles {
  private:
   struct Staged {
     std::string path;
-    std::string temp_path;
+    std::string temp_path;  // named temporary file, or "" while an unnamed one is open as fd
+    int fd = -1;            // the unnamed (O_TMPFILE) file, linked in at commit()
   };
   std::vector<Staged> staged_;
 };
