@@ -1,11 +1,28 @@
 #!/usr/bin/env bash
 # Installs what attnviz needs on Debian/Ubuntu (apt when root, otherwise prints the apt line),
-# then configures and builds the release preset. With --test it also runs the whole test suite.
+# then configures and builds the release preset. With --test it also runs the whole test suite:
+# the release build, the same suite under ASan + UBSan, and each fuzz target for 20 seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json3-dev libstb-dev
-          libutf8proc-dev fonts-dejavu-core libgtest-dev libtinyxml2-dev)
+          libutf8proc-dev fonts-dejavu-core)
+# The tests also need GoogleTest and tinyxml2, and clang with libFuzzer for the fuzz targets.
+if [ "${1:-}" = "--test" ]; then
+  packages+=(libgtest-dev libtinyxml2-dev clang)
+fi
+
+install() {
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "setup: installing $*"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+  else
+    echo "setup: missing packages; install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y $*" >&2
+    exit 1
+  fi
+}
 
 missing=()
 if command -v dpkg-query >/dev/null; then
@@ -16,16 +33,11 @@ else
   echo "setup: no dpkg-query here; make sure these are installed: ${packages[*]}" >&2
 fi
 
-if ((${#missing[@]})); then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "setup: installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  else
-    echo "setup: missing packages; install them with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
+if ((${#missing[@]})); then install "${missing[@]}"; fi
+# Debian 12 ships libFuzzer's runtime apart from clang (libclang-rt-dev); elsewhere clang has it.
+if [ "${1:-}" = "--test" ] &&
+    ! compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
+  install libclang-rt-dev
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -34,4 +46,9 @@ cmake --build --preset release -j "$jobs"
 
 if [ "${1:-}" = "--test" ]; then
   ctest --preset release -j "$jobs"
+  # Once more under AddressSanitizer + UndefinedBehaviorSanitizer, then each fuzz target briefly.
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan -j "$jobs"
+  ctest --preset asan -j "$jobs"
+  ./scripts/fuzz.sh 20
 fi

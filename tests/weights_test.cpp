@@ -214,6 +214,19 @@ TEST(WeightsJsonErrors, BadNumbersAndRows) {
             "w.json: line 2, column 31: number -1e39 does not fit in float32 (largest is ±3.4e38)");
 }
 
+TEST(WeightsJsonErrors, LongStringsAreCutAtACharacterBoundary) {
+  // Found by fuzz_weights_json: cutting the string at byte 20 split a 3-byte character, and
+  // printing the message threw out of the loader.
+  EXPECT_EQ(parse_error_text(test::slurp(ATTNVIZ_REFERENCE "/../fuzz/corpus/weights_json/"
+                                                           "regression-split-utf8-in-message")),
+            "w.json: top level is a string \"䚺e暺䚺e暺e暺]ꄚ\", expected an object of named "
+            "tensors");
+  json doc = valid_doc();
+  doc["vocab"] = "əəəəəəəəəəəəəəəəəəəəəə";
+  EXPECT_EQ(parse_error(doc),
+            "w.json: \"vocab\" is a string \"əəəəəəəəəəəəəəəəəəə…\", expected an array of strings");
+}
+
 TEST(WeightsJsonErrors, SizesAreCheckedAgainstLimits) {
   json doc = valid_doc();
   doc["n_embd"] = 0;

@@ -50,7 +50,8 @@ void warn_mojibake(const Request& request, std::vector<std::string>& warnings) {
   if (const auto repaired = utf8::repair_mojibake(request.text)) {
     warnings.push_back(request.text_origin +
                        ": the text looks like UTF-8 read as Windows-1254/1252 (mojibake); did you "
-                       "mean \"" + utf8::truncate_to_width(utf8::one_line(*repaired), 40) + "\"?");
+                       "mean \"" +
+                       utf8::truncate_to_width(utf8::one_line(*repaired), 40) + "\"?");
   }
 }
 
@@ -98,8 +99,8 @@ Result run(const Request& request) {
   warn_mojibake(request, result.warnings);
   const int max_embd = request.limits.max_embd;
   if (request.weights_path) {
-    result.weights = parse_weights_json(request.weights_json, *request.weights_path,
-                                        result.warnings, max_embd);
+    result.weights =
+        parse_weights_json(request.weights_json, *request.weights_path, result.warnings, max_embd);
     check_length(result.tokens.size(), result.weights.block_size, request);
   } else {
     check_length(result.tokens.size(), request.random.block_size, request);

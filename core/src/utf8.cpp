@@ -103,8 +103,7 @@ std::vector<char32_t> code_points(std::string_view text) {
   return out;
 }
 
-void for_each_grapheme(std::string_view text,
-                       const std::function<bool(std::string_view)>& visit) {
+void for_each_grapheme(std::string_view text, const std::function<bool(std::string_view)>& visit) {
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   utf8proc_int32_t state = 0;
   utf8proc_int32_t previous = 0;
@@ -189,15 +188,20 @@ constexpr std::array<char32_t, 32> kCp1252High = {
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 // Where Windows-1254 (Turkish, used for Azerbaijani) differs from Latin-1 in 0xA0–0xFF.
-constexpr std::array<std::pair<unsigned char, char32_t>, 6> kCp1254Letters = {
-    {{0xD0, 0x011E}, {0xDD, 0x0130}, {0xDE, 0x015E}, {0xF0, 0x011F}, {0xFD, 0x0131}, {0xFE, 0x015F}}};
+constexpr std::array<std::pair<unsigned char, char32_t>, 6> kCp1254Letters = {{{0xD0, 0x011E},
+                                                                               {0xDD, 0x0130},
+                                                                               {0xDE, 0x015E},
+                                                                               {0xF0, 0x011F},
+                                                                               {0xFD, 0x0131},
+                                                                               {0xFE, 0x015F}}};
 
 // The byte `c` was decoded from in the code page, or -1.
 int code_page_byte(char32_t c, bool cp1254) {
   if (c < 0x80) return static_cast<int>(c);
   if (c <= 0x9F) return static_cast<int>(c);  // unassigned bytes some decoders pass through
   for (size_t i = 0; i < kCp1252High.size(); ++i) {
-    if (kCp1252High[i] == c && !(cp1254 && (i == 0x0E || i == 0x1E))) return static_cast<int>(0x80 + i);
+    if (kCp1252High[i] == c && !(cp1254 && (i == 0x0E || i == 0x1E)))
+      return static_cast<int>(0x80 + i);
   }
   for (const auto& [byte, letter] : kCp1254Letters) {
     if (cp1254 && letter == c) return byte;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "attnviz/error.hpp"
+#include "attnviz/utf8.hpp"
 #include "attnviz/weights.hpp"
 #include "json.hpp"
 
@@ -47,9 +48,8 @@ std::string head_key(int h, const char* name) { return "heads." + std::to_string
 std::string describe(const Json& value) {
   switch (value.type()) {
     case Json::value_t::string: {
-      std::string s = value.get<std::string>();
-      if (s.size() > 20) s = s.substr(0, 20) + "...";
-      return "a string " + Json(s).dump();
+      // Cut at a character boundary: half a UTF-8 sequence cannot be printed (a fuzzer found it).
+      return "a string " + Json(utf8::truncate_to_width(value.get<std::string>(), 20)).dump();
     }
     case Json::value_t::null:
       return "null";

@@ -1,32 +1,23 @@
 // The real attnviz binary, end to end: help, version, table, JSON, weights round trip, and each
 // error path's message and exit status.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
+
+#include "run_attnviz.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Outcome {
-  int status = -1;  // exit status, or 128 + signal
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using attnviz::test::Outcome;
+using attnviz::test::slurp;
 
 class Cli : public ::testing::Test {
  protected:
@@ -36,8 +27,13 @@ class Cli : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    capture_dir_ = dir_.string() + ".io";
+    fs::create_directories(capture_dir_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override {
+    fs::remove_all(dir_);
+    fs::remove_all(capture_dir_);
+  }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
@@ -46,39 +42,12 @@ class Cli : public ::testing::Test {
   Outcome run(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
               const std::string& stdout_path = "",
               const std::string& stdin_path = "/dev/null") const {
-    const std::string out_path = stdout_path.empty() ? path(".stdout") : stdout_path;
-    const std::string err_path = path(".stderr");
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int in = ::open(stdin_path.c_str(), O_RDONLY);
-      ::dup2(in, STDIN_FILENO);
-      ::dup2(out, STDOUT_FILENO);
-      ::dup2(err, STDERR_FILENO);
-      std::vector<std::string> all = {ATTNVIZ_BINARY};
-      all.insert(all.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      std::vector<std::string> env_all = env;
-      if (std::none_of(env.begin(), env.end(),
-                       [](const std::string& e) { return e.rfind("LANG=", 0) == 0; })) {
-        env_all.emplace_back("LANG=C.UTF-8");
-      }
-      std::vector<char*> envp;
-      for (auto& e : env_all) envp.push_back(e.data());
-      envp.push_back(nullptr);
-      ::execve(ATTNVIZ_BINARY, argv.data(), envp.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    Outcome o;
-    o.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (stdout_path.empty()) o.out = slurp(out_path);
-    o.err = slurp(err_path);
-    return o;
+    attnviz::test::RunOptions options;
+    options.env = env;
+    options.stdout_path = stdout_path;
+    options.stdin_path = stdin_path;
+    options.capture_dir = capture_dir_.string();
+    return attnviz::test::run_attnviz(args, options);
   }
 
   // A failing run: the exit status, and one line on stderr that says what is wrong.
@@ -92,6 +61,7 @@ class Cli : public ::testing::Test {
   }
 
   fs::path dir_;
+  fs::path capture_dir_;  // captured stdout/stderr, kept apart so dir_ holds only outputs
 };
 
 TEST_F(Cli, HelpShowsOptionsAndExamples) {
@@ -260,7 +230,7 @@ TEST_F(Cli, FailedRunLeavesExistingOutputUntouched) {
       {"--text", "a", "--json", path("out.json"), "--save-weights", path("no/such/w.json")}, 1,
       "does not exist");
   EXPECT_EQ(slurp(path("out.json")), "yesterday");
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), {}), 3);  // out.json, .stdout, .stderr
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), {}), 1);  // out.json and nothing else
 }
 
 TEST_F(Cli, OutputErrorsExitOne) {
@@ -400,6 +370,40 @@ TEST_F(Cli, HeatmapOfEveryHeadAndInAzerbaijani) {
   }
   const Outcome mean = run({"--text", "Bakı", "--heads", "4", "--head", "mean", "--svg", "-"});
   EXPECT_NE(mean.out.find(">mean of 4 heads<"), std::string::npos);
+}
+
+// SIGKILL at points spread over a run that writes a 12 MB JSON file: the target is always either
+// the old file or the complete new one.
+TEST_F(Cli, KilledMidWriteLeavesTheOldOrTheCompleteFile) {
+  std::string text;
+  const std::vector<std::string> letters = {"a", "b", "c", "ç", "d", "e", "ə", "f", "g", "ğ", " "};
+  for (size_t i = 0; i < 1200; ++i) text += letters[(i * 7919) % letters.size()];
+  const std::vector<std::string> args = {"--text",     text,     "--block-size",     "1200",
+                                         "--no-table", "--json", path("target.json")};
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(run(args).status, 0);
+  const auto full = std::chrono::steady_clock::now() - started;
+  const std::string complete = slurp(path("target.json"));
+  ASSERT_GT(complete.size(), 10u << 20);
+
+  attnviz::test::RunOptions options;
+  options.capture_dir = capture_dir_.string();
+  int old_seen = 0, new_seen = 0;
+  for (int k = 1; k <= 10; ++k) {
+    std::ofstream(path("target.json")) << "old";
+    const pid_t pid = attnviz::test::spawn_attnviz(args, options, "/dev/null", "/dev/null");
+    std::this_thread::sleep_for(full * k / 11);
+    ::kill(pid, SIGKILL);
+    attnviz::test::wait_status(pid);
+    const std::string now = slurp(path("target.json"));
+    EXPECT_TRUE(now == "old" || now == complete) << "kill " << k << ": " << now.size() << " bytes";
+    old_seen += now == "old";
+    new_seen += now == complete;
+  }
+  std::printf("  killed 10 runs: %d left the old file, %d the complete new one\n", old_seen,
+              new_seen);
+  // Staged files have no name until the rename, so nothing else is left in the directory.
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), {}), 1);
 }
 
 TEST_F(Cli, UnknownWeightsKeyWarns) {

@@ -1,0 +1,345 @@
+// The bad-input table: each case runs the real binary and must give one line on stderr
+// ("attnviz: error: …" naming what is wrong), the documented exit status (1 bad input or I/O,
+// 2 usage), no crash or sanitizer report, and leave every output file as it was: an existing
+// one unchanged, a new one not created, no temporary file behind.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+
+#include "run_attnviz.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kOld = "yesterday's output\n";
+
+struct BadInput {
+  std::string name;
+  std::vector<std::string> args;  // "{dir}" stands for the case's directory
+  int status;
+  std::string message;                              // must appear in the error line
+  std::function<void(const fs::path&)> setup = {};  // files the case needs
+  bool add_outputs = true;                          // also ask for --json old.json --svg new.svg
+  long file_size_limit = -1;
+  std::string stdout_path;  // e.g. /dev/full
+};
+
+void write_file(const fs::path& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+// A weights file for the vocab {a, b} and n_embd 2: valid unless a tensor given here is not.
+std::string weights(const std::string& extra = "", const std::string& query = "[[1, 0], [0, 1]]",
+                    const std::string& key = "[[1, 0], [0, 1]]",
+                    const std::string& vocab = R"(["a", "b"])") {
+  return R"({"n_embd": 2, "vocab": )" + vocab +
+         R"(, "token_embedding.weight": [[1, 0], [0, 1]], "query.weight": )" + query +
+         R"(, "key.weight": )" + key + R"(, "value.weight": [[1, 0], [0, 1]])" + extra + "}";
+}
+
+std::function<void(const fs::path&)> file(const std::string& name, const std::string& content) {
+  return [=](const fs::path& dir) { write_file(dir / name, content); };
+}
+
+std::vector<BadInput> table() {
+  const std::string w = "{dir}/w.json";
+  return {
+      // Text.
+      {"empty text", {"--text", ""}, 1, "--text: text is empty"},
+      {"only whitespace (word)", {"--text", " \t ", "--tokenizer", "word"}, 1, "no words"},
+      {"truncated UTF-8", {"--text", "Az\xC9"}, 1, "byte 2: truncated sequence"},
+      {"overlong UTF-8", {"--text", "a\xC0\xAF"}, 1, "byte 1: overlong encoding"},
+      {"encoded surrogate", {"--text", "\xED\xA0\x80"}, 1, "encoded UTF-16 surrogate"},
+      {"stray continuation byte", {"--text", "a\x80"}, 1, "byte 1: stray continuation byte 0x80"},
+      {"byte never in UTF-8", {"--text", "\xFF"}, 1, "byte 0xFF never appears in UTF-8"},
+      {"NUL byte in a text file",
+       {"--file", "{dir}/t.txt"},
+       1,
+       "byte 1: NUL byte",
+       file("t.txt", std::string("a\0b", 3))},
+      {"longer than block_size",
+       {"--text", std::string(300, 'x')},
+       1,
+       "300 tokens, more than block_size 256"},
+      {"10 MB text",
+       {"--file", "{dir}/big.txt", "--block-size", "65536"},
+       1,
+       "more than 8192 tokens, the limit (--max-tokens raises it)",
+       file("big.txt", std::string(10 << 20, 'a'))},
+      {"text file over --max-file-size",
+       {"--file", "{dir}/big.txt", "--max-file-size", "1"},
+       1,
+       "larger than the limit of 1048576 bytes",
+       file("big.txt", std::string(2 << 20, 'a'))},
+      {"missing text file", {"--file", "{dir}/none.txt"}, 1, "none.txt: cannot open"},
+      {"text file is a directory", {"--file", "{dir}"}, 1, "is a directory, expected a file"},
+      {"empty token in list", {"--tokens", "a||b"}, 1, "--tokens: token 2 is empty"},
+      {"unknown escape in list", {"--tokens", "a\\n"}, 1, "unknown escape at byte 1"},
+      {"invalid UTF-8 in list", {"--tokens", "a|\xC3"}, 1, "--tokens: invalid UTF-8 at byte 2"},
+      // Weights JSON.
+      {"not JSON",
+       {"--text", "ab", "--weights", w},
+       1,
+       "not valid JSON: parse error at line 3, column 3",
+       file("w.json", "{\n \"vocab\": [\"a\"],\n  oops\n}")},
+      {"wrong top-level type",
+       {"--text", "ab", "--weights", w},
+       1,
+       "top level is an array",
+       file("w.json", "[1, 2, 3]")},
+      {"missing tensor",
+       {"--text", "ab", "--weights", w},
+       1,
+       "missing \"key.weight\"",
+       file("w.json", R"({"vocab": ["a", "b"], "token_embedding.weight": [[1, 0], [0, 1]],
+                         "query.weight": [[1, 0], [0, 1]], "value.weight": [[1, 0], [0, 1]]})")},
+      {"ragged rows",
+       {"--text", "ab", "--weights", w},
+       1,
+       "\"query.weight\"[1] has 1 numbers, expected 2 like row 0",
+       file("w.json", weights("", "[[1, 0], [1]]"))},
+      {"wrong shape",
+       {"--text", "ab", "--weights", w},
+       1,
+       "\"query.weight\" has shape 1×2, expected 2×2 (n_embd × n_embd)",
+       file("w.json", weights("", "[[1, 0]]"))},
+      {"string for a number",
+       {"--text", "ab", "--weights", w},
+       1,
+       "\"query.weight\"[0][1] is a string \"0\", expected a number",
+       file("w.json", weights("", "[[1, \"0\"], [0, 1]]"))},
+      {"null for a number",
+       {"--text", "ab", "--weights", w},
+       1,
+       "[0][0] is null, expected a number",
+       file("w.json", weights("", "[[null, 0], [0, 1]]"))},
+      {"boolean for a number",
+       {"--text", "ab", "--weights", w},
+       1,
+       "[1][1] is false",
+       file("w.json", weights("", "[[1, 0], [0, false]]"))},
+      {"NaN",
+       {"--text", "ab", "--weights", w},
+       1,
+       "NaN and Infinity are not JSON numbers",
+       file("w.json", weights("", "[[NaN, 0], [0, 1]]"))},
+      {"Infinity",
+       {"--text", "ab", "--weights", w},
+       1,
+       "NaN and Infinity are not JSON numbers",
+       file("w.json", weights("", "[[Infinity, 0], [0, 1]]"))},
+      {"-Infinity",
+       {"--text", "ab", "--weights", w},
+       1,
+       "NaN and Infinity are not JSON numbers",
+       file("w.json", weights("", "[[1, -Infinity], [0, 1]]"))},
+      {"overflows float32",
+       {"--text", "ab", "--weights", w},
+       1,
+       "number 3.5e38 does not fit in float32",
+       file("w.json", weights("", "[[3.5e38, 0], [0, 1]]"))},
+      {"empty vocab",
+       {"--text", "ab", "--weights", w},
+       1,
+       "\"vocab\" is empty",
+       file("w.json", weights("", "[[1, 0], [0, 1]]", "[[1, 0], [0, 1]]", "[]"))},
+      {"duplicate vocab entry",
+       {"--text", "ab", "--weights", w},
+       1,
+       "\"vocab\"[1] \"a\" repeats \"vocab\"[0]",
+       file("w.json", weights("", "[[1, 0], [0, 1]]", "[[1, 0], [0, 1]]", R"(["a", "a"])"))},
+      {"n_embd 0",
+       {"--text", "ab", "--weights", w},
+       1,
+       "\"n_embd\" is 0, expected a positive integer",
+       file("w.json", R"({"n_embd": 0, "vocab": ["a"], "query.weight": [[1]]})")},
+      {"n_embd negative",
+       {"--text", "ab", "--weights", w},
+       1,
+       "\"n_embd\" is -3",
+       file("w.json", R"({"n_embd": -3, "vocab": ["a"], "query.weight": [[1]]})")},
+      {"n_embd absurdly large",
+       {"--text", "ab", "--weights", w},
+       1,
+       "\"n_embd\" is 1000000000000, larger than the limit 4096",
+       file("w.json", R"({"n_embd": 1000000000000, "vocab": ["a"], "query.weight": [[1]]})")},
+      {"1 GB weights file",
+       {"--text", "ab", "--weights", w},
+       1,
+       "is 1073741824 bytes, larger than the limit of 268435456 bytes",
+       [](const fs::path& dir) {
+         write_file(dir / "w.json", "");
+         fs::resize_file(dir / "w.json", size_t{1} << 30);  // sparse: no disk used
+       }},
+      {"weights path is a directory", {"--text", "ab", "--weights", "{dir}"}, 1, "is a directory"},
+      {"missing weights file",
+       {"--text", "ab", "--weights", "{dir}/none.json"},
+       1,
+       "none.json: cannot open: No such file or directory"},
+      {"unreadable weights file",
+       {"--text", "ab", "--weights", "/proc/self/mem"},
+       1,
+       "/proc/self/mem: cannot read: Input/output error"},
+      {"deeply nested arrays",
+       {"--text", "ab", "--weights", w},
+       1,
+       "top level is an array",
+       file("w.json", std::string(200000, '[') + std::string(200000, ']'))},
+      {"token not in vocab",
+       {"--text", "abc", "--weights", w},
+       1,
+       "token \"c\" (position 2) is not in \"vocab\" (2 entries)",
+       file("w.json", weights())},
+      {"longer than the position table",
+       {"--text", "abab", "--weights", w},
+       1,
+       "4 tokens, more than block_size 3",
+       file("w.json", weights(R"(, "position_embedding.weight": [[1, 0], [0, 1], [1, 1]])"))},
+      {"products overflow float32",
+       {"--text", "ab", "--weights", w},
+       1,
+       "head 0: q·kᵀ overflows float32 at row 0, column 0",
+       file("w.json", weights("", "[[3e38, 3e38], [3e38, 3e38]]", "[[3e38, 3e38], [3e38, 3e38]]"))},
+      {"two modules in one file",
+       {"--text", "ab", "--weights", w},
+       1,
+       "has both \"query.weight\" (SelfAttention) and \"heads.0.query.weight\"",
+       file("w.json", weights(R"(, "heads.0.query.weight": [[1, 0]])"))},
+      // Flags.
+      {"unknown flag", {"--text", "a", "--bogus"}, 2, "--bogus"},
+      {"missing value", {"--text"}, 2, "--text", {}, false},
+      {"no input", {"--seed", "3"}, 2, "give the input with --text, --file or --tokens"},
+      {"--heads not dividing n_embd",
+       {"--text", "a", "--heads", "3"},
+       2,
+       "--heads 3 does not divide --n-embd 16"},
+      {"negative n_embd", {"--text", "a", "--n-embd", "-4"}, 2, "--n-embd"},
+      {"negative block size", {"--text", "a", "--block-size", "-1"}, 2, "--block-size"},
+      {"n_embd above --max-embd",
+       {"--text", "a", "--n-embd", "8192"},
+       2,
+       "--n-embd 8192 is above the limit 4096; --max-embd raises it"},
+      {"unknown tokenizer", {"--text", "a", "--tokenizer", "bpe"}, 2, "bpe"},
+      {"unknown colormap", {"--text", "a", "--cmap", "jet"}, 2, "jet"},
+      {"unknown language", {"--text", "a", "--lang", "tr"}, 2, "tr"},
+      {"unknown theme", {"--text", "a", "--theme", "sepia"}, 2, "sepia"},
+      {"bad head", {"--text", "a", "--head", "first"}, 2, "expected all, mean or a head index"},
+      {"conflicting flags", {"--text", "a", "--weights", "w.json", "--seed", "1"}, 2, "excludes"},
+      {"head beyond the model",
+       {"--text", "a", "--head", "1"},
+       1,
+       "--head 1: the model has 1 head (0)"},
+      {"two outputs to one path",
+       {"--text", "a", "--json", "{dir}/old.json", "--png", "{dir}/old.json"},
+       2,
+       "--json and --png both write",
+       {},
+       false},
+      // Outputs.
+      {"output directory missing",
+       {"--text", "a", "--png", "{dir}/no/such/a.png"},
+       1,
+       "cannot write: directory {dir}/no/such does not exist"},
+      {"output where nothing may be written",
+       {"--text", "a", "--png", "/proc/attnviz.png"},
+       1,
+       "--png /proc/attnviz.png: cannot write in /proc"},
+      {"output path is a directory",
+       {"--text", "a", "--png", "{dir}/sub"},
+       1,
+       "is a directory, expected a file",
+       [](const fs::path& dir) { fs::create_directory(dir / "sub"); }},
+      {"disk full on standard output",
+       {"--text", "a"},
+       1,
+       "standard output: cannot write: No space left on device",
+       {},
+       true,
+       -1,
+       "/dev/full"},
+      {"file too large for the disk",
+       {"--text", "Azərbaycan dili"},
+       1,
+       "cannot write: File too large",
+       {},
+       true,
+       4096},
+      {"missing font", {"--text", "a", "--font", "{dir}/none.ttf"}, 1, "none.ttf: cannot open"},
+      {"not a font",
+       {"--text", "a", "--font", "{dir}/fake.ttf"},
+       1,
+       "fake.ttf: not a TrueType or OpenType font",
+       file("fake.ttf", "OTTO but not really a font")},
+  };
+}
+
+std::string expand(std::string s, const fs::path& dir) {
+  for (size_t at = s.find("{dir}"); at != std::string::npos; at = s.find("{dir}")) {
+    s.replace(at, 5, dir.string());
+  }
+  return s;
+}
+
+class BadInputs : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(BadInputs, OneLineErrorExitStatusAndNothingWritten) {
+  const BadInput& c = GetParam();
+  const fs::path dir =
+      fs::temp_directory_path() / ("attnviz-bad-" + std::to_string(::getpid()) + "-" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  const fs::path io = dir.string() + ".io";
+  fs::remove_all(dir);
+  fs::remove_all(io);
+  fs::create_directories(dir);
+  fs::create_directories(io);
+  if (c.setup) c.setup(dir);
+  write_file(dir / "old.json", kOld);
+  std::set<fs::path> before;
+  for (const auto& e : fs::directory_iterator(dir)) before.insert(e.path());
+
+  std::vector<std::string> args;
+  for (const std::string& a : c.args) args.push_back(expand(a, dir));
+  if (c.add_outputs) {
+    for (const char* a : {"--json", "{dir}/old.json", "--svg", "{dir}/new.svg"}) {
+      args.push_back(expand(a, dir));
+    }
+  }
+  attnviz::test::RunOptions options;
+  options.capture_dir = io.string();
+  options.file_size_limit = c.file_size_limit;
+  options.stdout_path = c.stdout_path;
+  const attnviz::test::Outcome o = attnviz::test::run_attnviz(args, options);
+
+  EXPECT_EQ(o.status, c.status) << o.err;
+  EXPECT_EQ(o.err.rfind("attnviz: error: ", 0), 0u) << o.err;
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;  // no second line, no report
+  EXPECT_NE(o.err.find(expand(c.message, dir)), std::string::npos) << o.err;
+  EXPECT_EQ(attnviz::test::slurp((dir / "old.json").string()), kOld);
+  std::set<fs::path> after;
+  for (const auto& e : fs::directory_iterator(dir)) after.insert(e.path());
+  EXPECT_EQ(after, before) << "an output was created or a temporary file left behind";
+  fs::remove_all(dir);
+  fs::remove_all(io);
+}
+
+TEST(BadInputTable, HasFortyDistinctCases) {
+  std::set<std::string> names;
+  for (const BadInput& c : table()) names.insert(c.name);
+  EXPECT_EQ(names.size(), table().size());
+  EXPECT_GE(names.size(), 40u);
+}
+
+std::string case_name(const ::testing::TestParamInfo<BadInput>& info) {
+  std::string name;
+  for (const char c : info.param.name)
+    name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, BadInputs, ::testing::ValuesIn(table()), case_name);
+
+}  // namespace
