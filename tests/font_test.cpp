@@ -10,10 +10,7 @@
 namespace attnviz {
 namespace {
 
-const Font& dejavu() {
-  static const Font font(test::slurp(default_font_path()), default_font_path());
-  return font;
-}
+const Font& dejavu() { return test::default_font(); }
 
 int inked(const GlyphMask& mask) {
   return static_cast<int>(
@@ -56,9 +53,25 @@ TEST(Font, MissingGlyphIsABoxNotNothing) {
 
 TEST(Font, NotAFontIsAnError) {
   EXPECT_EQ(test::error_of([] { Font("hello, this is not a font", "x.ttf"); }),
-            "x.ttf: not a TrueType or OpenType font");
+            "x.ttf: not a TrueType or OpenType font (unknown sfnt version)");
   EXPECT_EQ(test::error_of([] { Font("", "empty.ttf"); }),
-            "empty.ttf: not a TrueType or OpenType font");
+            "empty.ttf: not a TrueType or OpenType font (shorter than a font header)");
+}
+
+TEST(Font, DirectoryIsCheckedBeforeStbTruetypeReadsIt) {
+  // Found by the bad-input table under ASan: a "font" that starts like an OpenType file made
+  // stb_truetype read its table directory past the end of the buffer.
+  EXPECT_EQ(test::error_of([] { Font("OTTO but not really a font", "fake.ttf"); }),
+            "fake.ttf: not a TrueType or OpenType font (table directory is cut off)");
+  // A real font whose last table is cut short.
+  std::string cut = test::slurp(default_font_path());
+  cut.resize(cut.size() / 2);
+  EXPECT_NE(test::error_of([&] { Font(cut, "cut.ttf"); }).find("lies outside the file"),
+            std::string::npos);
+  // A collection that points outside itself.
+  std::string ttc("ttcf\0\1\0\0\0\0\0\1\x7f\xff\xff\xff", 16);
+  EXPECT_EQ(test::error_of([&] { Font(ttc, "c.ttc"); }),
+            "c.ttc: not a TrueType or OpenType font (collection points outside the file)");
 }
 
 }  // namespace

@@ -15,10 +15,7 @@
 namespace attnviz {
 namespace {
 
-const Font& font() {
-  static const Font f(test::slurp(default_font_path()), default_font_path());
-  return f;
-}
+const Font& font() { return test::default_font(); }
 
 struct Decoded {
   int width = 0, height = 0;

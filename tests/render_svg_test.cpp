@@ -12,10 +12,7 @@
 namespace attnviz {
 namespace {
 
-const Font& font() {
-  static const Font f(test::slurp(default_font_path()), default_font_path());
-  return f;
-}
+const Font& font() { return test::default_font(); }
 
 struct Parsed {
   std::map<std::string, int> classes;  // class attribute → element count

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "attnviz/error.hpp"
+#include "attnviz/font.hpp"
 
 namespace attnviz::test {
 
@@ -25,6 +26,12 @@ inline std::string slurp(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The default font (DejaVu Sans, installed by scripts/setup.sh), loaded once.
+inline const Font& default_font() {
+  static const Font font(slurp(default_font_path()), default_font_path());
+  return font;
 }
 
 }  // namespace attnviz::test

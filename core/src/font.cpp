@@ -88,16 +88,53 @@ void draw_box(GlyphMask& mask, int left, float px, float ascent) {
   }
 }
 
+uint32_t be32(std::string_view b, size_t at) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(b[at])) << 24 |
+         static_cast<uint32_t>(static_cast<unsigned char>(b[at + 1])) << 16 |
+         static_cast<uint32_t>(static_cast<unsigned char>(b[at + 2])) << 8 |
+         static_cast<uint32_t>(static_cast<unsigned char>(b[at + 3]));
+}
+
+// The offset of the first face's table directory, after checking that the directory and every
+// table it lists lie inside the file. stb_truetype reads table offsets without bounds checks (a
+// 26-byte file starting "OTTO" made it read past the buffer), so nothing reaches it unchecked.
+size_t sfnt_offset(std::string_view b, const std::string& name) {
+  const auto bad = [&](const std::string& why) {
+    return Error(name + ": not a TrueType or OpenType font (" + why + ")");
+  };
+  if (b.size() < 12) throw bad("shorter than a font header");
+  size_t offset = 0;
+  if (b.substr(0, 4) == "ttcf") {  // a collection: use its first face
+    if (be32(b, 8) == 0 || b.size() < 16) throw bad("empty font collection");
+    offset = be32(b, 12);
+    if (offset > b.size() - 12) throw bad("collection points outside the file");
+  }
+  const uint32_t version = be32(b, offset);
+  if (version != 0x00010000 && b.substr(offset, 4) != "OTTO" && b.substr(offset, 4) != "true") {
+    throw bad("unknown sfnt version");
+  }
+  const size_t tables = static_cast<size_t>(static_cast<unsigned char>(b[offset + 4])) << 8 |
+                        static_cast<unsigned char>(b[offset + 5]);
+  if (tables == 0 || offset + 12 + 16 * tables > b.size()) throw bad("table directory is cut off");
+  for (size_t t = 0; t < tables; ++t) {
+    const size_t record = offset + 12 + 16 * t;
+    const uint64_t start = be32(b, record + 8), length = be32(b, record + 12);
+    if (start + length > b.size()) {
+      throw bad("table \"" + std::string(b.substr(record, 4)) + "\" lies outside the file");
+    }
+  }
+  return offset;
+}
+
 }  // namespace
 
 Font::Font(std::string bytes, std::string name)
     : impl_(std::make_unique<Impl>()), name_(std::move(name)) {
   impl_->bytes = std::move(bytes);
   const auto* data = reinterpret_cast<const unsigned char*>(impl_->bytes.data());
-  // stb_truetype trusts the tables it reads; at least make sure a header is there.
-  const int offset = impl_->bytes.size() < 12 ? -1 : stbtt_GetFontOffsetForIndex(data, 0);
-  if (offset < 0 || stbtt_InitFont(&impl_->info, data, offset) == 0) {
-    throw Error(name_ + ": not a TrueType or OpenType font");
+  const size_t offset = sfnt_offset(impl_->bytes, name_);
+  if (stbtt_InitFont(&impl_->info, data, static_cast<int>(offset)) == 0) {
+    throw Error(name_ + ": not a TrueType or OpenType font (a required table is missing)");
   }
   stbtt_GetFontVMetrics(&impl_->info, &impl_->ascent, &impl_->descent, &impl_->line_gap);
 }
