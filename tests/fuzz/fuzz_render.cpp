@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.text.assign(reinterpret_cast<const char*>(data) + 2, size - 2);
   request.text_origin = "fuzz";
   request.random.n_embd = 4;
-  request.random.block_size = 24;  // longer lists are refused early: more inputs per second
+  request.random.block_size = 24;       // longer lists are refused early: more inputs per second
   request.random.n_head = data[0] % 3;  // 0: SelfAttention, 1 or 2 heads
   request.causal = (data[1] & 1) == 0;
   request.scale = (data[1] & 2) == 0;

@@ -7,8 +7,8 @@
 namespace attnviz {
 
 struct Limits {
-  size_t max_tokens = 8192;                 // --max-tokens: tokens in one text
-  int max_embd = 4096;                      // --max-embd: n_embd of random or loaded weights
+  size_t max_tokens = 8192;                   // --max-tokens: tokens in one text
+  int max_embd = 4096;                        // --max-embd: n_embd of random or loaded weights
   size_t max_file_bytes = size_t{256} << 20;  // --max-file-size (MiB): text, weights, font files
 };
 
