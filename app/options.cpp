@@ -7,6 +7,7 @@ namespace attnviz::app {
 namespace {
 
 void add_heatmap_options(CLI::App& app, Options& o) {
+  app.option_defaults()->group("Heatmap (PNG, SVG)");
   app.add_option("--cmap", o.heatmap.cmap, "Colormap of the heatmap and the table's shading")
       ->check(CLI::IsMember(Colormap::names()))
       ->capture_default_str();
@@ -33,6 +34,7 @@ void add_heatmap_options(CLI::App& app, Options& o) {
 }
 
 void add_teaching_options(CLI::App& app, Options& o) {
+  app.option_defaults()->group("Teaching");
   app.add_flag("--explain", o.explain,
                "Print every step with its numbers: tokens, x, q, k, v, scores, scale, mask, "
                "softmax, output");
@@ -42,6 +44,8 @@ void add_teaching_options(CLI::App& app, Options& o) {
                  "Language of the explanations, headers and captions "
                  "(default: from LANG/LC_ALL, else en)")
       ->check(CLI::IsMember({"az", "en"}));
+  app.add_flag("--no-mask", o.no_mask,
+               "Let every token see every other (bidirectional), to compare with the mask");
   app.add_flag("--no-scale", o.no_scale,
                "Skip the · head_size^-0.5 scale, to see softmax saturate");
   app.add_flag("--no-summary", o.no_summary,
@@ -59,6 +63,7 @@ void add_teaching_options(CLI::App& app, Options& o) {
 }
 
 void add_limit_options(CLI::App& app, Options& o) {
+  app.option_defaults()->group("Limits");
   app.add_option("--max-tokens", o.limits.max_tokens, "Refuse texts with more tokens than this")
       ->check(CLI::Range(size_t{1}, size_t{1} << 24))
       ->capture_default_str();
@@ -74,6 +79,7 @@ void add_limit_options(CLI::App& app, Options& o) {
 }  // namespace
 
 void add_options(CLI::App& app, Options& o) {
+  app.option_defaults()->group("Input");
   auto* text = app.add_option("-t,--text", o.text, "Text to tokenize and attend over");
   auto* file = app.add_option("-f,--file", o.text_file, "Read the text from a file ('-': stdin)")
                    ->type_name("FILE");
@@ -90,6 +96,7 @@ void add_options(CLI::App& app, Options& o) {
                         ->capture_default_str();
   tokenizer->excludes(tokens);
 
+  app.option_defaults()->group("Weights");
   auto* weights = app.add_option("-w,--weights", o.weights,
                                  "Weights JSON (see README) instead of random weights")
                       ->type_name("FILE");
@@ -109,9 +116,8 @@ void add_options(CLI::App& app, Options& o) {
                                "instead of the lesson's single SelfAttention")
                     ->check(CLI::Range(1, kMaxEmbdCeiling));
   weights->excludes(seed, n_embd, block, no_pos, heads);
-  app.add_flag("--no-mask", o.no_mask,
-               "Let every token see every other (bidirectional), to compare with the mask");
 
+  app.option_defaults()->group("Output");
   app.add_option("--save-weights", o.save_weights,
                  "Write the weights this run used, for --weights to reproduce it")
       ->type_name("FILE");
@@ -120,9 +126,7 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--png", o.png, "Write the heatmap as PNG ('-': stdout)")->type_name("FILE");
   app.add_option("--svg", o.svg, "Write the heatmap as SVG ('-': stdout)")->type_name("FILE");
   app.add_flag("--no-table", o.no_table, "Do not print the table");
-  add_heatmap_options(app, o);
-  add_teaching_options(app, o);
-  add_limit_options(app, o);
+  app.option_defaults()->group("Table");
   app.add_option("--color", o.color,
                  "Shade table cells: auto (a terminal, unless NO_COLOR is set), "
                  "always, never")
@@ -131,9 +135,13 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--width", o.width,
                  "Table width in columns (default: the terminal's; 0: no limit)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--precision", o.precision, "Digits after the decimal point in the table")
+  app.add_option("--precision", o.precision,
+                 "Digits after the decimal point in the table and explanation")
       ->check(CLI::Range(1, 9))
       ->capture_default_str();
+  add_heatmap_options(app, o);
+  add_teaching_options(app, o);
+  add_limit_options(app, o);
 }
 
 // A usage error when two outputs name the same file (or both standard output).
