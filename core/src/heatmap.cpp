@@ -15,6 +15,7 @@ constexpr int kMaxLabelColumns = 16;  // longer tokens are cut with …
 constexpr float kMatrixTarget = 600;  // auto cell size aims at a matrix this many pixels wide
 constexpr float kMatrixMax = 2048;    // beyond this, cells shrink below one pixel
 constexpr float kMaxAutoCell = 48;
+constexpr double kMaxPixels = 100e6;  // about 400 MB of RGBA: refuse larger pictures
 
 struct Theme {
   Rgba background, text, muted, masked, hatch;
@@ -123,7 +124,9 @@ std::vector<float> ticks_for(float lo, float hi) {
     }
   }
   std::vector<float> ticks;
-  for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-6; v += step) {
+  const double first = std::ceil(lo / step - 1e-9);
+  for (int k = 0; (first + k) * step <= hi + step * 1e-6; ++k) {
+    const double v = (first + k) * step;
     ticks.push_back(static_cast<float>(std::abs(v) < step * 1e-9 ? 0.0 : v));
   }
   return ticks;
@@ -219,6 +222,11 @@ class Builder {
     add_colorbar(left + grid_w + 24 * s, matrix_top, colorbar_w, colorbar_h, tick_px);
 
     const float height = std::max(top + grid_h, matrix_top + colorbar_h + 40 * s) + m_.margin;
+    if (static_cast<double>(width) * height > kMaxPixels) {
+      throw Error("the heatmap would be " + std::to_string(static_cast<long>(width)) + "×" +
+                  std::to_string(static_cast<long>(height)) +
+                  " pixels, more than 100 million; lower --scale or --cell-size");
+    }
     scene_.width = static_cast<int>(std::ceil(width));
     scene_.height = static_cast<int>(std::ceil(height));
     scene_.background = theme_.background;
