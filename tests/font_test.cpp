@@ -74,5 +74,77 @@ TEST(Font, DirectoryIsCheckedBeforeStbTruetypeReadsIt) {
             "c.ttc: not a TrueType or OpenType font (collection points outside the file)");
 }
 
+// tests/fuzz/corpus/font/seed.ttf (made by tests/fuzz/make_font_seed.py), with `patch` applied.
+std::string seed_font() { return test::slurp(ATTNVIZ_REFERENCE "/../fuzz/corpus/font/seed.ttf"); }
+
+// Offset of table `tag` in a font's directory.
+size_t table_offset(const std::string& font, const std::string& tag) {
+  const auto u16 = [&](size_t at) {
+    return static_cast<size_t>(static_cast<unsigned char>(font[at])) << 8 |
+           static_cast<unsigned char>(font[at + 1]);
+  };
+  for (size_t t = 0; t < u16(4); ++t) {
+    const size_t record = 12 + 16 * t;
+    if (font.compare(record, 4, tag) == 0) {
+      return u16(record + 8) << 16 | u16(record + 10);
+    }
+  }
+  return 0;
+}
+
+std::string load_error(std::string font) {
+  return test::error_of([&] { Font(std::move(font), "f.ttf"); });
+}
+
+TEST(FontCheck, TheSeedFontLoadsAndDraws) {
+  const Font font(seed_font(), "seed.ttf");
+  EXPECT_TRUE(font.has_glyph(U'ə'));
+  EXPECT_TRUE(font.has_glyph(U'İ'));  // a composite glyph
+  EXPECT_FALSE(font.has_glyph(U'q'));
+  EXPECT_GT(font.rasterize("Azə İ", 15).coverage.size(), 0u);
+}
+
+TEST(FontCheck, EveryTableStbTruetypeReadsIsBoundsChecked) {
+  EXPECT_EQ(load_error(seed_font()), "");
+
+  std::string cff = seed_font();
+  cff.replace(cff.find("glyf"), 4, "glyX");
+  EXPECT_EQ(load_error(cff),
+            "f.ttf: not a TrueType or OpenType font (CFF (PostScript) outlines "
+            "are not supported; use a TrueType font)");
+
+  std::string loca = seed_font();
+  loca[table_offset(loca, "loca") + 14] = '\x7f';  // the last glyph ends far beyond 'glyf'
+  EXPECT_EQ(load_error(loca),
+            "f.ttf: not a TrueType or OpenType font (\"loca\" points outside "
+            "\"glyf\")");
+
+  std::string search = seed_font();
+  search[table_offset(search, "cmap") + 28 + 9] ^= 0x10;  // format 4 searchRange
+  EXPECT_EQ(load_error(search),
+            "f.ttf: not a TrueType or OpenType font (\"cmap\" format 4 search "
+            "fields are wrong)");
+
+  std::string points = seed_font();
+  points[table_offset(points, "glyf") + 26 + 10 + 1] = 100;  // glyph 2's only contour: 101 points
+  EXPECT_EQ(load_error(points),
+            "f.ttf: not a TrueType or OpenType font (a glyph's points run past its end)");
+
+  std::string loop = seed_font();
+  const size_t composite = table_offset(loop, "glyf") + 126;  // glyph 6: z + dotabove
+  loop[composite + 10 + 3] = 6;                               // its first component: itself
+  EXPECT_EQ(load_error(loop),
+            "f.ttf: not a TrueType or OpenType font (composite glyphs nest "
+            "too deep or loop)");
+}
+
+TEST(FontCheck, RegressionLoneOffCurvePoint) {
+  // Found by fuzz_font: a glyph whose last contour is one off-curve point made stb_truetype read
+  // past the glyph's points while rasterizing.
+  EXPECT_EQ(load_error(test::slurp(ATTNVIZ_REFERENCE
+                                   "/../fuzz/corpus/font/regression-lone-off-curve-point")),
+            "f.ttf: not a TrueType or OpenType font (a glyph ends with a lone off-curve point)");
+}
+
 }  // namespace
 }  // namespace attnviz

@@ -11,6 +11,7 @@
 
 #include "attnviz/error.hpp"
 #include "attnviz/utf8.hpp"
+#include "font_check.hpp"
 
 namespace attnviz {
 
@@ -41,6 +42,15 @@ struct Run {
 
 float box_width(float px) { return 0.6f * px; }
 
+// The glyph for `c`, or 0 (missing) also when the character map names a glyph the font lacks.
+int glyph_index(const stbtt_fontinfo& info, char32_t c) {
+  const int glyph = stbtt_FindGlyphIndex(&info, static_cast<int>(c));
+  return glyph < info.numGlyphs ? glyph : 0;
+}
+
+// A glyph bitmap larger than this is a broken font, not a label: it is skipped.
+constexpr int kMaxGlyphPixels = 1 << 22;
+
 Run layout_run(const stbtt_fontinfo& info, std::string_view text, float px) {
   const float scale = stbtt_ScaleForPixelHeight(&info, px);
   Run run;
@@ -48,15 +58,14 @@ Run layout_run(const stbtt_fontinfo& info, std::string_view text, float px) {
   int previous = 0;
   for (const std::string& cluster : utf8::graphemes(text)) {
     const std::vector<char32_t> cps = utf8::code_points(cluster);
-    if (stbtt_FindGlyphIndex(&info, static_cast<int>(cps.front())) == 0 &&
-        !is_invisible(cps.front())) {
+    if (glyph_index(info, cps.front()) == 0 && !is_invisible(cps.front())) {
       run.pieces.push_back({0, pen});
       pen += box_width(px);
       previous = 0;
       continue;
     }
     for (const char32_t c : cps) {
-      const int glyph = stbtt_FindGlyphIndex(&info, static_cast<int>(c));
+      const int glyph = glyph_index(info, c);
       if (glyph == 0 || is_invisible(c)) continue;  // a missing mark or modifier: skip it
       if (previous != 0) {
         pen += scale * static_cast<float>(stbtt_GetGlyphKernAdvance(&info, previous, glyph));
@@ -88,55 +97,24 @@ void draw_box(GlyphMask& mask, int left, float px, float ascent) {
   }
 }
 
-uint32_t be32(std::string_view b, size_t at) {
-  return static_cast<uint32_t>(static_cast<unsigned char>(b[at])) << 24 |
-         static_cast<uint32_t>(static_cast<unsigned char>(b[at + 1])) << 16 |
-         static_cast<uint32_t>(static_cast<unsigned char>(b[at + 2])) << 8 |
-         static_cast<uint32_t>(static_cast<unsigned char>(b[at + 3]));
-}
-
-// The offset of the first face's table directory, after checking that the directory and every
-// table it lists lie inside the file. stb_truetype reads table offsets without bounds checks (a
-// 26-byte file starting "OTTO" made it read past the buffer), so nothing reaches it unchecked.
-size_t sfnt_offset(std::string_view b, const std::string& name) {
-  const auto bad = [&](const std::string& why) {
-    return Error(name + ": not a TrueType or OpenType font (" + why + ")");
-  };
-  if (b.size() < 12) throw bad("shorter than a font header");
-  size_t offset = 0;
-  if (b.substr(0, 4) == "ttcf") {  // a collection: use its first face
-    if (be32(b, 8) == 0 || b.size() < 16) throw bad("empty font collection");
-    offset = be32(b, 12);
-    if (offset > b.size() - 12) throw bad("collection points outside the file");
-  }
-  const uint32_t version = be32(b, offset);
-  if (version != 0x00010000 && b.substr(offset, 4) != "OTTO" && b.substr(offset, 4) != "true") {
-    throw bad("unknown sfnt version");
-  }
-  const size_t tables = static_cast<size_t>(static_cast<unsigned char>(b[offset + 4])) << 8 |
-                        static_cast<unsigned char>(b[offset + 5]);
-  if (tables == 0 || offset + 12 + 16 * tables > b.size()) throw bad("table directory is cut off");
-  for (size_t t = 0; t < tables; ++t) {
-    const size_t record = offset + 12 + 16 * t;
-    const uint64_t start = be32(b, record + 8), length = be32(b, record + 12);
-    if (start + length > b.size()) {
-      throw bad("table \"" + std::string(b.substr(record, 4)) + "\" lies outside the file");
-    }
-  }
-  return offset;
-}
-
 }  // namespace
 
 Font::Font(std::string bytes, std::string name)
     : impl_(std::make_unique<Impl>()), name_(std::move(name)) {
   impl_->bytes = std::move(bytes);
   const auto* data = reinterpret_cast<const unsigned char*>(impl_->bytes.data());
-  const size_t offset = sfnt_offset(impl_->bytes, name_);
-  if (stbtt_InitFont(&impl_->info, data, static_cast<int>(offset)) == 0) {
+  const FontCheck check = check_font(impl_->bytes, name_);
+  if (stbtt_InitFont(&impl_->info, data, static_cast<int>(check.face_offset)) == 0) {
     throw Error(name_ + ": not a TrueType or OpenType font (a required table is missing)");
   }
+  // Kerning from 'kern' only, and only when check_font found it sound: GPOS is not checked.
+  impl_->info.gpos = 0;
+  if (!check.kern_usable) impl_->info.kern = 0;
   stbtt_GetFontVMetrics(&impl_->info, &impl_->ascent, &impl_->descent, &impl_->line_gap);
+  if (impl_->ascent <= 0 || impl_->descent > 0 || impl_->ascent - impl_->descent < 16) {
+    throw Error(name_ + ": not a usable font (ascent " + std::to_string(impl_->ascent) +
+                " and descent " + std::to_string(impl_->descent) + " in \"hhea\")");
+  }
 }
 
 Font::~Font() = default;
@@ -149,9 +127,7 @@ float Font::descent(float px) const {
   return -stbtt_ScaleForPixelHeight(&impl_->info, px) * static_cast<float>(impl_->descent);
 }
 
-bool Font::has_glyph(char32_t c) const {
-  return stbtt_FindGlyphIndex(&impl_->info, static_cast<int>(c)) != 0;
-}
+bool Font::has_glyph(char32_t c) const { return glyph_index(impl_->info, c) != 0; }
 
 float Font::width(std::string_view text, float px) const {
   return layout_run(impl_->info, text, px).width;
@@ -165,8 +141,12 @@ GlyphMask Font::rasterize(std::string_view text, float px) const {
   GlyphMask mask;
   mask.origin_x = pad;
   mask.baseline_y = static_cast<int>(std::ceil(ascent(px))) + 1;
-  mask.width = static_cast<int>(std::ceil(run.width)) + 2 * pad;
+  mask.width = static_cast<int>(std::ceil(std::max(run.width, 0.0f))) + 2 * pad;
   mask.height = mask.baseline_y + static_cast<int>(std::ceil(descent(px))) + 1;
+  if (static_cast<double>(mask.width) * mask.height > 64e6) {
+    throw Error(name_ + ": drawing \"" + utf8::truncate_to_width(text, 20) +
+                "\" would take more than 64 million pixels; the font's metrics are broken");
+  }
   mask.coverage.assign(static_cast<size_t>(mask.width * mask.height), 0);
   std::vector<uint8_t> glyph_bitmap;
   for (const Piece& piece : run.pieces) {
@@ -180,7 +160,7 @@ GlyphMask Font::rasterize(std::string_view text, float px) const {
     stbtt_GetGlyphBitmapBoxSubpixel(&info, piece.glyph, scale, scale, shift_x, 0.0f, &x0, &y0, &x1,
                                     &y1);
     const int gw = x1 - x0, gh = y1 - y0;
-    if (gw <= 0 || gh <= 0) continue;
+    if (gw <= 0 || gh <= 0 || gw > kMaxGlyphPixels / gh) continue;
     glyph_bitmap.assign(static_cast<size_t>(gw * gh), 0);
     stbtt_MakeGlyphBitmapSubpixel(&info, glyph_bitmap.data(), gw, gh, gw, scale, scale, shift_x,
                                   0.0f, piece.glyph);
