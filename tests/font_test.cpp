@@ -138,6 +138,22 @@ TEST(FontCheck, EveryTableStbTruetypeReadsIsBoundsChecked) {
             "too deep or loop)");
 }
 
+TEST(FontCheck, RegressionsFromFuzzing) {
+  const auto regression = [](const char* name) {
+    return load_error(test::slurp(std::string(ATTNVIZ_REFERENCE "/../fuzz/corpus/font/") + name));
+  };
+  // A composite whose transform leaves the 16-bit range stb_truetype stores points in.
+  EXPECT_EQ(regression("regression-composite-out-of-range"),
+            "f.ttf: not a TrueType or OpenType font (a composite glyph moves a component out of "
+            "range)");
+  // A format-12 character map naming glyph ids above 2^31: read as negative, now "missing"
+  // (under UBSan, kerning with a negative id was undefined behaviour).
+  const Font font(
+      test::slurp(ATTNVIZ_REFERENCE "/../fuzz/corpus/font/regression-negative-glyph-index"),
+      "f.ttf");
+  EXPECT_GT(font.rasterize("Azə İi\u0307 中␣", 15).width, 0);
+}
+
 TEST(FontCheck, RegressionLoneOffCurvePoint) {
   // Found by fuzz_font: a glyph whose last contour is one off-curve point made stb_truetype read
   // past the glyph's points while rasterizing.

@@ -45,7 +45,7 @@ float box_width(float px) { return 0.6f * px; }
 // The glyph for `c`, or 0 (missing) also when the character map names a glyph the font lacks.
 int glyph_index(const stbtt_fontinfo& info, char32_t c) {
   const int glyph = stbtt_FindGlyphIndex(&info, static_cast<int>(c));
-  return glyph < info.numGlyphs ? glyph : 0;
+  return glyph > 0 && glyph < info.numGlyphs ? glyph : 0;  // format 12 can give < 0
 }
 
 // A glyph bitmap larger than this is a broken font, not a label: it is skipped.

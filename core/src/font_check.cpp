@@ -1,6 +1,8 @@
 // Table-by-table bounds checks of a TrueType file, mirroring what stb_truetype reads.
 #include "font_check.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -104,6 +106,7 @@ class Checker {
 
   void glyphs() {
     state_.assign(num_glyphs_, 0);
+    extent_.assign(num_glyphs_, {0.0, 0.0});
     for (uint32_t g = 0; g < num_glyphs_; ++g) glyph(g, 0);
   }
 
@@ -118,13 +121,16 @@ class Checker {
     if (end > start) {
       if (end - start < 10) fail("a glyph is shorter than its header");
       const int32_t contours = i16(start);
-      if (contours > 0) simple_glyph(start, end, static_cast<size_t>(contours));
-      if (contours < 0) composite_glyph(start, end, depth);
+      if (contours > 0) extent_[g] = simple_glyph(start, end, static_cast<size_t>(contours));
+      if (contours < 0) extent_[g] = composite_glyph(start, end, depth);
     }
     state_[g] = 2;
   }
 
-  void simple_glyph(size_t start, size_t end, size_t contours) {
+  // Largest |x| and |y| of the glyph's points, as stb_truetype stores them (16-bit).
+  using Extent = std::pair<double, double>;
+
+  Extent simple_glyph(size_t start, size_t end, size_t contours) {
     size_t p = start + 10;
     uint32_t last = 0, before_last = 0;
     for (size_t c = 0; c < contours; ++c, p += 2) {
@@ -158,23 +164,69 @@ class Checker {
       coordinates += (f & 4) ? 1 : (f & 32) ? 0 : 2;
     }
     if (p + coordinates > end) fail("a glyph's points run past its end");
+    const auto decode = [&](uint32_t short_bit, uint32_t same_bit) {
+      int32_t v = 0;
+      double most = 0;
+      for (size_t i = 0; i < points; ++i) {
+        const uint32_t f = flags[i];
+        if (f & short_bit) {
+          const auto d = static_cast<int32_t>(u8(p++));
+          v += (f & same_bit) ? d : -d;
+        } else if (!(f & same_bit)) {
+          v += i16(p);
+          p += 2;
+        }
+        most = std::max(most, std::abs(static_cast<double>(static_cast<int16_t>(v))));
+      }
+      return most;
+    };
+    const double x = decode(2, 16);
+    const double y = decode(4, 32);
+    return {x, y};
   }
 
-  void composite_glyph(size_t start, size_t end, int depth) {
+  // Components are moved and scaled as stb_truetype does, in float, then stored as 16-bit
+  // integers: a transform that would leave that range is refused (a fuzzer found one).
+  Extent composite_glyph(size_t start, size_t end, int depth) {
     size_t p = start + 10;
     uint32_t flags = 0;
+    Extent extent{0.0, 0.0};
     do {
       if (p + 4 > end) fail("a composite glyph runs past its end");
       flags = u16(p);
       const uint32_t component = u16(p + 2);
       p += 4;
       if (!(flags & 2)) fail("composite glyphs that match points are not supported");
-      p += (flags & 1) ? 4 : 2;
-      p += (flags & 8) ? 2 : (flags & 64) ? 4 : (flags & 128) ? 8 : 0;
-      if (p > end) fail("a composite glyph runs past its end");
+      const size_t args = (flags & 1) ? 4 : 2;
+      const size_t scales = (flags & 8) ? 2 : (flags & 64) ? 4 : (flags & 128) ? 8 : 0;
+      if (p + args + scales > end) fail("a composite glyph runs past its end");
+      const double dx = (flags & 1) ? i16(p) : static_cast<int8_t>(u8(p));
+      const double dy = (flags & 1) ? i16(p + 2) : static_cast<int8_t>(u8(p + 1));
+      p += args;
+      double a = 1, b = 0, c = 0, d = 1;  // F2Dot14 scale terms
+      const auto f2dot14 = [&](size_t at) { return i16(at) / 16384.0; };
+      if (flags & 8) {
+        a = d = f2dot14(p);
+      } else if (flags & 64) {
+        a = f2dot14(p);
+        d = f2dot14(p + 2);
+      } else if (flags & 128) {
+        a = f2dot14(p);
+        b = f2dot14(p + 2);
+        c = f2dot14(p + 4);
+        d = f2dot14(p + 6);
+      }
+      p += scales;
       if (component >= num_glyphs_) fail("a composite glyph names a glyph that does not exist");
       glyph(component, depth + 1);
+      const auto [cx, cy] = extent_[component];
+      const double m = std::sqrt(a * a + b * b), n = std::sqrt(c * c + d * d);
+      const double x = m * (std::abs(a) * cx + std::abs(c) * cy + std::abs(dx));
+      const double y = n * (std::abs(b) * cx + std::abs(d) * cy + std::abs(dy));
+      if (x > 32767 || y > 32767) fail("a composite glyph moves a component out of range");
+      extent = {std::max(extent.first, x), std::max(extent.second, y)};
     } while (flags & 32);
+    return extent;
   }
 
   // Every character-map subtable stb_truetype can read.
@@ -249,6 +301,7 @@ class Checker {
   Table glyf_;
   std::vector<uint64_t> glyph_offsets_;  // num_glyphs + 1 offsets into 'glyf'
   std::vector<uint8_t> state_;           // per glyph: 0 unchecked, 1 being checked, 2 sound
+  std::vector<std::pair<double, double>> extent_;  // per glyph: largest |x|, |y| of its points
 };
 
 }  // namespace
