@@ -23,10 +23,6 @@ struct Grid {
   std::string corner;  // heading of the row labels
 };
 
-std::string pad_left(const std::string& s, int width) {
-  return std::string(static_cast<size_t>(std::max(0, width - utf8::display_width(s))), ' ') + s;
-}
-
 class Explainer {
  public:
   Explainer(const Request& request, const Result& result, const ExplainOptions& options)
@@ -35,9 +31,9 @@ class Explainer {
     for (size_t t = 0; t < result.tokens.size(); ++t) {
       const std::string label =
           utf8::truncate_to_width(utf8::visible(result.tokens[t]), kLabelColumns);
-      const std::string index = std::to_string(t);
       token_labels_.push_back(label);
-      row_labels_.push_back(std::string(digits - index.size(), ' ') + index + " " + label);
+      row_labels_.push_back(utf8::pad_left(std::to_string(t), static_cast<int>(digits)) + " " +
+                            label);
     }
   }
 
@@ -104,17 +100,14 @@ class Explainer {
         width[n_cols] = std::max(width[n_cols], utf8::display_width(cells[i].back()));
       }
     }
-    std::string header =
-        "  " + g.corner +
-        std::string(static_cast<size_t>(label_w - utf8::display_width(g.corner)), ' ');
-    for (size_t j = 0; j < n_cols; ++j) header += "  " + pad_left(g.cols[j], width[j]);
-    if (g.extra) header += "  " + pad_left(g.extra_label, width[n_cols]);
+    std::string header = "  " + utf8::pad_right(g.corner, label_w);
+    for (size_t j = 0; j < n_cols; ++j) header += "  " + utf8::pad_left(g.cols[j], width[j]);
+    if (g.extra) header += "  " + utf8::pad_left(g.extra_label, width[n_cols]);
     out_ += header + "\n";
     for (size_t i = 0; i < n_rows; ++i) {
-      std::string line =
-          "  " + g.rows[i] +
-          std::string(static_cast<size_t>(label_w - utf8::display_width(g.rows[i])), ' ');
-      for (size_t j = 0; j < cells[i].size(); ++j) line += "  " + pad_left(cells[i][j], width[j]);
+      std::string line = "  " + utf8::pad_right(g.rows[i], label_w);
+      for (size_t j = 0; j < cells[i].size(); ++j)
+        line += "  " + utf8::pad_left(cells[i][j], width[j]);
       out_ += line + "\n";
     }
     if (g.cols.size() > n_cols) {
@@ -155,7 +148,7 @@ class Explainer {
     const std::string position = say(lang_, Msg::Position);
     std::vector<std::string> rows;
     for (size_t t = 0; t < T; ++t) {
-      rows.push_back(pad_left(std::to_string(t), utf8::display_width(position)));
+      rows.push_back(utf8::pad_left(std::to_string(t), utf8::display_width(position)));
     }
     print({rows,
            {say(lang_, Msg::Token), say(lang_, Msg::Id)},

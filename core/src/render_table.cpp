@@ -23,16 +23,6 @@ std::string colored(const std::string& text, Rgb bg) {
   return prefix + text + "\x1b[0m";
 }
 
-std::string pad_left(const std::string& text, int width) {
-  return std::string(static_cast<size_t>(std::max(0, width - utf8::display_width(text))), ' ') +
-         text;
-}
-
-std::string pad_right(const std::string& text, int width) {
-  return text +
-         std::string(static_cast<size_t>(std::max(0, width - utf8::display_width(text))), ' ');
-}
-
 std::string format_weight(float value, int precision) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", precision, static_cast<double>(value));
@@ -87,23 +77,23 @@ void render_block(const Matrix& weights, const AttentionTrace& trace, const Layo
   std::string indices = std::string(static_cast<size_t>(layout.row_label_width()), ' ');
   std::string labels = indices;
   for (size_t j = begin; j < end; ++j) {
-    indices += std::string(kGap) + pad_left(std::to_string(j), layout.col_width[j]);
-    labels += std::string(kGap) + pad_left(layout.labels[j], layout.col_width[j]);
+    indices += std::string(kGap) + utf8::pad_left(std::to_string(j), layout.col_width[j]);
+    labels += std::string(kGap) + utf8::pad_left(layout.labels[j], layout.col_width[j]);
   }
   out += indices + "\n" + labels + "\n";
   for (size_t i = 0; i < layout.labels.size(); ++i) {
-    out += pad_left(std::to_string(i), layout.index_width) + " " +
-           pad_right(layout.labels[i], layout.label_width);
+    out += utf8::pad_left(std::to_string(i), layout.index_width) + " " +
+           utf8::pad_right(layout.labels[i], layout.label_width);
     for (size_t j = begin; j < end; ++j) {
       const auto r = static_cast<Eigen::Index>(i);
       const auto c = static_cast<Eigen::Index>(j);
       out += kGap;
       if (trace.masked(r, c)) {
-        out += pad_left(std::string(kMaskedCell), layout.col_width[j]);
+        out += utf8::pad_left(std::string(kMaskedCell), layout.col_width[j]);
         continue;
       }
       const std::string cell =
-          pad_left(format_weight(weights(r, c), options.precision), layout.col_width[j]);
+          utf8::pad_left(format_weight(weights(r, c), options.precision), layout.col_width[j]);
       out += options.cmap != nullptr ? colored(cell, (*options.cmap)(weights(r, c))) : cell;
     }
     out += "\n";
@@ -124,21 +114,21 @@ void render_summaries(const Matrix& weights, bool causal, const Layout& layout,
   const int top_w = std::max(label, utf8::display_width(top));
   const int weight_w = std::max(options.precision + 2, utf8::display_width(weight));
   out += "\n" + say(lang, Msg::SummaryTitle) + "\n";
-  out += pad_right(query, query_w) + std::string(kGap) + pad_right(top, top_w) + std::string(kGap) +
-         pad_left(weight, weight_w) + std::string(kGap) + entropy + "\n";
+  out += utf8::pad_right(query, query_w) + std::string(kGap) + utf8::pad_right(top, top_w) +
+         std::string(kGap) + utf8::pad_left(weight, weight_w) + std::string(kGap) + entropy + "\n";
   const std::string bits = say(lang, Msg::Bits), at_most = say(lang, Msg::SummaryMax);
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto j = static_cast<size_t>(rows[i].top_key);
     const auto row_label = [&](size_t k) {
-      return pad_left(std::to_string(k), layout.index_width) + " " + layout.labels[k];
+      return utf8::pad_left(std::to_string(k), layout.index_width) + " " + layout.labels[k];
     };
     const double most = std::log2(static_cast<double>(causal ? i + 1 : rows.size()));
     char numbers[64];
     std::snprintf(numbers, sizeof numbers, "%.2f %s (%s %.2f)", rows[i].entropy_bits, bits.c_str(),
                   at_most.c_str(), most);
-    out += pad_right(row_label(i), query_w) + std::string(kGap) + pad_right(row_label(j), top_w) +
-           std::string(kGap) +
-           pad_left(format_weight(rows[i].top_weight, options.precision), weight_w) +
+    out += utf8::pad_right(row_label(i), query_w) + std::string(kGap) +
+           utf8::pad_right(row_label(j), top_w) + std::string(kGap) +
+           utf8::pad_left(format_weight(rows[i].top_weight, options.precision), weight_w) +
            std::string(kGap) + numbers + "\n";
   }
 }

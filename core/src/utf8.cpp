@@ -244,6 +244,14 @@ std::optional<std::string> repair_mojibake(std::string_view text) {
   return std::nullopt;
 }
 
+std::string pad_left(const std::string& text, int width) {
+  return std::string(static_cast<size_t>(std::max(0, width - display_width(text))), ' ') + text;
+}
+
+std::string pad_right(const std::string& text, int width) {
+  return text + std::string(static_cast<size_t>(std::max(0, width - display_width(text))), ' ');
+}
+
 std::string truncate_to_width(std::string_view text, int max_width) {
   if (display_width(text) <= max_width) return std::string(text);
   std::string out;

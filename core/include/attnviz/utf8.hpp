@@ -43,6 +43,10 @@ std::string one_line(std::string_view text);
 // the text it was meant to be ("Azərbaycan"); otherwise nullopt.
 std::optional<std::string> repair_mojibake(std::string_view text);
 
+// `text` padded with spaces to `width` columns, on the left (right-aligned) or the right.
+std::string pad_left(const std::string& text, int width);
+std::string pad_right(const std::string& text, int width);
+
 // Cuts `text` to at most `max_width` columns at a grapheme boundary, ending with … when cut.
 std::string truncate_to_width(std::string_view text, int max_width);
 
