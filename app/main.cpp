@@ -69,6 +69,8 @@ attnviz::Request make_request(const Options& o) {
     r.weights_json = attnviz::io::read_file(*o.weights, max_bytes);
   }
   r.random = o.random;
+  r.random.cpu = o.init == "torch-generic" ? attnviz::TorchCpu::Generic : attnviz::TorchCpu::Avx2;
+  r.randn_input = o.input == "randn";
   r.random.positions = !o.no_positions;
   r.causal = !o.no_mask;
   r.scale = !o.no_scale;

@@ -95,13 +95,27 @@ void add_options(CLI::App& app, Options& o) {
                         ->check(CLI::IsMember({"char", "word"}))
                         ->capture_default_str();
   tokenizer->excludes(tokens);
+  app.add_option("--input", o.input,
+                 "What the tokens become: embeddings (x = token + position embedding), or "
+                 "randn (the lesson's exercise: x = torch.randn(1, T, n_embd) from --seed; the "
+                 "tokens only label the rows)")
+      ->check(CLI::IsMember({"embeddings", "randn"}))
+      ->capture_default_str();
 
   app.option_defaults()->group("Weights");
   auto* weights = app.add_option("-w,--weights", o.weights,
                                  "Weights JSON (see README) instead of random weights")
                       ->type_name("FILE");
-  auto* seed =
-      app.add_option("--seed", o.random.seed, "Seed for random weights")->capture_default_str();
+  app.add_option("--seed", o.random.seed,
+                 "torch.manual_seed for random weights and --input randn: the same numbers as "
+                 "PyTorch")
+      ->each([&o](const std::string&) { o.seed_given = true; })
+      ->capture_default_str();
+  app.add_option("--init", o.init,
+                 "Random numbers as PyTorch's CPU generator draws them: torch (its AVX2 kernels: "
+                 "x86-64 PCs), torch-generic (its kernels for CPUs without AVX2, e.g. ARM)")
+      ->check(CLI::IsMember({"torch", "torch-generic"}))
+      ->capture_default_str();
   auto* n_embd = app.add_option("--n-embd", o.random.n_embd, "Embedding width C of random weights")
                      ->check(CLI::Range(1, kMaxEmbdCeiling))
                      ->capture_default_str();
@@ -115,7 +129,7 @@ void add_options(CLI::App& app, Options& o) {
                                "Random MultiHeadAttention with H heads of n_embd / H (day 13) "
                                "instead of the lesson's single SelfAttention")
                     ->check(CLI::Range(1, kMaxEmbdCeiling));
-  weights->excludes(seed, n_embd, block, no_pos, heads);
+  weights->excludes(n_embd, block, no_pos, heads);
 
   app.option_defaults()->group("Output");
   app.add_option("--save-weights", o.save_weights,
@@ -166,6 +180,10 @@ std::optional<std::string> output_conflict(const Options& o) {
 
 std::optional<std::string> usage_problem(const Options& o) {
   if (!o.text && !o.text_file && !o.tokens) return "give the input with --text, --file or --tokens";
+  if (o.weights && o.seed_given && o.input != "randn") {
+    return "--seed draws random weights, but --weights gives them; with --weights it only seeds "
+           "--input randn";
+  }
   if (o.random.n_embd > o.limits.max_embd) {
     return "--n-embd " + std::to_string(o.random.n_embd) + " is above the limit " +
            std::to_string(o.limits.max_embd) + "; --max-embd raises it";
@@ -188,6 +206,7 @@ const char* const kExamples = R"(Examples:
           --png slide.png --svg slide.svg --annotate --scale 2
   attnviz --text "Azərbaycan dili" --explain --lang az
   attnviz --text "Azərbaycan dili" --n-embd 32 --heads 4 --png heads.png
+  attnviz --tokens "a|b|c|d|e|f|g|h" --input randn --n-embd 32 --seed 1337
 
 Masked cells (a token never sees the ones after it) print as · and are exactly 0 in JSON.)";
 

@@ -13,6 +13,9 @@ namespace attnviz::app {
 struct Options {
   std::optional<std::string> text, text_file, tokens, weights, save_weights, json, png, svg, font;
   std::string tokenizer = "char";
+  std::string input = "embeddings";  // or randn: x = torch.randn(1, T, n_embd)
+  std::string init = "torch";        // or torch-generic
+  bool seed_given = false;
   std::string color = "auto";
   RandomInit random;
   bool no_positions = false, no_mask = false, no_scale = false, no_table = false;

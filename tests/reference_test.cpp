@@ -1,5 +1,6 @@
 // attnviz against real PyTorch: every fixture made by reference/make_fixtures.py (the lesson's
-// SelfAttention module) is recomputed from its weights and text, and each intermediate compared.
+// SelfAttention module) is recomputed from its weights and text, and each intermediate compared;
+// and attnviz's random weights for the fixture's seed are PyTorch's, bit for bit.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -41,42 +42,15 @@ float max_difference(const Matrix& actual, const json& expected) {
   return worst;
 }
 
-class Reference : public ::testing::TestWithParam<std::string> {};
-
-TEST(ReferenceFixtures, AllPresent) { EXPECT_GE(fixture_names().size(), 14u); }
-
-TEST_P(Reference, MatchesPyTorchWithin2e5) {
-  const std::string base = std::string(ATTNVIZ_FIXTURES) + "/" + GetParam();
-  const json expected = json::parse(test::slurp(base + ".expected.json"));
-
-  Request request;
-  request.text = expected["text"].get<std::string>();
-  request.text_origin = "fixture";
-  const std::string tokenizer = expected["tokenizer"].get<std::string>();
-  if (tokenizer == "list") {
-    request.input = InputKind::TokenList;
-  } else {
-    request.tokenizer = tokenizer_from_name(tokenizer);
-  }
-  request.weights_path = base + ".weights.json";
-  request.weights_json = test::slurp(*request.weights_path);
-  request.causal = expected["causal"].get<bool>();
-  request.scale = expected["scale"].get<bool>();
-
-  const Result result = run(request);
-  EXPECT_TRUE(result.warnings.empty());  // the state_dict's tril buffers are expected keys
-  ASSERT_EQ(result.tokens, expected["tokens"].get<std::vector<std::string>>());
-  const AttentionTrace& trace = result.trace;
+// Every intermediate of `trace` against the fixture, within `tolerance` (2e-5 for what the user
+// sees; raw scores sum n_embd products of large numbers in the sharp case, |score| up to ~300, so
+// their rounding differs more with summation order).
+void expect_trace(const AttentionTrace& trace, const json& expected, const std::string& label) {
   ASSERT_EQ(trace.heads.size(), expected["heads"].size());
-  EXPECT_EQ(result.weights.multi_head(), expected["n_head"].get<int>() > 0);
-
-  // Raw scores sum n_embd products of large numbers in the sharp case (|score| up to ~300), so
-  // their float32 rounding differs more with summation order; what the user sees (weights,
-  // outputs) is held to 2e-5.
   const auto check = [&](const std::string& name, const Matrix& actual, const json& want,
                          float tolerance) {
     const float diff = max_difference(actual, want);
-    std::printf("  %-14s %-16s max difference %.2e\n", GetParam().c_str(), name.c_str(), diff);
+    std::printf("  %-22s %-16s max difference %.2e\n", label.c_str(), name.c_str(), diff);
     EXPECT_LE(diff, tolerance) << name;
   };
   check("x", trace.x, expected["x"], 2e-5f);
@@ -100,6 +74,99 @@ TEST_P(Reference, MatchesPyTorchWithin2e5) {
   }
   check("concat", trace.concat, expected["concat"], 2e-5f);
   check("output", trace.out, expected["output"], 2e-5f);
+}
+
+Request fixture_request(const json& expected) {
+  Request request;
+  request.text = expected["text"].get<std::string>();
+  request.text_origin = "fixture";
+  const std::string tokenizer = expected["tokenizer"].get<std::string>();
+  if (tokenizer == "list") {
+    request.input = InputKind::TokenList;
+  } else {
+    request.tokenizer = tokenizer_from_name(tokenizer);
+  }
+  request.causal = expected["causal"].get<bool>();
+  request.scale = expected["scale"].get<bool>();
+  return request;
+}
+
+// A float read from the fixture's shortest decimal, as the bits PyTorch had.
+void expect_bit_equal(const Matrix& actual, const json& want, const std::string& name) {
+  const json rows = want.is_array() && !want.empty() && want[0].is_array() ? want : json{want};
+  ASSERT_EQ(static_cast<size_t>(actual.rows()), rows.size()) << name;
+  size_t differ = 0;
+  for (Eigen::Index i = 0; i < actual.rows(); ++i) {
+    ASSERT_EQ(static_cast<size_t>(actual.cols()), rows[i].size()) << name;
+    for (Eigen::Index j = 0; j < actual.cols(); ++j) {
+      differ += actual(i, j) != rows[i][j].get<float>();
+    }
+  }
+  EXPECT_EQ(differ, 0u) << name << ": " << differ << " of " << actual.size() << " values differ";
+}
+
+class Reference : public ::testing::TestWithParam<std::string> {};
+
+TEST(ReferenceFixtures, AllPresent) { EXPECT_GE(fixture_names().size(), 16u); }
+
+// The fixture's weights file, loaded, gives PyTorch's numbers.
+TEST_P(Reference, FromTheWeightsFileMatchesPyTorchWithin2e5) {
+  const std::string base = std::string(ATTNVIZ_FIXTURES) + "/" + GetParam();
+  const json expected = json::parse(test::slurp(base + ".expected.json"));
+  if (expected.contains("random") && expected["random"]["input"] == "randn") {
+    GTEST_SKIP() << "x = torch.randn: the random run below covers it";
+  }
+  Request request = fixture_request(expected);
+  request.weights_path = base + ".weights.json";
+  request.weights_json = test::slurp(*request.weights_path);
+  const Result result = run(request);
+  EXPECT_TRUE(result.warnings.empty());  // the state_dict's tril buffers are expected keys
+  ASSERT_EQ(result.tokens, expected["tokens"].get<std::vector<std::string>>());
+  EXPECT_EQ(result.weights.multi_head(), expected["n_head"].get<int>() > 0);
+  expect_trace(result.trace, expected, GetParam());
+}
+
+// attnviz's own random draw with the fixture's seed and sizes: the weights PyTorch initialized,
+// bit for bit, and so the same intermediates.
+TEST_P(Reference, RandomWeightsArePyTorchsBitForBit) {
+  const std::string base = std::string(ATTNVIZ_FIXTURES) + "/" + GetParam();
+  const json expected = json::parse(test::slurp(base + ".expected.json"));
+  if (!expected.contains("random")) GTEST_SKIP() << "the case edits PyTorch's weights";
+  const json& random = expected["random"];
+  Request request = fixture_request(expected);
+  request.random.seed = random["seed"].get<uint32_t>();
+  request.random.n_embd = random["n_embd"].get<int>();
+  request.random.block_size = random["block_size"].get<int>();
+  request.random.positions = random["positions"].get<bool>();
+  request.random.n_head = random["n_head"].get<int>();
+  request.randn_input = random["input"] == "randn";
+  const Result result = run(request);
+
+  const json file = json::parse(test::slurp(base + ".weights.json"));
+  const Weights& w = result.weights;
+  if (request.randn_input) {
+    expect_bit_equal(result.trace.x, expected["x"], "x = torch.randn(1, T, C)");
+  } else {
+    expect_bit_equal(w.token_embedding, file["token_embedding.weight"], "token_embedding");
+    if (w.has_positions()) {
+      expect_bit_equal(w.position_embedding, file["position_embedding.weight"],
+                       "position_embedding");
+    }
+  }
+  const auto prefix = [&](int h) {
+    return w.multi_head() ? "heads." + std::to_string(h) + "." : std::string();
+  };
+  for (int h = 0; h < w.n_head(); ++h) {
+    const HeadWeights& head = w.heads[static_cast<size_t>(h)];
+    expect_bit_equal(head.query, file[prefix(h) + "query.weight"], prefix(h) + "query");
+    expect_bit_equal(head.key, file[prefix(h) + "key.weight"], prefix(h) + "key");
+    expect_bit_equal(head.value, file[prefix(h) + "value.weight"], prefix(h) + "value");
+  }
+  if (w.multi_head()) {
+    expect_bit_equal(w.proj_weight, file["proj.weight"], "proj.weight");
+    expect_bit_equal(w.proj_bias, file["proj.bias"], "proj.bias");
+  }
+  expect_trace(result.trace, expected, GetParam() + " (random)");
 }
 
 INSTANTIATE_TEST_SUITE_P(PyTorch, Reference, ::testing::ValuesIn(fixture_names()),

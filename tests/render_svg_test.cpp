@@ -72,7 +72,10 @@ TEST(RenderSvg, SizeMatchesTheLayoutAndCellsCarryTooltips) {
   EXPECT_EQ(doc.RootElement()->IntAttribute("width"), scene.width);
   EXPECT_EQ(doc.RootElement()->IntAttribute("height"), scene.height);
   const std::string svg = render_svg(scene);
-  EXPECT_NE(svg.find("<title>z → A: 0.4803</title>"), std::string::npos);
+  char title[64];  // row 1 ("z") on key 0 ("A"), to the tooltip's 4 decimals
+  std::snprintf(title, sizeof title, "<title>z → A: %.4f</title>",
+                static_cast<double>(result.trace.heads[0].weights(1, 0)));
+  EXPECT_NE(svg.find(title), std::string::npos) << title;
   EXPECT_NE(svg.find("<title>A → z: masked</title>"), std::string::npos);
 }
 

@@ -25,6 +25,7 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
   {Msg::NotScaled, "not scaled", "miqyaslanmayıb"},
   {Msg::RandomWeights, "random weights (seed {0})", "təsadüfi çəkilər (seed {0})"},
   {Msg::WeightsFile, "weights {0}", "çəkilər: {0}"},
+  {Msg::RandnInput, "x = torch.randn (seed {0})", "x = torch.randn (təsadüfi, seed {0})"},
 
   {Msg::LegendCausal, "rows: queries, columns: keys, each row sums to 1; · = masked (a future token)",
    "sətirlər: sorğular, sütunlar: açarlar, hər sətrin cəmi 1-dir; · = maskalanıb (gələcək token)"},
@@ -67,6 +68,11 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
    "that repeats keeps its id.",
    "Mətn {0} tokenə bölünür. Tokenin id-si onun gömülmə (embedding) cədvəlindəki sətridir; "
    "təkrarlanan token öz id-sini saxlayır."},
+  {Msg::TokensTextRandn,
+   "The text is split into {0} tokens. With --input randn they only name the rows: x is random "
+   "numbers, not embeddings, so no token has an id.",
+   "Mətn {0} tokenə bölünür. --input randn ilə onlar yalnız sətirləri adlandırır: x gömülmə deyil, "
+   "təsadüfi ədədlərdir, ona görə tokenlərin id-si yoxdur."},
   {Msg::EmbedTitle, "Embeddings: x = token_embedding[id] + position_embedding[position]",
    "Gömülmələr: x = token_embedding[id] + position_embedding[mövqe]"},
   {Msg::EmbedText,
@@ -79,6 +85,12 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
    "a repeated token gets the same vector wherever it stands.",
    "Hər token n_embd = {0} ədəddən ibarət vektora çevrilir. Bu hesablamada mövqe gömülməsi yoxdur, "
    "ona görə təkrarlanan token harada durmasından asılı olmayaraq eyni vektoru alır."},
+  {Msg::RandnTitle, "Input: x = torch.randn(1, T, n_embd)", "Giriş: x = torch.randn(1, T, n_embd)"},
+  {Msg::RandnText,
+   "As in the lesson's exercise, x is a {0}×{1} matrix of random numbers from N(0, 1), drawn after "
+   "torch.manual_seed({2}) exactly as PyTorch draws them.",
+   "Dərsin tapşırığında olduğu kimi, x N(0, 1) paylanmasından təsadüfi ədədlərdən ibarət {0}×{1} "
+   "matrisdir; torch.manual_seed({2})-dən sonra PyTorch-un çəkdiyi kimi eynilə çəkilir."},
   {Msg::QkvTitle, "Query, Key, Value: q = x·Wqᵀ, k = x·Wkᵀ, v = x·Wvᵀ",
    "Sorğu, Açar, Dəyər: q = x·Wqᵀ, k = x·Wkᵀ, v = x·Wvᵀ"},
   {Msg::QkvText,

@@ -144,7 +144,9 @@ class Explainer {
 
   void tokens_step() {
     const size_t T = result_.tokens.size();
-    step(1, say(lang_, Msg::TokensTitle), say(lang_, Msg::TokensText, {std::to_string(T)}));
+    const bool randn = request_.randn_input;
+    step(1, say(lang_, Msg::TokensTitle),
+         say(lang_, randn ? Msg::TokensTextRandn : Msg::TokensText, {std::to_string(T)}));
     const std::string position = say(lang_, Msg::Position);
     std::vector<std::string> rows;
     for (size_t t = 0; t < T; ++t) {
@@ -154,7 +156,8 @@ class Explainer {
            {say(lang_, Msg::Token), say(lang_, Msg::Id)},
            [&](Eigen::Index i, Eigen::Index j) {
              const auto t = static_cast<size_t>(i);
-             return j == 0 ? token_labels_[t] : std::to_string(result_.ids[t]);
+             if (j == 0) return token_labels_[t];
+             return randn ? std::string("–") : std::to_string(result_.ids[t]);
            },
            "",
            {},
@@ -163,6 +166,14 @@ class Explainer {
 
   void embedding_step() {
     const Weights& w = result_.weights;
+    if (request_.randn_input) {
+      step(2, say(lang_, Msg::RandnTitle),
+           say(lang_, Msg::RandnText,
+               {std::to_string(result_.tokens.size()), std::to_string(w.n_embd),
+                std::to_string(request_.random.seed)}));
+      print_matrix("x", result_.trace.x);
+      return;
+    }
     step(2, say(lang_, Msg::EmbedTitle),
          say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
              {std::to_string(w.n_embd)}));

@@ -19,6 +19,7 @@ Json config_json(const Request& request, const Result& result) {
   config["n_head"] = w.n_head();
   config["head_size"] = w.head_size();
   config["block_size"] = w.block_size > 0 ? Json(w.block_size) : Json(nullptr);
+  config["x"] = request.randn_input ? "randn" : "embeddings";
   config["positions"] = w.has_positions();
   config["causal"] = request.causal;
   config["scaled"] = request.scale;
@@ -27,7 +28,10 @@ Json config_json(const Request& request, const Result& result) {
     config["weights"] = *request.weights_path;
   } else {
     config["weights"] = "random";
+  }
+  if (!request.weights_path || request.randn_input) {
     config["seed"] = request.random.seed;
+    config["init"] = request.random.cpu == TorchCpu::Avx2 ? "torch" : "torch-generic";
   }
   return config;
 }

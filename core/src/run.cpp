@@ -97,17 +97,31 @@ Result run(const Request& request) {
   Result result;
   result.tokens = read_tokens(request);
   warn_mojibake(request, result.warnings);
+  const size_t T = result.tokens.size();
   const int max_embd = request.limits.max_embd;
+  Matrix x;  // (T, n_embd)
   if (request.weights_path) {
     result.weights =
         parse_weights_json(request.weights_json, *request.weights_path, result.warnings, max_embd);
-    check_length(result.tokens.size(), result.weights.block_size, request);
+    check_length(T, result.weights.block_size, request);
+    if (request.randn_input) {
+      x = randn_x(static_cast<int>(T), result.weights.n_embd, request.random);
+    }
   } else {
-    check_length(result.tokens.size(), request.random.block_size, request);
-    result.weights = random_weights(distinct_tokens(result.tokens), request.random, max_embd);
+    check_length(T, request.random.block_size, request);
+    if (request.randn_input) {
+      RandnInput drawn = random_input(static_cast<int>(T), request.random, max_embd);
+      x = std::move(drawn.x);
+      result.weights = std::move(drawn.weights);
+    } else {
+      result.weights = random_weights(distinct_tokens(result.tokens), request.random, max_embd);
+    }
   }
-  result.ids = lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
-  const Matrix x = embed(result.ids, result.weights);  // (T, n_embd)
+  if (!request.randn_input) {
+    result.ids =
+        lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
+    x = embed(result.ids, result.weights);
+  }
   result.trace = attend(x, result.weights, AttentionOptions{request.causal, request.scale});
   check_finite(result.trace);
   const int n_head = result.weights.n_head();
@@ -118,7 +132,7 @@ Result run(const Request& request) {
                 (n_head == 1 ? " head (0)" : " heads (0–" + std::to_string(n_head - 1) + ")"));
   }
   if (request.head.kind == HeadChoice::Kind::Mean) {
-    result.mean_weights = Matrix::Zero(x.rows(), x.rows());
+    result.mean_weights = Matrix::Zero(x.rows(), x.rows());  // (T, T)
     for (const HeadTrace& h : result.trace.heads) result.mean_weights += h.weights;
     result.mean_weights /= static_cast<float>(n_head);
   }
@@ -157,7 +171,11 @@ std::string run_details(const Request& request, const Result& result, Lang lang)
                                     : std::string(tokenizer_name(request.tokenizer));
   s += ", " + say(lang, Msg::Tokens, {std::to_string(result.tokens.size()), tokenizer});
   s += ", n_embd " + std::to_string(w.n_embd) + ", head_size " + std::to_string(w.head_size());
-  if (!w.has_positions()) s += ", " + say(lang, Msg::NoPositions);
+  if (request.randn_input) {
+    s += ", " + say(lang, Msg::RandnInput, {std::to_string(request.random.seed)});
+  } else if (!w.has_positions()) {
+    s += ", " + say(lang, Msg::NoPositions);
+  }
   if (!request.scale) s += ", " + say(lang, Msg::NotScaled);
   s += ", " + (request.weights_path
                    ? say(lang, Msg::WeightsFile, {*request.weights_path})

@@ -5,16 +5,22 @@
 #include <cmath>
 
 #include "attnviz/error.hpp"
-#include "attnviz/rng.hpp"
 
 namespace attnviz {
 namespace {
 
-// U(-1/√fan_in, 1/√fan_in): nn.Linear's kaiming_uniform_(a=√5) for the weight, and its bias.
-Matrix linear_uniform(Rng& rng, Eigen::Index out, Eigen::Index in) {
+// nn.Linear(in, out, bias): weight (out, in) by kaiming_uniform_(a=√5), then the bias.
+Matrix linear_weight(TorchGenerator& g, Eigen::Index out, Eigen::Index in) {
   Matrix m(out, in);
-  const auto bound = static_cast<float>(1.0 / std::sqrt(static_cast<double>(in)));
-  rng.fill_uniform(m, -bound, bound);
+  const double bound = kaiming_uniform_bound(in);
+  g.uniform(m, -bound, bound);
+  return m;
+}
+
+Matrix linear_bias(TorchGenerator& g, Eigen::Index out, Eigen::Index in) {
+  Matrix m(1, out);
+  const double bound = linear_bias_bound(in);
+  g.uniform(m, -bound, bound);
   return m;
 }
 
@@ -34,6 +40,25 @@ void check_init(const RandomInit& init, int max_embd) {
   }
 }
 
+// SelfAttention(C, block_size), or MultiHeadAttention(H, C / H): the lesson creates key, query,
+// value in that order; Head does too, and MultiHeadAttention creates proj after its heads.
+void draw_module(TorchGenerator& g, const RandomInit& init, Weights& w) {
+  const Eigen::Index C = init.n_embd;
+  const int n_head = std::max(init.n_head, 1);
+  const Eigen::Index head_size = C / n_head;
+  for (int h = 0; h < n_head; ++h) {
+    HeadWeights head;
+    head.key = linear_weight(g, head_size, C);
+    head.query = linear_weight(g, head_size, C);
+    head.value = linear_weight(g, head_size, C);
+    w.heads.push_back(std::move(head));
+  }
+  if (init.n_head > 0) {
+    w.proj_weight = linear_weight(g, C, C);
+    w.proj_bias = linear_bias(g, C, C);
+  }
+}
+
 }  // namespace
 
 int Weights::token_id(std::string_view token) const {
@@ -44,32 +69,38 @@ int Weights::token_id(std::string_view token) const {
 Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& init,
                        int max_embd) {
   check_init(init, max_embd);
-  const Eigen::Index C = init.n_embd;
-  Rng rng(init.seed);
+  TorchGenerator g(init.seed, init.cpu);
   Weights w;
   w.n_embd = init.n_embd;
   w.block_size = init.block_size;
   w.vocab = vocab;
-  w.token_embedding = Matrix(static_cast<Eigen::Index>(vocab.size()), C);
-  rng.fill_normal(w.token_embedding);
+  w.token_embedding = Matrix(static_cast<Eigen::Index>(vocab.size()), init.n_embd);
+  g.normal(w.token_embedding);
   if (init.positions) {
-    w.position_embedding = Matrix(init.block_size, C);
-    rng.fill_normal(w.position_embedding);
+    w.position_embedding = Matrix(init.block_size, init.n_embd);
+    g.normal(w.position_embedding);
   }
-  const int n_head = std::max(init.n_head, 1);
-  const Eigen::Index head_size = C / n_head;
-  for (int h = 0; h < n_head; ++h) {
-    HeadWeights head;
-    head.key = linear_uniform(rng, head_size, C);  // the lesson creates key, query, value
-    head.query = linear_uniform(rng, head_size, C);
-    head.value = linear_uniform(rng, head_size, C);
-    w.heads.push_back(std::move(head));
-  }
-  if (init.n_head > 0) {
-    w.proj_weight = linear_uniform(rng, C, C);
-    w.proj_bias = linear_uniform(rng, 1, C);  // bias bound is 1/√fan_in too
-  }
+  draw_module(g, init, w);
   return w;
+}
+
+RandnInput random_input(int T, const RandomInit& init, int max_embd) {
+  check_init(init, max_embd);
+  TorchGenerator g(init.seed, init.cpu);
+  RandnInput r;
+  r.x = Matrix(T, init.n_embd);  // (T, n_embd)
+  g.normal(r.x);
+  r.weights.n_embd = init.n_embd;
+  r.weights.block_size = init.block_size;
+  draw_module(g, init, r.weights);
+  return r;
+}
+
+Matrix randn_x(int T, int n_embd, const RandomInit& init) {
+  TorchGenerator g(init.seed, init.cpu);
+  Matrix x(T, n_embd);  // (T, n_embd)
+  g.normal(x);
+  return x;
 }
 
 }  // namespace attnviz

@@ -228,7 +228,7 @@ std::vector<BadInput> table() {
       {"unknown language", {"--text", "a", "--lang", "tr"}, 2, "tr"},
       {"unknown theme", {"--text", "a", "--theme", "sepia"}, 2, "sepia"},
       {"bad head", {"--text", "a", "--head", "first"}, 2, "expected all, mean or a head index"},
-      {"conflicting flags", {"--text", "a", "--weights", "w.json", "--seed", "1"}, 2, "excludes"},
+      {"conflicting flags", {"--text", "a", "--weights", "w.json", "--n-embd", "8"}, 2, "excludes"},
       {"head beyond the model",
        {"--text", "a", "--head", "1"},
        1,

@@ -197,7 +197,8 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   expect_error({"--text", "a", "--n-embd", "0"}, 2, "n-embd");
   expect_error({"--text", "a", "--n-embd", "-3"}, 2, "n-embd");
   expect_error({"--text", "a", "--tokens", "a|b"}, 2, "excludes");
-  expect_error({"--text", "a", "--weights", "w.json", "--seed", "3"}, 2, "excludes");
+  expect_error({"--text", "a", "--weights", "w.json", "--seed", "3"}, 2,
+               "only seeds --input randn");
   expect_error({"--text", "a", "--color", "sometimes"}, 2, "sometimes");
 }
 

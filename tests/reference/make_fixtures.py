@@ -7,7 +7,11 @@ SelfAttention module, or day 13's MultiHeadAttention as in Karpathy's gpt.py) fr
 torch.manual_seed(seed), runs it on the case's tokens, and writes
   fixtures/<name>.weights.json   the weights, in attnviz's --weights format (the state_dict)
   fixtures/<name>.expected.json  the tokens and every intermediate: x; per head q, k, v, scores,
-                                 weights, out; the heads joined (concat); the module's output
+                                 weights, out; the heads joined (concat); the module's output;
+                                 and, unless the case edits the weights, the random settings
+                                 (seed, sizes) with which attnviz draws the very same weights
+The weights come from PyTorch's own initialization after torch.manual_seed(seed), in the order
+the lesson's code creates the modules; the randn cases draw x = torch.randn(1, T, C) first.
 Floats are written as the shortest decimal that reads back to the same float32.
 """
 import json
@@ -130,6 +134,11 @@ CASES = [
          tokenizer="char", n_embd=64, seed=4, block_size=64, n_head=4),
     dict(name="mh4_tiny", text="Bakı", tokenizer="char", n_embd=8, seed=8, block_size=8,
          n_head=4),
+    # The lesson's exercise: x = torch.randn(1, T, C) right after the seed, then the module.
+    dict(name="randn_exercise", text="a|b|c|d|e|f|g|h", tokenizer="list", n_embd=32, seed=1337,
+         block_size=8, input="randn"),
+    dict(name="randn_mh2", text="Azərbaycan dili", tokenizer="char", n_embd=16, seed=42,
+         block_size=32, n_head=2, input="randn"),
 ]
 
 
@@ -151,9 +160,13 @@ def make(case):
     C, block_size = case["n_embd"], case["block_size"]
     positions = case.get("positions", True)
 
+    randn = case.get("input") == "randn"
     torch.manual_seed(case["seed"])
-    token_embedding = nn.Embedding(len(vocab), C)
-    position_embedding = nn.Embedding(block_size, C) if positions else None
+    if randn:
+        x = torch.randn(1, len(tokens), C)
+    else:
+        token_embedding = nn.Embedding(len(vocab), C)
+        position_embedding = nn.Embedding(block_size, C) if positions else None
     n_head = case.get("n_head", 0)
     if n_head:
         module = MultiHeadAttention(n_head, C // n_head, C, block_size)
@@ -165,15 +178,18 @@ def make(case):
             module.query.weight *= case.get("qk_gain", 1.0)
             module.key.weight *= case.get("qk_gain", 1.0)
 
-        idx = torch.tensor([vocab.index(t) for t in tokens])
-        x = token_embedding(idx)
-        if positions:
-            x = x + position_embedding(torch.arange(len(tokens)))
+        if not randn:
+            idx = torch.tensor([vocab.index(t) for t in tokens])
+            x = token_embedding(idx)
+            if positions:
+                x = x + position_embedding(torch.arange(len(tokens)))
         out = module(x.view(1, len(tokens), C))
 
-    weights = {"n_embd": C, "block_size": block_size, "vocab": vocab,
-               "token_embedding.weight": f32(token_embedding.weight.tolist())}
-    if positions:
+    weights = {"n_embd": C, "block_size": block_size}
+    if not randn:
+        weights.update({"vocab": vocab,
+                        "token_embedding.weight": f32(token_embedding.weight.tolist())})
+    if positions and not randn:
         weights["position_embedding.weight"] = f32(position_embedding.weight.tolist())
     # Everything in the module's state_dict, as a student would dump it (tril buffers included).
     weights.update({name: f32(t.tolist()) for name, t in module.state_dict().items()})
@@ -186,6 +202,10 @@ def make(case):
                 "heads": [{k: tensor(v) for k, v in trace.items()} for trace in traces],
                 "concat": tensor(module.concat if n_head else traces[0]["out"]),
                 "output": tensor(out)}
+    if "qk_gain" not in case:  # exactly what attnviz draws with --seed, --n-embd, ...
+        expected["random"] = {"seed": case["seed"], "n_embd": C, "block_size": block_size,
+                              "positions": positions, "n_head": n_head,
+                              "input": case.get("input", "embeddings")}
 
     for suffix, doc in (("weights", weights), ("expected", expected)):
         path = OUT / f"{case['name']}.{suffix}.json"

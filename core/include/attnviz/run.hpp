@@ -32,6 +32,9 @@ struct Request {
   std::optional<std::string> weights_path;  // weights JSON to load; random weights when empty
   std::string weights_json;                 // that file's contents, read by the caller
   RandomInit random;                        // used when weights_path is empty
+  // The lesson's exercise: x = torch.randn(1, T, n_embd) after torch.manual_seed(random.seed),
+  // instead of embeddings; the tokens only label the rows.
+  bool randn_input = false;
 
   bool causal = true;
   bool scale = true;  // false: --no-scale, softmax of the raw scores
@@ -41,7 +44,7 @@ struct Request {
 
 struct Result {
   std::vector<std::string> tokens;  // T token strings
-  std::vector<int> ids;             // T rows of weights.token_embedding
+  std::vector<int> ids;             // T rows of weights.token_embedding; empty with randn_input
   Weights weights;                  // the weights used, random or loaded
   AttentionTrace trace;
   std::vector<std::string> warnings;  // things the user should know; the run still succeeded

@@ -10,6 +10,7 @@
 
 #include "attnviz/limits.hpp"
 #include "attnviz/matrix.hpp"
+#include "attnviz/torch_random.hpp"
 
 namespace attnviz {
 
@@ -41,21 +42,33 @@ struct Weights {
 };
 
 struct RandomInit {
-  uint32_t seed = 1337;
+  uint32_t seed = 1337;  // torch.manual_seed(seed)
   int n_embd = 16;
   int block_size = 256;
   bool positions = true;
   int n_head = 0;  // 0: the lesson's SelfAttention; H ≥ 1: MultiHeadAttention(H, n_embd / H)
+  TorchCpu cpu = TorchCpu::Avx2;  // whose normal_ kernel to reproduce
 };
 
-// PyTorch's default initialization, drawn in the order the lesson's code creates the modules:
-// nn.Embedding(vocab, C) ~ N(0, 1), nn.Embedding(block_size, C) ~ N(0, 1) when positions are
-// used, then SelfAttention's key, query, value ~ U(-1/√C, 1/√C) (nn.Linear's kaiming-uniform);
-// for MultiHeadAttention each head's key, query, value, then proj's weight and bias, all
-// U(-1/√fan_in, 1/√fan_in). `vocab` lists each distinct token once. Throws Error for sizes out of
-// range (n_embd above `max_embd`) or n_head not dividing n_embd.
+// The weights PyTorch gives the lesson's modules after torch.manual_seed(seed), bit for bit, drawn
+// in the order the lesson's code creates them: nn.Embedding(vocab, C) ~ N(0, 1),
+// nn.Embedding(block_size, C) ~ N(0, 1) when positions are used, then SelfAttention's key, query,
+// value (nn.Linear's kaiming-uniform, U(±1/√C)); for MultiHeadAttention each head's key, query,
+// value, then proj's weight and bias. `vocab` lists each distinct token once. Throws Error for
+// sizes out of range (n_embd above `max_embd`) or n_head not dividing n_embd.
 Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& init,
                        int max_embd = Limits{}.max_embd);
+
+// The lesson's exercise: after torch.manual_seed(seed), x = torch.randn(1, T, n_embd), then the
+// module as random_weights draws it, without embeddings.
+struct RandnInput {
+  Matrix x;         // (T, n_embd)
+  Weights weights;  // no vocab, no embeddings
+};
+RandnInput random_input(int T, const RandomInit& init, int max_embd = Limits{}.max_embd);
+
+// x alone, for a module loaded from a file: torch.manual_seed(seed); x = torch.randn(1, T, n_embd).
+Matrix randn_x(int T, int n_embd, const RandomInit& init);
 
 // Parses the weights JSON format (see README). `name` (the file's path) starts every error message.
 // Keys this version does not know are ignored with a message added to `warnings`. "n_embd" above
