@@ -13,6 +13,7 @@
 #include "attnviz/render_svg.hpp"
 #include "attnviz/render_table.hpp"
 #include "attnviz/run.hpp"
+#include "attnviz/state_dict.hpp"
 #include "attnviz/version.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
@@ -40,6 +41,11 @@ attnviz::Font load_font(const std::optional<std::string>& requested, size_t max_
   return attnviz::Font(attnviz::io::read_file(path, max_bytes), path);
 }
 
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 attnviz::HeadChoice head_choice(const std::string& head) {
   using Kind = attnviz::HeadChoice::Kind;
   if (head == "all") return {Kind::All, 0};
@@ -47,7 +53,9 @@ attnviz::HeadChoice head_choice(const std::string& head) {
   return {Kind::One, std::stoi(head)};  // digits only, checked by the option
 }
 
-attnviz::Request make_request(const Options& o) {
+// `weights_file` receives the weights file, which the request's weights_data points into.
+attnviz::Request make_request(const Options& o,
+                              std::optional<attnviz::io::FileBytes>& weights_file) {
   attnviz::Request r;
   r.limits = o.limits;
   r.limits.max_file_bytes = o.max_file_mb << 20;
@@ -66,7 +74,10 @@ attnviz::Request make_request(const Options& o) {
   r.tokenizer = attnviz::tokenizer_from_name(o.tokenizer);
   if (o.weights) {
     r.weights_path = *o.weights;
-    r.weights_json = attnviz::io::read_file(*o.weights, max_bytes);
+    weights_file.emplace(*o.weights, max_bytes);
+    r.weights_data = weights_file->view();
+    r.weights_prefix = o.prefix;
+    if (o.random.n_head > 0) r.weights_n_head = o.random.n_head;
   }
   r.random = o.random;
   r.random.cpu = o.init == "torch-generic" ? attnviz::TorchCpu::Generic : attnviz::TorchCpu::Avx2;
@@ -98,7 +109,8 @@ std::string terminal_text(const Options& o, const attnviz::Request& request,
 }
 
 int run(const Options& o) {
-  const attnviz::Request request = make_request(o);
+  std::optional<attnviz::io::FileBytes> weights_file;
+  const attnviz::Request request = make_request(o, weights_file);
   const attnviz::Result result = attnviz::run(request);
   for (const std::string& warning : result.warnings) {
     std::cerr << "attnviz: warning: " << warning << '\n';
@@ -120,7 +132,11 @@ int run(const Options& o) {
   };
   const attnviz::JsonOptions json{o.trace || o.explain};
   emit(o.json, "--json", [&] { return attnviz::render_json(request, result, json); });
-  emit(o.save_weights, "--save-weights", [&] { return attnviz::weights_to_json(result.weights); });
+  emit(o.save_weights, "--save-weights", [&] {
+    return ends_with(*o.save_weights, ".safetensors")
+               ? attnviz::weights_to_safetensors(result.weights)
+               : attnviz::weights_to_json(result.weights);
+  });
   if (o.png || o.svg) {
     const attnviz::Font font = load_font(o.font, request.limits.max_file_bytes);
     attnviz::HeatmapOptions heatmap = o.heatmap;

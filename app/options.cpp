@@ -103,9 +103,16 @@ void add_options(CLI::App& app, Options& o) {
       ->capture_default_str();
 
   app.option_defaults()->group("Weights");
-  auto* weights = app.add_option("-w,--weights", o.weights,
-                                 "Weights JSON (see README) instead of random weights")
-                      ->type_name("FILE");
+  auto* weights =
+      app.add_option("-w,--weights", o.weights,
+                     "Weights instead of random ones: a state_dict as JSON or safetensors (the "
+                     "lesson's SelfAttention, Karpathy's MultiHeadAttention, nanoGPT's c_attn; "
+                     "see README)")
+          ->type_name("FILE");
+  app.add_option("--prefix", o.prefix,
+                 "Where the attention module's keys start in a whole-model file, e.g. "
+                 "transformer.h.0.attn. (nanoGPT) or blocks.0.sa. (Karpathy's gpt.py)")
+      ->needs(weights);
   app.add_option("--seed", o.random.seed,
                  "torch.manual_seed for random weights and --input randn: the same numbers as "
                  "PyTorch")
@@ -125,11 +132,11 @@ void add_options(CLI::App& app, Options& o) {
                     ->capture_default_str();
   auto* no_pos = app.add_flag("--no-positions", o.no_positions,
                               "Random weights without position embeddings: x = token embedding");
-  auto* heads = app.add_option("--heads", o.random.n_head,
-                               "Random MultiHeadAttention with H heads of n_embd / H (day 13) "
-                               "instead of the lesson's single SelfAttention")
-                    ->check(CLI::Range(1, kMaxEmbdCeiling));
-  weights->excludes(n_embd, block, no_pos, heads);
+  app.add_option("--heads", o.random.n_head,
+                 "Random MultiHeadAttention with H heads of n_embd / H (day 13) instead of the "
+                 "lesson's single SelfAttention; with --weights, the n_head of nanoGPT's c_attn")
+      ->check(CLI::Range(1, kMaxEmbdCeiling));
+  weights->excludes(n_embd, block, no_pos);
 
   app.option_defaults()->group("Output");
   app.add_option("--save-weights", o.save_weights,
@@ -188,7 +195,7 @@ std::optional<std::string> usage_problem(const Options& o) {
     return "--n-embd " + std::to_string(o.random.n_embd) + " is above the limit " +
            std::to_string(o.limits.max_embd) + "; --max-embd raises it";
   }
-  if (o.random.n_head > 0 && o.random.n_embd % o.random.n_head != 0) {
+  if (!o.weights && o.random.n_head > 0 && o.random.n_embd % o.random.n_head != 0) {
     return "--heads " + std::to_string(o.random.n_head) + " does not divide --n-embd " +
            std::to_string(o.random.n_embd) + "; head_size = n_embd / heads must be whole";
   }

@@ -15,6 +15,7 @@ struct Options {
   std::string tokenizer = "char";
   std::string input = "embeddings";  // or randn: x = torch.randn(1, T, n_embd)
   std::string init = "torch";        // or torch-generic
+  std::string prefix;                // --prefix: the attention module inside a whole model
   bool seed_given = false;
   std::string color = "auto";
   RandomInit random;

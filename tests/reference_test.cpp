@@ -118,7 +118,8 @@ TEST_P(Reference, FromTheWeightsFileMatchesPyTorchWithin2e5) {
   }
   Request request = fixture_request(expected);
   request.weights_path = base + ".weights.json";
-  request.weights_json = test::slurp(*request.weights_path);
+  const std::string weights_data = test::slurp(*request.weights_path);
+  request.weights_data = weights_data;
   const Result result = run(request);
   EXPECT_TRUE(result.warnings.empty());  // the state_dict's tril buffers are expected keys
   ASSERT_EQ(result.tokens, expected["tokens"].get<std::vector<std::string>>());

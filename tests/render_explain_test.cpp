@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -46,6 +47,7 @@ std::vector<Printed> parse(const std::string& text) {
 struct Case {
   Request request;
   json expected;
+  std::shared_ptr<const std::string> weights;  // request.weights_data points into it
 };
 
 Case load(const std::string& name) {
@@ -61,7 +63,8 @@ Case load(const std::string& name) {
     c.request.tokenizer = tokenizer_from_name(tokenizer);
   }
   c.request.weights_path = base + ".weights.json";
-  c.request.weights_json = test::slurp(*c.request.weights_path);
+  c.weights = std::make_shared<const std::string>(test::slurp(*c.request.weights_path));
+  c.request.weights_data = *c.weights;
   c.request.scale = c.expected["scale"].get<bool>();
   return c;
 }

@@ -293,8 +293,8 @@ TEST(WeightsJsonErrors, MultiHeadLayoutProblems) {
   json doc = multi_head_doc();
   doc["query.weight"] = {{1, 0}, {0, 1}};
   EXPECT_EQ(parse_error(doc),
-            "w.json: has both \"query.weight\" (SelfAttention) and \"heads.0.query.weight\" "
-            "(MultiHeadAttention); keep one module's tensors");
+            "w.json: has both \"query.weight\" (the lesson's SelfAttention) and "
+            "\"heads.0.query.weight\" (MultiHeadAttention); keep one module's tensors");
   doc = multi_head_doc();
   doc.erase("proj.bias");
   EXPECT_EQ(parse_error(doc), "w.json: missing \"proj.bias\" (an array of numbers)");
@@ -316,8 +316,9 @@ TEST(WeightsJsonErrors, MultiHeadLayoutProblems) {
   doc = multi_head_doc();
   for (const char* name : {"heads.0.query.weight", "heads.1.query.weight"}) doc.erase(name);
   EXPECT_EQ(parse_error(doc),
-            "w.json: missing \"query.weight\" (the lesson's SelfAttention) or "
-            "\"heads.0.query.weight\" (MultiHeadAttention)");
+            "w.json: missing \"query.weight\" (the lesson's SelfAttention), "
+            "\"heads.0.query.weight\" (MultiHeadAttention) or \"c_attn.weight\" (nanoGPT's "
+            "CausalSelfAttention)");
   doc = multi_head_doc();
   doc["heads.5.query.weight"] = {{1, 0}};  // not after heads.1: not a head of this model
   std::vector<std::string> warnings;

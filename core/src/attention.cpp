@@ -41,9 +41,24 @@ Matrix masked_softmax(const Matrix& scores, float scale, bool causal) {
   return wei;
 }
 
+Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias) {
+  constexpr float kEps = 1e-5f;    // nn.LayerNorm's and nanoGPT's default
+  Matrix out(x.rows(), x.cols());  // (T, n_embd)
+  for (Eigen::Index t = 0; t < x.rows(); ++t) {
+    const float mean = x.row(t).mean();
+    const float variance = (x.row(t).array() - mean).square().mean();  // biased, as PyTorch
+    const float inv_std = 1.0f / std::sqrt(variance + kEps);
+    out.row(t) = ((x.row(t).array() - mean) * inv_std * weight.row(0).array() + bias.row(0).array())
+                     .matrix();
+  }
+  return out;
+}
+
 AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOptions& options) {
   AttentionTrace trace;
   trace.x = x;
+  if (weights.has_layer_norm()) trace.x_ln = layer_norm(x, weights.ln_weight, weights.ln_bias);
+  const Matrix& input = weights.has_layer_norm() ? trace.x_ln : x;  // (T, n_embd)
   trace.causal = options.causal;
   const auto head_size = static_cast<double>(weights.head_size());
   trace.scale = options.scale ? static_cast<float>(std::pow(head_size, -0.5)) : 1.0f;
@@ -51,9 +66,14 @@ AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOp
   Eigen::Index column = 0;
   for (const HeadWeights& w : weights.heads) {
     HeadTrace h;
-    h.q = x * w.query.transpose();  // (T, C) · (C, hs) → (T, hs)
-    h.k = x * w.key.transpose();
-    h.v = x * w.value.transpose();
+    h.q = input * w.query.transpose();  // (T, C) · (C, hs) → (T, hs)
+    h.k = input * w.key.transpose();
+    h.v = input * w.value.transpose();
+    if (w.has_bias()) {  // + (1, hs) broadcast over rows
+      h.q.rowwise() += w.query_bias.row(0);
+      h.k.rowwise() += w.key_bias.row(0);
+      h.v.rowwise() += w.value_bias.row(0);
+    }
     h.scores = h.q * h.k.transpose();  // (T, hs) · (hs, T) → (T, T)
     h.weights = masked_softmax(h.scores, trace.scale, options.causal);
     h.out = h.weights * h.v;  // (T, T) · (T, hs) → (T, hs)

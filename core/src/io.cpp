@@ -2,6 +2,7 @@
 #include "attnviz/io.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,6 +96,39 @@ std::string read_file(const std::string& path, size_t max_bytes) {
     ::close(fd);
     throw;
   }
+}
+
+FileBytes::FileBytes(const std::string& path, size_t max_read_bytes) {
+  if (path == "-") {
+    read_ = read_all(STDIN_FILENO, "standard input", max_read_bytes);
+    return;
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(path + ": cannot open: " + errno_text());
+  struct stat st {};
+  const bool stat_ok = ::fstat(fd, &st) == 0;
+  try {
+    if (stat_ok && S_ISDIR(st.st_mode)) throw Error(path + ": is a directory, expected a file");
+    // Files under /proc and /sys report size 0 and are read like streams.
+    if (stat_ok && S_ISREG(st.st_mode) && st.st_size > 0) {
+      size_ = static_cast<size_t>(st.st_size);
+      map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (map_ == MAP_FAILED) {
+        map_ = nullptr;
+        throw Error(path + ": cannot map into memory: " + errno_text());
+      }
+    } else {
+      read_ = read_all(fd, path, max_read_bytes);
+    }
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);  // the mapping stays valid
+}
+
+FileBytes::~FileBytes() {
+  if (map_) ::munmap(map_, size_);
 }
 
 OutputFiles::~OutputFiles() {

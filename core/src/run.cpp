@@ -6,6 +6,7 @@
 
 #include "attnviz/attention.hpp"
 #include "attnviz/error.hpp"
+#include "attnviz/state_dict.hpp"
 #include "attnviz/utf8.hpp"
 
 namespace attnviz {
@@ -33,6 +34,7 @@ void check_finite(const AttentionTrace& trace) {
     }
   };
   check(trace.x, "x = token + position embedding");
+  check(trace.x_ln, "LayerNorm(x)");
   for (size_t h = 0; h < trace.heads.size(); ++h) {
     const HeadTrace& head = trace.heads[h];
     const std::string name = "head " + std::to_string(h) + ": ";
@@ -101,8 +103,14 @@ Result run(const Request& request) {
   const int max_embd = request.limits.max_embd;
   Matrix x;  // (T, n_embd)
   if (request.weights_path) {
-    result.weights =
-        parse_weights_json(request.weights_json, *request.weights_path, result.warnings, max_embd);
+    const auto state_dict =
+        open_state_dict(request.weights_data, *request.weights_path, request.limits);
+    LoadOptions options;
+    options.prefix = request.weights_prefix;
+    options.n_head = request.weights_n_head;
+    options.embeddings = !request.randn_input;
+    options.max_embd = max_embd;
+    result.weights = load_weights(*state_dict, options, result.warnings);
     check_length(T, result.weights.block_size, request);
     if (request.randn_input) {
       x = randn_x(static_cast<int>(T), result.weights.n_embd, request.random);

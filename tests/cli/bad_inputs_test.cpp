@@ -207,7 +207,7 @@ std::vector<BadInput> table() {
       {"two modules in one file",
        {"--text", "ab", "--weights", w},
        1,
-       "has both \"query.weight\" (SelfAttention) and \"heads.0.query.weight\"",
+       "has both \"query.weight\" (the lesson's SelfAttention) and \"heads.0.query.weight\"",
        file("w.json", weights(R"(, "heads.0.query.weight": [[1, 0]])"))},
       // Flags.
       {"unknown flag", {"--text", "a", "--bogus"}, 2, "--bogus"},

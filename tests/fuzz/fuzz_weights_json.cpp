@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.input = attnviz::InputKind::TokenList;
   request.text_origin = "fuzz";
   request.weights_path = "fuzz.json";
-  request.weights_json = text;
+  request.weights_data = text;
   try {
     std::vector<std::string> warnings;
     const attnviz::Weights w = attnviz::parse_weights_json(text, "fuzz.json", warnings);

@@ -17,9 +17,15 @@ struct AttentionOptions {
   bool scale = true;   // false: skip · head_size^-0.5, to show the softmax saturating
 };
 
-// For each head: q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ; wei = q·kᵀ · head_size^-0.5; future cells −inf
-// when causal; softmax over each row; out = wei · v. The heads' outputs are joined side by side
-// and, for MultiHeadAttention, projected: out = concat · projᵀ + bias. x: (T, n_embd).
+// LayerNorm over each row of x (T, n_embd): (x - mean) / √(var + 1e-5) · weight + bias, the
+// variance biased as PyTorch's. weight, bias: (1, n_embd).
+Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias);
+
+// When the weights carry a block's LayerNorm (nanoGPT's ln_1), x is normalized first. Then for
+// each head: q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ (+ biases, nanoGPT's c_attn); wei = q·kᵀ ·
+// head_size^-0.5; future cells −inf when causal; softmax over each row; out = wei · v. The heads'
+// outputs are joined side by side and, for MultiHeadAttention, projected: out = concat · projᵀ +
+// bias. x: (T, n_embd).
 AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOptions& options);
 
 // Row-wise softmax of scale · scores with keys j > i excluded when causal (their weight is exactly

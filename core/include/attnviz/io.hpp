@@ -12,6 +12,26 @@ namespace attnviz::io {
 // file, and a file over `max_bytes`, with an Error naming the path.
 std::string read_file(const std::string& path, size_t max_bytes);
 
+// A file's bytes, for reading. A regular file is memory-mapped: pages load only when touched, so a
+// whole-model checkpoint costs just the tensors used. Standard input ("-") and other streams are
+// read whole, up to `max_read_bytes`. Errors as read_file's.
+class FileBytes {
+ public:
+  FileBytes(const std::string& path, size_t max_read_bytes);
+  ~FileBytes();
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+
+  std::string_view view() const {
+    return map_ ? std::string_view(static_cast<const char*>(map_), size_) : read_;
+  }
+
+ private:
+  void* map_ = nullptr;
+  size_t size_ = 0;
+  std::string read_;
+};
+
 // Output files staged to temporary siblings and renamed into place together at commit(). Anything
 // staged but not committed (an error came first) is removed, leaving every target as it was.
 // Where the file system allows, a staged file has no name until commit() (O_TMPFILE), so even a

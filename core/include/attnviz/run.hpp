@@ -29,8 +29,10 @@ struct Request {
   std::string text_origin;  // where the text came from, for messages: "--text", a file path
   TokenizerKind tokenizer = TokenizerKind::Char;
 
-  std::optional<std::string> weights_path;  // weights JSON to load; random weights when empty
-  std::string weights_json;                 // that file's contents, read by the caller
+  std::optional<std::string> weights_path;  // weights to load (JSON, safetensors); else random
+  std::string_view weights_data;            // that file's bytes, kept alive by the caller
+  std::string weights_prefix;               // the attention module's keys in a whole model
+  std::optional<int> weights_n_head;        // for c_attn, which does not say
   RandomInit random;                        // used when weights_path is empty
   // The lesson's exercise: x = torch.randn(1, T, n_embd) after torch.manual_seed(random.seed),
   // instead of embeddings; the tokens only label the rows.

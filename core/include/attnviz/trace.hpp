@@ -18,6 +18,7 @@ struct HeadTrace {
 
 struct AttentionTrace {
   Matrix x;                      // (T, n_embd) token embedding + position embedding
+  Matrix x_ln;                   // (T, n_embd) LayerNorm(x), the heads' input, or 0×0 if none
   float scale = 1.0f;            // head_size^-0.5, as the lesson's C**-0.5 (1 with --no-scale)
   bool causal = true;            // keys after the query were masked to −inf before softmax
   std::vector<HeadTrace> heads;  // one per head

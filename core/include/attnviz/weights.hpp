@@ -14,11 +14,15 @@
 
 namespace attnviz {
 
-// One head's projections, in PyTorch nn.Linear layout (out × in, no bias): q = x · queryᵀ.
+// One head's projections, in PyTorch nn.Linear layout (out × in): q = x · queryᵀ (+ query_bias).
 struct HeadWeights {
   Matrix query;  // (head_size, n_embd)
   Matrix key;    // (head_size, n_embd)
   Matrix value;  // (head_size, n_embd)
+  // nanoGPT's c_attn has biases, each (1, head_size); 0×0 for the lesson's and Karpathy's heads.
+  Matrix query_bias, key_bias, value_bias;
+
+  bool has_bias() const { return query_bias.size() > 0; }
 };
 
 struct Weights {
@@ -32,9 +36,14 @@ struct Weights {
   // lesson's SelfAttention, whose output is its one head's output.
   Matrix proj_weight;  // (n_embd, n_head · head_size)
   Matrix proj_bias;    // (1, n_embd)
+  // The LayerNorm a transformer block applies to x before attention (nanoGPT's ln_1), weight and
+  // bias each (1, n_embd); 0×0 for the lesson's module on its own.
+  Matrix ln_weight, ln_bias;
 
   bool has_positions() const { return position_embedding.rows() > 0; }
   bool multi_head() const { return proj_weight.size() > 0; }
+  bool has_layer_norm() const { return ln_weight.size() > 0; }
+  bool has_embeddings() const { return token_embedding.size() > 0; }
   int n_head() const { return static_cast<int>(heads.size()); }
   int head_size() const { return static_cast<int>(heads.front().query.rows()); }
   // Row of `token` in token_embedding, or -1.
@@ -70,13 +79,16 @@ RandnInput random_input(int T, const RandomInit& init, int max_embd = Limits{}.m
 // x alone, for a module loaded from a file: torch.manual_seed(seed); x = torch.randn(1, T, n_embd).
 Matrix randn_x(int T, int n_embd, const RandomInit& init);
 
-// Parses the weights JSON format (see README). `name` (the file's path) starts every error message.
+// Parses the weights JSON format (see README) with embeddings and no prefix: load_weights on
+// open_json_state_dict (state_dict.hpp). `name` (the file's path) starts every error message.
 // Keys this version does not know are ignored with a message added to `warnings`. "n_embd" above
 // `max_embd` is refused before any tensor is read.
 Weights parse_weights_json(std::string_view text, std::string_view name,
                            std::vector<std::string>& warnings, int max_embd = Limits{}.max_embd);
 
-// The same format, floats written as the shortest text that reads back to the same float32.
+// The same format, floats written as the shortest text that reads back to the same float32. Heads
+// with biases are written as nanoGPT's c_attn; weights without embeddings (--input randn) have no
+// "vocab".
 std::string weights_to_json(const Weights& weights);
 
 }  // namespace attnviz
