@@ -8,6 +8,7 @@
 
 #include "attnviz/attention.hpp"
 #include "attnviz/run.hpp"
+#include "reference_util.hpp"
 #include "test_util.hpp"
 
 namespace attnviz {
@@ -25,55 +26,6 @@ std::vector<std::string> fixture_names() {
   }
   std::sort(names.begin(), names.end());
   return names;
-}
-
-// Largest |a - b| / max(1, |b|): absolute for values up to 1 (weights), relative beyond, since
-// float32 sums of large scores differ in the last bits with the order of summation.
-float max_difference(const Matrix& actual, const json& expected) {
-  EXPECT_EQ(static_cast<size_t>(actual.rows()), expected.size());
-  float worst = 0.0f;
-  for (Eigen::Index i = 0; i < actual.rows(); ++i) {
-    EXPECT_EQ(static_cast<size_t>(actual.cols()), expected[i].size());
-    for (Eigen::Index j = 0; j < actual.cols(); ++j) {
-      const auto want = expected[i][j].get<float>();
-      worst = std::max(worst, std::abs(actual(i, j) - want) / std::max(1.0f, std::abs(want)));
-    }
-  }
-  return worst;
-}
-
-// Every intermediate of `trace` against the fixture, within `tolerance` (2e-5 for what the user
-// sees; raw scores sum n_embd products of large numbers in the sharp case, |score| up to ~300, so
-// their rounding differs more with summation order).
-void expect_trace(const AttentionTrace& trace, const json& expected, const std::string& label) {
-  ASSERT_EQ(trace.heads.size(), expected["heads"].size());
-  const auto check = [&](const std::string& name, const Matrix& actual, const json& want,
-                         float tolerance) {
-    const float diff = max_difference(actual, want);
-    std::printf("  %-22s %-16s max difference %.2e\n", label.c_str(), name.c_str(), diff);
-    EXPECT_LE(diff, tolerance) << name;
-  };
-  check("x", trace.x, expected["x"], 2e-5f);
-  for (size_t h = 0; h < trace.heads.size(); ++h) {
-    const HeadTrace& head = trace.heads[h];
-    const json& want = expected["heads"][h];
-    const std::string p = "head" + std::to_string(h) + ".";
-    check(p + "q", head.q, want["q"], 2e-5f);
-    check(p + "k", head.k, want["k"], 2e-5f);
-    check(p + "v", head.v, want["v"], 2e-5f);
-    check(p + "scores", head.scores, want["scores"], 1e-4f);
-    check(p + "weights", head.weights, want["weights"], 2e-5f);
-    check(p + "out", head.out, want["out"], 2e-5f);
-    // Masked weights are exactly zero in PyTorch (exp(-inf)) and here.
-    for (Eigen::Index i = 0; i < head.weights.rows() && trace.causal; ++i) {
-      for (Eigen::Index j = i + 1; j < head.weights.cols(); ++j) {
-        EXPECT_EQ(head.weights(i, j), 0.0f);
-        EXPECT_EQ(want["weights"][i][j].get<float>(), 0.0f);
-      }
-    }
-  }
-  check("concat", trace.concat, expected["concat"], 2e-5f);
-  check("output", trace.out, expected["output"], 2e-5f);
 }
 
 Request fixture_request(const json& expected) {
@@ -124,7 +76,7 @@ TEST_P(Reference, FromTheWeightsFileMatchesPyTorchWithin2e5) {
   EXPECT_TRUE(result.warnings.empty());  // the state_dict's tril buffers are expected keys
   ASSERT_EQ(result.tokens, expected["tokens"].get<std::vector<std::string>>());
   EXPECT_EQ(result.weights.multi_head(), expected["n_head"].get<int>() > 0);
-  expect_trace(result.trace, expected, GetParam());
+  test::expect_trace(result.trace, expected, GetParam());
 }
 
 // attnviz's own random draw with the fixture's seed and sizes: the weights PyTorch initialized,
@@ -167,7 +119,7 @@ TEST_P(Reference, RandomWeightsArePyTorchsBitForBit) {
     expect_bit_equal(w.proj_weight, file["proj.weight"], "proj.weight");
     expect_bit_equal(w.proj_bias, file["proj.bias"], "proj.bias");
   }
-  expect_trace(result.trace, expected, GetParam() + " (random)");
+  test::expect_trace(result.trace, expected, GetParam() + " (random)");
 }
 
 INSTANTIATE_TEST_SUITE_P(PyTorch, Reference, ::testing::ValuesIn(fixture_names()),

@@ -170,11 +170,21 @@ class Loader {
              ", expected 3·n_embd × n_embd (nn.Linear) or n_embd × 3·n_embd (GPT-2's Conv1D)");
   }
 
-  const char* first_present(const std::array<const char*, 4>& candidates) const {
-    for (const char* k : candidates) {
-      if (sd_.has(k)) return k;
+  // The first candidate present at the top level or under a leading part of the prefix, so
+  // "_orig_mod.transformer.h.0.attn." (a torch.compile'd nanoGPT) finds
+  // "_orig_mod.transformer.wte.weight".
+  std::optional<std::string> first_present(const std::array<const char*, 4>& candidates) const {
+    const std::string& p = options_.prefix;
+    std::vector<std::string> roots = {""};
+    for (size_t dot = p.find('.'); dot != std::string::npos; dot = p.find('.', dot + 1)) {
+      roots.push_back(p.substr(0, dot + 1));
     }
-    return nullptr;
+    for (const std::string& root : roots) {
+      for (const char* k : candidates) {
+        if (sd_.has(root + k)) return root + k;
+      }
+    }
+    return std::nullopt;
   }
 
   std::vector<std::string> read_vocab() const {
@@ -196,7 +206,7 @@ class Loader {
   }
 
   void read_embeddings() {
-    const char* token_key = first_present(kTokenEmbedding);
+    const auto token_key = first_present(kTokenEmbedding);
     if (!token_key) {
       sd_.fail(
           "has no token embedding (\"token_embedding.weight\", or nanoGPT's "
@@ -205,20 +215,20 @@ class Loader {
     }
     w_.vocab = read_vocab();
     if (w_.n_embd == 0) {
-      w_.n_embd = checked_width(last_dim(sd_.shape(token_key)), token_key, "columns");
+      w_.n_embd = checked_width(last_dim(sd_.shape(*token_key)), *token_key, "columns");
     }
-    w_.token_embedding = read(token_key, 2);
+    w_.token_embedding = read(*token_key, 2);
     const auto V = static_cast<Eigen::Index>(w_.vocab.size());
-    expect_shape(w_.token_embedding, token_key, V, w_.n_embd, "len(vocab) × n_embd");
-    if (const char* position_key = first_present(kPositionEmbedding)) {
-      w_.position_embedding = read(position_key, 2);
-      expect_shape(w_.position_embedding, position_key, w_.position_embedding.rows(), w_.n_embd,
+    expect_shape(w_.token_embedding, *token_key, V, w_.n_embd, "len(vocab) × n_embd");
+    if (const auto position_key = first_present(kPositionEmbedding)) {
+      w_.position_embedding = read(*position_key, 2);
+      expect_shape(w_.position_embedding, *position_key, w_.position_embedding.rows(), w_.n_embd,
                    "block_size × n_embd");
       w_.block_size = static_cast<int>(w_.position_embedding.rows());
       const auto block_size = sd_.setting("block_size", kMaxBlockSize);
       if (block_size && *block_size != w_.block_size) {
         sd_.fail("\"block_size\" is " + std::to_string(*block_size) + " but " +
-                 quoted(position_key) + " has " + std::to_string(w_.block_size) + " rows");
+                 quoted(*position_key) + " has " + std::to_string(w_.block_size) + " rows");
       }
     } else {
       w_.block_size = sd_.setting("block_size", kMaxBlockSize).value_or(0);
@@ -228,10 +238,10 @@ class Loader {
   // Without embeddings (--input randn) the position table still says how long a text may be.
   void read_block_size() {
     w_.block_size = sd_.setting("block_size", kMaxBlockSize).value_or(0);
-    const char* position_key = first_present(kPositionEmbedding);
+    const auto position_key = first_present(kPositionEmbedding);
     if (w_.block_size == 0 && position_key) {
       w_.block_size =
-          static_cast<int>(std::min<int64_t>(first_dim(sd_.shape(position_key)), kMaxBlockSize));
+          static_cast<int>(std::min<int64_t>(first_dim(sd_.shape(*position_key)), kMaxBlockSize));
     }
   }
 

@@ -419,4 +419,79 @@ TEST_F(Cli, UnknownWeightsKeyWarns) {
   EXPECT_EQ(o.err, "attnviz: warning: " + path("w.json") + ": ignoring unknown key \"extra\"\n");
 }
 
+
+// The lesson's run in PyTorch (make_fixtures.py, case az_char: torch.manual_seed(1337), then
+// the embeddings and SelfAttention) and attnviz with the same seed draw the same weights, bit for
+// bit: the file attnviz saves equals the one PyTorch wrote.
+TEST_F(Cli, SeedGivesPyTorchsWeightsBitForBit) {
+  const Outcome o = run({"--text", "Azərbaycan dili", "--seed", "1337", "--block-size", "32",
+                         "--init", "torch", "--save-weights", path("w.json"), "--no-table"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  const json saved = json::parse(slurp(path("w.json")));
+  const json torch = json::parse(slurp(std::string(ATTNVIZ_FIXTURES) + "/az_char.weights.json"));
+  for (const char* key : {"token_embedding.weight", "position_embedding.weight", "query.weight",
+                          "key.weight", "value.weight"}) {
+    EXPECT_EQ(saved[key], torch[key]) << key;  // the same shortest decimals: the same floats
+  }
+  EXPECT_EQ(saved["vocab"], torch["vocab"]);
+}
+
+TEST_F(Cli, RandnInputAndTheGenericKernels) {
+  const json avx2 = json::parse(
+      run({"--tokens", "a|b|c|d|e|f|g|h", "--input", "randn", "--n-embd", "32", "--json", "-",
+           "--trace"})
+          .out);
+  EXPECT_EQ(avx2["config"]["x"], "randn");
+  EXPECT_EQ(avx2["config"]["init"], "torch");
+  EXPECT_TRUE(avx2["token_ids"].empty());
+  const json expected =
+      json::parse(slurp(std::string(ATTNVIZ_FIXTURES) + "/randn_exercise.expected.json"));
+  EXPECT_EQ(avx2["x"], expected["x"]);  // x = torch.randn(1, 8, 32), bit for bit
+  const json generic = json::parse(
+      run({"--tokens", "a|b|c|d|e|f|g|h", "--input", "randn", "--n-embd", "32", "--json", "-",
+           "--trace", "--init", "torch-generic"})
+          .out);
+  EXPECT_EQ(generic["config"]["init"], "torch-generic");
+  EXPECT_NE(generic["x"], avx2["x"]);  // PyTorch's other kernels: other last bits
+  expect_error({"--text", "a", "--init", "numpy"}, 2, "numpy");
+  expect_error({"--text", "a", "--input", "zeros"}, 2, "zeros");
+}
+
+TEST_F(Cli, WholeModelFilesLoadByPrefix) {
+  const std::string dir = ATTNVIZ_REFERENCE "/state_dicts/";
+  const Outcome o = run({"--text", "Azərbaycan dili", "--weights", dir + "nanogpt.safetensors",
+                         "--prefix", "transformer.h.0.attn.", "--json", "-"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err, "");
+  const json out = json::parse(o.out);
+  EXPECT_EQ(out["config"]["n_head"], 4);
+  const json expected = json::parse(slurp(dir + "nanogpt_safetensors.expected.json"));
+  const json& want = expected["heads"][3]["weights"];
+  const json& got = out["heads"][3]["weights"];
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    for (size_t j = 0; j < got[i].size(); ++j) {
+      EXPECT_NEAR(got[i][j].get<float>(), want[i][j].get<float>(), 2e-5f);
+    }
+  }
+  expect_error({"--text", "ab", "--weights", dir + "nanogpt.safetensors"}, 1,
+               "pass --prefix transformer.h.0.attn.");
+  expect_error({"--text", "ab", "--weights", dir + "gpt2_conv1d_f16.safetensors", "--prefix",
+                "h.0.attn."},
+               1, "pass --heads H");
+  expect_error({"--text", "ab", "--prefix", "h.0.attn."}, 2, "--prefix requires --weights");
+}
+
+TEST_F(Cli, SafetensorsSaveAndLoadGiveTheSameRun) {
+  const Outcome saved = run({"--text", "Bakı küləkli", "--heads", "2", "--n-embd", "8",
+                             "--save-weights", path("w.safetensors"), "--json", path("a.json")});
+  ASSERT_EQ(saved.status, 0) << saved.err;
+  const Outcome loaded = run({"--text", "Bakı küləkli", "--weights", path("w.safetensors"),
+                              "--json", path("b.json")});
+  ASSERT_EQ(loaded.status, 0) << loaded.err;
+  const json a = json::parse(slurp(path("a.json"))), b = json::parse(slurp(path("b.json")));
+  EXPECT_EQ(a["heads"], b["heads"]);
+  EXPECT_EQ(a["output"], b["output"]);
+}
+
 }  // namespace

@@ -1,0 +1,60 @@
+// libFuzzer target: the safetensors header parser and tensor reader, the layouts on what it
+// accepted (with and without embeddings, at the prefix the file suggests), and saving it back.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "attnviz/error.hpp"
+#include "attnviz/state_dict.hpp"
+
+namespace {
+
+// The attention module's prefix the file's keys suggest ("transformer.h.0.attn."), or "".
+std::string suggested_prefix(const attnviz::StateDict& sd) {
+  for (const std::string& key : sd.keys()) {
+    for (const std::string suffix : {"c_attn.weight", "heads.0.query.weight", "query.weight"}) {
+      if (key.size() >= suffix.size() &&
+          key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        return key.substr(0, key.size() - suffix.size());
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string bytes(reinterpret_cast<const char*>(data), size);
+  try {
+    const auto sd = attnviz::open_safetensors(bytes, "fuzz.safetensors");
+    for (const std::string& key : sd->keys()) {
+      const auto dims = static_cast<int>(sd->shape(key).size());
+      try {
+        sd->tensor(key, dims == 1 ? 1 : 2);
+      } catch (const attnviz::Error&) {
+      }
+    }
+    attnviz::LoadOptions options;
+    options.prefix = suggested_prefix(*sd);
+    options.n_head = 1 + static_cast<int>(size % 4);
+    options.max_embd = 256;
+    for (const bool embeddings : {false, true}) {
+      options.embeddings = embeddings;
+      try {
+        std::vector<std::string> warnings;
+        const attnviz::Weights w = attnviz::load_weights(*sd, options, warnings);
+        // Saved weights must load back.
+        const std::string saved = attnviz::weights_to_safetensors(w);
+        attnviz::LoadOptions plain;
+        plain.embeddings = embeddings;
+        attnviz::load_weights(*attnviz::open_safetensors(saved, "saved.safetensors"), plain,
+                              warnings);
+      } catch (const attnviz::Error&) {
+      }
+    }
+  } catch (const attnviz::Error&) {
+    // A clear error is the right answer to a bad file.
+  }
+  return 0;
+}
