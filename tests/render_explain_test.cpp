@@ -143,6 +143,34 @@ TEST(RenderExplain, NumbersEqualPyTorchWithoutScale) {
   check_against_pytorch("noscale_char", Lang::En);
 }
 
+// nanoGPT's first block: the LayerNorm the heads read, and q, k, v with c_attn's biases.
+TEST(RenderExplain, NumbersEqualPyTorchForANanoGptBlock) {
+  const std::string dir = ATTNVIZ_REFERENCE "/state_dicts/";
+  const json expected = json::parse(test::slurp(dir + "nanogpt_safetensors.expected.json"));
+  const std::string bytes = test::slurp(dir + "nanogpt.safetensors");
+  Request request;
+  request.text = expected["text"].get<std::string>();
+  request.text_origin = "fixture";
+  request.weights_path = "nanogpt.safetensors";
+  request.weights_data = bytes;
+  request.weights_prefix = "transformer.h.0.attn.";
+  request.head = {HeadChoice::Kind::One, 2};
+  const Result result = run(request);
+  const std::string text = render_explain(request, result, {});
+  EXPECT_NE(text.find("q = x·Wqᵀ + bq"), std::string::npos);
+  EXPECT_NE(text.find("LayerNorm, ln_1"), std::string::npos);
+  const std::vector<Printed> printed = parse(text);
+  ASSERT_EQ(printed.size(), 2u + 8u + 2u);  // x, LayerNorm(x), head 2's eight, concat, output
+  expect_numbers(printed[0], expected["x"]);
+  expect_numbers(printed[1], expected["x_ln"]);
+  const json& head = expected["heads"][2];
+  expect_numbers(printed[2], head["q"]);
+  expect_numbers(printed[4], head["v"]);
+  expect_numbers(printed[8], head["weights"], 1.0f, 1);
+  expect_numbers(printed[10], expected["concat"]);
+  expect_numbers(printed[11], expected["output"]);
+}
+
 TEST(RenderExplain, StepsAndTheLessonsMaskExample) {
   Request request;
   request.text = "Azərbaycan dili";

@@ -91,8 +91,17 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
    "torch.manual_seed({2}) exactly as PyTorch draws them.",
    "Dərsin tapşırığında olduğu kimi, x N(0, 1) paylanmasından təsadüfi ədədlərdən ibarət {0}×{1} "
    "matrisdir; torch.manual_seed({2})-dən sonra PyTorch-un çəkdiyi kimi eynilə çəkilir."},
+  {Msg::LayerNormText,
+   "The transformer block normalizes x before attention (LayerNorm, ln_1): each row is shifted to "
+   "mean 0, scaled to variance 1, then multiplied and shifted by learned weights. The heads read "
+   "this LayerNorm(x) as their x.",
+   "Transformer bloku diqqətdən əvvəl x-i normallaşdırır (LayerNorm, ln_1): hər sətir orta qiyməti "
+   "0, dispersiyası 1 olacaq şəkildə sürüşdürülüb miqyaslanır, sonra öyrənilmiş çəkilərlə "
+   "vurulub sürüşdürülür. Başlar bu LayerNorm(x)-i öz x-i kimi oxuyur."},
   {Msg::QkvTitle, "Query, Key, Value: q = x·Wqᵀ, k = x·Wkᵀ, v = x·Wvᵀ",
    "Sorğu, Açar, Dəyər: q = x·Wqᵀ, k = x·Wkᵀ, v = x·Wvᵀ"},
+  {Msg::QkvTitleBias, "Query, Key, Value: q = x·Wqᵀ + bq, k = x·Wkᵀ + bk, v = x·Wvᵀ + bv",
+   "Sorğu, Açar, Dəyər: q = x·Wqᵀ + bq, k = x·Wkᵀ + bk, v = x·Wvᵀ + bv"},
   {Msg::QkvText,
    "Three linear layers turn each x into a query (what this token is looking for), a key (what "
    "it offers to the others) and a value (the information it passes on).",

@@ -178,12 +178,17 @@ class Explainer {
          say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
              {std::to_string(w.n_embd)}));
     print_matrix("x", result_.trace.x);
+    if (w.has_layer_norm()) {
+      out_ += "\n" + say(lang_, Msg::LayerNormText) + "\n";
+      print_matrix("LayerNorm(x)", result_.trace.x_ln);
+    }
   }
 
   void head_steps(const HeadTrace& head) {
     const AttentionTrace& trace = result_.trace;
     const Eigen::Index T = trace.T();
-    step(3, say(lang_, Msg::QkvTitle), say(lang_, Msg::QkvText));
+    const bool bias = result_.weights.heads.front().has_bias();
+    step(3, say(lang_, bias ? Msg::QkvTitleBias : Msg::QkvTitle), say(lang_, Msg::QkvText));
     print_matrix("q", head.q);
     print_matrix("k", head.k);
     print_matrix("v", head.v);

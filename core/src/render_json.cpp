@@ -26,6 +26,8 @@ Json config_json(const Request& request, const Result& result) {
   config["scale"] = result.trace.scale;
   if (request.weights_path) {
     config["weights"] = *request.weights_path;
+    if (!request.weights_prefix.empty()) config["prefix"] = request.weights_prefix;
+    config["layer_norm"] = w.has_layer_norm();
   } else {
     config["weights"] = "random";
   }
@@ -74,6 +76,7 @@ std::string render_json(const Request& request, const Result& result, const Json
   doc["token_ids"] = result.ids;
   doc["config"] = config_json(request, result);
   if (options.trace) doc["x"] = matrix_to_json(trace.x);
+  if (options.trace && trace.x_ln.size() > 0) doc["x_ln"] = matrix_to_json(trace.x_ln);
   Json heads = Json::array();
   for (const HeadTrace& head : trace.heads) {
     Json entry = options.trace ? head_trace_json(head, trace) : Json::object();
