@@ -186,7 +186,10 @@ std::string run_details(const Request& request, const Result& result, Lang lang)
   }
   if (!request.scale) s += ", " + say(lang, Msg::NotScaled);
   s += ", " + (request.weights_path
-                   ? say(lang, Msg::WeightsFile, {*request.weights_path})
+                   ? say(lang, Msg::WeightsFile,
+                         {*request.weights_path + (request.weights_prefix.empty()
+                                                       ? ""
+                                                       : " · " + request.weights_prefix)})
                    : say(lang, Msg::RandomWeights, {std::to_string(request.random.seed)}));
   return s;
 }
