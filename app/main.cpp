@@ -85,6 +85,7 @@ attnviz::Request make_request(const Options& o,
   r.random.positions = !o.no_positions;
   r.causal = !o.no_mask;
   r.scale = !o.no_scale;
+  r.keep_scores = o.trace || o.explain;
   r.head = head_choice(o.head);
   return r;
 }

@@ -1,12 +1,125 @@
-// Embedding lookup and masked scaled dot-product attention.
+// Embedding lookup and masked scaled dot-product attention: a causal kernel that computes only
+// what the mask leaves (the lower triangle of q·kᵀ and of weights·v), block by block, with scale,
+// mask and softmax fused in one pass over each row, in float32 throughout.
 #include "attnviz/attention.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "attnviz/error.hpp"
 
 namespace attnviz {
+namespace {
+
+// Rows of q handled together: big enough for efficient matrix products, small enough that the
+// square block on the diagonal, computed in full and half thrown away, costs little.
+constexpr Eigen::Index kBlockRows = 64;
+
+// e^x for x ≤ 0 (softmax's x - max): Cephes' expf polynomial after x = n·ln 2 + r, |r| ≤ ½ ln 2,
+// within 2 ulp. Plain arithmetic with no branches, so the compiler vectorizes the loops using it.
+inline float exp_nonpositive(float x_in) {
+  const float x = std::max(x_in, -87.3f);    // e^-87.3 ≈ 1.2e-38: the smallest normal float
+  const float t = x * 1.44269504088896341f;  // x / ln 2
+  const float n = (t + 12582912.0f) - 12582912.0f;  // round to nearest (1.5·2^23 trick)
+  float r = x - n * 0.693359375f;                   // ln 2 in two parts: exact high part,
+  r = r - n * -2.12194440e-4f;                      // then the low part
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float e = p * r * r + r + 1.0f;
+  const auto bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;  // 2^n
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return x_in < -87.3f ? 0.0f : e * scale;  // below, e^x underflows to 0 as expf's does
+}
+
+// One row of weights from one row of scores, in place: scale, softmax over the first n entries
+// (the keys this query sees). Returns false when a score is not finite (q·kᵀ overflowed).
+// Eight running lanes let the compiler vectorize the max and the sum.
+bool softmax_row(float* row, Eigen::Index n, float scale) {
+  constexpr int kLanes = 8;
+  float lane_max[kLanes];
+  std::fill(lane_max, lane_max + kLanes, -std::numeric_limits<float>::infinity());
+  Eigen::Index j = 0;
+  for (; j + kLanes <= n; j += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      row[j + l] *= scale;
+      lane_max[l] = std::max(lane_max[l], row[j + l]);
+    }
+  }
+  for (; j < n; ++j) {
+    row[j] *= scale;
+    lane_max[0] = std::max(lane_max[0], row[j]);
+  }
+  const float row_max = *std::max_element(lane_max, lane_max + kLanes);
+  if (!std::isfinite(row_max)) return false;
+  // Subtract the row max first: softmax is shift-invariant and this keeps exp() finite.
+  float lane_sum[kLanes] = {};
+  for (j = 0; j + kLanes <= n; j += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      row[j + l] = exp_nonpositive(row[j + l] - row_max);
+      lane_sum[l] += row[j + l];
+    }
+  }
+  for (; j < n; ++j) {
+    row[j] = exp_nonpositive(row[j] - row_max);
+    lane_sum[0] += row[j];
+  }
+  float sum = 0.0f;
+  for (const float s : lane_sum) sum += s;
+  const float inv = 1.0f / sum;  // sum ≥ 1: the max entry contributes e^0
+  for (j = 0; j < n; ++j) row[j] *= inv;
+  return std::isfinite(sum);
+}
+
+[[noreturn]] void overflow(const std::string& step, Eigen::Index i, Eigen::Index j) {
+  throw Error(step + " overflows float32 at row " + std::to_string(i) + ", column " +
+              std::to_string(j) + ": the weights are too large; scale them down");
+}
+
+// Finite weights can still overflow float32 in a product; name the first step that did.
+void check_finite(const Matrix& m, const std::string& step) {
+  if (m.allFinite()) return;
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+      if (!std::isfinite(m(i, j))) overflow(step, i, j);
+    }
+  }
+}
+
+// weights = softmax(mask(q·kᵀ · scale)) and out = weights·v for one head, block row by block
+// row: with the mask, block row [r0, r1) needs keys 0..r1 only. weights: (T, T), zero on entry.
+void attend_head(HeadTrace& h, float scale, bool causal, const std::string& name) {
+  const Eigen::Index T = h.q.rows();
+  h.out = Matrix(T, h.v.cols());  // (T, hs)
+  for (Eigen::Index r0 = 0; r0 < T; r0 += kBlockRows) {
+    const Eigen::Index rows = std::min(kBlockRows, T - r0);
+    const Eigen::Index keys = causal ? r0 + rows : T;
+    auto block = h.weights.block(r0, 0, rows, keys);  // (rows, keys)
+    block.noalias() = h.q.middleRows(r0, rows) * h.k.topRows(keys).transpose();
+    for (Eigen::Index i = r0; i < r0 + rows; ++i) {
+      const Eigen::Index seen = causal ? i + 1 : T;
+      float* row = h.weights.row(i).data();
+      if (!softmax_row(row, seen, scale)) {
+        const Matrix scores = h.q.row(i) * h.k.topRows(seen).transpose();  // (1, seen)
+        for (Eigen::Index j = 0; j < seen; ++j) {
+          if (!std::isfinite(scores(0, j))) overflow(name + "q·kᵀ", i, j);
+        }
+        overflow(name + "softmax", i, 0);
+      }
+      std::fill(row + seen, row + keys, 0.0f);  // the diagonal block's future keys
+    }
+    // (rows, keys) · (keys, hs): the zeros above the diagonal add nothing.
+    h.out.middleRows(r0, rows).noalias() = block * h.v.topRows(keys);
+  }
+}
+
+}  // namespace
 
 Matrix embed(const std::vector<int>& ids, const Weights& weights) {
   const auto T = static_cast<Eigen::Index>(ids.size());
@@ -22,21 +135,12 @@ Matrix embed(const std::vector<int>& ids, const Weights& weights) {
 }
 
 Matrix masked_softmax(const Matrix& scores, float scale, bool causal) {
-  const Eigen::Index T = scores.rows();
-  Matrix wei = Matrix::Zero(T, scores.cols());  // (T, T); masked cells stay exactly 0
-  for (Eigen::Index i = 0; i < T; ++i) {
-    const Eigen::Index n_keys = causal ? i + 1 : scores.cols();
-    float row_max = -std::numeric_limits<float>::infinity();
-    for (Eigen::Index j = 0; j < n_keys; ++j) {
-      wei(i, j) = scores(i, j) * scale;
-      row_max = std::max(row_max, wei(i, j));
-    }
-    float sum = 0.0f;
-    for (Eigen::Index j = 0; j < n_keys; ++j) {
-      wei(i, j) = std::exp(wei(i, j) - row_max);
-      sum += wei(i, j);
-    }
-    for (Eigen::Index j = 0; j < n_keys; ++j) wei(i, j) /= sum;
+  Matrix wei = scores;  // (T, T)
+  for (Eigen::Index i = 0; i < wei.rows(); ++i) {
+    const Eigen::Index seen = causal ? i + 1 : wei.cols();
+    float* row = wei.row(i).data();
+    softmax_row(row, seen, scale);
+    std::fill(row + seen, row + wei.cols(), 0.0f);  // masked cells are exactly 0
   }
   return wei;
 }
@@ -57,29 +161,54 @@ Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias) {
 AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOptions& options) {
   AttentionTrace trace;
   trace.x = x;
-  if (weights.has_layer_norm()) trace.x_ln = layer_norm(x, weights.ln_weight, weights.ln_bias);
-  const Matrix& input = weights.has_layer_norm() ? trace.x_ln : x;  // (T, n_embd)
   trace.causal = options.causal;
-  const auto head_size = static_cast<double>(weights.head_size());
-  trace.scale = options.scale ? static_cast<float>(std::pow(head_size, -0.5)) : 1.0f;
-  trace.concat = Matrix(x.rows(), weights.n_head() * weights.head_size());  // (T, H·hs)
-  Eigen::Index column = 0;
-  for (const HeadWeights& w : weights.heads) {
-    HeadTrace h;
-    h.q = input * w.query.transpose();  // (T, C) · (C, hs) → (T, hs)
-    h.k = input * w.key.transpose();
-    h.v = input * w.value.transpose();
+  check_finite(x, "x = token + position embedding");
+  if (weights.has_layer_norm()) {
+    trace.x_ln = layer_norm(x, weights.ln_weight, weights.ln_bias);
+    check_finite(trace.x_ln, "LayerNorm(x)");
+  }
+  const Matrix& input = weights.has_layer_norm() ? trace.x_ln : x;  // (T, C)
+  const Eigen::Index T = x.rows(), C = input.cols();
+  const int n_head = weights.n_head();
+  const Eigen::Index hs = weights.head_size();
+  trace.scale = options.scale ? static_cast<float>(std::pow(static_cast<double>(hs), -0.5)) : 1.0f;
+
+  // Every head's query, key and value in one product: (T, C) · (C, 3·H·hs) → (T, 3·H·hs).
+  Matrix w_all(3 * n_head * hs, C);
+  for (int h = 0; h < n_head; ++h) {
+    const HeadWeights& w = weights.heads[static_cast<size_t>(h)];
+    w_all.middleRows((3 * h + 0) * hs, hs) = w.query;
+    w_all.middleRows((3 * h + 1) * hs, hs) = w.key;
+    w_all.middleRows((3 * h + 2) * hs, hs) = w.value;
+  }
+  Matrix qkv(T, 3 * n_head * hs);
+  qkv.noalias() = input * w_all.transpose();
+
+  trace.concat = Matrix(T, n_head * hs);  // (T, H·hs)
+  for (int h = 0; h < n_head; ++h) {
+    const HeadWeights& w = weights.heads[static_cast<size_t>(h)];
+    const std::string name = "head " + std::to_string(h) + ": ";
+    HeadTrace head;
+    head.q = qkv.middleCols((3 * h + 0) * hs, hs);  // (T, hs)
+    head.k = qkv.middleCols((3 * h + 1) * hs, hs);
+    head.v = qkv.middleCols((3 * h + 2) * hs, hs);
     if (w.has_bias()) {  // + (1, hs) broadcast over rows
-      h.q.rowwise() += w.query_bias.row(0);
-      h.k.rowwise() += w.key_bias.row(0);
-      h.v.rowwise() += w.value_bias.row(0);
+      head.q.rowwise() += w.query_bias.row(0);
+      head.k.rowwise() += w.key_bias.row(0);
+      head.v.rowwise() += w.value_bias.row(0);
     }
-    h.scores = h.q * h.k.transpose();  // (T, hs) · (hs, T) → (T, T)
-    h.weights = masked_softmax(h.scores, trace.scale, options.causal);
-    h.out = h.weights * h.v;  // (T, T) · (T, hs) → (T, hs)
-    trace.concat.middleCols(column, h.out.cols()) = h.out;
-    column += h.out.cols();
-    trace.heads.push_back(std::move(h));
+    check_finite(head.q, name + "q = x·Wqᵀ");
+    check_finite(head.k, name + "k = x·Wkᵀ");
+    check_finite(head.v, name + "v = x·Wvᵀ");
+    if (options.keep_scores) {
+      head.scores = head.q * head.k.transpose();  // (T, T), the future included, for the trace
+      check_finite(head.scores, name + "q·kᵀ");
+    }
+    head.weights = Matrix::Zero(T, T);
+    attend_head(head, trace.scale, options.causal, name);
+    check_finite(head.out, name + "weights·v");
+    trace.concat.middleCols(h * hs, hs) = head.out;
+    trace.heads.push_back(std::move(head));
   }
   if (weights.multi_head()) {
     // (T, H·hs) · (H·hs, C) + (1, C) broadcast over rows → (T, C)
@@ -88,6 +217,7 @@ AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOp
   } else {
     trace.out = trace.concat;
   }
+  check_finite(trace.out, "the output");
   return trace;
 }
 

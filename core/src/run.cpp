@@ -20,33 +20,6 @@ std::vector<std::string> read_tokens(const Request& request) {
   return tokenize(request.text, request.tokenizer, request.text_origin, max);
 }
 
-// Finite weights can still overflow float32 in a product; name the first step that did.
-void check_finite(const AttentionTrace& trace) {
-  const auto check = [](const Matrix& m, const std::string& step) {
-    if (m.allFinite()) return;
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-      for (Eigen::Index j = 0; j < m.cols(); ++j) {
-        if (!std::isfinite(m(i, j))) {
-          throw Error(step + " overflows float32 at row " + std::to_string(i) + ", column " +
-                      std::to_string(j) + ": the weights are too large; scale them down");
-        }
-      }
-    }
-  };
-  check(trace.x, "x = token + position embedding");
-  check(trace.x_ln, "LayerNorm(x)");
-  for (size_t h = 0; h < trace.heads.size(); ++h) {
-    const HeadTrace& head = trace.heads[h];
-    const std::string name = "head " + std::to_string(h) + ": ";
-    check(head.q, name + "q = x·Wqᵀ");
-    check(head.k, name + "k = x·Wkᵀ");
-    check(head.v, name + "v = x·Wvᵀ");
-    check(head.scores, name + "q·kᵀ");
-    check(head.out, name + "weights·v");
-  }
-  check(trace.out, "the output");
-}
-
 void warn_mojibake(const Request& request, std::vector<std::string>& warnings) {
   if (request.input != InputKind::Text) return;
   if (const auto repaired = utf8::repair_mojibake(request.text)) {
@@ -130,8 +103,8 @@ Result run(const Request& request) {
         lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
     x = embed(result.ids, result.weights);
   }
-  result.trace = attend(x, result.weights, AttentionOptions{request.causal, request.scale});
-  check_finite(result.trace);
+  result.trace =
+      attend(x, result.weights, AttentionOptions{request.causal, request.scale, request.keep_scores});
   const int n_head = result.weights.n_head();
   if (request.head.kind == HeadChoice::Kind::One &&
       (request.head.index < 0 || request.head.index >= n_head)) {

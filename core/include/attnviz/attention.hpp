@@ -13,8 +13,9 @@ namespace attnviz {
 Matrix embed(const std::vector<int>& ids, const Weights& weights);
 
 struct AttentionOptions {
-  bool causal = true;  // false: every token sees every other (bidirectional, as in BERT)
-  bool scale = true;   // false: skip · head_size^-0.5, to show the softmax saturating
+  bool causal = true;       // false: every token sees every other (bidirectional, as in BERT)
+  bool scale = true;        // false: skip · head_size^-0.5, to show the softmax saturating
+  bool keep_scores = true;  // false: no (T, T) q·kᵀ in the trace, only the weights (long texts)
 };
 
 // LayerNorm over each row of x (T, n_embd): (x - mean) / √(var + 1e-5) · weight + bias, the

@@ -40,6 +40,9 @@ struct Request {
 
   bool causal = true;
   bool scale = true;  // false: --no-scale, softmax of the raw scores
+  // Keep each head's (T, T) q·kᵀ for --trace and --explain; without, a long text costs the
+  // weights alone.
+  bool keep_scores = true;
   HeadChoice head;
   Limits limits;
 };

@@ -11,7 +11,7 @@ struct HeadTrace {
   Matrix q;        // (T, head_size) queries: x · queryᵀ
   Matrix k;        // (T, head_size) keys:    x · keyᵀ
   Matrix v;        // (T, head_size) values:  x · valueᵀ
-  Matrix scores;   // (T, T) q · kᵀ, before scaling and masking
+  Matrix scores;   // (T, T) q · kᵀ, before scaling and masking; 0×0 unless kept for the trace
   Matrix weights;  // (T, T) softmax of each row of scale · scores, masked cells exactly 0
   Matrix out;      // (T, head_size) weights · v
 };
