@@ -132,7 +132,13 @@ int run(const Options& o) {
     }
   };
   const attnviz::JsonOptions json{o.trace || o.explain};
-  emit(o.json, "--json", [&] { return attnviz::render_json(request, result, json); });
+  if (o.json && *o.json != "-") {  // streamed: a long text's T² numbers never sit in memory
+    files.stage(*o.json, "--json", [&](const attnviz::JsonSink& sink) {
+      attnviz::write_json(request, result, json, sink);
+    });
+  } else {
+    emit(o.json, "--json", [&] { return attnviz::render_json(request, result, json); });
+  }
   emit(o.save_weights, "--save-weights", [&] {
     return ends_with(*o.save_weights, ".safetensors")
                ? attnviz::weights_to_safetensors(result.weights)

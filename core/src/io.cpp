@@ -139,6 +139,10 @@ OutputFiles::~OutputFiles() {
 }
 
 void OutputFiles::stage(const std::string& path, std::string_view content, std::string_view what) {
+  stage(path, what, [&](const std::function<void(std::string_view)>& write) { write(content); });
+}
+
+void OutputFiles::stage(const std::string& path, std::string_view what, const Producer& produce) {
   const std::string name = std::string(what) + " " + path;
   if (path.empty()) throw Error(std::string(what) + ": the file name is empty");
   for (const Staged& s : staged_) {
@@ -163,10 +167,20 @@ void OutputFiles::stage(const std::string& path, std::string_view content, std::
   }
   if (staged.temp_path.empty()) staged.fd = fd;
   staged_.push_back(staged);
+  // The content arrives in pieces; the first failed write ends the run (after closing the file).
+  int error = 0;
+  try {
+    produce([&](std::string_view piece) {
+      if (error == 0 && !write_all(fd, piece)) error = errno;
+      if (error != 0) throw Error(name + ": cannot write: " + std::strerror(error));
+    });
+  } catch (...) {
+    if (staged.fd < 0) ::close(fd);
+    throw;
+  }
   // An existing target keeps its permissions; a new one gets 0666 minus the umask from open().
-  bool ok = write_all(fd, content) && (!exists || ::fchmod(fd, target.st_mode & 07777) == 0) &&
-            ::fsync(fd) == 0;
-  int error = ok ? 0 : errno;
+  bool ok = (!exists || ::fchmod(fd, target.st_mode & 07777) == 0) && ::fsync(fd) == 0;
+  error = ok ? 0 : errno;
   if (staged.fd < 0 && ::close(fd) != 0 && ok) {
     ok = false;
     error = errno;

@@ -2,6 +2,7 @@
 #include "json.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace attnviz {
 namespace {
@@ -11,7 +12,9 @@ bool is_flat(const Json& value) {
                                           [](const Json& item) { return item.is_structured(); });
 }
 
-void write(const Json& value, int depth, std::string& out) {
+}  // namespace
+
+void append_pretty_json(const Json& value, int depth, std::string& out) {
   if (!value.is_structured() || value.empty() || is_flat(value)) {
     out += value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
     return;
@@ -25,18 +28,23 @@ void write(const Json& value, int depth, std::string& out) {
     first = false;
     out += inner;
     if (object) out += Json(it.key()).dump() + ": ";
-    write(*it, depth + 1, out);
+    append_pretty_json(*it, depth + 1, out);
   }
   out += "\n" + std::string(static_cast<size_t>(depth) * 2, ' ') + (object ? "}" : "]");
 }
 
-}  // namespace
-
 std::string to_pretty_json(const Json& value) {
   std::string out;
-  write(value, 0, out);
+  append_pretty_json(value, 0, out);
   out += '\n';
   return out;
+}
+
+void append_float(float value, std::string& out) {
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;  // shortest round trip
+  out.append(buf, end);
+  if (std::find_if(buf, end, [](char c) { return c == '.' || c == 'e'; }) == end) out += ".0";
 }
 
 Json matrix_to_json(const Matrix& m) {

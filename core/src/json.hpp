@@ -17,6 +17,13 @@ using Json = nlohmann::basic_json<nlohmann::ordered_map, std::vector, std::strin
 // matrix prints one row per line.
 std::string to_pretty_json(const Json& value);
 
+// The same layout appended to `out`, for a value nested `depth` levels deep.
+void append_pretty_json(const Json& value, int depth, std::string& out);
+
+// A finite float as the shortest text that reads back to it, with ".0" when it has no point or
+// exponent ("1.0", "0.25", "1e-05"), as the JSON outputs print numbers.
+void append_float(float value, std::string& out);
+
 // A matrix as an array of rows: (rows, cols) → [[...], ...].
 Json matrix_to_json(const Matrix& m);
 

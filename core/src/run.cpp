@@ -103,8 +103,8 @@ Result run(const Request& request) {
         lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
     x = embed(result.ids, result.weights);
   }
-  result.trace =
-      attend(x, result.weights, AttentionOptions{request.causal, request.scale, request.keep_scores});
+  result.trace = attend(x, result.weights,
+                        AttentionOptions{request.causal, request.scale, request.keep_scores});
   const int n_head = result.weights.n_head();
   if (request.head.kind == HeadChoice::Kind::One &&
       (request.head.index < 0 || request.head.index >= n_head)) {
@@ -160,9 +160,8 @@ std::string run_details(const Request& request, const Result& result, Lang lang)
   if (!request.scale) s += ", " + say(lang, Msg::NotScaled);
   s += ", " + (request.weights_path
                    ? say(lang, Msg::WeightsFile,
-                         {*request.weights_path + (request.weights_prefix.empty()
-                                                       ? ""
-                                                       : " · " + request.weights_prefix)})
+                         {*request.weights_path +
+                          (request.weights_prefix.empty() ? "" : " · " + request.weights_prefix)})
                    : say(lang, Msg::RandomWeights, {std::to_string(request.random.seed)}));
   return s;
 }

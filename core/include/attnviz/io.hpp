@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,11 @@ class OutputFiles {
   // Writes `content` to a new temporary file beside `path` and flushes it to disk. `what` names
   // the output in messages ("--json"). Two outputs to one path are an Error.
   void stage(const std::string& path, std::string_view content, std::string_view what);
+
+  // The same for content too large to hold: `produce` is called once and hands the content to
+  // the writer it receives in pieces, which go straight to the temporary file.
+  using Producer = std::function<void(const std::function<void(std::string_view)>&)>;
+  void stage(const std::string& path, std::string_view what, const Producer& produce);
 
   // Renames every staged file over its target.
   void commit();
