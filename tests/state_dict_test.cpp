@@ -1,6 +1,7 @@
 // State dicts as students save them, against the PyTorch models that saved them
 // (reference/make_state_dicts.py): each layout and format loads and attends as PyTorch did; and
-// every layout's missing or misshapen tensor, and every broken safetensors header, is a clear error.
+// every layout's missing or misshapen tensor, and every broken safetensors header, is a clear
+// error.
 #include "attnviz/state_dict.hpp"
 
 #include <gtest/gtest.h>
@@ -37,8 +38,9 @@ class SavedByPyTorch : public ::testing::TestWithParam<std::string> {};
 
 TEST(StateDictFixtures, EveryLayoutAndFormatIsThere) {
   const auto names = case_names();
-  for (const char* name : {"lesson_f32", "lesson_f16", "lesson_bf16", "karpathy_gpt", "nanogpt_json",
-                           "nanogpt_safetensors", "nanogpt_nobias_bf16", "gpt2_conv1d_f16"}) {
+  for (const char* name :
+       {"lesson_f32", "lesson_f16", "lesson_bf16", "karpathy_gpt", "nanogpt_json",
+        "nanogpt_safetensors", "nanogpt_nobias_bf16", "gpt2_conv1d_f16"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
 }
@@ -84,12 +86,14 @@ json nanogpt_doc() {
   doc["transformer.wpe.weight"] = {{0, 0, 1, 0}, {0, 0, 0, 1}, {1, 1, 1, 1}};
   json attn = json::array();
   for (int r = 0; r < 12; ++r) {
-    attn.push_back({r % 4 == 0 ? 1 : 0, r % 4 == 1 ? 1 : 0, r % 4 == 2 ? 1 : 0, r % 4 == 3 ? 1 : 0});
+    attn.push_back(
+        {r % 4 == 0 ? 1 : 0, r % 4 == 1 ? 1 : 0, r % 4 == 2 ? 1 : 0, r % 4 == 3 ? 1 : 0});
   }
   doc["transformer.h.0.attn.c_attn.weight"] = attn;
   doc["transformer.h.0.attn.c_attn.bias"] = json::array();
   for (int r = 0; r < 12; ++r) doc["transformer.h.0.attn.c_attn.bias"].push_back(0.5 * r);
-  doc["transformer.h.0.attn.c_proj.weight"] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+  doc["transformer.h.0.attn.c_proj.weight"] = {
+      {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
   doc["transformer.h.0.attn.c_proj.bias"] = {0, 0, 0, 1};
   doc["transformer.h.0.attn.bias"] = {{{{1, 0}, {1, 1}}}};  // the mask buffer
   doc["transformer.h.0.ln_1.weight"] = {1, 1, 1, 1};
@@ -145,7 +149,9 @@ TEST(NanoGptLayout, EachMissingOrMisshapenTensorIsNamed) {
             "in the file");
   LoadOptions three = at(p);
   three.n_head = 3;
-  EXPECT_EQ(load_error(doc, three), "m.json: n_head 3 does not divide n_embd 4 (head_size = n_embd / n_head must be whole)");
+  EXPECT_EQ(
+      load_error(doc, three),
+      "m.json: n_head 3 does not divide n_embd 4 (head_size = n_embd / n_head must be whole)");
   doc = nanogpt_doc();
   doc.erase("transformer.h.0.attn.c_proj.weight");
   EXPECT_EQ(load_error(doc, at(p)),
@@ -274,12 +280,12 @@ TEST(Safetensors, ReadsF32F16AndBf16AsFloat32) {
   // 1.5 and -2 as F16 (0x3E00, 0xC000) and BF16 (0x3FC0, 0xC000).
   const std::string data = floats({1.5f, -2.0f}) + std::string("\x00\x3e\x00\xc0", 4) +
                            std::string("\xc0\x3f\x00\xc0", 4);
-  const std::string bytes = safetensors(
-      R"({"a":{"dtype":"F32","shape":[1,2],"data_offsets":[0,8]},)"
-      R"("b":{"dtype":"F16","shape":[2],"data_offsets":[8,12]},)"
-      R"("c":{"dtype":"BF16","shape":[2,1],"data_offsets":[12,16]},)"
-      R"("__metadata__":{"n_head":"2","vocab":"[\"x\",\"y\"]"}})",
-      data);
+  const std::string bytes =
+      safetensors(R"({"a":{"dtype":"F32","shape":[1,2],"data_offsets":[0,8]},)"
+                  R"("b":{"dtype":"F16","shape":[2],"data_offsets":[8,12]},)"
+                  R"("c":{"dtype":"BF16","shape":[2,1],"data_offsets":[12,16]},)"
+                  R"("__metadata__":{"n_head":"2","vocab":"[\"x\",\"y\"]"}})",
+                  data);
   const auto sd = open_safetensors(bytes, "m.safetensors");
   EXPECT_EQ(sd->keys(), (std::vector<std::string>{"a", "b", "c"}));
   for (const auto& [key, dims] : {std::pair{"a", 2}, {"b", 1}}) {
@@ -298,10 +304,9 @@ TEST(Safetensors, ReadsF32F16AndBf16AsFloat32) {
 
 TEST(Safetensors, HalfPrecisionEdgeCasesConvertExactly) {
   // Smallest subnormal, largest normal, and an infinity, which weights must not hold.
-  const std::string bytes = safetensors(
-      R"({"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},)"
-      R"("i":{"dtype":"F16","shape":[1],"data_offsets":[4,6]}})",
-      std::string("\x01\x00\xff\x7b\x00\x7c", 6));
+  const std::string bytes = safetensors(R"({"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},)"
+                                        R"("i":{"dtype":"F16","shape":[1],"data_offsets":[4,6]}})",
+                                        std::string("\x01\x00\xff\x7b\x00\x7c", 6));
   const auto sd = open_safetensors(bytes, "m.safetensors");
   const Matrix h = sd->tensor("h", 1);
   EXPECT_EQ(h(0, 0), std::ldexp(1.0f, -24));
@@ -362,10 +367,9 @@ TEST(Safetensors, EveryBrokenHeaderIsAnErrorBeforeAnyRead) {
 }
 
 TEST(Safetensors, UnsupportedDtypesAndBadMetadataAreErrorsWhenUsed) {
-  const std::string bytes =
-      safetensors(R"({"i":{"dtype":"I64","shape":[1],"data_offsets":[0,8]},)"
-                  R"("__metadata__":{"n_head":"two","vocab":"[1]"}})",
-                  std::string(8, '\0'));
+  const std::string bytes = safetensors(R"({"i":{"dtype":"I64","shape":[1],"data_offsets":[0,8]},)"
+                                        R"("__metadata__":{"n_head":"two","vocab":"[1]"}})",
+                                        std::string(8, '\0'));
   const auto sd = open_safetensors(bytes, "m.safetensors");
   EXPECT_EQ(error_of([&] { sd->tensor("i", 1); }),
             "m.safetensors: \"i\" has dtype I64; attnviz reads F32, F16 and BF16");

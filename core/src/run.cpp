@@ -103,7 +103,7 @@ Result run(const Request& request) {
         lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
     x = embed(result.ids, result.weights);
   }
-  result.trace = attend(x, result.weights,
+  result.trace = attend(std::move(x), result.weights,
                         AttentionOptions{request.causal, request.scale, request.keep_scores});
   const int n_head = result.weights.n_head();
   if (request.head.kind == HeadChoice::Kind::One &&
@@ -113,7 +113,8 @@ Result run(const Request& request) {
                 (n_head == 1 ? " head (0)" : " heads (0–" + std::to_string(n_head - 1) + ")"));
   }
   if (request.head.kind == HeadChoice::Kind::Mean) {
-    result.mean_weights = Matrix::Zero(x.rows(), x.rows());  // (T, T)
+    const Eigen::Index T = result.trace.T();
+    result.mean_weights = Matrix::Zero(T, T);  // (T, T)
     for (const HeadTrace& h : result.trace.heads) result.mean_weights += h.weights;
     result.mean_weights /= static_cast<float>(n_head);
   }

@@ -27,7 +27,7 @@ Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias);
 // head_size^-0.5; future cells −inf when causal; softmax over each row; out = wei · v. The heads'
 // outputs are joined side by side and, for MultiHeadAttention, projected: out = concat · projᵀ +
 // bias. x: (T, n_embd).
-AttentionTrace attend(const Matrix& x, const Weights& weights, const AttentionOptions& options);
+AttentionTrace attend(Matrix x, const Weights& weights, const AttentionOptions& options);
 
 // Row-wise softmax of scale · scores with keys j > i excluded when causal (their weight is exactly
 // 0). Stable: the row max is subtracted first, since softmax is shift-invariant and this keeps

@@ -22,7 +22,7 @@ struct AttentionTrace {
   float scale = 1.0f;            // head_size^-0.5, as the lesson's C**-0.5 (1 with --no-scale)
   bool causal = true;            // keys after the query were masked to −inf before softmax
   std::vector<HeadTrace> heads;  // one per head
-  Matrix concat;                 // (T, n_head·head_size) the heads' outputs side by side
+  Matrix concat;  // (T, n_head·head_size) the heads' outputs side by side; 0×0 for one head
   Matrix out;  // (T, n_embd) the module's output: concat, or concat·projᵀ + bias
 
   Eigen::Index T() const { return x.rows(); }
