@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "attnviz/error.hpp"
 
@@ -33,6 +34,13 @@ class Canvas {
     uint8_t* p = &image_.rgba[(static_cast<size_t>(y) * static_cast<size_t>(image_.width) +
                                static_cast<size_t>(x)) *
                               4];
+    if (alpha == 255 && color.a == 255) {  // opaque: most pixels of a heatmap
+      p[0] = color.r;
+      p[1] = color.g;
+      p[2] = color.b;
+      p[3] = 255;
+      return;
+    }
     const int sa = alpha * color.a / 255;
     if (sa == 0) return;
     const int da = p[3];
@@ -74,25 +82,36 @@ void draw_rect(Canvas& canvas, const RectShape& r) {
 }
 
 // Cells are sampled at pixel centres, so a cell smaller than a pixel still shows its nearest value.
+// Which cell (or gap, -1) each pixel column falls in is worked out once for all rows, and a cell's
+// color once per run of pixels.
 void draw_matrix(Canvas& canvas, const MatrixShape& m) {
   const auto T = static_cast<float>(m.T());
   const int x0 = to_pixel(m.x), y0 = to_pixel(m.y);
   const int x1 = to_pixel(m.x + T * m.cell), y1 = to_pixel(m.y + T * m.cell);
+  const auto cell_of = [&](int pixel, float origin) -> Eigen::Index {
+    const float f = (static_cast<float>(pixel) + 0.5f - origin) / m.cell;
+    const auto k = std::min(static_cast<Eigen::Index>(f), m.T() - 1);
+    return (f - static_cast<float>(k)) * m.cell >= m.cell - m.gap ? -1 : k;
+  };
+  std::vector<Eigen::Index> column(static_cast<size_t>(std::max(x1 - x0, 0)));
+  for (int x = x0; x < x1; ++x) column[static_cast<size_t>(x - x0)] = cell_of(x, m.x);
+  const int box = to_pixel(m.cell - m.gap);
   for (int y = y0; y < y1; ++y) {
-    const float fy = (static_cast<float>(y) + 0.5f - m.y) / m.cell;
-    const auto i = std::min(static_cast<Eigen::Index>(fy), m.T() - 1);
-    if ((fy - static_cast<float>(i)) * m.cell >= m.cell - m.gap) continue;
+    const Eigen::Index i = cell_of(y, m.y);
+    if (i < 0) continue;
     const int cell_y = to_pixel(m.y + static_cast<float>(i) * m.cell);
+    Eigen::Index last_j = -1;
+    Rgba color{};
     for (int x = x0; x < x1; ++x) {
-      const float fx = (static_cast<float>(x) + 0.5f - m.x) / m.cell;
-      const auto j = std::min(static_cast<Eigen::Index>(fx), m.T() - 1);
-      if ((fx - static_cast<float>(j)) * m.cell >= m.cell - m.gap) continue;
+      const Eigen::Index j = column[static_cast<size_t>(x - x0)];
+      if (j < 0) continue;
       if (!m.is_masked(i, j)) {
-        canvas.blend(x, y, opaque(m.color(i, j)));
+        if (j != last_j) color = opaque(m.color(i, j));
+        last_j = j;
+        canvas.blend(x, y, color);
         continue;
       }
       const int cell_x = to_pixel(m.x + static_cast<float>(j) * m.cell);
-      const int box = to_pixel(m.cell - m.gap);
       const bool hatch = m.hatched() && on_hatch_line(x - cell_x, y - cell_y, box);
       canvas.blend(x, y, hatch ? m.hatch : m.masked);
     }
@@ -165,13 +184,17 @@ std::string encode_png(const Image& image) {
   const uint8_t* pixels = image.rgba.data();
   int channels = 4;
   if (opaque_image) {
-    rgb.reserve(image.rgba.size() / 4 * 3);
-    for (size_t i = 0; i < image.rgba.size(); i += 4)
-      rgb.insert(rgb.end(), &image.rgba[i], &image.rgba[i + 3]);
+    rgb.resize(image.rgba.size() / 4 * 3);
+    for (size_t i = 0, o = 0; i < image.rgba.size(); i += 4, o += 3) {
+      rgb[o] = image.rgba[i];
+      rgb[o + 1] = image.rgba[i + 1];
+      rgb[o + 2] = image.rgba[i + 2];
+    }
     pixels = rgb.data();
     channels = 3;
   }
   std::string png;
+  stbi_write_force_png_filter = 2;  // "up": a heatmap row mostly repeats the one above
   if (stbi_write_png_to_func(append_bytes, &png, image.width, image.height, channels, pixels,
                              image.width * channels) == 0) {
     throw Error("PNG encoding failed (" + std::to_string(image.width) + "×" +

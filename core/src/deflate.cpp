@@ -1,0 +1,144 @@
+// Run-length deflate (RFC 1951, fixed Huffman codes) in a zlib wrapper (RFC 1950).
+#include "deflate.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+namespace attnviz {
+namespace {
+
+// Bits written least significant first, as deflate packs them, into a malloc() buffer.
+class BitWriter {
+ public:
+  explicit BitWriter(size_t capacity)
+      : data_(static_cast<unsigned char*>(std::malloc(capacity))), capacity_(capacity) {}
+
+  bool ok() const { return data_ != nullptr; }
+  unsigned char* release(int* size) {
+    flush_bits();
+    *size = static_cast<int>(size_);
+    unsigned char* out = data_;
+    data_ = nullptr;
+    return out;
+  }
+  ~BitWriter() { std::free(data_); }
+
+  void bits(uint32_t value, int count) {
+    buffer_ |= static_cast<uint64_t>(value) << used_;
+    used_ += count;
+    while (used_ >= 8) {
+      byte(static_cast<unsigned char>(buffer_));
+      buffer_ >>= 8;
+      used_ -= 8;
+    }
+  }
+  void flush_bits() {
+    if (used_ > 0) bits(0, 8 - used_);
+  }
+  // The capacity covers the worst case (every byte a 9-bit literal), so this never overflows.
+  void byte(unsigned char b) {
+    if (size_ < capacity_) data_[size_++] = b;
+  }
+
+ private:
+  unsigned char* data_;
+  size_t capacity_, size_ = 0;
+  uint64_t buffer_ = 0;
+  int used_ = 0;
+};
+
+// The fixed literal/length codes (RFC 1951 §3.2.6), bit-reversed once for the LSB-first writer.
+struct FixedCodes {
+  uint16_t bits[288];
+  uint8_t length[288];
+  FixedCodes() {
+    for (unsigned v = 0; v < 288; ++v) {
+      uint32_t code, n;
+      if (v < 144) {
+        code = 0x30 + v, n = 8;
+      } else if (v < 256) {
+        code = 0x190 + v - 144, n = 9;
+      } else if (v < 280) {
+        code = v - 256, n = 7;
+      } else {
+        code = 0xC0 + v - 280, n = 8;
+      }
+      uint32_t reversed = 0;
+      for (uint32_t i = 0; i < n; ++i) reversed |= ((code >> i) & 1u) << (n - 1 - i);
+      bits[v] = static_cast<uint16_t>(reversed);
+      length[v] = static_cast<uint8_t>(n);
+    }
+  }
+};
+
+void literal(BitWriter& out, unsigned value) {
+  static const FixedCodes codes;
+  out.bits(codes.bits[value], codes.length[value]);
+}
+
+// A match of `length` (3..258) bytes at distance 1: length code and extra bits, then distance
+// code 0 (5 bits, no extra bits).
+void run(BitWriter& out, int length) {
+  static constexpr int kBase[] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+                                  31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+  static constexpr int kExtra[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                   2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+  int index = 28;
+  while (kBase[index] > length) --index;
+  literal(out, static_cast<unsigned>(257 + index));
+  if (kExtra[index] > 0) out.bits(static_cast<uint32_t>(length - kBase[index]), kExtra[index]);
+  out.bits(0, 5);  // distance code 0 (distance 1): five zero bits either way round
+}
+
+uint32_t adler32(const unsigned char* data, size_t n) {
+  uint32_t a = 1, b = 0;
+  while (n > 0) {
+    const size_t chunk = n < 5552 ? n : 5552;  // the most bytes before the sums can overflow
+    for (size_t i = 0; i < chunk; ++i) {
+      a += data[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+    data += chunk;
+    n -= chunk;
+  }
+  return (b << 16) | a;
+}
+
+}  // namespace
+
+unsigned char* zlib_compress_runs(unsigned char* data, int data_len, int* out_len, int) {
+  const auto n = static_cast<size_t>(data_len);
+  // Worst case: every byte a 9-bit literal, plus header, end code and checksum.
+  BitWriter out(n + n / 8 + 64);
+  if (!out.ok()) return nullptr;
+  out.bits(0x78, 8);  // zlib header: deflate, 32 KiB window
+  out.bits(0x01, 8);  // no dictionary, fastest; (0x78 << 8 | 0x01) is a multiple of 31
+  out.bits(1, 1);     // the last block
+  out.bits(1, 2);     // fixed Huffman codes
+  size_t i = 0;
+  while (i < n) {
+    size_t length = 0;
+    if (i > 0) {
+      const unsigned char previous = data[i - 1];
+      const size_t limit = n - i < 258 ? n - i : 258;
+      while (length < limit && data[i + length] == previous) ++length;
+    }
+    if (length >= 3) {
+      run(out, static_cast<int>(length));
+      i += length;
+    } else {
+      literal(out, data[i]);
+      ++i;
+    }
+  }
+  literal(out, 256);  // end of block
+  out.flush_bits();
+  const uint32_t checksum = adler32(data, n);
+  for (int shift = 24; shift >= 0; shift -= 8) out.bits((checksum >> shift) & 0xFF, 8);
+  return out.release(out_len);
+}
+
+}  // namespace attnviz
