@@ -39,8 +39,9 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
-std::string read_all(int fd, const std::string& name, size_t max_bytes) {
+std::string read_all(int fd, const std::string& name, size_t max_bytes, size_t expected = 0) {
   std::string out;
+  out.reserve(expected + 1);  // a regular file's size: one allocation, no copies while growing
   char buf[1 << 16];
   while (true) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
@@ -89,7 +90,8 @@ std::string read_file(const std::string& path, size_t max_bytes) {
                 std::to_string(max_bytes) + " bytes");
   }
   try {
-    std::string content = read_all(fd, path, max_bytes);
+    const size_t expected = S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0;
+    std::string content = read_all(fd, path, max_bytes, expected);
     ::close(fd);
     return content;
   } catch (...) {

@@ -176,23 +176,21 @@ Image rasterize(const Scene& scene, const Font& font) {
   return canvas.take();
 }
 
-std::string encode_png(const Image& image) {
+std::string encode_png(Image image) {
   bool opaque_image = true;
   for (size_t i = 3; i < image.rgba.size() && opaque_image; i += 4)
     opaque_image = image.rgba[i] == 255;
-  std::vector<uint8_t> rgb;
-  const uint8_t* pixels = image.rgba.data();
   int channels = 4;
-  if (opaque_image) {
-    rgb.resize(image.rgba.size() / 4 * 3);
+  if (opaque_image) {  // RGB in place: each pixel moves to a lower or equal offset
+    uint8_t* p = image.rgba.data();
     for (size_t i = 0, o = 0; i < image.rgba.size(); i += 4, o += 3) {
-      rgb[o] = image.rgba[i];
-      rgb[o + 1] = image.rgba[i + 1];
-      rgb[o + 2] = image.rgba[i + 2];
+      p[o] = p[i];
+      p[o + 1] = p[i + 1];
+      p[o + 2] = p[i + 2];
     }
-    pixels = rgb.data();
     channels = 3;
   }
+  const uint8_t* pixels = image.rgba.data();
   std::string png;
   stbi_write_force_png_filter = 2;  // "up": a heatmap row mostly repeats the one above
   if (stbi_write_png_to_func(append_bytes, &png, image.width, image.height, channels, pixels,

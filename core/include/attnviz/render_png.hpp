@@ -17,8 +17,9 @@ struct Image {
 
 Image rasterize(const Scene& scene, const Font& font);
 
-// PNG bytes; RGB when the image is fully opaque, RGBA otherwise.
-std::string encode_png(const Image& image);
+// PNG bytes; RGB when the image is fully opaque, RGBA otherwise. Takes the image to reuse its
+// buffer for the RGB pixels.
+std::string encode_png(Image image);
 
 inline std::string render_png(const Scene& scene, const Font& font) {
   return encode_png(rasterize(scene, font));
