@@ -24,17 +24,23 @@ class BitWriter {
   }
   ~BitWriter() { std::free(data_); }
 
+  // Up to 32 bits; whole bytes leave the 64-bit buffer once it holds 32 bits or more.
   void bits(uint32_t value, int count) {
     buffer_ |= static_cast<uint64_t>(value) << used_;
     used_ += count;
-    while (used_ >= 8) {
-      byte(static_cast<unsigned char>(buffer_));
-      buffer_ >>= 8;
-      used_ -= 8;
+    if (used_ >= 32) {
+      for (int i = 0; i < 4; ++i) byte(static_cast<unsigned char>(buffer_ >> (8 * i)));
+      buffer_ >>= 32;
+      used_ -= 32;
     }
   }
   void flush_bits() {
-    if (used_ > 0) bits(0, 8 - used_);
+    while (used_ > 0) {
+      byte(static_cast<unsigned char>(buffer_));
+      buffer_ >>= 8;
+      used_ = used_ > 8 ? used_ - 8 : 0;
+    }
+    buffer_ = 0;
   }
   // The capacity covers the worst case (every byte a 9-bit literal), so this never overflows.
   void byte(unsigned char b) {
