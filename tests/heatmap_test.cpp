@@ -7,6 +7,8 @@
 #define STBI_ONLY_PNG
 #include <stb_image.h>
 
+#include <cstring>
+#include <random>
 #include <set>
 
 #include "attnviz/render_png.hpp"
@@ -276,6 +278,66 @@ TEST(HeatmapPng, AutoRangeSpansTheWeights) {
   EXPECT_GT(m.lo, 0.0f);
   EXPECT_LT(m.lo, 0.05f);
   EXPECT_NE(texts(f.scene, "tick-label").front()->text, "0.0");
+}
+
+}  // namespace
+}  // namespace attnviz
+
+namespace attnviz {
+namespace {
+
+// encode_png's compressor (attnviz's own deflate inside stb_image_write) against stb_image's
+// decoder: noise (literals), flat areas (long runs), patterns repeating at many distances, a
+// translucent image (RGBA) and a single pixel, each decoded back to the same bytes.
+TEST(EncodePng, EveryKindOfImageDecodesToTheSamePixels) {
+  std::mt19937 rng(5);
+  const auto image = [&](int w, int h, auto pixel) {
+    Image im;
+    im.width = w;
+    im.height = h;
+    for (int y = 0; y < h; ++y) {
+      for (int x = 0; x < w; ++x) {
+        const Rgba c = pixel(x, y);
+        im.rgba.insert(im.rgba.end(), {c.r, c.g, c.b, c.a});
+      }
+    }
+    return im;
+  };
+  const auto byte = [&] { return static_cast<uint8_t>(rng() & 0xFF); };
+  const std::vector<Image> images = {
+      image(1, 1,
+            [](int, int) {
+              return Rgba{1, 2, 3, 255};
+            }),
+      image(300, 200,
+            [&](int, int) {
+              return Rgba{byte(), byte(), byte(), 255};
+            }),
+      image(700, 400,
+            [](int x, int y) {
+              return Rgba{uint8_t(x / 50 * 9), uint8_t(y / 40), 7, 255};
+            }),
+      image(
+          640, 480,
+          [](int x, int y) {
+            return Rgba{uint8_t((x + y) % 7 * 30), uint8_t((x * 3 + y) % 97), uint8_t(y % 13), 255};
+          }),
+      image(257, 129,
+            [&](int x, int) {
+              return Rgba{uint8_t(x), 9, 9, uint8_t(x % 2 ? 128 : 255)};
+            }),
+  };
+  for (const Image& im : images) {
+    const std::string png = encode_png(im);
+    int w = 0, h = 0, channels = 0;
+    stbi_uc* decoded = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(png.data()),
+                                             static_cast<int>(png.size()), &w, &h, &channels, 4);
+    ASSERT_NE(decoded, nullptr) << stbi_failure_reason();
+    EXPECT_EQ(w, im.width);
+    EXPECT_EQ(h, im.height);
+    EXPECT_EQ(std::memcmp(decoded, im.rgba.data(), im.rgba.size()), 0) << w << "×" << h;
+    stbi_image_free(decoded);
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace attnviz {
 namespace {
@@ -83,18 +84,29 @@ void literal(BitWriter& out, unsigned value) {
   out.bits(codes.bits[value], codes.length[value]);
 }
 
-// A match of `length` (3..258) bytes at distance 1: length code and extra bits, then distance
-// code 0 (5 bits, no extra bits).
-void run(BitWriter& out, int length) {
-  static constexpr int kBase[] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                  31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-  static constexpr int kExtra[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                   2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-  int index = 28;
-  while (kBase[index] > length) --index;
-  literal(out, static_cast<unsigned>(257 + index));
-  if (kExtra[index] > 0) out.bits(static_cast<uint32_t>(length - kBase[index]), kExtra[index]);
-  out.bits(0, 5);  // distance code 0 (distance 1): five zero bits either way round
+// A match of `length` (3..258) bytes, `distance` (1..32768) back: the length's code and extra
+// bits, then the distance's fixed 5-bit code (most significant bit first) and extra bits.
+void match(BitWriter& out, int length, int distance) {
+  static constexpr int kLengthBase[] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                        15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
+                                        67, 83, 99, 115, 131, 163, 195, 227, 258};
+  static constexpr int kLengthExtra[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                         2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+  static constexpr int kDistanceBase[] = {
+      1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
+      193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+  int l = 28;
+  while (kLengthBase[l] > length) --l;
+  literal(out, static_cast<unsigned>(257 + l));
+  if (kLengthExtra[l] > 0)
+    out.bits(static_cast<uint32_t>(length - kLengthBase[l]), kLengthExtra[l]);
+  int d = 29;
+  while (kDistanceBase[d] > distance) --d;
+  uint32_t reversed = 0;
+  for (int i = 0; i < 5; ++i) reversed |= ((static_cast<uint32_t>(d) >> i) & 1u) << (4 - i);
+  out.bits(reversed, 5);
+  const int extra = d < 4 ? 0 : d / 2 - 1;
+  if (extra > 0) out.bits(static_cast<uint32_t>(distance - kDistanceBase[d]), extra);
 }
 
 uint32_t adler32(const unsigned char* data, size_t n) {
@@ -115,7 +127,7 @@ uint32_t adler32(const unsigned char* data, size_t n) {
 
 }  // namespace
 
-unsigned char* zlib_compress_runs(unsigned char* data, int data_len, int* out_len, int) {
+unsigned char* zlib_compress_fast(unsigned char* data, int data_len, int* out_len, int) {
   const auto n = static_cast<size_t>(data_len);
   // Worst case: every byte a 9-bit literal, plus header, end code and checksum.
   BitWriter out(n + n / 8 + 64);
@@ -124,16 +136,42 @@ unsigned char* zlib_compress_runs(unsigned char* data, int data_len, int* out_le
   out.bits(0x01, 8);  // no dictionary, fastest; (0x78 << 8 | 0x01) is a multiple of 31
   out.bits(1, 1);     // the last block
   out.bits(1, 2);     // fixed Huffman codes
+  // The last position each 3-byte sequence was seen at (by hash), one candidate per sequence.
+  constexpr int kHashBits = 14;
+  constexpr uint32_t kNone = 0xFFFFFFFFu;
+  std::vector<uint32_t> last(size_t{1} << kHashBits, kNone);
+  const auto hash = [&](size_t i) {
+    const uint32_t v = data[i] | (uint32_t{data[i + 1]} << 8) | (uint32_t{data[i + 2]} << 16);
+    return (v * 2654435761u) >> (32 - kHashBits);
+  };
+  const auto match_length = [&](size_t from, size_t i) {
+    const size_t limit = n - i < 258 ? n - i : 258;
+    size_t length = 0;
+    while (length < limit && data[from + length] == data[i + length]) ++length;
+    return length;
+  };
   size_t i = 0;
   while (i < n) {
-    size_t length = 0;
-    if (i > 0) {
-      const unsigned char previous = data[i - 1];
-      const size_t limit = n - i < 258 ? n - i : 258;
-      while (length < limit && data[i + length] == previous) ++length;
+    size_t length = 0, distance = 0;
+    if (i > 0) {  // a run of the previous byte: the commonest match in a filtered image
+      length = match_length(i - 1, i);
+      distance = 1;
+    }
+    if (i + 3 <= n) {
+      const uint32_t h = hash(i);
+      const uint32_t candidate = last[h];
+      last[h] = static_cast<uint32_t>(i);
+      if (length < 258 && candidate != kNone && i - candidate <= 32768 && i - candidate > 1) {
+        const size_t other = match_length(candidate, i);
+        if (other > length) length = other, distance = i - candidate;
+      }
     }
     if (length >= 3) {
-      run(out, static_cast<int>(length));
+      match(out, static_cast<int>(length), static_cast<int>(distance));
+      // Remember the positions a short match covers; skip them in long ones, for speed.
+      for (size_t k = 1; k < length && length < 32 && i + k + 3 <= n; ++k) {
+        last[hash(i + k)] = static_cast<uint32_t>(i + k);
+      }
       i += length;
     } else {
       literal(out, data[i]);
