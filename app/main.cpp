@@ -145,13 +145,18 @@ int run(const Options& o) {
                : attnviz::weights_to_json(result.weights);
   });
   if (o.png || o.svg) {
-    const attnviz::Font font = load_font(o.font, request.limits.max_file_bytes);
-    attnviz::HeatmapOptions heatmap = o.heatmap;
-    heatmap.auto_range = o.range == "auto";
-    heatmap.captions = !o.no_captions;
-    heatmap.lang = lang;
-    const attnviz::Scene scene = attnviz::heatmap_scene(request, result, heatmap, font);
-    emit(o.png, "--png", [&] { return attnviz::render_png(scene, font); });
+    attnviz::Scene scene;
+    std::optional<attnviz::Image> image;
+    {
+      const attnviz::Font font = load_font(o.font, request.limits.max_file_bytes);
+      attnviz::HeatmapOptions heatmap = o.heatmap;
+      heatmap.auto_range = o.range == "auto";
+      heatmap.captions = !o.no_captions;
+      heatmap.lang = lang;
+      scene = attnviz::heatmap_scene(request, result, heatmap, font);
+      if (o.png) image = attnviz::rasterize(scene, font);
+    }  // the font is freed before the PNG is encoded: a lower peak of memory
+    emit(o.png, "--png", [&] { return attnviz::encode_png(std::move(*image)); });
     emit(o.svg, "--svg", [&] { return attnviz::render_svg(scene); });
   }
   if (to_stdout.empty() && (o.explain || !o.no_table))
