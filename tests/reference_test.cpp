@@ -17,16 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::vector<std::string> fixture_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(ATTNVIZ_FIXTURES)) {
-    const std::string file = entry.path().filename().string();
-    const auto suffix = file.find(".expected.json");
-    if (suffix != std::string::npos) names.push_back(file.substr(0, suffix));
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> fixture_names() { return test::expected_names(ATTNVIZ_FIXTURES); }
 
 Request fixture_request(const json& expected) {
   Request request;

@@ -6,14 +6,28 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "attnviz/trace.hpp"
 
 namespace attnviz::test {
 
 using nlohmann::json;
+
+// The cases in `dir`: every NAME of a NAME.expected.json file there, sorted.
+inline std::vector<std::string> expected_names(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string file = entry.path().filename().string();
+    const auto suffix = file.find(".expected.json");
+    if (suffix != std::string::npos) names.push_back(file.substr(0, suffix));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 // Largest |a - b| / max(1, |b|): absolute for values up to 1 (weights), relative beyond, since
 // float32 sums of large scores differ in the last bits with the order of summation.

@@ -23,16 +23,7 @@ using test::error_of;
 
 const std::string kDir = ATTNVIZ_REFERENCE "/state_dicts";
 
-std::vector<std::string> case_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(kDir)) {
-    const std::string file = entry.path().filename().string();
-    const auto suffix = file.find(".expected.json");
-    if (suffix != std::string::npos) names.push_back(file.substr(0, suffix));
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> case_names() { return test::expected_names(kDir); }
 
 class SavedByPyTorch : public ::testing::TestWithParam<std::string> {};
 

@@ -17,25 +17,16 @@ import math
 import pathlib
 import struct
 
-import numpy as np
 import torch
 import torch.nn as nn
 from torch.nn import functional as F
+
+from make_fixtures import f32, tensor as matrix  # shortest float32 decimals, (T, C) as rows
 
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE / "state_dicts"
 TEXT = "Azərbaycan dili"
 DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16}
-
-
-def f32(values):
-    if isinstance(values, list):
-        return [f32(v) for v in values]
-    return float(str(np.float32(values)))
-
-
-def matrix(t):
-    return f32(t.detach().reshape(t.shape[-2], t.shape[-1]).tolist())
 
 
 def save_safetensors(path, state_dict, dtype, metadata):
