@@ -122,6 +122,7 @@ void add_options(CLI::App& app, Options& o) {
                  "Random numbers as PyTorch's CPU generator draws them: torch (its AVX2 kernels: "
                  "x86-64 PCs), torch-generic (its kernels for CPUs without AVX2, e.g. ARM)")
       ->check(CLI::IsMember({"torch", "torch-generic"}))
+      ->each([&o](const std::string&) { o.init_given = true; })
       ->capture_default_str();
   auto* n_embd = app.add_option("--n-embd", o.random.n_embd, "Embedding width C of random weights")
                      ->check(CLI::Range(1, kMaxEmbdCeiling))
@@ -187,8 +188,9 @@ std::optional<std::string> output_conflict(const Options& o) {
 
 std::optional<std::string> usage_problem(const Options& o) {
   if (!o.text && !o.text_file && !o.tokens) return "give the input with --text, --file or --tokens";
-  if (o.weights && o.seed_given && o.input != "randn") {
-    return "--seed draws random weights, but --weights gives them; with --weights it only seeds "
+  if (o.weights && (o.seed_given || o.init_given) && o.input != "randn") {
+    return std::string(o.seed_given ? "--seed" : "--init") +
+           " draws random weights, but --weights gives them; with --weights it only applies to "
            "--input randn";
   }
   if (o.random.n_embd > o.limits.max_embd) {

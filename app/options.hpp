@@ -16,7 +16,7 @@ struct Options {
   std::string input = "embeddings";  // or randn: x = torch.randn(1, T, n_embd)
   std::string init = "torch";        // or torch-generic
   std::string prefix;                // --prefix: the attention module inside a whole model
-  bool seed_given = false;
+  bool seed_given = false, init_given = false;
   std::string color = "auto";
   RandomInit random;
   bool no_positions = false, no_mask = false, no_scale = false, no_table = false;

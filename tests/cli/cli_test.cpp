@@ -198,7 +198,9 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   expect_error({"--text", "a", "--n-embd", "-3"}, 2, "n-embd");
   expect_error({"--text", "a", "--tokens", "a|b"}, 2, "excludes");
   expect_error({"--text", "a", "--weights", "w.json", "--seed", "3"}, 2,
-               "only seeds --input randn");
+               "--seed draws random weights, but --weights gives them");
+  expect_error({"--text", "a", "--weights", "w.json", "--init", "torch-generic"}, 2,
+               "--init draws random weights, but --weights gives them");
   expect_error({"--text", "a", "--color", "sometimes"}, 2, "sometimes");
 }
 
@@ -419,7 +421,6 @@ TEST_F(Cli, UnknownWeightsKeyWarns) {
   EXPECT_EQ(o.err, "attnviz: warning: " + path("w.json") + ": ignoring unknown key \"extra\"\n");
 }
 
-
 // The lesson's run in PyTorch (make_fixtures.py, case az_char: torch.manual_seed(1337), then
 // the embeddings and SelfAttention) and attnviz with the same seed draw the same weights, bit for
 // bit: the file attnviz saves equals the one PyTorch wrote.
@@ -437,20 +438,19 @@ TEST_F(Cli, SeedGivesPyTorchsWeightsBitForBit) {
 }
 
 TEST_F(Cli, RandnInputAndTheGenericKernels) {
-  const json avx2 = json::parse(
-      run({"--tokens", "a|b|c|d|e|f|g|h", "--input", "randn", "--n-embd", "32", "--json", "-",
-           "--trace"})
-          .out);
+  const json avx2 = json::parse(run({"--tokens", "a|b|c|d|e|f|g|h", "--input", "randn", "--n-embd",
+                                     "32", "--json", "-", "--trace"})
+                                    .out);
   EXPECT_EQ(avx2["config"]["x"], "randn");
   EXPECT_EQ(avx2["config"]["init"], "torch");
   EXPECT_TRUE(avx2["token_ids"].empty());
   const json expected =
       json::parse(slurp(std::string(ATTNVIZ_FIXTURES) + "/randn_exercise.expected.json"));
   EXPECT_EQ(avx2["x"], expected["x"]);  // x = torch.randn(1, 8, 32), bit for bit
-  const json generic = json::parse(
-      run({"--tokens", "a|b|c|d|e|f|g|h", "--input", "randn", "--n-embd", "32", "--json", "-",
-           "--trace", "--init", "torch-generic"})
-          .out);
+  const json generic =
+      json::parse(run({"--tokens", "a|b|c|d|e|f|g|h", "--input", "randn", "--n-embd", "32",
+                       "--json", "-", "--trace", "--init", "torch-generic"})
+                      .out);
   EXPECT_EQ(generic["config"]["init"], "torch-generic");
   EXPECT_NE(generic["x"], avx2["x"]);  // PyTorch's other kernels: other last bits
   expect_error({"--text", "a", "--init", "numpy"}, 2, "numpy");
@@ -476,9 +476,9 @@ TEST_F(Cli, WholeModelFilesLoadByPrefix) {
   }
   expect_error({"--text", "ab", "--weights", dir + "nanogpt.safetensors"}, 1,
                "pass --prefix transformer.h.0.attn.");
-  expect_error({"--text", "ab", "--weights", dir + "gpt2_conv1d_f16.safetensors", "--prefix",
-                "h.0.attn."},
-               1, "pass --heads H");
+  expect_error(
+      {"--text", "ab", "--weights", dir + "gpt2_conv1d_f16.safetensors", "--prefix", "h.0.attn."},
+      1, "pass --heads H");
   expect_error({"--text", "ab", "--prefix", "h.0.attn."}, 2, "--prefix requires --weights");
 }
 
@@ -486,8 +486,8 @@ TEST_F(Cli, SafetensorsSaveAndLoadGiveTheSameRun) {
   const Outcome saved = run({"--text", "Bakı küləkli", "--heads", "2", "--n-embd", "8",
                              "--save-weights", path("w.safetensors"), "--json", path("a.json")});
   ASSERT_EQ(saved.status, 0) << saved.err;
-  const Outcome loaded = run({"--text", "Bakı küləkli", "--weights", path("w.safetensors"),
-                              "--json", path("b.json")});
+  const Outcome loaded =
+      run({"--text", "Bakı küləkli", "--weights", path("w.safetensors"), "--json", path("b.json")});
   ASSERT_EQ(loaded.status, 0) << loaded.err;
   const json a = json::parse(slurp(path("a.json"))), b = json::parse(slurp(path("b.json")));
   EXPECT_EQ(a["heads"], b["heads"]);
