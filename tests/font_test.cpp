@@ -92,8 +92,10 @@ size_t table_offset(const std::string& font, const std::string& tag) {
   return 0;
 }
 
+// The error of loading `font` and drawing a label with every glyph the seed font has (glyph
+// outlines are checked when first drawn).
 std::string load_error(std::string font) {
-  return test::error_of([&] { Font(std::move(font), "f.ttf"); });
+  return test::error_of([&] { Font(std::move(font), "f.ttf").rasterize("Azə İi\u0307 中␣", 15); });
 }
 
 TEST(FontCheck, TheSeedFontLoadsAndDraws) {
@@ -126,8 +128,13 @@ TEST(FontCheck, EveryTableStbTruetypeReadsIsBoundsChecked) {
             "fields are wrong)");
 
   std::string points = seed_font();
-  points[table_offset(points, "glyf") + 26 + 10 + 1] = 100;  // glyph 2's only contour: 101 points
+  points[table_offset(points, "glyf") + 26 + 10 + 1] = 100;  // "A"'s only contour: 101 points
   EXPECT_EQ(load_error(points),
+            "f.ttf: not a TrueType or OpenType font (a glyph's points run past its end)");
+  // The font loads and draws other letters, and refuses to draw the broken one.
+  const Font broken(points, "f.ttf");
+  EXPECT_GT(broken.rasterize("z", 15).width, 0);
+  EXPECT_EQ(test::error_of([&] { broken.rasterize("zA", 15); }),
             "f.ttf: not a TrueType or OpenType font (a glyph's points run past its end)");
 
   std::string loop = seed_font();

@@ -17,6 +17,7 @@ namespace attnviz {
 
 struct Font::Impl {
   std::string bytes;
+  FontCheck check;  // glyph outlines are checked as they are first drawn
   stbtt_fontinfo info{};
   int ascent = 0, descent = 0, line_gap = 0;  // font units
 };
@@ -103,7 +104,8 @@ Font::Font(std::string bytes, std::string name)
     : impl_(std::make_unique<Impl>()), name_(std::move(name)) {
   impl_->bytes = std::move(bytes);
   const auto* data = reinterpret_cast<const unsigned char*>(impl_->bytes.data());
-  const FontCheck check = check_font(impl_->bytes, name_);
+  impl_->check = check_font(impl_->bytes, name_);
+  const FontCheck& check = impl_->check;
   if (stbtt_InitFont(&impl_->info, data, static_cast<int>(check.face_offset)) == 0) {
     throw Error(name_ + ": not a TrueType or OpenType font (a required table is missing)");
   }
@@ -155,6 +157,7 @@ GlyphMask Font::rasterize(std::string_view text, float px) const {
       draw_box(mask, static_cast<int>(x) + 1, px, ascent(px));
       continue;
     }
+    impl_->check.check_glyph(piece.glyph);  // before stb_truetype reads its outline
     const float shift_x = x - std::floor(x);
     int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
     stbtt_GetGlyphBitmapBoxSubpixel(&info, piece.glyph, scale, scale, shift_x, 0.0f, &x0, &y0, &x1,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "attnviz/error.hpp"
@@ -21,7 +22,7 @@ struct Table {
 
 class Checker {
  public:
-  Checker(std::string_view b, const std::string& name) : b_(b), name_(name) {}
+  Checker(std::string_view b, std::string name) : b_(b), name_(std::move(name)) {}
 
   [[noreturn]] void fail(const std::string& why) const {
     throw Error(name_ + ": not a TrueType or OpenType font (" + why + ")");
@@ -107,8 +108,9 @@ class Checker {
   void glyphs() {
     state_.assign(num_glyphs_, 0);
     extent_.assign(num_glyphs_, {0.0, 0.0});
-    for (uint32_t g = 0; g < num_glyphs_; ++g) glyph(g, 0);
   }
+
+  uint32_t num_glyphs() const { return num_glyphs_; }
 
   // The glyph's outline lies inside its slot of 'glyf' (as stbtt__GetGlyphShapeTT reads it).
   void glyph(uint32_t g, int depth) {
@@ -295,7 +297,7 @@ class Checker {
 
  private:
   std::string_view b_;
-  const std::string& name_;
+  std::string name_;
   std::vector<std::pair<std::string, Table>> tables_;
   uint32_t num_glyphs_ = 0;
   Table glyf_;
@@ -307,13 +309,19 @@ class Checker {
 }  // namespace
 
 FontCheck check_font(std::string_view bytes, const std::string& name) {
-  Checker c(bytes, name);
+  auto c = std::make_shared<Checker>(bytes, name);
   FontCheck result;
-  result.face_offset = c.directory();
-  c.metrics();
-  c.glyphs();
-  c.cmap();
-  result.kern_usable = c.kern_usable();
+  result.face_offset = c->directory();
+  c->metrics();
+  c->glyphs();
+  c->cmap();
+  result.kern_usable = c->kern_usable();
+  result.num_glyphs = c->num_glyphs();
+  result.check_glyph = [c](int glyph) {
+    if (glyph > 0 && static_cast<uint32_t>(glyph) < c->num_glyphs()) {
+      c->glyph(static_cast<uint32_t>(glyph), 0);
+    }
+  };
   return result;
 }
 
