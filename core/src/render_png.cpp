@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "attnviz/error.hpp"
@@ -19,12 +20,16 @@ class Canvas {
   Canvas(int width, int height, Rgba background) {
     image_.width = width;
     image_.height = height;
-    image_.rgba.resize(static_cast<size_t>(width) * static_cast<size_t>(height) * 4);
-    for (size_t i = 0; i < image_.rgba.size(); i += 4) {
+    const size_t row = static_cast<size_t>(width) * 4;
+    image_.rgba.resize(row * static_cast<size_t>(height));
+    for (size_t i = 0; i < row && i < image_.rgba.size(); i += 4) {  // one row, then copies
       image_.rgba[i] = background.r;
       image_.rgba[i + 1] = background.g;
       image_.rgba[i + 2] = background.b;
       image_.rgba[i + 3] = background.a;
+    }
+    for (size_t at = row; at < image_.rgba.size(); at += row) {
+      std::memcpy(&image_.rgba[at], image_.rgba.data(), row);
     }
   }
 
