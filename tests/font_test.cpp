@@ -161,6 +161,14 @@ TEST(FontCheck, RegressionsFromFuzzing) {
   EXPECT_GT(font.rasterize("Azə İi\u0307 中␣", 15).width, 0);
 }
 
+TEST(FontCheck, RegressionCmapFormat0Length) {
+  // Found by fuzz_font: a format-0 character map whose length field says more than 256 codes made
+  // stb_truetype read past the table while looking up a character.
+  EXPECT_EQ(load_error(test::slurp(ATTNVIZ_REFERENCE
+                                   "/../fuzz/corpus/font/regression-cmap-format0-length")),
+            "f.ttf: not a TrueType or OpenType font (\"cmap\" format 0 is cut off)");
+}
+
 TEST(FontCheck, RegressionLoneOffCurvePoint) {
   // Found by fuzz_font: a glyph whose last contour is one off-curve point made stb_truetype read
   // past the glyph's points while rasterizing.

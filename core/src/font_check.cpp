@@ -241,8 +241,10 @@ class Checker {
       const uint64_t sub = cmap.start + uint64_t{u32(cmap.start + 4 + 8 * t + 4)};
       if (sub + 4 > end) fail("a \"cmap\" subtable lies outside \"cmap\"");
       switch (u16(sub)) {
-        case 0:
-          if (sub + 6 + 256 > end) fail("\"cmap\" format 0 is cut off");
+        case 0:  // stb_truetype trusts the length field: byte codes up to length - 7 are read
+          if (sub + 6 + 256 > end || sub + u16(sub + 2) > end) {
+            fail("\"cmap\" format 0 is cut off");
+          }
           break;
         case 4:
           cmap_format4(sub, end);
