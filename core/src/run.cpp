@@ -113,8 +113,7 @@ Result run(const Request& request) {
                 (n_head == 1 ? " head (0)" : " heads (0–" + std::to_string(n_head - 1) + ")"));
   }
   if (request.head.kind == HeadChoice::Kind::Mean) {
-    const Eigen::Index T = result.trace.T();
-    result.mean_weights = Matrix::Zero(T, T);  // (T, T)
+    result.mean_weights = Matrix::Zero(result.trace.T(), result.trace.T());  // (T, T)
     for (const HeadTrace& h : result.trace.heads) result.mean_weights += h.weights;
     result.mean_weights /= static_cast<float>(n_head);
   }
