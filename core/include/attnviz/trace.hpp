@@ -23,7 +23,7 @@ struct AttentionTrace {
   bool causal = true;            // keys after the query were masked to −inf before softmax
   std::vector<HeadTrace> heads;  // one per head
   Matrix concat;  // (T, n_head·head_size) the heads' outputs side by side; 0×0 for one head
-  Matrix out;  // (T, n_embd) the module's output: concat, or concat·projᵀ + bias
+  Matrix out;     // (T, n_embd) the module's output: concat, or concat·projᵀ + bias
 
   Eigen::Index T() const { return x.rows(); }
   // True when the weight of query i on key j was masked (a future token).
