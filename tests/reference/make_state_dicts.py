@@ -21,6 +21,7 @@ import torch
 import torch.nn as nn
 from torch.nn import functional as F
 
+from make_fixtures import MultiHeadAttention  # gpt.py's, the same state_dict keys
 from make_fixtures import f32, tensor as matrix  # shortest float32 decimals, (T, C) as rows
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -86,22 +87,6 @@ class Lesson(nn.Module):
 
 
 # ---- Karpathy's gpt.py (day 13): blocks of MultiHeadAttention after a LayerNorm -----------------
-
-class Head(nn.Module):
-    def __init__(self, n_embd, head_size, block_size):
-        super().__init__()
-        self.key = nn.Linear(n_embd, head_size, bias=False)
-        self.query = nn.Linear(n_embd, head_size, bias=False)
-        self.value = nn.Linear(n_embd, head_size, bias=False)
-        self.register_buffer("tril", torch.tril(torch.ones(block_size, block_size)))
-
-
-class MultiHeadAttention(nn.Module):
-    def __init__(self, n_head, head_size, n_embd, block_size):
-        super().__init__()
-        self.heads = nn.ModuleList([Head(n_embd, head_size, block_size) for _ in range(n_head)])
-        self.proj = nn.Linear(head_size * n_head, n_embd)
-
 
 class KarpathyBlock(nn.Module):
     def __init__(self, n_embd, n_head, block_size):
