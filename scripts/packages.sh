@@ -1,0 +1,12 @@
+# The Debian/Ubuntu packages attnviz needs, in one place: sourced by setup.sh and by
+# check-release-build.sh (which hides the test-only ones from CMake to prove the first README
+# command does not need them).
+# shellcheck disable=SC2034  # the arrays are used by the scripts that source this file
+
+# To build and run attnviz.
+run_packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json3-dev libstb-dev
+              libutf8proc-dev fonts-dejavu-core)
+
+# Only for the test suite: GoogleTest, tinyxml2 (the SVG tests), clang with libFuzzer (the fuzz
+# targets), groff (checks the man page), dpkg-dev and file (build the .deb with its Depends).
+test_packages=(libgtest-dev libtinyxml2-dev clang groff-base dpkg-dev file)
