@@ -14,7 +14,6 @@
 #include "attnviz/render_table.hpp"
 #include "attnviz/run.hpp"
 #include "attnviz/state_dict.hpp"
-#include "attnviz/version.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
@@ -97,6 +96,7 @@ std::string terminal_text(const Options& o, const attnviz::Request& request,
     attnviz::ExplainOptions explain;
     explain.lang = lang;
     explain.precision = o.precision;
+    explain.full = o.full;
     return attnviz::render_explain(request, result, explain);
   }
   attnviz::TableOptions table;
@@ -106,6 +106,7 @@ std::string terminal_text(const Options& o, const attnviz::Request& request,
   table.precision = o.precision;
   table.lang = lang;
   table.summaries = !o.no_summary;
+  table.full = o.full;
   return attnviz::render_table(request, result, table);
 }
 
@@ -175,13 +176,9 @@ int usage_error(const std::string& message) {
 
 int main(int argc, char** argv) {
   try {
-    CLI::App app{"attnviz " + std::string(attnviz::kVersion) +
-                     ": see how each token attends to the ones before it (masked self-attention)",
-                 "attnviz"};
-    app.set_version_flag("-V,--version", std::string("attnviz ") + attnviz::kVersion);
-    app.footer(attnviz::app::kExamples);
+    CLI::App app;
     Options options;
-    attnviz::app::add_options(app, options);
+    attnviz::app::configure_app(app, options);
     try {
       app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version

@@ -2,6 +2,7 @@
 #include "options.hpp"
 
 #include "attnviz/colormap.hpp"
+#include "attnviz/version.hpp"
 
 namespace attnviz::app {
 namespace {
@@ -75,8 +76,6 @@ void add_limit_options(CLI::App& app, Options& o) {
       ->check(CLI::Range(size_t{1}, size_t{1} << 20))
       ->capture_default_str();
 }
-
-}  // namespace
 
 void add_options(CLI::App& app, Options& o) {
   app.option_defaults()->group("Input");
@@ -157,6 +156,9 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--width", o.width,
                  "Table width in columns (default: the terminal's; 0: no limit)")
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--full", o.full,
+               "Print every row and column of a large table (default: past 1000 cells, the first "
+               "and last 3, as numpy) and of --explain's matrices (default: 24 rows, 8 columns)");
   app.add_option("--precision", o.precision,
                  "Digits after the decimal point in the table and explanation")
       ->check(CLI::Range(1, 9))
@@ -164,6 +166,32 @@ void add_options(CLI::App& app, Options& o) {
   add_heatmap_options(app, o);
   add_teaching_options(app, o);
   add_limit_options(app, o);
+}
+
+const char* const kExamples = R"(Examples:
+  attnviz --text "Azərbaycan dili"
+  attnviz --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --tokenizer word
+  attnviz --tokens "Az|ər|bay|can| |dili" --n-embd 32 --seed 7
+  attnviz --file story.txt --tokenizer word --json attention.json
+  attnviz --text "Azərbaycan dili" --save-weights my.json
+  attnviz --text "Azərbaycan dili" --weights my.json --json -
+  attnviz --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --tokenizer word \
+          --png slide.png --svg slide.svg --annotate --scale 2
+  attnviz --text "Azərbaycan dili" --explain --lang az
+  attnviz --text "Azərbaycan dili" --n-embd 32 --heads 4 --png heads.png
+  attnviz --tokens "a|b|c|d|e|f|g|h" --input randn --n-embd 32 --seed 1337
+
+Masked cells (a token never sees the ones after it) print as · and are exactly 0 in JSON.)";
+
+}  // namespace
+
+void configure_app(CLI::App& app, Options& o) {
+  app.name("attnviz");
+  app.description("attnviz " + std::string(kVersion) +
+                  ": see how each token attends to the ones before it (masked self-attention)");
+  app.set_version_flag("-V,--version", std::string("attnviz ") + kVersion);
+  app.footer(kExamples);
+  add_options(app, o);
 }
 
 // A usage error when two outputs name the same file (or both standard output).
@@ -203,20 +231,5 @@ std::optional<std::string> usage_problem(const Options& o) {
   }
   return output_conflict(o);
 }
-
-const char* const kExamples = R"(Examples:
-  attnviz --text "Azərbaycan dili"
-  attnviz --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --tokenizer word
-  attnviz --tokens "Az|ər|bay|can| |dili" --n-embd 32 --seed 7
-  attnviz --file data/texts/lesson-pronoun.txt --tokenizer word --json attention.json
-  attnviz --text "Azərbaycan dili" --save-weights my.json
-  attnviz --text "Azərbaycan dili" --weights my.json --json -
-  attnviz --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --tokenizer word \
-          --png slide.png --svg slide.svg --annotate --scale 2
-  attnviz --text "Azərbaycan dili" --explain --lang az
-  attnviz --text "Azərbaycan dili" --n-embd 32 --heads 4 --png heads.png
-  attnviz --tokens "a|b|c|d|e|f|g|h" --input randn --n-embd 32 --seed 1337
-
-Masked cells (a token never sees the ones after it) print as · and are exactly 0 in JSON.)";
 
 }  // namespace attnviz::app

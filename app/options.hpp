@@ -20,7 +20,7 @@ struct Options {
   std::string color = "auto";
   RandomInit random;
   bool no_positions = false, no_mask = false, no_scale = false, no_table = false;
-  bool no_summary = false, explain = false, trace = false;
+  bool no_summary = false, explain = false, trace = false, full = false;
   std::optional<int> width;
   int precision = 3;
   std::optional<std::string> lang;  // default: from the locale
@@ -32,13 +32,12 @@ struct Options {
   size_t max_file_mb = Limits{}.max_file_bytes >> 20;
 };
 
-// Declares every option on `app`, writing into `o`.
-void add_options(CLI::App& app, Options& o);
+// Names and describes `app` (version flag, examples footer) and declares every option on it,
+// writing into `o`. The man page and shell completions are generated from the same App.
+void configure_app(CLI::App& app, Options& o);
 
 // A usage error CLI11 cannot see (missing input, outputs sharing a path, --heads not dividing
 // --n-embd, --n-embd above --max-embd), or nullopt.
 std::optional<std::string> usage_problem(const Options& o);
-
-extern const char* const kExamples;
 
 }  // namespace attnviz::app

@@ -8,5 +8,6 @@ run_packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json
               libutf8proc-dev fonts-dejavu-core)
 
 # Only for the test suite: GoogleTest, tinyxml2 (the SVG tests), clang with libFuzzer (the fuzz
-# targets), groff (checks the man page), dpkg-dev and file (build the .deb with its Depends).
-test_packages=(libgtest-dev libtinyxml2-dev clang groff-base dpkg-dev file)
+# targets), groff (checks the man page), dpkg-dev and file (build the .deb with its Depends), zsh
+# (checks its completion).
+test_packages=(libgtest-dev libtinyxml2-dev clang groff-base dpkg-dev file zsh)

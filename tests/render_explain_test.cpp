@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <cstring>
 #include <sstream>
 
 #include "test_util.hpp"
@@ -96,6 +97,7 @@ void check_against_pytorch(const std::string& fixture, Lang lang) {
   const Result result = run(c.request);
   ExplainOptions options;
   options.lang = lang;
+  options.full = true;  // every number, to compare them all
   const std::vector<Printed> printed = parse(render_explain(c.request, result, options));
   const json& heads = c.expected["heads"];
   const bool multi = c.expected["n_head"].get<int>() > 0;
@@ -156,7 +158,9 @@ TEST(RenderExplain, NumbersEqualPyTorchForANanoGptBlock) {
   request.weights_prefix = "transformer.h.0.attn.";
   request.head = {HeadChoice::Kind::One, 2};
   const Result result = run(request);
-  const std::string text = render_explain(request, result, {});
+  ExplainOptions options;
+  options.full = true;
+  const std::string text = render_explain(request, result, options);
   EXPECT_NE(text.find("q = x·Wqᵀ + bq"), std::string::npos);
   EXPECT_NE(text.find("LayerNorm, ln_1"), std::string::npos);
   const std::vector<Printed> printed = parse(text);
@@ -196,9 +200,29 @@ TEST(RenderExplain, WideMatricesSayHowMuchIsHidden) {
   request.text_origin = "--text";
   const Result result = run(request);
   const std::string text = render_explain(request, result, {Lang::En, 3, 8, 24});
-  EXPECT_NE(text.find("… 8 more columns not shown"), std::string::npos);   // x: 16 columns
-  EXPECT_NE(text.find("… 38 more columns not shown"), std::string::npos);  // 46×46 scores
-  EXPECT_NE(text.find("… 22 more rows not shown"), std::string::npos);
+  // x: 16 columns, 4 first and 3 last shown; 46×46 scores: 46 − 7; rows: 12 first, 11 last.
+  EXPECT_NE(text.find("… 9 columns not shown (--full shows them)"), std::string::npos);
+  EXPECT_NE(text.find("… 39 columns not shown"), std::string::npos);
+  EXPECT_NE(text.find("⋮ 23 rows not shown"), std::string::npos);
+  // The ends are the matrix's own: x's header ends with columns 13, 14, 15 and its last row is
+  // token 45 with x(45, 15) last.
+  const std::string x = text.substr(text.find("\nx  (shape 46×16)"));
+  const auto lines = [](const std::string& block) {
+    std::vector<std::string> out;
+    std::istringstream in(block);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }(x);
+  EXPECT_NE(lines[2].find("3  …      13      14      15"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[3 + 12].find("⋮"), std::string::npos);
+  char last[32];
+  std::snprintf(last, sizeof last, "%.3f", static_cast<double>(result.trace.x(45, 15)));
+  EXPECT_EQ(lines[3 + 23].substr(lines[3 + 23].size() - std::strlen(last)), last);
+  EXPECT_EQ(lines[3 + 23].find("  45 "), 0u);
+  ExplainOptions full{Lang::En, 3, 8, 24, true};
+  const std::string all = render_explain(request, result, full);
+  EXPECT_EQ(all.find("not shown"), std::string::npos);
+  EXPECT_EQ(all.find("…  "), std::string::npos);
 }
 
 TEST(RenderExplain, NoMaskAndOneToken) {

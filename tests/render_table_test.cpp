@@ -71,7 +71,8 @@ TEST(RenderTable, LabelsShowSpacesAndAlignByDisplayWidth) {
 
 TEST(RenderTable, WideMatricesPrintInBlocksThatFit) {
   const Request request = text_request("Diqqət mexanizmi mənanı fokuslayır");
-  const std::string table = render_table(request, run(request), {60, nullptr, 3, Lang::En, false});
+  const std::string table =
+      render_table(request, run(request), {60, nullptr, 3, Lang::En, false, true});
   EXPECT_NE(table.find("keys 0–"), std::string::npos);
   for (const std::string& line : lines_of(table)) {
     if (line.rfind("\"", 0) == 0 || line.rfind("rows:", 0) == 0) continue;  // header lines
@@ -80,6 +81,40 @@ TEST(RenderTable, WideMatricesPrintInBlocksThatFit) {
   // Every cell appears once across the blocks: 34 rows × 34 columns, the upper triangle masked.
   const auto T = static_cast<size_t>(34);
   EXPECT_EQ(count(table.substr(table.find("keys 0–")), "·"), T * (T - 1) / 2);
+}
+
+// More than numpy's 1000 cells: the first and last 3 rows and columns, their numbers the
+// matrix's own, and a line saying how to see everything.
+TEST(RenderTable, LargeTablesAreSummarisedAsNumpyPrintsArrays) {
+  const Request request = text_request("Diqqət mexanizmi mənanı fokuslayır");  // 34 tokens
+  const Result result = run(request);
+  const std::string table = render_table(request, result, {0, nullptr, 3, Lang::En, true});
+  const auto lines = lines_of(table);
+  EXPECT_EQ(lines[3], "          0      1      2  …     31     32     33");
+  EXPECT_EQ(lines[8], " ⋮        ⋮      ⋮      ⋮  ⋮      ⋮      ⋮      ⋮");
+  const std::string last = lines[11];
+  char expected[128];
+  std::snprintf(expected, sizeof expected, "33 r  %.3f  %.3f  %.3f  …  %.3f  %.3f  %.3f",
+                static_cast<double>(result.trace.heads[0].weights(33, 0)),
+                static_cast<double>(result.trace.heads[0].weights(33, 1)),
+                static_cast<double>(result.trace.heads[0].weights(33, 2)),
+                static_cast<double>(result.trace.heads[0].weights(33, 31)),
+                static_cast<double>(result.trace.heads[0].weights(33, 32)),
+                static_cast<double>(result.trace.heads[0].weights(33, 33)));
+  EXPECT_EQ(last, expected);
+  EXPECT_NE(table.find("34 × 34 weights: the first and last 3 rows and columns are shown"),
+            std::string::npos);
+  // The row summaries follow the same rows.
+  const std::string summaries = table.substr(table.find("Row summaries"));
+  EXPECT_NE(summaries.find("\n 2 q "), std::string::npos);
+  EXPECT_NE(summaries.find("\n ⋮\n31 "), std::string::npos);
+  EXPECT_EQ(summaries.find("\n 3 "), std::string::npos);
+  // 31 tokens (961 cells) print whole, as does --full.
+  const Request shorter = text_request("Diqqət mexanizmi mənanı fokusla");
+  EXPECT_EQ(table_for(shorter).find("⋮"), std::string::npos);
+  const std::string full = render_table(request, result, {0, nullptr, 3, Lang::En, false, true});
+  EXPECT_EQ(full.find("⋮"), std::string::npos);
+  EXPECT_EQ(count(full.substr(full.find("\n 0 ")), "·"), 34u * 33u / 2u);
 }
 
 TEST(RenderTable, NoMaskHasNoDots) {

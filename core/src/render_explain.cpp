@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "attnviz/utf8.hpp"
+#include "elide.hpp"
 
 namespace attnviz {
 namespace {
@@ -80,42 +81,62 @@ class Explainer {
     return std::to_string(rows) + "×" + std::to_string(cols);
   }
 
+  // At most max_rows × max_columns cells: a longer axis shows its first and last items with a
+  // gap (…) between them, unless --full.
+  std::vector<std::ptrdiff_t> shown(size_t n, int max) const {
+    const auto limit = static_cast<size_t>(max);
+    if (o_.full || n <= limit) return shown_indices(n, n, 0);
+    return shown_indices(n, limit / 2, limit - limit / 2 - 1);
+  }
+
   void print(const Grid& g) {
-    const auto n_rows = std::min(g.rows.size(), static_cast<size_t>(o_.max_rows));
-    const auto n_cols = std::min(g.cols.size(), static_cast<size_t>(o_.max_columns));
-    // Cells first, to size the columns.
-    std::vector<std::vector<std::string>> cells(n_rows);
+    const std::vector<std::ptrdiff_t> rows = shown(g.rows.size(), o_.max_rows);
+    const std::vector<std::ptrdiff_t> cols = shown(g.cols.size(), o_.max_columns);
+    const auto at = [](std::ptrdiff_t k) { return static_cast<Eigen::Index>(k); };
+    const auto gap = [](std::ptrdiff_t k) { return k == kElided; };
+    // Cells first, to size the columns; the extra column (Σ) is the last.
+    std::vector<std::vector<std::string>> cells(rows.size());
+    std::vector<std::string> labels;
     int label_w = utf8::display_width(g.corner);
-    std::vector<int> width(n_cols + 1, 0);
-    for (size_t j = 0; j < n_cols; ++j) width[j] = utf8::display_width(g.cols[j]);
-    width[n_cols] = utf8::display_width(g.extra_label);
-    for (size_t i = 0; i < n_rows; ++i) {
-      label_w = std::max(label_w, utf8::display_width(g.rows[i]));
-      for (size_t j = 0; j < n_cols; ++j) {
-        cells[i].push_back(g.cell(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
-        width[j] = std::max(width[j], utf8::display_width(cells[i].back()));
+    std::vector<int> width;
+    for (const std::ptrdiff_t j : cols) {
+      width.push_back(utf8::display_width(gap(j) ? "…" : g.cols[static_cast<size_t>(j)]));
+    }
+    width.push_back(utf8::display_width(g.extra_label));
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const std::ptrdiff_t i = rows[r];
+      labels.push_back(gap(i) ? "⋮" : g.rows[static_cast<size_t>(i)]);
+      label_w = std::max(label_w, utf8::display_width(labels.back()));
+      for (size_t c = 0; c < cols.size(); ++c) {
+        const std::ptrdiff_t j = cols[c];
+        cells[r].push_back(gap(i) ? "⋮" : gap(j) ? "…" : g.cell(at(i), at(j)));
       }
-      if (g.extra) {
-        cells[i].push_back(g.extra(static_cast<Eigen::Index>(i)));
-        width[n_cols] = std::max(width[n_cols], utf8::display_width(cells[i].back()));
+      if (g.extra) cells[r].push_back(gap(i) ? "⋮" : g.extra(at(i)));
+      for (size_t c = 0; c < cells[r].size(); ++c) {
+        width[c] = std::max(width[c], utf8::display_width(cells[r][c]));
       }
     }
     std::string header = "  " + utf8::pad_right(g.corner, label_w);
-    for (size_t j = 0; j < n_cols; ++j) header += "  " + utf8::pad_left(g.cols[j], width[j]);
-    if (g.extra) header += "  " + utf8::pad_left(g.extra_label, width[n_cols]);
+    for (size_t c = 0; c < cols.size(); ++c) {
+      header += "  " +
+                utf8::pad_left(gap(cols[c]) ? "…" : g.cols[static_cast<size_t>(cols[c])], width[c]);
+    }
+    if (g.extra) header += "  " + utf8::pad_left(g.extra_label, width[cols.size()]);
     out_ += header + "\n";
-    for (size_t i = 0; i < n_rows; ++i) {
-      std::string line = "  " + utf8::pad_right(g.rows[i], label_w);
-      for (size_t j = 0; j < cells[i].size(); ++j)
-        line += "  " + utf8::pad_left(cells[i][j], width[j]);
+    for (size_t r = 0; r < rows.size(); ++r) {
+      std::string line = "  " + utf8::pad_right(labels[r], label_w);
+      for (size_t c = 0; c < cells[r].size(); ++c)
+        line += "  " + utf8::pad_left(cells[r][c], width[c]);
       out_ += line + "\n";
     }
-    if (g.cols.size() > n_cols) {
-      out_ +=
-          "  " + say(lang_, Msg::HiddenColumns, {std::to_string(g.cols.size() - n_cols)}) + "\n";
+    // With a gap, all but one of the shown items are real.
+    if (cols.size() < g.cols.size()) {
+      const size_t hidden = g.cols.size() - (cols.size() - 1);
+      out_ += "  " + say(lang_, Msg::HiddenColumns, {std::to_string(hidden)}) + "\n";
     }
-    if (g.rows.size() > n_rows) {
-      out_ += "  " + say(lang_, Msg::HiddenRows, {std::to_string(g.rows.size() - n_rows)}) + "\n";
+    if (rows.size() < g.rows.size()) {
+      const size_t hidden = g.rows.size() - (rows.size() - 1);
+      out_ += "  " + say(lang_, Msg::HiddenRows, {std::to_string(hidden)}) + "\n";
     }
   }
 

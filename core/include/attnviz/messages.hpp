@@ -35,6 +35,7 @@ enum class Msg {
   SummaryEntropy,
   SummaryMax,
   Bits,
+  TableSummarised,
   // heatmap
   Query,
   Key,

@@ -10,9 +10,12 @@ namespace attnviz {
 
 struct ExplainOptions {
   Lang lang = Lang::En;
-  int precision = 3;    // digits after the decimal point
-  int max_columns = 8;  // wider matrices show their leading columns and say how many are hidden
-  int max_rows = 24;    // likewise for rows
+  int precision = 3;  // digits after the decimal point
+  // A wider matrix shows its first and last columns with … between them and says how many are
+  // hidden; likewise for rows. full: every row and column.
+  int max_columns = 8;
+  int max_rows = 24;
+  bool full = false;
 };
 
 // Tokens → x → (per shown head) q, k, v → scores → scaled → masked → weights with row sums → out

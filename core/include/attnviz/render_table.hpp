@@ -14,6 +14,9 @@ struct TableOptions {
   int precision = 3;               // digits after the decimal point
   Lang lang = Lang::En;
   bool summaries = true;  // below each table: each query's most attended key and entropy
+  // Every row and column even past numpy's threshold of 1000 cells; otherwise a larger table
+  // shows its first and last 3 rows and columns, as numpy prints a large array.
+  bool full = false;
 };
 
 // Rows are queries and columns keys, both labeled with the tokens; masked (future) cells show ·
