@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <cstring>
 #include <sstream>
 
 #include "test_util.hpp"

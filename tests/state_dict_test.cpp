@@ -303,7 +303,16 @@ TEST(Safetensors, HalfPrecisionEdgeCasesConvertExactly) {
   EXPECT_EQ(h(0, 0), std::ldexp(1.0f, -24));
   EXPECT_EQ(h(0, 1), 65504.0f);
   EXPECT_EQ(error_of([&] { sd->tensor("i", 1); }),
-            "m.safetensors: \"i\" holds an infinity at element 0; weights must be finite");
+            "m.safetensors: \"i\"[0] is an infinity; weights must be finite");
+  // A NaN in a matrix names its row and column: element 5 of a 2×3 BF16 tensor.
+  std::string values(12, '\0');
+  values[10] = '\xc0';
+  values[11] = '\x7f';
+  const auto nan = open_safetensors(
+      safetensors(R"({"w":{"dtype":"BF16","shape":[2,3],"data_offsets":[0,12]}})", values),
+      "m.safetensors");
+  EXPECT_EQ(error_of([&] { nan->tensor("w", 2); }),
+            "m.safetensors: \"w\"[1][2] is NaN; weights must be finite");
 }
 
 TEST(Safetensors, EveryBrokenHeaderIsAnErrorBeforeAnyRead) {

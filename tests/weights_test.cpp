@@ -135,12 +135,19 @@ TEST(WeightsJsonErrors, NotJsonNamesLineAndColumn) {
   EXPECT_EQ(parse_error_text("{\n  \"n_embd\": 2,\n  oops\n}"),
             "w.json: not valid JSON: parse error at line 3, column 3: syntax error while parsing "
             "object key - invalid literal; last read: '2,<U+000A>  o'; expected string literal");
-  EXPECT_EQ(parse_error_text("{\"vocab\": [NaN]}"),
-            "w.json: not valid JSON: parse error at line 1, column 12: syntax error while parsing "
-            "value - invalid literal; last read: '\"vocab\": [N' (NaN and Infinity are not JSON "
-            "numbers; weights must be finite)");
-  EXPECT_NE(parse_error_text("{\"key.weight\": [[-Infinity]]}").find("NaN and Infinity"),
-            std::string::npos);
+  EXPECT_EQ(parse_error_text("{\"vocab\": [\"a\", [1, 2], NaN]}"),
+            "w.json: \"vocab\"[2] (line 1, column 25): NaN is not a JSON number; weights must be "
+            "finite");
+  EXPECT_EQ(parse_error_text("{\"n_embd\": 2, \"key.weight\": [[1, 2],\n[3, -Infinity]]}"),
+            "w.json: \"key.weight\"[1][1] (line 2, column 5): -Infinity is not a JSON number; "
+            "weights must be finite");
+  EXPECT_EQ(parse_error_text("{\"key.weight\": [[Infinity]]}"),
+            "w.json: \"key.weight\"[0][0] (line 1, column 18): Infinity is not a JSON number; "
+            "weights must be finite");
+  // A syntax error inside a tensor says which.
+  EXPECT_EQ(parse_error_text("{\"key.weight\": [[1, 2] [3, 4]]}"),
+            "w.json: not valid JSON: parse error at line 1, column 24: syntax error while parsing "
+            "array - unexpected '['; expected ']' (in \"key.weight\"[1])");
   EXPECT_EQ(parse_error_text("[1, 2]"),
             "w.json: top level is an array, expected an object of named tensors");
 }
@@ -211,7 +218,15 @@ TEST(WeightsJsonErrors, BadNumbersAndRows) {
   EXPECT_EQ(parse_error(doc),
             "w.json: \"value.weight\" is a string \"weights\", expected a 2-D array of numbers");
   EXPECT_EQ(parse_error_text("{\"vocab\": [\"a\"],\n \"value.weight\": [[1, 2], [3, -1e39]]}"),
-            "w.json: line 2, column 31: number -1e39 does not fit in float32 (largest is ±3.4e38)");
+            "w.json: \"value.weight\"[1][1] (line 2, column 31): number -1e39 does not fit in "
+            "float32 (largest is ±3.4e38)");
+  // json.dump writes a state_dict on one line: the tensor and index say where.
+  std::string one_line = "{\"vocab\": [\"a\"], \"key.weight\": [";
+  for (int i = 0; i < 40; ++i) one_line += std::string(i ? ", " : "") + "[0.5, 0.25, 0.125]";
+  one_line += ", [1, 2, 4e38]]}";
+  EXPECT_EQ(parse_error_text(one_line),
+            "w.json: \"key.weight\"[40][2] (line 1, column 840): number 4e38 does not fit in "
+            "float32 (largest is ±3.4e38)");
 }
 
 TEST(WeightsJsonErrors, LongStringsAreCutAtACharacterBoundary) {

@@ -125,8 +125,13 @@ class SafetensorsStateDict final : public StateDict {
     }
     for (size_t i = 0; i < n; ++i) {
       if (!std::isfinite(out[i])) {
-        fail("\"" + key + "\" holds " + (std::isnan(out[i]) ? "NaN" : "an infinity") +
-             " at element " + std::to_string(i) + "; weights must be finite");
+        // The index as PyTorch writes it: [row][column], or [i] for a 1-D tensor.
+        const auto cols = static_cast<size_t>(e.shape.size() == 2 ? e.shape[1] : 0);
+        const std::string index =
+            cols > 0 ? "[" + std::to_string(i / cols) + "][" + std::to_string(i % cols) + "]"
+                     : "[" + std::to_string(i) + "]";
+        fail("\"" + key + "\"" + index + " is " + (std::isnan(out[i]) ? "NaN" : "an infinity") +
+             "; weights must be finite");
       }
     }
     return m;

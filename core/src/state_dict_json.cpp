@@ -49,32 +49,132 @@ std::string line_and_column(std::string_view text, size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-Json parse_document(std::string_view text, const std::string& file) {
-  try {
-    return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
+// Builds the document as nlohmann's own DOM parser does, but knows at every moment where it is —
+// `"key.weight"[3][7]` — so that a number beyond float32, a NaN or a syntax error names the tensor
+// and the index, not only a line and column (json.dump writes a whole state_dict on one line).
+class LocatingParser {
+ public:
+  explicit LocatingParser(std::string_view text, const std::string& file)
+      : text_(text), file_(file) {}
+
+  Json parse() {
+    Json::sax_parse(text_.begin(), text_.end(), this);
+    return std::move(root_);
+  }
+
+  // The SAX events.
+  bool null() { return add(Json(nullptr)); }
+  bool boolean(bool b) { return add(Json(b)); }
+  bool number_integer(Json::number_integer_t n) { return add(Json(n)); }
+  bool number_unsigned(Json::number_unsigned_t n) { return add(Json(n)); }
+  bool number_float(Json::number_float_t f, const std::string&) { return add(Json(f)); }
+  bool string(std::string& s) { return add(Json(std::move(s))); }
+  bool binary(Json::binary_t& b) { return add(Json(std::move(b))); }
+  bool start_object(size_t) { return open(Json::object()); }
+  bool start_array(size_t) { return open(Json::array()); }
+  bool key(std::string& k) {
+    open_.back().key = std::move(k);
+    open_.back().reading_value = true;
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+
+  [[noreturn]] bool parse_error(size_t position, const std::string& last_token,
+                                const nlohmann::detail::exception& e) {
+    // The parser stopped `position` bytes in, inside or just after the token it failed on.
+    size_t start = std::min(position, text_.size());
+    while (start > 0 &&
+           std::string_view(",:[{ \t\r\n").find(text_[start - 1]) == std::string_view::npos) {
+      --start;
+    }
+    const std::string location = this->location();
+    const std::string where =
+        (location.empty() ? "" : location + " ") + "(" + line_and_column(text_, start) + ")";
+    if (e.id == 406) {  // out_of_range: "number overflow parsing '1e39'"
+      throw Error(file_ + ": " + where + ": number " + last_token.substr(0, 40) +
+                  " does not fit in float32 (largest is ±3.4e38)");
+    }
+    const std::string_view token = text_.substr(start, 9);
+    for (const std::string_view word : {"NaN", "Infinity", "-Infinity"}) {
+      if (token.substr(0, word.size()) == word) {
+        throw Error(file_ + ": " + where + ": " + std::string(word) +
+                    " is not a JSON number; weights must be finite");
+      }
+    }
     // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ...".
     std::string detail = e.what();
-    const auto start = detail.find("parse error");
-    if (start != std::string::npos) detail = detail.substr(start);
-    const size_t at = e.byte > 10 ? e.byte - 10 : 0;
-    const std::string_view around = text.substr(std::min(at, text.size()), 20);
-    const bool non_finite = around.find("NaN") != std::string_view::npos ||
-                            around.find("Infinity") != std::string_view::npos;
-    throw Error(
-        file + ": not valid JSON: " + detail +
-        (non_finite ? " (NaN and Infinity are not JSON numbers; weights must be finite)" : ""));
-  } catch (const Json::out_of_range& e) {
-    // The one range error parsing raises: "number overflow parsing '1e39'" (beyond float32).
-    const std::string detail = e.what();
-    const auto open = detail.find('\'');
-    const std::string number =
-        open == std::string::npos ? "" : detail.substr(open + 1, detail.rfind('\'') - open - 1);
-    const size_t offset = number.empty() ? std::string_view::npos : text.find(number);
-    throw Error(file + ": " +
-                (offset == std::string_view::npos ? "" : line_and_column(text, offset) + ": ") +
-                "number " + number + " does not fit in float32 (largest is ±3.4e38)");
+    const auto at = detail.find("parse error");
+    if (at != std::string::npos) detail = detail.substr(at);
+    // "last read" quotes everything since the last token: cut it (100 000 '[' are one token).
+    detail = utf8::truncate_to_width(detail, 200);
+    throw Error(file_ + ": not valid JSON: " + detail +
+                (location.empty() ? "" : " (in " + location + ")"));
   }
+
+ private:
+  struct Open {
+    Json* value;                 // an array or object being filled
+    std::string key;             // in an object: the key last read
+    bool reading_value = false;  // in an object: between a key and its value
+  };
+
+  // Where the next value goes: `"key.weight"[3][7]`, from the outermost level in; an object
+  // between two members adds nothing.
+  std::string location() const {
+    std::string out;
+    for (size_t level = 0; level < open_.size(); ++level) {
+      if (level == kMaxLevelsShown) return out + "…";
+      const Open& o = open_[level];
+      if (o.value->is_object()) {
+        const bool innermost = level + 1 == open_.size();
+        if (!innermost || o.reading_value) out += "\"" + utf8::truncate_to_width(o.key, 60) + "\"";
+      } else {
+        // The last level is about to take element size(); outer ones are inside their last.
+        const size_t size = o.value->size();
+        out += "[" + std::to_string(level + 1 == open_.size() ? size : size - 1) + "]";
+      }
+    }
+    return out;
+  }
+
+  Json* place(Json value) {
+    if (open_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Json& parent = *open_.back().value;
+    if (parent.is_array()) {
+      parent.push_back(std::move(value));
+      return &parent.back();
+    }
+    Json& slot = parent[open_.back().key];
+    slot = std::move(value);
+    open_.back().reading_value = false;
+    return &slot;
+  }
+  bool add(Json value) {
+    place(std::move(value));
+    return true;
+  }
+  bool open(Json container) {
+    open_.push_back({place(std::move(container)), {}});
+    return true;
+  }
+  bool close() {
+    open_.pop_back();
+    return true;
+  }
+
+  static constexpr size_t kMaxLevelsShown = 8;  // a tensor has 2; deeper nesting is cut with …
+  std::string_view text_;
+  const std::string& file_;
+  Json root_;
+  std::vector<Open> open_;
+};
+
+Json parse_document(std::string_view text, const std::string& file) {
+  return LocatingParser(text, file).parse();
 }
 
 class JsonStateDict final : public StateDict {
