@@ -14,6 +14,7 @@
 #include "attnviz/render_table.hpp"
 #include "attnviz/run.hpp"
 #include "attnviz/state_dict.hpp"
+#include "cli_errors.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
@@ -24,6 +25,14 @@ using attnviz::app::Options;
 constexpr int kExitInput = 1;
 constexpr int kExitUsage = 2;
 
+// "attnviz: error: " and "attnviz: warning: ", in the interface's language.
+std::string error_prefix(attnviz::Lang lang) {
+  return "attnviz: " + std::string(attnviz::error_text(lang, attnviz::Err::ErrorWord)) + ": ";
+}
+std::string warning_prefix(attnviz::Lang lang) {
+  return "attnviz: " + std::string(attnviz::error_text(lang, attnviz::Err::WarningWord)) + ": ";
+}
+
 // A text file usually ends with a newline that is not part of the text.
 std::string strip_final_newline(std::string text) {
   if (!text.empty() && text.back() == '\n') text.pop_back();
@@ -33,10 +42,7 @@ std::string strip_final_newline(std::string text) {
 
 attnviz::Font load_font(const std::optional<std::string>& requested, size_t max_bytes) {
   const std::string path = requested.value_or(attnviz::default_font_path());
-  if (path.empty()) {
-    throw attnviz::Error(
-        "no font for the heatmap labels: install fonts-dejavu-core or pass --font FILE");
-  }
+  if (path.empty()) throw attnviz::Error(attnviz::Err::NoFont, {});
   return attnviz::Font(attnviz::io::read_file(path, max_bytes), path);
 }
 
@@ -110,15 +116,10 @@ std::string terminal_text(const Options& o, const attnviz::Request& request,
   return attnviz::render_table(request, result, table);
 }
 
-int run(const Options& o) {
+int run(const Options& o, attnviz::Lang lang) {
   std::optional<attnviz::io::FileBytes> weights_file;
   const attnviz::Request request = make_request(o, weights_file);
   const attnviz::Result result = attnviz::run(request);
-  for (const std::string& warning : result.warnings) {
-    std::cerr << "attnviz: warning: " << warning << '\n';
-  }
-  const attnviz::Lang lang =
-      o.lang ? attnviz::lang_from_name(*o.lang) : attnviz::app::locale_lang();
 
   // Everything is rendered before anything is written, and files are staged before stdout, so a
   // failure leaves every existing file as it was.
@@ -164,17 +165,23 @@ int run(const Options& o) {
     to_stdout = terminal_text(o, request, result, lang);
   attnviz::io::write_stdout(to_stdout);
   files.commit();
+  // Warnings last, after every output is in place: no error line can follow them.
+  for (const attnviz::Words& warning : result.warnings) {
+    std::cerr << warning_prefix(lang) << warning.in(lang) << '\n';
+  }
   return 0;
 }
 
-int usage_error(const std::string& message) {
-  std::cerr << "attnviz: error: " << message << " (see attnviz --help)\n";
+int usage_error(const attnviz::Words& problem, attnviz::Lang lang) {
+  std::cerr << error_prefix(lang) << attnviz::Words(attnviz::Err::Usage, {problem}).in(lang)
+            << '\n';
   return kExitUsage;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const attnviz::Lang lang = attnviz::app::interface_lang(argc, argv);
   try {
     CLI::App app;
     Options options;
@@ -184,16 +191,19 @@ int main(int argc, char** argv) {
     } catch (const CLI::Success& e) {  // --help, --version
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      return usage_error(e.what());
+      return usage_error(attnviz::app::usage_words(e), lang);
     }
-    if (const auto problem = attnviz::app::usage_problem(options)) return usage_error(*problem);
-    return run(options);
+    if (const auto problem = attnviz::app::usage_problem(options)) {
+      return usage_error(*problem, lang);
+    }
+    return run(options, lang);
   } catch (const attnviz::Error& e) {
-    std::cerr << "attnviz: error: " << e.what() << '\n';
+    std::cerr << error_prefix(lang) << e.message(lang) << '\n';
   } catch (const std::bad_alloc&) {
-    std::cerr << "attnviz: error: out of memory\n";
+    std::cerr << error_prefix(lang) << attnviz::error_text(lang, attnviz::Err::OutOfMemory) << '\n';
   } catch (const std::exception& e) {
-    std::cerr << "attnviz: error: internal error: " << e.what() << '\n';
+    std::cerr << error_prefix(lang) << attnviz::Words(attnviz::Err::Internal, {e.what()}).in(lang)
+              << '\n';
   }
   return kExitInput;
 }

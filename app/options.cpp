@@ -155,7 +155,7 @@ void add_options(CLI::App& app, Options& o) {
       ->capture_default_str();
   app.add_option("--width", o.width,
                  "Table width in columns (default: the terminal's; 0: no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1 << 20));
   app.add_flag("--full", o.full,
                "Print every row and column of a large table (default: past 1000 cells, the first "
                "and last 3, as numpy) and of --explain's matrices (default: 24 rows, 8 columns)");
@@ -195,7 +195,7 @@ void configure_app(CLI::App& app, Options& o) {
 }
 
 // A usage error when two outputs name the same file (or both standard output).
-std::optional<std::string> output_conflict(const Options& o) {
+std::optional<Words> output_conflict(const Options& o) {
   const std::vector<std::pair<const char*, const std::optional<std::string>*>> outputs = {
       {"--json", &o.json},
       {"--save-weights", &o.save_weights},
@@ -206,28 +206,25 @@ std::optional<std::string> output_conflict(const Options& o) {
       const auto& pa = *outputs[a].second;
       const auto& pb = *outputs[b].second;
       if (pa && pb && *pa == *pb) {
-        return std::string(outputs[a].first) + " and " + outputs[b].first + " both write " + *pa +
-               "; give them different files";
+        return Words(Err::OutputsShareFile, {outputs[a].first, outputs[b].first, *pa});
       }
     }
   }
   return std::nullopt;
 }
 
-std::optional<std::string> usage_problem(const Options& o) {
-  if (!o.text && !o.text_file && !o.tokens) return "give the input with --text, --file or --tokens";
+std::optional<Words> usage_problem(const Options& o) {
+  if (!o.text && !o.text_file && !o.tokens) return Words(Err::NoInput, {});
   if (o.weights && (o.seed_given || o.init_given) && o.input != "randn") {
-    return std::string(o.seed_given ? "--seed" : "--init") +
-           " draws random weights, but --weights gives them; with --weights it only applies to "
-           "--input randn";
+    return Words(Err::SeedWithWeights, {o.seed_given ? "--seed" : "--init"});
   }
   if (o.random.n_embd > o.limits.max_embd) {
-    return "--n-embd " + std::to_string(o.random.n_embd) + " is above the limit " +
-           std::to_string(o.limits.max_embd) + "; --max-embd raises it";
+    return Words(Err::NEmbdOverLimit,
+                 {std::to_string(o.random.n_embd), std::to_string(o.limits.max_embd)});
   }
   if (!o.weights && o.random.n_head > 0 && o.random.n_embd % o.random.n_head != 0) {
-    return "--heads " + std::to_string(o.random.n_head) + " does not divide --n-embd " +
-           std::to_string(o.random.n_embd) + "; head_size = n_embd / heads must be whole";
+    return Words(Err::HeadsNotDivide,
+                 {std::to_string(o.random.n_head), std::to_string(o.random.n_embd)});
   }
   return output_conflict(o);
 }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "attnviz/error.hpp"
 #include "attnviz/heatmap.hpp"
 #include "attnviz/weights.hpp"
 
@@ -38,6 +39,6 @@ void configure_app(CLI::App& app, Options& o);
 
 // A usage error CLI11 cannot see (missing input, outputs sharing a path, --heads not dividing
 // --n-embd, --n-embd above --max-embd), or nullopt.
-std::optional<std::string> usage_problem(const Options& o);
+std::optional<Words> usage_problem(const Options& o);
 
 }  // namespace attnviz::app

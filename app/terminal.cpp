@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <string>
 
 namespace attnviz::app {
 
@@ -26,6 +27,19 @@ int terminal_width() {
     if (n > 0) return n;
   }
   return 80;
+}
+
+Lang interface_lang(int argc, const char* const* argv) {
+  Lang lang = locale_lang();
+  for (int i = 1; i < argc; ++i) {  // the last --lang wins, as when CLI11 parses it
+    const std::string arg = argv[i];
+    std::string value;
+    if (arg == "--lang" && i + 1 < argc) value = argv[i + 1];
+    if (arg.rfind("--lang=", 0) == 0) value = arg.substr(7);
+    if (value == "az") lang = Lang::Az;
+    if (value == "en") lang = Lang::En;
+  }
+  return lang;
 }
 
 Lang locale_lang() {

@@ -16,4 +16,8 @@ int terminal_width();
 // From LC_ALL, LC_MESSAGES or LANG, the first one set: Azerbaijani for az_*, else English.
 Lang locale_lang();
 
+// The language of the interface, errors included: --lang az|en (or --lang=…) wherever it stands
+// on the command line, even when the rest does not parse; else the locale's.
+Lang interface_lang(int argc, const char* const* argv);
+
 }  // namespace attnviz::app

@@ -1,4 +1,4 @@
-// Both languages: every message exists in each, with the same placeholders.
+// Both languages: every message and every error exists in each, with the same placeholders.
 #include "attnviz/messages.hpp"
 
 #include <gtest/gtest.h>
@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "attnviz/error.hpp"
 #include "test_util.hpp"
 
 namespace attnviz {
@@ -35,6 +36,29 @@ TEST(Messages, EveryMessageExistsInBothLanguagesWithTheSamePlaceholders) {
   }
   // Only names that are the same word in both (token, id) may be equal.
   EXPECT_GE(translated, static_cast<int>(Msg::Count) - 2);
+}
+
+TEST(Errors, EveryErrorExistsInBothLanguagesWithTheSamePlaceholders) {
+  int translated = 0;
+  for (int e = 0; e < static_cast<int>(Err::Count); ++e) {
+    const auto id = static_cast<Err>(e);
+    const std::string_view en = error_text(Lang::En, id);
+    const std::string_view az = error_text(Lang::Az, id);
+    EXPECT_FALSE(en.empty()) << e;
+    EXPECT_FALSE(az.empty()) << e;
+    EXPECT_EQ(placeholders(en), placeholders(az)) << en;
+    translated += en != az;
+  }
+  // Names that read the same in both (NaN, null, MultiHeadAttention, "{0}: {1}") may be equal.
+  EXPECT_GE(translated, static_cast<int>(Err::Count) - 5);
+}
+
+TEST(Errors, WordsNestAndSayEachPartInTheLanguage) {
+  const Words defect(Err::Utf8StrayContinuation, {"0x80"});
+  const Error e(Err::InvalidUtf8, {"--text", "1", defect});
+  EXPECT_STREQ(e.what(), "--text: invalid UTF-8 at byte 1: stray continuation byte 0x80");
+  EXPECT_EQ(e.message(Lang::Az), "--text: yanlış UTF-8, bayt 1: yersiz davam baytı 0x80");
+  EXPECT_EQ(e.message(Lang::En), e.what());
 }
 
 TEST(Messages, AzerbaijaniIsRealAzerbaijani) {

@@ -48,7 +48,7 @@ TEST_P(SavedByPyTorch, LoadsAndAttendsAsPyTorchDid) {
   request.weights_prefix = expected.value("prefix", "");
   if (expected.contains("n_head")) request.weights_n_head = expected["n_head"].get<int>();
   const Result result = run(request);
-  for (const std::string& warning : result.warnings) ADD_FAILURE() << warning;
+  for (const Words& warning : result.warnings) ADD_FAILURE() << warning.english();
   ASSERT_EQ(result.tokens, expected["tokens"].get<std::vector<std::string>>());
   test::expect_trace(result.trace, expected, GetParam());
 }
@@ -59,13 +59,13 @@ INSTANTIATE_TEST_SUITE_P(StateDicts, SavedByPyTorch, ::testing::ValuesIn(case_na
 // ---- Layout errors, on small JSON state dicts --------------------------------------------------
 
 std::string load_error(const json& doc, LoadOptions options = {}) {
-  std::vector<std::string> warnings;
+  std::vector<Words> warnings;
   const std::string text = doc.dump();
   return error_of([&] { load_weights(*open_json_state_dict(text, "m.json"), options, warnings); });
 }
 
-Weights load(const json& doc, LoadOptions options, std::vector<std::string>* warnings = nullptr) {
-  std::vector<std::string> ignored;
+Weights load(const json& doc, LoadOptions options, std::vector<Words>* warnings = nullptr) {
+  std::vector<Words> ignored;
   return load_weights(*open_json_state_dict(doc.dump(), "m.json"), options,
                       warnings ? *warnings : ignored);
 }
@@ -100,9 +100,9 @@ LoadOptions at(std::string prefix) {
 }
 
 TEST(NanoGptLayout, SplitsCAttnIntoHeadsAndKeepsBiasesAndLayerNorm) {
-  std::vector<std::string> warnings;
+  std::vector<Words> warnings;
   const Weights w = load(nanogpt_doc(), at("transformer.h.0.attn."), &warnings);
-  EXPECT_TRUE(warnings.empty()) << warnings.front();
+  EXPECT_TRUE(warnings.empty()) << warnings.front().english();
   ASSERT_EQ(w.n_head(), 2);
   EXPECT_EQ(w.head_size(), 2);
   EXPECT_EQ(w.block_size, 3);
@@ -192,10 +192,11 @@ TEST(NanoGptLayout, AWholeModelWithoutPrefixSaysWhichPrefixToPass) {
 TEST(NanoGptLayout, UnusedKeysUnderThePrefixWarnTheRestOfTheModelDoesNot) {
   json doc = nanogpt_doc();
   doc["transformer.h.0.attn.extra.weight"] = {{1}};
-  std::vector<std::string> warnings;
+  std::vector<Words> warnings;
   load(doc, at("transformer.h.0.attn."), &warnings);
-  EXPECT_EQ(warnings, std::vector<std::string>{
-                          "m.json: ignoring unknown key \"transformer.h.0.attn.extra.weight\""});
+  EXPECT_EQ(test::english(warnings),
+            std::vector<std::string>{
+                "m.json: ignoring unknown key \"transformer.h.0.attn.extra.weight\""});
 }
 
 TEST(NanoGptLayout, ALaterBlockWarnsThatItsInputIsNotTheEmbeddings) {
@@ -204,10 +205,10 @@ TEST(NanoGptLayout, ALaterBlockWarnsThatItsInputIsNotTheEmbeddings) {
                           "attn.c_proj.bias", "ln_1.weight", "ln_1.bias"}) {
     doc[std::string("transformer.h.2.") + key] = doc[std::string("transformer.h.0.") + key];
   }
-  std::vector<std::string> warnings;
+  std::vector<Words> warnings;
   load(doc, at("transformer.h.2.attn."), &warnings);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("block 2 gets the embeddings here"), std::string::npos);
+  EXPECT_NE(warnings[0].english().find("block 2 gets the embeddings here"), std::string::npos);
 }
 
 TEST(KarpathyLayout, ABlockInsideTheWholeModel) {
@@ -221,7 +222,7 @@ TEST(KarpathyLayout, ABlockInsideTheWholeModel) {
   doc["blocks.0.sa.proj.bias"] = {0, 0};
   doc["blocks.0.ln1.weight"] = {2, 2};
   doc["blocks.0.ln1.bias"] = {0, 1};
-  std::vector<std::string> warnings;
+  std::vector<Words> warnings;
   const Weights w = load(doc, at("blocks.0.sa."), &warnings);
   EXPECT_TRUE(warnings.empty());
   EXPECT_EQ(w.n_head(), 1);
@@ -387,7 +388,7 @@ TEST(Safetensors, SavedWeightsLoadBackTheSame) {
   request.random.n_embd = 8;
   const Result result = run(request);
   const std::string bytes = weights_to_safetensors(result.weights);
-  std::vector<std::string> warnings;
+  std::vector<Words> warnings;
   const Weights back = load_weights(*open_state_dict(bytes, "saved.safetensors"), {}, warnings);
   EXPECT_TRUE(warnings.empty());
   EXPECT_EQ(back.vocab, result.weights.vocab);

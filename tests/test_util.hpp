@@ -5,6 +5,7 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "attnviz/error.hpp"
 #include "attnviz/font.hpp"
@@ -19,6 +20,13 @@ inline std::string error_of(const std::function<void()>& f) {
     return e.what();
   }
   return "";
+}
+
+// The warnings of a run or a load, in English.
+inline std::vector<std::string> english(const std::vector<Words>& words) {
+  std::vector<std::string> out;
+  for (const Words& w : words) out.push_back(w.english());
+  return out;
 }
 
 inline std::string slurp(const std::string& path) {

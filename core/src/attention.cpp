@@ -97,9 +97,13 @@ Matrix square_on_huge_pages(Eigen::Index T) {
   return m;
 }
 
-[[noreturn]] void overflow(const std::string& step, Eigen::Index i, Eigen::Index j) {
-  throw Error(step + " overflows float32 at row " + std::to_string(i) + ", column " +
-              std::to_string(j) + ": the weights are too large; scale them down");
+// "head 2: q·kᵀ", naming a step in an overflow error.
+Words head_step(int head, const char* step) {
+  return Words(Err::HeadStep, {std::to_string(head), step});
+}
+
+[[noreturn]] void overflow(const Words& step, Eigen::Index i, Eigen::Index j) {
+  throw Error(Err::Overflow, {step, std::to_string(i), std::to_string(j)});
 }
 
 // True when no entry is an infinity or NaN: one pass over the exponent bits, which vectorizes.
@@ -115,7 +119,7 @@ bool all_finite(const Matrix& m) {
 }
 
 // Finite weights can still overflow float32 in a product; name the first step that did.
-void check_finite(const Matrix& m, const std::string& step) {
+void check_finite(const Matrix& m, const Words& step) {
   if (all_finite(m)) return;
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
     for (Eigen::Index j = 0; j < m.cols(); ++j) {
@@ -128,7 +132,7 @@ void check_finite(const Matrix& m, const std::string& step) {
 // row: with the mask, block row [r0, r1) needs keys 0..r1 only, and the keys after are set to 0.
 // (Eigen's triangular products for the diagonal block, measured, were slower than computing the
 // block whole and dropping its upper half.)
-void attend_head(HeadTrace& h, float scale, bool causal, const std::string& name) {
+void attend_head(HeadTrace& h, float scale, bool causal, int index) {
   const Eigen::Index T = h.q.rows();
   h.weights = square_on_huge_pages(T);  // (T, T), every entry written below
   h.out = Matrix(T, h.v.cols());        // (T, hs)
@@ -143,9 +147,9 @@ void attend_head(HeadTrace& h, float scale, bool causal, const std::string& name
       if (!softmax_row(row, seen, scale)) {
         const Matrix scores = h.q.row(i) * h.k.topRows(seen).transpose();  // (1, seen)
         for (Eigen::Index j = 0; j < seen; ++j) {
-          if (!std::isfinite(scores(0, j))) overflow(name + "q·kᵀ", i, j);
+          if (!std::isfinite(scores(0, j))) overflow(head_step(index, "q·kᵀ"), i, j);
         }
-        overflow(name + "softmax", i, 0);
+        overflow(head_step(index, "softmax"), i, 0);
       }
       std::fill(row + seen, row + T, 0.0f);  // future keys: masked, exactly 0
     }
@@ -159,7 +163,7 @@ void attend_head(HeadTrace& h, float scale, bool causal, const std::string& name
 Matrix embed(const std::vector<int>& ids, const Weights& weights) {
   const auto T = static_cast<Eigen::Index>(ids.size());
   if (weights.has_positions() && T > weights.position_embedding.rows()) {
-    throw Error("internal: embed() given more tokens than position_embedding has rows");
+    throw Error(Err::Internal, {"embed() given more tokens than position_embedding has rows"});
   }
   Matrix x(T, weights.n_embd);  // (T, n_embd)
   for (Eigen::Index t = 0; t < T; ++t) {
@@ -198,7 +202,7 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
   trace.x = std::move(x_in);
   const Matrix& x = trace.x;  // (T, n_embd)
   trace.causal = options.causal;
-  check_finite(x, "x = token + position embedding");
+  check_finite(x, Words(Err::XEmbedding, {}));
   if (weights.has_layer_norm()) {
     trace.x_ln = layer_norm(x, weights.ln_weight, weights.ln_bias);
     check_finite(trace.x_ln, "LayerNorm(x)");
@@ -212,7 +216,6 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
   if (weights.multi_head()) trace.concat = Matrix(T, n_head * hs);  // (T, H·hs)
   for (int h = 0; h < n_head; ++h) {
     const HeadWeights& w = weights.heads[static_cast<size_t>(h)];
-    const std::string name = "head " + std::to_string(h) + ": ";
     HeadTrace head;
     head.q.noalias() = input * w.query.transpose();  // (T, C) · (C, hs) → (T, hs)
     head.k.noalias() = input * w.key.transpose();
@@ -222,15 +225,15 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
       head.k.rowwise() += w.key_bias.row(0);
       head.v.rowwise() += w.value_bias.row(0);
     }
-    check_finite(head.q, name + "q = x·Wqᵀ");
-    check_finite(head.k, name + "k = x·Wkᵀ");
-    check_finite(head.v, name + "v = x·Wvᵀ");
+    check_finite(head.q, head_step(h, "q = x·Wqᵀ"));
+    check_finite(head.k, head_step(h, "k = x·Wkᵀ"));
+    check_finite(head.v, head_step(h, "v = x·Wvᵀ"));
     if (options.keep_scores) {
       head.scores = head.q * head.k.transpose();  // (T, T), the future included, for the trace
-      check_finite(head.scores, name + "q·kᵀ");
+      check_finite(head.scores, head_step(h, "q·kᵀ"));
     }
-    attend_head(head, trace.scale, options.causal, name);
-    check_finite(head.out, name + "weights·v");
+    attend_head(head, trace.scale, options.causal, h);
+    check_finite(head.out, head_step(h, "weights·v"));
     if (weights.multi_head()) trace.concat.middleCols(h * hs, hs) = head.out;
     trace.heads.push_back(std::move(head));
   }
@@ -241,7 +244,7 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
   } else {
     trace.out = trace.heads.front().out;
   }
-  check_finite(trace.out, "the output");
+  check_finite(trace.out, Words(Err::TheOutput, {}));
   return trace;
 }
 

@@ -37,7 +37,7 @@ const Colormap& Colormap::named(std::string_view name) {
   }
   std::string known;
   for (const std::string& n : names()) known += (known.empty() ? "" : ", ") + n;
-  throw Error("unknown colormap \"" + std::string(name) + "\"; expected one of " + known);
+  throw Error(Err::UnknownColormap, {std::string(name), known});
 }
 
 std::vector<std::string> Colormap::names() {

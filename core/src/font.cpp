@@ -107,15 +107,15 @@ Font::Font(std::string bytes, std::string name)
   impl_->check = check_font(impl_->bytes, name_);
   const FontCheck& check = impl_->check;
   if (stbtt_InitFont(&impl_->info, data, static_cast<int>(check.face_offset)) == 0) {
-    throw Error(name_ + ": not a TrueType or OpenType font (a required table is missing)");
+    throw Error(Err::NotAFont, {name_, Words(Err::FontRequiredTable, {})});
   }
   // Kerning from 'kern' only, and only when check_font found it sound: GPOS is not checked.
   impl_->info.gpos = 0;
   if (!check.kern_usable) impl_->info.kern = 0;
   stbtt_GetFontVMetrics(&impl_->info, &impl_->ascent, &impl_->descent, &impl_->line_gap);
   if (impl_->ascent <= 0 || impl_->descent > 0 || impl_->ascent - impl_->descent < 16) {
-    throw Error(name_ + ": not a usable font (ascent " + std::to_string(impl_->ascent) +
-                " and descent " + std::to_string(impl_->descent) + " in \"hhea\")");
+    throw Error(Err::NotUsableFont,
+                {name_, std::to_string(impl_->ascent), std::to_string(impl_->descent)});
   }
 }
 
@@ -146,8 +146,7 @@ GlyphMask Font::rasterize(std::string_view text, float px) const {
   mask.width = static_cast<int>(std::ceil(std::max(run.width, 0.0f))) + 2 * pad;
   mask.height = mask.baseline_y + static_cast<int>(std::ceil(descent(px))) + 1;
   if (static_cast<double>(mask.width) * mask.height > 64e6) {
-    throw Error(name_ + ": drawing \"" + utf8::truncate_to_width(text, 20) +
-                "\" would take more than 64 million pixels; the font's metrics are broken");
+    throw Error(Err::GlyphTooLarge, {name_, utf8::truncate_to_width(text, 20)});
   }
   mask.coverage.assign(static_cast<size_t>(mask.width * mask.height), 0);
   std::vector<uint8_t> glyph_bitmap;

@@ -36,7 +36,7 @@ Theme theme_named(const std::string& name, bool transparent) {
          {52, 52, 58, 255},
          {92, 92, 100, 255}};
   } else {
-    throw Error("unknown theme \"" + name + "\"; expected light or dark");
+    throw Error(Err::UnknownTheme, {name});
   }
   if (transparent) t.background.a = 0;
   return t;
@@ -223,9 +223,8 @@ class Builder {
 
     const float height = std::max(top + grid_h, matrix_top + colorbar_h + 40 * s) + m_.margin;
     if (static_cast<double>(width) * height > kMaxPixels) {
-      throw Error("the heatmap would be " + std::to_string(static_cast<long>(width)) + "×" +
-                  std::to_string(static_cast<long>(height)) +
-                  " pixels, more than 100 million; lower --scale or --cell-size");
+      throw Error(Err::HeatmapTooLarge, {std::to_string(static_cast<long>(width)),
+                                         std::to_string(static_cast<long>(height))});
     }
     scene_.width = static_cast<int>(std::ceil(width));
     scene_.height = static_cast<int>(std::ceil(height));
@@ -366,9 +365,9 @@ class Builder {
 }  // namespace
 
 Scene layout_heatmap(const HeatmapInput& input, const HeatmapOptions& options, const Font& font) {
-  if (input.tokens.empty() || input.panels.empty()) throw Error("internal: empty heatmap");
+  if (input.tokens.empty() || input.panels.empty()) throw Error(Err::Internal, {"empty heatmap"});
   if (!(options.scale > 0) || options.scale > 16) {
-    throw Error("scale must be in (0, 16], got " + std::to_string(options.scale));
+    throw Error(Err::ScaleRange, {std::to_string(options.scale)});
   }
   return Builder(input, options, font).build();
 }

@@ -16,7 +16,28 @@
 namespace attnviz::io {
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+// The system's reason for a failed call: the common ones from the catalog, the rest as the C
+// library words them.
+Words reason_text(int error) {
+  switch (error) {
+    case ENOENT:
+      return Words(Err::NoEntry, {});
+    case EACCES:
+      return Words(Err::PermissionDenied, {});
+    case ENOSPC:
+      return Words(Err::NoSpace, {});
+    case EFBIG:
+      return Words(Err::FileTooLarge, {});
+    case EROFS:
+      return Words(Err::ReadOnly, {});
+    case ENOTDIR:
+      return Words(Err::NotADirectory, {});
+    default:
+      return std::strerror(error);
+  }
+}
+
+Words errno_text() { return reason_text(errno); }
 
 std::string parent_dir(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -39,18 +60,18 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
-std::string read_all(int fd, const std::string& name, size_t max_bytes, size_t expected = 0) {
+std::string read_all(int fd, const Words& name, size_t max_bytes, size_t expected = 0) {
   std::string out;
   out.reserve(expected + 1);  // a regular file's size: one allocation, no copies while growing
   char buf[1 << 16];
   while (true) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(name + ": cannot read: " + errno_text());
+    if (n < 0) throw Error(Err::CannotRead, {name, errno_text()});
     if (n == 0) return out;
     out.append(buf, static_cast<size_t>(n));
     if (out.size() > max_bytes) {
-      throw Error(name + ": larger than the limit of " + std::to_string(max_bytes) + " bytes");
+      throw Error(Err::ReadOverLimit, {name, std::to_string(max_bytes)});
     }
   }
 }
@@ -76,18 +97,17 @@ int create_temp(const std::string& path, std::string& temp_path) {
 }  // namespace
 
 std::string read_file(const std::string& path, size_t max_bytes) {
-  if (path == "-") return read_all(STDIN_FILENO, "standard input", max_bytes);
+  if (path == "-") return read_all(STDIN_FILENO, Words(Err::StandardInput, {}), max_bytes);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(path + ": cannot open: " + errno_text());
+  if (fd < 0) throw Error(Err::CannotOpen, {path, errno_text()});
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
-    throw Error(path + ": is a directory, expected a file");
+    throw Error(Err::IsDirectory, {path});
   }
   if (S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) > max_bytes) {
     ::close(fd);
-    throw Error(path + ": is " + std::to_string(st.st_size) + " bytes, larger than the limit of " +
-                std::to_string(max_bytes) + " bytes");
+    throw Error(Err::FileOverLimit, {path, std::to_string(st.st_size), std::to_string(max_bytes)});
   }
   try {
     const size_t expected = S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0;
@@ -102,22 +122,22 @@ std::string read_file(const std::string& path, size_t max_bytes) {
 
 FileBytes::FileBytes(const std::string& path, size_t max_read_bytes) {
   if (path == "-") {
-    read_ = read_all(STDIN_FILENO, "standard input", max_read_bytes);
+    read_ = read_all(STDIN_FILENO, Words(Err::StandardInput, {}), max_read_bytes);
     return;
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(path + ": cannot open: " + errno_text());
+  if (fd < 0) throw Error(Err::CannotOpen, {path, errno_text()});
   struct stat st {};
   const bool stat_ok = ::fstat(fd, &st) == 0;
   try {
-    if (stat_ok && S_ISDIR(st.st_mode)) throw Error(path + ": is a directory, expected a file");
+    if (stat_ok && S_ISDIR(st.st_mode)) throw Error(Err::IsDirectory, {path});
     // Files under /proc and /sys report size 0 and are read like streams.
     if (stat_ok && S_ISREG(st.st_mode) && st.st_size > 0) {
       size_ = static_cast<size_t>(st.st_size);
       map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
       if (map_ == MAP_FAILED) {
         map_ = nullptr;
-        throw Error(path + ": cannot map into memory: " + errno_text());
+        throw Error(Err::CannotMap, {path, errno_text()});
       }
     } else {
       read_ = read_all(fd, path, max_read_bytes);
@@ -146,13 +166,13 @@ void OutputFiles::stage(const std::string& path, std::string_view content, std::
 
 void OutputFiles::stage(const std::string& path, std::string_view what, const Producer& produce) {
   const std::string name = std::string(what) + " " + path;
-  if (path.empty()) throw Error(std::string(what) + ": the file name is empty");
+  if (path.empty()) throw Error(Err::EmptyFileName, {std::string(what)});
   for (const Staged& s : staged_) {
-    if (s.path == path) throw Error(name + ": two outputs would write the same file");
+    if (s.path == path) throw Error(Err::SameOutputFile, {name});
   }
   struct stat target {};
   const bool exists = ::stat(path.c_str(), &target) == 0;
-  if (exists && S_ISDIR(target.st_mode)) throw Error(name + ": is a directory, expected a file");
+  if (exists && S_ISDIR(target.st_mode)) throw Error(Err::IsDirectory, {name});
 
   Staged staged{path, "", -1};
   int fd = ::open(parent_dir(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
@@ -160,12 +180,12 @@ void OutputFiles::stage(const std::string& path, std::string_view what, const Pr
     fd = create_temp(path, staged.temp_path);  // file systems without unnamed files
   }
   if (fd < 0) {
-    const std::string reason = errno_text();
+    const Words reason = errno_text();
     struct stat dir {};
     if (::stat(parent_dir(path).c_str(), &dir) != 0) {
-      throw Error(name + ": cannot write: directory " + parent_dir(path) + " does not exist");
+      throw Error(Err::NoSuchDirectory, {name, parent_dir(path)});
     }
-    throw Error(name + ": cannot write in " + parent_dir(path) + ": " + reason);
+    throw Error(Err::CannotWriteIn, {name, parent_dir(path), reason});
   }
   if (staged.temp_path.empty()) staged.fd = fd;
   staged_.push_back(staged);
@@ -174,7 +194,7 @@ void OutputFiles::stage(const std::string& path, std::string_view what, const Pr
   try {
     produce([&](std::string_view piece) {
       if (error == 0 && !write_all(fd, piece)) error = errno;
-      if (error != 0) throw Error(name + ": cannot write: " + std::strerror(error));
+      if (error != 0) throw Error(Err::CannotWrite, {name, reason_text(error)});
     });
   } catch (...) {
     if (staged.fd < 0) ::close(fd);
@@ -187,7 +207,7 @@ void OutputFiles::stage(const std::string& path, std::string_view what, const Pr
     ok = false;
     error = errno;
   }
-  if (!ok) throw Error(name + ": cannot write: " + std::strerror(error));
+  if (!ok) throw Error(Err::CannotWrite, {name, reason_text(error)});
 }
 
 void OutputFiles::commit() {
@@ -198,15 +218,15 @@ void OutputFiles::commit() {
       create_temp_name(s.path, s.temp_path);
       const std::string proc = "/proc/self/fd/" + std::to_string(s.fd);
       if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, s.temp_path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-        const std::string reason = errno_text();
+        const Words reason = errno_text();
         s.temp_path.clear();
-        throw Error(s.path + ": cannot write: " + reason);
+        throw Error(Err::CannotWrite, {s.path, reason});
       }
       ::close(s.fd);
       s.fd = -1;
     }
     if (::rename(s.temp_path.c_str(), s.path.c_str()) != 0) {
-      throw Error(s.path + ": cannot replace: " + errno_text());
+      throw Error(Err::CannotReplace, {s.path, errno_text()});
     }
     staged_.erase(staged_.begin());
   }
@@ -214,7 +234,7 @@ void OutputFiles::commit() {
 
 void write_stdout(std::string_view content) {
   if (!write_all(STDOUT_FILENO, content)) {
-    throw Error("standard output: cannot write: " + errno_text());
+    throw Error(Err::CannotWrite, {Words(Err::StandardOutput, {}), errno_text()});
   }
 }
 

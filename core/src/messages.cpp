@@ -181,17 +181,17 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
 
 std::string_view text(Lang lang, Msg msg) {
   const Entry& e = kMessages[static_cast<size_t>(msg)];
-  if (e.msg != msg) throw Error("internal: message table out of order");
+  if (e.msg != msg) throw Error(Err::Internal, {"message table out of order"});
   return lang == Lang::Az ? e.az : e.en;
 }
 
-std::string format(std::string_view pattern, std::initializer_list<std::string> args) {
+std::string format(std::string_view pattern, const std::vector<std::string>& args) {
   std::string out;
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}' &&
         pattern[i + 1] >= '0' && pattern[i + 1] <= '9') {
       const auto n = static_cast<size_t>(pattern[i + 1] - '0');
-      if (n < args.size()) out += *(args.begin() + static_cast<std::ptrdiff_t>(n));
+      if (n < args.size()) out += args[n];
       i += 2;
     } else {
       out += pattern[i];
@@ -203,7 +203,7 @@ std::string format(std::string_view pattern, std::initializer_list<std::string> 
 Lang lang_from_name(std::string_view name) {
   if (name == "en") return Lang::En;
   if (name == "az") return Lang::Az;
-  throw Error("unknown language \"" + std::string(name) + "\"; expected az or en");
+  throw Error(Err::UnknownLanguage, {std::string(name)});
 }
 
 Lang lang_from_locale(std::string_view locale) {

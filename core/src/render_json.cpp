@@ -183,9 +183,11 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
   }
   s.key("output", 1);
   s.matrix(trace.out, 1);
-  if (!result.warnings.empty()) {
+  if (!result.warnings.empty()) {  // in English: the JSON is data, read by programs
+    Json warnings = Json::array();
+    for (const Words& w : result.warnings) warnings.push_back(w.english());
     s.key("warnings", 1);
-    s.value(result.warnings, 1);
+    s.value(warnings, 1);
   }
   s.close('}', 0);
   s.raw("\n");

@@ -200,8 +200,7 @@ std::string encode_png(Image image) {
   stbi_write_force_png_filter = 2;  // "up": a heatmap row mostly repeats the one above
   if (stbi_write_png_to_func(append_bytes, &png, image.width, image.height, channels, pixels,
                              image.width * channels) == 0) {
-    throw Error("PNG encoding failed (" + std::to_string(image.width) + "×" +
-                std::to_string(image.height) + " pixels)");
+    throw Error(Err::PngFailed, {std::to_string(image.width), std::to_string(image.height)});
   }
   return png;
 }

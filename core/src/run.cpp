@@ -20,13 +20,12 @@ std::vector<std::string> read_tokens(const Request& request) {
   return tokenize(request.text, request.tokenizer, request.text_origin, max);
 }
 
-void warn_mojibake(const Request& request, std::vector<std::string>& warnings) {
+void warn_mojibake(const Request& request, std::vector<Words>& warnings) {
   if (request.input != InputKind::Text) return;
   if (const auto repaired = utf8::repair_mojibake(request.text)) {
-    warnings.push_back(request.text_origin +
-                       ": the text looks like UTF-8 read as Windows-1254/1252 (mojibake); did you "
-                       "mean \"" +
-                       utf8::truncate_to_width(utf8::one_line(*repaired), 40) + "\"?");
+    warnings.emplace_back(
+        Err::Mojibake, std::vector<Words>{request.text_origin,
+                                          utf8::truncate_to_width(utf8::one_line(*repaired), 40)});
   }
 }
 
@@ -37,9 +36,8 @@ std::vector<int> lookup_ids(const std::vector<std::string>& tokens, const Weight
   for (size_t t = 0; t < tokens.size(); ++t) {
     const int id = weights.token_id(tokens[t]);
     if (id < 0) {
-      throw Error(weights_name + ": token \"" + tokens[t] + "\" (position " + std::to_string(t) +
-                  ") is not in \"vocab\" (" + std::to_string(weights.vocab.size()) +
-                  " entries); use a tokenizer or --tokens list that matches the vocab");
+      throw Error(Err::TokenNotInVocab, {weights_name, tokens[t], std::to_string(t),
+                                         std::to_string(weights.vocab.size())});
     }
     ids.push_back(id);
   }
@@ -49,12 +47,10 @@ std::vector<int> lookup_ids(const std::vector<std::string>& tokens, const Weight
 // block_size 0: the weights set no limit.
 void check_length(size_t T, int block_size, const Request& request) {
   if (block_size <= 0 || T <= static_cast<size_t>(block_size)) return;
-  const std::string fix = request.weights_path
-                              ? "shorten the text"
-                              : "pass --block-size " + std::to_string(T) + " or shorten the text";
-  throw Error(request.text_origin + ": text has " + std::to_string(T) +
-              " tokens, more than block_size " + std::to_string(block_size) +
-              " (the longest sequence the model takes); " + fix);
+  Words fix = request.weights_path ? Words(Err::ShortenText, {})
+                                   : Words(Err::BlockSizeOrShorten, {std::to_string(T)});
+  throw Error(Err::TextTooLong,
+              {request.text_origin, std::to_string(T), std::to_string(block_size), std::move(fix)});
 }
 
 }  // namespace
@@ -108,9 +104,9 @@ Result run(const Request& request) {
   const int n_head = result.weights.n_head();
   if (request.head.kind == HeadChoice::Kind::One &&
       (request.head.index < 0 || request.head.index >= n_head)) {
-    throw Error("--head " + std::to_string(request.head.index) + ": the model has " +
-                std::to_string(n_head) +
-                (n_head == 1 ? " head (0)" : " heads (0–" + std::to_string(n_head - 1) + ")"));
+    const std::string index = std::to_string(request.head.index);
+    if (n_head == 1) throw Error(Err::OneHead, {index});
+    throw Error(Err::HeadOutOfRange, {index, std::to_string(n_head), std::to_string(n_head - 1)});
   }
   if (request.head.kind == HeadChoice::Kind::Mean) {
     result.mean_weights = Matrix::Zero(result.trace.T(), result.trace.T());  // (T, T)

@@ -71,18 +71,16 @@ class SafetensorsStateDict final : public StateDict {
  public:
   SafetensorsStateDict(std::string_view bytes, std::string name) : StateDict(std::move(name)) {
     if (bytes.size() < 8) {
-      fail("is " + std::to_string(bytes.size()) +
-           " bytes, too short for safetensors (it starts with an 8-byte header size)");
+      fail(Err::SafetensorsTooShort, {std::to_string(bytes.size())});
     }
     uint64_t header_size;
     std::memcpy(&header_size, bytes.data(), 8);
     if (header_size > bytes.size() - 8) {
-      fail("safetensors header size " + std::to_string(header_size) +
-           " is larger than the rest of the file (" + std::to_string(bytes.size() - 8) + " bytes)");
+      fail(Err::HeaderSizeOverFile,
+           {std::to_string(header_size), std::to_string(bytes.size() - 8)});
     }
     if (header_size > kMaxHeaderBytes) {
-      fail("safetensors header of " + std::to_string(header_size) +
-           " bytes is over the format's 100 MiB limit");
+      fail(Err::HeaderOverLimit, {std::to_string(header_size)});
     }
     const std::string_view header = bytes.substr(8, header_size);
     data_ = bytes.substr(8 + header_size);
@@ -97,16 +95,15 @@ class SafetensorsStateDict final : public StateDict {
 
   Matrix tensor(const std::string& key, int dims) const override {
     const auto it = entries_.find(key);
-    if (it == entries_.end()) fail("missing tensor \"" + key + "\"");
+    if (it == entries_.end()) fail(Err::MissingTensor, {key});
     const Entry& e = it->second;
     if (static_cast<int>(e.shape.size()) != dims) {
-      fail("\"" + key + "\" has shape " + shape_text(e.shape) + ", expected " +
-           std::to_string(dims) + (dims == 1 ? " dimension" : " dimensions"));
+      if (dims == 1) fail(Err::WrongDimensionsOne, {key, shape_text(e.shape)});
+      fail(Err::WrongDimensions, {key, shape_text(e.shape), std::to_string(dims)});
     }
     const Eigen::Index rows = dims == 1 ? 1 : e.shape[0];
     const Eigen::Index cols = e.shape.back();
-    if (rows == 0 || cols == 0)
-      fail("\"" + key + "\" is empty (shape " + shape_text(e.shape) + ")");
+    if (rows == 0 || cols == 0) fail(Err::EmptyTensor, {key, shape_text(e.shape)});
     Matrix m(rows, cols);
     const char* src = data_.data() + e.begin;
     float* out = m.data();
@@ -121,17 +118,17 @@ class SafetensorsStateDict final : public StateDict {
         out[i] = half ? half_to_float(v) : bfloat16_to_float(v);
       }
     } else {
-      fail("\"" + key + "\" has dtype " + e.dtype + "; attnviz reads F32, F16 and BF16");
+      fail(Err::UnsupportedDtype, {key, e.dtype});
     }
     for (size_t i = 0; i < n; ++i) {
       if (!std::isfinite(out[i])) {
         // The index as PyTorch writes it: [row][column], or [i] for a 1-D tensor.
-        const auto cols = static_cast<size_t>(e.shape.size() == 2 ? e.shape[1] : 0);
+        const auto width = static_cast<size_t>(cols);
         const std::string index =
-            cols > 0 ? "[" + std::to_string(i / cols) + "][" + std::to_string(i % cols) + "]"
-                     : "[" + std::to_string(i) + "]";
-        fail("\"" + key + "\"" + index + " is " + (std::isnan(out[i]) ? "NaN" : "an infinity") +
-             "; weights must be finite");
+            dims == 2 ? "[" + std::to_string(i / width) + "][" + std::to_string(i % width) + "]"
+                      : "[" + std::to_string(i) + "]";
+        fail(Err::NotFinite,
+             {key, index, Words(std::isnan(out[i]) ? Err::NaN : Err::AnInfinity, {})});
       }
     }
     return m;
@@ -146,12 +143,11 @@ class SafetensorsStateDict final : public StateDict {
         !text.empty() && text.size() <= 9 &&
         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits) {
-      fail(where + " is \"" + utf8::truncate_to_width(text, 20) +
-           "\", expected a positive integer");
+      fail(Err::MetadataNotInteger, {where, utf8::truncate_to_width(text, 20)});
     }
     const int value = std::stoi(text);
-    if (value < 1) fail(where + " is " + text + ", expected a positive integer");
-    if (value > max) fail(where + " is " + text + ", larger than the limit " + std::to_string(max));
+    if (value < 1) fail(Err::MetadataNotPositive, {where, text});
+    if (value > max) fail(Err::MetadataOverLimit, {where, text, std::to_string(max)});
     return value;
   }
 
@@ -162,13 +158,13 @@ class SafetensorsStateDict final : public StateDict {
     try {
       list = Json::parse(it->second);
     } catch (const Json::exception&) {
-      fail("__metadata__ \"vocab\" is not a JSON array of strings (json.dumps(vocab))");
+      fail(Err::MetadataVocabNotJson, {});
     }
-    if (!list.is_array()) fail("__metadata__ \"vocab\" is not a JSON array of strings");
+    if (!list.is_array()) fail(Err::MetadataVocabNotArray, {});
     std::vector<std::string> out;
     for (size_t i = 0; i < list.size(); ++i) {
       if (!list[i].is_string()) {
-        fail("__metadata__ \"vocab\"[" + std::to_string(i) + "] is not a string");
+        fail(Err::MetadataVocabEntry, {std::to_string(i)});
       }
       out.push_back(list[i].get<std::string>());
     }
@@ -184,9 +180,9 @@ class SafetensorsStateDict final : public StateDict {
       std::string detail = e.what();
       const auto start = detail.find("parse error");
       if (start != std::string::npos) detail = detail.substr(start);
-      fail("safetensors header is not valid JSON: " + detail);
+      fail(Err::HeaderNotJson, {utf8::truncate_to_width(detail, 200)});
     }
-    if (!doc.is_object()) fail("safetensors header is not a JSON object");
+    if (!doc.is_object()) fail(Err::HeaderNotObject, {});
     for (const auto& [key, value] : doc.items()) {
       if (key == "__metadata__") {
         read_metadata(value);
@@ -199,11 +195,10 @@ class SafetensorsStateDict final : public StateDict {
   }
 
   void read_metadata(const Json& value) {
-    if (!value.is_object()) fail("safetensors \"__metadata__\" is not an object of strings");
+    if (!value.is_object()) fail(Err::MetadataNotObject, {});
     for (const auto& [key, text] : value.items()) {
       if (!text.is_string()) {
-        fail("safetensors \"__metadata__\" \"" + utf8::truncate_to_width(key, 30) +
-             "\" is not a string (the format allows only strings there)");
+        fail(Err::MetadataNotString, {utf8::truncate_to_width(key, 30)});
       }
       metadata_[key] = text.get<std::string>();
     }
@@ -214,26 +209,26 @@ class SafetensorsStateDict final : public StateDict {
   }
 
   Entry read_entry(const std::string& key, const Json& value) const {
-    const std::string where = "tensor \"" + utf8::truncate_to_width(key, 60) + "\"";
-    if (!value.is_object()) fail(where + " in the header is not an object");
+    const std::string where = utf8::truncate_to_width(key, 60);
+    if (!value.is_object()) fail(Err::EntryNotObject, {where});
     if (!value.contains("dtype") || !value.at("dtype").is_string()) {
-      fail(where + " has no \"dtype\" string");
+      fail(Err::EntryNoDtype, {where});
     }
     Entry e;
     e.dtype = value.at("dtype").get<std::string>();
     const auto size = dtype_sizes().find(e.dtype);
     if (size == dtype_sizes().end()) {
-      fail(where + " has an unknown dtype \"" + utf8::truncate_to_width(e.dtype, 10) + "\"");
+      fail(Err::EntryUnknownDtype, {where, utf8::truncate_to_width(e.dtype, 10)});
     }
     if (!value.contains("shape") || !value.at("shape").is_array()) {
-      fail(where + " has no \"shape\" array");
+      fail(Err::EntryNoShape, {where});
     }
     uint64_t elements = 1;
     for (const Json& d : value.at("shape")) {
-      if (!is_offset(d)) fail(where + " has a shape entry that is not a non-negative integer");
+      if (!is_offset(d)) fail(Err::EntryBadShape, {where});
       const uint64_t n = d.get<uint64_t>();
       if (n > (uint64_t{1} << 40) || (n > 0 && elements > (uint64_t{1} << 40) / n)) {
-        fail(where + " has a shape of more than 2^40 elements");
+        fail(Err::EntryTooLarge, {where});
       }
       elements *= n;
       e.shape.push_back(static_cast<int64_t>(n));
@@ -241,18 +236,18 @@ class SafetensorsStateDict final : public StateDict {
     const Json* offsets = value.contains("data_offsets") ? &value.at("data_offsets") : nullptr;
     if (!offsets || !offsets->is_array() || offsets->size() != 2 || !is_offset((*offsets)[0]) ||
         !is_offset((*offsets)[1])) {
-      fail(where + " has no \"data_offsets\" [begin, end] of non-negative integers");
+      fail(Err::EntryNoOffsets, {where});
     }
     e.begin = (*offsets)[0].get<uint64_t>();
     e.end = (*offsets)[1].get<uint64_t>();
     if (e.begin > e.end || e.end > data_.size()) {
-      fail(where + " has data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) +
-           "] outside the " + std::to_string(data_.size()) + " bytes of data");
+      fail(Err::EntryOffsetsOutside,
+           {where, std::to_string(e.begin), std::to_string(e.end), std::to_string(data_.size())});
     }
     const uint64_t bytes = elements * static_cast<uint64_t>(size->second);
     if (e.end - e.begin != bytes) {
-      fail(where + " is " + e.dtype + " " + shape_text(e.shape) + " (" + std::to_string(bytes) +
-           " bytes) but its data_offsets span " + std::to_string(e.end - e.begin) + " bytes");
+      fail(Err::EntrySizeMismatch, {where, e.dtype, shape_text(e.shape), std::to_string(bytes),
+                                    std::to_string(e.end - e.begin)});
     }
     return e;
   }
@@ -268,15 +263,13 @@ class SafetensorsStateDict final : public StateDict {
     uint64_t expected = 0;
     for (const auto& [begin, key] : starts) {
       if (begin != expected) {
-        fail("tensor \"" + utf8::truncate_to_width(*key, 60) + "\" starts at data byte " +
-             std::to_string(begin) + ", expected " + std::to_string(expected) +
-             " (tensors must follow one another with no gap or overlap)");
+        fail(Err::TensorGap,
+             {utf8::truncate_to_width(*key, 60), std::to_string(begin), std::to_string(expected)});
       }
       expected = entries_.at(*key).end;
     }
     if (expected != data_.size()) {
-      fail("the tensors end at data byte " + std::to_string(expected) + " but the file has " +
-           std::to_string(data_.size()) + " bytes of data");
+      fail(Err::TensorsEnd, {std::to_string(expected), std::to_string(data_.size())});
     }
   }
 
@@ -307,9 +300,8 @@ std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string n
   }
   if (safetensors) return open_safetensors(bytes, std::move(name));
   if (bytes.size() > limits.max_file_bytes) {
-    throw Error(name + ": is " + std::to_string(bytes.size()) +
-                " bytes, larger than the limit of " + std::to_string(limits.max_file_bytes) +
-                " bytes for JSON weights (--max-file-size raises it; safetensors has no limit)");
+    throw Error(Err::JsonWeightsOverLimit,
+                {name, std::to_string(bytes.size()), std::to_string(limits.max_file_bytes)});
   }
   return open_json_state_dict(bytes, std::move(name));
 }

@@ -53,7 +53,7 @@ int block_index(const std::string& prefix) {
 
 class Loader {
  public:
-  Loader(const StateDict& sd, const LoadOptions& options, std::vector<std::string>& warnings)
+  Loader(const StateDict& sd, const LoadOptions& options, std::vector<Words>& warnings)
       : sd_(sd), options_(options), warnings_(warnings) {}
 
   Weights load() {
@@ -92,55 +92,50 @@ class Loader {
   void expect_shape(const Matrix& m, const std::string& full_key, Eigen::Index rows,
                     Eigen::Index cols, const std::string& meaning) const {
     if (m.rows() != rows || m.cols() != cols) {
-      sd_.fail(quoted(full_key) + " has shape " + shape_string(m.rows(), m.cols()) + ", expected " +
-               shape_string(rows, cols) + " (" + meaning + ")");
+      sd_.fail(Err::ShapeMismatch, {quoted(full_key), shape_string(m.rows(), m.cols()),
+                                    shape_string(rows, cols), meaning});
     }
   }
 
   // The width C a tensor's shape implies, checked against the limit before it is read.
-  int checked_width(int64_t width, const std::string& full_key, const char* what) const {
+  int checked_width(int64_t width, const std::string& full_key, Err what) const {
     if (width > options_.max_embd) {
-      sd_.fail(quoted(full_key) + " has " + std::to_string(width) + " " + what +
-               " (n_embd), more than the limit " + std::to_string(options_.max_embd) +
-               " (--max-embd raises it)");
+      sd_.fail(Err::WidthOverLimit, {quoted(full_key), std::to_string(width), Words(what, {}),
+                                     std::to_string(options_.max_embd)});
     }
     return static_cast<int>(std::max<int64_t>(width, 0));
   }
 
   Layout detect() const {
-    const std::array<std::tuple<Layout, std::string, const char*>, 3> layouts = {
-        std::tuple{Layout::SelfAttention, key("query.weight"), "the lesson's SelfAttention"},
-        std::tuple{Layout::MultiHead, key("heads.0.query.weight"), "MultiHeadAttention"},
-        std::tuple{Layout::CAttn, key("c_attn.weight"), "nanoGPT's CausalSelfAttention"}};
-    std::vector<const std::tuple<Layout, std::string, const char*>*> found;
+    const std::array<std::tuple<Layout, std::string, Err>, 3> layouts = {
+        std::tuple{Layout::SelfAttention, key("query.weight"), Err::LayoutSelfAttention},
+        std::tuple{Layout::MultiHead, key("heads.0.query.weight"), Err::LayoutMultiHead},
+        std::tuple{Layout::CAttn, key("c_attn.weight"), Err::LayoutCAttn}};
+    std::vector<const std::tuple<Layout, std::string, Err>*> found;
     for (const auto& layout : layouts) {
       if (sd_.has(std::get<1>(layout))) found.push_back(&layout);
     }
+    const auto key_of = [](const auto& layout) { return Words(quoted(std::get<1>(layout))); };
+    const auto name_of = [](const auto& layout) { return Words(std::get<2>(layout), {}); };
     if (found.size() > 1) {
-      sd_.fail("has both " + quoted(std::get<1>(*found[0])) + " (" + std::get<2>(*found[0]) +
-               ") and " + quoted(std::get<1>(*found[1])) + " (" + std::get<2>(*found[1]) +
-               "); keep one module's tensors");
+      sd_.fail(Err::BothLayouts,
+               {key_of(*found[0]), name_of(*found[0]), key_of(*found[1]), name_of(*found[1])});
     }
     if (found.empty()) {
-      std::string message = "missing ";
-      for (size_t i = 0; i < layouts.size(); ++i) {
-        message += (i == 0                    ? ""
-                    : i + 1 == layouts.size() ? " or "
-                                              : ", ") +
-                   quoted(std::get<1>(layouts[i])) + " (" + std::get<2>(layouts[i]) + ")";
-      }
-      sd_.fail(message + prefix_hint());
+      sd_.fail(Err::MissingLayout,
+               {key_of(layouts[0]), name_of(layouts[0]), key_of(layouts[1]), name_of(layouts[1]),
+                key_of(layouts[2]), name_of(layouts[2]), prefix_hint()});
     }
     return std::get<0>(*found.front());
   }
 
   // "; the file has "transformer.h.0.attn.c_attn.weight": pass --prefix transformer.h.0.attn."
-  std::string prefix_hint() const {
+  Words prefix_hint() const {
     for (const std::string& k : sd_.keys()) {
       for (const char* suffix : {"c_attn.weight", "heads.0.query.weight", "query.weight"}) {
         if (ends_with(k, suffix) && k.size() > std::string_view(suffix).size()) {
-          return "; the file has " + quoted(k) + ": pass --prefix " +
-                 k.substr(0, k.size() - std::string_view(suffix).size());
+          return Words(Err::PrefixHint,
+                       {quoted(k), k.substr(0, k.size() - std::string_view(suffix).size())});
         }
       }
     }
@@ -151,10 +146,10 @@ class Loader {
     switch (layout) {
       case Layout::SelfAttention:
         return checked_width(last_dim(sd_.shape(key("query.weight"))), key("query.weight"),
-                             "columns");
+                             Err::Columns);
       case Layout::MultiHead: {
         const std::string k = key("heads.0.query.weight");
-        return checked_width(last_dim(sd_.shape(k)), k, "columns");
+        return checked_width(last_dim(sd_.shape(k)), k, Err::Columns);
       }
       case Layout::CAttn:
         break;
@@ -162,12 +157,12 @@ class Loader {
     // c_attn: (3C, C) as nn.Linear, or (C, 3C) as GPT-2's Conv1D.
     const std::string k = key("c_attn.weight");
     const std::vector<int64_t> shape = sd_.shape(k);
-    if (shape.size() == 2 && shape[0] == 3 * shape[1]) return checked_width(shape[1], k, "columns");
-    if (shape.size() == 2 && shape[1] == 3 * shape[0]) return checked_width(shape[0], k, "rows");
+    if (shape.size() == 2 && shape[0] == 3 * shape[1])
+      return checked_width(shape[1], k, Err::Columns);
+    if (shape.size() == 2 && shape[1] == 3 * shape[0]) return checked_width(shape[0], k, Err::Rows);
     std::string text;
     for (const int64_t d : shape) text += (text.empty() ? "" : "×") + std::to_string(d);
-    sd_.fail(quoted(k) + " has shape " + text +
-             ", expected 3·n_embd × n_embd (nn.Linear) or n_embd × 3·n_embd (GPT-2's Conv1D)");
+    sd_.fail(Err::CAttnShape, {quoted(k), text});
   }
 
   // The first candidate present at the top level or under a leading part of the prefix, so
@@ -189,17 +184,17 @@ class Loader {
 
   std::vector<std::string> read_vocab() const {
     const auto vocab = sd_.vocab();
-    if (!vocab) sd_.fail("missing \"vocab\" (the token text of each embedding row)");
-    if (vocab->empty()) sd_.fail("\"vocab\" is empty; it needs one string per token_embedding row");
+    if (!vocab) sd_.fail(Err::MissingVocab, {});
+    if (vocab->empty()) sd_.fail(Err::EmptyVocab, {});
     std::unordered_map<std::string, size_t> seen;
     for (size_t i = 0; i < vocab->size(); ++i) {
       const std::string& token = (*vocab)[i];
       const std::string where = "\"vocab\"[" + std::to_string(i) + "]";
-      if (token.empty()) sd_.fail(where + " is an empty string");
+      if (token.empty()) sd_.fail(Err::VocabEmptyString, {where});
       const auto [it, inserted] = seen.emplace(token, i);
       if (!inserted) {
-        sd_.fail(where + " \"" + utf8::truncate_to_width(token, 20) + "\" repeats \"vocab\"[" +
-                 std::to_string(it->second) + "]; each token needs exactly one row");
+        sd_.fail(Err::VocabRepeats,
+                 {where, utf8::truncate_to_width(token, 20), std::to_string(it->second)});
       }
     }
     return *vocab;
@@ -208,14 +203,11 @@ class Loader {
   void read_embeddings() {
     const auto token_key = first_present(kTokenEmbedding);
     if (!token_key) {
-      sd_.fail(
-          "has no token embedding (\"token_embedding.weight\", or nanoGPT's "
-          "\"transformer.wte.weight\") to turn tokens into vectors; use --input randn to attend "
-          "over random x instead");
+      sd_.fail(Err::NoTokenEmbedding, {});
     }
     w_.vocab = read_vocab();
     if (w_.n_embd == 0) {
-      w_.n_embd = checked_width(last_dim(sd_.shape(*token_key)), *token_key, "columns");
+      w_.n_embd = checked_width(last_dim(sd_.shape(*token_key)), *token_key, Err::Columns);
     }
     w_.token_embedding = read(*token_key, 2);
     const auto V = static_cast<Eigen::Index>(w_.vocab.size());
@@ -227,8 +219,8 @@ class Loader {
       w_.block_size = static_cast<int>(w_.position_embedding.rows());
       const auto block_size = sd_.setting("block_size", kMaxBlockSize);
       if (block_size && *block_size != w_.block_size) {
-        sd_.fail("\"block_size\" is " + std::to_string(*block_size) + " but " +
-                 quoted(*position_key) + " has " + std::to_string(w_.block_size) + " rows");
+        sd_.fail(Err::BlockSizeDisagrees, {std::to_string(*block_size), quoted(*position_key),
+                                           std::to_string(w_.block_size)});
       }
     } else {
       w_.block_size = sd_.setting("block_size", kMaxBlockSize).value_or(0);
@@ -245,10 +237,11 @@ class Loader {
     }
   }
 
-  void check_n_head(int found, const std::string& where) const {
+  void check_n_head(int found, const Words& where) const {
     if (options_.n_head && *options_.n_head != found) {
-      sd_.fail("--heads " + std::to_string(*options_.n_head) + ", but " + where + " has " +
-               std::to_string(found) + (found == 1 ? " head" : " heads"));
+      const std::string flag = std::to_string(*options_.n_head);
+      if (found == 1) sd_.fail(Err::HeadsFlagDisagreesOne, {flag, where});
+      sd_.fail(Err::HeadsFlagDisagrees, {flag, where, std::to_string(found)});
     }
   }
 
@@ -267,7 +260,7 @@ class Loader {
 
   // The lesson's SelfAttention: query/key/value.weight, each n_embd × n_embd.
   void read_self_attention() {
-    check_n_head(1, "the file's SelfAttention (" + quoted(key("query.weight")) + ")");
+    check_n_head(1, Words(Err::TheFilesSelfAttention, {quoted(key("query.weight"))}));
     const Eigen::Index C = w_.n_embd;
     HeadWeights head;
     for (const auto& [name, m] : {std::pair{"query.weight", &head.query},
@@ -288,11 +281,10 @@ class Loader {
     while (sd_.has(key("heads." + std::to_string(n_head) + ".query.weight"))) ++n_head;
     if (const auto declared = sd_.setting("n_head", kMaxEmbdCeiling);
         declared && *declared != n_head) {
-      sd_.fail("\"n_head\" is " + std::to_string(*declared) + " but the file has " +
-               std::to_string(n_head) + " heads (heads.0 … heads." + std::to_string(n_head - 1) +
-               ")");
+      sd_.fail(Err::NHeadDisagrees,
+               {std::to_string(*declared), std::to_string(n_head), std::to_string(n_head - 1)});
     }
-    check_n_head(n_head, "the file");
+    check_n_head(n_head, Words(Err::TheFile, {}));
     const Eigen::Index head_size = first_dim(sd_.shape(key("heads.0.query.weight")));
     for (int h = 0; h < n_head; ++h) {
       const std::string p = key("heads." + std::to_string(h) + ".");
@@ -301,7 +293,7 @@ class Loader {
                                     {"key.weight", &head.key},
                                     {"value.weight", &head.value}}) {
         *m = read(p + name, 2);
-        expect_shape(*m, p + name, head_size, C, "head_size × n_embd, as heads.0.query.weight");
+        expect_shape(*m, p + name, head_size, C, "head_size × n_embd");
       }
       read_head_biases(p, head);
       w_.heads.push_back(std::move(head));
@@ -320,16 +312,13 @@ class Loader {
     const std::string attn_key = key("c_attn.weight");
     const auto declared = sd_.setting("n_head", kMaxEmbdCeiling);
     if (declared && options_.n_head && *declared != *options_.n_head)
-      check_n_head(*declared, "the file");
+      check_n_head(*declared, Words(Err::TheFile, {}));
     const int n_head = declared ? *declared : options_.n_head.value_or(0);
     if (n_head == 0) {
-      sd_.fail(quoted(attn_key) +
-               " packs every head into one matrix, so the number of heads is needed: pass "
-               "--heads H (nanoGPT's n_head) or put \"n_head\" in the file");
+      sd_.fail(Err::NeedNHead, {quoted(attn_key)});
     }
     if (C % n_head != 0) {
-      sd_.fail("n_head " + std::to_string(n_head) + " does not divide n_embd " + std::to_string(C) +
-               " (head_size = n_embd / n_head must be whole)");
+      sd_.fail(Err::NHeadNotDivide, {std::to_string(n_head), std::to_string(C)});
     }
     Matrix attn = read(attn_key, 2);
     const bool conv1d = attn.rows() == C && attn.cols() == 3 * C && C != 0;
@@ -388,9 +377,8 @@ class Loader {
     }
     const int block = block_index(options_.prefix);
     if (block > 0) {
-      warnings_.push_back(sd_.name() + ": block " + std::to_string(block) +
-                          " gets the embeddings here; in the model its input is the output of "
-                          "the blocks before it, so its weights differ from the model's");
+      warnings_.emplace_back(Err::LaterBlock,
+                             std::vector<Words>{sd_.name(), std::to_string(block)});
     }
   }
 
@@ -418,16 +406,16 @@ class Loader {
       if (used_.count(k) || is_buffer(k, layout)) continue;
       if (!p.empty() && k.rfind(p, 0) != 0) continue;  // the rest of a whole model
       if (!options_.embeddings && is_embedding_or_norm(k)) continue;
-      warnings_.push_back(sd_.name() + ": ignoring unknown key " + quoted(k));
+      warnings_.emplace_back(Err::UnknownKey, std::vector<Words>{sd_.name(), quoted(k)});
     }
     for (const std::string& k : sd_.other_entries()) {
-      warnings_.push_back(sd_.name() + ": ignoring unknown key " + quoted(k));
+      warnings_.emplace_back(Err::UnknownKey, std::vector<Words>{sd_.name(), quoted(k)});
     }
   }
 
   const StateDict& sd_;
   const LoadOptions& options_;
-  std::vector<std::string>& warnings_;
+  std::vector<Words>& warnings_;
   std::set<std::string> used_;
   Weights w_;
 };
@@ -435,7 +423,7 @@ class Loader {
 }  // namespace
 
 Weights load_weights(const StateDict& state_dict, const LoadOptions& options,
-                     std::vector<std::string>& warnings) {
+                     std::vector<Words>& warnings) {
   return Loader(state_dict, options, warnings).load();
 }
 

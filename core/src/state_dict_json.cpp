@@ -19,34 +19,35 @@ bool is_setting(const std::string& key) {
   return std::find(kSettings.begin(), kSettings.end(), key) != kSettings.end();
 }
 
-std::string describe(const Json& value) {
+Words describe(const Json& value) {
   switch (value.type()) {
     case Json::value_t::string: {
       // Cut at a character boundary: half a UTF-8 sequence cannot be printed (a fuzzer found it).
-      return "a string " + Json(utf8::truncate_to_width(value.get<std::string>(), 20)).dump();
+      return Words(Err::DescribeString,
+                   {Json(utf8::truncate_to_width(value.get<std::string>(), 20)).dump()});
     }
     case Json::value_t::null:
-      return "null";
+      return Words(Err::DescribeNull, {});
     case Json::value_t::boolean:
       return value.get<bool>() ? "true" : "false";
     case Json::value_t::object:
-      return "an object";
+      return Words(Err::DescribeObject, {});
     case Json::value_t::array:
-      return "an array";
+      return Words(Err::DescribeArray, {});
     default:
-      return "a number";
+      return Words(Err::DescribeNumber, {});
   }
 }
 
 // "line 3, column 12" of byte `offset` (0-based) in `text`.
-std::string line_and_column(std::string_view text, size_t offset) {
+Words line_and_column(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
   const auto line =
       1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
   const auto line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   const size_t column =
       line_start == std::string_view::npos || offset == 0 ? offset + 1 : offset - line_start;
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+  return Words(Err::LineColumn, {std::to_string(line), std::to_string(column)});
 }
 
 // Builds the document as nlohmann's own DOM parser does, but knows at every moment where it is —
@@ -89,27 +90,24 @@ class LocatingParser {
       --start;
     }
     const std::string location = this->location();
-    const std::string where =
-        (location.empty() ? "" : location + " ") + "(" + line_and_column(text_, start) + ")";
+    const Words at = line_and_column(text_, start);
     if (e.id == 406) {  // out_of_range: "number overflow parsing '1e39'"
-      throw Error(file_ + ": " + where + ": number " + last_token.substr(0, 40) +
-                  " does not fit in float32 (largest is ±3.4e38)");
+      throw Error(Err::Float32Overflow, {file_, location, at, last_token.substr(0, 40)});
     }
     const std::string_view token = text_.substr(start, 9);
     for (const std::string_view word : {"NaN", "Infinity", "-Infinity"}) {
       if (token.substr(0, word.size()) == word) {
-        throw Error(file_ + ": " + where + ": " + std::string(word) +
-                    " is not a JSON number; weights must be finite");
+        throw Error(Err::NotAJsonNumber, {file_, location, at, std::string(word)});
       }
     }
     // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ...".
     std::string detail = e.what();
-    const auto at = detail.find("parse error");
-    if (at != std::string::npos) detail = detail.substr(at);
+    const auto from = detail.find("parse error");
+    if (from != std::string::npos) detail = detail.substr(from);
     // "last read" quotes everything since the last token: cut it (100 000 '[' are one token).
     detail = utf8::truncate_to_width(detail, 200);
-    throw Error(file_ + ": not valid JSON: " + detail +
-                (location.empty() ? "" : " (in " + location + ")"));
+    if (location.empty()) throw Error(Err::NotJson, {file_, detail});
+    throw Error(Err::NotJsonIn, {file_, detail, location});
   }
 
  private:
@@ -181,7 +179,7 @@ class JsonStateDict final : public StateDict {
  public:
   JsonStateDict(Json doc, std::string name) : StateDict(std::move(name)), doc_(std::move(doc)) {
     if (!doc_.is_object()) {
-      fail("top level is " + describe(doc_) + ", expected an object of named tensors");
+      fail(Err::TopLevelNotObject, {describe(doc_)});
     }
   }
 
@@ -215,24 +213,23 @@ class JsonStateDict final : public StateDict {
     if (!doc_.contains(key)) return std::nullopt;
     const Json& v = doc_.at(key);
     const std::string where = "\"" + key + "\"";
-    if (!v.is_number_integer())
-      fail(where + " is " + describe(v) + ", expected a positive integer");
+    if (!v.is_number_integer()) fail(Err::SettingNotInteger, {where, describe(v)});
     if (v.is_number_unsigned() ? v.get<uint64_t>() > static_cast<uint64_t>(max)
                                : v.get<int64_t>() > max) {
-      fail(where + " is " + v.dump() + ", larger than the limit " + std::to_string(max));
+      fail(Err::SettingOverLimit, {where, v.dump(), std::to_string(max)});
     }
-    if (v.get<int64_t>() < 1) fail(where + " is " + v.dump() + ", expected a positive integer");
+    if (v.get<int64_t>() < 1) fail(Err::SettingNotInteger, {where, v.dump()});
     return v.get<int>();
   }
 
   std::optional<std::vector<std::string>> vocab() const override {
     if (!doc_.contains("vocab")) return std::nullopt;
     const Json& v = doc_.at("vocab");
-    if (!v.is_array()) fail("\"vocab\" is " + describe(v) + ", expected an array of strings");
+    if (!v.is_array()) fail(Err::VocabNotArray, {describe(v)});
     std::vector<std::string> out;
     for (size_t i = 0; i < v.size(); ++i) {
       const std::string where = "\"vocab\"[" + std::to_string(i) + "]";
-      if (!v[i].is_string()) fail(where + " is " + describe(v[i]) + ", expected a string");
+      if (!v[i].is_string()) fail(Err::VocabEntryNotString, {where, describe(v[i])});
       out.push_back(v[i].get<std::string>());
     }
     return out;
@@ -248,31 +245,27 @@ class JsonStateDict final : public StateDict {
 
  private:
   float number(const Json& x, const std::string& where) const {
-    if (!x.is_number()) fail(where + " is " + describe(x) + ", expected a number");
-    const auto f = x.get<float>();
-    if (!std::isfinite(f)) fail(where + " does not fit in float32 (largest is ±3.4e38)");
-    return f;
+    if (!x.is_number()) fail(Err::NotANumber, {where, describe(x)});
+    return x.get<float>();  // finite: the parser refused numbers beyond float32
   }
 
   // A 2-D array of finite numbers, rectangular.
   Matrix matrix(const std::string& key) const {
     const std::string where = "\"" + key + "\"";
-    if (!doc_.contains(key)) fail("missing " + where + " (a 2-D array of numbers)");
+    if (!doc_.contains(key)) fail(Err::MissingMatrix, {where});
     const Json& rows = doc_.at(key);
-    if (!rows.is_array())
-      fail(where + " is " + describe(rows) + ", expected a 2-D array of numbers");
+    if (!rows.is_array()) fail(Err::MatrixNotArray, {where, describe(rows)});
     if (rows.empty() || !rows.front().is_array() || rows.front().empty()) {
-      fail(where + " must be a non-empty 2-D array of numbers (a list of rows)");
+      fail(Err::MatrixNot2d, {where});
     }
     const size_t n_cols = rows.front().size();
     Matrix m(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(n_cols));
     for (size_t i = 0; i < rows.size(); ++i) {
       const std::string row_where = where + "[" + std::to_string(i) + "]";
       const Json& row = rows[i];
-      if (!row.is_array()) fail(row_where + " is " + describe(row) + ", expected a row of numbers");
+      if (!row.is_array()) fail(Err::RowNotArray, {row_where, describe(row)});
       if (row.size() != n_cols) {
-        fail(row_where + " has " + std::to_string(row.size()) + " numbers, expected " +
-             std::to_string(n_cols) + " like row 0");
+        fail(Err::RaggedRow, {row_where, std::to_string(row.size()), std::to_string(n_cols)});
       }
       for (size_t j = 0; j < n_cols; ++j) {
         m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
@@ -285,11 +278,9 @@ class JsonStateDict final : public StateDict {
   // A 1-D array of finite numbers, as one row: (1, n).
   Matrix vector(const std::string& key) const {
     const std::string where = "\"" + key + "\"";
-    if (!doc_.contains(key)) fail("missing " + where + " (an array of numbers)");
+    if (!doc_.contains(key)) fail(Err::MissingVector, {where});
     const Json& values = doc_.at(key);
-    if (!values.is_array() || values.empty()) {
-      fail(where + " is " + describe(values) + ", expected a non-empty array of numbers");
-    }
+    if (!values.is_array() || values.empty()) fail(Err::VectorNotArray, {where, describe(values)});
     Matrix m(1, static_cast<Eigen::Index>(values.size()));
     for (size_t j = 0; j < values.size(); ++j) {
       m(0, static_cast<Eigen::Index>(j)) = number(values[j], where + "[" + std::to_string(j) + "]");
@@ -302,7 +293,9 @@ class JsonStateDict final : public StateDict {
 
 }  // namespace
 
-void StateDict::fail(const std::string& message) const { throw Error(name_ + ": " + message); }
+void StateDict::fail(Err id, std::vector<Words> args) const {
+  throw Error(Err::InFile, {name_, Words(id, std::move(args))});
+}
 
 std::unique_ptr<StateDict> open_json_state_dict(std::string_view text, std::string name) {
   Json doc = parse_document(text, name);

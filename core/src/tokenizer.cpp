@@ -43,15 +43,14 @@ CharClass classify(std::string_view cluster) {
 }
 
 [[noreturn]] void too_many(std::string_view what, size_t max_tokens) {
-  throw Error(std::string(what) + ": text has more than " + std::to_string(max_tokens) +
-              " tokens, the limit (--max-tokens raises it)");
+  throw Error(Err::TooManyTokens, {std::string(what), std::to_string(max_tokens)});
 }
 
 }  // namespace
 
 std::vector<std::string> tokenize(std::string_view text, TokenizerKind kind, std::string_view what,
                                   size_t max_tokens) {
-  if (text.empty()) throw Error(std::string(what) + ": text is empty");
+  if (text.empty()) throw Error(Err::TextEmpty, {std::string(what)});
   utf8::validate(text, what);
   std::vector<std::string> tokens;
   bool in_word = false;
@@ -67,8 +66,7 @@ std::vector<std::string> tokenize(std::string_view text, TokenizerKind kind, std
     return true;
   });
   if (tokens.empty()) {
-    throw Error(std::string(what) + ": text has no words, only whitespace (" +
-                std::to_string(text.size()) + " bytes)");
+    throw Error(Err::NoWords, {std::string(what), std::to_string(text.size())});
   }
   return tokens;
 }
@@ -76,22 +74,20 @@ std::vector<std::string> tokenize(std::string_view text, TokenizerKind kind, std
 std::vector<std::string> parse_token_list(std::string_view spec, std::string_view what,
                                           size_t max_tokens) {
   const std::string where(what);
-  if (spec.empty()) throw Error(where + ": token list is empty");
+  if (spec.empty()) throw Error(Err::TokenListEmpty, {where});
   utf8::validate(spec, what);
   std::vector<std::string> tokens(1);
   for (size_t i = 0; i < spec.size(); ++i) {
     const char c = spec[i];
     if (c == '|') {
       if (tokens.back().empty()) {
-        throw Error(where + ": token " + std::to_string(tokens.size()) + " is empty ('|' at byte " +
-                    std::to_string(i) + "); write a literal '|' as \\|");
+        throw Error(Err::EmptyToken, {where, std::to_string(tokens.size()), std::to_string(i)});
       }
       if (tokens.size() == max_tokens) too_many(what, max_tokens);
       tokens.emplace_back();
     } else if (c == '\\') {
       if (i + 1 == spec.size() || (spec[i + 1] != '|' && spec[i + 1] != '\\')) {
-        throw Error(where + ": unknown escape at byte " + std::to_string(i) +
-                    "; only \\| (a literal '|') and \\\\ (a literal '\\') are escapes");
+        throw Error(Err::UnknownEscape, {where, std::to_string(i)});
       }
       tokens.back() += spec[++i];
     } else {
@@ -99,8 +95,7 @@ std::vector<std::string> parse_token_list(std::string_view spec, std::string_vie
     }
   }
   if (tokens.back().empty()) {
-    throw Error(where + ": token " + std::to_string(tokens.size()) +
-                " is empty (the list ends with '|'); write a literal '|' as \\|");
+    throw Error(Err::EmptyLastToken, {where, std::to_string(tokens.size())});
   }
   return tokens;
 }
@@ -108,7 +103,7 @@ std::vector<std::string> parse_token_list(std::string_view spec, std::string_vie
 TokenizerKind tokenizer_from_name(std::string_view name) {
   if (name == "char") return TokenizerKind::Char;
   if (name == "word") return TokenizerKind::Word;
-  throw Error("unknown tokenizer \"" + std::string(name) + "\"; expected char or word");
+  throw Error(Err::UnknownTokenizer, {std::string(name)});
 }
 
 std::string_view tokenizer_name(TokenizerKind kind) {

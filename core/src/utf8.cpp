@@ -21,9 +21,8 @@ std::string hex_byte(unsigned char b) {
   return buf;
 }
 
-[[noreturn]] void fail(std::string_view what, size_t offset, const std::string& defect) {
-  throw Error(std::string(what) + ": invalid UTF-8 at byte " + std::to_string(offset) + ": " +
-              defect);
+[[noreturn]] void fail(std::string_view what, size_t offset, Words defect) {
+  throw Error(Err::InvalidUtf8, {std::string(what), std::to_string(offset), std::move(defect)});
 }
 
 // Length of the sequence led by `lead` and the allowed range of its second byte, which is what
@@ -45,27 +44,27 @@ LeadInfo lead_info(unsigned char lead) {
   return {0, 0, 0};
 }
 
-std::string bad_second_byte(unsigned char lead) {
-  if (lead == 0xE0 || lead == 0xF0) return "overlong encoding";
-  if (lead == 0xED) return "encoded UTF-16 surrogate (U+D800..U+DFFF)";
-  if (lead == 0xF4) return "code point above U+10FFFF";
-  return "truncated sequence";
+Err bad_second_byte(unsigned char lead) {
+  if (lead == 0xE0 || lead == 0xF0) return Err::Utf8Overlong;
+  if (lead == 0xED) return Err::Utf8Surrogate;
+  if (lead == 0xF4) return Err::Utf8AboveMax;
+  return Err::Utf8Truncated;
 }
 
 // Length of the valid multi-byte sequence starting at text[i], or an Error naming the defect.
 size_t sequence_length(std::string_view text, size_t i, std::string_view what) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const unsigned char b = bytes[i];
-  if (is_continuation(b)) fail(what, i, "stray continuation byte " + hex_byte(b));
-  if (b == 0xC0 || b == 0xC1) fail(what, i, "overlong encoding (lead byte " + hex_byte(b) + ")");
+  if (is_continuation(b)) fail(what, i, Words(Err::Utf8StrayContinuation, {hex_byte(b)}));
+  if (b == 0xC0 || b == 0xC1) fail(what, i, Words(Err::Utf8OverlongLead, {hex_byte(b)}));
   const LeadInfo info = lead_info(b);
-  if (info.length == 0) fail(what, i, "byte " + hex_byte(b) + " never appears in UTF-8");
+  if (info.length == 0) fail(what, i, Words(Err::Utf8NeverByte, {hex_byte(b)}));
   for (int k = 1; k < info.length; ++k) {
-    if (i + k >= text.size()) fail(what, i, "truncated sequence at end of input");
+    if (i + k >= text.size()) fail(what, i, Words(Err::Utf8TruncatedAtEnd, {}));
     const unsigned char next = bytes[i + k];
-    if (!is_continuation(next)) fail(what, i, "truncated sequence");
+    if (!is_continuation(next)) fail(what, i, Words(Err::Utf8Truncated, {}));
     if (k == 1 && (next < info.second_min || next > info.second_max)) {
-      fail(what, i, bad_second_byte(b));
+      fail(what, i, Words(bad_second_byte(b), {}));
     }
   }
   return static_cast<size_t>(info.length);
@@ -77,7 +76,7 @@ void validate(std::string_view text, std::string_view what) {
   size_t i = 0;
   while (i < text.size()) {
     const auto b = static_cast<unsigned char>(text[i]);
-    if (b == 0) fail(what, i, "NUL byte");
+    if (b == 0) fail(what, i, Words(Err::Utf8Nul, {}));
     i += b < 0x80 ? 1 : sequence_length(text, i, what);
   }
 }
@@ -95,7 +94,7 @@ std::vector<char32_t> code_points(std::string_view text) {
   while (left > 0) {
     utf8proc_int32_t c = 0;
     const utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
-    if (n <= 0) throw Error("internal: code_points() given invalid UTF-8");
+    if (n <= 0) throw Error(Err::Internal, {"code_points() given invalid UTF-8"});
     out.push_back(static_cast<char32_t>(c));
     p += n;
     left -= n;
@@ -113,7 +112,7 @@ void for_each_grapheme(std::string_view text, const std::function<bool(std::stri
     utf8proc_int32_t c = 0;
     const utf8proc_ssize_t n =
         utf8proc_iterate(bytes + at, static_cast<utf8proc_ssize_t>(text.size() - at), &c);
-    if (n <= 0) throw Error("internal: for_each_grapheme() given invalid UTF-8");
+    if (n <= 0) throw Error(Err::Internal, {"for_each_grapheme() given invalid UTF-8"});
     if (at > 0 && utf8proc_grapheme_break_stateful(previous, c, &state)) {
       if (!visit(text.substr(start, at - start))) return;
       start = at;

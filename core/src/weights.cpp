@@ -26,17 +26,15 @@ Matrix linear_bias(TorchGenerator& g, Eigen::Index out, Eigen::Index in) {
 
 void check_init(const RandomInit& init, int max_embd) {
   if (init.n_embd < 1 || init.n_embd > max_embd) {
-    throw Error("n_embd is " + std::to_string(init.n_embd) + ", expected 1.." +
-                std::to_string(max_embd) + " (--max-embd raises the limit)");
+    throw Error(Err::NEmbdRange, {std::to_string(init.n_embd), std::to_string(max_embd)});
   }
   if (init.block_size < 1 || init.block_size > kMaxBlockSize) {
-    throw Error("block_size is " + std::to_string(init.block_size) + ", expected 1.." +
-                std::to_string(kMaxBlockSize));
+    throw Error(Err::BlockSizeRange,
+                {std::to_string(init.block_size), std::to_string(kMaxBlockSize)});
   }
   if (init.n_head < 0 || init.n_head > init.n_embd ||
       (init.n_head > 0 && init.n_embd % init.n_head != 0)) {
-    throw Error("n_head " + std::to_string(init.n_head) + " does not divide n_embd " +
-                std::to_string(init.n_embd) + " (head_size = n_embd / n_head must be whole)");
+    throw Error(Err::NHeadNotDivide, {std::to_string(init.n_head), std::to_string(init.n_embd)});
   }
 }
 

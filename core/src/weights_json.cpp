@@ -15,7 +15,7 @@ Json vector_to_json(const Matrix& row) {  // (1, n) → [...], as PyTorch's 1-D 
 }  // namespace
 
 Weights parse_weights_json(std::string_view text, std::string_view name,
-                           std::vector<std::string>& warnings, int max_embd) {
+                           std::vector<Words>& warnings, int max_embd) {
   LoadOptions options;
   options.max_embd = max_embd;
   return load_weights(*open_json_state_dict(text, std::string(name)), options, warnings);

@@ -25,7 +25,8 @@ struct BadInput {
   std::function<void(const fs::path&)> setup = {};  // files the case needs
   bool add_outputs = true;                          // also ask for --json old.json --svg new.svg
   long file_size_limit = -1;
-  std::string stdout_path;  // e.g. /dev/full
+  std::string stdout_path;              // e.g. /dev/full
+  bool same_in_both_languages = false;  // the message is only names and values
 };
 
 void write_file(const fs::path& path, const std::string& content) {
@@ -258,7 +259,10 @@ std::vector<BadInput> table() {
       {"unknown language", {"--text", "a", "--lang", "tr"}, 2, "tr"},
       {"unknown theme", {"--text", "a", "--theme", "sepia"}, 2, "sepia"},
       {"bad head", {"--text", "a", "--head", "first"}, 2, "expected all, mean or a head index"},
-      {"conflicting flags", {"--text", "a", "--weights", "w.json", "--n-embd", "8"}, 2, "excludes"},
+      {"conflicting flags",
+       {"--text", "a", "--weights", "w.json", "--n-embd", "8"},
+       2,
+       "--weights cannot be used with --n-embd"},
       {"head beyond the model",
        {"--text", "a", "--head", "1"},
        1,
@@ -353,6 +357,18 @@ TEST_P(BadInputs, OneLineErrorExitStatusAndNothingWritten) {
   EXPECT_EQ(o.err.rfind("attnviz: error: ", 0), 0u) << o.err;
   EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;  // no second line, no report
   EXPECT_NE(o.err.find(expand(c.message, dir)), std::string::npos) << o.err;
+  EXPECT_EQ(attnviz::test::slurp((dir / "old.json").string()), kOld);
+
+  // The same error in Azerbaijani (--lang az): one line, the same status, other words — except
+  // where the message is all names and values. Nothing is written either.
+  args.insert(args.begin(), {"--lang", "az"});
+  const attnviz::test::Outcome az = attnviz::test::run_attnviz(args, options);
+  EXPECT_EQ(az.status, c.status) << az.err;
+  EXPECT_EQ(az.err.rfind("attnviz: xəta: ", 0), 0u) << az.err;
+  EXPECT_EQ(std::count(az.err.begin(), az.err.end(), '\n'), 1) << az.err;
+  if (!c.same_in_both_languages) {
+    EXPECT_NE(az.err.substr(az.err.find(": ", 9)), o.err.substr(o.err.find(": ", 9))) << az.err;
+  }
   EXPECT_EQ(attnviz::test::slurp((dir / "old.json").string()), kOld);
   std::set<fs::path> after;
   for (const auto& e : fs::directory_iterator(dir)) after.insert(e.path());

@@ -196,7 +196,7 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   expect_error({"--text", "a", "--tokenizer", "bpe"}, 2, "bpe");
   expect_error({"--text", "a", "--n-embd", "0"}, 2, "n-embd");
   expect_error({"--text", "a", "--n-embd", "-3"}, 2, "n-embd");
-  expect_error({"--text", "a", "--tokens", "a|b"}, 2, "excludes");
+  expect_error({"--text", "a", "--tokens", "a|b"}, 2, "--text cannot be used with --tokens");
   expect_error({"--text", "a", "--weights", "w.json", "--seed", "3"}, 2,
                "--seed draws random weights, but --weights gives them");
   expect_error({"--text", "a", "--weights", "w.json", "--init", "torch-generic"}, 2,
@@ -483,7 +483,71 @@ TEST_F(Cli, WholeModelFilesLoadByPrefix) {
   expect_error(
       {"--text", "ab", "--weights", dir + "gpt2_conv1d_f16.safetensors", "--prefix", "h.0.attn."},
       1, "pass --heads H");
-  expect_error({"--text", "ab", "--prefix", "h.0.attn."}, 2, "--prefix requires --weights");
+  expect_error({"--text", "ab", "--prefix", "h.0.attn."}, 2, "--prefix needs --weights");
+}
+
+// Warnings come last, after every output is written, in the interface's language; JSON keeps
+// them in English.
+TEST_F(Cli, WarningsFollowTheOutputsInTheInterfacesLanguage) {
+  attnviz::test::RunOptions options;
+  options.capture_dir = capture_dir_.string();
+  options.merge_stderr = true;
+  const std::vector<std::string> args = {"--text",  "AzÉ™rbaycan", "--json",      path("a.json"),
+                                         "--color", "never",       "--no-summary"};
+  const Outcome en = attnviz::test::run_attnviz(args, options);
+  ASSERT_EQ(en.status, 0) << en.out;
+  const std::string warning = "attnviz: warning: --text: the text looks like UTF-8 read as";
+  ASSERT_NE(en.out.find(warning), std::string::npos) << en.out;
+  EXPECT_GT(en.out.find(warning), en.out.find("\n10 n")) << "the warning came before the table";
+  EXPECT_EQ(en.out.substr(en.out.rfind('\n', en.out.size() - 2) + 1).rfind(warning, 0), 0u);
+  const json doc = json::parse(slurp(path("a.json")));
+  EXPECT_NE(doc["warnings"][0].get<std::string>().find("did you mean \"Azərbaycan\"?"),
+            std::string::npos);
+
+  std::vector<std::string> az_args = args;
+  az_args.insert(az_args.end(), {"--lang", "az"});
+  const Outcome az = attnviz::test::run_attnviz(az_args, options);
+  EXPECT_NE(az.out.find("attnviz: xəbərdarlıq: --text: mətn Windows-1254/1252 kimi oxunmuş UTF-8-ə "
+                        "oxşayır (mojibake); \"Azərbaycan\" nəzərdə tutulurdu?"),
+            std::string::npos)
+      << az.out;
+}
+
+// Errors follow --lang, else the locale (LC_ALL, LC_MESSAGES, LANG); English otherwise.
+TEST_F(Cli, ErrorsFollowTheInterfacesLanguage) {
+  const std::vector<std::string> bad = {"--text", "Az\xC9"};
+  EXPECT_EQ(run(bad).err,
+            "attnviz: error: --text: invalid UTF-8 at byte 2: truncated sequence "
+            "at end of input\n");
+  const std::string az =
+      "attnviz: xəta: --text: yanlış UTF-8, bayt 2: ardıcıllıq girişin sonunda yarımçıq qalıb\n";
+  std::vector<std::string> with_lang = bad;
+  with_lang.insert(with_lang.end(), {"--lang", "az"});
+  EXPECT_EQ(run(with_lang).err, az);
+  EXPECT_EQ(run(bad, {"LANG=az_AZ.UTF-8"}).err, az);
+  EXPECT_EQ(run(bad, {"LC_ALL=az_AZ.UTF-8", "LANG=C.UTF-8"}).err, az);
+  with_lang.back() = "en";
+  EXPECT_EQ(run(with_lang, {"LANG=az_AZ.UTF-8"}).err.rfind("attnviz: error: ", 0), 0u);
+  // Usage errors too, even when the rest of the line does not parse.
+  const Outcome usage = run({"--cmap", "jet", "--lang=az", "--text", "a"});
+  EXPECT_EQ(usage.status, 2);
+  EXPECT_EQ(usage.err,
+            "attnviz: xəta: --cmap: jet bunlardan biri deyil: "
+            "viridis,magma,inferno,plasma,cividis,gray,greys,blues (bax: attnviz --help)\n");
+  EXPECT_EQ(run({"--bogus", "--lang", "az"}).err,
+            "attnviz: xəta: gözlənilməyən arqument --bogus (bax: attnviz --help)\n");
+}
+
+// Past 1000 cells the table shows its corners, and --full prints everything.
+TEST_F(Cli, FullPrintsEveryRowOfALargeTable) {
+  const std::string text = "Diqqət mexanizmi mənanı fokuslayır";  // 34 tokens
+  const Outcome summarised = run({"--text", text, "--color", "never", "--no-summary"});
+  EXPECT_NE(summarised.out.find("--full prints them all"), std::string::npos);
+  EXPECT_EQ(summarised.out.find("\n16 "), std::string::npos);
+  const Outcome full =
+      run({"--text", text, "--color", "never", "--no-summary", "--full", "--width", "0"});
+  EXPECT_NE(full.out.find("\n16 "), std::string::npos);
+  EXPECT_EQ(full.out.find("--full"), std::string::npos);
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ struct RunOptions {
   std::string stdout_path;           // "" captures standard output
   long file_size_limit = -1;         // RLIMIT_FSIZE in bytes: writes beyond fail with EFBIG
   std::string capture_dir = "/tmp";  // where standard output and error are captured
+  bool merge_stderr = false;         // standard error into standard output, in order
 };
 
 inline std::string slurp(const std::string& path) {
@@ -47,7 +48,7 @@ inline pid_t spawn_attnviz(const std::vector<std::string>& args, const RunOption
   const int in = ::open(o.stdin_path.c_str(), O_RDONLY);
   ::dup2(in, STDIN_FILENO);
   ::dup2(out, STDOUT_FILENO);
-  ::dup2(err, STDERR_FILENO);
+  ::dup2(o.merge_stderr ? out : err, STDERR_FILENO);
   if (o.file_size_limit >= 0) {
     ::signal(SIGXFSZ, SIG_IGN);  // so the write fails with EFBIG instead of killing the process
     const rlimit limit{static_cast<rlim_t>(o.file_size_limit),

@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const bool embeddings : {false, true}) {
       options.embeddings = embeddings;
       try {
-        std::vector<std::string> warnings;
+        std::vector<attnviz::Words> warnings;
         const attnviz::Weights w = attnviz::load_weights(*sd, options, warnings);
         // Saved weights must load back.
         const std::string saved = attnviz::weights_to_safetensors(w);
@@ -53,8 +53,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       } catch (const attnviz::Error&) {
       }
     }
-  } catch (const attnviz::Error&) {
-    // A clear error is the right answer to a bad file.
+  } catch (const attnviz::Error& e) {
+    // A clear error is the right answer to a bad file, in either language.
+    (void)e.message(attnviz::Lang::Az);
   }
   return 0;
 }

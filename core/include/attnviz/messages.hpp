@@ -1,10 +1,11 @@
 // Everything attnviz says to a student (table headers, explanations, picture captions) in English
-// and Azerbaijani, the course's language. Error messages stay English.
+// and Azerbaijani, the course's language. Errors and warnings are in error.hpp.
 #pragma once
 
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace attnviz {
 
@@ -88,7 +89,10 @@ enum class Msg {
 std::string_view text(Lang lang, Msg msg);
 
 // `pattern` with {0}, {1}, … replaced by `args`.
-std::string format(std::string_view pattern, std::initializer_list<std::string> args);
+std::string format(std::string_view pattern, const std::vector<std::string>& args);
+inline std::string format(std::string_view pattern, std::initializer_list<std::string> args) {
+  return format(pattern, std::vector<std::string>(args));
+}
 
 inline std::string say(Lang lang, Msg msg, std::initializer_list<std::string> args = {}) {
   return format(text(lang, msg), args);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "attnviz/error.hpp"
 #include "attnviz/messages.hpp"
 #include "attnviz/tokenizer.hpp"
 #include "attnviz/trace.hpp"
@@ -52,8 +53,8 @@ struct Result {
   std::vector<int> ids;             // T rows of weights.token_embedding; empty with randn_input
   Weights weights;                  // the weights used, random or loaded
   AttentionTrace trace;
-  std::vector<std::string> warnings;  // things the user should know; the run still succeeded
-  Matrix mean_weights;                // (T, T) average over heads, with HeadChoice::Kind::Mean
+  std::vector<Words> warnings;  // things the user should know; the run still succeeded
+  Matrix mean_weights;          // (T, T) average over heads, with HeadChoice::Kind::Mean
 };
 
 // A matrix of attention weights to show: one head, or the mean over all heads.

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "attnviz/error.hpp"
 #include "attnviz/limits.hpp"
 #include "attnviz/matrix.hpp"
 #include "attnviz/weights.hpp"
@@ -26,7 +27,8 @@ class StateDict {
   StateDict& operator=(const StateDict&) = delete;
 
   const std::string& name() const { return name_; }  // the file, first word of every error
-  [[noreturn]] void fail(const std::string& message) const;
+  // Throws Error "NAME: message".
+  [[noreturn]] void fail(Err id, std::vector<Words> args) const;
 
   virtual std::vector<std::string> keys() const = 0;  // every tensor, in file order
   virtual bool has(const std::string& key) const = 0;
@@ -79,7 +81,7 @@ struct LoadOptions {
 // wte/wpe) and the LayerNorm a transformer block applies before attention (nanoGPT's ln_1,
 // Karpathy's ln1). Entries under the prefix that no layout uses are reported in `warnings`.
 Weights load_weights(const StateDict& state_dict, const LoadOptions& options,
-                     std::vector<std::string>& warnings);
+                     std::vector<Words>& warnings);
 
 // Weights as safetensors (F32), for --save-weights FILE.safetensors: the same keys as the JSON
 // format, settings and vocab in __metadata__.

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "attnviz/error.hpp"
 #include "attnviz/limits.hpp"
 #include "attnviz/matrix.hpp"
 #include "attnviz/torch_random.hpp"
@@ -84,7 +85,7 @@ Matrix randn_x(int T, int n_embd, const RandomInit& init);
 // Keys this version does not know are ignored with a message added to `warnings`. "n_embd" above
 // `max_embd` is refused before any tensor is read.
 Weights parse_weights_json(std::string_view text, std::string_view name,
-                           std::vector<std::string>& warnings, int max_embd = Limits{}.max_embd);
+                           std::vector<Words>& warnings, int max_embd = Limits{}.max_embd);
 
 // The same format, floats written as the shortest text that reads back to the same float32. Heads
 // with biases are written as nanoGPT's c_attn; weights without embeddings (--input randn) have no
