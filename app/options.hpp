@@ -24,7 +24,9 @@ struct Options {
   bool no_summary = false, explain = false, trace = false, full = false;
   std::optional<int> width;
   int precision = 3;
-  std::optional<std::string> lang;  // default: from the locale
+  // Checked by CLI11; the language itself is read before parsing (interface_lang), so that usage
+  // errors are said in it too.
+  std::optional<std::string> lang;
   std::string head = "all";         // all, mean, or a head's index
   HeatmapOptions heatmap;
   std::string range = "fixed";

@@ -8,7 +8,8 @@ attnviz=$1 page=$2
 
 warnings=$(zcat "$page" | groff -man -Tutf8 -ww -z 2>&1) || fail "groff failed"
 [ -z "$warnings" ] || fail "groff warns: $warnings"
-text=$(zcat "$page" | groff -man -Tutf8 2>/dev/null | col -b)
+# Plain text: grotty without overstriking for bold and underline (col(1) is not in minimal systems).
+text=$(zcat "$page" | groff -man -Tutf8 -P-cbou 2>/dev/null)
 for section in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES; do
   grep -q "^$section\$" <<<"$text" || fail "no $section section"
 done
