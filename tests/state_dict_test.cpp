@@ -309,9 +309,9 @@ TEST(Safetensors, HalfPrecisionEdgeCasesConvertExactly) {
   std::string values(12, '\0');
   values[10] = '\xc0';
   values[11] = '\x7f';
-  const auto nan = open_safetensors(
-      safetensors(R"({"w":{"dtype":"BF16","shape":[2,3],"data_offsets":[0,12]}})", values),
-      "m.safetensors");
+  const std::string nan_bytes =  // the state dict reads from it: it must outlive `nan`
+      safetensors(R"({"w":{"dtype":"BF16","shape":[2,3],"data_offsets":[0,12]}})", values);
+  const auto nan = open_safetensors(nan_bytes, "m.safetensors");
   EXPECT_EQ(error_of([&] { nan->tensor("w", 2); }),
             "m.safetensors: \"w\"[1][2] is NaN; weights must be finite");
 }
