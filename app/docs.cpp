@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "attnviz/utf8.hpp"
+#include "attnviz/text/utf8.hpp"
 #include "attnviz/version.hpp"
 
 namespace attnviz::app {

@@ -1,7 +1,7 @@
 // Option definitions, help text and the usage checks CLI11 cannot express.
 #include "options.hpp"
 
-#include "attnviz/colormap.hpp"
+#include "attnviz/render/colormap.hpp"
 #include "attnviz/version.hpp"
 
 namespace attnviz::app {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "attnviz/error.hpp"
-#include "attnviz/heatmap.hpp"
-#include "attnviz/weights.hpp"
+#include "attnviz/model/weights.hpp"
+#include "attnviz/render/heatmap.hpp"
 
 namespace attnviz::app {
 
@@ -27,7 +27,7 @@ struct Options {
   // Checked by CLI11; the language itself is read before parsing (interface_lang), so that usage
   // errors are said in it too.
   std::optional<std::string> lang;
-  std::string head = "all";         // all, mean, or a head's index
+  std::string head = "all";  // all, mean, or a head's index
   HeatmapOptions heatmap;
   std::string range = "fixed";
   bool no_captions = false;

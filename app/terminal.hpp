@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "attnviz/messages.hpp"
+#include "attnviz/render/messages.hpp"
 
 namespace attnviz::app {
 

@@ -1,5 +1,5 @@
 // Properties of embedding and masked attention that hold for any weights.
-#include "attnviz/attention.hpp"
+#include "attnviz/model/attention.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Colormap tables against matplotlib's own colors (reference/make_colormap_samples.py).
-#include "attnviz/colormap.hpp"
+#include "attnviz/render/colormap.hpp"
 
 #include <gtest/gtest.h>
 

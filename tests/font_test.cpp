@@ -1,5 +1,5 @@
 // Font loading, measurement and rasterization, including glyphs the font lacks.
-#include "attnviz/font.hpp"
+#include "attnviz/render/font.hpp"
 
 #include <gtest/gtest.h>
 

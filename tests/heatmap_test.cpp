@@ -1,5 +1,5 @@
 // Heatmap layout and the PNG renderer, checked by reading the PNG back (stb_image).
-#include "attnviz/heatmap.hpp"
+#include "attnviz/render/heatmap.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <random>
 #include <set>
 
-#include "attnviz/render_png.hpp"
+#include "attnviz/render/render_png.hpp"
 #include "test_util.hpp"
 
 namespace attnviz {

@@ -1,5 +1,5 @@
 // Reading files, and output that is all-or-nothing: old file or complete new one, no leftovers.
-#include "attnviz/io.hpp"
+#include "attnviz/io/io.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "attnviz/attention.hpp"
+#include "attnviz/model/attention.hpp"
 #include "attnviz/run.hpp"
 #include "reference_util.hpp"
 #include "test_util.hpp"

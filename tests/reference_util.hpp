@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "attnviz/trace.hpp"
+#include "attnviz/model/trace.hpp"
 
 namespace attnviz::test {
 

@@ -1,6 +1,6 @@
 // --explain against PyTorch: every number the explanation prints is read back and compared with
 // the fixture's intermediates, in both languages.
-#include "attnviz/render_explain.hpp"
+#include "attnviz/render/render_explain.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // JSON output: schema, exact values, shortest float32 text.
-#include "attnviz/render_json.hpp"
+#include "attnviz/render/render_json.hpp"
 
 #include <gtest/gtest.h>
 

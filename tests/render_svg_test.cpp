@@ -1,12 +1,12 @@
 // The SVG renderer: well-formed XML, one element per cell, every token as escaped text.
-#include "attnviz/render_svg.hpp"
+#include "attnviz/render/render_svg.hpp"
 
 #include <gtest/gtest.h>
 #include <tinyxml2.h>
 
 #include <map>
 
-#include "attnviz/heatmap.hpp"
+#include "attnviz/render/heatmap.hpp"
 #include "test_util.hpp"
 
 namespace attnviz {

@@ -1,11 +1,11 @@
 // The terminal table: labels, masked cells, alignment by display width, column blocks, color.
-#include "attnviz/render_table.hpp"
+#include "attnviz/render/render_table.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "attnviz/utf8.hpp"
+#include "attnviz/text/utf8.hpp"
 
 namespace attnviz {
 namespace {

@@ -2,7 +2,7 @@
 // (reference/make_state_dicts.py): each layout and format loads and attends as PyTorch did; and
 // every layout's missing or misshapen tensor, and every broken safetensors header, is a clear
 // error.
-#include "attnviz/state_dict.hpp"
+#include "attnviz/model/state_dict.hpp"
 
 #include <gtest/gtest.h>
 

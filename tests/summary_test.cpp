@@ -1,5 +1,5 @@
 // Row summaries: the most attended key and the entropy in bits.
-#include "attnviz/summary.hpp"
+#include "attnviz/render/summary.hpp"
 
 #include <gtest/gtest.h>
 

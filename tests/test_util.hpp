@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "attnviz/error.hpp"
-#include "attnviz/font.hpp"
+#include "attnviz/render/font.hpp"
 
 namespace attnviz::test {
 

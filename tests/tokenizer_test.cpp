@@ -1,5 +1,5 @@
 // Character and word tokenizers and the explicit token-list syntax.
-#include "attnviz/tokenizer.hpp"
+#include "attnviz/text/tokenizer.hpp"
 
 #include <gtest/gtest.h>
 

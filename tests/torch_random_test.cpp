@@ -1,6 +1,6 @@
 // PyTorch's CPU random numbers, compared bit for bit with draws real PyTorch made
 // (reference/make_torch_random.py → fixtures/torch_random.json), for both of its normal_ kernels.
-#include "attnviz/torch_random.hpp"
+#include "attnviz/model/torch_random.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // UTF-8 validation, grapheme clusters, display width and visible labels.
-#include "attnviz/utf8.hpp"
+#include "attnviz/text/utf8.hpp"
 
 #include <gtest/gtest.h>
 

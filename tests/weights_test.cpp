@@ -1,5 +1,5 @@
 // Random initialization, the weights JSON format both ways, and each loader error.
-#include "attnviz/weights.hpp"
+#include "attnviz/model/weights.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "attnviz/attention.hpp"
 #include "attnviz/error.hpp"
-#include "attnviz/state_dict.hpp"
-#include "attnviz/utf8.hpp"
+#include "attnviz/model/attention.hpp"
+#include "attnviz/model/state_dict.hpp"
+#include "attnviz/text/utf8.hpp"
 
 namespace attnviz {
 namespace {

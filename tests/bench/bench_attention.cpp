@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "attnviz/attention.hpp"
-#include "attnviz/weights.hpp"
+#include "attnviz/model/attention.hpp"
+#include "attnviz/model/weights.hpp"
 
 namespace attnviz {
 namespace {

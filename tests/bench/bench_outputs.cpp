@@ -4,14 +4,14 @@
 
 #include <map>
 
-#include "attnviz/font.hpp"
-#include "attnviz/heatmap.hpp"
-#include "attnviz/io.hpp"
-#include "attnviz/render_json.hpp"
-#include "attnviz/render_png.hpp"
-#include "attnviz/render_svg.hpp"
+#include "attnviz/io/io.hpp"
+#include "attnviz/render/font.hpp"
+#include "attnviz/render/heatmap.hpp"
+#include "attnviz/render/render_json.hpp"
+#include "attnviz/render/render_png.hpp"
+#include "attnviz/render/render_svg.hpp"
 #include "attnviz/run.hpp"
-#include "attnviz/tokenizer.hpp"
+#include "attnviz/text/tokenizer.hpp"
 
 namespace attnviz {
 namespace {

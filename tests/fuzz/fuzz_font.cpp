@@ -5,7 +5,7 @@
 #include <string>
 
 #include "attnviz/error.hpp"
-#include "attnviz/font.hpp"
+#include "attnviz/render/font.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

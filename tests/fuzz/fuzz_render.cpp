@@ -5,12 +5,12 @@
 #include <string>
 
 #include "attnviz/error.hpp"
-#include "attnviz/heatmap.hpp"
-#include "attnviz/io.hpp"
-#include "attnviz/render_explain.hpp"
-#include "attnviz/render_json.hpp"
-#include "attnviz/render_svg.hpp"
-#include "attnviz/render_table.hpp"
+#include "attnviz/io/io.hpp"
+#include "attnviz/render/heatmap.hpp"
+#include "attnviz/render/render_explain.hpp"
+#include "attnviz/render/render_json.hpp"
+#include "attnviz/render/render_svg.hpp"
+#include "attnviz/render/render_table.hpp"
 #include "attnviz/run.hpp"
 
 namespace {

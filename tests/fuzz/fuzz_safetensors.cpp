@@ -5,7 +5,7 @@
 #include <string>
 
 #include "attnviz/error.hpp"
-#include "attnviz/state_dict.hpp"
+#include "attnviz/model/state_dict.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "attnviz/error.hpp"
-#include "attnviz/tokenizer.hpp"
+#include "attnviz/text/tokenizer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string spec(reinterpret_cast<const char*>(data), size);

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "attnviz/error.hpp"
-#include "attnviz/tokenizer.hpp"
-#include "attnviz/utf8.hpp"
+#include "attnviz/text/tokenizer.hpp"
+#include "attnviz/text/utf8.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "attnviz/messages.hpp"
+#include "attnviz/render/messages.hpp"
 
 namespace attnviz {
 

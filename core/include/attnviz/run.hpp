@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "attnviz/error.hpp"
-#include "attnviz/messages.hpp"
-#include "attnviz/tokenizer.hpp"
-#include "attnviz/trace.hpp"
-#include "attnviz/weights.hpp"
+#include "attnviz/model/trace.hpp"
+#include "attnviz/model/weights.hpp"
+#include "attnviz/render/messages.hpp"
+#include "attnviz/text/tokenizer.hpp"
 
 namespace attnviz {
 

@@ -1,0 +1,37 @@
+// Masked self-attention, exactly as the lesson's PyTorch SelfAttention computes it, in float32.
+#pragma once
+
+#include <vector>
+
+#include "attnviz/model/trace.hpp"
+#include "attnviz/model/weights.hpp"
+
+namespace attnviz {
+
+// x = token_embedding[ids] + position_embedding[0..T), shape (T, n_embd). ids index the vocab;
+// T must not exceed the position table.
+Matrix embed(const std::vector<int>& ids, const Weights& weights);
+
+struct AttentionOptions {
+  bool causal = true;       // false: every token sees every other (bidirectional, as in BERT)
+  bool scale = true;        // false: skip · head_size^-0.5, to show the softmax saturating
+  bool keep_scores = true;  // false: no (T, T) q·kᵀ in the trace, only the weights (long texts)
+};
+
+// LayerNorm over each row of x (T, n_embd): (x - mean) / √(var + 1e-5) · weight + bias, the
+// variance biased as PyTorch's. weight, bias: (1, n_embd).
+Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias);
+
+// When the weights carry a block's LayerNorm (nanoGPT's ln_1), x is normalized first. Then for
+// each head: q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ (+ biases, nanoGPT's c_attn); wei = q·kᵀ ·
+// head_size^-0.5; future cells −inf when causal; softmax over each row; out = wei · v. The heads'
+// outputs are joined side by side and, for MultiHeadAttention, projected: out = concat · projᵀ +
+// bias. x: (T, n_embd).
+AttentionTrace attend(Matrix x, const Weights& weights, const AttentionOptions& options);
+
+// Row-wise softmax of scale · scores with keys j > i excluded when causal (their weight is exactly
+// 0). Stable: the row max is subtracted first, since softmax is shift-invariant and this keeps
+// exp() finite. scores: (T, T).
+Matrix masked_softmax(const Matrix& scores, float scale, bool causal);
+
+}  // namespace attnviz

@@ -1,0 +1,90 @@
+// A state_dict as a file holds it (JSON or safetensors): named tensors and a few settings, and the
+// module layouts attnviz recognizes in it — the lesson's SelfAttention, Karpathy's
+// MultiHeadAttention, nanoGPT's CausalSelfAttention (and GPT-2's, whose Conv1D stores weights
+// transposed) — turned into Weights.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attnviz/error.hpp"
+#include "attnviz/limits.hpp"
+#include "attnviz/matrix.hpp"
+#include "attnviz/model/weights.hpp"
+
+namespace attnviz {
+
+// Named tensors, read on demand: a whole-model file costs only the tensors a layout uses.
+class StateDict {
+ public:
+  explicit StateDict(std::string name) : name_(std::move(name)) {}
+  virtual ~StateDict() = default;
+  StateDict(const StateDict&) = delete;
+  StateDict& operator=(const StateDict&) = delete;
+
+  const std::string& name() const { return name_; }  // the file, first word of every error
+  // Throws Error "NAME: message".
+  [[noreturn]] void fail(Err id, std::vector<Words> args) const;
+
+  virtual std::vector<std::string> keys() const = 0;  // every tensor, in file order
+  virtual bool has(const std::string& key) const = 0;
+  virtual std::vector<int64_t> shape(const std::string& key) const = 0;  // of a present tensor
+  // A tensor of `dims` dimensions (1 or 2) as float32: a 1-D tensor becomes one row (1, n).
+  // Throws Error for a missing key, another number of dimensions, an unsupported dtype, or a value
+  // that is not a finite float32.
+  virtual Matrix tensor(const std::string& key, int dims) const = 0;
+  // A positive integer setting ("n_embd", "n_head", "block_size") if the file gives one; above
+  // `max` is an Error.
+  virtual std::optional<int> setting(const std::string& key, int max) const = 0;
+  // The token text of each embedding row, if the file gives it.
+  virtual std::optional<std::vector<std::string>> vocab() const = 0;
+  // Entries that are neither tensors nor known settings, for "ignoring unknown key" warnings.
+  virtual std::vector<std::string> other_entries() const { return {}; }
+
+ private:
+  std::string name_;
+};
+
+// The weights JSON format (see README): state_dict keys → nested arrays of numbers, plus
+// "n_embd", "n_head", "block_size" and "vocab". Throws Error for text that is not a JSON object.
+std::unique_ptr<StateDict> open_json_state_dict(std::string_view text, std::string name);
+
+// safetensors: an 8-byte little-endian header size, a JSON header {name: {dtype, shape,
+// data_offsets}, "__metadata__": {...}}, then the data. F32, F16 and BF16 tensors are read (as
+// float32); the header is checked whole before any tensor is touched — dtypes, shapes against
+// byte sizes, offsets inside the file and back to back — so a bad file is an Error, never a read
+// out of bounds. Settings and vocab come from __metadata__ ("vocab": a JSON array as a string).
+// `bytes` must outlive the result.
+std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string name);
+
+// Either of the two, by the name's extension (.safetensors, .json) or else by the content.
+// A JSON file over `limits.max_file_bytes` is refused (it is parsed whole); a safetensors file is
+// not, since only the tensors used are read.
+std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,
+                                           const Limits& limits = {});
+
+struct LoadOptions {
+  // Where the attention module's keys start inside a whole-model file, e.g.
+  // "transformer.h.0.attn." (nanoGPT) or "blocks.0.sa." (Karpathy's gpt.py).
+  std::string prefix;
+  std::optional<int> n_head;  // --heads: needed by c_attn, which packs all heads in one matrix
+  bool embeddings = true;     // false (--input randn): the embedding tables are not read
+  int max_embd = Limits{}.max_embd;
+};
+
+// The attention module under `options.prefix` and, when asked for, the embeddings and vocab
+// (token_embedding/position_embedding, Karpathy's *_table, nanoGPT's transformer.wte/wpe, GPT-2's
+// wte/wpe) and the LayerNorm a transformer block applies before attention (nanoGPT's ln_1,
+// Karpathy's ln1). Entries under the prefix that no layout uses are reported in `warnings`.
+Weights load_weights(const StateDict& state_dict, const LoadOptions& options,
+                     std::vector<Words>& warnings);
+
+// Weights as safetensors (F32), for --save-weights FILE.safetensors: the same keys as the JSON
+// format, settings and vocab in __metadata__.
+std::string weights_to_safetensors(const Weights& weights);
+
+}  // namespace attnviz

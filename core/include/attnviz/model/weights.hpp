@@ -1,0 +1,95 @@
+// The parameters of the lesson's model: embeddings, then the day-12 SelfAttention (one head) or
+// the day-13 MultiHeadAttention (several heads and an output projection). Load, save, random.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attnviz/error.hpp"
+#include "attnviz/limits.hpp"
+#include "attnviz/matrix.hpp"
+#include "attnviz/model/torch_random.hpp"
+
+namespace attnviz {
+
+// One head's projections, in PyTorch nn.Linear layout (out × in): q = x · queryᵀ (+ query_bias).
+struct HeadWeights {
+  Matrix query;  // (head_size, n_embd)
+  Matrix key;    // (head_size, n_embd)
+  Matrix value;  // (head_size, n_embd)
+  // nanoGPT's c_attn has biases, each (1, head_size); 0×0 for the lesson's and Karpathy's heads.
+  Matrix query_bias, key_bias, value_bias;
+
+  bool has_bias() const { return query_bias.size() > 0; }
+};
+
+struct Weights {
+  int n_embd = 0;                  // C: embedding width
+  int block_size = 0;              // longest sequence the model accepts
+  std::vector<std::string> vocab;  // token text of each token_embedding row
+  Matrix token_embedding;          // (vocab_size, n_embd)
+  Matrix position_embedding;       // (block_size, n_embd), or 0×0 when positions are not used
+  std::vector<HeadWeights> heads;  // the lesson's SelfAttention is one head of size n_embd
+  // MultiHeadAttention's proj (nn.Linear(n_head · head_size, n_embd) with bias); both 0×0 for the
+  // lesson's SelfAttention, whose output is its one head's output.
+  Matrix proj_weight;  // (n_embd, n_head · head_size)
+  Matrix proj_bias;    // (1, n_embd)
+  // The LayerNorm a transformer block applies to x before attention (nanoGPT's ln_1), weight and
+  // bias each (1, n_embd); 0×0 for the lesson's module on its own.
+  Matrix ln_weight, ln_bias;
+
+  bool has_positions() const { return position_embedding.rows() > 0; }
+  bool multi_head() const { return proj_weight.size() > 0; }
+  bool has_layer_norm() const { return ln_weight.size() > 0; }
+  bool has_embeddings() const { return token_embedding.size() > 0; }
+  int n_head() const { return static_cast<int>(heads.size()); }
+  int head_size() const { return static_cast<int>(heads.front().query.rows()); }
+  // Row of `token` in token_embedding, or -1.
+  int token_id(std::string_view token) const;
+};
+
+struct RandomInit {
+  uint32_t seed = 1337;  // torch.manual_seed(seed)
+  int n_embd = 16;
+  int block_size = 256;
+  bool positions = true;
+  int n_head = 0;  // 0: the lesson's SelfAttention; H ≥ 1: MultiHeadAttention(H, n_embd / H)
+  TorchCpu cpu = TorchCpu::Avx2;  // whose normal_ kernel to reproduce
+};
+
+// The weights PyTorch gives the lesson's modules after torch.manual_seed(seed), bit for bit, drawn
+// in the order the lesson's code creates them: nn.Embedding(vocab, C) ~ N(0, 1),
+// nn.Embedding(block_size, C) ~ N(0, 1) when positions are used, then SelfAttention's key, query,
+// value (nn.Linear's kaiming-uniform, U(±1/√C)); for MultiHeadAttention each head's key, query,
+// value, then proj's weight and bias. `vocab` lists each distinct token once. Throws Error for
+// sizes out of range (n_embd above `max_embd`) or n_head not dividing n_embd.
+Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& init,
+                       int max_embd = Limits{}.max_embd);
+
+// The lesson's exercise: after torch.manual_seed(seed), x = torch.randn(1, T, n_embd), then the
+// module as random_weights draws it, without embeddings.
+struct RandnInput {
+  Matrix x;         // (T, n_embd)
+  Weights weights;  // no vocab, no embeddings
+};
+RandnInput random_input(int T, const RandomInit& init, int max_embd = Limits{}.max_embd);
+
+// x alone, for a module loaded from a file: torch.manual_seed(seed); x = torch.randn(1, T, n_embd).
+Matrix randn_x(int T, int n_embd, const RandomInit& init);
+
+// Parses the weights JSON format (see README) with embeddings and no prefix: load_weights on
+// open_json_state_dict (state_dict.hpp). `name` (the file's path) starts every error message.
+// Keys this version does not know are ignored with a message added to `warnings`. "n_embd" above
+// `max_embd` is refused before any tensor is read.
+Weights parse_weights_json(std::string_view text, std::string_view name,
+                           std::vector<Words>& warnings, int max_embd = Limits{}.max_embd);
+
+// The same format, floats written as the shortest text that reads back to the same float32. Heads
+// with biases are written as nanoGPT's c_attn; weights without embeddings (--input randn) have no
+// "vocab".
+std::string weights_to_json(const Weights& weights);
+
+}  // namespace attnviz

@@ -1,0 +1,48 @@
+// Lays out the attention heatmap (cells, labels, colorbar, title) as a Scene for PNG and SVG.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attnviz/render/font.hpp"
+#include "attnviz/render/scene.hpp"
+#include "attnviz/run.hpp"
+
+namespace attnviz {
+
+struct HeatmapOptions {
+  std::string cmap = "viridis";
+  std::string theme = "light";       // light | dark
+  bool transparent = false;          // no background fill
+  float cell_size = 0;               // pixels per cell; 0: chosen from the number of tokens
+  float scale = 1;                   // multiplies every size, e.g. 2 for a slide projector
+  bool annotate = false;             // print each weight in its cell
+  bool auto_range = false;           // colorbar spans the data's range instead of 0 … 1
+  std::optional<std::string> title;  // replaces title and subtitle; "" shows no title
+  bool captions = true;              // "query" and "key" along the axes
+  Lang lang = Lang::En;              // of captions, legend and the default subtitle
+};
+
+struct HeatmapPanel {
+  std::string title;                // "head 0"; "" for none
+  const Matrix* weights = nullptr;  // (T, T)
+};
+
+struct HeatmapInput {
+  std::vector<std::string> tokens;   // T tokens, raw text
+  std::vector<HeatmapPanel> panels;  // one per head, drawn as a grid with one colorbar
+  bool causal = true;
+  std::string title;  // default title and subtitle
+  std::string subtitle;
+};
+
+// Throws Error for an unknown colormap or theme.
+Scene layout_heatmap(const HeatmapInput& input, const HeatmapOptions& options, const Font& font);
+
+// The heatmap of a run: one panel per shown head (see shown_heads), titled with the text and what
+// was computed.
+Scene heatmap_scene(const Request& request, const Result& result, const HeatmapOptions& options,
+                    const Font& font);
+
+}  // namespace attnviz

@@ -1,0 +1,28 @@
+// Scene → pixels → PNG (stb_image_write).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "attnviz/render/font.hpp"
+#include "attnviz/render/scene.hpp"
+
+namespace attnviz {
+
+struct Image {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgba;  // (height, width, 4), row-major, straight (not premultiplied) alpha
+};
+
+Image rasterize(const Scene& scene, const Font& font);
+
+// PNG bytes; RGB when the image is fully opaque, RGBA otherwise. Takes the image to reuse its
+// buffer for the RGB pixels.
+std::string encode_png(Image image);
+
+inline std::string render_png(const Scene& scene, const Font& font) {
+  return encode_png(rasterize(scene, font));
+}
+
+}  // namespace attnviz

@@ -1,0 +1,361 @@
+// safetensors files as a StateDict, and --save-weights to safetensors. The format: an 8-byte
+// little-endian header size N, N bytes of JSON header, then the tensors' bytes back to back.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "attnviz/error.hpp"
+#include "attnviz/model/state_dict.hpp"
+#include "attnviz/text/utf8.hpp"
+#include "io/json.hpp"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "safetensors data is little-endian; this reader assumes a little-endian machine"
+#endif
+
+namespace attnviz {
+namespace {
+
+constexpr uint64_t kMaxHeaderBytes = 100u << 20;  // the safetensors library's own limit
+
+// Bytes per element of every dtype safetensors defines; only the float ones are read.
+const std::map<std::string, int>& dtype_sizes() {
+  static const std::map<std::string, int> sizes = {
+      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E5M2", 1}, {"F8_E4M3", 1},
+      {"I16", 2},  {"U16", 2}, {"F16", 2}, {"BF16", 2},    {"I32", 4},
+      {"U32", 4},  {"F32", 4}, {"I64", 8}, {"U64", 8},     {"F64", 8}};
+  return sizes;
+}
+
+float half_to_float(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t exponent = (h >> 10) & 0x1Fu;
+  const uint32_t mantissa = h & 0x3FFu;
+  if (exponent == 0) {  // zero or subnormal: mantissa · 2^-24, exact in float
+    const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+    return sign ? -magnitude : magnitude;
+  }
+  uint32_t bits;
+  if (exponent == 0x1F) {
+    bits = sign | 0x7F800000u | (mantissa << 13);  // infinity or NaN
+  } else {
+    bits = sign | ((exponent + 112) << 23) | (mantissa << 13);  // rebias 15 → 127
+  }
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+float bfloat16_to_float(uint16_t b) {
+  const uint32_t bits = static_cast<uint32_t>(b) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+struct Entry {
+  std::string dtype;
+  std::vector<int64_t> shape;
+  uint64_t begin = 0, end = 0;  // offsets into the data, after the header
+};
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  if (shape.empty()) return "a scalar";
+  std::string s;
+  for (const int64_t d : shape) s += (s.empty() ? "" : "×") + std::to_string(d);
+  return s;
+}
+
+class SafetensorsStateDict final : public StateDict {
+ public:
+  SafetensorsStateDict(std::string_view bytes, std::string name) : StateDict(std::move(name)) {
+    if (bytes.size() < 8) {
+      fail(Err::SafetensorsTooShort, {std::to_string(bytes.size())});
+    }
+    uint64_t header_size;
+    std::memcpy(&header_size, bytes.data(), 8);
+    if (header_size > bytes.size() - 8) {
+      fail(Err::HeaderSizeOverFile,
+           {std::to_string(header_size), std::to_string(bytes.size() - 8)});
+    }
+    if (header_size > kMaxHeaderBytes) {
+      fail(Err::HeaderOverLimit, {std::to_string(header_size)});
+    }
+    const std::string_view header = bytes.substr(8, header_size);
+    data_ = bytes.substr(8 + header_size);
+    read_header(header);
+  }
+
+  std::vector<std::string> keys() const override { return order_; }
+  bool has(const std::string& key) const override { return entries_.count(key) > 0; }
+  std::vector<int64_t> shape(const std::string& key) const override {
+    return entries_.at(key).shape;
+  }
+
+  Matrix tensor(const std::string& key, int dims) const override {
+    const auto it = entries_.find(key);
+    if (it == entries_.end()) fail(Err::MissingTensor, {key});
+    const Entry& e = it->second;
+    if (static_cast<int>(e.shape.size()) != dims) {
+      if (dims == 1) fail(Err::WrongDimensionsOne, {key, shape_text(e.shape)});
+      fail(Err::WrongDimensions, {key, shape_text(e.shape), std::to_string(dims)});
+    }
+    const Eigen::Index rows = dims == 1 ? 1 : e.shape[0];
+    const Eigen::Index cols = e.shape.back();
+    if (rows == 0 || cols == 0) fail(Err::EmptyTensor, {key, shape_text(e.shape)});
+    Matrix m(rows, cols);
+    const char* src = data_.data() + e.begin;
+    float* out = m.data();
+    const auto n = static_cast<size_t>(m.size());
+    if (e.dtype == "F32") {
+      std::memcpy(out, src, n * 4);
+    } else if (e.dtype == "F16" || e.dtype == "BF16") {
+      const bool half = e.dtype == "F16";
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t v;
+        std::memcpy(&v, src + 2 * i, 2);
+        out[i] = half ? half_to_float(v) : bfloat16_to_float(v);
+      }
+    } else {
+      fail(Err::UnsupportedDtype, {key, e.dtype});
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(out[i])) {
+        // The index as PyTorch writes it: [row][column], or [i] for a 1-D tensor.
+        const auto width = static_cast<size_t>(cols);
+        const std::string index =
+            dims == 2 ? "[" + std::to_string(i / width) + "][" + std::to_string(i % width) + "]"
+                      : "[" + std::to_string(i) + "]";
+        fail(Err::NotFinite,
+             {key, index, Words(std::isnan(out[i]) ? Err::NaN : Err::AnInfinity, {})});
+      }
+    }
+    return m;
+  }
+
+  std::optional<int> setting(const std::string& key, int max) const override {
+    const auto it = metadata_.find(key);
+    if (it == metadata_.end()) return std::nullopt;
+    const std::string& text = it->second;
+    const std::string where = "__metadata__ \"" + key + "\"";
+    const bool digits =
+        !text.empty() && text.size() <= 9 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+      fail(Err::MetadataNotInteger, {where, utf8::truncate_to_width(text, 20)});
+    }
+    const int value = std::stoi(text);
+    if (value < 1) fail(Err::MetadataNotPositive, {where, text});
+    if (value > max) fail(Err::MetadataOverLimit, {where, text, std::to_string(max)});
+    return value;
+  }
+
+  std::optional<std::vector<std::string>> vocab() const override {
+    const auto it = metadata_.find("vocab");
+    if (it == metadata_.end()) return std::nullopt;
+    Json list;
+    try {
+      list = Json::parse(it->second);
+    } catch (const Json::exception&) {
+      fail(Err::MetadataVocabNotJson, {});
+    }
+    if (!list.is_array()) fail(Err::MetadataVocabNotArray, {});
+    std::vector<std::string> out;
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is_string()) {
+        fail(Err::MetadataVocabEntry, {std::to_string(i)});
+      }
+      out.push_back(list[i].get<std::string>());
+    }
+    return out;
+  }
+
+ private:
+  void read_header(std::string_view header) {
+    Json doc;
+    try {
+      doc = Json::parse(header.begin(), header.end());
+    } catch (const Json::exception& e) {
+      std::string detail = e.what();
+      const auto start = detail.find("parse error");
+      if (start != std::string::npos) detail = detail.substr(start);
+      fail(Err::HeaderNotJson, {utf8::truncate_to_width(detail, 200)});
+    }
+    if (!doc.is_object()) fail(Err::HeaderNotObject, {});
+    for (const auto& [key, value] : doc.items()) {
+      if (key == "__metadata__") {
+        read_metadata(value);
+      } else {
+        entries_[key] = read_entry(key, value);
+        order_.push_back(key);
+      }
+    }
+    check_layout();
+  }
+
+  void read_metadata(const Json& value) {
+    if (!value.is_object()) fail(Err::MetadataNotObject, {});
+    for (const auto& [key, text] : value.items()) {
+      if (!text.is_string()) {
+        fail(Err::MetadataNotString, {utf8::truncate_to_width(key, 30)});
+      }
+      metadata_[key] = text.get<std::string>();
+    }
+  }
+
+  static bool is_offset(const Json& v) {
+    return v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+  }
+
+  Entry read_entry(const std::string& key, const Json& value) const {
+    const std::string where = utf8::truncate_to_width(key, 60);
+    if (!value.is_object()) fail(Err::EntryNotObject, {where});
+    if (!value.contains("dtype") || !value.at("dtype").is_string()) {
+      fail(Err::EntryNoDtype, {where});
+    }
+    Entry e;
+    e.dtype = value.at("dtype").get<std::string>();
+    const auto size = dtype_sizes().find(e.dtype);
+    if (size == dtype_sizes().end()) {
+      fail(Err::EntryUnknownDtype, {where, utf8::truncate_to_width(e.dtype, 10)});
+    }
+    if (!value.contains("shape") || !value.at("shape").is_array()) {
+      fail(Err::EntryNoShape, {where});
+    }
+    uint64_t elements = 1;
+    for (const Json& d : value.at("shape")) {
+      if (!is_offset(d)) fail(Err::EntryBadShape, {where});
+      const uint64_t n = d.get<uint64_t>();
+      if (n > (uint64_t{1} << 40) || (n > 0 && elements > (uint64_t{1} << 40) / n)) {
+        fail(Err::EntryTooLarge, {where});
+      }
+      elements *= n;
+      e.shape.push_back(static_cast<int64_t>(n));
+    }
+    const Json* offsets = value.contains("data_offsets") ? &value.at("data_offsets") : nullptr;
+    if (!offsets || !offsets->is_array() || offsets->size() != 2 || !is_offset((*offsets)[0]) ||
+        !is_offset((*offsets)[1])) {
+      fail(Err::EntryNoOffsets, {where});
+    }
+    e.begin = (*offsets)[0].get<uint64_t>();
+    e.end = (*offsets)[1].get<uint64_t>();
+    if (e.begin > e.end || e.end > data_.size()) {
+      fail(Err::EntryOffsetsOutside,
+           {where, std::to_string(e.begin), std::to_string(e.end), std::to_string(data_.size())});
+    }
+    const uint64_t bytes = elements * static_cast<uint64_t>(size->second);
+    if (e.end - e.begin != bytes) {
+      fail(Err::EntrySizeMismatch, {where, e.dtype, shape_text(e.shape), std::to_string(bytes),
+                                    std::to_string(e.end - e.begin)});
+    }
+    return e;
+  }
+
+  // The tensors tile the data exactly, as the safetensors library requires: no gap, no overlap.
+  void check_layout() const {
+    std::vector<std::pair<uint64_t, const std::string*>> starts;
+    for (const auto& [key, e] : entries_) starts.emplace_back(e.begin, &key);
+    std::sort(starts.begin(), starts.end(), [&](const auto& a, const auto& b) {
+      const Entry &ea = entries_.at(*a.second), &eb = entries_.at(*b.second);
+      return ea.begin != eb.begin ? ea.begin < eb.begin : ea.end < eb.end;
+    });
+    uint64_t expected = 0;
+    for (const auto& [begin, key] : starts) {
+      if (begin != expected) {
+        fail(Err::TensorGap,
+             {utf8::truncate_to_width(*key, 60), std::to_string(begin), std::to_string(expected)});
+      }
+      expected = entries_.at(*key).end;
+    }
+    if (expected != data_.size()) {
+      fail(Err::TensorsEnd, {std::to_string(expected), std::to_string(data_.size())});
+    }
+  }
+
+  std::string_view data_;
+  std::map<std::string, Entry> entries_;
+  std::vector<std::string> order_;
+  std::map<std::string, std::string> metadata_;
+};
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string name) {
+  return std::make_unique<SafetensorsStateDict>(bytes, std::move(name));
+}
+
+std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,
+                                           const Limits& limits) {
+  bool safetensors = ends_with(name, ".safetensors");
+  if (!safetensors && !ends_with(name, ".json") && bytes.size() >= 9 && bytes[8] == '{') {
+    uint64_t header_size;
+    std::memcpy(&header_size, bytes.data(), 8);
+    safetensors = header_size <= bytes.size() - 8;  // JSON text never starts with such a size
+  }
+  if (safetensors) return open_safetensors(bytes, std::move(name));
+  if (bytes.size() > limits.max_file_bytes) {
+    throw Error(Err::JsonWeightsOverLimit,
+                {name, std::to_string(bytes.size()), std::to_string(limits.max_file_bytes)});
+  }
+  return open_json_state_dict(bytes, std::move(name));
+}
+
+std::string weights_to_safetensors(const Weights& w) {
+  std::vector<std::pair<std::string, const Matrix*>> tensors;
+  const auto add = [&](std::string key, const Matrix& m) {
+    if (m.size() > 0) tensors.emplace_back(std::move(key), &m);
+  };
+  add("token_embedding.weight", w.token_embedding);
+  add("position_embedding.weight", w.position_embedding);
+  for (int h = 0; h < w.n_head(); ++h) {
+    const HeadWeights& head = w.heads[static_cast<size_t>(h)];
+    const std::string p = w.multi_head() ? "heads." + std::to_string(h) + "." : "";
+    add(p + "query.weight", head.query);
+    add(p + "key.weight", head.key);
+    add(p + "value.weight", head.value);
+    add(p + "query.bias", head.query_bias);
+    add(p + "key.bias", head.key_bias);
+    add(p + "value.bias", head.value_bias);
+  }
+  add("proj.weight", w.proj_weight);
+  add("proj.bias", w.proj_bias);
+  add("ln_1.weight", w.ln_weight);
+  add("ln_1.bias", w.ln_bias);
+
+  Json header = Json::object();
+  Json metadata = Json::object();
+  metadata["format"] = "pt";
+  metadata["n_embd"] = std::to_string(w.n_embd);
+  if (w.multi_head()) metadata["n_head"] = std::to_string(w.n_head());
+  if (w.block_size > 0) metadata["block_size"] = std::to_string(w.block_size);
+  if (!w.vocab.empty()) metadata["vocab"] = Json(w.vocab).dump();
+  header["__metadata__"] = std::move(metadata);
+  uint64_t offset = 0;
+  for (const auto& [key, m] : tensors) {
+    const uint64_t bytes = static_cast<uint64_t>(m->size()) * 4;
+    const bool vector = ends_with(key, ".bias") || key.rfind("ln_1.", 0) == 0;  // 1-D in PyTorch
+    Json shape = vector ? Json::array({m->cols()}) : Json::array({m->rows(), m->cols()});
+    header[key] = Json{{"dtype", "F32"},
+                       {"shape", std::move(shape)},
+                       {"data_offsets", Json::array({offset, offset + bytes})}};
+    offset += bytes;
+  }
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');  // the data starts 8-byte aligned
+  std::string out(8, '\0');
+  const uint64_t size = text.size();
+  std::memcpy(out.data(), &size, 8);
+  out += text;
+  for (const auto& [key, m] : tensors) {
+    out.append(reinterpret_cast<const char*>(m->data()), static_cast<size_t>(m->size()) * 4);
+  }
+  return out;
+}
+
+}  // namespace attnviz

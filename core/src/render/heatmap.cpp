@@ -1,0 +1,395 @@
+// Heatmap layout: sizes from the number of tokens, labels that never collide, one colorbar.
+#include "attnviz/render/heatmap.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "attnviz/error.hpp"
+#include "attnviz/text/utf8.hpp"
+
+namespace attnviz {
+namespace {
+
+constexpr int kMaxLabelColumns = 16;  // longer tokens are cut with …
+constexpr float kMatrixTarget = 600;  // auto cell size aims at a matrix this many pixels wide
+constexpr float kMatrixMax = 2048;    // beyond this, cells shrink below one pixel
+constexpr float kMaxAutoCell = 48;
+constexpr double kMaxPixels = 100e6;  // about 400 MB of RGBA: refuse larger pictures
+
+struct Theme {
+  Rgba background, text, muted, masked, hatch;
+};
+
+Theme theme_named(const std::string& name, bool transparent) {
+  Theme t;
+  if (name == "light") {
+    t = {{255, 255, 255, 255},
+         {34, 34, 34, 255},
+         {96, 96, 96, 255},
+         {238, 238, 238, 255},
+         {190, 190, 190, 255}};
+  } else if (name == "dark") {
+    t = {{24, 24, 28, 255},
+         {232, 232, 232, 255},
+         {160, 160, 168, 255},
+         {52, 52, 58, 255},
+         {92, 92, 100, 255}};
+  } else {
+    throw Error(Err::UnknownTheme, {name});
+  }
+  if (transparent) t.background.a = 0;
+  return t;
+}
+
+// Sizes in pixels, all multiplied by the scale.
+struct Metrics {
+  float s = 1;  // scale
+  float margin = 0;
+  float cell = 0;      // cell pitch
+  float gap = 0;       // background between cells
+  float label_px = 0;  // token labels
+  int step = 1;        // label every step-th token
+  float label_w = 0;   // widest shown label
+  bool vertical_cols = false;
+  float col_band = 0;  // height of the column labels
+  float row_band = 0;  // width of the row labels
+  float caption_px = 0, caption_band = 0;
+  float panel_title_px = 0, panel_title_band = 0;
+  float panel_w = 0, panel_h = 0, panel_pad = 0;
+  float matrix = 0;  // T · cell
+};
+
+float auto_cell(size_t T) {
+  const float t = static_cast<float>(T);
+  if (t * 1.0f > kMatrixMax) return kMatrixMax / t;
+  return std::clamp(std::floor(kMatrixTarget / t), 1.0f, kMaxAutoCell);
+}
+
+std::vector<std::string> labels_for(const std::vector<std::string>& tokens) {
+  std::vector<std::string> labels;
+  for (const std::string& token : tokens) {
+    labels.push_back(utf8::truncate_to_width(utf8::visible(token), kMaxLabelColumns));
+  }
+  return labels;
+}
+
+Metrics measure(const HeatmapInput& input, const std::vector<std::string>& labels,
+                const HeatmapOptions& options, const Font& font) {
+  Metrics m;
+  m.s = options.scale;
+  const float s = m.s;
+  const size_t T = input.tokens.size();
+  m.margin = 16 * s;
+  // Several heads share the space: a grid of c columns gets cells about 1/√c the size.
+  float cell = options.cell_size;
+  if (cell <= 0) {
+    cell = auto_cell(T);
+    const auto grid_cols = std::ceil(std::sqrt(static_cast<float>(input.panels.size())));
+    if (cell >= 1) cell = std::max(1.0f, std::floor(cell / std::sqrt(grid_cols)));
+  }
+  m.cell = cell * s;
+  m.gap = m.cell >= 12 * s ? std::max(1.0f, std::round(s)) : 0.0f;
+  m.label_px = std::clamp(m.cell * 0.5f, 9 * s, 15 * s);
+  m.step = std::max(1, static_cast<int>(std::ceil(m.label_px * 1.3f / m.cell)));
+  for (size_t i = 0; i < T; i += static_cast<size_t>(m.step)) {
+    m.label_w = std::max(m.label_w, font.width(labels[i], m.label_px));
+  }
+  m.vertical_cols = m.step > 1 || m.label_w > m.cell - 2 * s;
+  m.col_band = (m.vertical_cols ? m.label_w : m.label_px * 1.3f) + 6 * s;
+  m.row_band = m.label_w + 8 * s;
+  m.caption_px = 12 * s;
+  m.caption_band = options.captions ? m.caption_px * 1.8f : 0;
+  m.panel_title_px = 13 * s;
+  const bool titled = std::any_of(input.panels.begin(), input.panels.end(),
+                                  [](const HeatmapPanel& p) { return !p.title.empty(); });
+  m.panel_title_band = titled ? m.panel_title_px * 1.9f : 0;
+  m.matrix = static_cast<float>(T) * m.cell;
+  m.panel_w = m.caption_band + m.row_band + m.matrix;
+  m.panel_h = m.panel_title_band + m.caption_band + m.col_band + m.matrix;
+  m.panel_pad = 28 * s;
+  return m;
+}
+
+// Colorbar ticks: 0, 0.2, …, 1 for the fixed range; 1-2-2.5-5 steps for a data range.
+std::vector<float> ticks_for(float lo, float hi) {
+  const double span = hi - lo;
+  const double raw = span / 5.0;
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = power * 10;
+  for (const double f : {1.0, 2.0, 2.5, 5.0}) {
+    if (raw <= f * power) {
+      step = f * power;
+      break;
+    }
+  }
+  std::vector<float> ticks;
+  const double first = std::ceil(lo / step - 1e-9);
+  for (int k = 0; (first + k) * step <= hi + step * 1e-6; ++k) {
+    const double v = (first + k) * step;
+    ticks.push_back(static_cast<float>(std::abs(v) < step * 1e-9 ? 0.0 : v));
+  }
+  return ticks;
+}
+
+std::string tick_label(float v, float lo, float hi) {
+  const double step = (hi - lo) / 5.0;
+  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(step))) + 1, 1, 6);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, static_cast<double>(v));
+  std::string text = buf;
+  while (text.back() == '0' && text[text.size() - 2] != '.') text.pop_back();
+  return text;
+}
+
+// The range of unmasked weights over every panel, for --range auto.
+std::pair<float, float> data_range(const HeatmapInput& input) {
+  float lo = 1, hi = 0;
+  for (const HeatmapPanel& panel : input.panels) {
+    const Matrix& w = *panel.weights;
+    for (Eigen::Index i = 0; i < w.rows(); ++i) {
+      const Eigen::Index n = input.causal ? i + 1 : w.cols();
+      lo = std::min(lo, w.row(i).head(n).minCoeff());
+      hi = std::max(hi, w.row(i).head(n).maxCoeff());
+    }
+  }
+  if (hi - lo < 1e-6f) hi = lo + 1e-6f;
+  return {lo, hi};
+}
+
+class Builder {
+ public:
+  Builder(const HeatmapInput& input, const HeatmapOptions& options, const Font& font)
+      : input_(input),
+        options_(options),
+        font_(font),
+        theme_(theme_named(options.theme, options.transparent)),
+        cmap_(Colormap::named(options.cmap)),
+        labels_(labels_for(input.tokens)),
+        m_(measure(input, labels_, options, font)) {
+    std::tie(lo_, hi_) = options.auto_range ? data_range(input) : std::pair<float, float>{0, 1};
+  }
+
+  Scene build() {
+    const float s = m_.s;
+    const bool custom_title = options_.title.has_value();
+    const std::string title = utf8::one_line(custom_title ? *options_.title : input_.title);
+    const std::string subtitle = custom_title ? "" : utf8::one_line(input_.subtitle);
+    const float title_px = 17 * s, subtitle_px = 12 * s;
+    float top = m_.margin;
+    float title_w = 0;
+    if (!title.empty()) {
+      top += title_px;
+      title_w = font_.width(title, title_px);
+    }
+    const float title_baseline = top;
+    if (!subtitle.empty()) {
+      top += subtitle_px * 1.6f;
+      title_w = std::max(title_w, font_.width(subtitle, subtitle_px));
+    }
+    const float subtitle_baseline = top;
+    if (!title.empty() || !subtitle.empty()) top += 12 * s;
+
+    const size_t H = input_.panels.size();
+    const size_t cols = static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(H))));
+    const size_t rows = (H + cols - 1) / cols;
+    const float grid_w =
+        static_cast<float>(cols) * m_.panel_w + static_cast<float>(cols - 1) * m_.panel_pad;
+    const float grid_h =
+        static_cast<float>(rows) * m_.panel_h + static_cast<float>(rows - 1) * m_.panel_pad;
+
+    const float tick_px = 11 * s;
+    float tick_w = 0;
+    for (const float v : ticks_for(lo_, hi_))
+      tick_w = std::max(tick_w, font_.width(tick_label(v, lo_, hi_), tick_px));
+    const float colorbar_w = 16 * s;
+    if (input_.causal) {  // the legend under the colorbar: a hatched box and "masked"
+      tick_w = std::max(tick_w, font_.width(say(options_.lang, Msg::Masked), tick_px) + 18 * s -
+                                    colorbar_w - 8 * s);
+    }
+    const float colorbar_band = 24 * s + colorbar_w + 8 * s + tick_w;
+    const float content_w = grid_w + colorbar_band;
+    const float width = 2 * m_.margin + std::max(content_w, title_w);
+    const float left = m_.margin + (width - 2 * m_.margin - content_w) / 2;
+
+    for (size_t h = 0; h < H; ++h) {
+      const float px = left + static_cast<float>(h % cols) * (m_.panel_w + m_.panel_pad);
+      const float py = top + static_cast<float>(h / cols) * (m_.panel_h + m_.panel_pad);
+      add_panel(input_.panels[h], px, py);
+    }
+    const float matrix_top = top + m_.panel_title_band + m_.caption_band + m_.col_band;
+    const float colorbar_h = std::max(m_.matrix, 160 * s);
+    add_colorbar(left + grid_w + 24 * s, matrix_top, colorbar_w, colorbar_h, tick_px);
+
+    const float height = std::max(top + grid_h, matrix_top + colorbar_h + 40 * s) + m_.margin;
+    if (static_cast<double>(width) * height > kMaxPixels) {
+      throw Error(Err::HeatmapTooLarge, {std::to_string(static_cast<long>(width)),
+                                         std::to_string(static_cast<long>(height))});
+    }
+    scene_.width = static_cast<int>(std::ceil(width));
+    scene_.height = static_cast<int>(std::ceil(height));
+    scene_.background = theme_.background;
+    if (!title.empty()) {
+      add_text(width / 2, title_baseline, title, title_px, theme_.text, Anchor::Middle, false,
+               "title");
+    }
+    if (!subtitle.empty()) {
+      add_text(width / 2, subtitle_baseline, subtitle, subtitle_px, theme_.muted, Anchor::Middle,
+               false, "subtitle");
+    }
+    return std::move(scene_);
+  }
+
+ private:
+  void add_text(float x, float y, std::string text, float px, Rgba color, Anchor anchor,
+                bool vertical, const char* role) {
+    TextShape t;
+    t.x = x;
+    t.y = y;
+    t.text = std::move(text);
+    t.size = px;
+    t.color = color;
+    t.anchor = anchor;
+    t.vertical = vertical;
+    t.role = role;
+    scene_.shapes.emplace_back(std::move(t));
+  }
+
+  void add_panel(const HeatmapPanel& panel, float px, float py) {
+    const float s = m_.s;
+    const float mx = px + m_.caption_band + m_.row_band;
+    const float my = py + m_.panel_title_band + m_.caption_band + m_.col_band;
+    if (m_.panel_title_band > 0) {
+      add_text(mx + m_.matrix / 2, py + m_.panel_title_px * 1.1f, panel.title, m_.panel_title_px,
+               theme_.text, Anchor::Middle, false, "panel-title");
+    }
+    MatrixShape matrix;
+    matrix.x = mx;
+    matrix.y = my;
+    matrix.cell = m_.cell;
+    matrix.gap = m_.gap;
+    matrix.weights = panel.weights;
+    matrix.labels = labels_;
+    matrix.causal = input_.causal;
+    matrix.cmap = &cmap_;
+    matrix.lo = lo_;
+    matrix.hi = hi_;
+    matrix.masked = theme_.masked;
+    matrix.hatch = theme_.hatch;
+    scene_.shapes.emplace_back(matrix);
+
+    // Text is centred on a row by its visible height: half of (ascent - descent) below the middle.
+    const float lift = (font_.ascent(m_.label_px) - font_.descent(m_.label_px)) / 2;
+    for (size_t i = 0; i < labels_.size(); i += static_cast<size_t>(m_.step)) {
+      const float centre = static_cast<float>(i) * m_.cell + m_.cell / 2;
+      add_text(mx - 6 * s, my + centre + lift, labels_[i], m_.label_px, theme_.text, Anchor::End,
+               false, "row-label");
+      if (m_.vertical_cols) {
+        add_text(mx + centre + lift, my - 5 * s, labels_[i], m_.label_px, theme_.text,
+                 Anchor::Start, true, "col-label");
+      } else {
+        add_text(mx + centre, my - 5 * s - font_.descent(m_.label_px), labels_[i], m_.label_px,
+                 theme_.text, Anchor::Middle, false, "col-label");
+      }
+    }
+    if (options_.captions) {
+      add_text(mx + m_.matrix / 2, my - m_.col_band - m_.caption_band * 0.35f,
+               say(options_.lang, Msg::Key), m_.caption_px, theme_.muted, Anchor::Middle, false,
+               "caption");
+      add_text(px + m_.caption_px, my + m_.matrix / 2, say(options_.lang, Msg::Query),
+               m_.caption_px, theme_.muted, Anchor::Middle, true, "caption");
+    }
+    if (options_.annotate) add_annotations(matrix);
+  }
+
+  void add_annotations(const MatrixShape& matrix) {
+    const float s = m_.s;
+    const float px = std::min(12 * s, (m_.cell - m_.gap) * 0.3f);
+    if (px < 6 * s) return;  // cells too small to hold a number
+    const float lift = (font_.ascent(px) - font_.descent(px)) / 2;
+    const Matrix& w = *matrix.weights;
+    for (Eigen::Index i = 0; i < w.rows(); ++i) {
+      for (Eigen::Index j = 0; j < w.cols(); ++j) {
+        if (matrix.is_masked(i, j)) continue;
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(w(i, j)));
+        const Rgb bg = matrix.color(i, j);
+        const Rgba ink = bg.luminance() > 0.5 ? Rgba{0, 0, 0, 255} : Rgba{255, 255, 255, 255};
+        const float cx = matrix.x + (static_cast<float>(j) + 0.5f) * m_.cell - m_.gap / 2;
+        const float cy = matrix.y + (static_cast<float>(i) + 0.5f) * m_.cell - m_.gap / 2;
+        add_text(cx, cy + lift, buf, px, ink, Anchor::Middle, false, "annotation");
+      }
+    }
+  }
+
+  void add_colorbar(float x, float y, float w, float h, float tick_px) {
+    const float s = m_.s;
+    const float step = h / Colormap::kSize;
+    for (int k = 0; k < Colormap::kSize; ++k) {
+      RectShape r;
+      r.x = x;
+      r.y = y + h - static_cast<float>(k + 1) * step;
+      r.w = w;
+      r.h = step;
+      r.fill = opaque(cmap_.entry(k));
+      r.role = "colorbar";
+      scene_.shapes.emplace_back(r);
+    }
+    const float lift = (font_.ascent(tick_px) - font_.descent(tick_px)) / 2;
+    for (const float v : ticks_for(lo_, hi_)) {
+      const float ty = y + h - (v - lo_) / (hi_ - lo_) * h;
+      scene_.shapes.emplace_back(RectShape{x + w, ty - s / 2, 4 * s, s, theme_.muted, "tick", {}});
+      add_text(x + w + 8 * s, ty + lift, tick_label(v, lo_, hi_), tick_px, theme_.text,
+               Anchor::Start, false, "tick-label");
+    }
+    if (input_.causal) {  // legend: what the hatched cells are
+      const float box = 12 * s;
+      const float by = y + h + 14 * s;
+      scene_.shapes.emplace_back(RectShape{x, by, box, box, theme_.masked, "legend", theme_.hatch});
+      add_text(x + box + 6 * s, by + box / 2 + lift, say(options_.lang, Msg::Masked), tick_px,
+               theme_.text, Anchor::Start, false, "legend-label");
+    }
+  }
+
+  const HeatmapInput& input_;
+  const HeatmapOptions& options_;
+  const Font& font_;
+  Theme theme_;
+  const Colormap& cmap_;
+  std::vector<std::string> labels_;
+  Metrics m_;
+  float lo_ = 0, hi_ = 1;
+  Scene scene_;
+};
+
+}  // namespace
+
+Scene layout_heatmap(const HeatmapInput& input, const HeatmapOptions& options, const Font& font) {
+  if (input.tokens.empty() || input.panels.empty()) throw Error(Err::Internal, {"empty heatmap"});
+  if (!(options.scale > 0) || options.scale > 16) {
+    throw Error(Err::ScaleRange, {std::to_string(options.scale)});
+  }
+  return Builder(input, options, font).build();
+}
+
+Scene heatmap_scene(const Request& request, const Result& result, const HeatmapOptions& options,
+                    const Font& font) {
+  HeatmapInput input;
+  input.tokens = result.tokens;
+  input.causal = result.trace.causal;
+  const std::string n_head = std::to_string(result.weights.n_head());
+  for (const HeadView& head : shown_heads(request, result)) {
+    // The lesson's single SelfAttention has no heads to tell apart: its panel has no title.
+    std::string title;
+    if (result.weights.multi_head()) {
+      title = head.index < 0 ? say(options.lang, Msg::HeadMean, {n_head})
+                             : say(options.lang, Msg::Head, {std::to_string(head.index)});
+    }
+    input.panels.push_back({std::move(title), head.weights});
+  }
+  input.title = "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 60) + "\"";
+  input.subtitle = run_details(request, result, options.lang);
+  return layout_heatmap(input, options, font);
+}
+
+}  // namespace attnviz

@@ -1,0 +1,213 @@
+// The English and Azerbaijani texts.
+#include "attnviz/render/messages.hpp"
+
+#include <array>
+
+#include "attnviz/error.hpp"
+
+namespace attnviz {
+namespace {
+
+struct Entry {
+  Msg msg;
+  const char* en;
+  const char* az;
+};
+
+// clang-format off
+constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
+  {Msg::MaskedSelfAttention, "masked self-attention", "maskalanmış öz-diqqət"},
+  {Msg::SelfAttentionNoMask, "self-attention without mask", "maskasız öz-diqqət"},
+  {Msg::MaskedMultiHead, "masked multi-head attention ({0} heads)", "maskalanmış çoxbaşlı diqqət ({0} baş)"},
+  {Msg::MultiHeadNoMask, "multi-head attention without mask ({0} heads)", "maskasız çoxbaşlı diqqət ({0} baş)"},
+  {Msg::Tokens, "{0} tokens ({1})", "{0} token ({1})"},
+  {Msg::NoPositions, "no positions", "mövqesiz"},
+  {Msg::NotScaled, "not scaled", "miqyaslanmayıb"},
+  {Msg::RandomWeights, "random weights (seed {0})", "təsadüfi çəkilər (seed {0})"},
+  {Msg::WeightsFile, "weights {0}", "çəkilər: {0}"},
+  {Msg::RandnInput, "x = torch.randn (seed {0})", "x = torch.randn (təsadüfi, seed {0})"},
+
+  {Msg::LegendCausal, "rows: queries, columns: keys, each row sums to 1; · = masked (a future token)",
+   "sətirlər: sorğular, sütunlar: açarlar, hər sətrin cəmi 1-dir; · = maskalanıb (gələcək token)"},
+  {Msg::Legend, "rows: queries, columns: keys, each row sums to 1",
+   "sətirlər: sorğular, sütunlar: açarlar, hər sətrin cəmi 1-dir"},
+  {Msg::KeysBlock, "keys {0}–{1} of {2}", "açarlar {0}–{1} ({2} açardan)"},
+  {Msg::Head, "head {0}", "baş {0}"},
+  {Msg::HeadMean, "mean of {0} heads", "{0} başın ortası"},
+  {Msg::SummaryTitle,
+   "Row summaries: the key each query attends to most, and how spread its weights are.\n"
+   "Entropy: 0 bits = all weight on one key; log2(n) bits = spread evenly over n keys.",
+   "Sətir xülasəsi: hər sorğunun ən çox diqqət yetirdiyi açar və çəkilərinin nə qədər yayıldığı.\n"
+   "Entropiya: 0 bit = bütün çəki bir açarda; log2(n) bit = n açar arasında bərabər paylanıb."},
+  {Msg::SummaryQuery, "query", "sorğu"},
+  {Msg::SummaryTop, "attends most to", "ən çox baxdığı"},
+  {Msg::SummaryWeight, "weight", "çəki"},
+  {Msg::SummaryEntropy, "entropy", "entropiya"},
+  {Msg::SummaryMax, "max", "maks."},
+  {Msg::Bits, "bits", "bit"},
+  {Msg::TableSummarised,
+   "{0} × {0} weights: the first and last 3 rows and columns are shown, as numpy prints a large array; --full prints them all.",
+   "{0} × {0} çəki: numpy böyük massivi necə çap edirsə, ilk və son 3 sətir və sütun göstərilir; --full hamısını çap edir."},
+
+  {Msg::Query, "query", "sorğu"},
+  {Msg::Key, "key", "açar"},
+  {Msg::Masked, "masked", "maskalanıb"},
+
+  {Msg::ExplainTitle, "How attention is computed, step by step", "Diqqət addım-addım necə hesablanır"},
+  {Msg::ExplainTrace, "Every number below can be checked in PyTorch: --json FILE --trace writes them all.",
+   "Aşağıdakı hər ədədi PyTorch-da yoxlamaq olar: --json FAYL --trace hamısını yazır."},
+  {Msg::Step, "Step {0}", "Addım {0}"},
+  {Msg::ShapeOf, "shape {0}", "ölçü {0}"},
+  {Msg::HiddenColumns, "… {0} columns not shown (--full shows them)", "… {0} sütun göstərilmir (--full göstərir)"},
+  {Msg::HiddenRows, "⋮ {0} rows not shown (--full shows them)", "⋮ {0} sətir göstərilmir (--full göstərir)"},
+  {Msg::HeadOf, "Head {0} of {1}", "Baş {0} (cəmi {1})"},
+  {Msg::Position, "position", "mövqe"},
+  {Msg::Token, "token", "token"},
+  {Msg::Id, "id", "id"},
+
+  {Msg::TokensTitle, "Tokens and their ids", "Tokenlər və onların id-ləri"},
+  {Msg::TokensText,
+   "The text is split into {0} tokens. A token's id is its row in the embedding table; a token "
+   "that repeats keeps its id.",
+   "Mətn {0} tokenə bölünür. Tokenin id-si onun gömülmə (embedding) cədvəlindəki sətridir; "
+   "təkrarlanan token öz id-sini saxlayır."},
+  {Msg::TokensTextRandn,
+   "The text is split into {0} tokens. With --input randn they only name the rows: x is random "
+   "numbers, not embeddings, so no token has an id.",
+   "Mətn {0} tokenə bölünür. --input randn ilə onlar yalnız sətirləri adlandırır: x gömülmə deyil, "
+   "təsadüfi ədədlərdir, ona görə tokenlərin id-si yoxdur."},
+  {Msg::EmbedTitle, "Embeddings: x = token_embedding[id] + position_embedding[position]",
+   "Gömülmələr: x = token_embedding[id] + position_embedding[mövqe]"},
+  {Msg::EmbedText,
+   "Each token becomes a vector of n_embd = {0} numbers. Adding the position's vector lets the "
+   "model tell the same token at different places apart.",
+   "Hər token n_embd = {0} ədəddən ibarət vektora çevrilir. Mövqe vektorunun əlavə olunması "
+   "modelə eyni tokeni fərqli yerlərdə ayırd etməyə imkan verir."},
+  {Msg::EmbedTextNoPositions,
+   "Each token becomes a vector of n_embd = {0} numbers. This run has no position embeddings, so "
+   "a repeated token gets the same vector wherever it stands.",
+   "Hər token n_embd = {0} ədəddən ibarət vektora çevrilir. Bu hesablamada mövqe gömülməsi yoxdur, "
+   "ona görə təkrarlanan token harada durmasından asılı olmayaraq eyni vektoru alır."},
+  {Msg::RandnTitle, "Input: x = torch.randn(1, T, n_embd)", "Giriş: x = torch.randn(1, T, n_embd)"},
+  {Msg::RandnText,
+   "As in the lesson's exercise, x is a {0}×{1} matrix of random numbers from N(0, 1), drawn after "
+   "torch.manual_seed({2}) exactly as PyTorch draws them.",
+   "Dərsin tapşırığında olduğu kimi, x N(0, 1) paylanmasından təsadüfi ədədlərdən ibarət {0}×{1} "
+   "matrisdir; torch.manual_seed({2})-dən sonra PyTorch-un çəkdiyi kimi eynilə çəkilir."},
+  {Msg::LayerNormText,
+   "The transformer block normalizes x before attention (LayerNorm, ln_1): each row is shifted to "
+   "mean 0, scaled to variance 1, then multiplied and shifted by learned weights. The heads read "
+   "this LayerNorm(x) as their x.",
+   "Transformer bloku diqqətdən əvvəl x-i normallaşdırır (LayerNorm, ln_1): hər sətir orta qiyməti "
+   "0, dispersiyası 1 olacaq şəkildə sürüşdürülüb miqyaslanır, sonra öyrənilmiş çəkilərlə "
+   "vurulub sürüşdürülür. Başlar bu LayerNorm(x)-i öz x-i kimi oxuyur."},
+  {Msg::QkvTitle, "Query, Key, Value: q = x·Wqᵀ, k = x·Wkᵀ, v = x·Wvᵀ",
+   "Sorğu, Açar, Dəyər: q = x·Wqᵀ, k = x·Wkᵀ, v = x·Wvᵀ"},
+  {Msg::QkvTitleBias, "Query, Key, Value: q = x·Wqᵀ + bq, k = x·Wkᵀ + bk, v = x·Wvᵀ + bv",
+   "Sorğu, Açar, Dəyər: q = x·Wqᵀ + bq, k = x·Wkᵀ + bk, v = x·Wvᵀ + bv"},
+  {Msg::QkvText,
+   "Three linear layers turn each x into a query (what this token is looking for), a key (what "
+   "it offers to the others) and a value (the information it passes on).",
+   "Üç xətti qat hər x-i sorğuya (bu tokenin axtardığı), açara (digərlərinə təqdim etdiyi) və "
+   "dəyərə (ötürdüyü məlumat) çevirir."},
+  {Msg::ScoresTitle, "Scores: q·kᵀ", "Uyğunluq balları: q·kᵀ"},
+  {Msg::ScoresText,
+   "Each query is compared with every key by a dot product: the larger the score in row i, "
+   "column j, the better key j matches what query i looks for.",
+   "Hər sorğu skalyar hasil ilə bütün açarlarla müqayisə olunur: i sətri, j sütunundakı bal nə "
+   "qədər böyükdürsə, j açarı i sorğusunun axtardığına bir o qədər uyğundur."},
+  {Msg::ScaleTitle, "Scale: × head_size^-0.5 = 1/√{0} = {1}",
+   "Miqyaslama: × head_size^-0.5 = 1/√{0} = {1}"},
+  {Msg::ScaleText,
+   "Dot products grow with the vector size. Unscaled, softmax would saturate: nearly all weight "
+   "on one key, the rest close to 0. Dividing by √head_size keeps the scores where softmax stays "
+   "smooth.",
+   "Skalyar hasillər vektorun ölçüsü ilə böyüyür. Miqyaslanmasa, softmax doyar: demək olar ki, "
+   "bütün çəki bir açara düşər, qalanları 0-a yaxın olar. √head_size-a bölmək balları softmax-ın "
+   "hamar qaldığı aralıqda saxlayır."},
+  {Msg::NoScaleTitle, "Scale: skipped (--no-scale)", "Miqyaslama: buraxıldı (--no-scale)"},
+  {Msg::NoScaleText,
+   "The raw scores go straight into softmax. Compare the weights below with a run without "
+   "--no-scale: they are more peaked, which is what the lesson's C**-0.5 prevents.",
+   "Xam ballar birbaşa softmax-a verilir. Aşağıdakı çəkiləri --no-scale olmadan alınan nəticə ilə "
+   "müqayisə edin: onlar daha kəskindir — dərsdəki C**-0.5 məhz bunun qarşısını alır."},
+  {Msg::MaskTitle, "Mask: scores of future tokens → −inf", "Maska: gələcək tokenlərin balları → −inf"},
+  {Msg::MaskTextMany,
+   "A generative model must not see the tokens after the current one. While processing “{0}” the "
+   "model does not see the {1} tokens after it (“{2}” … “{3}”). Their scores become −inf, so "
+   "after softmax their weights are exactly 0.",
+   "Generativ model cari tokendən sonra gələn tokenləri görməməlidir. “{0}” emal edilərkən model "
+   "ondan sonrakı {1} tokeni (“{2}” … “{3}”) görmür. Onların balları −inf olur, ona görə softmax-dan "
+   "sonra çəkiləri dəqiq 0-dır."},
+  {Msg::MaskTextOne,
+   "A generative model must not see the tokens after the current one. While processing “{0}” the "
+   "model does not see “{1}”. Its score becomes −inf, so after softmax its weight is exactly 0.",
+   "Generativ model cari tokendən sonra gələn tokenləri görməməlidir. “{0}” emal edilərkən model "
+   "“{1}” tokenini görmür. Onun balı −inf olur, ona görə softmax-dan sonra çəkisi dəqiq 0-dır."},
+  {Msg::MaskTextNone, "There is only one token, so nothing is masked.",
+   "Yalnız bir token var, ona görə heç nə maskalanmır."},
+  {Msg::NoMaskTitle, "Mask: skipped (--no-mask)", "Maska: buraxıldı (--no-mask)"},
+  {Msg::NoMaskText,
+   "Every token sees every other, as in BERT-like encoders, so the weights above the diagonal "
+   "are no longer 0.",
+   "Hər token digər bütün tokenləri görür (BERT kimi enkoderlərdə olduğu kimi), ona görə "
+   "diaqonalın üstündəki çəkilər artıq 0 deyil."},
+  {Msg::SoftmaxTitle, "Softmax over each row → attention weights",
+   "Hər sətir üzrə softmax → diqqət çəkiləri"},
+  {Msg::SoftmaxText,
+   "softmax(s)ⱼ = exp(sⱼ − max) / Σ exp(s − max) turns each row into weights between 0 and 1 "
+   "that sum to 1 (column Σ). Subtracting the row's maximum first changes nothing but keeps exp() "
+   "from overflowing.",
+   "softmax(s)ⱼ = exp(sⱼ − max) / Σ exp(s − max) hər sətri 0 ilə 1 arasında, cəmi 1 olan "
+   "çəkilərə çevirir (Σ sütunu). Əvvəlcə sətrin maksimumunu çıxmaq nəticəni dəyişmir, amma exp()-in "
+   "daşmasının qarşısını alır."},
+  {Msg::OutputTitle, "Output: out = weights · v", "Çıxış: out = çəkilər · v"},
+  {Msg::OutputText,
+   "Each token's output is the weighted sum of the values of the tokens it attends to: the more "
+   "weight, the more of that token's information flows in.",
+   "Hər tokenin çıxışı diqqət yetirdiyi tokenlərin dəyərlərinin çəkili cəmidir: çəki nə qədər "
+   "böyükdürsə, həmin tokenin məlumatı bir o qədər çox daxil olur."},
+  {Msg::ProjTitle, "Heads joined and projected: out = concat(heads) · projᵀ + bias",
+   "Başlar birləşdirilir və proyeksiya olunur: out = concat(başlar) · projᵀ + bias"},
+  {Msg::ProjText,
+   "Each of the {0} heads attends in its own way (head_size = {1}). Their outputs are placed side "
+   "by side and the proj layer mixes them back into n_embd = {2} numbers per token.",
+   "{0} başın hər biri özünəməxsus şəkildə diqqət yetirir (head_size = {1}). Onların çıxışları "
+   "yan-yana qoyulur və proj qatı onları hər token üçün yenidən n_embd = {2} ədədə qarışdırır."},
+}};
+// clang-format on
+
+}  // namespace
+
+std::string_view text(Lang lang, Msg msg) {
+  const Entry& e = kMessages[static_cast<size_t>(msg)];
+  if (e.msg != msg) throw Error(Err::Internal, {"message table out of order"});
+  return lang == Lang::Az ? e.az : e.en;
+}
+
+std::string format(std::string_view pattern, const std::vector<std::string>& args) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}' &&
+        pattern[i + 1] >= '0' && pattern[i + 1] <= '9') {
+      const auto n = static_cast<size_t>(pattern[i + 1] - '0');
+      if (n < args.size()) out += args[n];
+      i += 2;
+    } else {
+      out += pattern[i];
+    }
+  }
+  return out;
+}
+
+Lang lang_from_name(std::string_view name) {
+  if (name == "en") return Lang::En;
+  if (name == "az") return Lang::Az;
+  throw Error(Err::UnknownLanguage, {std::string(name)});
+}
+
+Lang lang_from_locale(std::string_view locale) {
+  return locale.substr(0, 2) == "az" ? Lang::Az : Lang::En;
+}
+
+}  // namespace attnviz

@@ -1,0 +1,296 @@
+// The step-by-step explanation of one run.
+#include "attnviz/render/render_explain.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include "attnviz/text/utf8.hpp"
+#include "render/elide.hpp"
+
+namespace attnviz {
+namespace {
+
+constexpr int kLabelColumns = 10;
+
+// A matrix to print: labeled rows and columns, each cell's text, and an optional extra column.
+struct Grid {
+  std::vector<std::string> rows;  // row labels
+  std::vector<std::string> cols;  // column labels
+  std::function<std::string(Eigen::Index, Eigen::Index)> cell;
+  std::string extra_label;  // e.g. "Σ"; empty: no extra column
+  std::function<std::string(Eigen::Index)> extra;
+  std::string corner;  // heading of the row labels
+};
+
+class Explainer {
+ public:
+  Explainer(const Request& request, const Result& result, const ExplainOptions& options)
+      : request_(request), result_(result), o_(options), lang_(options.lang) {
+    const size_t digits = std::to_string(result.tokens.size() - 1).size();
+    for (size_t t = 0; t < result.tokens.size(); ++t) {
+      const std::string label =
+          utf8::truncate_to_width(utf8::visible(result.tokens[t]), kLabelColumns);
+      token_labels_.push_back(label);
+      row_labels_.push_back(utf8::pad_left(std::to_string(t), static_cast<int>(digits)) + " " +
+                            label);
+    }
+  }
+
+  std::string run() {
+    out_ += "attnviz --explain · " + run_summary(request_, result_, lang_) + "\n";
+    out_ += say(lang_, Msg::ExplainTitle) + ". " + say(lang_, Msg::ExplainTrace) + "\n";
+    tokens_step();
+    embedding_step();
+    const AttentionTrace& trace = result_.trace;
+    const int n_head = result_.weights.n_head();
+    for (const int h : explained_heads()) {
+      if (n_head > 1) {
+        out_ += "\n══ " + say(lang_, Msg::HeadOf, {std::to_string(h), std::to_string(n_head)}) +
+                " ══\n";
+      }
+      head_steps(trace.heads[static_cast<size_t>(h)]);
+    }
+    if (result_.weights.multi_head()) projection_step();
+    return std::move(out_);
+  }
+
+ private:
+  // --head i explains head i; otherwise (all, mean) every head.
+  std::vector<int> explained_heads() const {
+    if (request_.head.kind == HeadChoice::Kind::One) return {request_.head.index};
+    std::vector<int> all(static_cast<size_t>(result_.weights.n_head()));
+    for (size_t h = 0; h < all.size(); ++h) all[h] = static_cast<int>(h);
+    return all;
+  }
+
+  void step(int number, const std::string& title, const std::string& explanation) {
+    out_ += "\n── " + say(lang_, Msg::Step, {std::to_string(number)}) + " · " + title + " ──\n";
+    out_ += explanation + "\n";
+  }
+
+  std::string number(float v) const {
+    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", o_.precision, static_cast<double>(v));
+    return buf;
+  }
+
+  static std::string shape(Eigen::Index rows, Eigen::Index cols) {
+    return std::to_string(rows) + "×" + std::to_string(cols);
+  }
+
+  // At most max_rows × max_columns cells: a longer axis shows its first and last items with a
+  // gap (…) between them, unless --full.
+  std::vector<std::ptrdiff_t> shown(size_t n, int max) const {
+    const auto limit = static_cast<size_t>(max);
+    if (o_.full || n <= limit) return shown_indices(n, n, 0);
+    return shown_indices(n, limit / 2, limit - limit / 2 - 1);
+  }
+
+  void print(const Grid& g) {
+    const std::vector<std::ptrdiff_t> rows = shown(g.rows.size(), o_.max_rows);
+    const std::vector<std::ptrdiff_t> cols = shown(g.cols.size(), o_.max_columns);
+    const auto at = [](std::ptrdiff_t k) { return static_cast<Eigen::Index>(k); };
+    const auto gap = [](std::ptrdiff_t k) { return k == kElided; };
+    // Cells first, to size the columns; the extra column (Σ) is the last.
+    std::vector<std::vector<std::string>> cells(rows.size());
+    std::vector<std::string> labels;
+    int label_w = utf8::display_width(g.corner);
+    std::vector<int> width;
+    for (const std::ptrdiff_t j : cols) {
+      width.push_back(utf8::display_width(gap(j) ? "…" : g.cols[static_cast<size_t>(j)]));
+    }
+    width.push_back(utf8::display_width(g.extra_label));
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const std::ptrdiff_t i = rows[r];
+      labels.push_back(gap(i) ? "⋮" : g.rows[static_cast<size_t>(i)]);
+      label_w = std::max(label_w, utf8::display_width(labels.back()));
+      for (size_t c = 0; c < cols.size(); ++c) {
+        const std::ptrdiff_t j = cols[c];
+        cells[r].push_back(gap(i) ? "⋮" : gap(j) ? "…" : g.cell(at(i), at(j)));
+      }
+      if (g.extra) cells[r].push_back(gap(i) ? "⋮" : g.extra(at(i)));
+      for (size_t c = 0; c < cells[r].size(); ++c) {
+        width[c] = std::max(width[c], utf8::display_width(cells[r][c]));
+      }
+    }
+    std::string header = "  " + utf8::pad_right(g.corner, label_w);
+    for (size_t c = 0; c < cols.size(); ++c) {
+      header += "  " +
+                utf8::pad_left(gap(cols[c]) ? "…" : g.cols[static_cast<size_t>(cols[c])], width[c]);
+    }
+    if (g.extra) header += "  " + utf8::pad_left(g.extra_label, width[cols.size()]);
+    out_ += header + "\n";
+    for (size_t r = 0; r < rows.size(); ++r) {
+      std::string line = "  " + utf8::pad_right(labels[r], label_w);
+      for (size_t c = 0; c < cells[r].size(); ++c)
+        line += "  " + utf8::pad_left(cells[r][c], width[c]);
+      out_ += line + "\n";
+    }
+    // With a gap, all but one of the shown items are real.
+    if (cols.size() < g.cols.size()) {
+      const size_t hidden = g.cols.size() - (cols.size() - 1);
+      out_ += "  " + say(lang_, Msg::HiddenColumns, {std::to_string(hidden)}) + "\n";
+    }
+    if (rows.size() < g.rows.size()) {
+      const size_t hidden = g.rows.size() - (rows.size() - 1);
+      out_ += "  " + say(lang_, Msg::HiddenRows, {std::to_string(hidden)}) + "\n";
+    }
+  }
+
+  // A (T, n) matrix with token rows and numbered columns.
+  void print_matrix(const std::string& name, const Matrix& m) {
+    out_ += "\n" + name + "  (" + say(lang_, Msg::ShapeOf, {shape(m.rows(), m.cols())}) + ")\n";
+    std::vector<std::string> cols;
+    for (Eigen::Index j = 0; j < m.cols(); ++j) cols.push_back(std::to_string(j));
+    print({row_labels_,
+           cols,
+           [&](Eigen::Index i, Eigen::Index j) { return number(m(i, j)); },
+           "",
+           {},
+           ""});
+  }
+
+  // A (T, T) matrix with token rows and token columns; `cell` formats each entry.
+  void print_square(const std::string& name, Eigen::Index T,
+                    std::function<std::string(Eigen::Index, Eigen::Index)> cell,
+                    std::string extra_label = "",
+                    std::function<std::string(Eigen::Index)> extra = {}) {
+    out_ += "\n" + name + "  (" + say(lang_, Msg::ShapeOf, {shape(T, T)}) + ")\n";
+    print({row_labels_, token_labels_, std::move(cell), std::move(extra_label), std::move(extra),
+           ""});
+  }
+
+  void tokens_step() {
+    const size_t T = result_.tokens.size();
+    const bool randn = request_.randn_input;
+    step(1, say(lang_, Msg::TokensTitle),
+         say(lang_, randn ? Msg::TokensTextRandn : Msg::TokensText, {std::to_string(T)}));
+    const std::string position = say(lang_, Msg::Position);
+    std::vector<std::string> rows;
+    for (size_t t = 0; t < T; ++t) {
+      rows.push_back(utf8::pad_left(std::to_string(t), utf8::display_width(position)));
+    }
+    print({rows,
+           {say(lang_, Msg::Token), say(lang_, Msg::Id)},
+           [&](Eigen::Index i, Eigen::Index j) {
+             const auto t = static_cast<size_t>(i);
+             if (j == 0) return token_labels_[t];
+             return randn ? std::string("–") : std::to_string(result_.ids[t]);
+           },
+           "",
+           {},
+           position});
+  }
+
+  void embedding_step() {
+    const Weights& w = result_.weights;
+    if (request_.randn_input) {
+      step(2, say(lang_, Msg::RandnTitle),
+           say(lang_, Msg::RandnText,
+               {std::to_string(result_.tokens.size()), std::to_string(w.n_embd),
+                std::to_string(request_.random.seed)}));
+      print_matrix("x", result_.trace.x);
+      return;
+    }
+    step(2, say(lang_, Msg::EmbedTitle),
+         say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
+             {std::to_string(w.n_embd)}));
+    print_matrix("x", result_.trace.x);
+    if (w.has_layer_norm()) {
+      out_ += "\n" + say(lang_, Msg::LayerNormText) + "\n";
+      print_matrix("LayerNorm(x)", result_.trace.x_ln);
+    }
+  }
+
+  void head_steps(const HeadTrace& head) {
+    const AttentionTrace& trace = result_.trace;
+    const Eigen::Index T = trace.T();
+    const bool bias = result_.weights.heads.front().has_bias();
+    step(3, say(lang_, bias ? Msg::QkvTitleBias : Msg::QkvTitle), say(lang_, Msg::QkvText));
+    print_matrix("q", head.q);
+    print_matrix("k", head.k);
+    print_matrix("v", head.v);
+
+    step(4, say(lang_, Msg::ScoresTitle), say(lang_, Msg::ScoresText));
+    print_square("q·kᵀ", T,
+                 [&](Eigen::Index i, Eigen::Index j) { return number(head.scores(i, j)); });
+
+    const float scale = trace.scale;
+    if (request_.scale) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%.6g", static_cast<double>(scale));
+      step(5, say(lang_, Msg::ScaleTitle, {std::to_string(result_.weights.head_size()), value}),
+           say(lang_, Msg::ScaleText));
+    } else {
+      step(5, say(lang_, Msg::NoScaleTitle), say(lang_, Msg::NoScaleText));
+    }
+    print_square("q·kᵀ · " + number(scale), T,
+                 [&](Eigen::Index i, Eigen::Index j) { return number(head.scores(i, j) * scale); });
+
+    mask_step(head);
+
+    step(7, say(lang_, Msg::SoftmaxTitle), say(lang_, Msg::SoftmaxText));
+    print_square(
+        "softmax", T,
+        [&](Eigen::Index i, Eigen::Index j) {
+          return trace.masked(i, j) ? std::string("0") : number(head.weights(i, j));
+        },
+        "Σ", [&](Eigen::Index i) { return number(head.weights.row(i).sum()); });
+
+    step(8, say(lang_, Msg::OutputTitle), say(lang_, Msg::OutputText));
+    print_matrix("out", head.out);
+  }
+
+  void mask_step(const HeadTrace& head) {
+    const AttentionTrace& trace = result_.trace;
+    const Eigen::Index T = trace.T();
+    if (!trace.causal) {
+      step(6, say(lang_, Msg::NoMaskTitle), say(lang_, Msg::NoMaskText));
+      return;
+    }
+    const auto quoted = [&](size_t t) { return utf8::one_line(result_.tokens[t]); };
+    std::string text;
+    if (T == 1) {
+      text = say(lang_, Msg::MaskTextNone);
+    } else if (T == 2) {
+      text = say(lang_, Msg::MaskTextOne, {quoted(0), quoted(1)});
+    } else {
+      text = say(lang_, Msg::MaskTextMany,
+                 {quoted(0), std::to_string(T - 1), quoted(1), quoted(static_cast<size_t>(T - 1))});
+    }
+    step(6, say(lang_, Msg::MaskTitle), text);
+    print_square("masked", T, [&](Eigen::Index i, Eigen::Index j) {
+      return trace.masked(i, j) ? std::string("-inf") : number(head.scores(i, j) * trace.scale);
+    });
+  }
+
+  void projection_step() {
+    const Weights& w = result_.weights;
+    step(
+        9, say(lang_, Msg::ProjTitle),
+        say(lang_, Msg::ProjText,
+            {std::to_string(w.n_head()), std::to_string(w.head_size()), std::to_string(w.n_embd)}));
+    print_matrix("concat", result_.trace.concat);
+    print_matrix("out", result_.trace.out);
+  }
+
+  const Request& request_;
+  const Result& result_;
+  const ExplainOptions& o_;
+  Lang lang_;
+  std::vector<std::string> token_labels_;
+  std::vector<std::string> row_labels_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string render_explain(const Request& request, const Result& result,
+                           const ExplainOptions& options) {
+  return Explainer(request, result, options).run();
+}
+
+}  // namespace attnviz

@@ -1,0 +1,203 @@
+// JSON renderer for a run.
+#include "attnviz/render/render_json.hpp"
+
+#include "attnviz/render/summary.hpp"
+#include "attnviz/version.hpp"
+#include "io/json.hpp"
+
+namespace attnviz {
+namespace {
+
+Json config_json(const Request& request, const Result& result) {
+  const Weights& w = result.weights;
+  Json config = Json::object();
+  config["text"] = request.text;
+  config["input"] = request.input == InputKind::TokenList ? "tokens" : "text";
+  if (request.input == InputKind::Text) config["tokenizer"] = tokenizer_name(request.tokenizer);
+  config["module"] = w.multi_head() ? "MultiHeadAttention" : "SelfAttention";
+  config["n_embd"] = w.n_embd;
+  config["n_head"] = w.n_head();
+  config["head_size"] = w.head_size();
+  config["block_size"] = w.block_size > 0 ? Json(w.block_size) : Json(nullptr);
+  config["x"] = request.randn_input ? "randn" : "embeddings";
+  config["positions"] = w.has_positions();
+  config["causal"] = request.causal;
+  config["scaled"] = request.scale;
+  config["scale"] = result.trace.scale;
+  if (request.weights_path) {
+    config["weights"] = *request.weights_path;
+    if (!request.weights_prefix.empty()) config["prefix"] = request.weights_prefix;
+    config["layer_norm"] = w.has_layer_norm();
+  } else {
+    config["weights"] = "random";
+  }
+  if (!request.weights_path || request.randn_input) {
+    config["seed"] = request.random.seed;
+    config["init"] = request.random.cpu == TorchCpu::Avx2 ? "torch" : "torch-generic";
+  }
+  return config;
+}
+
+Json summaries_json(const Matrix& weights) {
+  Json rows = Json::array();
+  for (const RowSummary& s : summarize_rows(weights)) {
+    rows.push_back(Json{{"top_key", s.top_key},
+                        {"top_weight", s.top_weight},
+                        {"entropy_bits", static_cast<float>(s.entropy_bits)}});
+  }
+  return rows;
+}
+
+// Pretty JSON written in pieces: small values through the Json layout, matrices row by row, so
+// no document of T² numbers is ever built. Output goes to the sink 64 KiB at a time.
+class Stream {
+ public:
+  explicit Stream(const JsonSink& sink) : sink_(sink) {}
+
+  // `"key": ` at `depth`, after a comma unless it is the object's first entry.
+  void key(const char* name, int depth) {
+    out_ += first_ ? "\n" : ",\n";
+    first_ = false;
+    out_.append(static_cast<size_t>(depth) * 2, ' ');
+    out_ += '"';
+    out_ += name;
+    out_ += "\": ";
+  }
+  // An array entry at `depth`: the separator and indent, no key.
+  void item(int depth) {
+    out_ += first_ ? "\n" : ",\n";
+    first_ = false;
+    out_.append(static_cast<size_t>(depth) * 2, ' ');
+  }
+  void raw(std::string_view text) { out_ += text; }
+  void open(char bracket) {
+    out_ += bracket;
+    first_ = true;
+  }
+  void close(char bracket, int depth) {
+    out_ += '\n';
+    out_.append(static_cast<size_t>(depth) * 2, ' ');
+    out_ += bracket;
+    first_ = false;
+  }
+  void value(const Json& v, int depth) { append_pretty_json(v, depth, out_); }
+
+  // Rows of numbers, one row per line; `null_if(i, j)` cells print null (masked −inf).
+  template <typename NullIf>
+  void matrix(const Matrix& m, float scale, int depth, NullIf null_if) {
+    if (m.rows() == 0) {
+      out_ += "[]";
+      return;
+    }
+    out_ += "[\n";
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+      out_.append(static_cast<size_t>(depth + 1) * 2, ' ');
+      out_ += '[';
+      for (Eigen::Index j = 0; j < m.cols(); ++j) {
+        if (j > 0) out_ += ',';
+        if (null_if(i, j)) {
+          out_ += "null";
+        } else {
+          append_float(m(i, j) * scale, out_);
+        }
+      }
+      out_ += i + 1 < m.rows() ? "],\n" : "]\n";
+      if (out_.size() >= kFlushBytes) flush();
+    }
+    out_.append(static_cast<size_t>(depth) * 2, ' ');
+    out_ += ']';
+  }
+  void matrix(const Matrix& m, int depth) {
+    matrix(m, 1.0f, depth, [](Eigen::Index, Eigen::Index) { return false; });
+  }
+
+  void flush() {
+    if (!out_.empty()) sink_(out_);
+    out_.clear();
+  }
+
+ private:
+  static constexpr size_t kFlushBytes = 64 << 10;
+  const JsonSink& sink_;
+  std::string out_;
+  bool first_ = true;
+};
+
+// Every intermediate of one head, named as in the lesson's forward(); −inf (masked) is null.
+void head_trace(Stream& s, const HeadTrace& head, const AttentionTrace& trace, int depth) {
+  const auto never = [](Eigen::Index, Eigen::Index) { return false; };
+  const auto masked = [&](Eigen::Index i, Eigen::Index j) { return trace.masked(i, j); };
+  for (const auto& [name, m] : {std::pair{"q", &head.q}, {"k", &head.k}, {"v", &head.v}}) {
+    s.key(name, depth);
+    s.matrix(*m, depth);
+  }
+  s.key("scores", depth);
+  s.matrix(head.scores, depth);
+  s.key("scaled_scores", depth);
+  s.matrix(head.scores, trace.scale, depth, never);
+  s.key("masked_scores", depth);
+  s.matrix(head.scores, trace.scale, depth, masked);
+  s.key("out", depth);
+  s.matrix(head.out, depth);
+}
+
+}  // namespace
+
+void write_json(const Request& request, const Result& result, const JsonOptions& options,
+                const JsonSink& sink) {
+  const AttentionTrace& trace = result.trace;
+  Stream s(sink);
+  s.open('{');
+  s.key("attnviz_version", 1);
+  s.value(kVersion, 1);
+  s.key("tokens", 1);
+  s.value(result.tokens, 1);
+  s.key("token_ids", 1);
+  s.value(result.ids, 1);
+  s.key("config", 1);
+  s.value(config_json(request, result), 1);
+  if (options.trace) {
+    s.key("x", 1);
+    s.matrix(trace.x, 1);
+    if (trace.x_ln.size() > 0) {
+      s.key("x_ln", 1);
+      s.matrix(trace.x_ln, 1);
+    }
+  }
+  s.key("heads", 1);
+  s.open('[');
+  for (const HeadTrace& head : trace.heads) {
+    s.item(2);
+    s.open('{');
+    if (options.trace && head.scores.size() > 0) head_trace(s, head, trace, 3);
+    s.key("weights", 3);
+    s.matrix(head.weights, 3);
+    s.key("row_summaries", 3);
+    s.value(summaries_json(head.weights), 3);
+    s.close('}', 2);
+  }
+  s.close(']', 1);
+  if (options.trace && result.weights.multi_head()) {
+    s.key("concat", 1);
+    s.matrix(trace.concat, 1);
+  }
+  s.key("output", 1);
+  s.matrix(trace.out, 1);
+  if (!result.warnings.empty()) {  // in English: the JSON is data, read by programs
+    Json warnings = Json::array();
+    for (const Words& w : result.warnings) warnings.push_back(w.english());
+    s.key("warnings", 1);
+    s.value(warnings, 1);
+  }
+  s.close('}', 0);
+  s.raw("\n");
+  s.flush();
+}
+
+std::string render_json(const Request& request, const Result& result, const JsonOptions& options) {
+  std::string out;
+  write_json(request, result, options, [&](std::string_view piece) { out += piece; });
+  return out;
+}
+
+}  // namespace attnviz

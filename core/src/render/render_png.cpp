@@ -1,0 +1,208 @@
+// The raster renderer: rectangles, heatmap cells with hatching, anti-aliased text.
+#include "attnviz/render/render_png.hpp"
+
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "attnviz/error.hpp"
+
+namespace attnviz {
+namespace {
+
+int to_pixel(float v) { return static_cast<int>(std::lround(v)); }
+
+class Canvas {
+ public:
+  Canvas(int width, int height, Rgba background) {
+    image_.width = width;
+    image_.height = height;
+    const size_t row = static_cast<size_t>(width) * 4;
+    image_.rgba.resize(row * static_cast<size_t>(height));
+    for (size_t i = 0; i < row && i < image_.rgba.size(); i += 4) {  // one row, then copies
+      image_.rgba[i] = background.r;
+      image_.rgba[i + 1] = background.g;
+      image_.rgba[i + 2] = background.b;
+      image_.rgba[i + 3] = background.a;
+    }
+    for (size_t at = row; at < image_.rgba.size(); at += row) {
+      std::memcpy(&image_.rgba[at], image_.rgba.data(), row);
+    }
+  }
+
+  // Source-over blending of `color` with coverage `alpha` (0..255) at pixel (x, y).
+  void blend(int x, int y, Rgba color, int alpha = 255) {
+    if (x < 0 || y < 0 || x >= image_.width || y >= image_.height) return;
+    uint8_t* p = &image_.rgba[(static_cast<size_t>(y) * static_cast<size_t>(image_.width) +
+                               static_cast<size_t>(x)) *
+                              4];
+    if (alpha == 255 && color.a == 255) {  // opaque: most pixels of a heatmap
+      p[0] = color.r;
+      p[1] = color.g;
+      p[2] = color.b;
+      p[3] = 255;
+      return;
+    }
+    const int sa = alpha * color.a / 255;
+    if (sa == 0) return;
+    const int da = p[3];
+    const int out_a = sa + da * (255 - sa) / 255;
+    const auto mix = [&](uint8_t src, uint8_t dst) {
+      return static_cast<uint8_t>((src * sa + dst * da * (255 - sa) / 255 + out_a / 2) / out_a);
+    };
+    p[0] = mix(color.r, p[0]);
+    p[1] = mix(color.g, p[1]);
+    p[2] = mix(color.b, p[2]);
+    p[3] = static_cast<uint8_t>(out_a);
+  }
+
+  Image take() { return std::move(image_); }
+
+ private:
+  Image image_;
+};
+
+// Diagonal hatching relative to the box's corner: lines where (dx − dy) mod period falls in a band
+// half a period off the diagonal, so the centre of a square box keeps the base color.
+bool on_hatch_line(int dx, int dy, int box) {
+  const int period = std::clamp(box / 4, 3, 12);
+  const int width = std::max(1, period / 4);
+  const int d = ((dx - dy) % period + period) % period;
+  return d >= period / 2 && d < period / 2 + width;
+}
+
+void draw_rect(Canvas& canvas, const RectShape& r) {
+  const int x0 = to_pixel(r.x), y0 = to_pixel(r.y);
+  const int x1 = to_pixel(r.x + r.w), y1 = to_pixel(r.y + r.h);
+  const int box = std::min(x1 - x0, y1 - y0);
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      const bool hatch = r.hatch && on_hatch_line(x - x0, y - y0, box);
+      canvas.blend(x, y, hatch ? *r.hatch : r.fill);
+    }
+  }
+}
+
+// Cells are sampled at pixel centres, so a cell smaller than a pixel still shows its nearest value.
+// Which cell (or gap, -1) each pixel column falls in is worked out once for all rows, and a cell's
+// color once per run of pixels.
+void draw_matrix(Canvas& canvas, const MatrixShape& m) {
+  const auto T = static_cast<float>(m.T());
+  const int x0 = to_pixel(m.x), y0 = to_pixel(m.y);
+  const int x1 = to_pixel(m.x + T * m.cell), y1 = to_pixel(m.y + T * m.cell);
+  const auto cell_of = [&](int pixel, float origin) -> Eigen::Index {
+    const float f = (static_cast<float>(pixel) + 0.5f - origin) / m.cell;
+    const auto k = std::min(static_cast<Eigen::Index>(f), m.T() - 1);
+    return (f - static_cast<float>(k)) * m.cell >= m.cell - m.gap ? -1 : k;
+  };
+  std::vector<Eigen::Index> column(static_cast<size_t>(std::max(x1 - x0, 0)));
+  for (int x = x0; x < x1; ++x) column[static_cast<size_t>(x - x0)] = cell_of(x, m.x);
+  const int box = to_pixel(m.cell - m.gap);
+  for (int y = y0; y < y1; ++y) {
+    const Eigen::Index i = cell_of(y, m.y);
+    if (i < 0) continue;
+    const int cell_y = to_pixel(m.y + static_cast<float>(i) * m.cell);
+    Eigen::Index last_j = -1;
+    Rgba color{};
+    for (int x = x0; x < x1; ++x) {
+      const Eigen::Index j = column[static_cast<size_t>(x - x0)];
+      if (j < 0) continue;
+      if (!m.is_masked(i, j)) {
+        if (j != last_j) color = opaque(m.color(i, j));
+        last_j = j;
+        canvas.blend(x, y, color);
+        continue;
+      }
+      const int cell_x = to_pixel(m.x + static_cast<float>(j) * m.cell);
+      const bool hatch = m.hatched() && on_hatch_line(x - cell_x, y - cell_y, box);
+      canvas.blend(x, y, hatch ? m.hatch : m.masked);
+    }
+  }
+}
+
+float anchor_offset(Anchor anchor, float width) {
+  switch (anchor) {
+    case Anchor::Middle:
+      return width / 2;
+    case Anchor::End:
+      return width;
+    default:
+      return 0;
+  }
+}
+
+void draw_text(Canvas& canvas, const TextShape& t, const Font& font) {
+  if (t.text.empty()) return;
+  const GlyphMask mask = font.rasterize(t.text, t.size);
+  const float offset = anchor_offset(t.anchor, font.width(t.text, t.size));
+  const auto coverage = [&](int mx, int my) {
+    return mask.coverage[static_cast<size_t>(my * mask.width + mx)];
+  };
+  if (!t.vertical) {
+    const int left = to_pixel(t.x - offset) - mask.origin_x;
+    const int top = to_pixel(t.y) - mask.baseline_y;
+    for (int my = 0; my < mask.height; ++my) {
+      for (int mx = 0; mx < mask.width; ++mx) {
+        if (coverage(mx, my) != 0) canvas.blend(left + mx, top + my, t.color, coverage(mx, my));
+      }
+    }
+    return;
+  }
+  // Rotated 90° counter-clockwise: mask (mx, my) lands at (my, width − 1 − mx), so the baseline
+  // row becomes the column at x and the pen start the row at y (the text reads upwards).
+  const int left = to_pixel(t.x) - mask.baseline_y;
+  const int top = to_pixel(t.y + offset) - (mask.width - 1 - mask.origin_x);
+  for (int my = 0; my < mask.height; ++my) {
+    for (int mx = 0; mx < mask.width; ++mx) {
+      if (coverage(mx, my) != 0) {
+        canvas.blend(left + my, top + (mask.width - 1 - mx), t.color, coverage(mx, my));
+      }
+    }
+  }
+}
+
+void append_bytes(void* context, void* data, int size) {
+  static_cast<std::string*>(context)->append(static_cast<const char*>(data),
+                                             static_cast<size_t>(size));
+}
+
+}  // namespace
+
+Image rasterize(const Scene& scene, const Font& font) {
+  Canvas canvas(scene.width, scene.height, scene.background);
+  for (const Shape& shape : scene.shapes) {
+    if (const auto* r = std::get_if<RectShape>(&shape)) draw_rect(canvas, *r);
+    if (const auto* m = std::get_if<MatrixShape>(&shape)) draw_matrix(canvas, *m);
+    if (const auto* t = std::get_if<TextShape>(&shape)) draw_text(canvas, *t, font);
+  }
+  return canvas.take();
+}
+
+std::string encode_png(Image image) {
+  bool opaque_image = true;
+  for (size_t i = 3; i < image.rgba.size() && opaque_image; i += 4)
+    opaque_image = image.rgba[i] == 255;
+  int channels = 4;
+  if (opaque_image) {  // RGB in place: each pixel moves to a lower or equal offset
+    uint8_t* p = image.rgba.data();
+    for (size_t i = 0, o = 0; i < image.rgba.size(); i += 4, o += 3) {
+      p[o] = p[i];
+      p[o + 1] = p[i + 1];
+      p[o + 2] = p[i + 2];
+    }
+    channels = 3;
+  }
+  const uint8_t* pixels = image.rgba.data();
+  std::string png;
+  stbi_write_force_png_filter = 2;  // "up": a heatmap row mostly repeats the one above
+  if (stbi_write_png_to_func(append_bytes, &png, image.width, image.height, channels, pixels,
+                             image.width * channels) == 0) {
+    throw Error(Err::PngFailed, {std::to_string(image.width), std::to_string(image.height)});
+  }
+  return png;
+}
+
+}  // namespace attnviz

@@ -1,0 +1,202 @@
+// Text table of attention weights: labeled rows and columns, column blocks, optional shading.
+#include "attnviz/render/render_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "attnviz/render/summary.hpp"
+#include "attnviz/text/utf8.hpp"
+#include "render/elide.hpp"
+
+namespace attnviz {
+namespace {
+
+constexpr int kMaxLabelWidth = 12;
+constexpr std::string_view kGap = "  ";
+constexpr std::string_view kMaskedCell = "·";
+constexpr std::string_view kGapColumn = "…";  // columns left out of a summarised table
+constexpr std::string_view kGapRow = "⋮";     // rows left out
+
+std::string colored(const std::string& text, Rgb bg) {
+  const int fg = bg.luminance() > 0.5 ? 0 : 255;  // black text on light cells, white on dark
+  char prefix[64];
+  std::snprintf(prefix, sizeof prefix, "\x1b[48;2;%d;%d;%dm\x1b[38;2;%d;%d;%dm", bg.r, bg.g, bg.b,
+                fg, fg, fg);
+  return prefix + text + "\x1b[0m";
+}
+
+std::string format_weight(float value, int precision) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", precision, static_cast<double>(value));
+  return buf;
+}
+
+// The rows and columns a table prints: every token, or (past numpy's threshold, without --full)
+// the first and last kEdgeItems with a gap, kElided, between them.
+struct Layout {
+  std::vector<std::ptrdiff_t> shown;  // token indices of the rows and columns, or kElided
+  std::vector<std::string> labels;    // each shown token's label, cut to kMaxLabelWidth
+  int index_width = 1;                // digits of the largest index
+  int label_width = 1;                // widest label
+  std::vector<int> col_width;         // each shown column's width
+  int row_label_width() const { return index_width + 1 + label_width; }
+  bool summarised() const { return std::find(shown.begin(), shown.end(), kElided) != shown.end(); }
+};
+
+Layout make_layout(const std::vector<std::string>& tokens, const TableOptions& options) {
+  Layout layout;
+  const size_t T = tokens.size();
+  layout.shown = options.full || T * T <= kSummaryThreshold
+                     ? shown_indices(T, T, 0)
+                     : shown_indices(T, kEdgeItems, kEdgeItems);
+  layout.index_width = static_cast<int>(std::to_string(T - 1).size());
+  const int value_width = options.precision + 2;  // "0.123"
+  for (const std::ptrdiff_t t : layout.shown) {
+    std::string label = t == kElided
+                            ? std::string(kGapColumn)
+                            : utf8::truncate_to_width(utf8::visible(tokens[static_cast<size_t>(t)]),
+                                                      kMaxLabelWidth);
+    const int w = utf8::display_width(label);
+    layout.label_width = std::max(layout.label_width, w);
+    layout.col_width.push_back(t == kElided ? w : std::max({w, value_width, layout.index_width}));
+    layout.labels.push_back(std::move(label));
+  }
+  return layout;
+}
+
+// Splits the shown columns into blocks that fit `width` terminal columns, as numpy and R print
+// wide matrices; each block holds at least one column.
+std::vector<std::pair<size_t, size_t>> column_blocks(const Layout& layout, int width) {
+  std::vector<std::pair<size_t, size_t>> blocks;
+  const auto gap = static_cast<int>(kGap.size());
+  size_t begin = 0;
+  int used = layout.row_label_width();
+  for (size_t j = 0; j < layout.col_width.size(); ++j) {
+    const int need = gap + layout.col_width[j];
+    if (width > 0 && j > begin && used + need > width) {
+      blocks.emplace_back(begin, j);
+      begin = j;
+      used = layout.row_label_width();
+    }
+    used += need;
+  }
+  blocks.emplace_back(begin, layout.col_width.size());
+  return blocks;
+}
+
+std::string index_text(std::ptrdiff_t t) {
+  return t == kElided ? std::string(kGapColumn) : std::to_string(t);
+}
+
+// `block` is a range of positions in layout.shown.
+void render_block(const Matrix& weights, const AttentionTrace& trace, const Layout& layout,
+                  std::pair<size_t, size_t> block, const TableOptions& options, std::string& out) {
+  const auto [begin, end] = block;
+  std::string indices = std::string(static_cast<size_t>(layout.row_label_width()), ' ');
+  std::string labels = indices;
+  for (size_t j = begin; j < end; ++j) {
+    indices += std::string(kGap) + utf8::pad_left(index_text(layout.shown[j]), layout.col_width[j]);
+    labels += std::string(kGap) + utf8::pad_left(layout.labels[j], layout.col_width[j]);
+  }
+  out += indices + "\n" + labels + "\n";
+  for (size_t i = 0; i < layout.shown.size(); ++i) {
+    const std::ptrdiff_t r = layout.shown[i];
+    out += utf8::pad_left(r == kElided ? std::string(kGapRow) : index_text(r), layout.index_width) +
+           " " + utf8::pad_right(r == kElided ? "" : layout.labels[i], layout.label_width);
+    for (size_t j = begin; j < end; ++j) {
+      const std::ptrdiff_t c = layout.shown[j];
+      out += kGap;
+      if (r == kElided || c == kElided) {
+        out +=
+            utf8::pad_left(std::string(r == kElided ? kGapRow : kGapColumn), layout.col_width[j]);
+      } else if (trace.masked(r, c)) {
+        out += utf8::pad_left(std::string(kMaskedCell), layout.col_width[j]);
+      } else {
+        const std::string cell =
+            utf8::pad_left(format_weight(weights(r, c), options.precision), layout.col_width[j]);
+        out += options.cmap != nullptr ? colored(cell, (*options.cmap)(weights(r, c))) : cell;
+      }
+    }
+    out += "\n";
+  }
+}
+
+// Each query's most attended key and the entropy of its row, against the most it could be
+// (log2 of the keys it sees).
+void render_summaries(const Matrix& weights, bool causal, const std::vector<std::string>& tokens,
+                      const Layout& layout, const TableOptions& options, std::string& out) {
+  const Lang lang = options.lang;
+  const std::vector<RowSummary> rows = summarize_rows(weights);
+  const int label = layout.row_label_width();
+  const std::string query = say(lang, Msg::SummaryQuery), top = say(lang, Msg::SummaryTop);
+  const std::string weight = say(lang, Msg::SummaryWeight),
+                    entropy = say(lang, Msg::SummaryEntropy);
+  const int query_w = std::max(label, utf8::display_width(query));
+  const int top_w = std::max(label, utf8::display_width(top));
+  const int weight_w = std::max(options.precision + 2, utf8::display_width(weight));
+  out += "\n" + say(lang, Msg::SummaryTitle) + "\n";
+  out += utf8::pad_right(query, query_w) + std::string(kGap) + utf8::pad_right(top, top_w) +
+         std::string(kGap) + utf8::pad_left(weight, weight_w) + std::string(kGap) + entropy + "\n";
+  const std::string bits = say(lang, Msg::Bits), at_most = say(lang, Msg::SummaryMax);
+  const auto row_label = [&](size_t k) {
+    return utf8::pad_left(std::to_string(k), layout.index_width) + " " +
+           utf8::truncate_to_width(utf8::visible(tokens[k]), kMaxLabelWidth);
+  };
+  for (const std::ptrdiff_t shown : layout.shown) {
+    if (shown == kElided) {
+      out += utf8::pad_left(std::string(kGapRow), layout.index_width) + "\n";
+      continue;
+    }
+    const auto i = static_cast<size_t>(shown);
+    const auto j = static_cast<size_t>(rows[i].top_key);
+    const double most = std::log2(static_cast<double>(causal ? i + 1 : rows.size()));
+    char numbers[64];
+    std::snprintf(numbers, sizeof numbers, "%.2f %s (%s %.2f)", rows[i].entropy_bits, bits.c_str(),
+                  at_most.c_str(), most);
+    out += utf8::pad_right(row_label(i), query_w) + std::string(kGap) +
+           utf8::pad_right(row_label(j), top_w) + std::string(kGap) +
+           utf8::pad_left(format_weight(rows[i].top_weight, options.precision), weight_w) +
+           std::string(kGap) + numbers + "\n";
+  }
+}
+
+}  // namespace
+
+std::string render_table(const Request& request, const Result& result,
+                         const TableOptions& options) {
+  const AttentionTrace& trace = result.trace;
+  const Layout layout = make_layout(result.tokens, options);
+  const auto blocks = column_blocks(layout, options.width);
+  const std::string T = std::to_string(result.tokens.size());
+  const Lang lang = options.lang;
+
+  std::string out = run_summary(request, result, lang) + "\n";
+  out += say(lang, trace.causal ? Msg::LegendCausal : Msg::Legend) + "\n";
+  const std::vector<HeadView> heads = shown_heads(request, result);
+  for (const HeadView& head : heads) {
+    if (result.weights.n_head() > 1) {
+      out += "\n" +
+             (head.index < 0 ? say(lang, Msg::HeadMean, {std::to_string(result.weights.n_head())})
+                             : say(lang, Msg::Head, {std::to_string(head.index)})) +
+             "\n";
+    }
+    for (const auto& block : blocks) {
+      out += "\n";
+      if (blocks.size() > 1) {
+        out += say(lang, Msg::KeysBlock,
+                   {index_text(layout.shown[block.first]),
+                    index_text(layout.shown[block.second - 1]), T}) +
+               "\n";
+      }
+      render_block(*head.weights, trace, layout, block, options, out);
+    }
+    if (options.summaries) {
+      render_summaries(*head.weights, trace.causal, result.tokens, layout, options, out);
+    }
+  }
+  if (layout.summarised()) out += "\n" + say(lang, Msg::TableSummarised, {T}) + "\n";
+  return out;
+}
+
+}  // namespace attnviz
