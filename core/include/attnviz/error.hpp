@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "attnviz/render/messages.hpp"
+#include "attnviz/lang.hpp"
 
 namespace attnviz {
 

@@ -8,7 +8,6 @@
 #include "attnviz/error.hpp"
 #include "attnviz/model/trace.hpp"
 #include "attnviz/model/weights.hpp"
-#include "attnviz/render/messages.hpp"
 #include "attnviz/text/tokenizer.hpp"
 
 namespace attnviz {
@@ -74,16 +73,5 @@ Result run(const Request& request);
 
 // The distinct tokens in order of first appearance: the vocab random weights are made for.
 std::vector<std::string> distinct_tokens(const std::vector<std::string>& tokens);
-
-}  // namespace attnviz
-
-namespace attnviz {
-
-// One line saying what was computed, for table headers and image titles: `"Azərbaycan dili":
-// masked self-attention, 15 tokens (char), n_embd 16, head_size 16, random weights (seed 1337)`.
-std::string run_summary(const Request& request, const Result& result, Lang lang);
-
-// The same without the text: `masked self-attention, 15 tokens (char), n_embd 16, ...`.
-std::string run_details(const Request& request, const Result& result, Lang lang);
 
 }  // namespace attnviz

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <functional>
 
+#include "attnviz/render/describe.hpp"
+#include "attnviz/render/messages.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "render/elide.hpp"
 

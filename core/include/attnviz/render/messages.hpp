@@ -5,11 +5,10 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "attnviz/lang.hpp"
 
 namespace attnviz {
-
-enum class Lang { En, Az };
 
 enum class Msg {
   // what was computed
@@ -88,19 +87,8 @@ enum class Msg {
 // The message in `lang`; every message exists in both languages.
 std::string_view text(Lang lang, Msg msg);
 
-// `pattern` with {0}, {1}, … replaced by `args`.
-std::string format(std::string_view pattern, const std::vector<std::string>& args);
-inline std::string format(std::string_view pattern, std::initializer_list<std::string> args) {
-  return format(pattern, std::vector<std::string>(args));
-}
-
 inline std::string say(Lang lang, Msg msg, std::initializer_list<std::string> args = {}) {
   return format(text(lang, msg), args);
 }
-
-// "az" / "en"; nullopt-like: throws Error for any other name.
-Lang lang_from_name(std::string_view name);
-// The language of a POSIX locale such as "az_AZ.UTF-8": Azerbaijani for "az…", else English.
-Lang lang_from_locale(std::string_view locale);
 
 }  // namespace attnviz

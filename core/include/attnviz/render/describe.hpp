@@ -1,0 +1,18 @@
+// One line saying what a run computed, for table headers, explanations and image titles.
+#pragma once
+
+#include <string>
+
+#include "attnviz/lang.hpp"
+#include "attnviz/run.hpp"
+
+namespace attnviz {
+
+// `"Azərbaycan dili": masked self-attention, 15 tokens (char), n_embd 16, head_size 16, random
+// weights (seed 1337)`.
+std::string run_summary(const Request& request, const Result& result, Lang lang);
+
+// The same without the text: `masked self-attention, 15 tokens (char), n_embd 16, ...`.
+std::string run_details(const Request& request, const Result& result, Lang lang);
+
+}  // namespace attnviz
