@@ -106,6 +106,11 @@ enum class Err {
   NeedNHead,
   LaterBlock,
   UnknownKey,
+  VocabSizeMismatch,
+  NotAWholeModel,
+  LayerCountMismatch,
+  UnknownActivation,
+  UnsupportedOption,
   // weights JSON
   JsonWeightsOverLimit,
   NotJson,

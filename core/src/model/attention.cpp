@@ -184,13 +184,12 @@ Matrix masked_softmax(const Matrix& scores, float scale, bool causal) {
   return wei;
 }
 
-Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias) {
-  constexpr float kEps = 1e-5f;    // nn.LayerNorm's and nanoGPT's default
+Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias, float eps) {
   Matrix out(x.rows(), x.cols());  // (T, n_embd)
   for (Eigen::Index t = 0; t < x.rows(); ++t) {
     const float mean = x.row(t).mean();
     const float variance = (x.row(t).array() - mean).square().mean();  // biased, as PyTorch
-    const float inv_std = 1.0f / std::sqrt(variance + kEps);
+    const float inv_std = 1.0f / std::sqrt(variance + eps);
     out.row(t) = ((x.row(t).array() - mean) * inv_std * weight.row(0).array() + bias.row(0).array())
                      .matrix();
   }
@@ -204,7 +203,7 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
   trace.causal = options.causal;
   check_finite(x, Words(Err::XEmbedding, {}));
   if (weights.has_layer_norm()) {
-    trace.x_ln = layer_norm(x, weights.ln_weight, weights.ln_bias);
+    trace.x_ln = layer_norm(x, weights.ln_weight, weights.ln_bias, weights.ln_eps);
     check_finite(trace.x_ln, "LayerNorm(x)");
   }
   const Matrix& input = weights.has_layer_norm() ? trace.x_ln : x;  // (T, C)

@@ -151,6 +151,12 @@ class SafetensorsStateDict final : public StateDict {
     return value;
   }
 
+  std::optional<std::string> text_setting(const std::string& key) const override {
+    const auto it = metadata_.find(key);
+    if (it == metadata_.end()) return std::nullopt;
+    return it->second;
+  }
+
   std::optional<std::vector<std::string>> vocab() const override {
     const auto it = metadata_.find("vocab");
     if (it == metadata_.end()) return std::nullopt;

@@ -13,7 +13,8 @@
 namespace attnviz {
 namespace {
 
-constexpr std::array<std::string_view, 4> kSettings = {"n_embd", "n_head", "block_size", "vocab"};
+constexpr std::array<std::string_view, 6> kSettings = {
+    "n_embd", "n_head", "n_layer", "block_size", "vocab", "activation_function"};
 
 bool is_setting(const std::string& key) {
   return std::find(kSettings.begin(), kSettings.end(), key) != kSettings.end();
@@ -220,6 +221,13 @@ class JsonStateDict final : public StateDict {
     }
     if (v.get<int64_t>() < 1) fail(Err::SettingNotInteger, {where, v.dump()});
     return v.get<int>();
+  }
+
+  std::optional<std::string> text_setting(const std::string& key) const override {
+    if (!doc_.contains(key)) return std::nullopt;
+    const Json& v = doc_.at(key);
+    if (!v.is_string()) fail(Err::VocabEntryNotString, {"\"" + key + "\"", describe(v)});
+    return v.get<std::string>();
   }
 
   std::optional<std::vector<std::string>> vocab() const override {

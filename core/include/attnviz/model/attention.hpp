@@ -18,9 +18,9 @@ struct AttentionOptions {
   bool keep_scores = true;  // false: no (T, T) q·kᵀ in the trace, only the weights (long texts)
 };
 
-// LayerNorm over each row of x (T, n_embd): (x - mean) / √(var + 1e-5) · weight + bias, the
+// LayerNorm over each row of x (T, n_embd): (x - mean) / √(var + eps) · weight + bias, the
 // variance biased as PyTorch's. weight, bias: (1, n_embd).
-Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias);
+Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias, float eps = 1e-5f);
 
 // When the weights carry a block's LayerNorm (nanoGPT's ln_1), x is normalized first. Then for
 // each head: q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ (+ biases, nanoGPT's c_attn); wei = q·kᵀ ·

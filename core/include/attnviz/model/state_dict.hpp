@@ -40,6 +40,8 @@ class StateDict {
   // A positive integer setting ("n_embd", "n_head", "block_size") if the file gives one; above
   // `max` is an Error.
   virtual std::optional<int> setting(const std::string& key, int max) const = 0;
+  // A text setting ("activation_function") if the file gives one.
+  virtual std::optional<std::string> text_setting(const std::string& key) const = 0;
   // The token text of each embedding row, if the file gives it.
   virtual std::optional<std::vector<std::string>> vocab() const = 0;
   // Entries that are neither tensors nor known settings, for "ignoring unknown key" warnings.

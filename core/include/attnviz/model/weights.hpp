@@ -40,6 +40,7 @@ struct Weights {
   // The LayerNorm a transformer block applies to x before attention (nanoGPT's ln_1), weight and
   // bias each (1, n_embd); 0×0 for the lesson's module on its own.
   Matrix ln_weight, ln_bias;
+  float ln_eps = 1e-5f;  // nn.LayerNorm's eps (Hugging Face's layer_norm_epsilon)
 
   bool has_positions() const { return position_embedding.rows() > 0; }
   bool multi_head() const { return proj_weight.size() > 0; }

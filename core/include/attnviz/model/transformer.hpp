@@ -1,0 +1,103 @@
+// A whole decoder-only transformer (GPT) as nanoGPT, GPT-2 (Hugging Face) and Karpathy's gpt.py
+// define it, and its forward pass in float32: every layer's attention kept, then the logits.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attnviz/error.hpp"
+#include "attnviz/limits.hpp"
+#include "attnviz/matrix.hpp"
+#include "attnviz/model/state_dict.hpp"
+#include "attnviz/model/trace.hpp"
+#include "attnviz/model/weights.hpp"
+
+namespace attnviz {
+
+enum class Family {
+  NanoGpt,  // transformer.h.{i}.… with nn.Linear weights (also under torch.compile's _orig_mod.)
+  Gpt2,     // Hugging Face's GPT-2: h.{i}.… (or transformer.h.{i}.…) with Conv1D weights
+  GptPy,    // Karpathy's gpt.py: blocks.{i}.sa.heads.{j}.…, ffwd.net.{0,2}
+};
+
+// The MLP's nonlinearity: nanoGPT's nn.GELU() (exact, with erf), GPT-2's gelu_new (the tanh
+// approximation), gpt.py's ReLU.
+enum class Activation { Gelu, GeluTanh, Relu };
+
+// A transformer block's feed-forward network, nn.Linear layout (out × in): h = act(x·fcᵀ + b),
+// out = h·projᵀ + b. Hugging Face's Conv1D weights are transposed into this layout when loaded.
+struct Mlp {
+  Matrix fc_weight;    // (hidden, n_embd), hidden = 4·n_embd in all three families
+  Matrix fc_bias;      // (1, hidden), or 0×0 without biases
+  Matrix proj_weight;  // (n_embd, hidden)
+  Matrix proj_bias;    // (1, n_embd), or 0×0
+};
+
+struct Block {
+  Weights attention;            // ln_1, the heads and c_proj, as attend() takes them
+  Matrix ln2_weight, ln2_bias;  // (1, n_embd); the bias is zeros where the model has none
+  Mlp mlp;
+};
+
+struct Transformer {
+  Family family = Family::NanoGpt;
+  Activation activation = Activation::Gelu;
+  int n_embd = 0;                  // C
+  int n_head = 0;                  // heads per block
+  int block_size = 0;              // rows of the position table: the longest text
+  std::vector<std::string> vocab;  // token text of each row of token_embedding
+  Matrix token_embedding;          // (vocab_size, n_embd): nanoGPT's wte
+  Matrix position_embedding;       // (block_size, n_embd): wpe
+  std::vector<Block> blocks;       // n_layer of them
+  Matrix ln_f_weight, ln_f_bias;   // (1, n_embd)
+  Matrix lm_head;                  // (vocab_size, n_embd); 0×0: tied to token_embedding
+  Matrix lm_head_bias;             // (1, vocab_size): gpt.py's; 0×0 for the others
+  float layer_norm_epsilon = 1e-5f;
+
+  int n_layer() const { return static_cast<int>(blocks.size()); }
+  int vocab_size() const { return static_cast<int>(token_embedding.rows()); }
+  const Matrix& output_embedding() const { return lm_head.size() > 0 ? lm_head : token_embedding; }
+};
+
+// What a file (or a model folder's config.json) says beyond its tensors; unset fields are found
+// from the tensors or take the family's default.
+struct ModelSettings {
+  std::optional<int> n_head;                     // needed by c_attn, which packs all heads
+  std::optional<int> n_layer;                    // checked against the blocks the file has
+  std::optional<std::string> activation;         // "gelu_new", "gelu", "relu" (Hugging Face names)
+  std::optional<float> layer_norm_epsilon;       // config.json's layer_norm_epsilon
+  bool scale_attn_by_inverse_layer_idx = false;  // Hugging Face options attnviz refuses when true
+  int max_embd = Limits{}.max_embd;
+};
+
+// Whether the state dict holds a whole model (blocks, embeddings, ln_f) rather than one attention
+// module, and which family; nullopt for a single module.
+std::optional<Family> detect_family(const StateDict& state_dict);
+
+// The whole model. Throws Error naming the file and key for a missing or misshapen tensor (in any
+// block), a layer count that disagrees with the settings, an unknown activation, a vocab that does
+// not match the embedding. Keys no part of the model uses are reported in `warnings`.
+Transformer load_transformer(const StateDict& state_dict, const ModelSettings& settings,
+                             std::vector<Words>& warnings);
+
+struct ForwardOptions {
+  bool keep_scores = false;  // each head's (T, T) q·kᵀ, for --trace and --explain
+};
+
+struct LayerTrace {
+  AttentionTrace attention;  // x (the block's input), ln_1(x), every head, the projected output
+  Matrix x_out;              // (T, n_embd) the residual stream after the block
+};
+
+struct ForwardTrace {
+  std::vector<LayerTrace> layers;
+  Matrix logits;  // (T, vocab_size): ln_f(x)·lm_headᵀ (+ bias), the next-token scores
+};
+
+// x = token_embedding[ids] + position_embedding[0..T); for each block x = x + attn(ln_1(x)),
+// x = x + mlp(ln_2(x)); logits = lm_head(ln_f(x)). ids index the vocab, T ≤ block_size.
+ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
+                     const ForwardOptions& options = {});
+
+}  // namespace attnviz

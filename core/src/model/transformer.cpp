@@ -1,0 +1,67 @@
+// The forward pass of a whole GPT, block by block, as its PyTorch code computes it in float32.
+#include "attnviz/model/transformer.hpp"
+
+#include <cmath>
+
+#include "attnviz/model/attention.hpp"
+
+namespace attnviz {
+namespace {
+
+constexpr float kSqrtHalf = 0.70710678118654752f;  // 1/√2
+constexpr float kSqrtTwoOverPi = 0.79788456080286536f;
+
+// The MLP's nonlinearity, elementwise on (T, hidden).
+void activate(Matrix& h, Activation activation) {
+  switch (activation) {
+    case Activation::Gelu:  // nn.GELU(): x·Φ(x) = ½x(1 + erf(x/√2))
+      h = h.unaryExpr([](float x) { return 0.5f * x * (1.0f + std::erf(x * kSqrtHalf)); });
+      break;
+    case Activation::GeluTanh:  // gelu_new: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+      h = h.unaryExpr([](float x) {
+        return 0.5f * x * (1.0f + std::tanh(kSqrtTwoOverPi * (x + 0.044715f * x * x * x)));
+      });
+      break;
+    case Activation::Relu:
+      h = h.cwiseMax(0.0f);
+      break;
+  }
+}
+
+// x·Wᵀ (+ b broadcast over rows): (T, in) · (in, out) → (T, out), as nn.Linear.
+Matrix linear(const Matrix& x, const Matrix& weight, const Matrix& bias) {
+  Matrix y = x * weight.transpose();
+  if (bias.size() > 0) y.rowwise() += bias.row(0);
+  return y;
+}
+
+}  // namespace
+
+ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
+                     const ForwardOptions& options) {
+  const auto T = static_cast<Eigen::Index>(ids.size());
+  Matrix x(T, model.n_embd);  // (T, n_embd)
+  for (Eigen::Index t = 0; t < T; ++t) {
+    x.row(t) =
+        model.token_embedding.row(ids[static_cast<size_t>(t)]) + model.position_embedding.row(t);
+  }
+  ForwardTrace trace;
+  const AttentionOptions attention{true, true, options.keep_scores};
+  for (const Block& block : model.blocks) {
+    LayerTrace layer;
+    layer.attention = attend(x, block.attention, attention);  // attn(ln_1(x)), every head kept
+    x += layer.attention.out;
+    Matrix h = linear(layer_norm(x, block.ln2_weight, block.ln2_bias, model.layer_norm_epsilon),
+                      block.mlp.fc_weight, block.mlp.fc_bias);  // (T, hidden)
+    activate(h, model.activation);
+    x += linear(h, block.mlp.proj_weight, block.mlp.proj_bias);  // (T, n_embd)
+    layer.x_out = x;
+    trace.layers.push_back(std::move(layer));
+  }
+  // (T, n_embd) · (n_embd, vocab) → (T, vocab)
+  trace.logits = linear(layer_norm(x, model.ln_f_weight, model.ln_f_bias, model.layer_norm_epsilon),
+                        model.output_embedding(), model.lm_head_bias);
+  return trace;
+}
+
+}  // namespace attnviz

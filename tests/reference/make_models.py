@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""Makes the whole-model fixtures: real PyTorch GPTs of each family attnviz reads, run on an
+Azerbaijani and an English text, with every layer's attention weights and the logits.
+
+Run with Debian's PyTorch:  /usr/bin/python3 tests/reference/make_models.py
+Writes, into models/, for each case:
+  <name>.safetensors     the model's state_dict as the family saves it (written by hand, as in
+                         make_state_dicts.py; settings in __metadata__)
+  <name>.expected.json   the text, its tokens and ids, and what PyTorch computed: per layer each
+                         head's (T, T) attention weights and the residual stream after the block,
+                         then the (T, vocab) logits
+Families (the modules are make_state_dicts.py's, whose keys are the real ones):
+  nanoGPT       transformer.h.{i}.attn.c_attn / c_proj, mlp.c_fc → GELU (erf) → c_proj,
+                ln_1 / ln_2 / ln_f, lm_head tied to transformer.wte; with and without biases,
+                and under torch.compile's "_orig_mod." prefix
+  GPT-2 (HF)    h.{i}.… with Conv1D weights stored in × out, gelu_new (tanh), the attn.bias and
+                attn.masked_bias buffers, no lm_head (tied); and with GPT2LMHeadModel's
+                "transformer." prefix
+  gpt.py        blocks.{i}.sa.heads.{j}.key/query/value, sa.proj, ffwd.net.0 → ReLU → ffwd.net.2,
+                ln1 / ln2 / ln_f, lm_head with its bias
+"""
+import json
+import math
+import pathlib
+
+import torch
+from torch.nn import functional as F
+
+from make_fixtures import tensor as matrix  # (T, C) as rows of shortest float32 decimals
+from make_state_dicts import KarpathyGPT, NanoGPT, attention, gpt2_conv1d, save_safetensors
+
+HERE = pathlib.Path(__file__).resolve().parent
+OUT = HERE / "models"
+TEXTS = {"az": "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.",
+         "en": "The cat sat on the mat, and the dog sat too."}
+# nanoGPT's char vocabulary: the sorted set of the corpus (here both texts and a few more).
+VOCAB = sorted(set("".join(TEXTS.values()) + "Azərbaycan dili ƏÖÜĞIŞÇ!?"))
+
+
+def gelu_new(x):
+    """GPT-2's GELU, the tanh approximation Hugging Face calls gelu_new."""
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x.pow(3.0))))
+
+
+def nanogpt_forward(model, idx, activation):
+    """nanoGPT's GPT.forward, keeping each layer's attention: x + attn(ln_1(x)), x + mlp(ln_2(x)),
+    ln_f, lm_head."""
+    t = model.transformer
+    x = t.wte(idx) + t.wpe(torch.arange(len(idx)))
+    layers = []
+    for block in t.h:
+        heads, _, out = block.attn.trace(block.ln_1(x))
+        x = x + out
+        x = x + block.mlp.c_proj(activation(block.mlp.c_fc(block.ln_2(x))))
+        layers.append({"heads": heads, "x_out": x})
+    return layers, model.lm_head(t.ln_f(x))
+
+
+def karpathy_forward(model, idx):
+    """gpt.py's BigramLanguageModel.forward, keeping each layer's attention."""
+    x = model.token_embedding_table(idx) + model.position_embedding_table(torch.arange(len(idx)))
+    layers = []
+    for block in model.blocks:
+        xl = block.ln1(x)
+        heads = [attention(h.query(xl), h.key(xl), h.value(xl)) for h in block.sa.heads]
+        x = x + block.sa.proj(torch.cat([h["out"] for h in heads], dim=-1))
+        x = x + block.ffwd.net(block.ln2(x))
+        layers.append({"heads": heads, "x_out": x})
+    return layers, model.lm_head(model.ln_f(x))
+
+
+def write_case(name, files, family, lang, forward, n_head):
+    text = TEXTS[lang]
+    tokens = list(text)  # no combining marks: code points are attnviz's graphemes
+    ids = [VOCAB.index(t) for t in tokens]
+    with torch.no_grad():
+        layers, logits = forward(torch.tensor(ids))
+    expected = {"torch_version": torch.__version__, "files": files, "family": family,
+                "n_head": n_head, "text": text, "tokens": tokens, "ids": ids,
+                "layers": [{"heads": [matrix(h["weights"]) for h in layer["heads"]],
+                            "x_out": matrix(layer["x_out"])} for layer in layers],
+                "logits": matrix(logits)}
+    (OUT / f"{name}.expected.json").write_text(json.dumps(expected, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+    print(f"{name}: {', '.join(files)}; {len(layers)} layers × {n_head} heads, T = {len(ids)}")
+
+
+def scale_up(model, gain):
+    """Larger attention projections, so the fixtures' attention is far from uniform."""
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "c_attn" in name or ".query." in name or ".key." in name:
+                p.mul_(gain)
+
+
+def main():
+    OUT.mkdir(exist_ok=True)
+    torch.set_num_threads(1)
+    vocab = json.dumps(VOCAB, ensure_ascii=False)
+
+    # nanoGPT with biases; lm_head left out of the file as the safetensors package requires.
+    torch.manual_seed(21)
+    model = NanoGPT(len(VOCAB), 32, 4, 3, 64, bias=True)
+    scale_up(model, 3.0)
+    sd = {k: v for k, v in model.state_dict().items() if k != "lm_head.weight"}
+    save_safetensors(OUT / "nanogpt.safetensors", sd, "F32", {"vocab": vocab, "n_head": "4"})
+    write_case("nanogpt", ["nanogpt.safetensors"], "nanogpt", "az",
+               lambda idx: nanogpt_forward(model, idx, F.gelu), 4)
+
+    # nanoGPT without biases (its default), saved from a torch.compile'd model: "_orig_mod."
+    # before every key, and lm_head.weight kept (the state_dict lists the tied tensor twice).
+    torch.manual_seed(22)
+    model = NanoGPT(len(VOCAB), 24, 2, 2, 64, bias=False)
+    scale_up(model, 3.0)
+    sd = {"_orig_mod." + k: v for k, v in model.state_dict().items()}
+    save_safetensors(OUT / "nanogpt_compiled.safetensors", sd, "F32",
+                     {"vocab": vocab, "n_head": "2"})
+    write_case("nanogpt_compiled", ["nanogpt_compiled.safetensors"], "nanogpt", "en",
+               lambda idx: nanogpt_forward(model, idx, F.gelu), 2)
+
+    # GPT-2 as Hugging Face stores it: Conv1D weights, gelu_new, tied lm_head; the gpt2
+    # repository's layout (no prefix) and GPT2LMHeadModel.save_pretrained's ("transformer.",
+    # no masked_bias).
+    torch.manual_seed(23)
+    model = NanoGPT(len(VOCAB), 32, 4, 2, 64, bias=True)
+    scale_up(model, 3.0)
+    hf = gpt2_conv1d(model.state_dict())
+    meta = {"vocab": vocab, "n_head": "4", "activation_function": "gelu_new"}
+    save_safetensors(OUT / "gpt2_hf.safetensors", hf, "F32", meta)
+    prefixed = {"transformer." + k: v for k, v in hf.items() if not k.endswith("masked_bias")}
+    save_safetensors(OUT / "gpt2_hf_lmhead.safetensors", prefixed, "F32", meta)
+    write_case("gpt2_hf", ["gpt2_hf.safetensors", "gpt2_hf_lmhead.safetensors"], "gpt2", "en",
+               lambda idx: nanogpt_forward(model, idx, gelu_new), 4)
+
+    # Karpathy's gpt.py: separate heads, ReLU, lm_head with a bias.
+    torch.manual_seed(24)
+    model = KarpathyGPT(len(VOCAB), 32, 4, 2, 64)
+    scale_up(model, 3.0)
+    save_safetensors(OUT / "gptpy.safetensors", model.state_dict(), "F32", {"vocab": vocab})
+    write_case("gptpy", ["gptpy.safetensors"], "gpt.py", "az",
+               lambda idx: karpathy_forward(model, idx), 4)
+
+
+if __name__ == "__main__":
+    main()

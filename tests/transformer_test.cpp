@@ -1,0 +1,163 @@
+// Whole models against PyTorch (reference/make_models.py): every layer's attention weights within
+// 2e-5 and the logits within 1e-4 relative, for nanoGPT, GPT-2 as Hugging Face stores it and
+// gpt.py; and each way a whole-model file can be wrong.
+#include "attnviz/model/transformer.hpp"
+
+#include <gtest/gtest.h>
+
+#include "reference_util.hpp"
+#include "test_util.hpp"
+
+namespace attnviz {
+namespace {
+
+using test::json;
+
+const std::string kModels = ATTNVIZ_REFERENCE "/models/";
+
+json expected_of(const std::string& name) {
+  return json::parse(test::slurp(kModels + name + ".expected.json"));
+}
+
+class ModelFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ModelFixture, EveryLayerAndTheLogitsEqualPyTorch) {
+  const json expected = expected_of(GetParam());
+  const std::vector<int> ids = expected["ids"].get<std::vector<int>>();
+  for (const auto& file : expected["files"]) {
+    const std::string bytes = test::slurp(kModels + file.get<std::string>());
+    const auto state_dict = open_state_dict(bytes, file.get<std::string>());
+    std::vector<Words> warnings;
+    const Transformer model = load_transformer(*state_dict, {}, warnings);
+    EXPECT_EQ(test::english(warnings), std::vector<std::string>{});  // buffers are expected keys
+    const std::string family = expected["family"];
+    EXPECT_EQ(model.family, family == "gpt2"     ? Family::Gpt2
+                            : family == "gpt.py" ? Family::GptPy
+                                                 : Family::NanoGpt);
+    ASSERT_EQ(model.n_layer(), static_cast<int>(expected["layers"].size()));
+    EXPECT_EQ(model.n_head, expected["n_head"].get<int>());
+
+    const ForwardTrace trace = forward(model, ids);
+    float weights = 0, residual = 0;
+    for (int l = 0; l < model.n_layer(); ++l) {
+      const json& layer = expected["layers"][static_cast<size_t>(l)];
+      const AttentionTrace& attention = trace.layers[static_cast<size_t>(l)].attention;
+      ASSERT_EQ(attention.heads.size(), layer["heads"].size());
+      for (size_t h = 0; h < attention.heads.size(); ++h) {
+        weights =
+            std::max(weights, test::max_difference(attention.heads[h].weights, layer["heads"][h]));
+      }
+      residual = std::max(residual, test::max_difference(trace.layers[static_cast<size_t>(l)].x_out,
+                                                         layer["x_out"]));
+    }
+    const float logits = test::max_difference(trace.logits, expected["logits"]);
+    std::printf("  %-28s weights %.2e, residual %.2e, logits %.2e\n",
+                file.get<std::string>().c_str(), weights, residual, logits);
+    EXPECT_LE(weights, 2e-5f);
+    EXPECT_LE(residual, 1e-4f);
+    EXPECT_LE(logits, 1e-4f);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(PyTorch, ModelFixture, ::testing::ValuesIn(test::expected_names(kModels)));
+
+// Properties that hold in every layer of a real model: rows sum to 1, the future is exactly 0.
+TEST(Transformer, EveryLayersWeightsAreCausalDistributions) {
+  const std::string bytes = test::slurp(kModels + "nanogpt.safetensors");
+  std::vector<Words> warnings;
+  const Transformer model =
+      load_transformer(*open_state_dict(bytes, "m.safetensors"), {}, warnings);
+  const ForwardTrace trace = forward(model, {1, 2, 3, 4, 5, 6, 7});
+  for (const LayerTrace& layer : trace.layers) {
+    for (const HeadTrace& head : layer.attention.heads) {
+      for (Eigen::Index i = 0; i < head.weights.rows(); ++i) {
+        EXPECT_NEAR(head.weights.row(i).sum(), 1.0f, 1e-6f);
+        for (Eigen::Index j = i + 1; j < head.weights.cols(); ++j)
+          EXPECT_EQ(head.weights(i, j), 0.0f);
+      }
+    }
+  }
+  EXPECT_EQ(trace.logits.rows(), 7);
+  EXPECT_EQ(trace.logits.cols(), model.vocab_size());
+}
+
+// The fixture as a weights JSON document, so that tests can break one part of it.
+json as_json(const std::string& file) {
+  const std::string bytes = test::slurp(kModels + file);
+  const auto sd = open_state_dict(bytes, file);
+  json doc = json::object();
+  for (const std::string& key : sd->keys()) {
+    const auto shape = sd->shape(key);
+    if (shape.empty() || shape.size() > 2) continue;  // masked_bias, the 4-D mask buffers
+    const Matrix m = sd->tensor(key, static_cast<int>(std::min<size_t>(shape.size(), 2)));
+    if (shape.size() == 1) {
+      doc[key] = std::vector<float>(m.data(), m.data() + m.size());
+      continue;
+    }
+    json rows = json::array();
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+      rows.push_back(std::vector<float>(m.row(r).data(), m.row(r).data() + m.cols()));
+    }
+    doc[key] = rows;
+  }
+  doc["vocab"] = *sd->vocab();
+  if (const auto n = sd->setting("n_head", 64)) doc["n_head"] = *n;
+  return doc;
+}
+
+std::string load_error(const json& doc, const ModelSettings& settings = {}) {
+  const std::string text = doc.dump();
+  std::vector<Words> warnings;
+  return test::error_of(
+      [&] { load_transformer(*open_state_dict(text, "m.json"), settings, warnings); });
+}
+
+TEST(TransformerErrors, EachBrokenPartIsNamed) {
+  const json gptpy = as_json("gptpy.safetensors");
+  EXPECT_EQ(load_error(gptpy), "");
+  json doc = gptpy;
+  doc.erase("blocks.1.ffwd.net.2.weight");
+  EXPECT_EQ(load_error(doc),
+            "m.json: missing \"blocks.1.ffwd.net.2.weight\" (a 2-D array of numbers)");
+  doc = gptpy;
+  doc["blocks.1.ln2.weight"] = std::vector<float>(5, 1.0f);
+  EXPECT_EQ(load_error(doc), "m.json: \"blocks.1.ln2.weight\" has shape 5, expected 32 (n_embd)");
+  doc = gptpy;
+  doc["vocab"] = std::vector<std::string>{"a", "b"};
+  EXPECT_EQ(load_error(doc), "m.json: \"token_embedding_table.weight\" has " +
+                                 std::to_string(gptpy["token_embedding_table.weight"].size()) +
+                                 " rows but \"vocab\" has 2 entries; each token needs exactly "
+                                 "one row");
+  doc = gptpy;
+  doc.erase("vocab");
+  EXPECT_EQ(load_error(doc), "m.json: missing \"vocab\" (the token text of each embedding row)");
+  ModelSettings settings;
+  settings.n_layer = 3;
+  EXPECT_EQ(load_error(gptpy, settings),
+            "m.json: n_layer is 3 but the file has 2 blocks (blocks.0. … blocks.1.)");
+  settings = {};
+  settings.activation = "swish";
+  EXPECT_EQ(load_error(gptpy, settings),
+            "m.json: activation_function \"swish\" is not supported; attnviz computes gelu_new, "
+            "gelu and relu");
+  settings = {};
+  settings.scale_attn_by_inverse_layer_idx = true;
+  EXPECT_NE(load_error(gptpy, settings).find("scale_attn_by_inverse_layer_idx is true"),
+            std::string::npos);
+  // A single attention module is not a whole model.
+  EXPECT_EQ(load_error(json{{"query.weight", {{1.0}}}}).rfind("m.json: no transformer blocks", 0),
+            0u);
+}
+
+TEST(TransformerErrors, AMissingTensorInALaterBlockOfNanoGpt) {
+  json doc = as_json("nanogpt.safetensors");
+  doc.erase("transformer.h.2.mlp.c_fc.bias");
+  EXPECT_EQ(load_error(doc), "");  // biases are optional: nanoGPT's bias=False has none
+  doc.erase("transformer.h.2.attn.c_proj.weight");
+  EXPECT_EQ(load_error(doc),
+            "m.json: missing \"transformer.h.2.attn.c_proj.weight\" (a 2-D array "
+            "of numbers)");
+}
+
+}  // namespace
+}  // namespace attnviz
