@@ -136,6 +136,15 @@ enum class Err {
   DescribeObject,
   DescribeArray,
   DescribeNumber,
+  // BPE tokenizer files
+  BpeVocabNotObject,
+  BpeBadId,
+  BpeDuplicateId,
+  BpeByteMissing,
+  BpeMergeLine,
+  BpeMergeUnknown,
+  MissingSetting,
+  TokenizerNotBpe,
   // safetensors
   SafetensorsTooShort,
   HeaderSizeOverFile,
