@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(weights_json safetensors tokenize token_list render font bpe)
+[ ${#targets[@]} -gt 0 ] || targets=(weights_json safetensors tokenize token_list render font bpe config)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null

@@ -156,6 +156,20 @@ constexpr std::array<Entry, static_cast<size_t>(Err::Count)> kErrors = {{
    "n_layer = {0}, amma faylda {1} blok var ({2} … {3})"},
   {Err::UnknownActivation, "activation_function \"{0}\" is not supported; attnviz computes gelu_new, gelu and relu",
    "activation_function \"{0}\" dəstəklənmir; attnviz gelu_new, gelu və relu hesablayır"},
+  {Err::ConfigDisagrees, "{0} says {1} = {2}, but {3} has {4} {5}", "{0}: {1} = {2}, amma {3}: {4} {5}"},
+  {Err::ConfigNotObject, "{0}: expected a JSON object of settings", "{0}: parametrlərdən ibarət JSON obyekti gözlənilirdi"},
+  {Err::ConfigField, "{0}: \"{1}\" is {2}, expected {3}", "{0}: \"{1}\" = {2}, gözlənilirdi: {3}"},
+  {Err::ExpectInteger, "an integer from {0} to {1}", "{0} ilə {1} arasında tam ədəd"},
+  {Err::ExpectEpsilon, "a number above 0 and below 0.1", "0-dan böyük, 0.1-dən kiçik ədəd"},
+  {Err::ExpectBoolean, "true or false", "true və ya false"},
+  {Err::ExpectString, "a string", "sətir"},
+  {Err::ConfigNotDivide, "{0}: n_head {1} does not divide n_embd {2}", "{0}: n_head = {1} ədədi n_embd = {2} ədədini bölmür"},
+  {Err::ConfigModelType, "{0}: model_type is \"{1}\"; attnviz reads GPT-2 models (\"gpt2\")",
+   "{0}: model_type = \"{1}\"; attnviz GPT-2 modellərini (\"gpt2\") oxuyur"},
+  {Err::NoSafetensors, "{0}: no model.safetensors in the folder", "{0}: qovluqda model.safetensors yoxdur"},
+  {Err::NoSafetensorsHas,
+   "{0}: no model.safetensors in the folder, which has {1}; save the model with safe_serialization=True (the default) or convert it",
+   "{0}: qovluqda model.safetensors yoxdur, {1} var; modeli safe_serialization=True ilə (susmaya görə belədir) saxlayın və ya çevirin"},
   {Err::UnsupportedOption, "{0} is true, which attnviz does not compute; its attention would differ from the model's",
    "{0} = true, attnviz bunu hesablamır; onun diqqəti modelinkindən fərqlənərdi"},
 
@@ -315,11 +329,19 @@ constexpr std::array<Entry, static_cast<size_t>(Err::Count)> kErrors = {{
 }};
 // clang-format on
 
+// Entry i is error i: a table out of the enum's order does not compile.
+constexpr bool in_order() {
+  for (size_t i = 0; i < kErrors.size(); ++i) {
+    if (static_cast<size_t>(kErrors[i].id) != i) return false;
+  }
+  return true;
+}
+static_assert(in_order(), "kErrors must list the errors in the order of enum class Err");
+
 }  // namespace
 
 std::string_view error_text(Lang lang, Err id) {
   const Entry& e = kErrors[static_cast<size_t>(id)];
-  if (e.id != id) throw std::logic_error("error table out of order");
   return lang == Lang::Az ? e.az : e.en;
 }
 

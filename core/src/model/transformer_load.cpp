@@ -129,6 +129,9 @@ class ModelLoader {
     expect_shape(m_.position_embedding, n_.wpe(), m_.position_embedding.rows(), m_.n_embd,
                  "block_size × n_embd");
     m_.block_size = static_cast<int>(m_.position_embedding.rows());
+    agree("n_embd", settings_.n_embd, m_.n_embd, n_.wte(), Err::Columns);
+    agree("vocab_size", settings_.vocab_size, m_.vocab_size(), n_.wte(), Err::Rows);
+    agree("n_positions", settings_.n_positions, m_.block_size, n_.wpe(), Err::Rows);
     const auto vocab = sd_.vocab();
     if (!vocab) sd_.fail(Err::MissingVocab, {});
     if (static_cast<Eigen::Index>(vocab->size()) != m_.token_embedding.rows()) {
@@ -193,6 +196,14 @@ class ModelLoader {
       if (!in_attention)
         warnings_.emplace_back(Err::UnknownKey, std::vector<Words>{sd_.name(), quoted(k)});
     }
+  }
+
+  // A setting of config.json against the size the tensors have.
+  void agree(const char* setting, std::optional<int> said, int found, const std::string& key,
+             Err unit) const {
+    if (!said || *said == found) return;
+    sd_.fail(Err::ConfigDisagrees, {settings_.source, setting, std::to_string(*said), quoted(key),
+                                    std::to_string(found), Words(unit, {})});
   }
 
   Matrix read(const std::string& key, int dims) {

@@ -3,8 +3,6 @@
 
 #include <array>
 
-#include "attnviz/error.hpp"
-
 namespace attnviz {
 namespace {
 
@@ -177,11 +175,19 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
 }};
 // clang-format on
 
+// Entry i is message i: a table out of the enum's order does not compile.
+constexpr bool in_order() {
+  for (size_t i = 0; i < kMessages.size(); ++i) {
+    if (static_cast<size_t>(kMessages[i].msg) != i) return false;
+  }
+  return true;
+}
+static_assert(in_order(), "kMessages must list the messages in the order of enum class Msg");
+
 }  // namespace
 
 std::string_view text(Lang lang, Msg msg) {
   const Entry& e = kMessages[static_cast<size_t>(msg)];
-  if (e.msg != msg) throw Error(Err::Internal, {"message table out of order"});
   return lang == Lang::Az ? e.az : e.en;
 }
 

@@ -63,8 +63,10 @@ struct Transformer {
 // What a file (or a model folder's config.json) says beyond its tensors; unset fields are found
 // from the tensors or take the family's default.
 struct ModelSettings {
-  std::optional<int> n_head;                     // needed by c_attn, which packs all heads
-  std::optional<int> n_layer;                    // checked against the blocks the file has
+  std::string source;          // where they come from (config.json), for errors
+  std::optional<int> n_head;   // needed by c_attn, which packs all heads
+  std::optional<int> n_layer;  // checked against the blocks the file has
+  std::optional<int> n_embd, n_positions, vocab_size;  // checked against the tensors' shapes
   std::optional<std::string> activation;         // "gelu_new", "gelu", "relu" (Hugging Face names)
   std::optional<float> layer_norm_epsilon;       // config.json's layer_norm_epsilon
   bool scale_attn_by_inverse_layer_idx = false;  // Hugging Face options attnviz refuses when true

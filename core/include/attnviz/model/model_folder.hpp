@@ -1,0 +1,41 @@
+// A Hugging Face model folder as save_pretrained writes it (and the hub's cache keeps it):
+// config.json, model.safetensors, and the tokenizer's files.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "attnviz/limits.hpp"
+#include "attnviz/model/transformer.hpp"
+
+namespace attnviz {
+
+// The tokenizer files a folder (or --tokenizer) names: vocab.json + merges.txt (Hugging Face),
+// encoder.json + vocab.bpe (OpenAI), or tokenizer.json (Hugging Face tokenizers).
+struct TokenizerFiles {
+  std::string vocab;   // vocab.json / encoder.json, or tokenizer.json alone
+  std::string merges;  // merges.txt / vocab.bpe; empty with tokenizer.json
+};
+
+struct ModelFolder {
+  std::string weights;                // DIR/model.safetensors
+  std::optional<std::string> config;  // DIR/config.json
+  std::optional<TokenizerFiles> tokenizer;
+};
+
+// The files in `dir`. Throws Error when there is no model.safetensors (naming what the folder
+// has instead, e.g. pytorch_model.bin).
+ModelFolder find_model_files(const std::string& dir);
+
+// The tokenizer files in `dir`, or nullopt.
+std::optional<TokenizerFiles> find_tokenizer_files(const std::string& dir);
+
+// config.json: n_layer, n_head, n_embd, n_positions, vocab_size, layer_norm_epsilon,
+// activation_function, scale_attn_by_inverse_layer_idx, reorder_and_upcast_attn — each checked
+// (a number in range, n_head dividing n_embd, a known activation, a GPT-2 model_type), missing
+// ones an Error when the model needs them. `name` is the file's, for errors.
+ModelSettings parse_model_config(std::string_view text, const std::string& name,
+                                 const Limits& limits = {});
+
+}  // namespace attnviz

@@ -1,0 +1,20 @@
+// libFuzzer target: a model folder's config.json. Any input must give settings within their
+// ranges or an Error, never a crash; the settings that come back are held to their own checks.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "attnviz/error.hpp"
+#include "attnviz/model/model_folder.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    const attnviz::ModelSettings s = attnviz::parse_model_config(text, "config.json");
+    if (!s.n_head || !s.n_embd || *s.n_head < 1 || *s.n_embd % *s.n_head != 0) __builtin_trap();
+    if (s.layer_norm_epsilon && !(*s.layer_norm_epsilon > 0.0f)) __builtin_trap();
+  } catch (const attnviz::Error& e) {
+    (void)e.message(attnviz::Lang::Az);
+  }
+  return 0;
+}
