@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "attnviz/model/analysis.hpp"
 #include "reference_util.hpp"
 #include "test_util.hpp"
 
@@ -56,6 +57,26 @@ TEST_P(ModelFixture, EveryLayerAndTheLogitsEqualPyTorch) {
     EXPECT_LE(weights, 2e-5f);
     EXPECT_LE(residual, 1e-4f);
     EXPECT_LE(logits, 1e-4f);
+
+    // The next-token guesses: the same five tokens in the same order, probabilities within 2e-5.
+    const auto predictions = top_predictions(trace.logits, 5);
+    ASSERT_EQ(predictions.size(), ids.size());
+    float p = 0;
+    for (size_t t = 0; t < ids.size(); ++t) {
+      const json& want = expected["predictions"][t];
+      ASSERT_EQ(predictions[t].size(), want.size());
+      for (size_t r = 0; r < want.size(); ++r) {
+        EXPECT_EQ(predictions[t][r].id, want[r]["id"].get<int>()) << "position " << t;
+        p = std::max(p, std::abs(predictions[t][r].p - want[r]["p"].get<float>()));
+      }
+    }
+    // Attention rollout through every layer.
+    std::vector<const AttentionTrace*> layers;
+    for (const LayerTrace& layer : trace.layers) layers.push_back(&layer.attention);
+    const float rollout = test::max_difference(attention_rollout(layers), expected["rollout"]);
+    std::printf("  %-28s predictions %.2e, rollout %.2e\n", "", p, rollout);
+    EXPECT_LE(p, 2e-5f);
+    EXPECT_LE(rollout, 2e-5f);
   }
 }
 
@@ -79,6 +100,20 @@ TEST(Transformer, EveryLayersWeightsAreCausalDistributions) {
   }
   EXPECT_EQ(trace.logits.rows(), 7);
   EXPECT_EQ(trace.logits.cols(), model.vocab_size());
+  // Rollout is causal too, and each row a distribution; predictions are sorted probabilities.
+  std::vector<const AttentionTrace*> layers;
+  for (const LayerTrace& layer : trace.layers) layers.push_back(&layer.attention);
+  const Matrix rollout = attention_rollout(layers);
+  for (Eigen::Index i = 0; i < rollout.rows(); ++i) {
+    EXPECT_NEAR(rollout.row(i).sum(), 1.0f, 1e-5f);
+    for (Eigen::Index j = i + 1; j < rollout.cols(); ++j) EXPECT_EQ(rollout(i, j), 0.0f);
+  }
+  for (const auto& top : top_predictions(trace.logits, 5)) {
+    ASSERT_EQ(top.size(), 5u);
+    for (size_t r = 1; r < top.size(); ++r) EXPECT_GE(top[r - 1].p, top[r].p);
+  }
+  EXPECT_EQ(top_predictions(trace.logits, 1000).front().size(),
+            static_cast<size_t>(model.vocab_size()));  // k beyond the vocabulary: all of it
 }
 
 // The fixture as a weights JSON document, so that tests can break one part of it.

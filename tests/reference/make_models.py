@@ -8,7 +8,9 @@ Writes, into models/, for each case:
                          make_state_dicts.py; settings in __metadata__)
   <name>.expected.json   the text, its tokens and ids, and what PyTorch computed: per layer each
                          head's (T, T) attention weights and the residual stream after the block,
-                         then the (T, vocab) logits
+                         the (T, vocab) logits, each position's top-5 next tokens
+                         (softmax, then topk) and the attention rollout (Abnar & Zuidema, 2020:
+                         the product over layers of ½·mean over heads + ½·I, rows renormalized)
 Families (the modules are make_state_dicts.py's, whose keys are the real ones):
   nanoGPT       transformer.h.{i}.attn.c_attn / c_proj, mlp.c_fc → GELU (erf) → c_proj,
                 ln_1 / ln_2 / ln_f, lm_head tied to transformer.wte; with and without biases,
@@ -69,6 +71,17 @@ def karpathy_forward(model, idx):
     return layers, model.lm_head(model.ln_f(x))
 
 
+def rollout(layers):
+    """Attention rollout: Â_l = ½·mean_h(A_l) + ½·I, rows renormalized; R = Â_L ⋯ Â_1."""
+    result = None
+    for layer in layers:
+        a = torch.stack([h["weights"] for h in layer["heads"]]).mean(dim=0)
+        a = 0.5 * a + 0.5 * torch.eye(a.shape[0])
+        a = a / a.sum(dim=-1, keepdim=True)
+        result = a if result is None else a @ result
+    return result
+
+
 def write_case(name, files, family, lang, forward, n_head):
     text = TEXTS[lang]
     tokens = list(text)  # no combining marks: code points are attnviz's graphemes
@@ -79,7 +92,11 @@ def write_case(name, files, family, lang, forward, n_head):
                 "n_head": n_head, "text": text, "tokens": tokens, "ids": ids,
                 "layers": [{"heads": [matrix(h["weights"]) for h in layer["heads"]],
                             "x_out": matrix(layer["x_out"])} for layer in layers],
-                "logits": matrix(logits)}
+                "logits": matrix(logits),
+                "predictions": [[{"id": int(i), "p": float(p)} for p, i in zip(*row)]
+                                for row in zip(*[t.tolist() for t in
+                                                 torch.topk(F.softmax(logits, dim=-1), 5)])],
+                "rollout": matrix(rollout(layers))}
     (OUT / f"{name}.expected.json").write_text(json.dumps(expected, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
     print(f"{name}: {', '.join(files)}; {len(layers)} layers × {n_head} heads, T = {len(ids)}")
