@@ -89,7 +89,7 @@ bool same(Rgba a, Rgba b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
 void expect_cells_invert_through_colormap(const Fixture& f) {
   const Decoded png = decode(render_png(f.scene, font()));
   const MatrixShape& m = *shapes<MatrixShape>(f.scene).at(0);
-  const Matrix& w = f.result.trace.heads[0].weights;
+  const Matrix& w = f.result.trace().heads[0].weights;
   for (Eigen::Index i = 0; i < w.rows(); ++i) {
     for (Eigen::Index j = 0; j < w.cols(); ++j) {
       const auto [x, y] = centre(m, i, j);

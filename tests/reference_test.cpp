@@ -67,7 +67,7 @@ TEST_P(Reference, FromTheWeightsFileMatchesPyTorchWithin2e5) {
   EXPECT_TRUE(result.warnings.empty());  // the state_dict's tril buffers are expected keys
   ASSERT_EQ(result.tokens, expected["tokens"].get<std::vector<std::string>>());
   EXPECT_EQ(result.weights.multi_head(), expected["n_head"].get<int>() > 0);
-  test::expect_trace(result.trace, expected, GetParam());
+  test::expect_trace(result.trace(), expected, GetParam());
 }
 
 // attnviz's own random draw with the fixture's seed and sizes: the weights PyTorch initialized,
@@ -89,7 +89,7 @@ TEST_P(Reference, RandomWeightsArePyTorchsBitForBit) {
   const json file = json::parse(test::slurp(base + ".weights.json"));
   const Weights& w = result.weights;
   if (request.randn_input) {
-    expect_bit_equal(result.trace.x, expected["x"], "x = torch.randn(1, T, C)");
+    expect_bit_equal(result.trace().x, expected["x"], "x = torch.randn(1, T, C)");
   } else {
     expect_bit_equal(w.token_embedding, file["token_embedding.weight"], "token_embedding");
     if (w.has_positions()) {
@@ -110,7 +110,7 @@ TEST_P(Reference, RandomWeightsArePyTorchsBitForBit) {
     expect_bit_equal(w.proj_weight, file["proj.weight"], "proj.weight");
     expect_bit_equal(w.proj_bias, file["proj.bias"], "proj.bias");
   }
-  test::expect_trace(result.trace, expected, GetParam() + " (random)");
+  test::expect_trace(result.trace(), expected, GetParam() + " (random)");
 }
 
 INSTANTIATE_TEST_SUITE_P(PyTorch, Reference, ::testing::ValuesIn(fixture_names()),

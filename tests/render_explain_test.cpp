@@ -111,8 +111,8 @@ void check_against_pytorch(const std::string& fixture, Lang lang) {
     expect_numbers(printed[at + 1], want["k"]);
     expect_numbers(printed[at + 2], want["v"]);
     expect_numbers(printed[at + 3], want["scores"]);
-    expect_numbers(printed[at + 4], want["scores"], result.trace.scale);
-    expect_numbers(printed[at + 5], want["scores"], result.trace.scale);
+    expect_numbers(printed[at + 4], want["scores"], result.trace().scale);
+    expect_numbers(printed[at + 5], want["scores"], result.trace().scale);
     // Future cells: −inf before softmax, exactly 0 after (printed "0", not "0.000").
     for (size_t i = 0; i < printed[at + 5].rows.size(); ++i) {
       for (size_t j = i + 1; j < printed[at + 5].rows[i].size(); ++j) {
@@ -216,7 +216,7 @@ TEST(RenderExplain, WideMatricesSayHowMuchIsHidden) {
   EXPECT_NE(lines[2].find("3  …      13      14      15"), std::string::npos) << lines[2];
   EXPECT_NE(lines[3 + 12].find("⋮"), std::string::npos);
   char last[32];
-  std::snprintf(last, sizeof last, "%.3f", static_cast<double>(result.trace.x(45, 15)));
+  std::snprintf(last, sizeof last, "%.3f", static_cast<double>(result.trace().x(45, 15)));
   EXPECT_EQ(lines[3 + 23].substr(lines[3 + 23].size() - std::strlen(last)), last);
   EXPECT_EQ(lines[3 + 23].find("  45 "), 0u);
   ExplainOptions full{Lang::En, 3, 8, 24, true};

@@ -45,12 +45,12 @@ TEST(RenderJson, HoldsTokensConfigHeadsAndOutput) {
     ASSERT_EQ(weights[i].size(), 15u);
     for (size_t j = 0; j < 15; ++j) {
       // Read back as float32, every weight is the computed one bit for bit.
-      EXPECT_EQ(weights[i][j].get<float>(), result.trace.heads[0].weights(i, j));
+      EXPECT_EQ(weights[i][j].get<float>(), result.trace().heads[0].weights(i, j));
     }
   }
   EXPECT_EQ(doc["output"].size(), 15u);
   EXPECT_EQ(doc["output"][14].size(), 8u);
-  EXPECT_EQ(doc["output"][14][7].get<float>(), result.trace.out(14, 7));
+  EXPECT_EQ(doc["output"][14][7].get<float>(), result.trace().out(14, 7));
 }
 
 TEST(RenderJson, FloatsAreShortestRoundTripText) {
@@ -95,7 +95,7 @@ TEST(RenderJson, RowSummariesForEveryHead) {
     EXPECT_EQ(rows[0]["top_key"], 0);
     EXPECT_EQ(rows[0]["top_weight"], 1.0);
     EXPECT_EQ(rows[0]["entropy_bits"], 0.0);
-    const auto& w = result.trace.heads[h].weights;
+    const auto& w = result.trace().heads[h].weights;
     Eigen::Index top = 0;
     w.row(14).maxCoeff(&top);
     EXPECT_EQ(rows[14]["top_key"], top);
@@ -118,8 +118,8 @@ TEST(RenderJson, TraceHoldsEveryIntermediate) {
     EXPECT_TRUE(head.contains(key)) << key;
   }
   EXPECT_TRUE(head["masked_scores"][0][1].is_null());  // −inf has no JSON number
-  EXPECT_EQ(head["masked_scores"][1][0].get<float>(), result.trace.heads[0].scores(1, 0));
-  EXPECT_EQ(head["q"][3][2].get<float>(), result.trace.heads[0].q(3, 2));
+  EXPECT_EQ(head["masked_scores"][1][0].get<float>(), result.trace().heads[0].scores(1, 0));
+  EXPECT_EQ(head["q"][3][2].get<float>(), result.trace().heads[0].q(3, 2));
   EXPECT_FALSE(doc.contains("concat"));  // single head: concat is the output
 }
 

@@ -74,7 +74,7 @@ TEST(RenderSvg, SizeMatchesTheLayoutAndCellsCarryTooltips) {
   const std::string svg = render_svg(scene);
   char title[64];  // row 1 ("z") on key 0 ("A"), to the tooltip's 4 decimals
   std::snprintf(title, sizeof title, "<title>z → A: %.4f</title>",
-                static_cast<double>(result.trace.heads[0].weights(1, 0)));
+                static_cast<double>(result.trace().heads[0].weights(1, 0)));
   EXPECT_NE(svg.find(title), std::string::npos) << title;
   EXPECT_NE(svg.find("<title>A → z: masked</title>"), std::string::npos);
 }

@@ -95,12 +95,12 @@ TEST(RenderTable, LargeTablesAreSummarisedAsNumpyPrintsArrays) {
   const std::string last = lines[11];
   char expected[128];
   std::snprintf(expected, sizeof expected, "33 r  %.3f  %.3f  %.3f  …  %.3f  %.3f  %.3f",
-                static_cast<double>(result.trace.heads[0].weights(33, 0)),
-                static_cast<double>(result.trace.heads[0].weights(33, 1)),
-                static_cast<double>(result.trace.heads[0].weights(33, 2)),
-                static_cast<double>(result.trace.heads[0].weights(33, 31)),
-                static_cast<double>(result.trace.heads[0].weights(33, 32)),
-                static_cast<double>(result.trace.heads[0].weights(33, 33)));
+                static_cast<double>(result.trace().heads[0].weights(33, 0)),
+                static_cast<double>(result.trace().heads[0].weights(33, 1)),
+                static_cast<double>(result.trace().heads[0].weights(33, 2)),
+                static_cast<double>(result.trace().heads[0].weights(33, 31)),
+                static_cast<double>(result.trace().heads[0].weights(33, 32)),
+                static_cast<double>(result.trace().heads[0].weights(33, 33)));
   EXPECT_EQ(last, expected);
   EXPECT_NE(table.find("34 × 34 weights: the first and last 3 rows and columns are shown"),
             std::string::npos);
@@ -165,8 +165,8 @@ TEST(RenderTable, EveryHeadOrTheChosenOne) {
   EXPECT_NE(one.find("\nhead 1\n"), std::string::npos);
   request.head = {HeadChoice::Kind::Mean, 0};
   const Result mean = run(request);
-  EXPECT_TRUE(mean.mean_weights.isApprox(
-      (mean.trace.heads[0].weights + mean.trace.heads[1].weights) / 2.0f));
+  EXPECT_TRUE(mean.mean_weights.at(0).isApprox(
+      (mean.trace().heads[0].weights + mean.trace().heads[1].weights) / 2.0f));
   EXPECT_NE(render_table(request, mean, {0, nullptr, 3, Lang::En, false}).find("mean of 2 heads"),
             std::string::npos);
 }

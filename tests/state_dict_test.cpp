@@ -50,7 +50,7 @@ TEST_P(SavedByPyTorch, LoadsAndAttendsAsPyTorchDid) {
   const Result result = run(request);
   for (const Words& warning : result.warnings) ADD_FAILURE() << warning.english();
   ASSERT_EQ(result.tokens, expected["tokens"].get<std::vector<std::string>>());
-  test::expect_trace(result.trace, expected, GetParam());
+  test::expect_trace(result.trace(), expected, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(StateDicts, SavedByPyTorch, ::testing::ValuesIn(case_names()),

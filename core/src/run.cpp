@@ -99,8 +99,10 @@ Result run(const Request& request) {
         lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
     x = embed(result.ids, result.weights);
   }
-  result.trace = attend(std::move(x), result.weights,
-                        AttentionOptions{request.causal, request.scale, request.keep_scores});
+  result.layers.push_back(
+      attend(std::move(x), result.weights,
+             AttentionOptions{request.causal, request.scale, request.keep_scores}));
+  result.layer_numbers = {0};
   const int n_head = result.weights.n_head();
   if (request.head.kind == HeadChoice::Kind::One &&
       (request.head.index < 0 || request.head.index >= n_head)) {
@@ -109,27 +111,35 @@ Result run(const Request& request) {
     throw Error(Err::HeadOutOfRange, {index, std::to_string(n_head), std::to_string(n_head - 1)});
   }
   if (request.head.kind == HeadChoice::Kind::Mean) {
-    result.mean_weights = Matrix::Zero(result.trace.T(), result.trace.T());  // (T, T)
-    for (const HeadTrace& h : result.trace.heads) result.mean_weights += h.weights;
-    result.mean_weights /= static_cast<float>(n_head);
+    for (const AttentionTrace& layer : result.layers) {
+      Matrix mean = Matrix::Zero(layer.T(), layer.T());  // (T, T)
+      for (const HeadTrace& h : layer.heads) mean += h.weights;
+      result.mean_weights.push_back(mean / static_cast<float>(n_head));
+    }
   }
   return result;
 }
 
 std::vector<HeadView> shown_heads(const Request& request, const Result& result) {
-  const auto& heads = result.trace.heads;
-  switch (request.head.kind) {
-    case HeadChoice::Kind::One:
-      return {{request.head.index, &heads.at(static_cast<size_t>(request.head.index)).weights}};
-    case HeadChoice::Kind::Mean:
-      return {{-1, &result.mean_weights}};
-    default: {
-      std::vector<HeadView> all;
-      for (size_t h = 0; h < heads.size(); ++h)
-        all.push_back({static_cast<int>(h), &heads[h].weights});
-      return all;
+  std::vector<HeadView> views;
+  for (size_t l = 0; l < result.layers.size(); ++l) {
+    const auto& heads = result.layers[l].heads;
+    const int layer = result.layer_numbers[l];
+    switch (request.head.kind) {
+      case HeadChoice::Kind::One:
+        views.push_back({layer, request.head.index,
+                         &heads.at(static_cast<size_t>(request.head.index)).weights});
+        break;
+      case HeadChoice::Kind::Mean:
+        views.push_back({layer, -1, &result.mean_weights.at(l)});
+        break;
+      default:
+        for (size_t h = 0; h < heads.size(); ++h) {
+          views.push_back({layer, static_cast<int>(h), &heads[h].weights});
+        }
     }
   }
+  return views;
 }
 
 }  // namespace attnviz

@@ -50,14 +50,19 @@ struct Request {
 struct Result {
   std::vector<std::string> tokens;  // T token strings
   std::vector<int> ids;             // T rows of weights.token_embedding; empty with randn_input
-  Weights weights;                  // the weights used, random or loaded
-  AttentionTrace trace;
-  std::vector<Words> warnings;  // things the user should know; the run still succeeded
-  Matrix mean_weights;          // (T, T) average over heads, with HeadChoice::Kind::Mean
+  Weights weights;                  // the (first shown layer's) attention weights used
+  // The attention computed: one module's, or each shown layer's of a whole model.
+  std::vector<AttentionTrace> layers;
+  std::vector<int> layer_numbers;    // each entry of `layers`' layer in the model; {0} for a module
+  std::vector<Words> warnings;       // things the user should know; the run still succeeded
+  std::vector<Matrix> mean_weights;  // per layer, (T, T) average over heads, with Kind::Mean
+
+  const AttentionTrace& trace() const { return layers.front(); }
 };
 
-// A matrix of attention weights to show: one head, or the mean over all heads.
+// A matrix of attention weights to show: one head, or the mean over all heads, of one layer.
 struct HeadView {
+  int layer = 0;                    // the layer's number in the model (0 for a single module)
   int index = 0;                    // the head, or -1 for the mean
   const Matrix* weights = nullptr;  // (T, T), points into the Result
 };

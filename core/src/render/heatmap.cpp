@@ -378,7 +378,7 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
                     const Font& font) {
   HeatmapInput input;
   input.tokens = result.tokens;
-  input.causal = result.trace.causal;
+  input.causal = result.trace().causal;
   const std::string n_head = std::to_string(result.weights.n_head());
   for (const HeadView& head : shown_heads(request, result)) {
     // The lesson's single SelfAttention has no heads to tell apart: its panel has no title.

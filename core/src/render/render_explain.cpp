@@ -45,7 +45,7 @@ class Explainer {
     out_ += say(lang_, Msg::ExplainTitle) + ". " + say(lang_, Msg::ExplainTrace) + "\n";
     tokens_step();
     embedding_step();
-    const AttentionTrace& trace = result_.trace;
+    const AttentionTrace& trace = result_.trace();
     const int n_head = result_.weights.n_head();
     for (const int h : explained_heads()) {
       if (n_head > 1) {
@@ -194,21 +194,21 @@ class Explainer {
            say(lang_, Msg::RandnText,
                {std::to_string(result_.tokens.size()), std::to_string(w.n_embd),
                 std::to_string(request_.random.seed)}));
-      print_matrix("x", result_.trace.x);
+      print_matrix("x", result_.trace().x);
       return;
     }
     step(2, say(lang_, Msg::EmbedTitle),
          say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
              {std::to_string(w.n_embd)}));
-    print_matrix("x", result_.trace.x);
+    print_matrix("x", result_.trace().x);
     if (w.has_layer_norm()) {
       out_ += "\n" + say(lang_, Msg::LayerNormText) + "\n";
-      print_matrix("LayerNorm(x)", result_.trace.x_ln);
+      print_matrix("LayerNorm(x)", result_.trace().x_ln);
     }
   }
 
   void head_steps(const HeadTrace& head) {
-    const AttentionTrace& trace = result_.trace;
+    const AttentionTrace& trace = result_.trace();
     const Eigen::Index T = trace.T();
     const bool bias = result_.weights.heads.front().has_bias();
     step(3, say(lang_, bias ? Msg::QkvTitleBias : Msg::QkvTitle), say(lang_, Msg::QkvText));
@@ -247,7 +247,7 @@ class Explainer {
   }
 
   void mask_step(const HeadTrace& head) {
-    const AttentionTrace& trace = result_.trace;
+    const AttentionTrace& trace = result_.trace();
     const Eigen::Index T = trace.T();
     if (!trace.causal) {
       step(6, say(lang_, Msg::NoMaskTitle), say(lang_, Msg::NoMaskText));
@@ -275,8 +275,8 @@ class Explainer {
         9, say(lang_, Msg::ProjTitle),
         say(lang_, Msg::ProjText,
             {std::to_string(w.n_head()), std::to_string(w.head_size()), std::to_string(w.n_embd)}));
-    print_matrix("concat", result_.trace.concat);
-    print_matrix("out", result_.trace.out);
+    print_matrix("concat", result_.trace().concat);
+    print_matrix("out", result_.trace().out);
   }
 
   const Request& request_;

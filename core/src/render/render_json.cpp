@@ -23,7 +23,7 @@ Json config_json(const Request& request, const Result& result) {
   config["positions"] = w.has_positions();
   config["causal"] = request.causal;
   config["scaled"] = request.scale;
-  config["scale"] = result.trace.scale;
+  config["scale"] = result.trace().scale;
   if (request.weights_path) {
     config["weights"] = *request.weights_path;
     if (!request.weights_prefix.empty()) config["prefix"] = request.weights_prefix;
@@ -145,7 +145,7 @@ void head_trace(Stream& s, const HeadTrace& head, const AttentionTrace& trace, i
 
 void write_json(const Request& request, const Result& result, const JsonOptions& options,
                 const JsonSink& sink) {
-  const AttentionTrace& trace = result.trace;
+  const AttentionTrace& trace = result.trace();
   Stream s(sink);
   s.open('{');
   s.key("attnviz_version", 1);

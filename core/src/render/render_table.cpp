@@ -167,7 +167,7 @@ void render_summaries(const Matrix& weights, bool causal, const std::vector<std:
 
 std::string render_table(const Request& request, const Result& result,
                          const TableOptions& options) {
-  const AttentionTrace& trace = result.trace;
+  const AttentionTrace& trace = result.trace();
   const Layout layout = make_layout(result.tokens, options);
   const auto blocks = column_blocks(layout, options.width);
   const std::string T = std::to_string(result.tokens.size());
