@@ -31,6 +31,11 @@ Words usage_words(const CLI::ParseError& error) {
       {std::regex("(\\S+): (.*) not in \\{(.*)\\}"), Err::NotAChoice},
       {std::regex("(\\S+): Value (\\S+) not in range (\\S+) to (\\S+)"), Err::NotInRange},
       {std::regex("--head: expected all, mean or a head index, found \"(.*)\""), Err::HeadChoice},
+      {std::regex("--layer: expected all, a layer or a list such as 0,5,11, found \"(.*)\""),
+       Err::LayerChoice},
+      {std::regex(
+           "--tokenizer: expected char, word, or a tokenizer file or folder, found \"(.*)\""),
+       Err::TokenizerChoice},
       {std::regex("Could not convert: (\\S+) = (.*)"), Err::NotANumberArgument},
   };
   const std::string what = error.what();

@@ -20,7 +20,7 @@ struct OptionDoc {
   std::string default_value;
   std::vector<std::string> excludes;  // long names of options it cannot be used with
   std::vector<std::string> needs;
-  bool takes_file() const { return value == "FILE"; }
+  bool takes_file() const { return value.rfind("FILE", 0) == 0; }
 };
 
 std::string longest_name(const CLI::Option* o) {

@@ -16,6 +16,7 @@
 #include "attnviz/run.hpp"
 #include "cli_errors.hpp"
 #include "options.hpp"
+#include "request.hpp"
 #include "terminal.hpp"
 
 namespace {
@@ -33,13 +34,6 @@ std::string warning_prefix(attnviz::Lang lang) {
   return "attnviz: " + std::string(attnviz::error_text(lang, attnviz::Err::WarningWord)) + ": ";
 }
 
-// A text file usually ends with a newline that is not part of the text.
-std::string strip_final_newline(std::string text) {
-  if (!text.empty() && text.back() == '\n') text.pop_back();
-  if (!text.empty() && text.back() == '\r') text.pop_back();
-  return text;
-}
-
 attnviz::Font load_font(const std::optional<std::string>& requested, size_t max_bytes) {
   const std::string path = requested.value_or(attnviz::default_font_path());
   if (path.empty()) throw attnviz::Error(attnviz::Err::NoFont, {});
@@ -49,50 +43,6 @@ attnviz::Font load_font(const std::optional<std::string>& requested, size_t max_
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-attnviz::HeadChoice head_choice(const std::string& head) {
-  using Kind = attnviz::HeadChoice::Kind;
-  if (head == "all") return {Kind::All, 0};
-  if (head == "mean") return {Kind::Mean, 0};
-  return {Kind::One, std::stoi(head)};  // digits only, checked by the option
-}
-
-// `weights_file` receives the weights file, which the request's weights_data points into.
-attnviz::Request make_request(const Options& o,
-                              std::optional<attnviz::io::FileBytes>& weights_file) {
-  attnviz::Request r;
-  r.limits = o.limits;
-  r.limits.max_file_bytes = o.max_file_mb << 20;
-  const size_t max_bytes = r.limits.max_file_bytes;
-  if (o.tokens) {
-    r.input = attnviz::InputKind::TokenList;
-    r.text = *o.tokens;
-    r.text_origin = "--tokens";
-  } else if (o.text_file) {
-    r.text = strip_final_newline(attnviz::io::read_file(*o.text_file, max_bytes));
-    r.text_origin = *o.text_file == "-" ? "standard input" : *o.text_file;
-  } else {
-    r.text = *o.text;
-    r.text_origin = "--text";
-  }
-  r.tokenizer = attnviz::tokenizer_from_name(o.tokenizer);
-  if (o.weights) {
-    r.weights_path = *o.weights;
-    weights_file.emplace(*o.weights, max_bytes);
-    r.weights_data = weights_file->view();
-    r.weights_prefix = o.prefix;
-    if (o.random.n_head > 0) r.weights_n_head = o.random.n_head;
-  }
-  r.random = o.random;
-  r.random.cpu = o.init == "torch-generic" ? attnviz::TorchCpu::Generic : attnviz::TorchCpu::Avx2;
-  r.randn_input = o.input == "randn";
-  r.random.positions = !o.no_positions;
-  r.causal = !o.no_mask;
-  r.scale = !o.no_scale;
-  r.keep_scores = o.trace || o.explain;
-  r.head = head_choice(o.head);
-  return r;
 }
 
 // What goes to standard output when no file output claims it: the explanation or the table.
@@ -117,8 +67,8 @@ std::string terminal_text(const Options& o, const attnviz::Request& request,
 }
 
 int run(const Options& o, attnviz::Lang lang) {
-  std::optional<attnviz::io::FileBytes> weights_file;
-  const attnviz::Request request = make_request(o, weights_file);
+  attnviz::app::InputFiles files_read;
+  const attnviz::Request request = attnviz::app::make_request(o, files_read);
   const attnviz::Result result = attnviz::run(request);
 
   // Everything is rendered before anything is written, and files are staged before stdout, so a

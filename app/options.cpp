@@ -1,6 +1,8 @@
 // Option definitions, help text and the usage checks CLI11 cannot express.
 #include "options.hpp"
 
+#include <filesystem>
+
 #include "attnviz/render/colormap.hpp"
 #include "attnviz/version.hpp"
 
@@ -88,11 +90,21 @@ void add_options(CLI::App& app, Options& o) {
                      ->type_name("LIST");
   text->excludes(file, tokens);
   file->excludes(tokens);
-  auto* tokenizer = app.add_option("--tokenizer", o.tokenizer,
-                                   "char: one token per character (grapheme); word: words and "
-                                   "punctuation")
-                        ->check(CLI::IsMember({"char", "word"}))
-                        ->capture_default_str();
+  auto* tokenizer =
+      app.add_option("--tokenizer", o.tokenizer,
+                     "char: one token per character (grapheme); word: words and punctuation; or "
+                     "a model's byte-level BPE (GPT-2's): a tokenizer.json, or a folder with "
+                     "vocab.json + merges.txt (a model folder given to --weights brings its own)")
+          ->check(CLI::Validator(
+              [](std::string& v) {
+                std::error_code error;
+                if (v == "char" || v == "word" || std::filesystem::exists(v, error))
+                  return std::string();
+                return "expected char, word, or a tokenizer file or folder, found \"" + v + "\"";
+              },
+              "{char,word}|PATH", "tokenizer"))
+          ->each([&o](const std::string&) { o.tokenizer_given = true; })
+          ->capture_default_str();
   tokenizer->excludes(tokens);
   app.add_option("--input", o.input,
                  "What the tokens become: embeddings (x = token + position embedding), or "
@@ -104,10 +116,26 @@ void add_options(CLI::App& app, Options& o) {
   app.option_defaults()->group("Weights");
   auto* weights =
       app.add_option("-w,--weights", o.weights,
-                     "Weights instead of random ones: a state_dict as JSON or safetensors (the "
-                     "lesson's SelfAttention, Karpathy's MultiHeadAttention, nanoGPT's c_attn; "
-                     "see README)")
-          ->type_name("FILE");
+                     "Weights instead of random ones: a state_dict as JSON or safetensors — one "
+                     "attention module (the lesson's, Karpathy's, nanoGPT's c_attn) or a whole "
+                     "model (nanoGPT, GPT-2, gpt.py: every layer) — or a Hugging Face model folder "
+                     "(config.json, model.safetensors, tokenizer); see README")
+          ->type_name("FILE|DIR");
+  app.add_option("--layer", o.layer,
+                 "Layers of a whole model to show: all, one (3) or several (0,5,11)")
+      ->check([](const std::string& v) {
+        if (v == "all") return std::string();
+        const bool digits_and_commas = !v.empty() && v.size() < 64 && v.front() != ',' &&
+                                       v.back() != ',' && v.find(",,") == std::string::npos &&
+                                       v.find_first_not_of("0123456789,") == std::string::npos;
+        if (digits_and_commas) return std::string();
+        return "expected all, a layer or a list such as 0,5,11, found \"" + v + "\"";
+      })
+      ->needs(weights)
+      ->capture_default_str();
+  app.add_flag("--bos", o.bos,
+               "Put <|endoftext|> before the text, as TransformerLens does: many heads park "
+               "their attention on the first token");
   app.add_option("--prefix", o.prefix,
                  "Where the attention module's keys start in a whole-model file, e.g. "
                  "transformer.h.0.attn. (nanoGPT) or blocks.0.sa. (Karpathy's gpt.py)")

@@ -13,7 +13,10 @@ namespace attnviz::app {
 
 struct Options {
   std::optional<std::string> text, text_file, tokens, weights, save_weights, json, png, svg, font;
-  std::string tokenizer = "char";
+  std::string tokenizer = "char";  // char, word, or a BPE tokenizer's file or folder
+  bool tokenizer_given = false;
+  std::string layer = "all";  // --layer: all, L, or L1,L2,…
+  bool bos = false;
   std::string input = "embeddings";  // or randn: x = torch.randn(1, T, n_embd)
   std::string init = "torch";        // or torch-generic
   std::string prefix;                // --prefix: the attention module inside a whole model

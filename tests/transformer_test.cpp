@@ -165,7 +165,7 @@ TEST(TransformerErrors, EachBrokenPartIsNamed) {
                                  "one row");
   doc = gptpy;
   doc.erase("vocab");
-  EXPECT_EQ(load_error(doc), "m.json: missing \"vocab\" (the token text of each embedding row)");
+  EXPECT_EQ(load_error(doc), "");  // the vocabulary may come with a tokenizer instead
   ModelSettings settings;
   settings.n_layer = 3;
   EXPECT_EQ(load_error(gptpy, settings),

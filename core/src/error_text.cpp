@@ -172,6 +172,17 @@ constexpr std::array<Entry, static_cast<size_t>(Err::Count)> kErrors = {{
    "{0}: qovluqda model.safetensors yoxdur, {1} var; modeli safe_serialization=True ilə (susmaya görə belədir) saxlayın və ya çevirin"},
   {Err::UnsupportedOption, "{0} is true, which attnviz does not compute; its attention would differ from the model's",
    "{0} = true, attnviz bunu hesablamır; onun diqqəti modelinkindən fərqlənərdi"},
+  {Err::LayerOutOfRange, "--layer {0}: the model has {1} layers (0–{2})", "--layer {0}: modelin {1} qatı var (0–{2})"},
+  {Err::RandnWithModel,
+   "--input randn: a whole model starts from its own embeddings; pass --prefix to run one attention module on random x",
+   "--input randn: bütöv model öz gömülmələrindən başlayır; bir diqqət modulunu təsadüfi x üzərində işlətmək üçün --prefix verin"},
+  {Err::TokenizerVocabMismatch, "{0}: the tokenizer has {1} tokens but the model's embedding has {2} rows",
+   "{0}: tokenizatorda {1} token var, amma modelin gömülməsində {2} sətir"},
+  {Err::BosNeedsBpe, "--bos needs the model's BPE tokenizer, whose <|endoftext|> it puts first",
+   "--bos modelin BPE tokenizatorunu tələb edir: onun <|endoftext|> tokenini əvvələ qoyur"},
+  {Err::ModelNeedsTokenizer,
+   "{0}: the model has no \"vocab\"; give its tokenizer with --tokenizer FILE|DIR (vocab.json + merges.txt, or tokenizer.json)",
+   "{0}: modeldə \"vocab\" yoxdur; onun tokenizatorunu --tokenizer FAYL|QOVLUQ ilə verin (vocab.json + merges.txt və ya tokenizer.json)"},
 
   {Err::JsonWeightsOverLimit,
    "{0}: is {1} bytes, larger than the limit of {2} bytes for JSON weights (--max-file-size raises it; safetensors has no limit)",
@@ -326,6 +337,13 @@ constexpr std::array<Entry, static_cast<size_t>(Err::Count)> kErrors = {{
   {Err::NotANumberArgument, "{0}: {1} is not a number of the kind it takes", "{0}: {1} uyğun ədəd deyil"},
   {Err::HeadChoice, "--head: expected all, mean or a head index, found \"{0}\"",
    "--head: all, mean və ya başın nömrəsi gözlənilirdi, verilib: \"{0}\""},
+  {Err::LayerChoice, "--layer: expected all, a layer or a list such as 0,5,11, found \"{0}\"",
+   "--layer: all, qatın nömrəsi və ya 0,5,11 kimi siyahı gözlənilirdi, verilib: \"{0}\""},
+  {Err::TokenizerChoice, "--tokenizer: expected char, word, or a tokenizer file or folder, found \"{0}\"",
+   "--tokenizer: char, word və ya tokenizator faylı ya qovluğu gözlənilirdi, verilib: \"{0}\""},
+  {Err::NoTokenizerFiles,
+   "{0}: no tokenizer files in the folder (vocab.json + merges.txt, encoder.json + vocab.bpe, or tokenizer.json)",
+   "{0}: qovluqda tokenizator faylları yoxdur (vocab.json + merges.txt, encoder.json + vocab.bpe və ya tokenizer.json)"},
 }};
 // clang-format on
 

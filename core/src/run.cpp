@@ -2,23 +2,46 @@
 #include "attnviz/run.hpp"
 
 #include <cmath>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "attnviz/error.hpp"
 #include "attnviz/model/attention.hpp"
 #include "attnviz/model/state_dict.hpp"
 #include "attnviz/text/utf8.hpp"
+#include "run_stages.hpp"
 
 namespace attnviz {
-namespace {
+namespace {}  // namespace
+
+std::vector<int> bpe_ids(const Request& request) {
+  if (request.text.empty()) throw Error(Err::TextEmpty, {request.text_origin});
+  utf8::validate(request.text, request.text_origin);
+  std::vector<int> ids;
+  if (request.bos) ids.push_back(request.bpe->end_of_text());
+  const std::vector<int> text = request.bpe->encode(request.text);
+  ids.insert(ids.end(), text.begin(), text.end());
+  if (ids.size() > request.limits.max_tokens) {
+    throw Error(Err::TooManyTokens,
+                {request.text_origin, std::to_string(request.limits.max_tokens)});
+  }
+  return ids;
+}
 
 std::vector<std::string> read_tokens(const Request& request) {
   const size_t max = request.limits.max_tokens;
   if (request.input == InputKind::TokenList) {
     return parse_token_list(request.text, request.text_origin, max);
   }
+  if (request.bpe) {
+    std::vector<std::string> tokens;
+    for (const int id : bpe_ids(request)) tokens.push_back(request.bpe->label(id));
+    return tokens;
+  }
   return tokenize(request.text, request.tokenizer, request.text_origin, max);
 }
+
+namespace {
 
 void warn_mojibake(const Request& request, std::vector<Words>& warnings) {
   if (request.input != InputKind::Text) return;
@@ -29,22 +52,26 @@ void warn_mojibake(const Request& request, std::vector<Words>& warnings) {
   }
 }
 
-std::vector<int> lookup_ids(const std::vector<std::string>& tokens, const Weights& weights,
+}  // namespace
+
+std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
+                            const std::vector<std::string>& vocab,
                             const std::string& weights_name) {
+  std::unordered_map<std::string, int> index;
+  for (size_t i = 0; i < vocab.size(); ++i) index.emplace(vocab[i], static_cast<int>(i));
   std::vector<int> ids;
   ids.reserve(tokens.size());
   for (size_t t = 0; t < tokens.size(); ++t) {
-    const int id = weights.token_id(tokens[t]);
-    if (id < 0) {
-      throw Error(Err::TokenNotInVocab, {weights_name, tokens[t], std::to_string(t),
-                                         std::to_string(weights.vocab.size())});
+    const auto id = index.find(tokens[t]);
+    if (id == index.end()) {
+      throw Error(Err::TokenNotInVocab,
+                  {weights_name, tokens[t], std::to_string(t), std::to_string(vocab.size())});
     }
-    ids.push_back(id);
+    ids.push_back(id->second);
   }
   return ids;
 }
 
-// block_size 0: the weights set no limit.
 void check_length(size_t T, int block_size, const Request& request) {
   if (block_size <= 0 || T <= static_cast<size_t>(block_size)) return;
   Words fix = request.weights_path ? Words(Err::ShortenText, {})
@@ -52,8 +79,6 @@ void check_length(size_t T, int block_size, const Request& request) {
   throw Error(Err::TextTooLong,
               {request.text_origin, std::to_string(T), std::to_string(block_size), std::move(fix)});
 }
-
-}  // namespace
 
 std::vector<std::string> distinct_tokens(const std::vector<std::string>& tokens) {
   std::vector<std::string> vocab;
@@ -74,6 +99,10 @@ Result run(const Request& request) {
   if (request.weights_path) {
     const auto state_dict =
         open_state_dict(request.weights_data, *request.weights_path, request.limits);
+    // A whole model runs whole, unless --prefix picks one attention module out of it.
+    if (request.weights_prefix.empty() && detect_family(*state_dict)) {
+      return run_model(request, *state_dict, std::move(result));
+    }
     LoadOptions options;
     options.prefix = request.weights_prefix;
     options.n_head = request.weights_n_head;
@@ -96,7 +125,7 @@ Result run(const Request& request) {
   }
   if (!request.randn_input) {
     result.ids =
-        lookup_ids(result.tokens, result.weights, request.weights_path.value_or("weights"));
+        lookup_ids(result.tokens, result.weights.vocab, request.weights_path.value_or("weights"));
     x = embed(result.ids, result.weights);
   }
   result.layers.push_back(

@@ -176,7 +176,10 @@ std::vector<BadInput> table() {
          write_file(dir / "w.json", "");
          fs::resize_file(dir / "w.json", size_t{1} << 30);  // sparse: no disk used
        }},
-      {"weights path is a directory", {"--text", "ab", "--weights", "{dir}"}, 1, "is a directory"},
+      {"weights folder without a model",
+       {"--text", "ab", "--weights", "{dir}"},
+       1,
+       "{dir}: no model.safetensors in the folder"},
       {"missing weights file",
        {"--text", "ab", "--weights", "{dir}/none.json"},
        1,

@@ -213,7 +213,8 @@ TEST_F(Cli, BadInputExitsOne) {
                "--text: text has 300 tokens, more than block_size 256");
   expect_error({"--file", path("missing.txt")}, 1, "missing.txt: cannot open");
   expect_error({"--text", "a", "--weights", path("missing.json")}, 1, "missing.json: cannot open");
-  expect_error({"--text", "a", "--weights", dir_.string()}, 1, "is a directory");
+  expect_error({"--text", "a", "--weights", dir_.string()}, 1,
+               "no model.safetensors in the folder");
   std::ofstream(path("bad.json")) << "{\"vocab\": [\"a\"],";
   expect_error({"--text", "a", "--weights", path("bad.json")}, 1, "not valid JSON");
 }
@@ -478,8 +479,7 @@ TEST_F(Cli, WholeModelFilesLoadByPrefix) {
       EXPECT_NEAR(got[i][j].get<float>(), want[i][j].get<float>(), 2e-5f);
     }
   }
-  expect_error({"--text", "ab", "--weights", dir + "nanogpt.safetensors"}, 1,
-               "pass --prefix transformer.h.0.attn.");
+  // Without --prefix, the whole model runs (tests/cli: WholeModels...).
   expect_error(
       {"--text", "ab", "--weights", dir + "gpt2_conv1d_f16.safetensors", "--prefix", "h.0.attn."},
       1, "pass --heads H");
@@ -548,6 +548,54 @@ TEST_F(Cli, FullPrintsEveryRowOfALargeTable) {
       run({"--text", text, "--color", "never", "--no-summary", "--full", "--width", "0"});
   EXPECT_NE(full.out.find("\n16 "), std::string::npos);
   EXPECT_EQ(full.out.find("--full"), std::string::npos);
+}
+
+// A whole model by its file: every layer's attention as PyTorch computed it, and its guesses.
+TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
+  const std::string dir = ATTNVIZ_REFERENCE "/models/";
+  const json expected = json::parse(slurp(dir + "gptpy.expected.json"));
+  const Outcome o =
+      run({"--text", expected["text"], "--weights", dir + "gptpy.safetensors", "--json", "-"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  const json out = json::parse(o.out);
+  EXPECT_EQ(out["config"]["n_layer"], 2);
+  EXPECT_EQ(out["config"]["family"], "gpt.py");
+  EXPECT_FALSE(out.contains("heads"));  // a whole model's heads are under "layers"
+  ASSERT_EQ(out["layers"].size(), 2u);
+  for (size_t l = 0; l < 2; ++l) {
+    EXPECT_EQ(out["layers"][l]["layer"], l);
+    for (size_t h = 0; h < 4; ++h) {
+      const json& got = out["layers"][l]["heads"][h]["weights"];
+      const json& want = expected["layers"][l]["heads"][h];
+      for (size_t i = 0; i < got.size(); ++i) {
+        for (size_t j = 0; j < got[i].size(); ++j) {
+          EXPECT_NEAR(got[i][j].get<float>(), want[i][j].get<float>(), 2e-5f);
+        }
+      }
+    }
+  }
+  ASSERT_EQ(out["predictions"].size(), expected["predictions"].size());
+  for (size_t t = 0; t < out["predictions"].size(); ++t) {
+    for (size_t r = 0; r < 5; ++r) {
+      EXPECT_EQ(out["predictions"][t][r]["id"], expected["predictions"][t][r]["id"]);
+      EXPECT_NEAR(out["predictions"][t][r]["p"].get<float>(),
+                  expected["predictions"][t][r]["p"].get<float>(), 2e-5f);
+    }
+  }
+  // --layer picks layers; the table says which; a layer the model lacks is an error.
+  const Outcome one = run({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--layer",
+                           "1", "--head", "2", "--color", "never"});
+  ASSERT_EQ(one.status, 0) << one.err;
+  EXPECT_NE(one.out.find("gpt.py, 2 layers × 4 heads"), std::string::npos);
+  EXPECT_NE(one.out.find("\nlayer 1 · head 2\n"), std::string::npos);
+  EXPECT_EQ(one.out.find("layer 0"), std::string::npos);
+  EXPECT_NE(one.out.find("the model's next token"), std::string::npos);
+  expect_error({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--layer", "2"}, 1,
+               "--layer 2: the model has 2 layers (0–1)");
+  expect_error({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--layer", "0,,1"}, 2,
+               "--layer: expected all, a layer or a list such as 0,5,11, found \"0,,1\"");
+  expect_error({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--bos"}, 1,
+               "--bos needs the model's BPE tokenizer");
 }
 
 }  // namespace

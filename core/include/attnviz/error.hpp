@@ -122,6 +122,11 @@ enum class Err {
   NoSafetensors,
   NoSafetensorsHas,
   UnsupportedOption,
+  LayerOutOfRange,
+  RandnWithModel,
+  TokenizerVocabMismatch,
+  BosNeedsBpe,
+  ModelNeedsTokenizer,
   // weights JSON
   JsonWeightsOverLimit,
   NotJson,
@@ -238,6 +243,9 @@ enum class Err {
   NotInRange,
   NotANumberArgument,
   HeadChoice,
+  LayerChoice,
+  TokenizerChoice,
+  NoTokenizerFiles,
   Count  // number of messages, not a message
 };
 

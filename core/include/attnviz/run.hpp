@@ -1,13 +1,16 @@
 // One attnviz run from input text to attention trace: tokenize → weights → embed → attend.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "attnviz/error.hpp"
 #include "attnviz/model/trace.hpp"
+#include "attnviz/model/transformer.hpp"
 #include "attnviz/model/weights.hpp"
+#include "attnviz/text/bpe.hpp"
 #include "attnviz/text/tokenizer.hpp"
 
 namespace attnviz {
@@ -38,6 +41,14 @@ struct Request {
   // instead of embeddings; the tokens only label the rows.
   bool randn_input = false;
 
+  // Whole models (a weights file or folder with every block, and no --prefix).
+  std::optional<std::string> config_text;   // a model folder's config.json
+  std::string config_name;                  // its path, for errors
+  std::shared_ptr<const BpeTokenizer> bpe;  // the model's tokenizer (TokenizerKind::Bpe)
+  bool bos = false;         // --bos: <|endoftext|> before the text, as TransformerLens does
+  std::vector<int> layers;  // --layer: the layers to show; empty: all
+  int top_k = 5;            // next-token guesses per position
+
   bool causal = true;
   bool scale = true;  // false: --no-scale, softmax of the raw scores
   // Keep each head's (T, T) q·kᵀ for --trace and --explain; without, a long text costs the
@@ -45,6 +56,21 @@ struct Request {
   bool keep_scores = true;
   HeadChoice head;
   Limits limits;
+};
+
+// One of a whole model's next-token guesses, as a person reads it.
+struct Guess {
+  std::string token;  // the token's text (a BPE token's label: ␣ for a leading space)
+  int id = 0;
+  float p = 0;  // softmax probability
+};
+
+// What a whole-model run ran.
+struct ModelInfo {
+  Family family = Family::NanoGpt;
+  int n_layer = 0;
+  int n_head = 0;
+  int vocab_size = 0;
 };
 
 struct Result {
@@ -56,6 +82,8 @@ struct Result {
   std::vector<int> layer_numbers;    // each entry of `layers`' layer in the model; {0} for a module
   std::vector<Words> warnings;       // things the user should know; the run still succeeded
   std::vector<Matrix> mean_weights;  // per layer, (T, T) average over heads, with Kind::Mean
+  std::optional<ModelInfo> model;    // a whole model; nullopt for one attention module
+  std::vector<std::vector<Guess>> predictions;  // whole models: per position, the top_k guesses
 
   const AttentionTrace& trace() const { return layers.front(); }
 };

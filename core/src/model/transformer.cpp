@@ -46,7 +46,7 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
         model.token_embedding.row(ids[static_cast<size_t>(t)]) + model.position_embedding.row(t);
   }
   ForwardTrace trace;
-  const AttentionOptions attention{true, true, options.keep_scores};
+  const AttentionOptions attention{options.causal, options.scale, options.keep_scores};
   for (const Block& block : model.blocks) {
     LayerTrace layer;
     layer.attention = attend(x, block.attention, attention);  // attn(ln_1(x)), every head kept

@@ -132,8 +132,8 @@ class ModelLoader {
     agree("n_embd", settings_.n_embd, m_.n_embd, n_.wte(), Err::Columns);
     agree("vocab_size", settings_.vocab_size, m_.vocab_size(), n_.wte(), Err::Rows);
     agree("n_positions", settings_.n_positions, m_.block_size, n_.wpe(), Err::Rows);
-    const auto vocab = sd_.vocab();
-    if (!vocab) sd_.fail(Err::MissingVocab, {});
+    const auto vocab = sd_.vocab();  // a BPE model's vocabulary comes with its tokenizer instead
+    if (!vocab) return;
     if (static_cast<Eigen::Index>(vocab->size()) != m_.token_embedding.rows()) {
       sd_.fail(Err::VocabSizeMismatch, {quoted(n_.wte()), std::to_string(m_.token_embedding.rows()),
                                         std::to_string(vocab->size())});

@@ -6,13 +6,35 @@
 
 namespace attnviz {
 
+namespace {
+
+const char* family_name(Family family) {
+  switch (family) {
+    case Family::Gpt2:
+      return "GPT-2";
+    case Family::GptPy:
+      return "gpt.py";
+    default:
+      return "nanoGPT";
+  }
+}
+
+}  // namespace
+
 std::string run_details(const Request& request, const Result& result, Lang lang) {
   const Weights& w = result.weights;
   const std::string heads = std::to_string(w.n_head());
-  std::string s =
-      w.multi_head()
-          ? say(lang, request.causal ? Msg::MaskedMultiHead : Msg::MultiHeadNoMask, {heads})
-          : say(lang, request.causal ? Msg::MaskedSelfAttention : Msg::SelfAttentionNoMask);
+  std::string s;
+  if (result.model) {
+    s = say(lang, Msg::WholeModel,
+            {family_name(result.model->family), std::to_string(result.model->n_layer),
+             std::to_string(result.model->n_head)});
+    if (!request.causal) s += ", " + say(lang, Msg::NoMask);
+  } else {
+    s = w.multi_head()
+            ? say(lang, request.causal ? Msg::MaskedMultiHead : Msg::MultiHeadNoMask, {heads})
+            : say(lang, request.causal ? Msg::MaskedSelfAttention : Msg::SelfAttentionNoMask);
+  }
   const std::string tokenizer = request.input == InputKind::TokenList
                                     ? "list"
                                     : std::string(tokenizer_name(request.tokenizer));

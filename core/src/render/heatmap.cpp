@@ -13,6 +13,12 @@
 namespace attnviz {
 namespace {
 
+// Panels per row: the input's, or the columns of a near-square grid.
+size_t grid_columns(const HeatmapInput& input) {
+  if (input.columns > 0) return input.columns;
+  return static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(input.panels.size()))));
+}
+
 constexpr int kMaxLabelColumns = 16;  // longer tokens are cut with …
 constexpr float kMatrixTarget = 600;  // auto cell size aims at a matrix this many pixels wide
 constexpr float kMatrixMax = 2048;    // beyond this, cells shrink below one pixel
@@ -87,7 +93,7 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
   float cell = options.cell_size;
   if (cell <= 0) {
     cell = auto_cell(T);
-    const auto grid_cols = std::ceil(std::sqrt(static_cast<float>(input.panels.size())));
+    const auto grid_cols = static_cast<float>(grid_columns(input));
     if (cell >= 1) cell = std::max(1.0f, std::floor(cell / std::sqrt(grid_cols)));
   }
   m.cell = cell * s;
@@ -193,7 +199,7 @@ class Builder {
     if (!title.empty() || !subtitle.empty()) top += 12 * s;
 
     const size_t H = input_.panels.size();
-    const size_t cols = static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(H))));
+    const size_t cols = grid_columns(input_);
     const size_t rows = (H + cols - 1) / cols;
     const float grid_w =
         static_cast<float>(cols) * m_.panel_w + static_cast<float>(cols - 1) * m_.panel_pad;
@@ -383,12 +389,17 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
   for (const HeadView& head : shown_heads(request, result)) {
     // The lesson's single SelfAttention has no heads to tell apart: its panel has no title.
     std::string title;
-    if (result.weights.multi_head()) {
+    const std::string index = std::to_string(head.index), layer = std::to_string(head.layer);
+    if (result.model) {  // a grid of layers (rows) × heads (columns): short titles
+      title = head.index < 0 ? say(options.lang, Msg::PanelLayerMean, {layer})
+                             : say(options.lang, Msg::PanelLayerHead, {layer, index});
+    } else if (result.weights.multi_head()) {
       title = head.index < 0 ? say(options.lang, Msg::HeadMean, {n_head})
-                             : say(options.lang, Msg::Head, {std::to_string(head.index)});
+                             : say(options.lang, Msg::Head, {index});
     }
     input.panels.push_back({std::move(title), head.weights});
   }
+  if (result.model) input.columns = input.panels.size() / result.layers.size();
   input.title = "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 60) + "\"";
   input.subtitle = run_details(request, result, options.lang);
   return layout_heatmap(input, options, font);

@@ -25,6 +25,9 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
   {Msg::WeightsFile, "weights {0}", "çəkilər: {0}"},
   {Msg::RandnInput, "x = torch.randn (seed {0})", "x = torch.randn (təsadüfi, seed {0})"},
 
+  {Msg::WholeModel, "{0}, {1} layers × {2} heads", "{0}, {1} qat × {2} baş"},
+  {Msg::NoMask, "no mask", "maskasız"},
+
   {Msg::LegendCausal, "rows: queries, columns: keys, each row sums to 1; · = masked (a future token)",
    "sətirlər: sorğular, sütunlar: açarlar, hər sətrin cəmi 1-dir; · = maskalanıb (gələcək token)"},
   {Msg::Legend, "rows: queries, columns: keys, each row sums to 1",
@@ -32,6 +35,11 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
   {Msg::KeysBlock, "keys {0}–{1} of {2}", "açarlar {0}–{1} ({2} açardan)"},
   {Msg::Head, "head {0}", "baş {0}"},
   {Msg::HeadMean, "mean of {0} heads", "{0} başın ortası"},
+  {Msg::LayerHead, "layer {0} · head {1}", "qat {0} · baş {1}"},
+  {Msg::LayerHeadMean, "layer {0} · mean of {1} heads", "qat {0} · {1} başın ortası"},
+  {Msg::PanelLayerHead, "L{0} H{1}", "Q{0} B{1}"},
+  {Msg::PanelLayerMean, "L{0} mean", "Q{0} orta"},
+  {Msg::SummaryNext, "the model's next token", "modelin növbəti tokeni"},
   {Msg::SummaryTitle,
    "Row summaries: the key each query attends to most, and how spread its weights are.\n"
    "Entropy: 0 bits = all weight on one key; log2(n) bits = spread evenly over n keys.",

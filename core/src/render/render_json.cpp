@@ -8,6 +8,18 @@
 namespace attnviz {
 namespace {
 
+// The model family as the JSON names it.
+const char* family_name(Family family) {
+  switch (family) {
+    case Family::Gpt2:
+      return "gpt2";
+    case Family::GptPy:
+      return "gpt.py";
+    default:
+      return "nanogpt";
+  }
+}
+
 Json config_json(const Request& request, const Result& result) {
   const Weights& w = result.weights;
   Json config = Json::object();
@@ -15,6 +27,12 @@ Json config_json(const Request& request, const Result& result) {
   config["input"] = request.input == InputKind::TokenList ? "tokens" : "text";
   if (request.input == InputKind::Text) config["tokenizer"] = tokenizer_name(request.tokenizer);
   config["module"] = w.multi_head() ? "MultiHeadAttention" : "SelfAttention";
+  config["n_layer"] = result.model ? result.model->n_layer : 1;
+  if (result.model) {
+    config["family"] = family_name(result.model->family);
+    config["vocab_size"] = result.model->vocab_size;
+    if (request.bos) config["bos"] = true;
+  }
   config["n_embd"] = w.n_embd;
   config["n_head"] = w.n_head();
   config["head_size"] = w.head_size();
@@ -143,6 +161,37 @@ void head_trace(Stream& s, const HeadTrace& head, const AttentionTrace& trace, i
 
 }  // namespace
 
+// A layer's heads: each head's weights, and with `full` its row summaries and (--trace) every
+// intermediate.
+void heads(Stream& s, const AttentionTrace& trace, const JsonOptions& options, int depth,
+           bool full) {
+  s.open('[');
+  for (const HeadTrace& head : trace.heads) {
+    s.item(depth + 1);
+    s.open('{');
+    if (full && options.trace && head.scores.size() > 0) head_trace(s, head, trace, depth + 2);
+    s.key("weights", depth + 2);
+    s.matrix(head.weights, depth + 2);
+    if (full) {
+      s.key("row_summaries", depth + 2);
+      s.value(summaries_json(head.weights), depth + 2);
+    }
+    s.close('}', depth + 1);
+  }
+  s.close(']', depth);
+}
+
+// Per position, the model's guesses: [{"token", "id", "p"}, …], most probable first.
+Json predictions_json(const std::vector<std::vector<Guess>>& predictions) {
+  Json out = Json::array();
+  for (const auto& row : predictions) {
+    Json guesses = Json::array();
+    for (const Guess& g : row) guesses.push_back({{"token", g.token}, {"id", g.id}, {"p", g.p}});
+    out.push_back(std::move(guesses));
+  }
+  return out;
+}
+
 void write_json(const Request& request, const Result& result, const JsonOptions& options,
                 const JsonSink& sink) {
   const AttentionTrace& trace = result.trace();
@@ -164,25 +213,35 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
       s.matrix(trace.x_ln, 1);
     }
   }
-  s.key("heads", 1);
+  // One attention module keeps its heads at the top, as before whole models; "layers" lists the
+  // layers of every run (a module's one layer with its weights only, not written twice in full).
+  if (!result.model) {
+    s.key("heads", 1);
+    heads(s, trace, options, 1, true);
+  }
+  s.key("layers", 1);
   s.open('[');
-  for (const HeadTrace& head : trace.heads) {
+  for (size_t l = 0; l < result.layers.size(); ++l) {
     s.item(2);
     s.open('{');
-    if (options.trace && head.scores.size() > 0) head_trace(s, head, trace, 3);
-    s.key("weights", 3);
-    s.matrix(head.weights, 3);
-    s.key("row_summaries", 3);
-    s.value(summaries_json(head.weights), 3);
+    s.key("layer", 3);
+    s.value(result.layer_numbers[l], 3);
+    s.key("heads", 3);
+    heads(s, result.layers[l], options, 3, result.model.has_value());
     s.close('}', 2);
   }
   s.close(']', 1);
-  if (options.trace && result.weights.multi_head()) {
-    s.key("concat", 1);
-    s.matrix(trace.concat, 1);
+  if (result.model) {
+    s.key("predictions", 1);
+    s.value(predictions_json(result.predictions), 1);
+  } else {
+    if (options.trace && result.weights.multi_head()) {
+      s.key("concat", 1);
+      s.matrix(trace.concat, 1);
+    }
+    s.key("output", 1);
+    s.matrix(trace.out, 1);
   }
-  s.key("output", 1);
-  s.matrix(trace.out, 1);
   if (!result.warnings.empty()) {  // in English: the JSON is data, read by programs
     Json warnings = Json::array();
     for (const Words& w : result.warnings) warnings.push_back(w.english());

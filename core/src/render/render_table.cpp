@@ -126,8 +126,19 @@ void render_block(const Matrix& weights, const AttentionTrace& trace, const Layo
 
 // Each query's most attended key and the entropy of its row, against the most it could be
 // (log2 of the keys it sees).
+// A whole model's three likeliest next tokens after position i: "r 0.31 · n 0.12 · ı 0.05".
+std::string guesses_text(const std::vector<Guess>& guesses, int precision) {
+  std::string out;
+  for (size_t g = 0; g < std::min<size_t>(3, guesses.size()); ++g) {
+    out += (g == 0 ? "" : " · ") + utf8::truncate_to_width(utf8::visible(guesses[g].token), 12) +
+           " " + format_weight(guesses[g].p, precision);
+  }
+  return out;
+}
+
 void render_summaries(const Matrix& weights, bool causal, const std::vector<std::string>& tokens,
-                      const Layout& layout, const TableOptions& options, std::string& out) {
+                      const std::vector<std::vector<Guess>>& predictions, const Layout& layout,
+                      const TableOptions& options, std::string& out) {
   const Lang lang = options.lang;
   const std::vector<RowSummary> rows = summarize_rows(weights);
   const int label = layout.row_label_width();
@@ -138,8 +149,15 @@ void render_summaries(const Matrix& weights, bool causal, const std::vector<std:
   const int top_w = std::max(label, utf8::display_width(top));
   const int weight_w = std::max(options.precision + 2, utf8::display_width(weight));
   out += "\n" + say(lang, Msg::SummaryTitle) + "\n";
+  // The entropy column is as wide as its widest entry, so that the guesses line up after it.
+  const int entropy_w = std::max(utf8::display_width(entropy), 24);
+  const bool guesses = !predictions.empty();
   out += utf8::pad_right(query, query_w) + std::string(kGap) + utf8::pad_right(top, top_w) +
-         std::string(kGap) + utf8::pad_left(weight, weight_w) + std::string(kGap) + entropy + "\n";
+         std::string(kGap) + utf8::pad_left(weight, weight_w) + std::string(kGap) +
+         (guesses ? utf8::pad_right(entropy, entropy_w) + std::string(kGap) +
+                        say(lang, Msg::SummaryNext)
+                  : entropy) +
+         "\n";
   const std::string bits = say(lang, Msg::Bits), at_most = say(lang, Msg::SummaryMax);
   const auto row_label = [&](size_t k) {
     return utf8::pad_left(std::to_string(k), layout.index_width) + " " +
@@ -159,7 +177,11 @@ void render_summaries(const Matrix& weights, bool causal, const std::vector<std:
     out += utf8::pad_right(row_label(i), query_w) + std::string(kGap) +
            utf8::pad_right(row_label(j), top_w) + std::string(kGap) +
            utf8::pad_left(format_weight(rows[i].top_weight, options.precision), weight_w) +
-           std::string(kGap) + numbers + "\n";
+           std::string(kGap) +
+           (guesses ? utf8::pad_right(numbers, entropy_w) + std::string(kGap) +
+                          guesses_text(predictions[i], options.precision)
+                    : std::string(numbers)) +
+           "\n";
   }
 }
 
@@ -177,10 +199,17 @@ std::string render_table(const Request& request, const Result& result,
   out += say(lang, trace.causal ? Msg::LegendCausal : Msg::Legend) + "\n";
   const std::vector<HeadView> heads = shown_heads(request, result);
   for (const HeadView& head : heads) {
-    if (result.weights.n_head() > 1) {
+    const std::string n_head = std::to_string(result.weights.n_head());
+    const std::string layer = std::to_string(head.layer);
+    const std::string index = std::to_string(head.index);
+    if (result.model) {
       out += "\n" +
-             (head.index < 0 ? say(lang, Msg::HeadMean, {std::to_string(result.weights.n_head())})
-                             : say(lang, Msg::Head, {std::to_string(head.index)})) +
+             (head.index < 0 ? say(lang, Msg::LayerHeadMean, {layer, n_head})
+                             : say(lang, Msg::LayerHead, {layer, index})) +
+             "\n";
+    } else if (result.weights.n_head() > 1) {
+      out += "\n" +
+             (head.index < 0 ? say(lang, Msg::HeadMean, {n_head}) : say(lang, Msg::Head, {index})) +
              "\n";
     }
     for (const auto& block : blocks) {
@@ -194,7 +223,8 @@ std::string render_table(const Request& request, const Result& result,
       render_block(*head.weights, trace, layout, block, options, out);
     }
     if (options.summaries) {
-      render_summaries(*head.weights, trace.causal, result.tokens, layout, options, out);
+      render_summaries(*head.weights, trace.causal, result.tokens, result.predictions, layout,
+                       options, out);
     }
   }
   if (layout.summarised()) out += "\n" + say(lang, Msg::TableSummarised, {T}) + "\n";

@@ -107,7 +107,14 @@ TokenizerKind tokenizer_from_name(std::string_view name) {
 }
 
 std::string_view tokenizer_name(TokenizerKind kind) {
-  return kind == TokenizerKind::Char ? "char" : "word";
+  switch (kind) {
+    case TokenizerKind::Char:
+      return "char";
+    case TokenizerKind::Word:
+      return "word";
+    default:
+      return "bpe";
+  }
 }
 
 }  // namespace attnviz

@@ -46,7 +46,8 @@ struct Transformer {
   int n_embd = 0;                  // C
   int n_head = 0;                  // heads per block
   int block_size = 0;              // rows of the position table: the longest text
-  std::vector<std::string> vocab;  // token text of each row of token_embedding
+  std::vector<std::string> vocab;  // token text of each row of token_embedding; empty when the
+                                   // model's tokenizer (GPT-2's BPE) holds the vocabulary
   Matrix token_embedding;          // (vocab_size, n_embd): nanoGPT's wte
   Matrix position_embedding;       // (block_size, n_embd): wpe
   std::vector<Block> blocks;       // n_layer of them
@@ -85,6 +86,8 @@ Transformer load_transformer(const StateDict& state_dict, const ModelSettings& s
 
 struct ForwardOptions {
   bool keep_scores = false;  // each head's (T, T) q·kᵀ, for --trace and --explain
+  bool causal = true;        // false (--no-mask): every block sees the future too, to compare
+  bool scale = true;         // false (--no-scale): no head_size^-0.5 in any block
 };
 
 struct LayerTrace {

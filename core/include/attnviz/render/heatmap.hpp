@@ -32,6 +32,7 @@ struct HeatmapPanel {
 struct HeatmapInput {
   std::vector<std::string> tokens;   // T tokens, raw text
   std::vector<HeatmapPanel> panels;  // one per head, drawn as a grid with one colorbar
+  size_t columns = 0;  // panels per row (a whole model: its heads); 0: a near-square grid
   bool causal = true;
   std::string title;  // default title and subtitle
   std::string subtitle;

@@ -11,6 +11,7 @@ namespace attnviz {
 enum class TokenizerKind {
   Char,  // one token per extended grapheme cluster: "ə", "i̇" and "👍🏽" are one token each
   Word,  // words, and every punctuation mark or symbol on its own; whitespace separates
+  Bpe,   // a model's byte-level BPE (GPT-2's): Request::bpe splits the text, not tokenize()
 };
 
 // Throws Error naming `what` (e.g. "--text") for empty text, invalid UTF-8 (with its byte offset),

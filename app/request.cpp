@@ -1,0 +1,115 @@
+// Options → Request: the one place that reads the input files the command line names.
+#include "request.hpp"
+
+#include <filesystem>
+#include <memory>
+
+#include "attnviz/model/model_folder.hpp"
+
+namespace attnviz::app {
+namespace {
+
+bool is_directory(const std::string& path) {
+  std::error_code error;
+  return std::filesystem::is_directory(path, error);
+}
+
+// A text file usually ends with a newline that is not part of the text.
+std::string strip_final_newline(std::string text) {
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return text;
+}
+
+HeadChoice head_choice(const std::string& head) {
+  if (head == "all") return {HeadChoice::Kind::All, 0};
+  if (head == "mean") return {HeadChoice::Kind::Mean, 0};
+  return {HeadChoice::Kind::One, std::stoi(head)};  // digits only, checked by the option
+}
+
+// --layer all|L|L1,L2 (checked by the option): the layers, or none for all.
+std::vector<int> layer_list(const std::string& spec) {
+  std::vector<int> layers;
+  if (spec == "all") return layers;
+  for (size_t start = 0; start <= spec.size();) {
+    const size_t comma = std::min(spec.find(',', start), spec.size());
+    layers.push_back(std::stoi(spec.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  return layers;
+}
+
+std::shared_ptr<const BpeTokenizer> load_bpe(const TokenizerFiles& files, size_t max_bytes) {
+  const std::string vocab = io::read_file(files.vocab, max_bytes);
+  if (files.merges.empty()) {
+    return std::make_shared<BpeTokenizer>(BpeTokenizer::from_tokenizer_json(vocab, files.vocab));
+  }
+  return std::make_shared<BpeTokenizer>(BpeTokenizer::from_files(
+      vocab, io::read_file(files.merges, max_bytes), files.vocab, files.merges));
+}
+
+// --tokenizer PATH: a folder with the tokenizer's files, or a tokenizer.json.
+TokenizerFiles tokenizer_files(const std::string& path) {
+  if (!is_directory(path)) return {path, ""};
+  if (auto files = find_tokenizer_files(path)) return *files;
+  throw Error(Err::NoTokenizerFiles, {path});
+}
+
+}  // namespace
+
+Request make_request(const Options& o, InputFiles& files) {
+  Request r;
+  r.limits = o.limits;
+  r.limits.max_file_bytes = o.max_file_mb << 20;
+  const size_t max_bytes = r.limits.max_file_bytes;
+  if (o.tokens) {
+    r.input = InputKind::TokenList;
+    r.text = *o.tokens;
+    r.text_origin = "--tokens";
+  } else if (o.text_file) {
+    r.text = strip_final_newline(io::read_file(*o.text_file, max_bytes));
+    r.text_origin = *o.text_file == "-" ? "standard input" : *o.text_file;
+  } else {
+    r.text = *o.text;
+    r.text_origin = "--text";
+  }
+  const bool named_tokenizer = o.tokenizer == "char" || o.tokenizer == "word";
+  if (named_tokenizer) {
+    r.tokenizer = tokenizer_from_name(o.tokenizer);
+  } else {
+    r.bpe = load_bpe(tokenizer_files(o.tokenizer), max_bytes);
+  }
+  if (o.weights) {
+    std::string weights = *o.weights;
+    if (is_directory(weights)) {  // a Hugging Face model folder
+      const ModelFolder folder = find_model_files(weights);
+      weights = folder.weights;
+      if (folder.config) {
+        r.config_text = io::read_file(*folder.config, max_bytes);
+        r.config_name = *folder.config;
+      }
+      // Its own tokenizer, unless --tokenizer names one (the default char does not).
+      if (folder.tokenizer && !r.bpe && !o.tokenizer_given)
+        r.bpe = load_bpe(*folder.tokenizer, max_bytes);
+    }
+    r.weights_path = weights;
+    files.weights.emplace(weights, max_bytes);
+    r.weights_data = files.weights->view();
+    r.weights_prefix = o.prefix;
+    if (o.random.n_head > 0) r.weights_n_head = o.random.n_head;
+  }
+  if (r.bpe) r.tokenizer = TokenizerKind::Bpe;
+  r.bos = o.bos;
+  r.layers = layer_list(o.layer);
+  r.random = o.random;
+  r.random.cpu = o.init == "torch-generic" ? TorchCpu::Generic : TorchCpu::Avx2;
+  r.randn_input = o.input == "randn";
+  r.random.positions = !o.no_positions;
+  r.causal = !o.no_mask;
+  r.scale = !o.no_scale;
+  r.keep_scores = o.trace || o.explain;
+  r.head = head_choice(o.head);
+  return r;
+}
+
+}  // namespace attnviz::app

@@ -1,0 +1,23 @@
+// The options turned into a request for core, with the files they name read (or mapped).
+#pragma once
+
+#include <optional>
+
+#include "attnviz/io/io.hpp"
+#include "attnviz/run.hpp"
+#include "options.hpp"
+
+namespace attnviz::app {
+
+// The files a request points into; they must outlive it.
+struct InputFiles {
+  std::optional<io::FileBytes> weights;
+};
+
+// Reads the text (--file), maps the weights (--weights FILE, or a model folder's
+// model.safetensors with its config.json and tokenizer), loads a BPE tokenizer (--tokenizer
+// FILE|DIR or the folder's), and sets everything else from the options. Throws Error for a file
+// that cannot be read or is not what it should be.
+Request make_request(const Options& o, InputFiles& files);
+
+}  // namespace attnviz::app

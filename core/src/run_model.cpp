@@ -1,0 +1,87 @@
+// A run over a whole model: load every block, tokenize as the model does, run the forward pass,
+// keep the layers asked for and the model's next-token guesses.
+#include <algorithm>
+
+#include "attnviz/model/analysis.hpp"
+#include "attnviz/model/model_folder.hpp"
+#include "run_stages.hpp"
+
+namespace attnviz {
+namespace {
+
+ModelSettings settings_of(const Request& request) {
+  ModelSettings s = request.config_text ? parse_model_config(*request.config_text,
+                                                             request.config_name, request.limits)
+                                        : ModelSettings{};
+  if (request.weights_n_head) s.n_head = request.weights_n_head;
+  s.max_embd = request.limits.max_embd;
+  return s;
+}
+
+// The layers --layer names, each checked; all of them by default.
+std::vector<int> chosen_layers(const Request& request, int n_layer) {
+  if (request.layers.empty()) {
+    std::vector<int> all(static_cast<size_t>(n_layer));
+    for (int l = 0; l < n_layer; ++l) all[static_cast<size_t>(l)] = l;
+    return all;
+  }
+  for (const int l : request.layers) {
+    if (l < 0 || l >= n_layer) {
+      throw Error(Err::LayerOutOfRange,
+                  {std::to_string(l), std::to_string(n_layer), std::to_string(n_layer - 1)});
+    }
+  }
+  return request.layers;
+}
+
+}  // namespace
+
+Result run_model(const Request& request, const StateDict& state_dict, Result result) {
+  const std::string& name = *request.weights_path;
+  if (request.randn_input) throw Error(Err::RandnWithModel, {});
+  Transformer model = load_transformer(state_dict, settings_of(request), result.warnings);
+  if (request.bpe) {
+    if (request.bpe->size() != model.vocab_size()) {
+      throw Error(Err::TokenizerVocabMismatch,
+                  {name, std::to_string(request.bpe->size()), std::to_string(model.vocab_size())});
+    }
+    result.ids = bpe_ids(request);
+  } else {
+    if (request.bos) throw Error(Err::BosNeedsBpe, {});
+    if (model.vocab.empty()) throw Error(Err::ModelNeedsTokenizer, {name});
+    result.ids = lookup_ids(result.tokens, model.vocab, name);
+  }
+  check_length(result.ids.size(), model.block_size, request);
+
+  ForwardOptions options;
+  options.keep_scores = request.keep_scores;
+  options.causal = request.causal;
+  options.scale = request.scale;
+  ForwardTrace trace = forward(model, result.ids, options);
+
+  const std::vector<int> layers = chosen_layers(request, model.n_layer());
+  for (const int l : layers) {
+    result.layers.push_back(std::move(trace.layers[static_cast<size_t>(l)].attention));
+    result.layer_numbers.push_back(l);
+  }
+  for (const auto& row : top_predictions(trace.logits, request.top_k)) {
+    std::vector<Guess> guesses;
+    for (const Prediction& p : row) {
+      const std::string token =
+          request.bpe ? request.bpe->label(p.id) : model.vocab[static_cast<size_t>(p.id)];
+      guesses.push_back({token, p.id, p.p});
+    }
+    result.predictions.push_back(std::move(guesses));
+  }
+  result.model = ModelInfo{model.family, model.n_layer(), model.n_head, model.vocab_size()};
+  // The first shown layer's attention, with the model's embeddings, for what the renderers say.
+  result.weights = std::move(model.blocks[static_cast<size_t>(layers.front())].attention);
+  result.weights.vocab = std::move(model.vocab);
+  result.weights.n_embd = model.n_embd;
+  result.weights.block_size = model.block_size;
+  result.weights.token_embedding = std::move(model.token_embedding);
+  result.weights.position_embedding = std::move(model.position_embedding);
+  return result;
+}
+
+}  // namespace attnviz

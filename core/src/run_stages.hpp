@@ -1,0 +1,26 @@
+// The parts of a run shared by run.cpp (one attention module) and run_model.cpp (a whole model).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attnviz/model/state_dict.hpp"
+#include "attnviz/run.hpp"
+
+namespace attnviz {
+
+// The text's ids in the request's BPE tokenizer (after <|endoftext|> with --bos).
+std::vector<int> bpe_ids(const Request& request);
+
+// Each token's row in `vocab`; throws Error naming the first token it lacks.
+std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
+                            const std::vector<std::string>& vocab, const std::string& weights_name);
+
+// Throws Error when T tokens are more than block_size (0: no limit).
+void check_length(size_t T, int block_size, const Request& request);
+
+// A whole model's forward pass on `result.tokens`, keeping the requested layers' attention and the
+// next-token guesses.
+Result run_model(const Request& request, const StateDict& state_dict, Result result);
+
+}  // namespace attnviz
