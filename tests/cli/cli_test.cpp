@@ -598,4 +598,53 @@ TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
                "--bos needs the model's BPE tokenizer");
 }
 
+// A Hugging Face folder as save_pretrained writes it, with GPT-2's real BPE vocabulary: the
+// model's own tokens (ə as two byte tokens), every layer as PyTorch computed it, --bos.
+TEST_F(Cli, AHuggingFaceFolderWithItsBpeTokenizer) {
+  const std::string models = ATTNVIZ_REFERENCE "/models/";
+  fs::copy_file(models + "gpt2_bpe.safetensors", dir_ / "model.safetensors");
+  fs::copy_file(models + "gpt2_bpe.config.json", dir_ / "config.json");
+  fs::copy_file(ATTNVIZ_REFERENCE "/gpt2/encoder.json", dir_ / "vocab.json");
+  fs::copy_file(ATTNVIZ_REFERENCE "/gpt2/vocab.bpe", dir_ / "merges.txt");
+  const json expected = json::parse(slurp(models + "gpt2_bpe.expected.json"));
+  const Outcome o = run({"--text", expected["text"], "--weights", dir_.string(), "--json", "-"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err, "");
+  const json out = json::parse(o.out);
+  EXPECT_EQ(out["token_ids"], expected["ids"]);
+  EXPECT_EQ(out["tokens"][1], "⟨C9⟩");  // "Mən": M, then ə's two bytes, then n
+  EXPECT_EQ(out["tokens"][2], "⟨99⟩");
+  EXPECT_EQ(out["config"]["tokenizer"], "bpe");
+  EXPECT_EQ(out["config"]["family"], "gpt2");
+  EXPECT_EQ(out["config"]["vocab_size"], 50257);
+  float worst = 0;
+  for (size_t l = 0; l < 2; ++l) {
+    for (size_t h = 0; h < 2; ++h) {
+      const json& got = out["layers"][l]["heads"][h]["weights"];
+      const json& want = expected["layers"][l]["heads"][h];
+      for (size_t i = 0; i < got.size(); ++i) {
+        for (size_t j = 0; j < got[i].size(); ++j) {
+          worst = std::max(worst, std::abs(got[i][j].get<float>() - want[i][j].get<float>()));
+        }
+      }
+    }
+  }
+  EXPECT_LE(worst, 2e-5f);
+  for (size_t t = 0; t < out["predictions"].size(); ++t) {
+    EXPECT_EQ(out["predictions"][t][0]["id"], expected["predictions"][t][0]["id"]);
+  }
+  // --bos: <|endoftext|> first, the rest as before.
+  const Outcome bos = run({"--text", "salam", "--weights", dir_.string(), "--bos", "--json", "-"});
+  ASSERT_EQ(bos.status, 0) << bos.err;
+  const json with_bos = json::parse(bos.out);
+  EXPECT_EQ(with_bos["tokens"][0], "<|endoftext|>");
+  EXPECT_EQ(with_bos["token_ids"][0], 50256);
+  // --tokenizer with random weights shows how BPE splits a text.
+  const Outcome random = run({"--text", "Azərbaycan dili", "--tokenizer", dir_.string(), "--color",
+                              "never", "--no-summary"});
+  ASSERT_EQ(random.status, 0) << random.err;
+  EXPECT_NE(random.out.find("8 tokens (bpe)"), std::string::npos) << random.out;
+  EXPECT_NE(random.out.find("␣d"), std::string::npos);
+}
+
 }  // namespace

@@ -8,7 +8,8 @@ Writes, into models/, for each case:
                          make_state_dicts.py; settings in __metadata__)
   <name>.expected.json   the text, its tokens and ids, and what PyTorch computed: per layer each
                          head's (T, T) attention weights and the residual stream after the block,
-                         the (T, vocab) logits, each position's top-5 next tokens
+                         the (T, vocab) logits (for GPT-2's vocabulary, the last position's
+                         only, from "logits_from"), each position's top-5 next tokens
                          (softmax, then topk) and the attention rollout (Abnar & Zuidema, 2020:
                          the product over layers of ½·mean over heads + ½·I, rows renormalized)
 Families (the modules are make_state_dicts.py's, whose keys are the real ones):
@@ -28,8 +29,10 @@ import pathlib
 import torch
 from torch.nn import functional as F
 
+from make_bpe_reference import Encoder  # GPT-2's BPE, as encoder.py does it
 from make_fixtures import tensor as matrix  # (T, C) as rows of shortest float32 decimals
-from make_state_dicts import KarpathyGPT, NanoGPT, attention, gpt2_conv1d, save_safetensors
+from make_state_dicts import (KarpathyGPT, NanoGPT, attention, gpt2_conv1d, round_to,
+                              save_safetensors)
 
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE / "models"
@@ -82,17 +85,20 @@ def rollout(layers):
     return result
 
 
-def write_case(name, files, family, lang, forward, n_head):
+def write_case(name, files, family, lang, forward, n_head, bpe=None):
     text = TEXTS[lang]
     tokens = list(text)  # no combining marks: code points are attnviz's graphemes
-    ids = [VOCAB.index(t) for t in tokens]
+    ids = bpe.encode(text) if bpe else [VOCAB.index(t) for t in tokens]
     with torch.no_grad():
         layers, logits = forward(torch.tensor(ids))
     expected = {"torch_version": torch.__version__, "files": files, "family": family,
                 "n_head": n_head, "text": text, "tokens": tokens, "ids": ids,
                 "layers": [{"heads": [matrix(h["weights"]) for h in layer["heads"]],
                             "x_out": matrix(layer["x_out"])} for layer in layers],
-                "logits": matrix(logits),
+                # A 50 257-token vocabulary keeps the last position's logits only (the top-5
+                # guesses cover every position): the whole matrix would be 22 MB of JSON.
+                "logits": matrix(logits if logits.shape[1] <= 1000 else logits[-1:]),
+                "logits_from": 0 if logits.shape[1] <= 1000 else len(ids) - 1,
                 "predictions": [[{"id": int(i), "p": float(p)} for p, i in zip(*row)]
                                 for row in zip(*[t.tolist() for t in
                                                  torch.topk(F.softmax(logits, dim=-1), 5)])],
@@ -156,6 +162,24 @@ def main():
     save_safetensors(OUT / "gptpy.safetensors", model.state_dict(), "F32", {"vocab": vocab})
     write_case("gptpy", ["gptpy.safetensors"], "gpt.py", "az",
                lambda idx: karpathy_forward(model, idx), 4)
+
+    # A Hugging Face GPT-2 folder with GPT-2's real 50 257-token BPE vocabulary, in F16 as many
+    # checkpoints are shared: model.safetensors (no vocab in it) and config.json; the tests add
+    # gpt2/encoder.json and vocab.bpe as vocab.json and merges.txt.
+    bpe = Encoder()
+    torch.manual_seed(25)
+    model = NanoGPT(len(bpe.encoder), 16, 2, 2, 64, bias=True)
+    scale_up(model, 3.0)
+    round_to(model, "F16")
+    save_safetensors(OUT / "gpt2_bpe.safetensors", gpt2_conv1d(model.state_dict()), "F16",
+                     {"format": "pt"})
+    config = {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"],
+              "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": 64, "n_embd": 16,
+              "n_head": 2, "n_layer": 2, "n_positions": 64, "vocab_size": len(bpe.encoder),
+              "reorder_and_upcast_attn": False, "scale_attn_by_inverse_layer_idx": False}
+    (OUT / "gpt2_bpe.config.json").write_text(json.dumps(config, indent=2) + "\n")
+    write_case("gpt2_bpe", ["gpt2_bpe.safetensors"], "gpt2", "az",
+               lambda idx: nanogpt_forward(model, idx, gelu_new), 2, bpe)
 
 
 if __name__ == "__main__":
