@@ -596,6 +596,22 @@ TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
                "--layer: expected all, a layer or a list such as 0,5,11, found \"0,,1\"");
   expect_error({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--bos"}, 1,
                "--bos needs the model's BPE tokenizer");
+  // --explain of a later layer: its x is the residual stream; the last step is the guesses, the
+  // very numbers of the JSON.
+  const Outcome explain = run({"--text", "çay isti", "--weights", dir + "gptpy.safetensors",
+                               "--layer", "1", "--head", "0", "--explain", "--precision", "4"});
+  ASSERT_EQ(explain.status, 0) << explain.err;
+  EXPECT_NE(explain.out.find("x: the residual stream entering layer 1"), std::string::npos);
+  EXPECT_EQ(explain.out.find("Embeddings: x ="), std::string::npos);
+  const json guesses =
+      json::parse(run({"--text", "çay isti", "--weights", dir + "gptpy.safetensors", "--json", "-"})
+                      .out)["predictions"];
+  char first[64];
+  std::snprintf(first, sizeof first, "  0 ç  %s %.4f",
+                guesses[0][0]["token"].get<std::string>().c_str(),
+                guesses[0][0]["p"].get<double>());
+  const std::string step = explain.out.substr(explain.out.find("The model's next-token guesses"));
+  EXPECT_NE(step.find(first), std::string::npos) << step;
 }
 
 // A Hugging Face folder as save_pretrained writes it, with GPT-2's real BPE vocabulary: the

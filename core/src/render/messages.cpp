@@ -180,6 +180,20 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
    "by side and the proj layer mixes them back into n_embd = {2} numbers per token.",
    "{0} başın hər biri özünəməxsus şəkildə diqqət yetirir (head_size = {1}). Onların çıxışları "
    "yan-yana qoyulur və proj qatı onları hər token üçün yenidən n_embd = {2} ədədə qarışdırır."},
+  {Msg::ResidualTitle, "x: the residual stream entering layer {0}", "x: qata ({0}) daxil olan qalıq axını"},
+  {Msg::ResidualText,
+   "Layer {0} does not read the embeddings: its x is the embeddings plus what every block before it "
+   "(0 … {1}) added, its attention and its MLP, each through the residual connection x = x + f(x).",
+   "Qat {0} gömülmələri oxumur: onun x-i gömülmələr üstəgəl özündən əvvəlki hər blokun (0 … {1}) "
+   "əlavə etdiyidir — diqqəti və MLP-si, hər biri qalıq əlaqəsi x = x + f(x) ilə."},
+  {Msg::GuessesTitle, "The model's next-token guesses", "Modelin növbəti token təxminləri"},
+  {Msg::GuessesText,
+   "After attention and the MLP of all {0} layers, ln_f and lm_head turn each position's vector "
+   "into a score for each of the {1} tokens; softmax makes them probabilities. This is what "
+   "attention is for: at each position the model expects these tokens next, the likeliest first.",
+   "Bütün {0} qatın diqqəti və MLP-sindən sonra ln_f və lm_head hər mövqenin vektorunu {1} tokenin "
+   "hər biri üçün bir bala çevirir; softmax onları ehtimala çevirir. Diqqət məhz bunun üçündür: "
+   "model hər mövqedən sonra bu tokenləri gözləyir, ən ehtimallısı birinci."},
 }};
 // clang-format on
 

@@ -55,6 +55,7 @@ class Explainer {
       head_steps(trace.heads[static_cast<size_t>(h)]);
     }
     if (result_.weights.multi_head()) projection_step();
+    if (result_.model) predictions_step();
     return std::move(out_);
   }
 
@@ -197,9 +198,15 @@ class Explainer {
       print_matrix("x", result_.trace().x);
       return;
     }
-    step(2, say(lang_, Msg::EmbedTitle),
-         say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
-             {std::to_string(w.n_embd)}));
+    const int layer = result_.layer_numbers.front();
+    if (result_.model && layer > 0) {  // a later block reads the residual stream, not embeddings
+      step(2, say(lang_, Msg::ResidualTitle, {std::to_string(layer)}),
+           say(lang_, Msg::ResidualText, {std::to_string(layer), std::to_string(layer - 1)}));
+    } else {
+      step(2, say(lang_, Msg::EmbedTitle),
+           say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
+               {std::to_string(w.n_embd)}));
+    }
     print_matrix("x", result_.trace().x);
     if (w.has_layer_norm()) {
       out_ += "\n" + say(lang_, Msg::LayerNormText) + "\n";
@@ -267,6 +274,26 @@ class Explainer {
     print_square("masked", T, [&](Eigen::Index i, Eigen::Index j) {
       return trace.masked(i, j) ? std::string("-inf") : number(head.scores(i, j) * trace.scale);
     });
+  }
+
+  // A whole model: after every block, ln_f and lm_head give each position's next-token guesses.
+  void predictions_step() {
+    const auto& predictions = result_.predictions;
+    step(10, say(lang_, Msg::GuessesTitle),
+         say(lang_, Msg::GuessesText,
+             {std::to_string(result_.model->n_layer), std::to_string(result_.model->vocab_size)}));
+    std::vector<std::string> cols;
+    for (size_t g = 0; g < predictions.front().size(); ++g) cols.push_back(std::to_string(g + 1));
+    print({row_labels_,
+           cols,
+           [&](Eigen::Index i, Eigen::Index j) {
+             const Guess& guess = predictions[static_cast<size_t>(i)][static_cast<size_t>(j)];
+             return utf8::truncate_to_width(utf8::visible(guess.token), kLabelColumns) + " " +
+                    number(guess.p);
+           },
+           "",
+           {},
+           ""});
   }
 
   void projection_step() {

@@ -88,6 +88,10 @@ enum class Msg {
   OutputText,
   ProjTitle,
   ProjText,
+  ResidualTitle,
+  ResidualText,
+  GuessesTitle,
+  GuessesText,
   Count  // number of messages, not a message
 };
 
