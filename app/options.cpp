@@ -133,6 +133,9 @@ void add_options(CLI::App& app, Options& o) {
       })
       ->needs(weights)
       ->capture_default_str();
+  app.add_flag("--rollout", o.rollout,
+               "Also show attention rollout (Abnar & Zuidema): attention followed through every "
+               "layer of a whole model, the residual connection counted, as one T×T matrix");
   app.add_flag("--bos", o.bos,
                "Put <|endoftext|> before the text, as TransformerLens does: many heads park "
                "their attention on the first token");

@@ -16,7 +16,7 @@ struct Options {
   std::string tokenizer = "char";  // char, word, or a BPE tokenizer's file or folder
   bool tokenizer_given = false;
   std::string layer = "all";  // --layer: all, L, or L1,L2,…
-  bool bos = false;
+  bool bos = false, rollout = false;
   std::string input = "embeddings";  // or randn: x = torch.randn(1, T, n_embd)
   std::string init = "torch";        // or torch-generic
   std::string prefix;                // --prefix: the attention module inside a whole model

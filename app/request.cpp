@@ -100,6 +100,7 @@ Request make_request(const Options& o, InputFiles& files) {
   }
   if (r.bpe) r.tokenizer = TokenizerKind::Bpe;
   r.bos = o.bos;
+  r.rollout = o.rollout;
   r.layers = layer_list(o.layer);
   r.random = o.random;
   r.random.cpu = o.init == "torch-generic" ? TorchCpu::Generic : TorchCpu::Avx2;

@@ -173,6 +173,8 @@ constexpr std::array<Entry, static_cast<size_t>(Err::Count)> kErrors = {{
   {Err::UnsupportedOption, "{0} is true, which attnviz does not compute; its attention would differ from the model's",
    "{0} = true, attnviz bunu hesablamır; onun diqqəti modelinkindən fərqlənərdi"},
   {Err::LayerOutOfRange, "--layer {0}: the model has {1} layers (0–{2})", "--layer {0}: modelin {1} qatı var (0–{2})"},
+  {Err::RolloutNeedsModel, "--rollout follows attention through the layers of a whole model; give one with --weights (without --prefix)",
+   "--rollout diqqəti bütöv modelin qatları boyunca izləyir; onu --weights ilə verin (--prefix olmadan)"},
   {Err::RandnWithModel,
    "--input randn: a whole model starts from its own embeddings; pass --prefix to run one attention module on random x",
    "--input randn: bütöv model öz gömülmələrindən başlayır; bir diqqət modulunu təsadüfi x üzərində işlətmək üçün --prefix verin"},

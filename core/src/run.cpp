@@ -103,6 +103,7 @@ Result run(const Request& request) {
     if (request.weights_prefix.empty() && detect_family(*state_dict)) {
       return run_model(request, *state_dict, std::move(result));
     }
+    if (request.rollout) throw Error(Err::RolloutNeedsModel, {});
     LoadOptions options;
     options.prefix = request.weights_prefix;
     options.n_head = request.weights_n_head;
@@ -114,6 +115,7 @@ Result run(const Request& request) {
       x = randn_x(static_cast<int>(T), result.weights.n_embd, request.random);
     }
   } else {
+    if (request.rollout) throw Error(Err::RolloutNeedsModel, {});
     check_length(T, request.random.block_size, request);
     if (request.randn_input) {
       RandnInput drawn = random_input(static_cast<int>(T), request.random, max_embd);
@@ -160,7 +162,7 @@ std::vector<HeadView> shown_heads(const Request& request, const Result& result) 
                          &heads.at(static_cast<size_t>(request.head.index)).weights});
         break;
       case HeadChoice::Kind::Mean:
-        views.push_back({layer, -1, &result.mean_weights.at(l)});
+        views.push_back({layer, HeadView::kMean, &result.mean_weights.at(l)});
         break;
       default:
         for (size_t h = 0; h < heads.size(); ++h) {
@@ -168,6 +170,7 @@ std::vector<HeadView> shown_heads(const Request& request, const Result& result) 
         }
     }
   }
+  if (result.rollout.size() > 0) views.push_back({-1, HeadView::kRollout, &result.rollout});
   return views;
 }
 

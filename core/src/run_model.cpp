@@ -59,6 +59,11 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   options.scale = request.scale;
   ForwardTrace trace = forward(model, result.ids, options);
 
+  if (request.rollout) {  // through every layer, whichever are shown
+    std::vector<const AttentionTrace*> all;
+    for (const LayerTrace& layer : trace.layers) all.push_back(&layer.attention);
+    result.rollout = attention_rollout(all);
+  }
   const std::vector<int> layers = chosen_layers(request, model.n_layer());
   for (const int l : layers) {
     result.layers.push_back(std::move(trace.layers[static_cast<size_t>(l)].attention));

@@ -582,6 +582,21 @@ TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
                   expected["predictions"][t][r]["p"].get<float>(), 2e-5f);
     }
   }
+  // --rollout: attention through both layers, as PyTorch's fixture computed it.
+  const Outcome rollout = run({"--text", expected["text"], "--weights", dir + "gptpy.safetensors",
+                               "--rollout", "--layer", "0", "--json", "-"});
+  ASSERT_EQ(rollout.status, 0) << rollout.err;
+  const json with_rollout = json::parse(rollout.out);
+  EXPECT_EQ(with_rollout["layers"].size(), 1u);  // shown: layer 0; rolled out: every layer
+  const json& got = with_rollout["rollout"];
+  ASSERT_EQ(got.size(), expected["rollout"].size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    for (size_t j = 0; j < got[i].size(); ++j) {
+      EXPECT_NEAR(got[i][j].get<float>(), expected["rollout"][i][j].get<float>(), 2e-5f);
+    }
+  }
+  expect_error({"--text", "salam", "--rollout"}, 1,
+               "--rollout follows attention through the layers");
   // --layer picks layers; the table says which; a layer the model lacks is an error.
   const Outcome one = run({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--layer",
                            "1", "--head", "2", "--color", "never"});

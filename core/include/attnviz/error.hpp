@@ -123,6 +123,7 @@ enum class Err {
   NoSafetensorsHas,
   UnsupportedOption,
   LayerOutOfRange,
+  RolloutNeedsModel,
   RandnWithModel,
   TokenizerVocabMismatch,
   BosNeedsBpe,

@@ -48,6 +48,7 @@ struct Request {
   bool bos = false;         // --bos: <|endoftext|> before the text, as TransformerLens does
   std::vector<int> layers;  // --layer: the layers to show; empty: all
   int top_k = 5;            // next-token guesses per position
+  bool rollout = false;     // --rollout: attention rollout through every layer, as one more view
 
   bool causal = true;
   bool scale = true;  // false: --no-scale, softmax of the raw scores
@@ -84,14 +85,16 @@ struct Result {
   std::vector<Matrix> mean_weights;  // per layer, (T, T) average over heads, with Kind::Mean
   std::optional<ModelInfo> model;    // a whole model; nullopt for one attention module
   std::vector<std::vector<Guess>> predictions;  // whole models: per position, the top_k guesses
+  Matrix rollout;  // (T, T) with --rollout: attention rollout through every layer of the model
 
   const AttentionTrace& trace() const { return layers.front(); }
 };
 
 // A matrix of attention weights to show: one head, or the mean over all heads, of one layer.
 struct HeadView {
+  static constexpr int kMean = -1, kRollout = -2;
   int layer = 0;                    // the layer's number in the model (0 for a single module)
-  int index = 0;                    // the head, or -1 for the mean
+  int index = 0;                    // the head, kMean, or kRollout (through all layers)
   const Matrix* weights = nullptr;  // (T, T), points into the Result
 };
 

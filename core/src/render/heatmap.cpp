@@ -390,7 +390,9 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
     // The lesson's single SelfAttention has no heads to tell apart: its panel has no title.
     std::string title;
     const std::string index = std::to_string(head.index), layer = std::to_string(head.layer);
-    if (result.model) {  // a grid of layers (rows) × heads (columns): short titles
+    if (head.index == HeadView::kRollout) {
+      title = say(options.lang, Msg::PanelRollout);
+    } else if (result.model) {  // a grid of layers (rows) × heads (columns): short titles
       title = head.index < 0 ? say(options.lang, Msg::PanelLayerMean, {layer})
                              : say(options.lang, Msg::PanelLayerHead, {layer, index});
     } else if (result.weights.multi_head()) {
@@ -399,7 +401,7 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
     }
     input.panels.push_back({std::move(title), head.weights});
   }
-  if (result.model) input.columns = input.panels.size() / result.layers.size();
+  if (result.model) input.columns = std::max<size_t>(1, input.panels.size() / result.layers.size());
   input.title = "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 60) + "\"";
   input.subtitle = run_details(request, result, options.lang);
   return layout_heatmap(input, options, font);

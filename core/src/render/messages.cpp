@@ -39,6 +39,9 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
   {Msg::LayerHeadMean, "layer {0} · mean of {1} heads", "qat {0} · {1} başın ortası"},
   {Msg::PanelLayerHead, "L{0} H{1}", "Q{0} B{1}"},
   {Msg::PanelLayerMean, "L{0} mean", "Q{0} orta"},
+  {Msg::RolloutTitle, "attention rollout through all {0} layers: ½·(mean over heads) + ½·I in each, multiplied",
+   "bütün {0} qat boyunca diqqətin yayılması (rollout): hər qatda ½·(başların ortası) + ½·I, hasili"},
+  {Msg::PanelRollout, "rollout", "rollout"},
   {Msg::SummaryNext, "the model's next token", "modelin növbəti tokeni"},
   {Msg::SummaryTitle,
    "Row summaries: the key each query attends to most, and how spread its weights are.\n"

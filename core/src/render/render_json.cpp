@@ -234,6 +234,10 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
   if (result.model) {
     s.key("predictions", 1);
     s.value(predictions_json(result.predictions), 1);
+    if (result.rollout.size() > 0) {
+      s.key("rollout", 1);
+      s.matrix(result.rollout, 1);
+    }
   } else {
     if (options.trace && result.weights.multi_head()) {
       s.key("concat", 1);

@@ -202,7 +202,9 @@ std::string render_table(const Request& request, const Result& result,
     const std::string n_head = std::to_string(result.weights.n_head());
     const std::string layer = std::to_string(head.layer);
     const std::string index = std::to_string(head.index);
-    if (result.model) {
+    if (head.index == HeadView::kRollout) {
+      out += "\n" + say(lang, Msg::RolloutTitle, {std::to_string(result.model->n_layer)}) + "\n";
+    } else if (result.model) {
       out += "\n" +
              (head.index < 0 ? say(lang, Msg::LayerHeadMean, {layer, n_head})
                              : say(lang, Msg::LayerHead, {layer, index})) +

@@ -34,6 +34,8 @@ enum class Msg {
   LayerHeadMean,
   PanelLayerHead,
   PanelLayerMean,
+  RolloutTitle,
+  PanelRollout,
   SummaryNext,
   SummaryTitle,
   SummaryQuery,
