@@ -41,7 +41,7 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
   {Msg::PanelLayerMean, "L{0} mean", "Q{0} orta"},
   {Msg::RolloutTitle, "attention rollout through all {0} layers: ½·(mean over heads) + ½·I in each, multiplied",
    "bütün {0} qat boyunca diqqətin yayılması (rollout): hər qatda ½·(başların ortası) + ½·I, hasili"},
-  {Msg::PanelRollout, "rollout", "rollout"},
+  {Msg::PanelRollout, "rollout", "yayılma"},
   {Msg::SummaryNext, "the model's next token", "modelin növbəti tokeni"},
   {Msg::SummaryTitle,
    "Row summaries: the key each query attends to most, and how spread its weights are.\n"
