@@ -46,6 +46,25 @@ std::function<void(const fs::path&)> file(const std::string& name, const std::st
   return [=](const fs::path& dir) { write_file(dir / name, content); };
 }
 
+// A Hugging Face model folder {dir}/model: the gpt2_hf fixture with a config.json and GPT-2's
+// tokenizer files, each replaceable by a broken one.
+std::function<void(const fs::path&)> model_folder(const std::string& config,
+                                                  const std::string& merges = "") {
+  return [=](const fs::path& dir) {
+    const std::string models = ATTNVIZ_REFERENCE "/models/";
+    fs::create_directories(dir / "model");
+    fs::copy_file(models + "gpt2_hf.safetensors", dir / "model" / "model.safetensors");
+    write_file(dir / "model" / "config.json", config);
+    if (!merges.empty()) {
+      fs::copy_file(ATTNVIZ_REFERENCE "/gpt2/encoder.json", dir / "model" / "vocab.json");
+      write_file(dir / "model" / "merges.txt", merges);
+    }
+  };
+}
+
+const std::string kConfig =
+    R"({"model_type": "gpt2", "n_layer": 2, "n_head": 4, "n_embd": 32, "n_positions": 64})";
+
 std::vector<BadInput> table() {
   const std::string w = "{dir}/w.json";
   return {
@@ -176,6 +195,57 @@ std::vector<BadInput> table() {
          write_file(dir / "w.json", "");
          fs::resize_file(dir / "w.json", size_t{1} << 30);  // sparse: no disk used
        }},
+      // Whole models: config.json, the tokenizer's files, a missing block tensor.
+      {"config.json not JSON",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "{dir}/model/config.json: not valid JSON",
+       model_folder("{\"n_layer\": ")},
+      {"config.json absurd n_head",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "config.json: \"n_head\" is 0, expected an integer from 1 to 32",
+       model_folder(R"({"n_layer": 2, "n_head": 0, "n_embd": 32})")},
+      {"config.json n_layer disagrees",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "n_layer is 12 but the file has 2 blocks (h.0. … h.1.)",
+       model_folder(R"({"n_layer": 12, "n_head": 4, "n_embd": 32})")},
+      {"broken merges.txt",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "{dir}/model/merges.txt: line 2: expected two tokens separated by one space",
+       model_folder(kConfig, "#version: 0.2\nĠt\n")},
+      {"tokenizer larger than the model's vocabulary",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "the tokenizer has 50257 tokens but the model's embedding has",
+       model_folder(kConfig, "#version: 0.2\nĠ t\n")},
+      {"tokenizer folder without its files",
+       {"--text", "ab", "--tokenizer", "{dir}"},
+       1,
+       "{dir}: no tokenizer files in the folder"},
+      {"a missing tensor in a later block",
+       {"--text", "ab", "--weights", "{dir}/w.json"},
+       1,
+       "missing \"h.1.mlp.c_proj.weight\"",
+       file("w.json", R"({"vocab": ["a", "b"], "n_head": 1,
+                          "wte.weight": [[1, 0], [0, 1]], "wpe.weight": [[1, 0], [0, 1]],
+                          "h.0.attn.c_attn.weight": [[1,0,1,0,1,0],[0,1,0,1,0,1]],
+                          "h.0.attn.c_proj.weight": [[1,0],[0,1]],
+                          "h.0.ln_1.weight": [1, 1], "h.0.ln_2.weight": [1, 1],
+                          "h.0.mlp.c_fc.weight": [[1,0,0,0,0,0,0,0],[0,1,0,0,0,0,0,0]],
+                          "h.0.mlp.c_proj.weight": [[1,0],[0,1],[0,0],[0,0],[0,0],[0,0],[0,0],[0,0]],
+                          "h.1.attn.c_attn.weight": [[1,0,1,0,1,0],[0,1,0,1,0,1]],
+                          "h.1.attn.c_proj.weight": [[1,0],[0,1]],
+                          "h.1.ln_1.weight": [1, 1], "h.1.ln_2.weight": [1, 1],
+                          "h.1.mlp.c_fc.weight": [[1,0,0,0,0,0,0,0],[0,1,0,0,0,0,0,0]],
+                          "ln_f.weight": [1, 1]})")},
+      {"--layer beyond the model",
+       {"--text", "ab", "--weights", "{dir}/model", "--layer", "0,7"},
+       1,
+       "--layer 7: the model has 2 layers (0–1)",
+       model_folder(kConfig)},
       {"weights folder without a model",
        {"--text", "ab", "--weights", "{dir}"},
        1,
