@@ -1,8 +1,11 @@
-// Pretty JSON layout: objects indented, rows of numbers on one line.
+// Pretty JSON layout (objects indented, rows of numbers on one line), and parse errors quoted.
 #include "io/json.hpp"
 
 #include <algorithm>
 #include <charconv>
+
+#include "attnviz/text/utf8.hpp"
+#include "io/parse_error.hpp"
 
 namespace attnviz {
 namespace {
@@ -55,6 +58,13 @@ Json matrix_to_json(const Matrix& m) {
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+std::string parse_error_detail(const std::exception& e) {
+  std::string detail = e.what();
+  const auto from = detail.find("parse error");
+  if (from != std::string::npos) detail = detail.substr(from);
+  return utf8::truncate_to_width(detail, 200);
 }
 
 }  // namespace attnviz

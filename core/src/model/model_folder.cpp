@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attnviz/text/utf8.hpp"
+#include "io/parse_error.hpp"
 
 namespace attnviz {
 namespace {
@@ -105,10 +106,7 @@ ModelSettings parse_model_config(std::string_view text, const std::string& name,
   try {
     doc = Json::parse(text.begin(), text.end());
   } catch (const Json::exception& e) {
-    std::string detail = e.what();
-    const auto from = detail.find("parse error");
-    if (from != std::string::npos) detail = detail.substr(from);
-    throw Error(Err::NotJson, {name, utf8::truncate_to_width(detail, 200)});
+    throw Error(Err::NotJson, {name, parse_error_detail(e)});
   }
   if (!doc.is_object()) throw Error(Err::ConfigNotObject, {name});
   ConfigReader r(doc, name);

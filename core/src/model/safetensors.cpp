@@ -9,6 +9,7 @@
 #include "attnviz/model/state_dict.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "io/json.hpp"
+#include "io/parse_error.hpp"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "safetensors data is little-endian; this reader assumes a little-endian machine"
@@ -183,10 +184,7 @@ class SafetensorsStateDict final : public StateDict {
     try {
       doc = Json::parse(header.begin(), header.end());
     } catch (const Json::exception& e) {
-      std::string detail = e.what();
-      const auto start = detail.find("parse error");
-      if (start != std::string::npos) detail = detail.substr(start);
-      fail(Err::HeaderNotJson, {utf8::truncate_to_width(detail, 200)});
+      fail(Err::HeaderNotJson, {parse_error_detail(e)});
     }
     if (!doc.is_object()) fail(Err::HeaderNotObject, {});
     for (const auto& [key, value] : doc.items()) {

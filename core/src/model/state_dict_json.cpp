@@ -9,6 +9,7 @@
 #include "attnviz/model/state_dict.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "io/json.hpp"
+#include "io/parse_error.hpp"
 
 namespace attnviz {
 namespace {
@@ -101,12 +102,7 @@ class LocatingParser {
         throw Error(Err::NotAJsonNumber, {file_, location, at, std::string(word)});
       }
     }
-    // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ...".
-    std::string detail = e.what();
-    const auto from = detail.find("parse error");
-    if (from != std::string::npos) detail = detail.substr(from);
-    // "last read" quotes everything since the last token: cut it (100 000 '[' are one token).
-    detail = utf8::truncate_to_width(detail, 200);
+    const std::string detail = parse_error_detail(e);
     if (location.empty()) throw Error(Err::NotJson, {file_, detail});
     throw Error(Err::NotJsonIn, {file_, detail, location});
   }

@@ -11,6 +11,7 @@
 
 #include "attnviz/error.hpp"
 #include "attnviz/text/utf8.hpp"
+#include "io/parse_error.hpp"
 
 namespace attnviz {
 namespace {
@@ -201,10 +202,7 @@ Json parse(std::string_view text, const std::string& name) {
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::exception& e) {
-    std::string detail = e.what();
-    const auto from = detail.find("parse error");
-    if (from != std::string::npos) detail = detail.substr(from);
-    throw Error(Err::NotJson, {name, utf8::truncate_to_width(detail, 200)});
+    throw Error(Err::NotJson, {name, parse_error_detail(e)});
   }
 }
 
