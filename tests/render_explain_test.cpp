@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -192,6 +193,46 @@ TEST(RenderExplain, StepsAndTheLessonsMaskExample) {
   const std::string az = render_explain(request, result, {Lang::Az, 3, 8, 24});
   EXPECT_NE(az.find("“Azərbaycan” emal edilərkən model “dili” tokenini görmür"), std::string::npos);
   EXPECT_NE(az.find("Addım 7 · Hər sətir üzrə softmax"), std::string::npos);
+}
+
+// A whole model's later layer: its x is the residual stream, and after the attention steps come
+// the residual connection, the MLP and the residual again, each number PyTorch's.
+TEST(RenderExplain, AWholeModelsBlockEqualsPyTorch) {
+  const std::string dir = ATTNVIZ_REFERENCE "/models/";
+  const json expected = json::parse(test::slurp(dir + "gptpy.expected.json"));
+  const std::string bytes = test::slurp(dir + "gptpy.safetensors");
+  Request request;
+  request.text = expected["text"].get<std::string>();
+  request.text_origin = "fixture";
+  request.weights_path = "gptpy.safetensors";
+  request.weights_data = bytes;
+  request.layers = {1};
+  request.head = {HeadChoice::Kind::One, 2};
+  const Result result = run(request);
+  ExplainOptions options;
+  options.full = true;
+  const std::string text = render_explain(request, result, options);
+  EXPECT_NE(text.find("x: the residual stream entering layer 1"), std::string::npos);
+  EXPECT_NE(text.find("MLP: ln_2, then c_fc → ReLU → c_proj"), std::string::npos);
+  const json& layer0 = expected["layers"][0];
+  const json& layer1 = expected["layers"][1];
+  std::map<std::string, const json*> want = {{"x", &layer0["x_out"]},
+                                             {"x + attn", &layer1["x_mid"]},
+                                             {"mlp", &layer1["mlp_out"]},
+                                             {"x + mlp", &layer1["x_out"]}};
+  int checked = 0;
+  for (const Printed& p : parse(text)) {
+    if (want.count(p.name) == 0) continue;
+    expect_numbers(p, *want[p.name]);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 4);
+  // The softmax weights printed for head 2 are layer 1's.
+  const std::vector<Printed> printed = parse(text);
+  const auto softmax = std::find_if(printed.begin(), printed.end(),
+                                    [](const Printed& p) { return p.name == "softmax"; });
+  ASSERT_NE(softmax, printed.end());
+  expect_numbers(*softmax, layer1["heads"][2], 1.0f, 1);
 }
 
 TEST(RenderExplain, WideMatricesSayHowMuchIsHidden) {

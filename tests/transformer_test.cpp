@@ -46,7 +46,9 @@ TEST_P(ModelFixture, EveryLayerAndTheLogitsEqualPyTorch) {
     ASSERT_EQ(model.n_layer(), static_cast<int>(expected["layers"].size()));
     EXPECT_EQ(model.n_head, expected["n_head"].get<int>());
 
-    const ForwardTrace trace = forward(model, ids);
+    ForwardOptions keep;
+    keep.keep_blocks = true;
+    const ForwardTrace trace = forward(model, ids, keep);
     float weights = 0, residual = 0;
     for (int l = 0; l < model.n_layer(); ++l) {
       const json& layer = expected["layers"][static_cast<size_t>(l)];
@@ -56,8 +58,10 @@ TEST_P(ModelFixture, EveryLayerAndTheLogitsEqualPyTorch) {
         weights =
             std::max(weights, test::max_difference(attention.heads[h].weights, layer["heads"][h]));
       }
-      residual = std::max(residual, test::max_difference(trace.layers[static_cast<size_t>(l)].x_out,
-                                                         layer["x_out"]));
+      const BlockTrace& block = trace.layers[static_cast<size_t>(l)].block;
+      residual = std::max({residual, test::max_difference(block.x_out, layer["x_out"]),
+                           test::max_difference(block.x_mid, layer["x_mid"]),
+                           test::max_difference(block.mlp_out, layer["mlp_out"])});
     }
     // GPT-2's 50 257-token vocabulary: the fixture keeps the logits from "logits_from" on.
     const auto from = expected["logits_from"].get<Eigen::Index>();

@@ -57,6 +57,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   options.keep_scores = request.keep_scores;
   options.causal = request.causal;
   options.scale = request.scale;
+  options.keep_blocks = request.keep_scores;  // --trace and --explain show the whole block
   ForwardTrace trace = forward(model, result.ids, options);
 
   if (request.rollout) {  // through every layer, whichever are shown
@@ -67,6 +68,8 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   const std::vector<int> layers = chosen_layers(request, model.n_layer());
   for (const int l : layers) {
     result.layers.push_back(std::move(trace.layers[static_cast<size_t>(l)].attention));
+    if (request.keep_scores)
+      result.blocks.push_back(std::move(trace.layers[static_cast<size_t>(l)].block));
     result.layer_numbers.push_back(l);
   }
   for (const auto& row : top_predictions(trace.logits, request.top_k)) {
@@ -78,7 +81,8 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
     }
     result.predictions.push_back(std::move(guesses));
   }
-  result.model = ModelInfo{model.family, model.n_layer(), model.n_head, model.vocab_size()};
+  result.model =
+      ModelInfo{model.family, model.activation, model.n_layer(), model.n_head, model.vocab_size()};
   // The first shown layer's attention, with the model's embeddings, for what the renderers say.
   result.weights = std::move(model.blocks[static_cast<size_t>(layers.front())].attention);
   result.weights.vocab = std::move(model.vocab);

@@ -582,6 +582,22 @@ TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
                   expected["predictions"][t][r]["p"].get<float>(), 2e-5f);
     }
   }
+  // --trace: each layer's block, every intermediate as PyTorch's fixture has it.
+  const json traced = json::parse(run({"--text", expected["text"], "--weights",
+                                       dir + "gptpy.safetensors", "--json", "-", "--trace"})
+                                      .out);
+  for (const char* part : {"x_mid", "mlp_out", "x_out"}) {
+    const json& got = traced["layers"][1][part];
+    const json& want = expected["layers"][1][part];
+    ASSERT_EQ(got.size(), want.size()) << part;
+    for (size_t i = 0; i < got.size(); ++i) {
+      for (size_t j = 0; j < got[i].size(); ++j) {
+        EXPECT_NEAR(got[i][j].get<float>(), want[i][j].get<float>(),
+                    1e-4f * std::max(1.0f, std::abs(want[i][j].get<float>())))
+            << part;
+      }
+    }
+  }
   // --rollout: attention through both layers, as PyTorch's fixture computed it.
   const Outcome rollout = run({"--text", expected["text"], "--weights", dir + "gptpy.safetensors",
                                "--rollout", "--layer", "0", "--json", "-"});

@@ -7,7 +7,8 @@ Writes, into models/, for each case:
   <name>.safetensors     the model's state_dict as the family saves it (written by hand, as in
                          make_state_dicts.py; settings in __metadata__)
   <name>.expected.json   the text, its tokens and ids, and what PyTorch computed: per layer each
-                         head's (T, T) attention weights and the residual stream after the block,
+                         head's (T, T) attention weights, the residual stream after attention
+                         (x_mid), the MLP's output and the residual stream after the block,
                          the (T, vocab) logits (for GPT-2's vocabulary, the last position's
                          only, from "logits_from"), each position's top-5 next tokens
                          (softmax, then topk) and the attention rollout (Abnar & Zuidema, 2020:
@@ -56,8 +57,10 @@ def nanogpt_forward(model, idx, activation):
     for block in t.h:
         heads, _, out = block.attn.trace(block.ln_1(x))
         x = x + out
-        x = x + block.mlp.c_proj(activation(block.mlp.c_fc(block.ln_2(x))))
-        layers.append({"heads": heads, "x_out": x})
+        mid = x
+        mlp = block.mlp.c_proj(activation(block.mlp.c_fc(block.ln_2(x))))
+        x = x + mlp
+        layers.append({"heads": heads, "x_mid": mid, "mlp_out": mlp, "x_out": x})
     return layers, model.lm_head(t.ln_f(x))
 
 
@@ -69,8 +72,10 @@ def karpathy_forward(model, idx):
         xl = block.ln1(x)
         heads = [attention(h.query(xl), h.key(xl), h.value(xl)) for h in block.sa.heads]
         x = x + block.sa.proj(torch.cat([h["out"] for h in heads], dim=-1))
-        x = x + block.ffwd.net(block.ln2(x))
-        layers.append({"heads": heads, "x_out": x})
+        mid = x
+        mlp = block.ffwd.net(block.ln2(x))
+        x = x + mlp
+        layers.append({"heads": heads, "x_mid": mid, "mlp_out": mlp, "x_out": x})
     return layers, model.lm_head(model.ln_f(x))
 
 
@@ -94,6 +99,7 @@ def write_case(name, files, family, lang, forward, n_head, bpe=None):
     expected = {"torch_version": torch.__version__, "files": files, "family": family,
                 "n_head": n_head, "text": text, "tokens": tokens, "ids": ids,
                 "layers": [{"heads": [matrix(h["weights"]) for h in layer["heads"]],
+                            "x_mid": matrix(layer["x_mid"]), "mlp_out": matrix(layer["mlp_out"]),
                             "x_out": matrix(layer["x_out"])} for layer in layers],
                 # A 50 257-token vocabulary keeps the last position's logits only (the top-5
                 # guesses cover every position): the whole matrix would be 22 MB of JSON.

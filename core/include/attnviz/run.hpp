@@ -69,6 +69,7 @@ struct Guess {
 // What a whole-model run ran.
 struct ModelInfo {
   Family family = Family::NanoGpt;
+  Activation activation = Activation::Gelu;
   int n_layer = 0;
   int n_head = 0;
   int vocab_size = 0;
@@ -81,6 +82,7 @@ struct Result {
   // The attention computed: one module's, or each shown layer's of a whole model.
   std::vector<AttentionTrace> layers;
   std::vector<int> layer_numbers;    // each entry of `layers`' layer in the model; {0} for a module
+  std::vector<BlockTrace> blocks;    // a whole model with keep_scores: each shown layer's block
   std::vector<Words> warnings;       // things the user should know; the run still succeeded
   std::vector<Matrix> mean_weights;  // per layer, (T, T) average over heads, with Kind::Mean
   std::optional<ModelInfo> model;    // a whole model; nullopt for one attention module

@@ -51,11 +51,17 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
     LayerTrace layer;
     layer.attention = attend(x, block.attention, attention);  // attn(ln_1(x)), every head kept
     x += layer.attention.out;
+    if (options.keep_blocks) layer.block.x_mid = x;
     Matrix h = linear(layer_norm(x, block.ln2_weight, block.ln2_bias, model.layer_norm_epsilon),
                       block.mlp.fc_weight, block.mlp.fc_bias);  // (T, hidden)
     activate(h, model.activation);
-    x += linear(h, block.mlp.proj_weight, block.mlp.proj_bias);  // (T, n_embd)
-    layer.x_out = x;
+    Matrix mlp_out = linear(h, block.mlp.proj_weight, block.mlp.proj_bias);  // (T, n_embd)
+    x += mlp_out;
+    layer.block.x_out = x;
+    if (options.keep_blocks) {
+      layer.block.hidden = std::move(h);
+      layer.block.mlp_out = std::move(mlp_out);
+    }
     trace.layers.push_back(std::move(layer));
   }
   // (T, n_embd) · (n_embd, vocab) → (T, vocab)

@@ -189,6 +189,26 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
    "(0 … {1}) added, its attention and its MLP, each through the residual connection x = x + f(x).",
    "Qat {0} gömülmələri oxumur: onun x-i gömülmələr üstəgəl özündən əvvəlki hər blokun (0 … {1}) "
    "əlavə etdiyidir — diqqəti və MLP-si, hər biri qalıq əlaqəsi x = x + f(x) ilə."},
+  {Msg::ResidualAttnTitle, "Residual connection: x + attention", "Qalıq əlaqəsi: x + diqqət"},
+  {Msg::ResidualAttnText,
+   "The block adds attention's output to its input instead of replacing it: each token keeps what "
+   "it was and gains what it gathered from the tokens before it.",
+   "Blok diqqətin çıxışını öz girişinin yerinə qoymur, ona əlavə edir: hər token əvvəlki halını "
+   "saxlayır və özündən əvvəlki tokenlərdən topladığını qazanır."},
+  {Msg::MlpTitle, "MLP: ln_2, then c_fc → {0} → c_proj, each token on its own",
+   "MLP: ln_2, sonra c_fc → {0} → c_proj, hər token ayrıca"},
+  {Msg::MlpText,
+   "Attention moved information between tokens; the MLP works on each token alone. It widens the "
+   "token's n_embd = {1} numbers to {2}, applies {0}, and narrows them back to {1}.",
+   "Diqqət məlumatı tokenlər arasında daşıdı; MLP isə hər tokenlə ayrıca işləyir. Tokenin "
+   "n_embd = {1} ədədini {2} ədədə genişləndirir, {0} tətbiq edir və yenidən {1} ədədə daraldır."},
+  {Msg::ResidualMlpTitle, "Residual connection: x + MLP, the block's output",
+   "Qalıq əlaqəsi: x + MLP, blokun çıxışı"},
+  {Msg::ResidualMlpText,
+   "The MLP's output is added too. The sum is the next layer's input — after the last layer, "
+   "ln_f's and lm_head's.",
+   "MLP-nin çıxışı da əlavə olunur. Cəm növbəti qatın girişidir — sonuncu qatdan sonra isə ln_f "
+   "və lm_head-in."},
   {Msg::GuessesTitle, "The model's next-token guesses", "Modelin növbəti token təxminləri"},
   {Msg::GuessesText,
    "After attention and the MLP of all {0} layers, ln_f and lm_head turn each position's vector "

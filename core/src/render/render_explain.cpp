@@ -55,6 +55,7 @@ class Explainer {
       head_steps(trace.heads[static_cast<size_t>(h)]);
     }
     if (result_.weights.multi_head()) projection_step();
+    if (!result_.blocks.empty()) block_steps(result_.blocks.front());
     if (result_.model) predictions_step();
     return std::move(out_);
   }
@@ -276,10 +277,27 @@ class Explainer {
     });
   }
 
+  // The rest of a whole model's block: the residual connection, the MLP, the residual again.
+  void block_steps(const BlockTrace& block) {
+    const char* activation = result_.model->activation == Activation::Relu       ? "ReLU"
+                             : result_.model->activation == Activation::GeluTanh ? "gelu_new"
+                                                                                 : "GELU";
+    step(10, say(lang_, Msg::ResidualAttnTitle), say(lang_, Msg::ResidualAttnText));
+    print_matrix("x + attn", block.x_mid);
+    step(11, say(lang_, Msg::MlpTitle, {activation}),
+         say(lang_, Msg::MlpText,
+             {activation, std::to_string(result_.weights.n_embd),
+              std::to_string(block.hidden.cols())}));
+    print_matrix(std::string(activation) + "(c_fc(ln_2(x)))", block.hidden);
+    print_matrix("mlp", block.mlp_out);
+    step(12, say(lang_, Msg::ResidualMlpTitle), say(lang_, Msg::ResidualMlpText));
+    print_matrix("x + mlp", block.x_out);
+  }
+
   // A whole model: after every block, ln_f and lm_head give each position's next-token guesses.
   void predictions_step() {
     const auto& predictions = result_.predictions;
-    step(10, say(lang_, Msg::GuessesTitle),
+    step(13, say(lang_, Msg::GuessesTitle),
          say(lang_, Msg::GuessesText,
              {std::to_string(result_.model->n_layer), std::to_string(result_.model->vocab_size)}));
     std::vector<std::string> cols;

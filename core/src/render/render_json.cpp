@@ -228,6 +228,18 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
     s.value(result.layer_numbers[l], 3);
     s.key("heads", 3);
     heads(s, result.layers[l], options, 3, result.model.has_value());
+    if (options.trace && l < result.blocks.size()) {  // the rest of a whole model's block
+      const AttentionTrace& attention = result.layers[l];
+      const BlockTrace& block = result.blocks[l];
+      const std::pair<const char*, const Matrix*> parts[] = {
+          {"x", &attention.x},     {"x_ln", &attention.x_ln}, {"attention_out", &attention.out},
+          {"x_mid", &block.x_mid}, {"hidden", &block.hidden}, {"mlp_out", &block.mlp_out},
+          {"x_out", &block.x_out}};
+      for (const auto& [name, m] : parts) {
+        s.key(name, 3);
+        s.matrix(*m, 3);
+      }
+    }
     s.close('}', 2);
   }
   s.close(']', 1);

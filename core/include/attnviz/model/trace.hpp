@@ -16,6 +16,14 @@ struct HeadTrace {
   Matrix out;      // (T, head_size) weights · v
 };
 
+// The rest of a transformer block around its attention, kept for --explain and --trace.
+struct BlockTrace {
+  Matrix x_mid;    // (T, n_embd) x + attention's output: the residual stream between the two
+  Matrix hidden;   // (T, hidden) the MLP's activations: act(ln_2(x_mid)·c_fcᵀ + b)
+  Matrix mlp_out;  // (T, n_embd) the MLP's output: hidden·c_projᵀ + b
+  Matrix x_out;    // (T, n_embd) x_mid + mlp_out: the block's output, the next block's input
+};
+
 struct AttentionTrace {
   Matrix x;                      // (T, n_embd) token embedding + position embedding
   Matrix x_ln;                   // (T, n_embd) LayerNorm(x), the heads' input, or 0×0 if none

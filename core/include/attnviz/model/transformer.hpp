@@ -88,11 +88,12 @@ struct ForwardOptions {
   bool keep_scores = false;  // each head's (T, T) q·kᵀ, for --trace and --explain
   bool causal = true;        // false (--no-mask): every block sees the future too, to compare
   bool scale = true;         // false (--no-scale): no head_size^-0.5 in any block
+  bool keep_blocks = false;  // each block's residual stream and MLP intermediates (BlockTrace)
 };
 
 struct LayerTrace {
   AttentionTrace attention;  // x (the block's input), ln_1(x), every head, the projected output
-  Matrix x_out;              // (T, n_embd) the residual stream after the block
+  BlockTrace block;          // x_out always; the rest with keep_blocks
 };
 
 struct ForwardTrace {

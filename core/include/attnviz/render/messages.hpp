@@ -92,6 +92,12 @@ enum class Msg {
   ProjText,
   ResidualTitle,
   ResidualText,
+  ResidualAttnTitle,
+  ResidualAttnText,
+  MlpTitle,
+  MlpText,
+  ResidualMlpTitle,
+  ResidualMlpText,
   GuessesTitle,
   GuessesText,
   Count  // number of messages, not a message
