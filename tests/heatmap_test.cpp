@@ -269,6 +269,46 @@ TEST(HeatmapPng, PanelsShareOneColorbar) {
   EXPECT_GT(panels[2]->y, panels[0]->y);  // one below
 }
 
+// A whole model's layers × heads past 16 panels: thumbnails without token labels, the grid's rows
+// and columns titled once, each thumbnail's cells still the colormap of its weights.
+TEST(HeatmapPng, AModelsGridBecomesThumbnailsWithTitledRowsAndColumns) {
+  Matrix w = Matrix::Zero(6, 6);
+  for (Eigen::Index i = 0; i < 6; ++i)
+    w.row(i).head(i + 1).setConstant(1.0f / static_cast<float>(i + 1));
+  HeatmapInput input;
+  input.tokens = {"a", "b", "c", "d", "e", "f"};
+  input.columns = 12;
+  for (int l = 0; l < 12; ++l) {
+    input.row_titles.push_back("layer " + std::to_string(l));
+    for (int h = 0; h < 12; ++h) input.panels.push_back({"L H", &w});
+  }
+  for (int h = 0; h < 12; ++h) input.column_titles.push_back("H" + std::to_string(h));
+  const Scene scene = layout_heatmap(input, {}, font());
+  const auto panels = shapes<MatrixShape>(scene);
+  ASSERT_EQ(panels.size(), 144u);
+  EXPECT_EQ(texts(scene, "row-label").size(), 0u);
+  EXPECT_EQ(texts(scene, "col-label").size(), 0u);
+  EXPECT_EQ(texts(scene, "panel-title").size(), 0u);
+  EXPECT_EQ(texts(scene, "row-title").size(), 12u);
+  EXPECT_EQ(texts(scene, "column-title").size(), 12u);
+  EXPECT_FLOAT_EQ(panels[11]->y, panels[0]->y);  // twelve to a row
+  EXPECT_GT(panels[12]->y, panels[0]->y);
+  EXPECT_LT(scene.width, 1600);  // a grid that fits a slide, not 144 labelled panels
+  EXPECT_LT(scene.height, 1600);
+  // Each row title sits beside its row of thumbnails.
+  const auto rows = texts(scene, "row-title");
+  EXPECT_LT(rows[3]->x, panels[36]->x);
+  EXPECT_GT(rows[3]->y, panels[36]->y);
+  EXPECT_LT(rows[3]->y, panels[36]->y + panels[36]->cell * 6);
+  const Decoded png = decode(render_png(scene, font()));
+  const MatrixShape& m = *panels[77];
+  const auto [x, y] = centre(m, 5, 2);
+  EXPECT_TRUE(same(png.at(x, y), opaque(m.cmap->entry(Colormap::index_of(1.0f / 6)))));
+  // Sixteen panels or fewer keep their labels.
+  input.panels.resize(16);
+  EXPECT_GT(texts(layout_heatmap(input, {}, font()), "row-label").size(), 0u);
+}
+
 TEST(HeatmapPng, AutoRangeSpansTheWeights) {
   HeatmapOptions options;
   options.auto_range = true;

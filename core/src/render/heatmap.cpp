@@ -66,7 +66,13 @@ struct Metrics {
   float panel_title_px = 0, panel_title_band = 0;
   float panel_w = 0, panel_h = 0, panel_pad = 0;
   float matrix = 0;  // T · cell
+  // Thumbnails: no token labels or captions in the panels; the grid's rows and columns titled.
+  bool thumbnails = false;
+  float grid_left = 0, grid_top = 0;  // bands for the row and column titles
 };
+
+constexpr size_t kThumbnailPanels = 16;    // more panels than this are drawn as thumbnails
+constexpr float kThumbnailMatrix = 96.0f;  // a thumbnail's side in pixels, at scale 1
 
 float auto_cell(size_t T) {
   const float t = static_cast<float>(T);
@@ -116,6 +122,23 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
   m.panel_w = m.caption_band + m.row_band + m.matrix;
   m.panel_h = m.panel_title_band + m.caption_band + m.col_band + m.matrix;
   m.panel_pad = 28 * s;
+  if (input.panels.size() > kThumbnailPanels && !input.row_titles.empty()) {
+    m.thumbnails = true;
+    const float thumb = options.cell_size > 0
+                            ? options.cell_size
+                            : std::max(1.0f, std::floor(kThumbnailMatrix / static_cast<float>(T)));
+    m.cell = thumb * s;
+    m.gap = 0;
+    m.col_band = m.row_band = m.caption_band = m.panel_title_band = 0;
+    m.matrix = static_cast<float>(T) * m.cell;
+    m.panel_w = m.panel_h = m.matrix;
+    m.panel_pad = 8 * s;
+    for (const std::string& title : input.row_titles) {
+      m.grid_left = std::max(m.grid_left, font.width(title, m.panel_title_px));
+    }
+    m.grid_left += 10 * s;
+    m.grid_top = m.panel_title_px * 1.9f;
+  }
   return m;
 }
 
@@ -201,10 +224,10 @@ class Builder {
     const size_t H = input_.panels.size();
     const size_t cols = grid_columns(input_);
     const size_t rows = (H + cols - 1) / cols;
-    const float grid_w =
-        static_cast<float>(cols) * m_.panel_w + static_cast<float>(cols - 1) * m_.panel_pad;
-    const float grid_h =
-        static_cast<float>(rows) * m_.panel_h + static_cast<float>(rows - 1) * m_.panel_pad;
+    const float grid_w = m_.grid_left + static_cast<float>(cols) * m_.panel_w +
+                         static_cast<float>(cols - 1) * m_.panel_pad;
+    const float grid_h = m_.grid_top + static_cast<float>(rows) * m_.panel_h +
+                         static_cast<float>(rows - 1) * m_.panel_pad;
 
     const float tick_px = 11 * s;
     float tick_w = 0;
@@ -220,12 +243,14 @@ class Builder {
     const float width = 2 * m_.margin + std::max(content_w, title_w);
     const float left = m_.margin + (width - 2 * m_.margin - content_w) / 2;
 
+    const float grid_x = left + m_.grid_left, grid_y = top + m_.grid_top;
     for (size_t h = 0; h < H; ++h) {
-      const float px = left + static_cast<float>(h % cols) * (m_.panel_w + m_.panel_pad);
-      const float py = top + static_cast<float>(h / cols) * (m_.panel_h + m_.panel_pad);
+      const float px = grid_x + static_cast<float>(h % cols) * (m_.panel_w + m_.panel_pad);
+      const float py = grid_y + static_cast<float>(h / cols) * (m_.panel_h + m_.panel_pad);
       add_panel(input_.panels[h], px, py);
     }
-    const float matrix_top = top + m_.panel_title_band + m_.caption_band + m_.col_band;
+    if (m_.thumbnails) add_grid_titles(grid_x, grid_y, rows, cols);
+    const float matrix_top = grid_y + m_.panel_title_band + m_.caption_band + m_.col_band;
     const float colorbar_h = std::max(m_.matrix, 160 * s);
     add_colorbar(left + grid_w + 24 * s, matrix_top, colorbar_w, colorbar_h, tick_px);
 
@@ -263,6 +288,22 @@ class Builder {
     scene_.shapes.emplace_back(std::move(t));
   }
 
+  // The rows' titles at the left of the grid, the columns' above it.
+  void add_grid_titles(float x, float y, size_t rows, size_t cols) {
+    const float px = m_.panel_title_px;
+    const float lift = (font_.ascent(px) - font_.descent(px)) / 2;
+    for (size_t r = 0; r < std::min(rows, input_.row_titles.size()); ++r) {
+      const float centre = y + static_cast<float>(r) * (m_.panel_h + m_.panel_pad) + m_.matrix / 2;
+      add_text(x - 8 * m_.s, centre + lift, input_.row_titles[r], px, theme_.text, Anchor::End,
+               false, "row-title");
+    }
+    for (size_t c = 0; c < std::min(cols, input_.column_titles.size()); ++c) {
+      const float centre = x + static_cast<float>(c) * (m_.panel_w + m_.panel_pad) + m_.matrix / 2;
+      add_text(centre, y - px * 0.6f, input_.column_titles[c], px, theme_.text, Anchor::Middle,
+               false, "column-title");
+    }
+  }
+
   void add_panel(const HeatmapPanel& panel, float px, float py) {
     const float s = m_.s;
     const float mx = px + m_.caption_band + m_.row_band;
@@ -286,6 +327,7 @@ class Builder {
     matrix.hatch = theme_.hatch;
     scene_.shapes.emplace_back(matrix);
 
+    if (m_.thumbnails) return;  // the grid's titles say which panel is which
     // Text is centred on a row by its visible height: half of (ascent - descent) below the middle.
     const float lift = (font_.ascent(m_.label_px) - font_.descent(m_.label_px)) / 2;
     for (size_t i = 0; i < labels_.size(); i += static_cast<size_t>(m_.step)) {
@@ -401,7 +443,19 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
     }
     input.panels.push_back({std::move(title), head.weights});
   }
-  if (result.model) input.columns = std::max<size_t>(1, input.panels.size() / result.layers.size());
+  if (result.model) {
+    input.columns = std::max<size_t>(1, input.panels.size() / result.layers.size());
+    for (const int layer : result.layer_numbers) {
+      input.row_titles.push_back(say(options.lang, Msg::PanelLayer, {std::to_string(layer)}));
+    }
+    if (result.rollout.size() > 0) input.row_titles.push_back(say(options.lang, Msg::PanelRollout));
+    const auto views = shown_heads(request, result);
+    for (size_t c = 0; c < input.columns; ++c) {
+      input.column_titles.push_back(
+          views[c].index < 0 ? say(options.lang, Msg::PanelMean)
+                             : say(options.lang, Msg::PanelHead, {std::to_string(views[c].index)}));
+    }
+  }
   input.title = "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 60) + "\"";
   input.subtitle = run_details(request, result, options.lang);
   return layout_heatmap(input, options, font);

@@ -42,6 +42,9 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
   {Msg::RolloutTitle, "attention rollout through all {0} layers: ½·(mean over heads) + ½·I in each, multiplied",
    "bütün {0} qat boyunca diqqətin yayılması (rollout): hər qatda ½·(başların ortası) + ½·I, hasili"},
   {Msg::PanelRollout, "rollout", "yayılma"},
+  {Msg::PanelLayer, "layer {0}", "qat {0}"},
+  {Msg::PanelHead, "H{0}", "B{0}"},
+  {Msg::PanelMean, "mean", "orta"},
   {Msg::SummaryNext, "the model's next token", "modelin növbəti tokeni"},
   {Msg::SummaryTitle,
    "Row summaries: the key each query attends to most, and how spread its weights are.\n"

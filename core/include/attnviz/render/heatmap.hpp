@@ -33,6 +33,9 @@ struct HeatmapInput {
   std::vector<std::string> tokens;   // T tokens, raw text
   std::vector<HeatmapPanel> panels;  // one per head, drawn as a grid with one colorbar
   size_t columns = 0;  // panels per row (a whole model: its heads); 0: a near-square grid
+  // Past 16 panels (a whole model's layers × heads) the panels are thumbnails without token
+  // labels, and these title the grid's rows ("L0", …) and columns ("H0", …) instead.
+  std::vector<std::string> row_titles, column_titles;
   bool causal = true;
   std::string title;  // default title and subtitle
   std::string subtitle;
