@@ -211,6 +211,7 @@ const char* const kExamples = R"(Examples:
   attnviz --text "Azərbaycan dili" --explain --lang az
   attnviz --text "Azərbaycan dili" --n-embd 32 --heads 4 --png heads.png
   attnviz --tokens "a|b|c|d|e|f|g|h" --input randn --n-embd 32 --seed 1337
+  attnviz --text "Azərbaycan dili" --weights my-gpt2/ --layer 0,11 --png grid.png --rollout
 
 Masked cells (a token never sees the ones after it) print as · and are exactly 0 in JSON.)";
 
