@@ -135,6 +135,8 @@ def main():
     save_safetensors(OUT / "nanogpt.safetensors", sd, "F32", {"vocab": vocab, "n_head": "4"})
     write_case("nanogpt", ["nanogpt.safetensors"], "nanogpt", "az",
                lambda idx: nanogpt_forward(model, idx, F.gelu), 4)
+    write_case("nanogpt_en", ["nanogpt.safetensors"], "nanogpt", "en",
+               lambda idx: nanogpt_forward(model, idx, F.gelu), 4)
 
     # nanoGPT without biases (its default), saved from a torch.compile'd model: "_orig_mod."
     # before every key, and lm_head.weight kept (the state_dict lists the tied tensor twice).
@@ -160,6 +162,8 @@ def main():
     save_safetensors(OUT / "gpt2_hf_lmhead.safetensors", prefixed, "F32", meta)
     write_case("gpt2_hf", ["gpt2_hf.safetensors", "gpt2_hf_lmhead.safetensors"], "gpt2", "en",
                lambda idx: nanogpt_forward(model, idx, gelu_new), 4)
+    write_case("gpt2_hf_az", ["gpt2_hf.safetensors"], "gpt2", "az",
+               lambda idx: nanogpt_forward(model, idx, gelu_new), 4)
 
     # Karpathy's gpt.py: separate heads, ReLU, lm_head with a bias.
     torch.manual_seed(24)
@@ -167,6 +171,8 @@ def main():
     scale_up(model, 3.0)
     save_safetensors(OUT / "gptpy.safetensors", model.state_dict(), "F32", {"vocab": vocab})
     write_case("gptpy", ["gptpy.safetensors"], "gpt.py", "az",
+               lambda idx: karpathy_forward(model, idx), 4)
+    write_case("gptpy_en", ["gptpy.safetensors"], "gpt.py", "en",
                lambda idx: karpathy_forward(model, idx), 4)
 
     # A Hugging Face GPT-2 folder with GPT-2's real 50 257-token BPE vocabulary, in F16 as many
