@@ -91,6 +91,7 @@ int run(const Options& o, attnviz::Lang lang) {
   } else {
     emit(o.json, "--json", [&] { return attnviz::render_json(request, result, json); });
   }
+  if (o.save_weights && result.model) throw attnviz::Error(attnviz::Err::SaveWeightsModel, {});
   emit(o.save_weights, "--save-weights", [&] {
     return ends_with(*o.save_weights, ".safetensors")
                ? attnviz::weights_to_safetensors(result.weights)

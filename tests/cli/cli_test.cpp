@@ -613,6 +613,10 @@ TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
   }
   expect_error({"--text", "salam", "--rollout"}, 1,
                "--rollout follows attention through the layers");
+  expect_error({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--save-weights",
+                path("saved.json")},
+               1, "--save-weights writes one attention module");
+  EXPECT_FALSE(fs::exists(path("saved.json")));
   // --layer picks layers; the table says which; a layer the model lacks is an error.
   const Outcome one = run({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--layer",
                            "1", "--head", "2", "--color", "never"});

@@ -124,6 +124,7 @@ enum class Err {
   UnsupportedOption,
   LayerOutOfRange,
   RolloutNeedsModel,
+  SaveWeightsModel,
   RandnWithModel,
   TokenizerVocabMismatch,
   BosNeedsBpe,
