@@ -235,6 +235,32 @@ TEST(RenderExplain, AWholeModelsBlockEqualsPyTorch) {
   expect_numbers(*softmax, layer1["heads"][2], 1.0f, 1);
 }
 
+// Every chosen layer is explained in turn, each with its own block's numbers.
+TEST(RenderExplain, EveryLayerOfAWholeModelInTurn) {
+  const std::string dir = ATTNVIZ_REFERENCE "/models/";
+  const json expected = json::parse(test::slurp(dir + "nanogpt.expected.json"));
+  const std::string bytes = test::slurp(dir + "nanogpt.safetensors");
+  Request request;
+  request.text = expected["text"].get<std::string>();
+  request.text_origin = "fixture";
+  request.weights_path = "nanogpt.safetensors";
+  request.weights_data = bytes;
+  request.head = {HeadChoice::Kind::One, 0};
+  ExplainOptions options;
+  options.full = true;
+  const std::string text = render_explain(request, run(request), options);
+  for (const char* layer : {"Layer 0 of 3", "Layer 1 of 3", "Layer 2 of 3"}) {
+    EXPECT_NE(text.find(layer), std::string::npos) << layer;
+  }
+  std::vector<const Printed*> outputs;
+  const std::vector<Printed> printed = parse(text);
+  for (const Printed& p : printed) {
+    if (p.name == "x + mlp") outputs.push_back(&p);
+  }
+  ASSERT_EQ(outputs.size(), 3u);
+  for (size_t l = 0; l < 3; ++l) expect_numbers(*outputs[l], expected["layers"][l]["x_out"]);
+}
+
 TEST(RenderExplain, WideMatricesSayHowMuchIsHidden) {
   Request request;
   request.text = "Diqqət Mexanizmi modelin bir sözü emal edərkən";

@@ -73,6 +73,7 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
   {Msg::HiddenColumns, "… {0} columns not shown (--full shows them)", "… {0} sütun göstərilmir (--full göstərir)"},
   {Msg::HiddenRows, "⋮ {0} rows not shown (--full shows them)", "⋮ {0} sətir göstərilmir (--full göstərir)"},
   {Msg::HeadOf, "Head {0} of {1}", "Baş {0} (cəmi {1})"},
+  {Msg::LayerOf, "Layer {0} of {1}", "Qat {0} (cəmi {1})"},
   {Msg::Position, "position", "mövqe"},
   {Msg::Token, "token", "token"},
   {Msg::Id, "id", "id"},

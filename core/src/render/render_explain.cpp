@@ -44,18 +44,28 @@ class Explainer {
     out_ += "attnviz --explain · " + run_summary(request_, result_, lang_) + "\n";
     out_ += say(lang_, Msg::ExplainTitle) + ". " + say(lang_, Msg::ExplainTrace) + "\n";
     tokens_step();
-    embedding_step();
-    const AttentionTrace& trace = result_.trace();
-    const int n_head = result_.weights.n_head();
-    for (const int h : explained_heads()) {
-      if (n_head > 1) {
-        out_ += "\n══ " + say(lang_, Msg::HeadOf, {std::to_string(h), std::to_string(n_head)}) +
-                " ══\n";
+    // Each layer shown (a module has one): its input, every head, the projection and, in a whole
+    // model, the rest of its block.
+    for (layer_ = 0; layer_ < result_.layers.size(); ++layer_) {
+      if (result_.model) {
+        out_ += "\n════ " +
+                say(lang_, Msg::LayerOf,
+                    {std::to_string(result_.layer_numbers[layer_]),
+                     std::to_string(result_.model->n_layer)}) +
+                " ════\n";
       }
-      head_steps(trace.heads[static_cast<size_t>(h)]);
+      embedding_step();
+      const int n_head = result_.weights.n_head();
+      for (const int h : explained_heads()) {
+        if (n_head > 1) {
+          out_ += "\n══ " + say(lang_, Msg::HeadOf, {std::to_string(h), std::to_string(n_head)}) +
+                  " ══\n";
+        }
+        head_steps(trace().heads[static_cast<size_t>(h)]);
+      }
+      if (result_.weights.multi_head()) projection_step();
+      if (layer_ < result_.blocks.size()) block_steps(result_.blocks[layer_]);
     }
-    if (result_.weights.multi_head()) projection_step();
-    if (!result_.blocks.empty()) block_steps(result_.blocks.front());
     if (result_.model) predictions_step();
     return std::move(out_);
   }
@@ -196,10 +206,10 @@ class Explainer {
            say(lang_, Msg::RandnText,
                {std::to_string(result_.tokens.size()), std::to_string(w.n_embd),
                 std::to_string(request_.random.seed)}));
-      print_matrix("x", result_.trace().x);
+      print_matrix("x", trace().x);
       return;
     }
-    const int layer = result_.layer_numbers.front();
+    const int layer = result_.layer_numbers[layer_];
     if (result_.model && layer > 0) {  // a later block reads the residual stream, not embeddings
       step(2, say(lang_, Msg::ResidualTitle, {std::to_string(layer)}),
            say(lang_, Msg::ResidualText, {std::to_string(layer), std::to_string(layer - 1)}));
@@ -208,15 +218,15 @@ class Explainer {
            say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
                {std::to_string(w.n_embd)}));
     }
-    print_matrix("x", result_.trace().x);
+    print_matrix("x", trace().x);
     if (w.has_layer_norm()) {
       out_ += "\n" + say(lang_, Msg::LayerNormText) + "\n";
-      print_matrix("LayerNorm(x)", result_.trace().x_ln);
+      print_matrix("LayerNorm(x)", trace().x_ln);
     }
   }
 
   void head_steps(const HeadTrace& head) {
-    const AttentionTrace& trace = result_.trace();
+    const AttentionTrace& trace = this->trace();
     const Eigen::Index T = trace.T();
     const bool bias = result_.weights.heads.front().has_bias();
     step(3, say(lang_, bias ? Msg::QkvTitleBias : Msg::QkvTitle), say(lang_, Msg::QkvText));
@@ -255,7 +265,7 @@ class Explainer {
   }
 
   void mask_step(const HeadTrace& head) {
-    const AttentionTrace& trace = result_.trace();
+    const AttentionTrace& trace = this->trace();
     const Eigen::Index T = trace.T();
     if (!trace.causal) {
       step(6, say(lang_, Msg::NoMaskTitle), say(lang_, Msg::NoMaskText));
@@ -320,12 +330,16 @@ class Explainer {
         9, say(lang_, Msg::ProjTitle),
         say(lang_, Msg::ProjText,
             {std::to_string(w.n_head()), std::to_string(w.head_size()), std::to_string(w.n_embd)}));
-    print_matrix("concat", result_.trace().concat);
-    print_matrix("out", result_.trace().out);
+    print_matrix("concat", trace().concat);
+    print_matrix("out", trace().out);
   }
+
+  // The layer being explained: an entry of result_.layers.
+  const AttentionTrace& trace() const { return result_.layers[layer_]; }
 
   const Request& request_;
   const Result& result_;
+  size_t layer_ = 0;
   const ExplainOptions& o_;
   Lang lang_;
   std::vector<std::string> token_labels_;

@@ -60,6 +60,7 @@ enum class Msg {
   HiddenColumns,
   HiddenRows,
   HeadOf,
+  LayerOf,
   Position,
   Token,
   Id,
