@@ -134,6 +134,11 @@ Result run(const Request& request) {
       attend(std::move(x), result.weights,
              AttentionOptions{request.causal, request.scale, request.keep_scores}));
   result.layer_numbers = {0};
+  choose_heads(request, result);
+  return result;
+}
+
+void choose_heads(const Request& request, Result& result) {
   const int n_head = result.weights.n_head();
   if (request.head.kind == HeadChoice::Kind::One &&
       (request.head.index < 0 || request.head.index >= n_head)) {
@@ -148,7 +153,6 @@ Result run(const Request& request) {
       result.mean_weights.push_back(mean / static_cast<float>(n_head));
     }
   }
-  return result;
 }
 
 std::vector<HeadView> shown_heads(const Request& request, const Result& result) {

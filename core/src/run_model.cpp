@@ -41,6 +41,8 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   if (request.randn_input) throw Error(Err::RandnWithModel, {});
   Transformer model = load_transformer(state_dict, settings_of(request), result.warnings);
   if (request.bpe) {
+    // The model's tokenizer splits the text; an explicit list would be split differently.
+    if (request.input == InputKind::TokenList) throw Error(Err::TokensWithBpe, {});
     if (request.bpe->size() != model.vocab_size()) {
       throw Error(Err::TokenizerVocabMismatch,
                   {name, std::to_string(request.bpe->size()), std::to_string(model.vocab_size())});
@@ -90,6 +92,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   result.weights.block_size = model.block_size;
   result.weights.token_embedding = std::move(model.token_embedding);
   result.weights.position_embedding = std::move(model.position_embedding);
+  choose_heads(request, result);
   return result;
 }
 

@@ -613,6 +613,17 @@ TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
   }
   expect_error({"--text", "salam", "--rollout"}, 1,
                "--rollout follows attention through the layers");
+  expect_error({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--head", "9"}, 1,
+               "--head 9: the model has 4 heads (0–3)");
+  // --head mean: each layer's average over its heads.
+  const json mean = json::parse(run({"--text", "salam", "--weights", dir + "gptpy.safetensors",
+                                     "--head", "mean", "--json", "-"})
+                                    .out);
+  const Outcome mean_table = run({"--text", "salam", "--weights", dir + "gptpy.safetensors",
+                                  "--head", "mean", "--color", "never", "--png", path("m.png")});
+  ASSERT_EQ(mean_table.status, 0) << mean_table.err;
+  EXPECT_NE(mean_table.out.find("layer 1 · mean of 4 heads"), std::string::npos);
+  EXPECT_EQ(mean["layers"].size(), 2u);
   expect_error({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--save-weights",
                 path("saved.json")},
                1, "--save-weights writes one attention module");
@@ -684,6 +695,8 @@ TEST_F(Cli, AHuggingFaceFolderWithItsBpeTokenizer) {
   for (size_t t = 0; t < out["predictions"].size(); ++t) {
     EXPECT_EQ(out["predictions"][t][0]["id"], expected["predictions"][t][0]["id"]);
   }
+  expect_error({"--tokens", "Az|x", "--weights", dir_.string()}, 1,
+               "--tokens: this model splits text with its own BPE tokenizer");
   // --bos: <|endoftext|> first, the rest as before.
   const Outcome bos = run({"--text", "salam", "--weights", dir_.string(), "--bos", "--json", "-"});
   ASSERT_EQ(bos.status, 0) << bos.err;

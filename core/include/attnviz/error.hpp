@@ -125,6 +125,7 @@ enum class Err {
   LayerOutOfRange,
   RolloutNeedsModel,
   SaveWeightsModel,
+  TokensWithBpe,
   RandnWithModel,
   TokenizerVocabMismatch,
   BosNeedsBpe,
