@@ -146,16 +146,31 @@ TEST(RenderExplain, NumbersEqualPyTorchWithoutScale) {
   check_against_pytorch("noscale_char", Lang::En);
 }
 
+// A weights fixture run on its own text: `bytes` keeps the file the request reads alive.
+struct FileCase {
+  json expected;
+  std::shared_ptr<const std::string> bytes;
+  Request request;
+};
+
+FileCase file_case(const std::string& dir, const std::string& expected_file,
+                   const std::string& weights_file) {
+  FileCase c;
+  c.expected = json::parse(test::slurp(dir + expected_file));
+  c.bytes = std::make_shared<const std::string>(test::slurp(dir + weights_file));
+  c.request.text = c.expected["text"].get<std::string>();
+  c.request.text_origin = "fixture";
+  c.request.weights_path = weights_file;
+  c.request.weights_data = *c.bytes;
+  return c;
+}
+
 // nanoGPT's first block: the LayerNorm the heads read, and q, k, v with c_attn's biases.
 TEST(RenderExplain, NumbersEqualPyTorchForANanoGptBlock) {
-  const std::string dir = ATTNVIZ_REFERENCE "/state_dicts/";
-  const json expected = json::parse(test::slurp(dir + "nanogpt_safetensors.expected.json"));
-  const std::string bytes = test::slurp(dir + "nanogpt.safetensors");
-  Request request;
-  request.text = expected["text"].get<std::string>();
-  request.text_origin = "fixture";
-  request.weights_path = "nanogpt.safetensors";
-  request.weights_data = bytes;
+  FileCase c = file_case(ATTNVIZ_REFERENCE "/state_dicts/", "nanogpt_safetensors.expected.json",
+                         "nanogpt.safetensors");
+  const json& expected = c.expected;
+  Request& request = c.request;
   request.weights_prefix = "transformer.h.0.attn.";
   request.head = {HeadChoice::Kind::One, 2};
   const Result result = run(request);
@@ -198,14 +213,9 @@ TEST(RenderExplain, StepsAndTheLessonsMaskExample) {
 // A whole model's later layer: its x is the residual stream, and after the attention steps come
 // the residual connection, the MLP and the residual again, each number PyTorch's.
 TEST(RenderExplain, AWholeModelsBlockEqualsPyTorch) {
-  const std::string dir = ATTNVIZ_REFERENCE "/models/";
-  const json expected = json::parse(test::slurp(dir + "gptpy.expected.json"));
-  const std::string bytes = test::slurp(dir + "gptpy.safetensors");
-  Request request;
-  request.text = expected["text"].get<std::string>();
-  request.text_origin = "fixture";
-  request.weights_path = "gptpy.safetensors";
-  request.weights_data = bytes;
+  FileCase c = file_case(ATTNVIZ_REFERENCE "/models/", "gptpy.expected.json", "gptpy.safetensors");
+  const json& expected = c.expected;
+  Request& request = c.request;
   request.layers = {1};
   request.head = {HeadChoice::Kind::One, 2};
   const Result result = run(request);
@@ -237,14 +247,10 @@ TEST(RenderExplain, AWholeModelsBlockEqualsPyTorch) {
 
 // Every chosen layer is explained in turn, each with its own block's numbers.
 TEST(RenderExplain, EveryLayerOfAWholeModelInTurn) {
-  const std::string dir = ATTNVIZ_REFERENCE "/models/";
-  const json expected = json::parse(test::slurp(dir + "nanogpt.expected.json"));
-  const std::string bytes = test::slurp(dir + "nanogpt.safetensors");
-  Request request;
-  request.text = expected["text"].get<std::string>();
-  request.text_origin = "fixture";
-  request.weights_path = "nanogpt.safetensors";
-  request.weights_data = bytes;
+  FileCase c =
+      file_case(ATTNVIZ_REFERENCE "/models/", "nanogpt.expected.json", "nanogpt.safetensors");
+  const json& expected = c.expected;
+  Request& request = c.request;
   request.head = {HeadChoice::Kind::One, 0};
   ExplainOptions options;
   options.full = true;

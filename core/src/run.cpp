@@ -12,8 +12,9 @@
 #include "run_stages.hpp"
 
 namespace attnviz {
-namespace {}  // namespace
+namespace {
 
+// The text's ids in the request's BPE tokenizer (after <|endoftext|> with --bos).
 std::vector<int> bpe_ids(const Request& request) {
   if (request.text.empty()) throw Error(Err::TextEmpty, {request.text_origin});
   utf8::validate(request.text, request.text_origin);
@@ -28,20 +29,19 @@ std::vector<int> bpe_ids(const Request& request) {
   return ids;
 }
 
-std::vector<std::string> read_tokens(const Request& request) {
+// The tokens of the text; with a BPE tokenizer also their ids, which a whole model uses as they
+// are.
+void read_tokens(const Request& request, Result& result) {
   const size_t max = request.limits.max_tokens;
   if (request.input == InputKind::TokenList) {
-    return parse_token_list(request.text, request.text_origin, max);
+    result.tokens = parse_token_list(request.text, request.text_origin, max);
+  } else if (request.bpe) {
+    result.ids = bpe_ids(request);
+    for (const int id : result.ids) result.tokens.push_back(request.bpe->label(id));
+  } else {
+    result.tokens = tokenize(request.text, request.tokenizer, request.text_origin, max);
   }
-  if (request.bpe) {
-    std::vector<std::string> tokens;
-    for (const int id : bpe_ids(request)) tokens.push_back(request.bpe->label(id));
-    return tokens;
-  }
-  return tokenize(request.text, request.tokenizer, request.text_origin, max);
 }
-
-namespace {
 
 void warn_mojibake(const Request& request, std::vector<Words>& warnings) {
   if (request.input != InputKind::Text) return;
@@ -91,7 +91,7 @@ std::vector<std::string> distinct_tokens(const std::vector<std::string>& tokens)
 
 Result run(const Request& request) {
   Result result;
-  result.tokens = read_tokens(request);
+  read_tokens(request, result);
   warn_mojibake(request, result.warnings);
   const size_t T = result.tokens.size();
   const int max_embd = request.limits.max_embd;

@@ -40,14 +40,13 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   const std::string& name = *request.weights_path;
   if (request.randn_input) throw Error(Err::RandnWithModel, {});
   Transformer model = load_transformer(state_dict, settings_of(request), result.warnings);
-  if (request.bpe) {
+  if (request.bpe) {  // result.ids are the tokenizer's already (run() split the text)
     // The model's tokenizer splits the text; an explicit list would be split differently.
     if (request.input == InputKind::TokenList) throw Error(Err::TokensWithBpe, {});
     if (request.bpe->size() != model.vocab_size()) {
       throw Error(Err::TokenizerVocabMismatch,
                   {name, std::to_string(request.bpe->size()), std::to_string(model.vocab_size())});
     }
-    result.ids = bpe_ids(request);
   } else {
     if (request.bos) throw Error(Err::BosNeedsBpe, {});
     if (model.vocab.empty()) throw Error(Err::ModelNeedsTokenizer, {name});

@@ -9,9 +9,6 @@
 
 namespace attnviz {
 
-// The text's ids in the request's BPE tokenizer (after <|endoftext|> with --bos).
-std::vector<int> bpe_ids(const Request& request);
-
 // Each token's row in `vocab`; throws Error naming the first token it lacks.
 std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
                             const std::vector<std::string>& vocab, const std::string& weights_name);
