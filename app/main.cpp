@@ -6,9 +6,11 @@
 
 #include "attnviz/error.hpp"
 #include "attnviz/io/io.hpp"
+#include "attnviz/model/shipped_models.hpp"
 #include "attnviz/model/state_dict.hpp"
 #include "attnviz/render/heatmap.hpp"
 #include "attnviz/render/render_explain.hpp"
+#include "attnviz/render/render_heads.hpp"
 #include "attnviz/render/render_json.hpp"
 #include "attnviz/render/render_png.hpp"
 #include "attnviz/render/render_svg.hpp"
@@ -48,6 +50,7 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 // What goes to standard output when no file output claims it: the explanation or the table.
 std::string terminal_text(const Options& o, const attnviz::Request& request,
                           const attnviz::Result& result, attnviz::Lang lang) {
+  if (o.heads_report) return attnviz::render_heads_report(result, lang);
   if (o.explain) {
     attnviz::ExplainOptions explain;
     explain.lang = lang;
@@ -112,7 +115,7 @@ int run(const Options& o, attnviz::Lang lang) {
     emit(o.png, "--png", [&] { return attnviz::encode_png(std::move(*image)); });
     emit(o.svg, "--svg", [&] { return attnviz::render_svg(scene); });
   }
-  if (to_stdout.empty() && (o.explain || !o.no_table))
+  if (to_stdout.empty() && (o.explain || o.heads_report || !o.no_table))
     to_stdout = terminal_text(o, request, result, lang);
   attnviz::io::write_stdout(to_stdout);
   files.commit();
@@ -120,6 +123,16 @@ int run(const Options& o, attnviz::Lang lang) {
   for (const attnviz::Words& warning : result.warnings) {
     std::cerr << warning_prefix(lang) << warning.in(lang) << '\n';
   }
+  return 0;
+}
+
+// --model list: each shipped model's name and one line about it.
+int list_models(attnviz::Lang lang) {
+  std::string out;
+  for (const attnviz::ShippedModel& m : attnviz::shipped_models()) {
+    out += std::string(m.name) + "  " + std::string(m.about(lang)) + "\n";
+  }
+  attnviz::io::write_stdout(out);
   return 0;
 }
 
@@ -147,6 +160,7 @@ int main(int argc, char** argv) {
     if (const auto problem = attnviz::app::usage_problem(options)) {
       return usage_error(*problem, lang);
     }
+    if (options.model == "list") return list_models(lang);
     return run(options, lang);
   } catch (const attnviz::Error& e) {
     std::cerr << error_prefix(lang) << e.message(lang) << '\n';

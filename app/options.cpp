@@ -43,6 +43,15 @@ void add_teaching_options(CLI::App& app, Options& o) {
                "softmax, output");
   app.add_flag("--trace", o.trace,
                "With --json, also write every intermediate (on with --explain)");
+  app.add_flag("--heads-report", o.heads_report,
+               "Print what each head of a whole model does: its scores for the previous-token, "
+               "current-token, first-token, duplicate-token, induction, last-vowel and last-space "
+               "patterns on this text, and a label where one is clear");
+  app.add_option("--induction-test", o.induction_test,
+                 "Also run the model on S random tokens repeated twice (from --seed) and score "
+                 "each head's induction stripe there, as TransformerLens's demos do")
+      ->type_name("S")
+      ->check(CLI::Range(2, 1 << 16));
   app.add_option("--lang", o.lang,
                  "Language of the explanations, headers and captions "
                  "(default: from LANG/LC_ALL, else en)")
@@ -121,6 +130,10 @@ void add_options(CLI::App& app, Options& o) {
                      "model (nanoGPT, GPT-2, gpt.py: every layer) — or a Hugging Face model folder "
                      "(config.json, model.safetensors, tokenizer); see README")
           ->type_name("FILE|DIR");
+  app.add_option("--model", o.model,
+                 "A trained model that ships inside attnviz, e.g. az (Azerbaijani characters); "
+                 "list: name them")
+      ->type_name("NAME|list");
   app.add_option("--layer", o.layer,
                  "Layers of a whole model to show: all, one (3) or several (0,5,11)")
       ->check([](const std::string& v) {
@@ -131,7 +144,6 @@ void add_options(CLI::App& app, Options& o) {
         if (digits_and_commas) return std::string();
         return "expected all, a layer or a list such as 0,5,11, found \"" + v + "\"";
       })
-      ->needs(weights)
       ->capture_default_str();
   app.add_flag("--rollout", o.rollout,
                "Also show attention rollout (Abnar & Zuidema): attention followed through every "
@@ -212,6 +224,9 @@ const char* const kExamples = R"(Examples:
   attnviz --text "Azərbaycan dili" --n-embd 32 --heads 4 --png heads.png
   attnviz --tokens "a|b|c|d|e|f|g|h" --input randn --n-embd 32 --seed 1337
   attnviz --text "Azərbaycan dili" --weights my-gpt2/ --layer 0,11 --png grid.png --rollout
+  attnviz --model az --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --png az.png
+  attnviz --model az --text "kitablar evlər" --heads-report
+  attnviz --model list
 
 Masked cells (a token never sees the ones after it) print as · and are exactly 0 in JSON.)";
 
@@ -246,8 +261,17 @@ std::optional<Words> output_conflict(const Options& o) {
 }
 
 std::optional<Words> usage_problem(const Options& o) {
+  if (o.model == "list") return std::nullopt;  // names the shipped models, needs no input
   if (!o.text && !o.text_file && !o.tokens) return Words(Err::NoInput, {});
-  if (o.weights && (o.seed_given || o.init_given) && o.input != "randn") {
+  if (o.model && o.weights) return Words(Err::ModelAndWeights, {});
+  const bool whole_model = o.model || o.weights;
+  if (o.layer != "all" && !whole_model) return Words(Err::NeedsModel, {"--layer"});
+  if ((o.heads_report || o.induction_test > 0) && !whole_model) {
+    return Words(Err::NeedsModel, {o.heads_report ? "--heads-report" : "--induction-test"});
+  }
+  // A file's or a shipped model's weights draw nothing, unless --induction-test draws its tokens.
+  const bool draws = o.input == "randn" || (o.induction_test > 0 && !o.init_given);
+  if (whole_model && (o.seed_given || o.init_given) && !draws) {
     return Words(Err::SeedWithWeights, {o.seed_given ? "--seed" : "--init"});
   }
   if (o.random.n_embd > o.limits.max_embd) {

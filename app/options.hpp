@@ -13,7 +13,8 @@ namespace attnviz::app {
 
 struct Options {
   std::optional<std::string> text, text_file, tokens, weights, save_weights, json, png, svg, font;
-  std::string tokenizer = "char";  // char, word, or a BPE tokenizer's file or folder
+  std::optional<std::string> model;  // --model: a shipped model's name, or list
+  std::string tokenizer = "char";    // char, word, or a BPE tokenizer's file or folder
   bool tokenizer_given = false;
   std::string layer = "all";  // --layer: all, L, or L1,L2,…
   bool bos = false, rollout = false;
@@ -25,6 +26,8 @@ struct Options {
   RandomInit random;
   bool no_positions = false, no_mask = false, no_scale = false, no_table = false;
   bool no_summary = false, explain = false, trace = false, full = false;
+  bool heads_report = false;
+  int induction_test = 0;  // --induction-test S
   std::optional<int> width;
   int precision = 3;
   // Checked by CLI11; the language itself is read before parsing (interface_lang), so that usage

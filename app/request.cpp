@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "attnviz/model/model_folder.hpp"
+#include "attnviz/model/shipped_models.hpp"
 
 namespace attnviz::app {
 namespace {
@@ -79,6 +80,17 @@ Request make_request(const Options& o, InputFiles& files) {
   } else {
     r.bpe = load_bpe(tokenizer_files(o.tokenizer), max_bytes);
   }
+  if (o.model) {
+    const ShippedModel* model = find_shipped_model(*o.model);
+    if (!model) {
+      std::string names;
+      for (const ShippedModel& m : shipped_models())
+        names += (names.empty() ? "" : ", ") + std::string(m.name);
+      throw Error(Err::UnknownShippedModel, {*o.model, names});
+    }
+    r.weights_path = "--model " + std::string(model->name);
+    r.weights_data = model->bytes;
+  }
   if (o.weights) {
     std::string weights = *o.weights;
     if (is_directory(weights)) {  // a Hugging Face model folder
@@ -101,6 +113,7 @@ Request make_request(const Options& o, InputFiles& files) {
   if (r.bpe) r.tokenizer = TokenizerKind::Bpe;
   r.bos = o.bos;
   r.rollout = o.rollout;
+  r.induction_test = o.induction_test;
   r.layers = layer_list(o.layer);
   r.random = o.random;
   r.random.cpu = o.init == "torch-generic" ? TorchCpu::Generic : TorchCpu::Avx2;

@@ -1,6 +1,7 @@
 // The pipeline behind one attnviz run.
 #include "attnviz/run.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 #include <unordered_set>
@@ -70,6 +71,27 @@ std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
     ids.push_back(id->second);
   }
   return ids;
+}
+
+std::vector<int> lookup_ids_or_stand_in(const std::vector<std::string>& tokens,
+                                        const std::vector<std::string>& vocab,
+                                        const std::string& weights_name,
+                                        std::vector<Words>& warnings) {
+  const auto stand_in = std::find(vocab.begin(), vocab.end(), kStandInToken);
+  if (stand_in == vocab.end()) return lookup_ids(tokens, vocab, weights_name);
+  const std::unordered_set<std::string> known(vocab.begin(), vocab.end());
+  std::vector<std::string> known_tokens = tokens, missing;
+  for (std::string& t : known_tokens) {
+    if (known.count(t)) continue;
+    if (std::find(missing.begin(), missing.end(), t) == missing.end()) missing.push_back(t);
+    t = kStandInToken;
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const std::string& t : missing) list += (list.empty() ? "\"" : ", \"") + t + "\"";
+    warnings.push_back(Words(Err::StandInTokens, {weights_name, list, kStandInToken}));
+  }
+  return lookup_ids(known_tokens, vocab, weights_name);
 }
 
 void check_length(size_t T, int block_size, const Request& request) {

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "attnviz/model/analysis.hpp"
+#include "attnviz/model/head_scores.hpp"
 #include "attnviz/model/model_folder.hpp"
+#include "attnviz/model/torch_random.hpp"
 #include "run_stages.hpp"
 
 namespace attnviz {
@@ -34,6 +36,44 @@ std::vector<int> chosen_layers(const Request& request, int n_layer) {
   return request.layers;
 }
 
+// Every head of every layer scored on the run's tokens; with --induction-test S, also on S random
+// tokens repeated twice (torch.randint(0, vocab, (S,)) after torch.manual_seed(seed)).
+void score_heads(const Request& request, const Transformer& model, const ForwardTrace& trace,
+                 Result& result) {
+  for (size_t l = 0; l < trace.layers.size(); ++l) {
+    const auto& heads = trace.layers[l].attention.heads;
+    for (size_t h = 0; h < heads.size(); ++h) {
+      HeadScore score;
+      score.layer = static_cast<int>(l);
+      score.head = static_cast<int>(h);
+      score.score = score_head(heads[h].weights, result.ids, result.tokens);
+      result.head_scores.push_back(score);
+    }
+  }
+  const int S = request.induction_test;
+  if (S <= 0) return;
+  if (model.block_size > 0 && 2 * S > model.block_size) {
+    throw Error(Err::InductionTestTooLong,
+                {std::to_string(S), std::to_string(model.block_size / 2)});
+  }
+  TorchGenerator gen(request.random.seed);
+  const auto V = static_cast<uint32_t>(model.vocab_size());
+  for (int i = 0; i < S; ++i) result.induction_test_ids.push_back(int(gen.random() % V));
+  std::vector<int> ids = result.induction_test_ids;
+  ids.insert(ids.end(), result.induction_test_ids.begin(), result.induction_test_ids.end());
+  ForwardOptions options;
+  options.keep_scores = false;
+  options.causal = request.causal;
+  options.scale = request.scale;
+  const ForwardTrace repeated = forward(model, ids, options);
+  size_t at = 0;
+  for (const LayerTrace& layer : repeated.layers) {
+    for (const HeadTrace& head : layer.attention.heads) {
+      result.head_scores[at++].repeated_induction = repeated_induction_score(head.weights, S);
+    }
+  }
+}
+
 }  // namespace
 
 Result run_model(const Request& request, const StateDict& state_dict, Result result) {
@@ -50,7 +90,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   } else {
     if (request.bos) throw Error(Err::BosNeedsBpe, {});
     if (model.vocab.empty()) throw Error(Err::ModelNeedsTokenizer, {name});
-    result.ids = lookup_ids(result.tokens, model.vocab, name);
+    result.ids = lookup_ids_or_stand_in(result.tokens, model.vocab, name, result.warnings);
   }
   check_length(result.ids.size(), model.block_size, request);
 
@@ -61,6 +101,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   options.keep_blocks = request.keep_scores;  // --trace and --explain show the whole block
   ForwardTrace trace = forward(model, result.ids, options);
 
+  score_heads(request, model, trace, result);
   if (request.rollout) {  // through every layer, whichever are shown
     std::vector<const AttentionTrace*> all;
     for (const LayerTrace& layer : trace.layers) all.push_back(&layer.attention);

@@ -13,6 +13,16 @@ namespace attnviz {
 std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
                             const std::vector<std::string>& vocab, const std::string& weights_name);
 
+// The stand-in a model's vocabulary may hold for characters it lacks (the shipped models do).
+inline constexpr const char* kStandInToken = "\xEF\xBF\xBD";  // U+FFFD �
+
+// As lookup_ids, but a vocabulary with kStandInToken maps what it lacks there, with one warning
+// naming those tokens.
+std::vector<int> lookup_ids_or_stand_in(const std::vector<std::string>& tokens,
+                                        const std::vector<std::string>& vocab,
+                                        const std::string& weights_name,
+                                        std::vector<Words>& warnings);
+
 // Throws Error when T tokens are more than block_size (0: no limit).
 void check_length(size_t T, int block_size, const Request& request);
 

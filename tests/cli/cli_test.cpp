@@ -712,3 +712,56 @@ TEST_F(Cli, AHuggingFaceFolderWithItsBpeTokenizer) {
 }
 
 }  // namespace
+
+TEST_F(Cli, TheShippedModelRunsFromTheBinaryAndSaysWhatEachHeadDoes) {
+  const Outcome list = run({"--model", "list"});
+  EXPECT_EQ(list.status, 0) << list.err;
+  EXPECT_EQ(list.out.rfind("az  Azerbaijani characters", 0), 0u) << list.out;
+  EXPECT_NE(run({"--model", "list", "--lang", "az"}).out.find("az  Azərbaycan hərfləri"),
+            std::string::npos);
+
+  // The lesson's sentence: the JSON's head scores are PyTorch's (make_shipped_model.py).
+  const json expected = json::parse(slurp(ATTNVIZ_REFERENCE "/shipped_az.expected.json"));
+  const json& lesson = expected["cases"][3];
+  const Outcome o = run({"--model", "az", "--text", lesson["text"], "--json", "-", "--png",
+                         path("az.png"), "--induction-test", "24", "--seed", "7"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err, "");
+  const json out = json::parse(o.out);
+  EXPECT_EQ(out["token_ids"], lesson["ids"]);
+  EXPECT_EQ(out["induction_test_ids"], expected["induction_test"]["ids"]);
+  ASSERT_EQ(out["head_scores"].size(), 8u);
+  const char* keys[] = {"previous_token", "current_token", "first_token", "duplicate_token",
+                        "induction",      "last_vowel",    "last_space"};
+  for (const json& h : out["head_scores"]) {
+    const size_t l = h["layer"], head = h["head"];
+    for (size_t p = 0; p < 7; ++p) {
+      EXPECT_NEAR(h["scores"][keys[p]].get<float>(), lesson["head_scores"][l][head][p].get<float>(),
+                  1e-5f)
+          << keys[p];
+    }
+    EXPECT_NEAR(h["repeated_induction"].get<float>(),
+                expected["induction_test"]["scores"][l][head].get<float>(), 1e-5f);
+    EXPECT_TRUE(h["label"].is_null() || h["label"].is_string());
+  }
+  EXPECT_EQ(slurp(path("az.png")).substr(1, 3), "PNG");
+
+  // The report, in both languages, names the previous-token head; --explain ends with it.
+  const Outcome report = run({"--model", "az", "--text", lesson["text"], "--heads-report"});
+  ASSERT_EQ(report.status, 0) << report.err;
+  EXPECT_NE(report.out.find("What each head does"), std::string::npos);
+  EXPECT_NE(report.out.find("previous-token head"), std::string::npos) << report.out;
+  const Outcome az =
+      run({"--model", "az", "--text", lesson["text"], "--heads-report", "--lang", "az"});
+  EXPECT_NE(az.out.find("əvvəlki token başı"), std::string::npos) << az.out;
+  const Outcome explain = run({"--model", "az", "--text", "evlər", "--explain"});
+  EXPECT_NE(explain.out.find("Step 14 · What each head does"), std::string::npos);
+
+  // A character outside the vocabulary runs as the stand-in, with one warning after the table.
+  const Outcome snow = run({"--model", "az", "--text", "Qış 🌨"});
+  EXPECT_EQ(snow.status, 0) << snow.err;
+  EXPECT_NE(snow.out.find("Q"), std::string::npos);
+  EXPECT_EQ(snow.err,
+            "attnviz: warning: --model az: not in the model's vocabulary: \"🌨\"; each runs as "
+            "the stand-in token \xEF\xBF\xBD, so what the model does there means little\n");
+}

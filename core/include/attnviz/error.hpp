@@ -130,6 +130,11 @@ enum class Err {
   TokenizerVocabMismatch,
   BosNeedsBpe,
   ModelNeedsTokenizer,
+  StandInTokens,
+  InductionTestTooLong,
+  UnknownShippedModel,
+  ModelAndWeights,
+  NeedsModel,
   // weights JSON
   JsonWeightsOverLimit,
   NotJson,

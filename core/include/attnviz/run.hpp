@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "attnviz/error.hpp"
+#include "attnviz/model/head_scores.hpp"
 #include "attnviz/model/trace.hpp"
 #include "attnviz/model/transformer.hpp"
 #include "attnviz/model/weights.hpp"
@@ -49,6 +50,9 @@ struct Request {
   std::vector<int> layers;  // --layer: the layers to show; empty: all
   int top_k = 5;            // next-token guesses per position
   bool rollout = false;     // --rollout: attention rollout through every layer, as one more view
+  // --induction-test S: also run the model on S random tokens repeated twice and score each
+  // head's induction stripe there (0: not run).
+  int induction_test = 0;
 
   bool causal = true;
   bool scale = true;  // false: --no-scale, softmax of the raw scores
@@ -88,6 +92,9 @@ struct Result {
   std::optional<ModelInfo> model;    // a whole model; nullopt for one attention module
   std::vector<std::vector<Guess>> predictions;  // whole models: per position, the top_k guesses
   Matrix rollout;  // (T, T) with --rollout: attention rollout through every layer of the model
+  // Whole models: every layer's every head (whichever --layer shows), scored on the run's tokens.
+  std::vector<HeadScore> head_scores;
+  std::vector<int> induction_test_ids;  // the S random ids of --induction-test (then repeated)
 
   const AttentionTrace& trace() const { return layers.front(); }
 };

@@ -8,6 +8,7 @@
 #include "attnviz/error.hpp"
 #include "attnviz/render/describe.hpp"
 #include "attnviz/render/messages.hpp"
+#include "attnviz/render/render_heads.hpp"
 #include "attnviz/text/utf8.hpp"
 
 namespace attnviz {
@@ -437,6 +438,13 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
     } else if (result.model) {  // a grid of layers (rows) × heads (columns): short titles
       title = head.index < 0 ? say(options.lang, Msg::PanelLayerMean, {layer})
                              : say(options.lang, Msg::PanelLayerHead, {layer, index});
+      // A head whose pattern is clear is captioned with it: "L0 H2 · previous".
+      const size_t at = static_cast<size_t>(head.layer * result.model->n_head + head.index);
+      if (head.index >= 0 && at < result.head_scores.size()) {
+        if (const auto label = head_label(result.head_scores[at])) {
+          title += " · " + pattern_name(*label, options.lang);
+        }
+      }
     } else if (result.weights.multi_head()) {
       title = head.index < 0 ? say(options.lang, Msg::HeadMean, {n_head})
                              : say(options.lang, Msg::Head, {index});

@@ -221,6 +221,53 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
    "Bütün {0} qatın diqqəti və MLP-sindən sonra ln_f və lm_head hər mövqenin vektorunu {1} tokenin "
    "hər biri üçün bir bala çevirir; softmax onları ehtimala çevirir. Diqqət məhz bunun üçündür: "
    "model hər mövqedən sonra bu tokenləri gözləyir, ən ehtimallısı birinci."},
+  {Msg::HeadsTitle, "What each head does", "Hər baş nə edir"},
+  {Msg::HeadsText,
+   "Each score is the share of a head's attention that follows a pattern P on this text's {0} "
+   "tokens, S = Σ(A∘P) / Σ A, as TransformerLens's detect_head measures it: 1 means all of it, 0 "
+   "none. A head is labelled by its highest score when that reaches {1}.",
+   "Hər bal başın diqqətinin bu mətnin {0} tokenində P nümunəsinə uyan payıdır, S = Σ(A∘P) / Σ A, "
+   "TransformerLens-in detect_head-i kimi: 1 — hamısı, 0 — heç biri. Başın ən yüksək balı {1}-ə "
+   "çatanda baş onunla adlanır."},
+  {Msg::HeadsRepeatedText,
+   "\"repeated\": induction measured on {0} random tokens repeated twice — the mean weight from "
+   "each token of the second copy to the token that followed it in the first copy.",
+   "\"təkrar\": induksiya iki dəfə təkrarlanan {0} təsadüfi token üzərində ölçülüb — ikinci "
+   "nüsxənin hər tokenindən birinci nüsxədə ondan sonra gələn tokenə düşən orta çəki."},
+  {Msg::HeadsLayer, "layer", "qat"},
+  {Msg::HeadsHead, "head", "baş"},
+  {Msg::HeadsLabel, "what it does", "nə edir"},
+  {Msg::HeadsRepeated, "repeated", "təkrar"},
+  {Msg::PatternPreviousToken, "previous", "əvvəlki"},
+  {Msg::PatternCurrentToken, "itself", "özü"},
+  {Msg::PatternFirstToken, "first", "ilk"},
+  {Msg::PatternDuplicateToken, "duplicate", "dublikat"},
+  {Msg::PatternInduction, "induction", "induksiya"},
+  {Msg::PatternLastVowel, "last vowel", "son sait"},
+  {Msg::PatternLastSpace, "last space", "son boşluq"},
+  {Msg::LegendPreviousToken, "P[i, i−1]: the token just before", "P[i, i−1]: düz əvvəlki token"},
+  {Msg::LegendCurrentToken, "P[i, i]: the token itself", "P[i, i]: tokenin özü"},
+  {Msg::LegendFirstToken, "P[i, 0]: the first token", "P[i, 0]: ilk token"},
+  {Msg::LegendDuplicateToken, "P[i, j], j < i: an earlier copy of the same token",
+   "P[i, j], j < i: eyni tokenin əvvəlki nüsxəsi"},
+  {Msg::LegendInduction,
+   "P[i, j]: the token after an earlier copy of this one (what came next last time)",
+   "P[i, j]: bu tokenin əvvəlki nüsxəsindən sonra gələn token (keçən dəfə nə gəlmişdi)"},
+  {Msg::LegendLastVowel,
+   "P[i, j]: the word's most recent vowel at least two letters back (over rows that have one)",
+   "P[i, j]: sözün ən azı iki hərf geridəki ən son saiti (belə saiti olan sətirlər üzrə)"},
+  {Msg::LegendLastSpace,
+   "P[i, j]: the most recent space or punctuation before it (over rows that have one)",
+   "P[i, j]: ondan əvvəlki ən son boşluq və ya durğu işarəsi (belə sətirlər üzrə)"},
+  {Msg::LabelPreviousToken, "previous-token head", "əvvəlki token başı"},
+  {Msg::LabelCurrentToken, "looks at itself", "özünə baxır"},
+  {Msg::LabelFirstToken, "attends to the start", "başlanğıca baxır"},
+  {Msg::LabelDuplicateToken, "duplicate-token head", "təkrar token başı"},
+  {Msg::LabelInduction, "induction head", "induksiya başı"},
+  {Msg::LabelLastVowel, "vowel harmony: the word's last vowel", "ahəng qanunu: sözün son saiti"},
+  {Msg::LabelLastSpace, "looks at the last space / the word so far",
+   "son boşluğa / sözün başına baxır"},
+  {Msg::LabelNone, "no single clear pattern", "tək aydın nümunə yoxdur"},
 }};
 // clang-format on
 

@@ -8,6 +8,7 @@
 
 #include "attnviz/render/describe.hpp"
 #include "attnviz/render/messages.hpp"
+#include "attnviz/render/render_heads.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "render/elide.hpp"
 
@@ -66,7 +67,11 @@ class Explainer {
       if (result_.weights.multi_head()) projection_step();
       if (layer_ < result_.blocks.size()) block_steps(result_.blocks[layer_]);
     }
-    if (result_.model) predictions_step();
+    if (result_.model) {
+      predictions_step();
+      step(14, say(lang_, Msg::HeadsTitle), heads_intro(result_, lang_));
+      out_ += heads_table(result_, lang_);
+    }
     return std::move(out_);
   }
 

@@ -192,6 +192,24 @@ Json predictions_json(const std::vector<std::vector<Guess>>& predictions) {
   return out;
 }
 
+// Every head's pattern scores and label (a HeadPattern key, or null): [{"layer", "head",
+// "scores": {"previous_token": …}, "repeated_induction"?, "label"}, …].
+Json head_scores_json(const std::vector<HeadScore>& scores) {
+  Json out = Json::array();
+  for (const HeadScore& h : scores) {
+    Json by_pattern = Json::object();
+    for (int p = 0; p < kHeadPatterns; ++p) {
+      by_pattern[pattern_key(static_cast<HeadPattern>(p))] = h.score[static_cast<size_t>(p)];
+    }
+    Json head = {{"layer", h.layer}, {"head", h.head}, {"scores", std::move(by_pattern)}};
+    if (h.repeated_induction) head["repeated_induction"] = *h.repeated_induction;
+    const auto label = head_label(h);
+    head["label"] = label ? Json(pattern_key(*label)) : Json(nullptr);
+    out.push_back(std::move(head));
+  }
+  return out;
+}
+
 void write_json(const Request& request, const Result& result, const JsonOptions& options,
                 const JsonSink& sink) {
   const AttentionTrace& trace = result.trace();
@@ -249,6 +267,12 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
     if (result.rollout.size() > 0) {
       s.key("rollout", 1);
       s.matrix(result.rollout, 1);
+    }
+    s.key("head_scores", 1);
+    s.value(head_scores_json(result.head_scores), 1);
+    if (!result.induction_test_ids.empty()) {
+      s.key("induction_test_ids", 1);
+      s.value(result.induction_test_ids, 1);
     }
   } else {
     if (options.trace && result.weights.multi_head()) {

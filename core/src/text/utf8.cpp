@@ -102,6 +102,25 @@ std::vector<char32_t> code_points(std::string_view text) {
   return out;
 }
 
+bool all_letters(std::string_view text) {
+  const std::vector<char32_t> cps = code_points(text);
+  return !cps.empty() && std::all_of(cps.begin(), cps.end(), [](char32_t c) {
+    switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
+      case UTF8PROC_CATEGORY_LU:
+      case UTF8PROC_CATEGORY_LL:
+      case UTF8PROC_CATEGORY_LT:
+      case UTF8PROC_CATEGORY_LM:
+      case UTF8PROC_CATEGORY_LO:
+      case UTF8PROC_CATEGORY_MN:
+      case UTF8PROC_CATEGORY_MC:
+      case UTF8PROC_CATEGORY_ME:
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
 void for_each_grapheme(std::string_view text, const std::function<bool(std::string_view)>& visit) {
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   utf8proc_int32_t state = 0;

@@ -26,6 +26,10 @@ void for_each_grapheme(std::string_view text, const std::function<bool(std::stri
 // Code points of valid UTF-8.
 std::vector<char32_t> code_points(std::string_view text);
 
+// True when valid UTF-8 `text` is not empty and every code point is a letter or a combining mark
+// (Unicode categories L* and M*): a token that is part of a word.
+bool all_letters(std::string_view text);
+
 // UTF-8 bytes of one code point.
 std::string encode(char32_t c);
 

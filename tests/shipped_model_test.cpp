@@ -1,0 +1,117 @@
+// The shipped `az` model: the embedded bytes are the committed file, and run() on held-out
+// sentences agrees with its own training code's model in PyTorch (reference/make_shipped_model.py):
+// every head's weights within 2e-5, the logits within 1e-4, every head score within 1e-5 of the
+// scores computed from their definitions, and --induction-test's random tokens bit for bit.
+#include <gtest/gtest.h>
+
+#include "attnviz/model/head_scores.hpp"
+#include "attnviz/model/shipped_models.hpp"
+#include "attnviz/run.hpp"
+#include "reference_util.hpp"
+#include "test_util.hpp"
+
+namespace attnviz {
+namespace {
+
+using test::json;
+
+const ShippedModel& az() {
+  const ShippedModel* model = find_shipped_model("az");
+  EXPECT_NE(model, nullptr);
+  return *model;
+}
+
+// FNV-1a, 64 bits: enough to name a file's bytes in a failure message.
+uint64_t fnv1a(std::string_view bytes) {
+  uint64_t h = 14695981039346656037ull;
+  for (const char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h;
+}
+
+Request az_request(const std::string& text) {
+  Request r;
+  r.text = text;
+  r.text_origin = "--text";
+  r.weights_path = "--model az";
+  r.weights_data = az().bytes;
+  return r;
+}
+
+TEST(ShippedModels, TheEmbeddedBytesAreTheCommittedFile) {
+  const std::string file = test::slurp(ATTNVIZ_DATA "/models/az/az.safetensors");
+  EXPECT_EQ(fnv1a(az().bytes), fnv1a(file));
+  EXPECT_TRUE(az().bytes == file);
+  EXPECT_EQ(find_shipped_model("nope"), nullptr);
+  for (const ShippedModel& m : shipped_models()) {
+    EXPECT_FALSE(m.about(Lang::En).empty());
+    EXPECT_FALSE(m.about(Lang::Az).empty());
+  }
+}
+
+TEST(ShippedModels, AzAgreesWithItsTrainingCodeInPyTorch) {
+  const json expected = json::parse(test::slurp(ATTNVIZ_REFERENCE "/shipped_az.expected.json"));
+  for (const json& c : expected["cases"]) {
+    const Result result = run(az_request(c["text"]));
+    EXPECT_EQ(result.tokens, c["tokens"].get<std::vector<std::string>>());
+    EXPECT_EQ(result.ids, c["ids"].get<std::vector<int>>()) << c["text"];
+    ASSERT_EQ(result.layers.size(), c["layers"].size());
+    float weights = 0, scores = 0;
+    for (size_t l = 0; l < result.layers.size(); ++l) {
+      const auto& heads = result.layers[l].heads;
+      ASSERT_EQ(heads.size(), c["layers"][l].size());
+      for (size_t h = 0; h < heads.size(); ++h) {
+        weights = std::max(weights, test::max_difference(heads[h].weights, c["layers"][l][h]));
+        const HeadScore& s = result.head_scores[l * heads.size() + h];
+        EXPECT_EQ(s.layer, static_cast<int>(l));
+        EXPECT_EQ(s.head, static_cast<int>(h));
+        for (int p = 0; p < kHeadPatterns; ++p) {
+          const float want = c["head_scores"][l][h][static_cast<size_t>(p)].get<float>();
+          scores = std::max(scores, std::abs(s.score[static_cast<size_t>(p)] - want));
+        }
+      }
+    }
+    std::printf("  %2zu tokens: weights %.2e, head scores %.2e\n", result.tokens.size(), weights,
+                scores);
+    EXPECT_LE(weights, 2e-5f);
+    EXPECT_LE(scores, 1e-5f);
+    // The guesses are the logits' softmax: the top one is the logits' largest at every position.
+    for (size_t t = 0; t < result.predictions.size(); ++t) {
+      const auto& row = c["logits"][t];
+      const auto best = std::max_element(row.begin(), row.end()) - row.begin();
+      EXPECT_EQ(result.predictions[t].front().id, best) << "position " << t;
+    }
+  }
+}
+
+TEST(ShippedModels, CharactersOutsideTheVocabularyRunAsTheStandInWithAWarning) {
+  const Result result = run(az_request("Qış 🌨 və ❄"));
+  ASSERT_EQ(result.warnings.size(), 1u);
+  const std::string warning = result.warnings.front().english();
+  EXPECT_NE(warning.find("--model az"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("\"🌨\", \"❄\""), std::string::npos) << warning;
+  EXPECT_EQ(result.ids[4], result.ids.back());  // both the stand-in
+}
+
+TEST(ShippedModels, TheInductionTestDrawsTorchRandintAndScoresTheStripe) {
+  const json expected = json::parse(test::slurp(ATTNVIZ_REFERENCE "/shipped_az.expected.json"));
+  const json& test = expected["induction_test"];
+  Request request = az_request("Azərbaycan dili");
+  request.random.seed = test["seed"].get<uint32_t>();
+  request.induction_test = test["S"].get<int>();
+  const Result result = run(request);
+  EXPECT_EQ(result.induction_test_ids, test["ids"].get<std::vector<int>>());
+  float worst = 0;
+  for (const HeadScore& s : result.head_scores) {
+    ASSERT_TRUE(s.repeated_induction.has_value());
+    const float want =
+        test["scores"][static_cast<size_t>(s.layer)][static_cast<size_t>(s.head)].get<float>();
+    worst = std::max(worst, std::abs(*s.repeated_induction - want));
+  }
+  EXPECT_LE(worst, 1e-5f);
+  // Twice S beyond the model's context of 64 is refused.
+  request.induction_test = 33;
+  EXPECT_THROW(run(request), Error);
+}
+
+}  // namespace
+}  // namespace attnviz
