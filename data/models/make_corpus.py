@@ -3,7 +3,8 @@
 
     /usr/bin/python3 data/models/make_corpus.py
 
-Downloads the source packages with `apt-get download` into a temporary folder, takes their
+Downloads the source packages with `apt-get download` into a temporary folder (Tesseract's word
+list is read with the tools of the `tesseract-ocr` package, which must be installed), takes their
 Azerbaijani strings, cleans them (keys, placeholders, markup, shortcut markers and English strings
 removed; lines deduplicated) and writes
 
@@ -13,7 +14,8 @@ removed; lines deduplicated) and writes
 Only sources whose terms allow shipping a model trained on them with attnviz (MIT) are taken:
 Firefox's Azerbaijani language pack (MPL-2.0, a file-level licence), xkeyboard-config's
 translations (MIT/X11 style), Unicode CLDR's Azerbaijani names and emoji descriptions
-(Unicode-DFS-2016) and the course lesson. GPL and LGPL catalogues are left out; the model
+(Unicode-DFS-2016), a sample of Tesseract's Azerbaijani word list (Apache-2.0) and the course
+lesson. GPL and LGPL catalogues are left out; the model
 card says why.
 """
 import collections
@@ -37,6 +39,7 @@ PACKAGES = [
     ("firefox-esr-l10n-az", "MPL-2.0"),
     ("xkb-data", "MIT/X11 (xkeyboard-config)"),
     ("unicode-cldr-core", "Unicode-DFS-2016"),
+    ("tesseract-ocr-aze", "Apache-2.0"),
 ]
 CLDR_FILES = ["common/main/az.xml", "common/annotations/az.xml"]
 # CLDR elements that hold patterns, symbols or letter lists rather than words.
@@ -46,6 +49,10 @@ CLDR_SKIP = re.compile(r"pattern|Pattern|FormatItem|greatestDifference|symbol|ex
 # A line without Azerbaijani letters whose words are mostly English (Debian's wamerican word
 # list) is an untranslated string.
 ENGLISH_LIST = "wamerican"
+# Tesseract's Azerbaijani word list: 310 000 word forms, a sample of them in lines of ten, so the
+# model sees many real words with their suffixes (vowel harmony) besides interface phrases.
+WORDS_TAKEN, WORDS_PER_LINE = 60000, 10
+AZ_ALPHABET = set("abcçdeəfgğhxıijkqlmnoöprsştuüvyz")
 RARE = 8          # a character seen fewer times than this in the whole text becomes UNKNOWN
 UNKNOWN = "\ufffd"  # the model's stand-in token for a character outside its vocabulary
 AZ_LETTERS = set("əƏıİşŞğĞçÇöÖüÜ")
@@ -153,6 +160,26 @@ def cldr_values(path):
     return out
 
 
+def tesseract_words(traineddata, tmp):
+    """A fixed sample of the lowercase Azerbaijani words in Tesseract's LSTM word list (needs the
+    tesseract-ocr package's combine_tessdata and dawg2wordlist), as lines of words."""
+    import random
+    import shutil
+    if not shutil.which("dawg2wordlist"):
+        sys.exit("make_corpus.py: dawg2wordlist is missing: apt-get install tesseract-ocr")
+    prefix = os.path.join(tmp, "aze.")
+    subprocess.run(["combine_tessdata", "-u", traineddata, prefix], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run(["dawg2wordlist", prefix + "lstm-unicharset", prefix + "lstm-word-dawg",
+                    prefix + "words"], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    words = sorted({w for w in open(prefix + "words", encoding="utf-8").read().split()
+                    if len(w) >= 3 and set(w) <= AZ_ALPHABET and set(w) & set("aıoueəiöü")})
+    random.Random(0).shuffle(words)
+    words = words[:WORDS_TAKEN]
+    return [" ".join(words[i:i + WORDS_PER_LINE]) for i in range(0, len(words), WORDS_PER_LINE)]
+
+
 def lesson_values(path):
     """The lesson's prose: code blocks, headings' markers and Markdown syntax removed."""
     out, in_code = [], False
@@ -206,6 +233,8 @@ def main():
             for name in CLDR_FILES:
                 for xml in glob.glob(root + "/usr/share/unicode/cldr/" + name):
                     values += cldr_values(xml)
+            for data in glob.glob(root + "/usr/share/tesseract-ocr/*/tessdata/aze.traineddata"):
+                values += tesseract_words(data, tmp)
             for mo in sorted(glob.glob(root + "/usr/share/locale/az/LC_MESSAGES/*.mo")):
                 values += mo_values(mo)
             versions[package] = package_version(deb)

@@ -27,6 +27,12 @@ args=(--file "$work/opt/share/attnviz/texts/azerbaycan-dili.txt" --color never
 installed=$("$work/opt/bin/attnviz" "${args[@]}") || fail "the installed binary failed"
 [ "$installed" = "$("$build/attnviz" "${args[@]}")" ] || fail "installed and built binaries differ"
 expect_contains "$installed" "14 i  " "the installed binary's table"
+# The shipped model is inside the binary: it runs from anywhere, with no data beside it.
+report=$(cd / && "$work/opt/bin/attnviz" --model az --text "kitablar evlər" --heads-report) ||
+  fail "the installed binary could not run --model az"
+expect_contains "$report" "previous-token head" "the installed binary's heads report"
+[ -f "$work/opt/share/doc/attnviz/model-card-az.md" ] || fail "the model card is not installed"
+[ ! -e "$work/opt/share/attnviz/models" ] || fail "data/models is installed; the model is built in"
 zcat "$work/opt/share/man/man1/attnviz.1.gz" | grep -q '^\.TH ATTNVIZ 1' || fail "man page header"
 
 DESTDIR=$work/dest cmake --install "$build" >/dev/null

@@ -48,5 +48,8 @@ head -1 "$work/root/usr/share/doc/attnviz/copyright" | grep -q '^Format: ' || fa
   fail "the packaged binary failed"
 [ "$(head -c 8 "$work/out.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] ||
   fail "the packaged binary wrote no PNG"
+(cd / && "$work/root/usr/bin/attnviz" --model az --text "evlər" --png "$work/az.png" --no-table) ||
+  fail "the packaged binary could not run its shipped model"
+[ -s "$work/az.png" ] || fail "the packaged binary wrote no PNG of the shipped model"
 echo "$(basename "$deb"): $(du -k "$deb" | cut -f1) KB, Depends: $depends"
 finish
