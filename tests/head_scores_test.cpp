@@ -32,8 +32,8 @@ float at(const std::array<float, kHeadPatterns>& s, HeadPattern p) {
 
 TEST(HeadScores, APreviousTokenHeadScoresAllButItsFirstRow) {
   const auto tokens = chars("abcdefgh");
-  const auto s =
-      score_head(one_hot(8, [](int i) { return std::max(0, i - 1); }), ids_of(tokens), tokens);
+  const auto s = score_head(one_hot(8, [](int i) { return std::max(0, i - 1); }),
+                            pattern_targets(ids_of(tokens), tokens));
   EXPECT_FLOAT_EQ(at(s, HeadPattern::PreviousToken), 7.0f / 8);  // row 0 has no previous token
   EXPECT_FLOAT_EQ(at(s, HeadPattern::CurrentToken), 1.0f / 8);
   EXPECT_FLOAT_EQ(at(s, HeadPattern::FirstToken), 2.0f / 8);
@@ -44,7 +44,7 @@ TEST(HeadScores, AUniformCausalHeadSpreadsEvenly) {
   const auto tokens = chars("abab");
   Matrix a = Matrix::Zero(4, 4);
   for (int i = 0; i < 4; ++i) a.row(i).head(i + 1).setConstant(1.0f / float(i + 1));
-  const auto s = score_head(a, ids_of(tokens), tokens);
+  const auto s = score_head(a, pattern_targets(ids_of(tokens), tokens));
   EXPECT_FLOAT_EQ(at(s, HeadPattern::FirstToken), (1 + 0.5f + 1 / 3.0f + 0.25f) / 4);
   // Duplicates: row 2 (a) sees a at 0, row 3 (b) sees b at 1.
   EXPECT_FLOAT_EQ(at(s, HeadPattern::DuplicateToken), (1 / 3.0f + 0.25f) / 4);
@@ -60,10 +60,13 @@ TEST(HeadScores, LastVowelFollowsTheWordsVowelsNotADistance) {
   // k i t a b l a r ␣ e v l ə r: rows 3–7 and 11–13 have a target (i at 1, a at 3, e at 9).
   const std::vector<int> target = {0, 1, 2, 1, 1, 3, 3, 3, 8, 9, 10, 9, 9, 9};
   const Matrix perfect = one_hot(T, [&](int i) { return target[static_cast<size_t>(i)]; });
-  EXPECT_FLOAT_EQ(at(score_head(perfect, ids_of(tokens), tokens), HeadPattern::LastVowel), 1.0f);
+  EXPECT_FLOAT_EQ(
+      at(score_head(perfect, pattern_targets(ids_of(tokens), tokens)), HeadPattern::LastVowel),
+      1.0f);
   // Two back, whatever is there: right only where the vowel happens to be two back.
   const Matrix two_back = one_hot(T, [](int i) { return std::max(0, i - 2); });
-  const float distance = at(score_head(two_back, ids_of(tokens), tokens), HeadPattern::LastVowel);
+  const float distance =
+      at(score_head(two_back, pattern_targets(ids_of(tokens), tokens)), HeadPattern::LastVowel);
   EXPECT_GT(distance, 0.3f);
   EXPECT_LT(distance, 0.7f);
 }
@@ -73,7 +76,8 @@ TEST(HeadScores, LastSpaceIsTheLatestNonLetterBefore) {
   const std::vector<int> target = {0, 1, 2, 2, 2, 2, 5, 6};
   const Matrix a = one_hot(8, [&](int i) { return target[static_cast<size_t>(i)]; });
   // Rows 3… have a space or comma before them: 3, 4, 5 → 2; 6 → 5; 7 → 6.
-  EXPECT_FLOAT_EQ(at(score_head(a, ids_of(tokens), tokens), HeadPattern::LastSpace), 1.0f);
+  EXPECT_FLOAT_EQ(
+      at(score_head(a, pattern_targets(ids_of(tokens), tokens)), HeadPattern::LastSpace), 1.0f);
 }
 
 TEST(HeadScores, RepeatedInductionIsTheStripeOverTheSecondCopy) {

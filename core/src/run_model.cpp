@@ -40,13 +40,14 @@ std::vector<int> chosen_layers(const Request& request, int n_layer) {
 // tokens repeated twice (torch.randint(0, vocab, (S,)) after torch.manual_seed(seed)).
 void score_heads(const Request& request, const Transformer& model, const ForwardTrace& trace,
                  Result& result) {
+  const PatternTargets targets = pattern_targets(result.ids, result.tokens);
   for (size_t l = 0; l < trace.layers.size(); ++l) {
     const auto& heads = trace.layers[l].attention.heads;
     for (size_t h = 0; h < heads.size(); ++h) {
       HeadScore score;
       score.layer = static_cast<int>(l);
       score.head = static_cast<int>(h);
-      score.score = score_head(heads[h].weights, result.ids, result.tokens);
+      score.score = score_head(heads[h].weights, targets);
       result.head_scores.push_back(score);
     }
   }
@@ -56,6 +57,7 @@ void score_heads(const Request& request, const Transformer& model, const Forward
     throw Error(Err::InductionTestTooLong,
                 {std::to_string(S), std::to_string(model.block_size / 2)});
   }
+  // torch.randint draws one 32-bit number per token below 2³² values: random() % V.
   TorchGenerator gen(request.random.seed);
   const auto V = static_cast<uint32_t>(model.vocab_size());
   for (int i = 0; i < S; ++i) result.induction_test_ids.push_back(int(gen.random() % V));

@@ -198,9 +198,9 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   expect_error({"--text", "a", "--n-embd", "-3"}, 2, "n-embd");
   expect_error({"--text", "a", "--tokens", "a|b"}, 2, "--text cannot be used with --tokens");
   expect_error({"--text", "a", "--weights", "w.json", "--seed", "3"}, 2,
-               "--seed draws random weights, but --weights gives them");
+               "--seed draws random weights, but the model's are given");
   expect_error({"--text", "a", "--weights", "w.json", "--init", "torch-generic"}, 2,
-               "--init draws random weights, but --weights gives them");
+               "--init draws random weights, but the model's are given");
   expect_error({"--text", "a", "--color", "sometimes"}, 2, "sometimes");
 }
 

@@ -13,8 +13,8 @@ trap 'rm -rf "$work"' EXIT
 log=$(/usr/bin/python3 "$root/data/models/train.py" --tiny --out "$work/tiny.safetensors") ||
   fail "train.py --tiny failed"
 echo "$log"
-first=$(grep '^step' <<<"$log" | head -1 | awk '{print $5}')
-last=$(grep '^step' <<<"$log" | tail -1 | awk '{print $5}')
+first=$(grep '^step' <<<"$log" | head -1 | awk '{print $6}')
+last=$(grep '^step' <<<"$log" | tail -1 | awk '{print $6}')
 awk -v a="$first" -v b="$last" 'BEGIN { exit !(b < a - 0.1) }' ||
   fail "validation loss did not fall: $first → $last"
 [ -f "$work/tiny.safetensors" ] || fail "no safetensors file written"

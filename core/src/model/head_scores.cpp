@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_map>
 
 #include "attnviz/text/utf8.hpp"
 
@@ -25,14 +26,41 @@ const char* pattern_key(HeadPattern p) {
   return kKeys[static_cast<size_t>(p)];
 }
 
-std::array<float, kHeadPatterns> score_head(const Matrix& A, const std::vector<int>& ids,
-                                            const std::vector<std::string>& tokens) {
-  const auto T = static_cast<Eigen::Index>(ids.size());
+PatternTargets pattern_targets(const std::vector<int>& ids,
+                               const std::vector<std::string>& tokens) {
+  const size_t T = ids.size();
+  PatternTargets t;
+  t.token.resize(T);
+  t.copies_before.resize(T);
+  t.last_vowel.assign(T, -1);
+  t.last_space.assign(T, -1);
+  std::unordered_map<int, int> index;  // id → its entry of t.positions
+  int word_start = 0, vowel_before = -1, last_space = -1;
+  for (size_t i = 0; i < T; ++i) {
+    const int at = static_cast<int>(i);
+    const auto [entry, added] = index.emplace(ids[i], static_cast<int>(t.positions.size()));
+    if (added) t.positions.emplace_back();
+    auto& copies = t.positions[static_cast<size_t>(entry->second)];
+    t.token[i] = entry->second;
+    t.copies_before[i] = static_cast<int>(copies.size());
+    copies.push_back(at);
+    t.last_space[i] = last_space;
+    if (!utf8::all_letters(tokens[i])) {  // a space or punctuation ends the word
+      word_start = at + 1;
+      vowel_before = -1;
+      last_space = at;
+      continue;
+    }
+    if (at - 2 >= word_start && is_vowel(tokens[i - 2])) vowel_before = at - 2;
+    t.last_vowel[i] = vowel_before;
+  }
+  return t;
+}
+
+std::array<float, kHeadPatterns> score_head(const Matrix& A, const PatternTargets& targets) {
+  const auto T = static_cast<Eigen::Index>(targets.token.size());
   std::array<double, kHeadPatterns> hit{};
   double total = 0, vowel_rows = 0, space_rows = 0;
-  Eigen::Index word_start = 0;     // the first letter of the word i is in
-  Eigen::Index vowel_before = -1;  // the most recent vowel at or before i−2 in that word
-  Eigen::Index last_space = -1;    // the most recent non-letter token before i
   for (Eigen::Index i = 0; i < T; ++i) {
     const auto ui = static_cast<size_t>(i);
     const double row = A.row(i).sum();
@@ -40,35 +68,25 @@ std::array<float, kHeadPatterns> score_head(const Matrix& A, const std::vector<i
     if (i > 0) hit[0] += A(i, i - 1);
     hit[1] += A(i, i);
     hit[2] += A(i, 0);
-    for (Eigen::Index j = 0; j < i; ++j) {
-      const auto uj = static_cast<size_t>(j);
-      if (ids[uj] == ids[ui]) {
-        hit[3] += A(i, j);
-        hit[4] += A(i, j + 1);  // token j = token i, j < i: the token after it, j + 1 ≤ i
-      }
+    const auto& copies = targets.positions[static_cast<size_t>(targets.token[ui])];
+    for (int c = 0; c < targets.copies_before[ui]; ++c) {
+      const int j = copies[static_cast<size_t>(c)];
+      hit[3] += A(i, j);
+      hit[4] += A(i, j + 1);  // the token after an earlier copy: j + 1 ≤ i
     }
-    // Last vowel ≤ i−2 of the same word: track the word's vowels as i advances.
-    const bool letter = utf8::all_letters(tokens[ui]);
-    if (!letter) {
-      word_start = i + 1;
-      vowel_before = -1;
-    } else {
-      if (i - 2 >= word_start && is_vowel(tokens[static_cast<size_t>(i - 2)])) vowel_before = i - 2;
-      if (vowel_before >= 0) {
-        hit[5] += A(i, vowel_before);
-        vowel_rows += row;
-      }
+    if (targets.last_vowel[ui] >= 0) {
+      hit[5] += A(i, targets.last_vowel[ui]);
+      vowel_rows += row;
     }
-    if (last_space >= 0) {
-      hit[6] += A(i, last_space);
+    if (targets.last_space[ui] >= 0) {
+      hit[6] += A(i, targets.last_space[ui]);
       space_rows += row;
     }
-    if (!letter) last_space = i;
   }
   std::array<float, kHeadPatterns> out{};
-  for (int p = 0; p < 5; ++p) out[static_cast<size_t>(p)] = total > 0 ? float(hit[p] / total) : 0;
-  out[5] = vowel_rows > 0 ? float(hit[5] / vowel_rows) : 0;
-  out[6] = space_rows > 0 ? float(hit[6] / space_rows) : 0;
+  for (size_t p = 0; p < 5; ++p) out[p] = total > 0 ? static_cast<float>(hit[p] / total) : 0;
+  out[5] = vowel_rows > 0 ? static_cast<float>(hit[5] / vowel_rows) : 0;
+  out[6] = space_rows > 0 ? static_cast<float>(hit[6] / space_rows) : 0;
   return out;
 }
 

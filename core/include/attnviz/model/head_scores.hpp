@@ -42,10 +42,21 @@ struct HeadScore {
 inline constexpr float kLabelThreshold = 0.4f;
 std::optional<HeadPattern> head_label(const HeadScore& score);
 
-// Every pattern's score for one head. `ids` (T) tell duplicates apart; `tokens` (T) tell vowels,
-// letters and spaces apart. weights: (T, T).
-std::array<float, kHeadPatterns> score_head(const Matrix& weights, const std::vector<int>& ids,
-                                            const std::vector<std::string>& tokens);
+// Where the patterns put their 1s on one text, found once for all heads, in O(T) memory: row i's
+// earlier copies are the first copies_before[i] entries of positions[token i]; last_vowel[i] is
+// the last vowel ≤ i−2 of i's word and last_space[i] the last non-letter before i (−1: none).
+// `ids` (T) tell duplicates apart; `tokens` (T) tell vowels, letters and spaces apart.
+struct PatternTargets {
+  std::vector<std::vector<int>> positions;  // per distinct token, where it occurs, in order
+  std::vector<int> token;                   // row i's entry of positions
+  std::vector<int> copies_before;
+  std::vector<int> last_vowel;
+  std::vector<int> last_space;
+};
+PatternTargets pattern_targets(const std::vector<int>& ids, const std::vector<std::string>& tokens);
+
+// Every pattern's score for one head's weights (T, T).
+std::array<float, kHeadPatterns> score_head(const Matrix& weights, const PatternTargets& targets);
 
 // The repeated-sequence induction score of one head run on 2S tokens: mean of weights(i, i−S+1)
 // for i in [S, 2S). weights: (2S, 2S).
