@@ -130,10 +130,11 @@ void add_options(CLI::App& app, Options& o) {
                      "model (nanoGPT, GPT-2, gpt.py: every layer) — or a Hugging Face model folder "
                      "(config.json, model.safetensors, tokenizer); see README")
           ->type_name("FILE|DIR");
-  app.add_option("--model", o.model,
-                 "A trained model that ships inside attnviz, e.g. az (Azerbaijani characters); "
-                 "list: name them")
-      ->type_name("NAME|list");
+  auto* model =
+      app.add_option("--model", o.model,
+                     "A trained model that ships inside attnviz, e.g. az (Azerbaijani characters); "
+                     "list: name them")
+          ->type_name("NAME|list");
   app.add_option("--layer", o.layer,
                  "Layers of a whole model to show: all, one (3) or several (0,5,11)")
       ->check([](const std::string& v) {
@@ -180,6 +181,7 @@ void add_options(CLI::App& app, Options& o) {
                  "lesson's single SelfAttention; with --weights, the n_head of nanoGPT's c_attn")
       ->check(CLI::Range(1, kMaxEmbdCeiling));
   weights->excludes(n_embd, block, no_pos);
+  model->excludes(n_embd, block, no_pos);
 
   app.option_defaults()->group("Output");
   app.add_option("--save-weights", o.save_weights,

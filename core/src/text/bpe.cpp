@@ -47,16 +47,10 @@ enum class Class { Letter, Number, Space, Other };
 
 Class classify(char32_t c) {
   if (is_space(c)) return Class::Space;
-  switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
+  switch (utf8::category(c)) {
+    case utf8::Category::Letter:
       return Class::Letter;
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
+    case utf8::Category::Number:
       return Class::Number;
     default:
       return Class::Other;

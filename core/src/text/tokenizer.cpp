@@ -19,26 +19,13 @@ CharClass classify(std::string_view cluster) {
                    static_cast<utf8proc_ssize_t>(cluster.size()), &first);
   const auto c = static_cast<char32_t>(first);
   if (c == U'\t' || c == U'\n' || c == U'\r' || c == U'\v' || c == U'\f') return CharClass::Space;
-  switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
-    case UTF8PROC_CATEGORY_ZS:
-    case UTF8PROC_CATEGORY_ZL:
-    case UTF8PROC_CATEGORY_ZP:
+  switch (utf8::category(c)) {
+    case utf8::Category::Separator:
       return CharClass::Space;
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-    case UTF8PROC_CATEGORY_PC:
-      return CharClass::Word;
-    default:
+    case utf8::Category::Other:
       return CharClass::Mark;
+    default:  // letters, combining marks, numbers, connectors
+      return CharClass::Word;
   }
 }
 

@@ -102,22 +102,38 @@ std::vector<char32_t> code_points(std::string_view text) {
   return out;
 }
 
+Category category(char32_t c) {
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+      return Category::Letter;
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+      return Category::Mark;
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+      return Category::Number;
+    case UTF8PROC_CATEGORY_ZS:
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+      return Category::Separator;
+    case UTF8PROC_CATEGORY_PC:
+      return Category::Connector;
+    default:
+      return Category::Other;
+  }
+}
+
 bool all_letters(std::string_view text) {
   const std::vector<char32_t> cps = code_points(text);
   return !cps.empty() && std::all_of(cps.begin(), cps.end(), [](char32_t c) {
-    switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
-      case UTF8PROC_CATEGORY_LU:
-      case UTF8PROC_CATEGORY_LL:
-      case UTF8PROC_CATEGORY_LT:
-      case UTF8PROC_CATEGORY_LM:
-      case UTF8PROC_CATEGORY_LO:
-      case UTF8PROC_CATEGORY_MN:
-      case UTF8PROC_CATEGORY_MC:
-      case UTF8PROC_CATEGORY_ME:
-        return true;
-      default:
-        return false;
-    }
+    const Category k = category(c);
+    return k == Category::Letter || k == Category::Mark;
   });
 }
 

@@ -26,6 +26,11 @@ void for_each_grapheme(std::string_view text, const std::function<bool(std::stri
 // Code points of valid UTF-8.
 std::vector<char32_t> code_points(std::string_view text);
 
+// A code point's Unicode general category, as the tokenizers tell them apart: L* letters, M*
+// combining marks, N* numbers, Z* separators (spaces), Pc connectors (_), everything else.
+enum class Category { Letter, Mark, Number, Separator, Connector, Other };
+Category category(char32_t c);
+
 // True when valid UTF-8 `text` is not empty and every code point is a letter or a combining mark
 // (Unicode categories L* and M*): a token that is part of a word.
 bool all_letters(std::string_view text);
