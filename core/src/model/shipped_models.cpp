@@ -25,10 +25,12 @@ namespace attnviz {
 const std::vector<ShippedModel>& shipped_models() {
   static const std::vector<ShippedModel> models = {
       {"az",
-       "Azerbaijani characters: a 2-layer, 4-head nanoGPT trained on Firefox's and CLDR's "
-       "Azerbaijani text and the course lesson (data/models/az/MODEL_CARD.md)",
-       "Azərbaycan hərfləri: Firefox-un, CLDR-in Azərbaycanca mətni və kursun dərsi üzərində "
-       "öyrədilmiş 2 qatlı, 4 başlı nanoGPT (data/models/az/MODEL_CARD.md)",
+       "Azerbaijani characters: a 2-layer, 4-head nanoGPT trained on Firefox's, CLDR's and "
+       "xkeyboard-config's Azerbaijani strings, Tesseract's word list and the course lesson "
+       "(data/models/az/MODEL_CARD.md)",
+       "Azərbaycan hərfləri: Firefox-un, CLDR-in və xkeyboard-config-in Azərbaycanca mətnləri, "
+       "Tesseract-ın söz siyahısı və kursun dərsi üzərində öyrədilmiş 2 qatlı, 4 başlı nanoGPT "
+       "(data/models/az/MODEL_CARD.md)",
        std::string_view(attnviz_model_az_begin,
                         static_cast<size_t>(attnviz_model_az_end - attnviz_model_az_begin))},
   };
