@@ -11,6 +11,7 @@
 #include "attnviz/render/heatmap.hpp"
 #include "attnviz/render/render_explain.hpp"
 #include "attnviz/render/render_heads.hpp"
+#include "attnviz/render/render_html.hpp"
 #include "attnviz/render/render_json.hpp"
 #include "attnviz/render/render_png.hpp"
 #include "attnviz/render/render_svg.hpp"
@@ -99,6 +100,9 @@ int run(const Options& o, attnviz::Lang lang) {
     return ends_with(*o.save_weights, ".safetensors")
                ? attnviz::weights_to_safetensors(result.weights)
                : attnviz::weights_to_json(result.weights);
+  });
+  emit(o.html, "--html", [&] {
+    return attnviz::render_html(request, result, attnviz::HtmlOptions{lang, o.heatmap.cmap});
   });
   if (o.png || o.svg) {
     attnviz::Scene scene;

@@ -191,6 +191,10 @@ void add_options(CLI::App& app, Options& o) {
       ->type_name("FILE");
   app.add_option("--png", o.png, "Write the heatmap as PNG ('-': stdout)")->type_name("FILE");
   app.add_option("--svg", o.svg, "Write the heatmap as SVG ('-': stdout)")->type_name("FILE");
+  app.add_option("--html", o.html,
+                 "Write one self-contained page to explore every layer and head in a browser, "
+                 "offline ('-': stdout)")
+      ->type_name("FILE");
   app.add_flag("--no-table", o.no_table, "Do not print the table");
   app.option_defaults()->group("Table");
   app.add_option("--color", o.color,
@@ -249,7 +253,8 @@ std::optional<Words> output_conflict(const Options& o) {
       {"--json", &o.json},
       {"--save-weights", &o.save_weights},
       {"--png", &o.png},
-      {"--svg", &o.svg}};
+      {"--svg", &o.svg},
+      {"--html", &o.html}};
   for (size_t a = 0; a < outputs.size(); ++a) {
     for (size_t b = a + 1; b < outputs.size(); ++b) {
       const auto& pa = *outputs[a].second;

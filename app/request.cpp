@@ -121,7 +121,7 @@ Request make_request(const Options& o, InputFiles& files) {
   r.random.positions = !o.no_positions;
   r.causal = !o.no_mask;
   r.scale = !o.no_scale;
-  r.keep_scores = o.trace || o.explain;
+  r.keep_scores = o.trace || o.explain || o.html;  // the page shows each cell's score
   r.head = head_choice(o.head);
   return r;
 }

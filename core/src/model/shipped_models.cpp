@@ -1,24 +1,10 @@
-// The shipped models. Their safetensors files are embedded byte for byte by the assembler's .incbin
-// (core/CMakeLists.txt passes each file's path and rebuilds this file when one changes), so one
-// binary — from the build folder, `cmake --install` or the .deb — carries them with no path to
-// find.
+// The shipped models. Their safetensors files are embedded byte for byte (embed.hpp), so one binary
+// — from the build folder, `cmake --install` or the .deb — carries them with no path to find.
 #include "attnviz/model/shipped_models.hpp"
 
-// clang-format off
-__asm__(".pushsection .rodata\n"
-        ".balign 64\n"
-        ".globl attnviz_model_az_begin\n"
-        ".hidden attnviz_model_az_begin\n"
-        "attnviz_model_az_begin:\n"
-        ".incbin \"" ATTNVIZ_MODEL_AZ "\"\n"
-        ".globl attnviz_model_az_end\n"
-        ".hidden attnviz_model_az_end\n"
-        "attnviz_model_az_end:\n"
-        ".popsection\n");
-// clang-format on
+#include "embed.hpp"
 
-extern "C" const char attnviz_model_az_begin[];
-extern "C" const char attnviz_model_az_end[];
+ATTNVIZ_EMBED(model_az, ATTNVIZ_MODEL_AZ)
 
 namespace attnviz {
 
@@ -31,8 +17,7 @@ const std::vector<ShippedModel>& shipped_models() {
        "Azərbaycan hərfləri: Firefox-un, CLDR-in və xkeyboard-config-in Azərbaycanca mətnləri, "
        "Tesseract-ın söz siyahısı və kursun dərsi üzərində öyrədilmiş 2 qatlı, 4 başlı nanoGPT "
        "(data/models/az/MODEL_CARD.md)",
-       std::string_view(attnviz_model_az_begin,
-                        static_cast<size_t>(attnviz_model_az_end - attnviz_model_az_begin))},
+       ATTNVIZ_EMBEDDED(model_az)},
   };
   return models;
 }

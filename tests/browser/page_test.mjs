@@ -1,0 +1,201 @@
+// attnviz's --html pages in a real browser: Debian's headless Chromium driven by puppeteer-core,
+// every request but the page itself failed. Checks that nothing is requested and nothing logs an
+// error, that the numbers the page shows (tooltip, head view, guesses, CSV) are the JSON output's,
+// that hover, keys and the controls move the views as the weights say, that the PNG export holds
+// the colormap's colors, that 320 px and 2560 px widths work, and that text from the run stays text.
+// Usage: node page_test.mjs ATTNVIZ_BINARY ARTIFACT_DIR
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer from "puppeteer-core";
+
+const [binary, artifacts] = process.argv.slice(2);
+mkdirSync(artifacts, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "attnviz-browser-"));
+let failures = 0;
+function check(ok, what) {
+  if (!ok) {
+    failures++;
+    console.error(`FAIL: ${what}`);
+  }
+}
+
+// A page and the JSON of the same run.
+function make(name, args) {
+  const html = join(work, `${name}.html`);
+  const json = join(work, `${name}.json`);
+  execFileSync(binary, [...args, "--html", html, "--json", json, "--no-table"]);
+  return { name, url: `file://${html}`, json: JSON.parse(readFileSync(json, "utf8")) };
+}
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--font-render-hinting=none"],
+});
+
+async function open(run, width = 1280) {
+  const page = await browser.newPage();
+  await page.setViewport({ width, height: 900 });
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.setRequestInterception(true);
+  page.on("request", (r) => {
+    // The page itself, and what it makes in memory (the PNG export read back): nothing else.
+    if (r.url() === run.url || /^(data|blob):/.test(r.url())) return r.continue();
+    problems.push(`request: ${r.url().slice(0, 80)}`);
+    return r.abort();
+  });
+  await page.goto(run.url, { waitUntil: "load" });
+  return { page, problems };
+}
+
+const f32 = Math.fround;
+const weightsOf = (run, l, h) => run.json.layers[l].heads[h].weights;
+
+async function csvMatches(page, run, l, h, what) {
+  const csv = await page.evaluate(() => window.attnvizPage.csv());
+  const rows = csv.trim().split("\n").slice(1).map((line) => line.split(",").slice(-run.json.tokens.length));
+  const want = weightsOf(run, l, h);
+  let same = rows.length === want.length;
+  for (let i = 0; same && i < want.length; i++) {
+    for (let j = 0; j < want.length; j++) {
+      if (f32(Number(rows[i][j])) !== f32(want[i][j])) same = false;
+    }
+  }
+  check(same, `${run.name}: CSV of ${what} equals the JSON's weights`);
+}
+
+// The tooltip of cell (i, j), reached with the arrow keys from the bottom-right corner.
+async function tooltipAt(page, i, j, T) {
+  await page.focus("#matrix");
+  for (let k = 0; k < T; k++) await page.keyboard.press("ArrowUp");
+  for (let k = 0; k < T; k++) await page.keyboard.press("ArrowLeft");
+  for (let k = 0; k < i; k++) await page.keyboard.press("ArrowDown");
+  for (let k = 0; k < j; k++) await page.keyboard.press("ArrowRight");
+  return page.$eval("#tooltip", (e) => e.textContent);
+}
+
+async function setSelect(page, id, value) {
+  await page.select(id, String(value));
+}
+
+// ---- the lesson's module ----
+{
+  const run = make("lesson", ["--text", "Azərbaycan dili"]);
+  const { page, problems } = await open(run);
+  const T = run.json.tokens.length;
+  check((await page.$eval("#title", (e) => e.textContent)) === "“Azərbaycan dili”", "lesson: title");
+  await csvMatches(page, run, 0, 0, "the lesson's head");
+
+  // The tooltip with 7 digits says the JSON's weight and the raw and scaled score.
+  await page.$eval("#precision", (e) => { e.value = "7"; e.dispatchEvent(new Event("change")); });
+  const tip = await tooltipAt(page, 5, 2, T);
+  const w = f32(run.json.heads[0].weights[5][2]);  // the float32 the page holds
+  check(tip.includes(`weight ${w.toFixed(7)}`), `lesson: tooltip "${tip}" shows weight ${w.toFixed(7)}`);
+  check(/score -?\d+\.\d{7}, scaled -?\d+\.\d{7}/.test(tip), `lesson: tooltip "${tip}" shows the scores`);
+  const masked = await tooltipAt(page, 1, 4, T);
+  check(masked.endsWith("masked"), `lesson: a masked cell says so ("${masked}")`);
+
+  // Hovering a cell with the mouse shows the same text as reaching it with the keys.
+  const box = await page.evaluate(() => window.attnvizPage.cellBox(3, 1));
+  await page.mouse.move(box.x, box.y);
+  const hovered = await page.$eval("#tooltip", (e) => e.textContent);
+  check(hovered.includes(`weight ${f32(run.json.heads[0].weights[3][1]).toFixed(7)}`), `lesson: hover "${hovered}"`);
+
+  // Head view: the chosen query's lines carry its row's weights; ArrowUp moves to the row above.
+  const lines = async () => page.$$eval("#lines line", (ls) => ls.map((l) => ({
+    head: Number(l.dataset.head), key: Number(l.dataset.key), weight: Number(l.dataset.weight),
+    width: Number(l.getAttribute("stroke-width")) })));
+  await page.focus("#lines-box");
+  await page.keyboard.press("ArrowUp");
+  const query = await page.evaluate(() => window.attnvizPage.state.query);
+  const drawn = await lines();
+  const row = run.json.heads[0].weights[query];
+  check(drawn.length === row.filter((x, j) => j <= query && x > 0).length,
+    `lesson: ${drawn.length} lines for query ${query}`);
+  check(drawn.every((l) => f32(l.weight) === f32(row[l.key])), "lesson: each line's weight is the JSON's");
+  const heaviest = drawn.reduce((a, b) => (b.weight > a.weight ? b : a));
+  check(drawn.every((l) => l.width <= heaviest.width), "lesson: the heaviest weight draws the thickest line");
+
+  // The PNG export decodes to the colormap's color at a cell's centre.
+  const sample = await page.evaluate(async () => {
+    const img = new Image();
+    img.src = window.attnvizPage.png();
+    await img.decode();
+    const c = document.createElement("canvas");
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext("2d");
+    ctx.drawImage(img, 0, 0);
+    const box = window.attnvizPage.cellBox(4, 2);
+    const ratio = window.devicePixelRatio || 1;
+    const [r, g, b] = ctx.getImageData(Math.round(box.canvasX * ratio), Math.round(box.canvasY * ratio), 1, 1).data;
+    return { r, g, b, want: window.attnvizPage.colorOf(4, 2) };
+  });
+  const hex = `#${[sample.r, sample.g, sample.b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+  check(hex === sample.want, `lesson: PNG export has ${hex} where the colormap says ${sample.want}`);
+
+  await page.screenshot({ path: join(artifacts, "lesson.png"), fullPage: true });
+  // Azerbaijani: the page's words switch, the numbers stay.
+  await setSelect(page, "#lang", "az");
+  const title = await page.$eval("#matrix-title", (e) => e.textContent);
+  check(title.startsWith("Diqqət çəkiləri"), `lesson: Azerbaijani title "${title}"`);
+  await page.screenshot({ path: join(artifacts, "lesson-az.png"), fullPage: true });
+  check(problems.length === 0, `lesson: ${problems.join("; ")}`);
+  await page.close();
+}
+
+// ---- a whole model: layers, heads, guesses ----
+{
+  const run = make("model", ["--model", "az", "--text", "bazaklar keşinlər"]);
+  const { page, problems } = await open(run);
+  await csvMatches(page, run, 0, 0, "layer 0, head 0");
+  await setSelect(page, "#layer", 1);
+  await setSelect(page, "#head", 2);
+  await csvMatches(page, run, 1, 2, "layer 1, head 2 (chosen with the selects)");
+  // A click in the overview opens that head.
+  await page.click('#grid button[aria-label^="layer 0 · head 1"]');
+  const state = await page.evaluate(() => ({ ...window.attnvizPage.state, shown: undefined }));
+  check(state.layer === 0 && state.head === 1, "model: the overview's tile opens layer 0, head 1");
+  await csvMatches(page, run, 0, 1, "layer 0, head 1 (from the overview)");
+  // Two heads at once in the head view.
+  await page.click('#head-toggles input[data-head="3"]');
+  const heads = await page.$$eval("#lines line", (ls) => [...new Set(ls.map((l) => l.dataset.head))].sort());
+  check(JSON.stringify(heads) === '["0","3"]', `model: head view shows heads ${heads}`);
+  // The guesses table: the first guess at the chosen position, as in the JSON.
+  const T = run.json.tokens.length;
+  const guess = await page.$eval(`#guess-table tr:nth-child(${T + 1}) td:nth-child(3)`, (e) => e.textContent);
+  const want = run.json.predictions[T - 1][0];
+  check(guess.endsWith(` ${f32(want.p).toFixed(3)}`), `model: guess "${guess}" has p ${want.p}`);
+  for (const width of [320, 2560]) {
+    await page.setViewport({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, `model: ${overflow} px of sideways scrolling at ${width} px`);
+    await page.screenshot({ path: join(artifacts, `model-${width}.png`), fullPage: true });
+  }
+  check(problems.length === 0, `model: ${problems.join("; ")}`);
+  await page.close();
+}
+
+// ---- text that looks like markup stays text ----
+{
+  const text = "</script><script>window.injected=1</script><!-- \"'&amp; \u200f\u05e9\u05dc\u05d5\u05dd 😀";
+  const run = make("inject", ["--text", text]);
+  const { page, problems } = await open(run);
+  check((await page.$eval("#title", (e) => e.textContent)) === `“${text}”`, "inject: the title is the text");
+  check(await page.evaluate(() => window.injected === undefined), "inject: no script ran");
+  check(await page.$$eval("script", (s) => s.length === 2), "inject: the page has its two scripts only");
+  check(problems.length === 0, `inject: ${problems.join("; ")}`);
+  await page.close();
+}
+
+await browser.close();
+rmSync(work, { recursive: true, force: true });
+if (failures) {
+  console.error(`${failures} check(s) failed`);
+  process.exit(1);
+}
+console.log("all browser checks passed; screenshots in", artifacts);
