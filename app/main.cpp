@@ -102,7 +102,8 @@ int run(const Options& o, attnviz::Lang lang) {
                : attnviz::weights_to_json(result.weights);
   });
   emit(o.html, "--html", [&] {
-    return attnviz::render_html(request, result, attnviz::HtmlOptions{lang, o.heatmap.cmap});
+    return attnviz::render_html(request, result,
+                                attnviz::HtmlOptions{lang, o.heatmap.cmap, o.heatmap.scale});
   });
   if (o.png || o.svg) {
     attnviz::Scene scene;

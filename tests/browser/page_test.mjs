@@ -5,7 +5,7 @@
 // the colormap's colors, that 320 px and 2560 px widths work, and that text from the run stays text.
 // Usage: node page_test.mjs ATTNVIZ_BINARY ARTIFACT_DIR
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
@@ -55,14 +55,14 @@ async function open(run, width = 1280) {
 const f32 = Math.fround;
 const weightsOf = (run, l, h) => run.json.layers[l].heads[h].weights;
 
-async function csvMatches(page, run, l, h, what) {
+async function csvMatches(page, run, l, h, what, tolerance = 0) {
   const csv = await page.evaluate(() => window.attnvizPage.csv());
   const rows = csv.trim().split("\n").slice(1).map((line) => line.split(",").slice(-run.json.tokens.length));
   const want = weightsOf(run, l, h);
   let same = rows.length === want.length;
   for (let i = 0; same && i < want.length; i++) {
     for (let j = 0; j < want.length; j++) {
-      if (f32(Number(rows[i][j])) !== f32(want[i][j])) same = false;
+      if (Math.abs(f32(Number(rows[i][j])) - f32(want[i][j])) > tolerance) same = false;
     }
   }
   check(same, `${run.name}: CSV of ${what} equals the JSON's weights`);
@@ -118,6 +118,11 @@ async function setSelect(page, id, value) {
     `lesson: ${drawn.length} lines for query ${query}`);
   check(drawn.every((l) => f32(l.weight) === f32(row[l.key])), "lesson: each line's weight is the JSON's");
   const heaviest = drawn.reduce((a, b) => (b.weight > a.weight ? b : a));
+  // Hovering a token on the left chooses it: its row's lines replace the others.
+  await page.hover('#lines text[data-query="6"]');
+  const hoveredLines = await lines();
+  check(hoveredLines.length > 0 && hoveredLines.every((l) => l.key <= 6 &&
+    f32(l.weight) === f32(run.json.heads[0].weights[6][l.key])), "lesson: hovering token 6 draws its row");
   check(drawn.every((l) => l.width <= heaviest.width), "lesson: the heaviest weight draws the thickest line");
 
   // The PNG export decodes to the colormap's color at a cell's centre.
@@ -138,11 +143,22 @@ async function setSelect(page, id, value) {
   const hex = `#${[sample.r, sample.g, sample.b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
   check(hex === sample.want, `lesson: PNG export has ${hex} where the colormap says ${sample.want}`);
 
+  // The steps of the chosen query: its softmax weights are the JSON's row.
+  const stepWeights = await page.$$eval("#step-list details", (ds) => {
+    const softmax = ds.find((d) => d.querySelector("summary").textContent.includes("Softmax"));
+    return [...softmax.querySelectorAll("tr")].slice(1).map((tr) => tr.cells[2].textContent);
+  });
+  const q = await page.evaluate(() => window.attnvizPage.state.query);
+  check(stepWeights.length === T && stepWeights.every((x, j) =>
+    (j > q ? x === "0" : x === f32(run.json.heads[0].weights[q][j]).toFixed(7))),
+  `lesson: the softmax step of query ${q} shows its weights (${stepWeights.slice(0, 3)}…)`);
   await page.screenshot({ path: join(artifacts, "lesson.png"), fullPage: true });
   // Azerbaijani: the page's words switch, the numbers stay.
   await setSelect(page, "#lang", "az");
   const title = await page.$eval("#matrix-title", (e) => e.textContent);
   check(title.startsWith("Diqqət çəkiləri"), `lesson: Azerbaijani title "${title}"`);
+  const step = await page.$eval("#step-list summary", (e) => e.textContent);
+  check(step.startsWith("Addım 1"), `lesson: Azerbaijani steps ("${step}")`);
   await page.screenshot({ path: join(artifacts, "lesson-az.png"), fullPage: true });
   check(problems.length === 0, `lesson: ${problems.join("; ")}`);
   await page.close();
@@ -164,7 +180,7 @@ async function setSelect(page, id, value) {
   // Two heads at once in the head view.
   await page.click('#head-toggles input[data-head="3"]');
   const heads = await page.$$eval("#lines line", (ls) => [...new Set(ls.map((l) => l.dataset.head))].sort());
-  check(JSON.stringify(heads) === '["0","3"]', `model: head view shows heads ${heads}`);
+  check(JSON.stringify(heads) === '["1","3"]', `model: head view shows heads ${heads}`);
   // The guesses table: the first guess at the chosen position, as in the JSON.
   const T = run.json.tokens.length;
   const guess = await page.$eval(`#guess-table tr:nth-child(${T + 1}) td:nth-child(3)`, (e) => e.textContent);
@@ -177,6 +193,63 @@ async function setSelect(page, id, value) {
     await page.screenshot({ path: join(artifacts, `model-${width}.png`), fullPage: true });
   }
   check(problems.length === 0, `model: ${problems.join("; ")}`);
+  await page.close();
+}
+
+// ---- GPT-2 small's shape: 12 layers × 12 heads on 64 tokens, stored compactly ----
+// A nanoGPT file of that shape with tiny embeddings (the page's size depends on layers, heads and
+// tokens only), random weights from a fixed seed.
+function gpt2Shaped(path, text) {
+  const vocab = [...new Set(text)].sort();
+  const C = 24, L = 12, H = 12, T = 64;
+  let seed = 12345;
+  const random = () => {  // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  const tensors = [["transformer.wte.weight", [vocab.length, C]], ["transformer.wpe.weight", [T, C]],
+    ["transformer.ln_f.weight", [C]]];
+  for (let l = 0; l < L; l++) {
+    const p = `transformer.h.${l}.`;
+    tensors.push([p + "ln_1.weight", [C]], [p + "attn.c_attn.weight", [3 * C, C]],
+      [p + "attn.c_proj.weight", [C, C]], [p + "ln_2.weight", [C]],
+      [p + "mlp.c_fc.weight", [4 * C, C]], [p + "mlp.c_proj.weight", [C, 4 * C]]);
+  }
+  const header = { __metadata__: { vocab: JSON.stringify(vocab), n_head: String(H) } };
+  const blobs = [];
+  let offset = 0;
+  for (const [name, shape] of tensors) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const values = Float32Array.from({ length: n }, () => (name.includes("ln_") ? 1 : 4 * random()));
+    header[name] = { dtype: "F32", shape, data_offsets: [offset, offset + 4 * n] };
+    blobs.push(Buffer.from(values.buffer));
+    offset += 4 * n;
+  }
+  let json = Buffer.from(JSON.stringify(header));
+  json = Buffer.concat([json, Buffer.from(" ".repeat((8 - (json.length % 8)) % 8))]);
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(json.length));
+  writeFileSync(path, Buffer.concat([size, json, ...blobs]));
+}
+{
+  const text = "Azərbaycan dili türk dillərinin oğuz qrupuna aiddir; 64 hərf var.".slice(0, 64);
+  const weights = join(work, "gpt2-shaped.safetensors");
+  gpt2Shaped(weights, text);
+  const run = make("gpt2-shaped", ["--weights", weights, "--text", text]);
+  const bytes = statSync(join(work, "gpt2-shaped.html")).size;
+  console.log(`12 × 12 heads, ${run.json.tokens.length} tokens: ${(bytes / 1e6).toFixed(2)} MB`);
+  check(bytes < 5e6, `gpt2-shaped: the page is ${bytes} bytes, over 5 MB`);
+  const { page, problems } = await open(run);
+  const note = await page.$eval("#precision-note", (e) => (e.hidden ? "" : e.textContent));
+  check(note.includes("16 bits"), `gpt2-shaped: the page says its numbers are rounded ("${note}")`);
+  await setSelect(page, "#layer", 11);
+  await setSelect(page, "#head", 7);
+  await csvMatches(page, run, 11, 7, "layer 11, head 7 in 16 bits", 0.5 / 65535 + 1e-9);
+  check((await page.$$("#grid button")).length === 12 * 13 + 1, "gpt2-shaped: 12 × (12 heads + mean) + rollout tiles");
+  await page.screenshot({ path: join(artifacts, "gpt2-shaped.png"), fullPage: true });
+  check(problems.length === 0, `gpt2-shaped: ${problems.join("; ")}`);
   await page.close();
 }
 

@@ -765,3 +765,36 @@ TEST_F(Cli, TheShippedModelRunsFromTheBinaryAndSaysWhatEachHeadDoes) {
             "attnviz: warning: --model az: not in the model's vocabulary: \"🌨\"; each runs as "
             "the stand-in token \xEF\xBF\xBD, so what the model does there means little\n");
 }
+
+TEST_F(Cli, HtmlIsOneSelfContainedPageWhateverTheText) {
+  const std::string text = "</script><!-- \"x\" & 'y' \u200f😀";
+  const Outcome o = run({"--text", text, "--html", "-", "--scale", "2"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out.rfind("<!doctype html>", 0), 0u);
+  // Nothing to fetch: no address but SVG's namespace name (an identifier, never loaded), no src
+  // or href, and a policy that forbids every request.
+  std::string html = o.out;
+  const std::string svg_namespace = "http://www.w3.org/2000/svg";
+  for (size_t at; (at = html.find(svg_namespace)) != std::string::npos;) {
+    html.erase(at, svg_namespace.size());
+  }
+  for (const char* outside : {"http://", "https://", "src=", "href=", "@import", "url("}) {
+    EXPECT_EQ(html.find(outside), std::string::npos) << outside;
+  }
+  EXPECT_NE(o.out.find("default-src 'none'"), std::string::npos);
+  // The text is data: its <, > and & are escaped inside the one JSON block.
+  const size_t data = o.out.find("id=\"attnviz-data\">");
+  ASSERT_NE(data, std::string::npos);
+  const size_t end = o.out.find("</script>", data);
+  EXPECT_EQ(o.out.find('<', data + 18), end);
+  EXPECT_NE(o.out.find("\\u003c/script\\u003e\\u003c!-- \\\"x\\\" \\u0026 'y'"), std::string::npos);
+  EXPECT_NE(o.out.find("\"scale\":2.0"), std::string::npos);
+
+  // A file output is written whole, or not at all when the run fails.
+  const std::string page = path("page.html");
+  EXPECT_EQ(run({"--text", "ab", "--html", page, "--no-table"}).status, 0);
+  const std::string before = slurp(page);
+  EXPECT_NE(before.find("</html>"), std::string::npos);
+  EXPECT_NE(run({"--text", "ab", "--html", page, "--weights", path("none.json")}).status, 0);
+  EXPECT_EQ(slurp(page), before);
+}

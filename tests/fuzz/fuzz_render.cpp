@@ -1,5 +1,6 @@
-// libFuzzer target: any token list through random weights into the table, explanation, JSON and
-// heatmap layout and SVG renderers (labels with every kind of character, lengths 1 … 24).
+// libFuzzer target: any token list through random weights into the table, explanation, JSON,
+// --html page and heatmap layout and SVG renderers (labels with every kind of character, lengths
+// 1 … 24). The page's data block must never hold a raw "<": no token may end the script.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,6 +9,7 @@
 #include "attnviz/io/io.hpp"
 #include "attnviz/render/heatmap.hpp"
 #include "attnviz/render/render_explain.hpp"
+#include "attnviz/render/render_html.hpp"
 #include "attnviz/render/render_json.hpp"
 #include "attnviz/render/render_svg.hpp"
 #include "attnviz/render/render_table.hpp"
@@ -44,6 +46,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     attnviz::render_table(request, result, {data[1] % 50, nullptr, 3, lang, true});
     attnviz::render_explain(request, result, {lang, 3, 8, 24});
     attnviz::render_json(request, result, {true});
+    const std::string page = attnviz::render_html(request, result, {lang, "viridis", 1.0f});
+    const std::string block = "id=\"attnviz-data\">";
+    const size_t at = page.find(block);
+    const size_t end = page.find("</script>", at);
+    if (at == std::string::npos || end == std::string::npos ||
+        page.find('<', at + block.size()) != end) {
+      __builtin_trap();  // a token's text escaped the JSON block
+    }
     if (font() != nullptr && (data[1] & 16) != 0) {  // the layout is slow: every other input
       attnviz::HeatmapOptions options;
       options.annotate = (data[1] & 8) != 0;

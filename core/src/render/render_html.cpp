@@ -2,8 +2,12 @@
 // JSON object whose matrices are base64 float32 (4 bytes → 5⅓ characters, exact).
 #include "attnviz/render/render_html.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "attnviz/render/colormap.hpp"
 #include "attnviz/render/describe.hpp"
@@ -17,12 +21,13 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Row-major float32, little-endian as every browser's Float32Array reads it, as base64.
-std::string base64_floats(const Matrix& m) {
+// Past this many numbers the page stores them in 16 bits (compact) instead of float32 (exact):
+// a GPT-2-small-shaped run on 64 tokens (12 × 12 heads, weights and scores) then takes 3 MB.
+constexpr size_t kExactNumbers = size_t{1} << 19;
+
+std::string base64(const unsigned char* bytes, size_t n) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto* bytes = reinterpret_cast<const unsigned char*>(m.data());
-  const size_t n = static_cast<size_t>(m.size()) * sizeof(float);
   std::string out;
   out.reserve((n + 2) / 3 * 4);
   for (size_t i = 0; i < n; i += 3) {
@@ -34,6 +39,55 @@ std::string base64_floats(const Matrix& m) {
     out += i + 2 < n ? kAlphabet[v & 63] : '=';
   }
   return out;
+}
+
+// Row-major float32, little-endian as every browser's Float32Array reads it.
+std::string exact(const Matrix& m) {
+  return base64(reinterpret_cast<const unsigned char*>(m.data()),
+                static_cast<size_t>(m.size()) * sizeof(float));
+}
+
+std::string base64_u16(const std::vector<uint16_t>& v) {
+  return base64(reinterpret_cast<const unsigned char*>(v.data()), v.size() * sizeof(uint16_t));
+}
+
+// Weights in [0, 1] as round(w · 65535): within 7.7e-6 of the float32.
+std::string compact_weights(const Matrix& m) {
+  std::vector<uint16_t> v(static_cast<size_t>(m.size()));
+  for (size_t i = 0; i < v.size(); ++i) {
+    const float w = std::clamp(m.data()[i], 0.0f, 1.0f);
+    v[i] = static_cast<uint16_t>(std::lround(w * 65535.0f));
+  }
+  return base64_u16(v);
+}
+
+// IEEE 754 half precision, rounded to nearest even (scores: 11 significant bits).
+uint16_t to_half(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, sizeof x);
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  const int exponent = static_cast<int>((x >> 23) & 0xff) - 127 + 15;
+  uint32_t mantissa = x & 0x7fffffu;
+  if (exponent >= 31) return static_cast<uint16_t>(sign | 0x7c00u);  // too large: infinity
+  if (exponent <= 0) {                                               // subnormal or zero
+    if (exponent < -10) return static_cast<uint16_t>(sign);
+    mantissa |= 0x800000u;
+    const int shift = 14 - exponent;
+    const uint32_t half = mantissa >> shift;
+    const uint32_t rest = mantissa & ((1u << shift) - 1);
+    const uint32_t middle = 1u << (shift - 1);
+    return static_cast<uint16_t>(sign | (half + (rest > middle || (rest == middle && (half & 1)))));
+  }
+  uint32_t half = sign | (static_cast<uint32_t>(exponent) << 10) | (mantissa >> 13);
+  const uint32_t rest = mantissa & 0x1fffu;
+  if (rest > 0x1000u || (rest == 0x1000u && (half & 1))) ++half;  // may carry into the exponent
+  return static_cast<uint16_t>(half);
+}
+
+std::string compact_scores(const Matrix& m) {
+  std::vector<uint16_t> v(static_cast<size_t>(m.size()));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = to_half(m.data()[i]);
+  return base64_u16(v);
 }
 
 // JSON that is safe inside <script type="application/json">: every <, > and & escaped, so no
@@ -73,6 +127,13 @@ Json colormaps() {
 }
 
 Json page_data(const Request& request, const Result& result, const HtmlOptions& options) {
+  size_t numbers = 0;
+  for (const AttentionTrace& trace : result.layers) {
+    for (const HeadTrace& h : trace.heads) {
+      numbers += static_cast<size_t>(h.weights.size() + h.scores.size());
+    }
+  }
+  const bool compact = numbers > kExactNumbers;
   Json labels = Json::array();
   for (const std::string& t : result.tokens) labels.push_back(utf8::visible(t));
   Json layers = Json::array();
@@ -80,8 +141,16 @@ Json page_data(const Request& request, const Result& result, const HtmlOptions& 
     const AttentionTrace& trace = result.layers[l];
     Json heads = Json::array();
     for (size_t h = 0; h < trace.heads.size(); ++h) {
-      Json head = {{"weights", base64_floats(trace.heads[h].weights)}};
-      if (trace.heads[h].scores.size() > 0) head["scores"] = base64_floats(trace.heads[h].scores);
+      const HeadTrace& ht = trace.heads[h];
+      Json head = {{"weights", compact ? compact_weights(ht.weights) : exact(ht.weights)}};
+      if (ht.scores.size() > 0)
+        head["scores"] = compact ? compact_scores(ht.scores) : exact(ht.scores);
+      if (!compact && ht.q.size() > 0) {  // the steps view's q, k and v (T, head_size)
+        head["q"] = exact(ht.q);
+        head["k"] = exact(ht.k);
+        head["v"] = exact(ht.v);
+        head["head_size"] = ht.q.cols();
+      }
       if (result.model) {
         const size_t at = static_cast<size_t>(result.layer_numbers[l]) * trace.heads.size() + h;
         if (at < result.head_scores.size()) {
@@ -93,8 +162,14 @@ Json page_data(const Request& request, const Result& result, const HtmlOptions& 
       }
       heads.push_back(std::move(head));
     }
-    layers.push_back(
-        {{"layer", result.layer_numbers[l]}, {"scale", trace.scale}, {"heads", std::move(heads)}});
+    Json layer = {
+        {"layer", result.layer_numbers[l]}, {"scale", trace.scale}, {"heads", std::move(heads)}};
+    if (!compact) {  // the steps view's input: x (T, n_embd), and LayerNorm(x) when there is one
+      layer["x"] = exact(trace.x);
+      layer["n_embd"] = trace.x.cols();
+      if (trace.x_ln.size() > 0) layer["x_ln"] = exact(trace.x_ln);
+    }
+    layers.push_back(std::move(layer));
   }
   Json predictions = Json::array();
   for (const auto& row : result.predictions) {
@@ -105,13 +180,16 @@ Json page_data(const Request& request, const Result& result, const HtmlOptions& 
   return {{"version", kVersion},
           {"lang", options.lang == Lang::Az ? "az" : "en"},
           {"cmap", options.cmap},
+          {"scale", options.scale},
           {"text", request.text},
           {"details",
            {{"en", run_details(request, result, Lang::En)},
             {"az", run_details(request, result, Lang::Az)}}},
           {"tokens", result.tokens},
+          {"ids", result.ids},
           {"labels", std::move(labels)},
           {"causal", result.trace().causal},
+          {"encoding", compact ? "compact" : "float32"},
           {"model", result.model.has_value()},
           {"layers", std::move(layers)},
           {"predictions", std::move(predictions)},

@@ -12,9 +12,10 @@ namespace attnviz {
 struct HtmlOptions {
   Lang lang = Lang::En;          // the page's first language; it can switch
   std::string cmap = "viridis";  // the first colormap; it can switch
+  float scale = 1.0f;            // the first zoom (--scale), for a projector; it can change
 };
 
-// The page (data/… see core/src/render/html/): every shown layer's every head as exact float32,
+// The page (core/src/render/html/): every shown layer's every head as exact float32,
 // base64-encoded, with the raw scores when the run kept them, the tokens, the model's guesses and
 // head labels. Text from the run can never end the script block or open markup.
 std::string render_html(const Request& request, const Result& result, const HtmlOptions& options);

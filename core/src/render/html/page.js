@@ -23,6 +23,23 @@
       weight: "weight", score: "score", scaled: "scaled",
       position: "position", token: "token",
       footer: "Made by attnviz {0}. This page works offline: it loads nothing and sends nothing.",
+      steps: "Step by step, for the chosen query",
+      steps_hint: "How head {0} computes the weights of query {1} “{2}”: each step with its numbers.",
+      steps_single: "The steps are those of one head: choose a head, not the mean or the rollout.",
+      step: "Step {0}",
+      s_tokens: "Tokens and their ids", s_tokens_text: "The text split into {0} tokens; each id is the token's row in the embedding table.",
+      s_x: "The input x of the query", s_x_text: "x = token embedding + position embedding ({0} numbers; here the first and last).",
+      s_xln: "LayerNorm(x): the heads' input", s_xln_text: "The block normalizes x before attention.",
+      s_q: "Query q = x · Wq", s_q_text: "What the token is looking for: {0} numbers.",
+      s_scores: "Scores q · k for every key", s_scores_text: "Each key k_j says what token j offers; the dot product says how well it matches the query.",
+      s_scale: "Scaled by head_size^-0.5 = {0}", s_scale_text: "Dividing by √head_size keeps the scores from growing with the head's size, so softmax does not saturate.",
+      s_mask: "Masked: the future is −∞", s_mask_text: "{0} keys come after the query; their scores become −∞, so their weights are exactly 0.",
+      s_mask_none: "Nothing is masked (--no-mask): every token sees every other.",
+      s_softmax: "Softmax: the weights", s_softmax_text: "exp of each scaled score, divided by their sum: every weight is between 0 and 1, and they sum to {0}.",
+      s_out: "Output: the weighted sum of the values", s_out_text: "out = Σ_j weight_j · v_j ({0} numbers): what the query takes from the tokens it attends to.",
+      s_guess: "The model's next-token guesses here", s_guess_text: "After every layer, ln_f and lm_head turn this position into probabilities for the next token.",
+      compact: "This run is large, so its numbers are stored in 16 bits: weights within 0.0000077, " +
+        "scores to 3 significant digits. attnviz --json gives them exactly.",
     },
     az: {
       layer: "Qat", head: "Baş", colormap: "Rəng xəritəsi", theme: "Tema", theme_auto: "sistem",
@@ -40,6 +57,23 @@
       position: "mövqe", token: "token",
       footer: "attnviz {0} ilə hazırlanıb. Bu səhifə oflayn işləyir: heç nə yükləmir, heç nə " +
         "göndərmir.",
+      steps: "Addım-addım, seçilmiş sorğu üçün",
+      steps_hint: "Baş {0} sorğu {1} “{2}” üçün çəkiləri necə hesablayır: hər addım öz rəqəmləri ilə.",
+      steps_single: "Addımlar bir başa aiddir: ortanı və ya yayılmanı yox, bir baş seçin.",
+      step: "Addım {0}",
+      s_tokens: "Tokenlər və onların id-ləri", s_tokens_text: "Mətn {0} tokenə bölünüb; hər id tokenin gömülmə cədvəlindəki sətridir.",
+      s_x: "Sorğunun girişi x", s_x_text: "x = token gömülməsi + mövqe gömülməsi ({0} ədəd; burada ilkləri və sonuncuları).",
+      s_xln: "LayerNorm(x): başların girişi", s_xln_text: "Blok diqqətdən əvvəl x-i normallaşdırır.",
+      s_q: "Sorğu q = x · Wq", s_q_text: "Tokenin axtardığı: {0} ədəd.",
+      s_scores: "Hər açar üçün q · k balları", s_scores_text: "Hər k_j açarı j tokeninin nə təklif etdiyini deyir; skalyar hasil sorğuya nə qədər uyduğunu göstərir.",
+      s_scale: "head_size^-0.5 = {0} ilə miqyaslama", s_scale_text: "√head_size-a bölmək balların başın ölçüsü ilə böyüməsinin qarşısını alır, softmax doymur.",
+      s_mask: "Maska: gələcək −∞ olur", s_mask_text: "{0} açar sorğudan sonra gəlir; onların balları −∞ olur, çəkiləri isə tam 0.",
+      s_mask_none: "Heç nə maskalanmayıb (--no-mask): hər token hər birini görür.",
+      s_softmax: "Softmax: çəkilər", s_softmax_text: "hər miqyaslı balın exp-i onların cəminə bölünür: hər çəki 0 ilə 1 arasındadır, cəmi {0}.",
+      s_out: "Çıxış: dəyərlərin çəkili cəmi", s_out_text: "out = Σ_j çəki_j · v_j ({0} ədəd): sorğunun baxdığı tokenlərdən götürdüyü.",
+      s_guess: "Modelin burada növbəti token təxminləri", s_guess_text: "Bütün qatlardan sonra ln_f və lm_head bu mövqeni növbəti token üçün ehtimallara çevirir.",
+      compact: "Bu işləmə böyükdür, ona görə rəqəmlər 16 bitdə saxlanıb: çəkilər 0.0000077 " +
+        "dəqiqliklə, ballar 3 əhəmiyyətli rəqəmlə. attnviz --json onları dəqiq verir.",
     },
   };
   const HEAD_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
@@ -52,11 +86,30 @@
     STRINGS[state.lang][key].replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
 
   // ---- the numbers ----
-  function floats(base64) {
+  // float32 (exact), or for large runs 16 bits each: weights as round(w · 65535), scores as
+  // IEEE half floats.
+  const compact = data.encoding === "compact";
+  function bytesOf(base64) {
     const text = atob(base64);
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    return new Float32Array(bytes.buffer);
+    return bytes.buffer;
+  }
+  function half(h) {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exponent = (h >> 10) & 0x1f;
+    const mantissa = h & 0x3ff;
+    if (exponent === 0) return sign * mantissa * 2 ** -24;
+    if (exponent === 31) return mantissa ? NaN : sign * Infinity;
+    return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+  }
+  function weightsFrom(base64) {
+    if (!compact) return new Float32Array(bytesOf(base64));
+    return Float32Array.from(new Uint16Array(bytesOf(base64)), (u) => u / 65535);
+  }
+  function scoresFrom(base64) {
+    if (!compact) return new Float32Array(bytesOf(base64));
+    return Float32Array.from(new Uint16Array(bytesOf(base64)), half);
   }
   const cache = new Map();
   function cached(key, make) {
@@ -65,9 +118,10 @@
   }
   const nLayers = data.layers.length;
   const nHeads = data.layers[0].heads.length;
-  const headWeights = (l, h) => cached(`w${l}.${h}`, () => floats(data.layers[l].heads[h].weights));
-  const headScores = (l, h) =>
-    data.layers[l].heads[h].scores ? cached(`s${l}.${h}`, () => floats(data.layers[l].heads[h].scores)) : null;
+  const headWeights = (l, h) =>
+    cached(`w${l}.${h}`, () => weightsFrom(data.layers[l].heads[h].weights));
+  const headScores = (l, h) => (data.layers[l].heads[h].scores
+    ? cached(`s${l}.${h}`, () => scoresFrom(data.layers[l].heads[h].scores)) : null);
   function meanWeights(l) {
     return cached(`m${l}`, () => {
       const out = new Float32Array(T * T);
@@ -137,7 +191,7 @@
     theme: "auto",
     lang: data.lang === "az" ? "az" : "en",
     precision: 3,
-    zoom: 1,
+    zoom: Math.min(3, Math.max(0.5, Number(data.scale) || 1)),
     query: T - 1,
     key: T - 1,
     shown: new Set([0]),
@@ -289,6 +343,7 @@
     state.key = key;
     renderMatrix();
     renderLines();
+    renderSteps();
     renderGuesses();
   }
 
@@ -408,6 +463,100 @@
     }
   }
 
+  // ---- steps ----
+  // Row `row` of a (rows, cols) float32 matrix embedded as base64, decoded once.
+  const vectorOf = (base64, row, cols) =>
+    cached(base64, () => new Float32Array(bytesOf(base64))).subarray(row * cols, (row + 1) * cols);
+  function vectorText(v) {
+    const shown = v.length > 10 ? [...Array.from(v.slice(0, 4)).map(fixed), "…", ...Array.from(v.slice(-4)).map(fixed)]
+      : Array.from(v).map(fixed);
+    return `[${shown.join(", ")}]`;
+  }
+  function stepBox(list, n, title, text, body) {
+    const details = document.createElement("details");
+    details.open = true;
+    const summary = document.createElement("summary");
+    summary.textContent = `${say("step", n)} · ${title}`;
+    const p = document.createElement("p");
+    p.textContent = text;
+    details.append(summary, p);
+    if (body) details.append(body);
+    list.append(details);
+  }
+  function rowsTable(header, rows) {
+    const table = document.createElement("table");
+    const head = table.insertRow();
+    for (const h of header) {
+      const th = document.createElement("th");
+      th.textContent = h;
+      head.append(th);
+    }
+    for (const row of rows) {
+      const tr = table.insertRow();
+      for (const cell of row) tr.insertCell().textContent = cell;
+    }
+    const box = document.createElement("div");
+    box.className = "scroll";
+    box.append(table);
+    return box;
+  }
+  function vectorBox(v) {
+    const p = document.createElement("p");
+    p.className = "vector";
+    p.textContent = vectorText(v);
+    return p;
+  }
+  function renderSteps() {
+    const list = $("step-list");
+    list.replaceChildren();
+    const i = state.query;
+    const h = state.head;
+    if (h < 0) {
+      $("steps-hint").textContent = say("steps_single");
+      return;
+    }
+    $("steps-hint").textContent = say("steps_hint", h, i, data.labels[i]);
+    const layer = data.layers[state.layer];
+    const head = layer.heads[h];
+    let n = 1;
+    stepBox(list, n++, say("s_tokens"), say("s_tokens_text", T), rowsTable(
+      ["#", say("token"), "id"], data.labels.map((t, j) => [String(j), t, data.ids.length ? String(data.ids[j]) : ""])));
+    if (layer.x) {
+      stepBox(list, n++, say("s_x"), say("s_x_text", layer.n_embd), vectorBox(vectorOf(layer.x, i, layer.n_embd)));
+      if (layer.x_ln) {
+        stepBox(list, n++, say("s_xln"), say("s_xln_text"), vectorBox(vectorOf(layer.x_ln, i, layer.n_embd)));
+      }
+    }
+    if (head.q) stepBox(list, n++, say("s_q"), say("s_q_text", head.head_size), vectorBox(vectorOf(head.q, i, head.head_size)));
+    const scores = headScores(state.layer, h);
+    const w = headWeights(state.layer, h);
+    const keys = [...Array(T).keys()];
+    if (scores) {
+      stepBox(list, n++, say("s_scores"), say("s_scores_text"), rowsTable([say("key"), say("token"), say("score")],
+        keys.map((j) => [String(j), data.labels[j], fixed(scores[i * T + j])])));
+      stepBox(list, n++, say("s_scale", fixed(layer.scale)), say("s_scale_text"), rowsTable([say("key"), say("token"), say("scaled")],
+        keys.map((j) => [String(j), data.labels[j], fixed(Math.fround(scores[i * T + j] * layer.scale))])));
+    }
+    const future = keys.filter((j) => masked(i, j)).length;
+    stepBox(list, n++, say("s_mask"), data.causal ? say("s_mask_text", future) : say("s_mask_none"));
+    let sum = 0;
+    for (const j of keys) sum += w[i * T + j];
+    stepBox(list, n++, say("s_softmax"), say("s_softmax_text", fixed(sum)), rowsTable([say("key"), say("token"), say("weight")],
+      keys.map((j) => [String(j), data.labels[j], masked(i, j) ? "0" : fixed(w[i * T + j])])));
+    if (head.v) {
+      const out = new Float32Array(head.head_size);
+      for (const j of keys) {
+        const v = vectorOf(head.v, j, head.head_size);
+        for (let c = 0; c < out.length; c++) out[c] += w[i * T + j] * v[c];
+      }
+      stepBox(list, n++, say("s_out"), say("s_out_text", head.head_size), vectorBox(out));
+    }
+    if (data.predictions.length) {
+      stepBox(list, n++, say("s_guess"), say("s_guess_text"), rowsTable(["", say("token"), "p"],
+        data.predictions[i].map((g, r) => [String(r + 1), g.token, fixed(g.p)])));
+    }
+  }
+
   // ---- guesses ----
   function renderGuesses() {
     if (!data.predictions.length) return;
@@ -490,10 +639,13 @@
     cmap.value = state.cmap;
   }
 
+  // The head chosen for the matrix is the one the head view shows; more can be toggled on.
   function select(layer, head) {
     state.layer = layer;
     state.head = head;
+    if (head >= 0) state.shown = new Set([head]);
     fillSelects();
+    renderToggles();
     renderAll();
   }
 
@@ -504,6 +656,8 @@
     });
     $("title").textContent = `“${data.text}”`;
     $("details").textContent = data.details[state.lang];
+    $("precision-note").hidden = !compact;
+    $("precision-note").textContent = compact ? say("compact") : "";
     $("lang").value = state.lang;
   }
 
@@ -511,6 +665,7 @@
     renderMatrix();
     renderLines();
     renderOverview();
+    renderSteps();
     renderGuesses();
   }
 
@@ -557,6 +712,8 @@
     colorOf: (i, j) => colorOf(weightsOf(state.layer, state.head)[i * T + j]),
   };
 
+  $("zoom").value = String(state.zoom);
+  document.documentElement.style.setProperty("--scale", String(state.zoom));
   translate();
   fillSelects();
   renderToggles();
