@@ -10,7 +10,7 @@ run_packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json
 # Only for the test suite: GoogleTest, tinyxml2 (the SVG tests), clang with libFuzzer (the fuzz
 # targets), groff (checks the man page), dpkg-dev and file (build the .deb with its Depends), zsh
 # (checks its completion), python3-torch (runs the shipped model's training script in its tiny
-# configuration), chromium, nodejs and npm (open the --html page in a real browser, with
-# puppeteer-core from tests/browser/package-lock.json).
+# configuration), chromium and nodejs (open the --html page in a real browser), eslint (lints
+# the page's script).
 test_packages=(libgtest-dev libtinyxml2-dev clang groff-base dpkg-dev file zsh python3-torch
-               chromium nodejs npm)
+               chromium nodejs eslint)

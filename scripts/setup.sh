@@ -44,8 +44,6 @@ fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 if [ "${1:-}" = "--test" ]; then
-  # The browser tests' driver, at the versions the lock file pins.
-  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
   cmake --preset release -DATTNVIZ_BUILD_TESTS=ON >/dev/null
 else
   cmake --preset release >/dev/null  # the test suite is not configured: its packages may be absent

@@ -1,16 +1,19 @@
-// attnviz's --html pages in a real browser: Debian's headless Chromium driven by puppeteer-core,
-// every request but the page itself failed. Checks that nothing is requested and nothing logs an
+// attnviz's --html pages in a real browser: Debian's headless Chromium driven over the DevTools
+// protocol (cdp.mjs), every request but the page itself failed. Checks that nothing is requested and nothing logs an
 // error, that the numbers the page shows (tooltip, head view, guesses, CSV) are the JSON output's,
 // that hover, keys and the controls move the views as the weights say, that the PNG export holds
 // the colormap's colors, that 320 px and 2560 px widths work, and that text from the run stays text.
 // Usage: node page_test.mjs ATTNVIZ_BINARY ARTIFACT_DIR
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import puppeteer from "puppeteer-core";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch } from "./cdp.mjs";
+import { gpt2Shaped } from "./gpt2_shaped.mjs";
 
 const [binary, artifacts] = process.argv.slice(2);
+const reference = join(dirname(fileURLToPath(import.meta.url)), "..", "reference");
 mkdirSync(artifacts, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "attnviz-browser-"));
 let failures = 0;
@@ -29,28 +32,15 @@ function make(name, args) {
   return { name, url: `file://${html}`, json: JSON.parse(readFileSync(json, "utf8")) };
 }
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--font-render-hinting=none"],
-});
+const browser = await launch(process.env.CHROMIUM || "/usr/bin/chromium");
 
 async function open(run, width = 1280) {
-  const page = await browser.newPage();
-  await page.setViewport({ width, height: 900 });
-  const problems = [];
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  await page.setRequestInterception(true);
-  page.on("request", (r) => {
-    // The page itself, and what it makes in memory (the PNG export read back): nothing else.
-    if (r.url() === run.url || /^(data|blob):/.test(r.url())) return r.continue();
-    problems.push(`request: ${r.url().slice(0, 80)}`);
-    return r.abort();
-  });
-  await page.goto(run.url, { waitUntil: "load" });
-  return { page, problems };
+  const page = await browser.newPage(width, 900);
+  await page.goto(run.url);
+  return { page, problems: page.problems };
 }
+
+const text = (page, selector) => page.evaluate((s) => document.querySelector(s).textContent, selector);
 
 const f32 = Math.fround;
 const weightsOf = (run, l, h) => run.json.layers[l].heads[h].weights;
@@ -71,15 +61,15 @@ async function csvMatches(page, run, l, h, what, tolerance = 0) {
 // The tooltip of cell (i, j), reached with the arrow keys from the bottom-right corner.
 async function tooltipAt(page, i, j, T) {
   await page.focus("#matrix");
-  for (let k = 0; k < T; k++) await page.keyboard.press("ArrowUp");
-  for (let k = 0; k < T; k++) await page.keyboard.press("ArrowLeft");
-  for (let k = 0; k < i; k++) await page.keyboard.press("ArrowDown");
-  for (let k = 0; k < j; k++) await page.keyboard.press("ArrowRight");
-  return page.$eval("#tooltip", (e) => e.textContent);
+  for (let k = 0; k < T; k++) await page.press("ArrowUp");
+  for (let k = 0; k < T; k++) await page.press("ArrowLeft");
+  for (let k = 0; k < i; k++) await page.press("ArrowDown");
+  for (let k = 0; k < j; k++) await page.press("ArrowRight");
+  return text(page, "#tooltip");
 }
 
 async function setSelect(page, id, value) {
-  await page.select(id, String(value));
+  await page.select(id, value);
 }
 
 // ---- the lesson's module ----
@@ -87,11 +77,15 @@ async function setSelect(page, id, value) {
   const run = make("lesson", ["--text", "Azərbaycan dili"]);
   const { page, problems } = await open(run);
   const T = run.json.tokens.length;
-  check((await page.$eval("#title", (e) => e.textContent)) === "“Azərbaycan dili”", "lesson: title");
+  check((await text(page, "#title")) === "“Azərbaycan dili”", "lesson: title");
   await csvMatches(page, run, 0, 0, "the lesson's head");
 
   // The tooltip with 7 digits says the JSON's weight and the raw and scaled score.
-  await page.$eval("#precision", (e) => { e.value = "7"; e.dispatchEvent(new Event("change")); });
+  await page.evaluate(() => {
+    const e = document.querySelector("#precision");
+    e.value = "7";
+    e.dispatchEvent(new Event("change"));
+  });
   const tip = await tooltipAt(page, 5, 2, T);
   const w = f32(run.json.heads[0].weights[5][2]);  // the float32 the page holds
   check(tip.includes(`weight ${w.toFixed(7)}`), `lesson: tooltip "${tip}" shows weight ${w.toFixed(7)}`);
@@ -101,16 +95,16 @@ async function setSelect(page, id, value) {
 
   // Hovering a cell with the mouse shows the same text as reaching it with the keys.
   const box = await page.evaluate(() => window.attnvizPage.cellBox(3, 1));
-  await page.mouse.move(box.x, box.y);
-  const hovered = await page.$eval("#tooltip", (e) => e.textContent);
+  await page.mouseMove(box.x, box.y);
+  const hovered = await text(page, "#tooltip");
   check(hovered.includes(`weight ${f32(run.json.heads[0].weights[3][1]).toFixed(7)}`), `lesson: hover "${hovered}"`);
 
   // Head view: the chosen query's lines carry its row's weights; ArrowUp moves to the row above.
-  const lines = async () => page.$$eval("#lines line", (ls) => ls.map((l) => ({
+  const lines = async () => page.evaluate(() => [...document.querySelectorAll("#lines line")].map((l) => ({
     head: Number(l.dataset.head), key: Number(l.dataset.key), weight: Number(l.dataset.weight),
     width: Number(l.getAttribute("stroke-width")) })));
   await page.focus("#lines-box");
-  await page.keyboard.press("ArrowUp");
+  await page.press("ArrowUp");
   const query = await page.evaluate(() => window.attnvizPage.state.query);
   const drawn = await lines();
   const row = run.json.heads[0].weights[query];
@@ -144,7 +138,8 @@ async function setSelect(page, id, value) {
   check(hex === sample.want, `lesson: PNG export has ${hex} where the colormap says ${sample.want}`);
 
   // The steps of the chosen query: its softmax weights are the JSON's row.
-  const stepWeights = await page.$$eval("#step-list details", (ds) => {
+  const stepWeights = await page.evaluate(() => {
+    const ds = [...document.querySelectorAll("#step-list details")];
     const softmax = ds.find((d) => d.querySelector("summary").textContent.includes("Softmax"));
     return [...softmax.querySelectorAll("tr")].slice(1).map((tr) => tr.cells[2].textContent);
   });
@@ -152,14 +147,21 @@ async function setSelect(page, id, value) {
   check(stepWeights.length === T && stepWeights.every((x, j) =>
     (j > q ? x === "0" : x === f32(run.json.heads[0].weights[q][j]).toFixed(7))),
   `lesson: the softmax step of query ${q} shows its weights (${stepWeights.slice(0, 3)}…)`);
-  await page.screenshot({ path: join(artifacts, "lesson.png"), fullPage: true });
+  // The SVG export: one rect per cell, each with the colormap's color of its weight.
+  const svg = await page.evaluate(() => {
+    const doc = new DOMParser().parseFromString(window.attnvizPage.svg(), "image/svg+xml");
+    const rects = [...doc.querySelectorAll("rect")];
+    return { n: rects.length, fill: rects[3 * 15 + 2].getAttribute("fill"), want: window.attnvizPage.colorOf(3, 2) };
+  });
+  check(svg.n === T * T && svg.fill === svg.want, `lesson: SVG export has ${svg.n} cells, (3, 2) ${svg.fill}`);
+  await page.screenshot(join(artifacts, "lesson.png"));
   // Azerbaijani: the page's words switch, the numbers stay.
   await setSelect(page, "#lang", "az");
-  const title = await page.$eval("#matrix-title", (e) => e.textContent);
+  const title = await text(page, "#matrix-title");
   check(title.startsWith("Diqqət çəkiləri"), `lesson: Azerbaijani title "${title}"`);
-  const step = await page.$eval("#step-list summary", (e) => e.textContent);
+  const step = await text(page, "#step-list summary");
   check(step.startsWith("Addım 1"), `lesson: Azerbaijani steps ("${step}")`);
-  await page.screenshot({ path: join(artifacts, "lesson-az.png"), fullPage: true });
+  await page.screenshot(join(artifacts, "lesson-az.png"));
   check(problems.length === 0, `lesson: ${problems.join("; ")}`);
   await page.close();
 }
@@ -179,88 +181,78 @@ async function setSelect(page, id, value) {
   await csvMatches(page, run, 0, 1, "layer 0, head 1 (from the overview)");
   // Two heads at once in the head view.
   await page.click('#head-toggles input[data-head="3"]');
-  const heads = await page.$$eval("#lines line", (ls) => [...new Set(ls.map((l) => l.dataset.head))].sort());
+  const heads = await page.evaluate(() =>
+    [...new Set([...document.querySelectorAll("#lines line")].map((l) => l.dataset.head))].sort());
   check(JSON.stringify(heads) === '["1","3"]', `model: head view shows heads ${heads}`);
   // The guesses table: the first guess at the chosen position, as in the JSON.
   const T = run.json.tokens.length;
-  const guess = await page.$eval(`#guess-table tr:nth-child(${T + 1}) td:nth-child(3)`, (e) => e.textContent);
+  const guess = await text(page, `#guess-table tr:nth-child(${T + 1}) td:nth-child(3)`);
   const want = run.json.predictions[T - 1][0];
   check(guess.endsWith(` ${f32(want.p).toFixed(3)}`), `model: guess "${guess}" has p ${want.p}`);
   for (const width of [320, 2560]) {
-    await page.setViewport({ width, height: 900 });
+    await page.setViewport(width, 900);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflow <= 0, `model: ${overflow} px of sideways scrolling at ${width} px`);
-    await page.screenshot({ path: join(artifacts, `model-${width}.png`), fullPage: true });
+    await page.screenshot(join(artifacts, `model-${width}.png`));
   }
   check(problems.length === 0, `model: ${problems.join("; ")}`);
   await page.close();
 }
 
-// ---- GPT-2 small's shape: 12 layers × 12 heads on 64 tokens, stored compactly ----
-// A nanoGPT file of that shape with tiny embeddings (the page's size depends on layers, heads and
-// tokens only), random weights from a fixed seed.
-function gpt2Shaped(path, text) {
-  const vocab = [...new Set(text)].sort();
-  const C = 24, L = 12, H = 12, T = 64;
-  let seed = 12345;
-  const random = () => {  // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-  const tensors = [["transformer.wte.weight", [vocab.length, C]], ["transformer.wpe.weight", [T, C]],
-    ["transformer.ln_f.weight", [C]]];
-  for (let l = 0; l < L; l++) {
-    const p = `transformer.h.${l}.`;
-    tensors.push([p + "ln_1.weight", [C]], [p + "attn.c_attn.weight", [3 * C, C]],
-      [p + "attn.c_proj.weight", [C, C]], [p + "ln_2.weight", [C]],
-      [p + "mlp.c_fc.weight", [4 * C, C]], [p + "mlp.c_proj.weight", [C, 4 * C]]);
-  }
-  const header = { __metadata__: { vocab: JSON.stringify(vocab), n_head: String(H) } };
-  const blobs = [];
-  let offset = 0;
-  for (const [name, shape] of tensors) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const values = Float32Array.from({ length: n }, () => (name.includes("ln_") ? 1 : 4 * random()));
-    header[name] = { dtype: "F32", shape, data_offsets: [offset, offset + 4 * n] };
-    blobs.push(Buffer.from(values.buffer));
-    offset += 4 * n;
-  }
-  let json = Buffer.from(JSON.stringify(header));
-  json = Buffer.concat([json, Buffer.from(" ".repeat((8 - (json.length % 8)) % 8))]);
-  const size = Buffer.alloc(8);
-  size.writeBigUInt64LE(BigInt(json.length));
-  writeFileSync(path, Buffer.concat([size, json, ...blobs]));
-}
+// ---- a Hugging Face GPT-2 folder with its BPE tokenizer ----
 {
-  const text = "Azərbaycan dili türk dillərinin oğuz qrupuna aiddir; 64 hərf var.".slice(0, 64);
+  const folder = join(work, "gpt2-folder");
+  mkdirSync(folder);
+  copyFileSync(join(reference, "models", "gpt2_bpe.safetensors"), join(folder, "model.safetensors"));
+  copyFileSync(join(reference, "models", "gpt2_bpe.config.json"), join(folder, "config.json"));
+  copyFileSync(join(reference, "gpt2", "encoder.json"), join(folder, "vocab.json"));
+  copyFileSync(join(reference, "gpt2", "vocab.bpe"), join(folder, "merges.txt"));
+  const run = make("gpt2-folder", ["--weights", folder, "--text", "Azərbaycan dili is a language"]);
+  const { page, problems } = await open(run);
+  await setSelect(page, "#layer", 1);
+  await setSelect(page, "#head", 1);
+  await csvMatches(page, run, 1, 1, "layer 1, head 1 of a GPT-2 folder");
+  const labels = await page.evaluate(() =>
+    [...document.querySelectorAll("#lines text[data-query]")].map((t) => t.textContent));
+  check(labels.includes("⟨C9⟩") && labels.includes("␣language"), `gpt2-folder: BPE labels ${labels}`);
+  check(problems.length === 0, `gpt2-folder: ${problems.join("; ")}`);
+  await page.close();
+}
+
+// ---- GPT-2 small's shape: 12 layers × 12 heads on 64 tokens, stored compactly ----
+{
+  const sentence = "Azərbaycan dili türk dillərinin oğuz qrupuna aiddir; 64 hərf var.".slice(0, 64);
   const weights = join(work, "gpt2-shaped.safetensors");
-  gpt2Shaped(weights, text);
-  const run = make("gpt2-shaped", ["--weights", weights, "--text", text]);
+  gpt2Shaped(weights, sentence);
+  const run = make("gpt2-shaped", ["--weights", weights, "--text", sentence]);
   const bytes = statSync(join(work, "gpt2-shaped.html")).size;
   console.log(`12 × 12 heads, ${run.json.tokens.length} tokens: ${(bytes / 1e6).toFixed(2)} MB`);
   check(bytes < 5e6, `gpt2-shaped: the page is ${bytes} bytes, over 5 MB`);
   const { page, problems } = await open(run);
-  const note = await page.$eval("#precision-note", (e) => (e.hidden ? "" : e.textContent));
+  const note = await page.evaluate(() => {
+    const e = document.querySelector("#precision-note");
+    return e.hidden ? "" : e.textContent;
+  });
   check(note.includes("16 bits"), `gpt2-shaped: the page says its numbers are rounded ("${note}")`);
   await setSelect(page, "#layer", 11);
   await setSelect(page, "#head", 7);
   await csvMatches(page, run, 11, 7, "layer 11, head 7 in 16 bits", 0.5 / 65535 + 1e-9);
-  check((await page.$$("#grid button")).length === 12 * 13 + 1, "gpt2-shaped: 12 × (12 heads + mean) + rollout tiles");
-  await page.screenshot({ path: join(artifacts, "gpt2-shaped.png"), fullPage: true });
+  const tiles = await page.evaluate(() => document.querySelectorAll("#grid button").length);
+  check(tiles === 12 * 13 + 1, `gpt2-shaped: ${tiles} tiles, not 12 × (12 heads + mean) + rollout`);
+  await page.screenshot(join(artifacts, "gpt2-shaped.png"));
   check(problems.length === 0, `gpt2-shaped: ${problems.join("; ")}`);
   await page.close();
 }
 
 // ---- text that looks like markup stays text ----
 {
-  const text = "</script><script>window.injected=1</script><!-- \"'&amp; \u200f\u05e9\u05dc\u05d5\u05dd 😀";
-  const run = make("inject", ["--text", text]);
+  const markup = "</script><script>window.injected=1</script><!-- \"'&amp; \u200f\u05e9\u05dc\u05d5\u05dd 😀";
+  const run = make("inject", ["--text", markup]);
   const { page, problems } = await open(run);
-  check((await page.$eval("#title", (e) => e.textContent)) === `“${text}”`, "inject: the title is the text");
+  check((await text(page, "#title")) === `“${markup}”`, "inject: the title is the text");
   check(await page.evaluate(() => window.injected === undefined), "inject: no script ran");
-  check(await page.$$eval("script", (s) => s.length === 2), "inject: the page has its two scripts only");
+  check(await page.evaluate(() => document.querySelectorAll("script").length === 2),
+    "inject: the page has its two scripts only");
   check(problems.length === 0, `inject: ${problems.join("; ")}`);
   await page.close();
 }
