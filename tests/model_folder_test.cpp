@@ -121,6 +121,10 @@ TEST(ModelConfig, EachAbsurdOrMissingFieldIsNamed) {
   EXPECT_EQ(config_error(c),
             "config.json: \"layer_norm_epsilon\" is -1, expected a number above "
             "0 and below 0.1");
+  c["layer_norm_epsilon"] = 1e-50;  // positive, but 0 as float32 (found by the fuzz target)
+  EXPECT_EQ(config_error(c),
+            "config.json: \"layer_norm_epsilon\" is 1e-50, expected a number above "
+            "0 and below 0.1");
   c = gpt2_config();
   c["scale_attn_by_inverse_layer_idx"] = "yes";
   EXPECT_EQ(config_error(c),

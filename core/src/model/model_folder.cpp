@@ -38,7 +38,9 @@ class ConfigReader {
   std::optional<float> epsilon(const char* key) {
     if (!doc_.contains(key)) return std::nullopt;
     const Json& v = doc_.at(key);
-    if (!v.is_number() || !(v.get<double>() > 0.0) || !(v.get<double>() < 0.1)) {
+    // Positive as float32 too: 1e-50 is a positive double but rounds to a float32 0.
+    if (!v.is_number() || !(static_cast<float>(v.get<double>()) > 0.0f) ||
+        !(v.get<double>() < 0.1)) {
       fail(key, v, Words(Err::ExpectEpsilon, {}));
     }
     return static_cast<float>(v.get<double>());
