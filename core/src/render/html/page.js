@@ -221,20 +221,42 @@
   const matrix = $("matrix");
   let geometry = null;
 
-  function drawMatrix(canvas, w, cell, withLabels) {
+  // A thumbnail: one pixel per cell, scaled up by CSS; masked cells in the masked color.
+  function drawThumbnail(canvas, w) {
+    canvas.width = T;
+    canvas.height = T;
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(T, T);
+    const lut = colormap().map((hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)));
+    const m = css("--masked");
+    const maskedRgb = m.startsWith("#") && m.length === 7 ? [1, 3, 5].map((k) => parseInt(m.slice(k, k + 2), 16)) : [228, 228, 228];
+    for (let i = 0; i < T; i++) {
+      for (let j = 0; j < T; j++) {
+        const rgb = masked(i, j) ? maskedRgb : lut[Math.min(255, Math.max(0, Math.floor(w[i * T + j] * 256)))];
+        const at = 4 * (i * T + j);
+        image.data[at] = rgb[0];
+        image.data[at + 1] = rgb[1];
+        image.data[at + 2] = rgb[2];
+        image.data[at + 3] = 255;
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+  }
+
+  function drawMatrix(canvas, w, cell) {
     const ctx = canvas.getContext("2d");
     const font = Math.max(9, Math.min(16, cell * 0.8));
     ctx.font = `${font}px system-ui, "DejaVu Sans", sans-serif`;
-    const labelWidth = withLabels ? Math.max(...data.labels.map((t) => ctx.measureText(t).width)) + 8 : 0;
-    const left = withLabels ? labelWidth + 4 : 0;
-    const top = withLabels ? labelWidth + 4 : 0;
-    const barWidth = withLabels ? 60 : 0;
+    const labelWidth = Math.max(...data.labels.map((t) => ctx.measureText(t).width)) + 8;
+    const left = labelWidth + 4;
+    const top = labelWidth + 4;
+    const barWidth = 60;
     const size = T * cell;
     const ratio = window.devicePixelRatio || 1;
     canvas.width = Math.ceil((left + size + barWidth) * ratio);
-    canvas.height = Math.ceil((top + size + (withLabels ? 4 : 0)) * ratio);
+    canvas.height = Math.ceil((top + size + 4) * ratio);
     canvas.style.width = `${left + size + barWidth}px`;
-    canvas.style.height = `${top + size + (withLabels ? 4 : 0)}px`;
+    canvas.style.height = `${top + size + 4}px`;
     ctx.scale(ratio, ratio);
     ctx.font = `${font}px system-ui, "DejaVu Sans", sans-serif`;
     ctx.fillStyle = css("--bg");
@@ -259,7 +281,6 @@
         }
       }
     }
-    if (!withLabels) return null;
     ctx.fillStyle = css("--fg");
     ctx.textBaseline = "middle";
     ctx.textAlign = "right";
@@ -289,7 +310,7 @@
   function renderMatrix() {
     const w = weightsOf(state.layer, state.head);
     const cell = Math.max(6, Math.min(36, Math.floor(560 / T))) * state.zoom;
-    geometry = drawMatrix(matrix, w, cell, true);
+    geometry = drawMatrix(matrix, w, cell);
     $("matrix-title").textContent = `${say("matrix")}: ${headName(state.layer, state.head)}`;
     matrix.setAttribute("aria-label", `${say("matrix")}, ${T} × ${T}`);
     describeCell(state.query, state.key);
@@ -428,7 +449,6 @@
     grid.replaceChildren();
     const extra = data.model ? 1 : 0;  // each layer's mean
     grid.style.gridTemplateColumns = `auto repeat(${nHeads + extra}, max-content)`;
-    const cell = Math.max(1, Math.floor(56 / T));
     const tile = (l, h) => {
       const button = document.createElement("button");
       button.type = "button";
@@ -436,7 +456,7 @@
       button.setAttribute("aria-label", headName(l, h));
       button.title = headName(l, h);
       const canvas = document.createElement("canvas");
-      drawMatrix(canvas, weightsOf(l, h), cell, false);
+      drawThumbnail(canvas, weightsOf(l, h));
       canvas.style.width = "56px";
       canvas.style.height = "56px";
       const caption = document.createElement("span");
