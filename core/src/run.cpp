@@ -56,42 +56,33 @@ void warn_mojibake(const Request& request, std::vector<Words>& warnings) {
 }  // namespace
 
 std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
-                            const std::vector<std::string>& vocab,
-                            const std::string& weights_name) {
+                            const std::vector<std::string>& vocab, const std::string& weights_name,
+                            std::vector<Words>* stand_in_warnings) {
   std::unordered_map<std::string, int> index;
   for (size_t i = 0; i < vocab.size(); ++i) index.emplace(vocab[i], static_cast<int>(i));
+  const auto stand_in = stand_in_warnings ? index.find(kStandInToken) : index.end();
   std::vector<int> ids;
+  std::vector<std::string> missing;  // distinct, in order of appearance
   ids.reserve(tokens.size());
   for (size_t t = 0; t < tokens.size(); ++t) {
-    const auto id = index.find(tokens[t]);
+    auto id = index.find(tokens[t]);
+    if (id == index.end() && stand_in != index.end()) {
+      if (std::find(missing.begin(), missing.end(), tokens[t]) == missing.end())
+        missing.push_back(tokens[t]);
+      id = stand_in;
+    }
     if (id == index.end()) {
       throw Error(Err::TokenNotInVocab,
                   {weights_name, tokens[t], std::to_string(t), std::to_string(vocab.size())});
     }
     ids.push_back(id->second);
   }
-  return ids;
-}
-
-std::vector<int> lookup_ids_or_stand_in(const std::vector<std::string>& tokens,
-                                        const std::vector<std::string>& vocab,
-                                        const std::string& weights_name,
-                                        std::vector<Words>& warnings) {
-  const auto stand_in = std::find(vocab.begin(), vocab.end(), kStandInToken);
-  if (stand_in == vocab.end()) return lookup_ids(tokens, vocab, weights_name);
-  const std::unordered_set<std::string> known(vocab.begin(), vocab.end());
-  std::vector<std::string> known_tokens = tokens, missing;
-  for (std::string& t : known_tokens) {
-    if (known.count(t)) continue;
-    if (std::find(missing.begin(), missing.end(), t) == missing.end()) missing.push_back(t);
-    t = kStandInToken;
-  }
   if (!missing.empty()) {
     std::string list;
     for (const std::string& t : missing) list += (list.empty() ? "\"" : ", \"") + t + "\"";
-    warnings.push_back(Words(Err::StandInTokens, {weights_name, list, kStandInToken}));
+    stand_in_warnings->push_back(Words(Err::StandInTokens, {weights_name, list, kStandInToken}));
   }
-  return lookup_ids(known_tokens, vocab, weights_name);
+  return ids;
 }
 
 void check_length(size_t T, int block_size, const Request& request) {

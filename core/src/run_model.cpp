@@ -92,7 +92,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   } else {
     if (request.bos) throw Error(Err::BosNeedsBpe, {});
     if (model.vocab.empty()) throw Error(Err::ModelNeedsTokenizer, {name});
-    result.ids = lookup_ids_or_stand_in(result.tokens, model.vocab, name, result.warnings);
+    result.ids = lookup_ids(result.tokens, model.vocab, name, &result.warnings);
   }
   check_length(result.ids.size(), model.block_size, request);
 

@@ -9,19 +9,15 @@
 
 namespace attnviz {
 
-// Each token's row in `vocab`; throws Error naming the first token it lacks.
-std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
-                            const std::vector<std::string>& vocab, const std::string& weights_name);
-
 // The stand-in a model's vocabulary may hold for characters it lacks (the shipped models do).
 inline constexpr const char* kStandInToken = "\xEF\xBF\xBD";  // U+FFFD �
 
-// As lookup_ids, but a vocabulary with kStandInToken maps what it lacks there, with one warning
-// naming those tokens.
-std::vector<int> lookup_ids_or_stand_in(const std::vector<std::string>& tokens,
-                                        const std::vector<std::string>& vocab,
-                                        const std::string& weights_name,
-                                        std::vector<Words>& warnings);
+// Each token's row in `vocab`; throws Error naming the first token it lacks. With
+// `stand_in_warnings`, a vocabulary that holds kStandInToken maps what it lacks there instead, with
+// one warning naming those tokens.
+std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
+                            const std::vector<std::string>& vocab, const std::string& weights_name,
+                            std::vector<Words>* stand_in_warnings = nullptr);
 
 // Throws Error when T tokens are more than block_size (0: no limit).
 void check_length(size_t T, int block_size, const Request& request);

@@ -97,6 +97,13 @@ struct Result {
   std::vector<int> induction_test_ids;  // the S random ids of --induction-test (then repeated)
 
   const AttentionTrace& trace() const { return layers.front(); }
+  // The scores of head `head` of layer `layer` (the model's numbering), or nullptr.
+  const HeadScore* head_score(int layer, int head) const {
+    if (!model || layer < 0 || head < 0 || head >= model->n_head) return nullptr;
+    const auto at =
+        static_cast<size_t>(layer) * static_cast<size_t>(model->n_head) + static_cast<size_t>(head);
+    return at < head_scores.size() ? &head_scores[at] : nullptr;
+  }
 };
 
 // A matrix of attention weights to show: one head, or the mean over all heads, of one layer.

@@ -439,9 +439,8 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
       title = head.index < 0 ? say(options.lang, Msg::PanelLayerMean, {layer})
                              : say(options.lang, Msg::PanelLayerHead, {layer, index});
       // A head whose pattern is clear is captioned with it: "L0 H2 · previous".
-      const size_t at = static_cast<size_t>(head.layer * result.model->n_head + head.index);
-      if (head.index >= 0 && at < result.head_scores.size()) {
-        if (const auto label = head_label(result.head_scores[at])) {
+      if (const HeadScore* score = result.head_score(head.layer, head.index)) {
+        if (const auto label = head_label(*score)) {
           title += " · " + pattern_name(*label, options.lang);
         }
       }

@@ -157,14 +157,10 @@ Json page_data(const Request& request, const Result& result, const HtmlOptions& 
         head["v"] = exact(ht.v);
         head["head_size"] = ht.q.cols();
       }
-      if (result.model) {
-        const size_t at = static_cast<size_t>(result.layer_numbers[l]) * trace.heads.size() + h;
-        if (at < result.head_scores.size()) {
-          const HeadScore& s = result.head_scores[at];
-          head["label"] = {{"en", head_label_text(s, Lang::En)},
-                           {"az", head_label_text(s, Lang::Az)}};
-          head["labelled"] = head_label(s).has_value();
-        }
+      if (const HeadScore* s = result.head_score(result.layer_numbers[l], static_cast<int>(h))) {
+        head["label"] = {{"en", head_label_text(*s, Lang::En)},
+                         {"az", head_label_text(*s, Lang::Az)}};
+        head["labelled"] = head_label(*s).has_value();
       }
       heads.push_back(std::move(head));
     }

@@ -227,7 +227,8 @@
     canvas.height = T;
     const ctx = canvas.getContext("2d");
     const image = ctx.createImageData(T, T);
-    const lut = colormap().map((hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)));
+    const lut = cached(`rgb.${state.cmap}`, () =>
+      colormap().map((hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16))));
     const m = css("--masked");
     const maskedRgb = m.startsWith("#") && m.length === 7 ? [1, 3, 5].map((k) => parseInt(m.slice(k, k + 2), 16)) : [228, 228, 228];
     for (let i = 0; i < T; i++) {
