@@ -186,7 +186,7 @@
   // ---- state ----
   const state = {
     layer: 0,
-    head: nHeads > 1 && data.model ? 0 : 0,
+    head: 0,
     cmap: data.cmap in data.colormaps ? data.cmap : Object.keys(data.colormaps)[0],
     theme: "auto",
     lang: data.lang === "az" ? "az" : "en",
