@@ -1,11 +1,14 @@
 // attnviz: the command line. Turns the options into a request, runs core, writes the outputs, and
 // is the one place where errors become an exit status: 0 success, 1 bad input or I/O, 2 usage.
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include "attnviz/error.hpp"
 #include "attnviz/io/io.hpp"
+#include "attnviz/model/kernels.hpp"
+#include "attnviz/model/parallel.hpp"
 #include "attnviz/model/shipped_models.hpp"
 #include "attnviz/model/state_dict.hpp"
 #include "attnviz/render/heatmap.hpp"
@@ -70,7 +73,17 @@ std::string terminal_text(const Options& o, const attnviz::Request& request,
   return attnviz::render_table(request, result, table);
 }
 
+// ATTNVIZ_KERNELS=AVX2 (or any name --version lists): run the products with those kernels.
+void choose_kernels() {
+  const char* name = std::getenv("ATTNVIZ_KERNELS");
+  if (name == nullptr || *name == '\0' || attnviz::force_kernel_target(name)) return;
+  std::string names;
+  for (const std::string& t : attnviz::kernel_targets()) names += (names.empty() ? "" : ", ") + t;
+  throw attnviz::Error(attnviz::Err::UnknownKernels, {name, names});
+}
+
 int run(const Options& o, attnviz::Lang lang) {
+  attnviz::set_threads(o.threads);
   attnviz::app::InputFiles files_read;
   const attnviz::Request request = attnviz::app::make_request(o, files_read);
   const attnviz::Result result = attnviz::run(request);
@@ -152,6 +165,7 @@ int usage_error(const attnviz::Words& problem, attnviz::Lang lang) {
 int main(int argc, char** argv) {
   const attnviz::Lang lang = attnviz::app::interface_lang(argc, argv);
   try {
+    choose_kernels();  // before parsing, so --version shows the choice
     CLI::App app;
     Options options;
     attnviz::app::configure_app(app, options);

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 
+#include "attnviz/model/kernels.hpp"
+#include "attnviz/model/parallel.hpp"
 #include "attnviz/render/colormap.hpp"
 #include "attnviz/version.hpp"
 
@@ -86,6 +88,10 @@ void add_limit_options(CLI::App& app, Options& o) {
                  "Refuse text, weights and font files larger than this many MiB")
       ->check(CLI::Range(size_t{1}, size_t{1} << 20))
       ->capture_default_str();
+  app.add_option("--threads", o.threads,
+                 "Threads for the matrix products and heads (default: the cores this process may "
+                 "use); the numbers are the same for any count")
+      ->check(CLI::Range(1, 1024));
 }
 
 void add_options(CLI::App& app, Options& o) {
@@ -242,7 +248,14 @@ void configure_app(CLI::App& app, Options& o) {
   app.name("attnviz");
   app.description("attnviz " + std::string(kVersion) +
                   ": see how each token attends to the ones before it (masked self-attention)");
-  app.set_version_flag("-V,--version", std::string("attnviz ") + kVersion);
+  // The kernels line says which instruction set the products run with on this CPU (Highway's
+  // names: AVX3 is AVX-512); ATTNVIZ_KERNELS chooses another for a run.
+  app.set_version_flag("-V,--version", [] {
+    std::string targets;
+    for (const std::string& t : kernel_targets()) targets += (targets.empty() ? "" : " ") + t;
+    return std::string("attnviz ") + kVersion + "\nkernels: " + kernel_target() +
+           " (this CPU: " + targets + "); threads: " + std::to_string(threads());
+  });
   app.footer(kExamples);
   add_options(app, o);
 }

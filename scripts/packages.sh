@@ -5,7 +5,7 @@
 
 # To build and run attnviz.
 run_packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json3-dev libstb-dev
-              libutf8proc-dev fonts-dejavu-core)
+              libutf8proc-dev libhwy-dev fonts-dejavu-core)
 
 # Only for the test suite: GoogleTest, tinyxml2 (the SVG tests), clang with libFuzzer (the fuzz
 # targets), groff (checks the man page), dpkg-dev and file (build the .deb with its Depends), zsh

@@ -204,6 +204,8 @@ constexpr std::array<Entry, static_cast<size_t>(Err::Count)> kErrors = {{
    "--model və --weights hər ikisi model göstərir; birini verin"},
   {Err::NeedsModel, "{0} needs a whole model: --model NAME or --weights FILE|DIR",
    "{0} bütöv model tələb edir: --model AD və ya --weights FAYL|QOVLUQ"},
+  {Err::UnknownKernels, "ATTNVIZ_KERNELS={0}: no such kernels for this CPU; it has: {1}",
+   "ATTNVIZ_KERNELS={0}: bu prosessor üçün belə kernellər yoxdur; olanlar: {1}"},
   {Err::JsonWeightsOverLimit,
    "{0}: is {1} bytes, larger than the limit of {2} bytes for JSON weights (--max-file-size raises it; safetensors has no limit)",
    "{0}: ölçüsü {1} baytdır, JSON çəkiləri üçün limitdən ({2} bayt) böyükdür (--max-file-size limiti artırır; safetensors üçün limit yoxdur)"},

@@ -713,6 +713,35 @@ TEST_F(Cli, AHuggingFaceFolderWithItsBpeTokenizer) {
 
 }  // namespace
 
+// The same bytes whatever --threads says; the kernels ATTNVIZ_KERNELS chooses are the ones used
+// (AVX2 and AVX-512 sum in the same order, so they agree to the bit), an unknown name is refused.
+TEST_F(Cli, ThreadsAndKernelsLeaveTheNumbersAsTheyAre) {
+  const std::vector<std::string> args = {
+      "--model", "az", "--text", "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.",
+      "--json",  "-"};
+  const auto threads = [&](const char* n) {
+    std::vector<std::string> a = args;
+    a.insert(a.end(), {"--threads", n});
+    return run(a);
+  };
+  const Outcome one = threads("1");
+  ASSERT_EQ(one.status, 0) << one.err;
+  for (const char* n : {"2", "3"}) {
+    EXPECT_EQ(threads(n).out, one.out) << n << " threads";
+  }
+  const Outcome version = run({"--version"}, {"ATTNVIZ_KERNELS=SCALAR"});
+  EXPECT_NE(version.out.find("kernels: SCALAR ("), std::string::npos) << version.out;
+  if (run({"--version"}).out.find(" AVX2 ") != std::string::npos &&
+      run({"--version"}).out.find(" AVX3 ") != std::string::npos) {
+    EXPECT_EQ(run(args, {"ATTNVIZ_KERNELS=AVX2"}).out, run(args, {"ATTNVIZ_KERNELS=AVX3"}).out);
+  }
+  const Outcome bad = run({"--text", "ab"}, {"ATTNVIZ_KERNELS=AVX9"});
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("ATTNVIZ_KERNELS=AVX9: no such kernels for this CPU; it has: "),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST_F(Cli, TheShippedModelRunsFromTheBinaryAndSaysWhatEachHeadDoes) {
   const Outcome list = run({"--model", "list"});
   EXPECT_EQ(list.status, 0) << list.err;

@@ -135,6 +135,7 @@ enum class Err {
   UnknownShippedModel,
   ModelAndWeights,
   NeedsModel,
+  UnknownKernels,
   // weights JSON
   JsonWeightsOverLimit,
   NotJson,

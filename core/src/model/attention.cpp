@@ -10,6 +10,8 @@
 #include <limits>
 
 #include "attnviz/error.hpp"
+#include "attnviz/model/kernels.hpp"
+#include "attnviz/model/parallel.hpp"
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -140,7 +142,7 @@ void attend_head(HeadTrace& h, float scale, bool causal, int index) {
     const Eigen::Index rows = std::min(kBlockRows, T - r0);
     const Eigen::Index keys = causal ? r0 + rows : T;
     auto block = h.weights.block(r0, 0, rows, keys);  // (rows, keys)
-    block.noalias() = h.q.middleRows(r0, rows) * h.k.topRows(keys).transpose();
+    matmul(h.q.middleRows(r0, rows), h.k.topRows(keys), Layout::Transposed, block);
     for (Eigen::Index i = r0; i < r0 + rows; ++i) {
       const Eigen::Index seen = causal ? i + 1 : T;
       float* row = h.weights.row(i).data();
@@ -154,7 +156,7 @@ void attend_head(HeadTrace& h, float scale, bool causal, int index) {
       std::fill(row + seen, row + T, 0.0f);  // future keys: masked, exactly 0
     }
     // (rows, keys) · (keys, hs): the zeros above the diagonal add nothing.
-    h.out.middleRows(r0, rows).noalias() = block * h.v.topRows(keys);
+    matmul(block, h.v.topRows(keys), Layout::Rows, h.out.middleRows(r0, rows));
   }
 }
 
@@ -212,13 +214,17 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
   const Eigen::Index hs = weights.head_size();
   trace.scale = options.scale ? static_cast<float>(std::pow(static_cast<double>(hs), -0.5)) : 1.0f;
 
-  if (weights.multi_head()) trace.concat = Matrix(T, n_head * hs);  // (T, H·hs)
-  for (int h = 0; h < n_head; ++h) {
-    const HeadWeights& w = weights.heads[static_cast<size_t>(h)];
-    HeadTrace head;
-    head.q.noalias() = input * w.query.transpose();  // (T, C) · (C, hs) → (T, hs)
-    head.k.noalias() = input * w.key.transpose();
-    head.v.noalias() = input * w.value.transpose();
+  // The heads are independent: computed side by side when there are enough of them for every
+  // thread, otherwise one by one with each product spread over the threads.
+  trace.heads.resize(static_cast<size_t>(n_head));
+  const auto one_head = [&](size_t index) {
+    const int h = static_cast<int>(index);
+    const HeadWeights& w = weights.heads[index];
+    HeadTrace& head = trace.heads[index];
+    head.q = head.k = head.v = Matrix(T, hs);  // (T, C) · (C, hs) → (T, hs)
+    matmul(input, w.query, Layout::Transposed, head.q);
+    matmul(input, w.key, Layout::Transposed, head.k);
+    matmul(input, w.value, Layout::Transposed, head.v);
     if (w.has_bias()) {  // + (1, hs) broadcast over rows
       head.q.rowwise() += w.query_bias.row(0);
       head.k.rowwise() += w.key_bias.row(0);
@@ -228,18 +234,29 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
     check_finite(head.k, head_step(h, "k = x·Wkᵀ"));
     check_finite(head.v, head_step(h, "v = x·Wvᵀ"));
     if (options.keep_scores) {
-      head.scores = head.q * head.k.transpose();  // (T, T), the future included, for the trace
+      head.scores = Matrix(T, T);  // (T, T), the future included, for the trace
+      matmul(head.q, head.k, Layout::Transposed, head.scores);
       check_finite(head.scores, head_step(h, "q·kᵀ"));
     }
     attend_head(head, trace.scale, options.causal, h);
     check_finite(head.out, head_step(h, "weights·v"));
-    if (weights.multi_head()) trace.concat.middleCols(h * hs, hs) = head.out;
-    trace.heads.push_back(std::move(head));
+  };
+  if (n_head >= threads()) {
+    parallel_for(trace.heads.size(), one_head);
+  } else {
+    for (size_t h = 0; h < trace.heads.size(); ++h) one_head(h);
+  }
+  if (weights.multi_head()) {
+    trace.concat = Matrix(T, n_head * hs);  // (T, H·hs)
+    for (int h = 0; h < n_head; ++h) {
+      trace.concat.middleCols(h * hs, hs) = trace.heads[static_cast<size_t>(h)].out;
+    }
   }
   if (weights.multi_head()) {
     // (T, H·hs) · (H·hs, C) + (1, C) broadcast over rows → (T, C)
-    trace.out =
-        (trace.concat * weights.proj_weight.transpose()).rowwise() + weights.proj_bias.row(0);
+    trace.out = Matrix(T, weights.n_embd);
+    matmul(trace.concat, weights.proj_weight, Layout::Transposed, trace.out);
+    trace.out.rowwise() += weights.proj_bias.row(0);
   } else {
     trace.out = trace.heads.front().out;
   }

@@ -4,23 +4,19 @@
 #include <cmath>
 
 #include "attnviz/model/attention.hpp"
+#include "attnviz/model/kernels.hpp"
 
 namespace attnviz {
 namespace {
 
-constexpr float kSqrtHalf = 0.70710678118654752f;  // 1/√2
-constexpr float kSqrtTwoOverPi = 0.79788456080286536f;
-
 // The MLP's nonlinearity, elementwise on (T, hidden).
 void activate(Matrix& h, Activation activation) {
   switch (activation) {
-    case Activation::Gelu:  // nn.GELU(): x·Φ(x) = ½x(1 + erf(x/√2))
-      h = h.unaryExpr([](float x) { return 0.5f * x * (1.0f + std::erf(x * kSqrtHalf)); });
+    case Activation::Gelu:  // nn.GELU()
+      gelu_erf(h);
       break;
-    case Activation::GeluTanh:  // gelu_new: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
-      h = h.unaryExpr([](float x) {
-        return 0.5f * x * (1.0f + std::tanh(kSqrtTwoOverPi * (x + 0.044715f * x * x * x)));
-      });
+    case Activation::GeluTanh:  // gelu_new
+      gelu_tanh(h);
       break;
     case Activation::Relu:
       h = h.cwiseMax(0.0f);
@@ -30,7 +26,8 @@ void activate(Matrix& h, Activation activation) {
 
 // x·Wᵀ (+ b broadcast over rows): (T, in) · (in, out) → (T, out), as nn.Linear.
 Matrix linear(const Matrix& x, const Matrix& weight, const Matrix& bias) {
-  Matrix y = x * weight.transpose();
+  Matrix y(x.rows(), weight.rows());
+  matmul(x, weight, Layout::Transposed, y);
   if (bias.size() > 0) y.rowwise() += bias.row(0);
   return y;
 }

@@ -1,0 +1,41 @@
+// The matrix products and elementwise functions of the forward pass, compiled for several
+// instruction sets (SSE4, AVX2+FMA, AVX-512, and a portable fallback) with the fastest this CPU
+// has chosen at run time, and spread over threads() without changing a bit of the result.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attnviz/matrix.hpp"
+
+namespace attnviz {
+
+// A row-major block of a Matrix: rows, columns and a row stride (middleRows, block, topRows …).
+using MatrixRef = Eigen::Ref<Matrix, 0, Eigen::OuterStride<>>;
+using ConstMatrixRef = Eigen::Ref<const Matrix, 0, Eigen::OuterStride<>>;
+
+// How a product's right operand is laid out.
+enum class Layout {
+  Rows,        // B is (K, N): C = A·B (weights·v; GPT-2's Conv1D weights)
+  Transposed,  // B is (N, K): C = A·Bᵀ (nn.Linear's weight; q·kᵀ)
+};
+
+// C (M, N) = A (M, K) · B, with B as `layout` says. Each entry is summed over K in the same
+// order whatever the thread count; AVX2 and AVX-512 give the same bits, the fallbacks (no FMA)
+// differ in the last bits.
+void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Layout layout, MatrixRef c);
+
+// Elementwise, in place, on (rows, cols).
+void gelu_erf(MatrixRef x);   // x·Φ(x) = ½x(1 + erf(x/√2)), nn.GELU()
+void gelu_tanh(MatrixRef x);  // ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GPT-2's gelu_new
+
+// The instruction set the kernels run with ("AVX3" is AVX-512), and every one this binary has
+// that this CPU supports, fastest first.
+std::string kernel_target();
+std::vector<std::string> kernel_targets();
+// Restricts the kernels to one of kernel_targets() (tests, benchmarks; ATTNVIZ_KERNELS in the
+// environment does the same for the command); "" undoes it. Returns false if that name is not
+// among them.
+bool force_kernel_target(const std::string& name);
+
+}  // namespace attnviz

@@ -1,0 +1,316 @@
+// Matrix products and elementwise functions with Highway: this file is compiled once per
+// instruction set (foreach_target.h includes it again for each), and HWY_DYNAMIC_DISPATCH calls
+// the best one this CPU supports. Outside HWY_NAMESPACE nothing depends on the target, so no
+// inline function or template is compiled twice with different instructions (the ODR trap).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "model/kernels.cpp"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+// foreach_target.h must come first
+#include "hwy/contrib/math/math-inl.h"
+#include "hwy/highway.h"
+
+#ifndef ATTNVIZ_KERNELS_SHARED
+#define ATTNVIZ_KERNELS_SHARED
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "attnviz/error.hpp"
+#include "attnviz/model/kernels.hpp"
+#include "attnviz/model/parallel.hpp"
+
+namespace attnviz {
+// One product, as the dispatched kernels see it: C (m, n) = A (m, k) · B, B (k, n) or (n, k).
+struct Product {
+  const float* a;
+  size_t lda;
+  const float* b;
+  size_t ldb;
+  bool transposed;  // B is (n, k)
+  float* c;
+  size_t ldc;
+  size_t m, n, k;
+};
+// One elementwise pass over (rows, cols) with a row stride.
+struct Elementwise {
+  float* x;
+  size_t rows, cols, stride;
+};
+// Depth of one pass over K: a packed block of B is kDepth × panel width. It is the same on
+// every target, so AVX2 and AVX-512 add the same partial sums in the same order.
+constexpr size_t kDepth = 256;
+// Below this many multiply-adds a product runs on the calling thread alone.
+constexpr size_t kThreadedWork = size_t{1} << 21;
+}  // namespace attnviz
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace attnviz {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using D = hn::ScalableTag<float>;
+using V = hn::Vec<D>;
+
+// A tile of C is kRows rows × kVectors vectors, all in registers: 6 × 4 = 24 of AVX-512's 32,
+// 6 × 2 = 12 of the 16 that AVX2 and SSE have.
+constexpr size_t kRows = 6;
+#if HWY_TARGET <= HWY_AVX3
+constexpr size_t kVectors = 4;
+#else
+constexpr size_t kVectors = 2;
+#endif
+
+// c (R, W) (+)= a (R, kc) · panel (kc, W): each row of a broadcast, W = kVectors lanes wide.
+// Each entry of c is summed over k in order, one multiply-add at a time.
+template <size_t R>
+HWY_INLINE void tile(const float* HWY_RESTRICT a, size_t lda, const float* HWY_RESTRICT panel,
+                     float* HWY_RESTRICT c, size_t ldc, size_t kc, bool accumulate) {
+  const D d;
+  const size_t L = hn::Lanes(d);
+  V acc[R][kVectors];
+  for (size_t i = 0; i < R; ++i) {
+    for (size_t j = 0; j < kVectors; ++j) {
+      acc[i][j] = accumulate ? hn::LoadU(d, c + i * ldc + j * L) : hn::Zero(d);
+    }
+  }
+  for (size_t k = 0; k < kc; ++k) {
+    V b[kVectors];
+    for (size_t j = 0; j < kVectors; ++j) b[j] = hn::LoadU(d, panel + (k * kVectors + j) * L);
+    for (size_t i = 0; i < R; ++i) {
+      const V ai = hn::Set(d, a[i * lda + k]);
+      for (size_t j = 0; j < kVectors; ++j) acc[i][j] = hn::MulAdd(ai, b[j], acc[i][j]);
+    }
+  }
+  for (size_t i = 0; i < R; ++i) {
+    for (size_t j = 0; j < kVectors; ++j) hn::StoreU(acc[i][j], d, c + i * ldc + j * L);
+  }
+}
+
+void tile_rows(size_t rows, const float* a, size_t lda, const float* panel, float* c, size_t ldc,
+               size_t kc, bool accumulate) {
+  switch (rows) {
+    case 6:
+      return tile<6>(a, lda, panel, c, ldc, kc, accumulate);
+    case 5:
+      return tile<5>(a, lda, panel, c, ldc, kc, accumulate);
+    case 4:
+      return tile<4>(a, lda, panel, c, ldc, kc, accumulate);
+    case 3:
+      return tile<3>(a, lda, panel, c, ldc, kc, accumulate);
+    case 2:
+      return tile<2>(a, lda, panel, c, ldc, kc, accumulate);
+    default:
+      return tile<1>(a, lda, panel, c, ldc, kc, accumulate);
+  }
+}
+
+// Copies B's columns [n0, n0 + w) and depths [k0, k0 + kc) into panel (kc, W), zero past w.
+void pack(const Product& p, size_t n0, size_t w, size_t k0, size_t kc, size_t W, float* panel) {
+  if (w < W) std::fill(panel, panel + kc * W, 0.0f);
+  if (p.transposed) {  // B (n, k): read each row of B along k, write a column of the panel
+    for (size_t j = 0; j < w; ++j) {
+      const float* src = p.b + (n0 + j) * p.ldb + k0;
+      for (size_t k = 0; k < kc; ++k) panel[k * W + j] = src[k];
+    }
+  } else {  // B (k, n): rows copy straight
+    for (size_t k = 0; k < kc; ++k) std::memcpy(panel + k * W, p.b + (k0 + k) * p.ldb + n0, w * 4);
+  }
+}
+
+// Rows [m0, m1) × panels [p0, p1) of C: for each depth block, pack one panel of B, then run
+// every row tile over it.
+void product_part(const Product& p, size_t m0, size_t m1, size_t p0, size_t p1) {
+  const D d;
+  const size_t W = kVectors * hn::Lanes(d);
+  thread_local std::vector<float> panel, edge;  // (kDepth, W); a (kRows, W) tile past C's edge
+  panel.resize(kDepth * W);
+  edge.resize(kRows * W);
+  for (size_t pi = p0; pi < p1; ++pi) {
+    const size_t n0 = pi * W, w = std::min(W, p.n - n0);
+    for (size_t k0 = 0; k0 < p.k; k0 += kDepth) {
+      const size_t kc = std::min(kDepth, p.k - k0);
+      const bool accumulate = k0 > 0;
+      pack(p, n0, w, k0, kc, W, panel.data());
+      for (size_t i = m0; i < m1; i += kRows) {
+        const size_t rows = std::min(kRows, m1 - i);
+        const float* a = p.a + i * p.lda + k0;
+        float* c = p.c + i * p.ldc + n0;
+        if (w == W) {
+          tile_rows(rows, a, p.lda, panel.data(), c, p.ldc, kc, accumulate);
+          continue;
+        }
+        for (size_t r = 0; r < rows && accumulate; ++r) {
+          std::copy(c + r * p.ldc, c + r * p.ldc + w, edge.data() + r * W);
+        }
+        tile_rows(rows, a, p.lda, panel.data(), edge.data(), W, kc, accumulate);
+        for (size_t r = 0; r < rows; ++r) {
+          std::copy(edge.data() + r * W, edge.data() + r * W + w, c + r * p.ldc);
+        }
+      }
+    }
+  }
+}
+
+void Matmul(const Product& p) {
+  const D d;
+  const size_t W = kVectors * hn::Lanes(d);
+  const size_t panels = (p.n + W - 1) / W;
+  if (p.m * p.n * p.k < kThreadedWork || threads() == 1) {
+    product_part(p, 0, p.m, 0, panels);
+    return;
+  }
+  // Tasks: column chunks of about 256 columns, and row chunks (whole tiles) when there are too
+  // few column chunks to keep every thread busy. Each task packs its own panels.
+  const size_t chunk_panels = std::max<size_t>(1, 256 / W);
+  const size_t column_chunks = (panels + chunk_panels - 1) / chunk_panels;
+  const size_t want = 4 * static_cast<size_t>(threads());
+  size_t row_chunks = column_chunks >= want ? 1 : (want + column_chunks - 1) / column_chunks;
+  row_chunks = std::max<size_t>(1, std::min(row_chunks, p.m / (8 * kRows)));
+  const size_t tiles = (p.m + kRows - 1) / kRows;
+  parallel_for(row_chunks * column_chunks, [&](size_t task) {
+    const size_t rc = task / column_chunks, cc = task % column_chunks;
+    const size_t m0 = std::min(p.m, tiles * rc / row_chunks * kRows);
+    const size_t m1 = std::min(p.m, tiles * (rc + 1) / row_chunks * kRows);
+    const size_t p0 = cc * chunk_panels, p1 = std::min(panels, p0 + chunk_panels);
+    product_part(p, m0, m1, p0, p1);
+  });
+}
+
+// erf(x) = 1 - erfc(x) for x ≥ 0, odd: erfc by Numerical Recipes' Chebyshev fit (erfcc, fractional
+// error under 1.2e-7), t = 1/(1 + x/2), erfc = t·exp(-x² + P(t)).
+HWY_INLINE V erf(D d, V x) {
+  const V ax = hn::Abs(x);
+  const V t = hn::Div(hn::Set(d, 1.0f), hn::MulAdd(hn::Set(d, 0.5f), ax, hn::Set(d, 1.0f)));
+  static constexpr float kP[] = {0.17087277f, -0.82215223f, 1.48851587f, -1.13520398f,
+                                 0.27886807f, -0.18628806f, 0.09678418f, 0.37409196f,
+                                 1.00002368f, -1.26551223f};
+  V poly = hn::Set(d, kP[0]);
+  for (size_t i = 1; i < sizeof kP / sizeof kP[0]; ++i)
+    poly = hn::MulAdd(poly, t, hn::Set(d, kP[i]));
+  const V erfc = hn::Mul(t, hn::CallExp(d, hn::Sub(poly, hn::Mul(ax, ax))));
+  return hn::CopySign(hn::Sub(hn::Set(d, 1.0f), erfc), x);
+}
+
+template <class F>
+void each_vector(const Elementwise& e, F f) {
+  const D d;
+  const size_t L = hn::Lanes(d);
+  parallel_for((e.rows + 63) / 64, [&](size_t chunk) {
+    const size_t r1 = std::min(e.rows, chunk * 64 + 64);
+    for (size_t r = chunk * 64; r < r1; ++r) {
+      float* row = e.x + r * e.stride;
+      size_t j = 0;
+      for (; j + L <= e.cols; j += L) hn::StoreU(f(d, hn::LoadU(d, row + j)), d, row + j);
+      if (j < e.cols) {
+        HWY_ALIGN float tail[64 / sizeof(float)] = {};  // one vector, the widest
+        std::copy(row + j, row + e.cols, tail);
+        hn::Store(f(d, hn::Load(d, tail)), d, tail);
+        std::copy(tail, tail + (e.cols - j), row + j);
+      }
+    }
+  });
+}
+
+void GeluErf(const Elementwise& e) {
+  each_vector(e, [](D d, V x) {
+    const V half_x = hn::Mul(hn::Set(d, 0.5f), x);
+    return hn::MulAdd(half_x, erf(d, hn::Mul(x, hn::Set(d, 0.70710678118654752f))), half_x);
+  });
+}
+
+void GeluTanh(const Elementwise& e) {
+  each_vector(e, [](D d, V x) {
+    const V half_x = hn::Mul(hn::Set(d, 0.5f), x);
+    const V cube = hn::Mul(hn::Mul(x, x), x);
+    const V inner =
+        hn::Mul(hn::Set(d, 0.79788456080286536f), hn::MulAdd(hn::Set(d, 0.044715f), cube, x));
+    return hn::MulAdd(half_x, hn::CallTanh(d, inner), half_x);
+  });
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace attnviz
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace attnviz {
+
+HWY_EXPORT(Matmul);
+HWY_EXPORT(GeluErf);
+HWY_EXPORT(GeluTanh);
+
+void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Layout layout, MatrixRef c) {
+  const bool transposed = layout == Layout::Transposed;
+  const Eigen::Index k = a.cols(), n = transposed ? b.rows() : b.cols();
+  if ((transposed ? b.cols() : b.rows()) != k || c.rows() != a.rows() || c.cols() != n) {
+    throw Error(Err::Internal, {"matmul() given shapes that do not fit"});
+  }
+  if (c.size() == 0) return;
+  if (k == 0) {
+    c.setZero();
+    return;
+  }
+  const Product p{a.data(),
+                  static_cast<size_t>(a.outerStride()),
+                  b.data(),
+                  static_cast<size_t>(b.outerStride()),
+                  transposed,
+                  c.data(),
+                  static_cast<size_t>(c.outerStride()),
+                  static_cast<size_t>(a.rows()),
+                  static_cast<size_t>(n),
+                  static_cast<size_t>(k)};
+  HWY_DYNAMIC_DISPATCH(Matmul)(p);
+}
+
+void gelu_erf(MatrixRef x) {
+  HWY_DYNAMIC_DISPATCH(GeluErf)
+  (Elementwise{x.data(), static_cast<size_t>(x.rows()), static_cast<size_t>(x.cols()),
+               static_cast<size_t>(x.outerStride())});
+}
+
+void gelu_tanh(MatrixRef x) {
+  HWY_DYNAMIC_DISPATCH(GeluTanh)
+  (Elementwise{x.data(), static_cast<size_t>(x.rows()), static_cast<size_t>(x.cols()),
+               static_cast<size_t>(x.outerStride())});
+}
+
+namespace {
+
+int64_t forced_target = 0;  // 0: the CPU's own choice
+
+// Every target this binary has that the CPU supports, fastest first, whatever is forced.
+std::vector<int64_t> usable_targets() {
+  hwy::SetSupportedTargetsForTest(0);
+  std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
+  hwy::SetSupportedTargetsForTest(forced_target);
+  return targets;
+}
+
+}  // namespace
+
+std::vector<std::string> kernel_targets() {
+  std::vector<std::string> names;
+  for (const int64_t target : usable_targets()) names.emplace_back(hwy::TargetName(target));
+  return names;
+}
+
+std::string kernel_target() {
+  const std::vector<int64_t> current = hwy::SupportedAndGeneratedTargets();
+  return current.empty() ? "" : hwy::TargetName(current.front());
+}
+
+bool force_kernel_target(const std::string& name) {
+  for (const int64_t target : usable_targets()) {
+    if (name.empty() || name == hwy::TargetName(target)) {
+      forced_target = name.empty() ? 0 : target;
+      hwy::SetSupportedTargetsForTest(forced_target);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace attnviz
+#endif

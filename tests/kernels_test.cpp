@@ -1,0 +1,154 @@
+// The matrix products and GELUs on every instruction set this CPU supports (each forced in
+// turn), against a double-precision reference; and the bits of their results, and of a whole
+// model's forward pass, whatever the thread count and between AVX2 and AVX-512.
+#include "attnviz/model/kernels.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "attnviz/model/parallel.hpp"
+#include "attnviz/model/shipped_models.hpp"
+#include "attnviz/model/state_dict.hpp"
+#include "attnviz/model/transformer.hpp"
+
+namespace attnviz {
+namespace {
+
+Matrix random_matrix(Eigen::Index rows, Eigen::Index cols, uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<float> normal;
+  Matrix m(rows, cols);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = normal(gen);
+  return m;
+}
+
+// Restores the CPU's own kernels and every thread when a test ends.
+class Kernels : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    force_kernel_target("");
+    set_threads(0);
+  }
+};
+
+struct Shape {
+  Eigen::Index m, n, k;
+};
+const Shape kShapes[] = {{1, 1, 1},       {7, 5, 3},       {6, 64, 64},   {13, 70, 300},
+                         {129, 200, 513}, {300, 129, 257}, {64, 1000, 40}};
+
+TEST_F(Kernels, EveryTargetMatchesADoubleReferenceInBothLayouts) {
+  const std::vector<std::string> targets = kernel_targets();
+  ASSERT_FALSE(targets.empty());
+  for (const std::string& target : targets) {
+    ASSERT_TRUE(force_kernel_target(target));
+    EXPECT_EQ(kernel_target(), target);
+    for (const Shape& s : kShapes) {
+      const Matrix a = random_matrix(s.m, s.k, 1), b = random_matrix(s.k, s.n, 2);
+      const Matrix bt = b.transpose();
+      // C is a block inside a bigger matrix: the stride is honoured and nothing around it changes.
+      Matrix rows = Matrix::Constant(s.m + 2, s.n + 3, 7.0f), cols = rows;
+      matmul(a, b, Layout::Rows, rows.block(1, 2, s.m, s.n));
+      matmul(a, bt, Layout::Transposed, cols.block(1, 2, s.m, s.n));
+      const Eigen::MatrixXd exact = a.cast<double>() * b.cast<double>();
+      const Eigen::MatrixXd bound = a.cast<double>().cwiseAbs() * b.cast<double>().cwiseAbs();
+      for (Eigen::Index i = 0; i < s.m; ++i) {
+        for (Eigen::Index j = 0; j < s.n; ++j) {
+          const double tolerance = 2e-7 * static_cast<double>(s.k) * bound(i, j) + 1e-30;
+          ASSERT_NEAR(rows(i + 1, j + 2), exact(i, j), tolerance) << target << " Rows " << i;
+          ASSERT_NEAR(cols(i + 1, j + 2), exact(i, j), tolerance) << target << " Transposed";
+        }
+      }
+      EXPECT_EQ(rows.row(0).sum(), 7.0f * static_cast<float>(s.n + 3)) << target;
+      EXPECT_EQ(rows.col(0).sum(), 7.0f * static_cast<float>(s.m + 2)) << target;
+      EXPECT_EQ(cols.bottomRows(1).sum(), 7.0f * static_cast<float>(s.n + 3)) << target;
+      EXPECT_EQ(cols.rightCols(1).sum(), 7.0f * static_cast<float>(s.m + 2)) << target;
+    }
+  }
+}
+
+TEST_F(Kernels, TheBitsDoNotDependOnTheThreadCount) {
+  const Matrix a = random_matrix(300, 700, 3), b = random_matrix(1100, 700, 4);
+  for (const std::string& target : kernel_targets()) {
+    ASSERT_TRUE(force_kernel_target(target));
+    Matrix one(300, 1100);
+    set_threads(1);
+    matmul(a, b, Layout::Transposed, one);
+    for (const int n : {2, 3}) {
+      set_threads(n);
+      Matrix many(300, 1100);
+      matmul(a, b, Layout::Transposed, many);
+      EXPECT_TRUE(many == one) << target << ", " << n << " threads";
+    }
+  }
+}
+
+TEST_F(Kernels, Avx2AndAvx512GiveTheSameBits) {
+  const std::vector<std::string> targets = kernel_targets();
+  if (std::find(targets.begin(), targets.end(), "AVX2") == targets.end() ||
+      std::find(targets.begin(), targets.end(), "AVX3") == targets.end()) {
+    GTEST_SKIP() << "this CPU lacks AVX2 or AVX-512";
+  }
+  const Matrix a = random_matrix(100, 600, 5), b = random_matrix(600, 90, 6);
+  Matrix avx2(100, 90), avx512(100, 90);
+  force_kernel_target("AVX2");
+  matmul(a, b, Layout::Rows, avx2);
+  force_kernel_target("AVX3");
+  matmul(a, b, Layout::Rows, avx512);
+  EXPECT_TRUE(avx2 == avx512);
+}
+
+TEST_F(Kernels, GeluOnEveryTargetMatchesTheFormulaInDouble) {
+  Matrix x(1, 4001);
+  for (Eigen::Index i = 0; i < x.cols(); ++i) x(0, i) = -10.0f + 0.005f * static_cast<float>(i);
+  for (const std::string& target : kernel_targets()) {
+    ASSERT_TRUE(force_kernel_target(target));
+    Matrix erf = x, tanh = x;
+    gelu_erf(erf);
+    gelu_tanh(tanh);
+    for (Eigen::Index i = 0; i < x.cols(); ++i) {
+      const double v = x(0, i);
+      const double exact_erf = 0.5 * v * (1 + std::erf(v / std::sqrt(2.0)));
+      const double exact_tanh =
+          0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v)));
+      ASSERT_NEAR(erf(0, i), exact_erf, 1e-6 * std::max(1.0, std::abs(v))) << target << " " << v;
+      ASSERT_NEAR(tanh(0, i), exact_tanh, 1e-6 * std::max(1.0, std::abs(v))) << target << " " << v;
+    }
+  }
+}
+
+TEST_F(Kernels, UnknownTargetIsRefused) {
+  EXPECT_FALSE(force_kernel_target("AVX9"));
+  EXPECT_FALSE(kernel_target().empty());
+}
+
+// The shipped model on 64 characters: every head's weights and the logits, bit for bit, with 1,
+// 2 and 3 threads (heads side by side, and products split across threads).
+TEST_F(Kernels, AWholeForwardPassIsTheSameWithOneTwoAndThreeThreads) {
+  const ShippedModel* az = find_shipped_model("az");
+  ASSERT_NE(az, nullptr);
+  const auto state_dict = open_state_dict(az->bytes, "az.safetensors");
+  std::vector<Words> warnings;
+  const Transformer model = load_transformer(*state_dict, ModelSettings{}, warnings);
+  std::vector<int> ids;
+  for (int i = 0; i < model.block_size; ++i) ids.push_back((i * 7 + 3) % model.vocab_size());
+  set_threads(1);
+  const ForwardTrace one = forward(model, ids, ForwardOptions{});
+  for (const int n : {2, 3}) {
+    set_threads(n);
+    const ForwardTrace many = forward(model, ids, ForwardOptions{});
+    EXPECT_TRUE(many.logits == one.logits) << n << " threads";
+    for (size_t l = 0; l < one.layers.size(); ++l) {
+      for (size_t h = 0; h < one.layers[l].attention.heads.size(); ++h) {
+        EXPECT_TRUE(many.layers[l].attention.heads[h].weights ==
+                    one.layers[l].attention.heads[h].weights)
+            << n << " threads, layer " << l << " head " << h;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace attnviz
