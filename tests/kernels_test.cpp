@@ -100,6 +100,29 @@ TEST_F(Kernels, Avx2AndAvx512GiveTheSameBits) {
   EXPECT_TRUE(avx2 == avx512);
 }
 
+TEST_F(Kernels, SoftmaxIsTheSameBitsOnEveryTargetAndSumsToOne) {
+  const Matrix scores = random_matrix(1, 1000, 7) * 4.0f;
+  Matrix first;
+  for (const std::string& target : kernel_targets()) {
+    ASSERT_TRUE(force_kernel_target(target));
+    Matrix row = scores;
+    ASSERT_TRUE(softmax_row(row.data(), 999, 0.125f));  // the last entry is not seen
+    EXPECT_NEAR(row.leftCols(999).sum(), 1.0f, 1e-5f) << target;
+    EXPECT_EQ(row(0, 999), scores(0, 999)) << target;
+    const Eigen::ArrayXf exact =
+        ((scores.leftCols(999).array() - scores.leftCols(999).maxCoeff()) * 0.125f)
+            .exp()
+            .transpose();
+    EXPECT_LE((row.leftCols(999).transpose().array() - exact / exact.sum()).abs().maxCoeff(),
+              1e-7f);
+    if (first.size() == 0) first = row;
+    EXPECT_TRUE(row == first) << target;
+  }
+  Matrix overflow = scores;
+  overflow(0, 3) = std::numeric_limits<float>::infinity();
+  EXPECT_FALSE(softmax_row(overflow.data(), 10, 1.0f));
+}
+
 TEST_F(Kernels, GeluOnEveryTargetMatchesTheFormulaInDouble) {
   Matrix x(1, 4001);
   for (Eigen::Index i = 0; i < x.cols(); ++i) x(0, i) = -10.0f + 0.005f * static_cast<float>(i);

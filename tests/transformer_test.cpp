@@ -73,18 +73,35 @@ TEST_P(ModelFixture, EveryLayerAndTheLogitsEqualPyTorch) {
     EXPECT_LE(residual, 1e-4f);
     EXPECT_LE(logits, 1e-4f);
 
-    // The next-token guesses: the same five tokens in the same order, probabilities within 2e-5.
-    const auto predictions = top_predictions(trace.logits, 5);
-    ASSERT_EQ(predictions.size(), ids.size());
+    // The next-token guesses: the same five tokens in the same order, probabilities within 2e-5,
+    // from the whole logits and as a run makes them (vocabulary slabs, no layer kept, rollout
+    // step by step as each layer goes by).
+    ForwardOptions streamed;
+    streamed.keep_layer.assign(model.blocks.size(), false);
+    streamed.keep_logits = false;
+    streamed.top_k = 5;
+    Matrix rolled;
+    int seen = 0;
+    const ForwardTrace run = forward(model, ids, streamed, [&](int l, const LayerTrace& layer) {
+      EXPECT_EQ(l, seen++);
+      rollout_step(rolled, layer.attention);
+    });
+    EXPECT_EQ(seen, model.n_layer());
+    EXPECT_EQ(run.logits.size(), 0);
+    for (const LayerTrace& layer : run.layers) EXPECT_TRUE(layer.attention.heads.empty());
     float p = 0;
-    for (size_t t = 0; t < ids.size(); ++t) {
-      const json& want = expected["predictions"][t];
-      ASSERT_EQ(predictions[t].size(), want.size());
-      for (size_t r = 0; r < want.size(); ++r) {
-        EXPECT_EQ(predictions[t][r].id, want[r]["id"].get<int>()) << "position " << t;
-        p = std::max(p, std::abs(predictions[t][r].p - want[r]["p"].get<float>()));
+    for (const auto& predictions : {top_predictions(trace.logits, 5), run.predictions}) {
+      ASSERT_EQ(predictions.size(), ids.size());
+      for (size_t t = 0; t < ids.size(); ++t) {
+        const json& want = expected["predictions"][t];
+        ASSERT_EQ(predictions[t].size(), want.size());
+        for (size_t r = 0; r < want.size(); ++r) {
+          EXPECT_EQ(predictions[t][r].id, want[r]["id"].get<int>()) << "position " << t;
+          p = std::max(p, std::abs(predictions[t][r].p - want[r]["p"].get<float>()));
+        }
       }
     }
+    EXPECT_LE(test::max_difference(rolled, expected["rollout"]), 2e-5f);
     // Attention rollout through every layer.
     std::vector<const AttentionTrace*> layers;
     for (const LayerTrace& layer : trace.layers) layers.push_back(&layer.attention);

@@ -36,21 +36,21 @@ std::vector<int> chosen_layers(const Request& request, int n_layer) {
   return request.layers;
 }
 
-// Every head of every layer scored on the run's tokens; with --induction-test S, also on S random
-// tokens repeated twice (torch.randint(0, vocab, (S,)) after torch.manual_seed(seed)).
-void score_heads(const Request& request, const Transformer& model, const ForwardTrace& trace,
+// One layer's heads scored on the run's tokens, as the forward pass reaches it.
+void score_layer(int layer, const AttentionTrace& attention, const PatternTargets& targets,
                  Result& result) {
-  const PatternTargets targets = pattern_targets(result.ids, result.tokens);
-  for (size_t l = 0; l < trace.layers.size(); ++l) {
-    const auto& heads = trace.layers[l].attention.heads;
-    for (size_t h = 0; h < heads.size(); ++h) {
-      HeadScore score;
-      score.layer = static_cast<int>(l);
-      score.head = static_cast<int>(h);
-      score.score = score_head(heads[h].weights, targets);
-      result.head_scores.push_back(score);
-    }
+  for (size_t h = 0; h < attention.heads.size(); ++h) {
+    HeadScore score;
+    score.layer = layer;
+    score.head = static_cast<int>(h);
+    score.score = score_head(attention.heads[h].weights, targets);
+    result.head_scores.push_back(score);
   }
+}
+
+// With --induction-test S, every head also scored on S random tokens repeated twice
+// (torch.randint(0, vocab, (S,)) after torch.manual_seed(seed)); no layer is kept.
+void induction_test(const Request& request, const Transformer& model, Result& result) {
   const int S = request.induction_test;
   if (S <= 0) return;
   if (model.block_size > 0 && 2 * S > model.block_size) {
@@ -64,16 +64,16 @@ void score_heads(const Request& request, const Transformer& model, const Forward
   std::vector<int> ids = result.induction_test_ids;
   ids.insert(ids.end(), result.induction_test_ids.begin(), result.induction_test_ids.end());
   ForwardOptions options;
-  options.keep_scores = false;
   options.causal = request.causal;
   options.scale = request.scale;
-  const ForwardTrace repeated = forward(model, ids, options);
+  options.keep_layer.assign(model.blocks.size(), false);
+  options.keep_logits = false;
   size_t at = 0;
-  for (const LayerTrace& layer : repeated.layers) {
+  forward(model, ids, options, [&](int, const LayerTrace& layer) {
     for (const HeadTrace& head : layer.attention.heads) {
       result.head_scores[at++].repeated_induction = repeated_induction_score(head.weights, S);
     }
-  }
+  });
 }
 
 }  // namespace
@@ -96,27 +96,30 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   }
   check_length(result.ids.size(), model.block_size, request);
 
+  // Only the layers shown are kept; every layer is scored (and rolled out) as it goes by.
+  const std::vector<int> layers = chosen_layers(request, model.n_layer());
   ForwardOptions options;
   options.keep_scores = request.keep_scores;
   options.causal = request.causal;
   options.scale = request.scale;
   options.keep_blocks = request.keep_scores;  // --trace and --explain show the whole block
-  ForwardTrace trace = forward(model, result.ids, options);
-
-  score_heads(request, model, trace, result);
-  if (request.rollout) {  // through every layer, whichever are shown
-    std::vector<const AttentionTrace*> all;
-    for (const LayerTrace& layer : trace.layers) all.push_back(&layer.attention);
-    result.rollout = attention_rollout(all);
-  }
-  const std::vector<int> layers = chosen_layers(request, model.n_layer());
+  options.keep_layer.assign(model.blocks.size(), false);
+  for (const int l : layers) options.keep_layer[static_cast<size_t>(l)] = true;
+  options.keep_logits = false;
+  options.top_k = request.top_k;
+  const PatternTargets targets = pattern_targets(result.ids, result.tokens);
+  ForwardTrace trace = forward(model, result.ids, options, [&](int l, const LayerTrace& layer) {
+    score_layer(l, layer.attention, targets, result);
+    if (request.rollout) rollout_step(result.rollout, layer.attention);
+  });
+  induction_test(request, model, result);
   for (const int l : layers) {
     result.layers.push_back(std::move(trace.layers[static_cast<size_t>(l)].attention));
     if (request.keep_scores)
       result.blocks.push_back(std::move(trace.layers[static_cast<size_t>(l)].block));
     result.layer_numbers.push_back(l);
   }
-  for (const auto& row : top_predictions(trace.logits, request.top_k)) {
+  for (const auto& row : trace.predictions) {
     std::vector<Guess> guesses;
     for (const Prediction& p : row) {
       const std::string token =

@@ -24,66 +24,6 @@ namespace {
 // square block on the diagonal, computed in full and half thrown away, costs little.
 constexpr Eigen::Index kBlockRows = 128;
 
-// e^x for x ≤ 0 (softmax's x - max): Cephes' expf polynomial after x = n·ln 2 + r, |r| ≤ ½ ln 2,
-// within 2 ulp. Plain arithmetic with no branches, so the compiler vectorizes the loops using it.
-inline float exp_nonpositive(float x_in) {
-  const float x = std::max(x_in, -87.3f);    // e^-87.3 ≈ 1.2e-38: the smallest normal float
-  const float t = x * 1.44269504088896341f;  // x / ln 2
-  const float n = (t + 12582912.0f) - 12582912.0f;  // round to nearest (1.5·2^23 trick)
-  float r = x - n * 0.693359375f;                   // ln 2 in two parts: exact high part,
-  r = r - n * -2.12194440e-4f;                      // then the low part
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float e = p * r * r + r + 1.0f;
-  const auto bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;  // 2^n
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return x_in < -87.3f ? 0.0f : e * scale;  // below, e^x underflows to 0 as expf's does
-}
-
-// One row of weights from one row of scores, in place: scale, softmax over the first n entries
-// (the keys this query sees). Returns false when a score is not finite (q·kᵀ overflowed).
-// Eight running lanes let the compiler vectorize the max and the sum.
-bool softmax_row(float* row, Eigen::Index n, float scale) {
-  constexpr int kLanes = 8;
-  float lane_max[kLanes];
-  std::fill(lane_max, lane_max + kLanes, -std::numeric_limits<float>::infinity());
-  Eigen::Index j = 0;
-  for (; j + kLanes <= n; j += kLanes) {
-    for (int l = 0; l < kLanes; ++l) {
-      row[j + l] *= scale;
-      lane_max[l] = std::max(lane_max[l], row[j + l]);
-    }
-  }
-  for (; j < n; ++j) {
-    row[j] *= scale;
-    lane_max[0] = std::max(lane_max[0], row[j]);
-  }
-  const float row_max = *std::max_element(lane_max, lane_max + kLanes);
-  if (!std::isfinite(row_max)) return false;
-  // Subtract the row max first: softmax is shift-invariant and this keeps exp() finite.
-  float lane_sum[kLanes] = {};
-  for (j = 0; j + kLanes <= n; j += kLanes) {
-    for (int l = 0; l < kLanes; ++l) {
-      row[j + l] = exp_nonpositive(row[j + l] - row_max);
-      lane_sum[l] += row[j + l];
-    }
-  }
-  for (; j < n; ++j) {
-    row[j] = exp_nonpositive(row[j] - row_max);
-    lane_sum[0] += row[j];
-  }
-  float sum = 0.0f;
-  for (const float s : lane_sum) sum += s;
-  const float inv = 1.0f / sum;  // sum ≥ 1: the max entry contributes e^0
-  for (j = 0; j < n; ++j) row[j] *= inv;
-  return std::isfinite(sum);
-}
-
 // A (T, T) matrix, not yet touched, on transparent huge pages where Linux offers them on request:
 // a long text's weights fault in 2 MiB at a time instead of 4 KiB (T = 8192: 130 faults, not
 // 65 000). Only whole huge pages inside the buffer are advised; nothing changes if it is refused.

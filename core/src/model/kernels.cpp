@@ -12,7 +12,10 @@
 #ifndef ATTNVIZ_KERNELS_SHARED
 #define ATTNVIZ_KERNELS_SHARED
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "attnviz/error.hpp"
@@ -108,10 +111,14 @@ void tile_rows(size_t rows, const float* a, size_t lda, const float* panel, floa
 // Copies B's columns [n0, n0 + w) and depths [k0, k0 + kc) into panel (kc, W), zero past w.
 void pack(const Product& p, size_t n0, size_t w, size_t k0, size_t kc, size_t W, float* panel) {
   if (w < W) std::fill(panel, panel + kc * W, 0.0f);
-  if (p.transposed) {  // B (n, k): read each row of B along k, write a column of the panel
-    for (size_t j = 0; j < w; ++j) {
-      const float* src = p.b + (n0 + j) * p.ldb + k0;
-      for (size_t k = 0; k < kc; ++k) panel[k * W + j] = src[k];
+  if (p.transposed) {  // B (n, k): a transpose, 16 depths at a time so the panel rows it
+    // writes (16 × W floats) stay in the L1 cache while each row of B is read a line at a time
+    for (size_t kb = 0; kb < kc; kb += 16) {
+      const size_t ke = std::min(kc, kb + 16);
+      for (size_t j = 0; j < w; ++j) {
+        const float* src = p.b + (n0 + j) * p.ldb + k0;
+        for (size_t k = kb; k < ke; ++k) panel[k * W + j] = src[k];
+      }
     }
   } else {  // B (k, n): rows copy straight
     for (size_t k = 0; k < kc; ++k) std::memcpy(panel + k * W, p.b + (k0 + k) * p.ldb + n0, w * 4);
@@ -177,6 +184,68 @@ void Matmul(const Product& p) {
   });
 }
 
+// e^x for x ≤ 0 (softmax's x - max): Cephes' expf polynomial after x = n·ln 2 + r, |r| ≤ ½ ln 2,
+// within 2 ulp. Plain arithmetic with no branches, so the compiler vectorizes the loops using it.
+inline float exp_nonpositive(float x_in) {
+  const float x = std::max(x_in, -87.3f);    // e^-87.3 ≈ 1.2e-38: the smallest normal float
+  const float t = x * 1.44269504088896341f;  // x / ln 2
+  const float n = (t + 12582912.0f) - 12582912.0f;  // round to nearest (1.5·2^23 trick)
+  float r = x - n * 0.693359375f;                   // ln 2 in two parts: exact high part,
+  r = r - n * -2.12194440e-4f;                      // then the low part
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float e = p * r * r + r + 1.0f;
+  const auto bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;  // 2^n
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return x_in < -87.3f ? 0.0f : e * scale;  // below, e^x underflows to 0 as expf's does
+}
+
+// One row of weights from one row of scores, in place: scale, softmax over the first n entries
+// (the keys this query sees). Returns false when a score is not finite (q·kᵀ overflowed).
+// Plain C++ that the compiler vectorizes for each target (eight running lanes for the max and
+// the sum); with no multiply-adds contracted (-ffp-contract=off on this file), every target gives
+// the same bits.
+bool SoftmaxRow(float* row, size_t n, float scale) {
+  constexpr int kLanes = 8;
+  float lane_max[kLanes];
+  std::fill(lane_max, lane_max + kLanes, -std::numeric_limits<float>::infinity());
+  size_t j = 0;
+  for (; j + kLanes <= n; j += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      row[j + l] *= scale;
+      lane_max[l] = std::max(lane_max[l], row[j + l]);
+    }
+  }
+  for (; j < n; ++j) {
+    row[j] *= scale;
+    lane_max[0] = std::max(lane_max[0], row[j]);
+  }
+  const float row_max = *std::max_element(lane_max, lane_max + kLanes);
+  if (!std::isfinite(row_max)) return false;
+  // Subtract the row max first: softmax is shift-invariant and this keeps exp() finite.
+  float lane_sum[kLanes] = {};
+  for (j = 0; j + kLanes <= n; j += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      row[j + l] = exp_nonpositive(row[j + l] - row_max);
+      lane_sum[l] += row[j + l];
+    }
+  }
+  for (; j < n; ++j) {
+    row[j] = exp_nonpositive(row[j] - row_max);
+    lane_sum[0] += row[j];
+  }
+  float sum = 0.0f;
+  for (const float s : lane_sum) sum += s;
+  const float inv = 1.0f / sum;  // sum ≥ 1: the max entry contributes e^0
+  for (j = 0; j < n; ++j) row[j] *= inv;
+  return std::isfinite(sum);
+}
+
 // erf(x) = 1 - erfc(x) for x ≥ 0, odd: erfc by Numerical Recipes' Chebyshev fit (erfcc, fractional
 // error under 1.2e-7), t = 1/(1 + x/2), erfc = t·exp(-x² + P(t)).
 HWY_INLINE V erf(D d, V x) {
@@ -239,6 +308,11 @@ namespace attnviz {
 HWY_EXPORT(Matmul);
 HWY_EXPORT(GeluErf);
 HWY_EXPORT(GeluTanh);
+HWY_EXPORT(SoftmaxRow);
+
+bool softmax_row(float* row, Eigen::Index n, float scale) {
+  return HWY_DYNAMIC_DISPATCH(SoftmaxRow)(row, static_cast<size_t>(n), scale);
+}
 
 void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Layout layout, MatrixRef c) {
   const bool transposed = layout == Layout::Transposed;

@@ -25,7 +25,7 @@ void activate(Matrix& h, Activation activation) {
 }
 
 // x·Wᵀ (+ b broadcast over rows): (T, in) · (in, out) → (T, out), as nn.Linear.
-Matrix linear(const Matrix& x, const Matrix& weight, const Matrix& bias) {
+Matrix linear(const ConstMatrixRef& x, const Matrix& weight, const Matrix& bias) {
   Matrix y(x.rows(), weight.rows());
   matmul(x, weight, Layout::Transposed, y);
   if (bias.size() > 0) y.rowwise() += bias.row(0);
@@ -35,7 +35,7 @@ Matrix linear(const Matrix& x, const Matrix& weight, const Matrix& bias) {
 }  // namespace
 
 ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
-                     const ForwardOptions& options) {
+                     const ForwardOptions& options, const LayerVisitor& visit) {
   const auto T = static_cast<Eigen::Index>(ids.size());
   Matrix x(T, model.n_embd);  // (T, n_embd)
   for (Eigen::Index t = 0; t < T; ++t) {
@@ -43,8 +43,10 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
         model.token_embedding.row(ids[static_cast<size_t>(t)]) + model.position_embedding.row(t);
   }
   ForwardTrace trace;
+  trace.layers.resize(model.blocks.size());
   const AttentionOptions attention{options.causal, options.scale, options.keep_scores};
-  for (const Block& block : model.blocks) {
+  for (size_t l = 0; l < model.blocks.size(); ++l) {
+    const Block& block = model.blocks[l];
     LayerTrace layer;
     layer.attention = attend(x, block.attention, attention);  // attn(ln_1(x)), every head kept
     x += layer.attention.out;
@@ -59,11 +61,34 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
       layer.block.hidden = std::move(h);
       layer.block.mlp_out = std::move(mlp_out);
     }
-    trace.layers.push_back(std::move(layer));
+    if (visit) visit(static_cast<int>(l), layer);
+    if (options.keep_layer.empty() || options.keep_layer[l]) trace.layers[l] = std::move(layer);
   }
+  const Matrix final_x =
+      layer_norm(x, model.ln_f_weight, model.ln_f_bias, model.layer_norm_epsilon);
   // (T, n_embd) · (n_embd, vocab) → (T, vocab)
-  trace.logits = linear(layer_norm(x, model.ln_f_weight, model.ln_f_bias, model.layer_norm_epsilon),
-                        model.output_embedding(), model.lm_head_bias);
+  if (options.keep_logits) {
+    trace.logits = linear(final_x, model.output_embedding(), model.lm_head_bias);
+  }
+  if (options.top_k > 0) {
+    // 4 096 vocabulary columns at a time: (T, 4096) logits, not (T, vocab) (GPT-2 at T = 1024:
+    // 16 MB, not 206 MB), and the output embedding packed for the products once.
+    constexpr Eigen::Index kSlab = 4096;
+    const Matrix& embedding = model.output_embedding();  // (vocab, n_embd)
+    NextTokens next(T, options.top_k);
+    for (Eigen::Index v0 = 0; v0 < embedding.rows(); v0 += kSlab) {
+      const Eigen::Index n = std::min(kSlab, embedding.rows() - v0);
+      if (options.keep_logits) {
+        next.add(trace.logits.middleCols(v0, n), static_cast<int>(v0));
+        continue;
+      }
+      Matrix slab(T, n);  // (T, n_embd) · (n_embd, n) → (T, n)
+      matmul(final_x, embedding.middleRows(v0, n), Layout::Transposed, slab);
+      if (model.lm_head_bias.size() > 0) slab.rowwise() += model.lm_head_bias.row(0).segment(v0, n);
+      next.add(slab, static_cast<int>(v0));
+    }
+    trace.predictions = next.result();
+  }
   return trace;
 }
 

@@ -2,6 +2,8 @@
 // rollout through all the layers.
 #pragma once
 
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "attnviz/matrix.hpp"
@@ -18,9 +20,33 @@ struct Prediction {
 // first, as torch.topk(F.softmax(logits, dim=-1), k) orders them.
 std::vector<std::vector<Prediction>> top_predictions(const Matrix& logits, int k);
 
+// The same guesses from the logits a slab of vocabulary columns at a time, so (T, vocab) logits
+// never exist at once: each row keeps a running max, a running sum of exp (rescaled when the max
+// grows) and its k largest logits. Ranked by logit (softmax keeps the order); ties go to the
+// lower id.
+class NextTokens {
+ public:
+  NextTokens(Eigen::Index T, int k);
+  // logits (T, n) of the vocabulary ids [first, first + n), slabs in ascending order.
+  void add(const Eigen::Ref<const Matrix, 0, Eigen::OuterStride<>>& logits, int first);
+  std::vector<std::vector<Prediction>> result() const;
+
+ private:
+  struct Row {
+    float max = -std::numeric_limits<float>::infinity();
+    float sum = 0;                            // Σ exp(logit - max) so far
+    std::vector<std::pair<float, int>> best;  // (logit, id), largest first
+  };
+  int k_;
+  std::vector<Row> rows_;
+};
+
 // Attention rollout (Abnar & Zuidema, 2020): how much each position draws on each input token
 // through every layer, with the residual connection counted as attention to itself.
 // Â_l = ½·mean over heads(A_l) + ½·I, rows renormalized; rollout = Â_L ⋯ Â_2 · Â_1. (T, T).
 Matrix attention_rollout(const std::vector<const AttentionTrace*>& layers);
+// One layer more: rollout = Â_layer · rollout (an empty rollout starts as Â_layer), so a forward
+// pass can roll out as it goes without keeping every layer.
+void rollout_step(Matrix& rollout, const AttentionTrace& layer);
 
 }  // namespace attnviz

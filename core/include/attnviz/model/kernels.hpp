@@ -25,6 +25,10 @@ enum class Layout {
 // differ in the last bits.
 void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Layout layout, MatrixRef c);
 
+// One row of attention weights from one row of scores, in place: scale, then softmax over the
+// first n entries (the keys the query sees). False when an entry is not finite.
+bool softmax_row(float* row, Eigen::Index n, float scale);
+
 // Elementwise, in place, on (rows, cols).
 void gelu_erf(MatrixRef x);   // x·Φ(x) = ½x(1 + erf(x/√2)), nn.GELU()
 void gelu_tanh(MatrixRef x);  // ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GPT-2's gelu_new

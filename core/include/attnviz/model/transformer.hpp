@@ -2,6 +2,7 @@
 // define it, and its forward pass in float32: every layer's attention kept, then the logits.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "attnviz/error.hpp"
 #include "attnviz/limits.hpp"
 #include "attnviz/matrix.hpp"
+#include "attnviz/model/analysis.hpp"
 #include "attnviz/model/state_dict.hpp"
 #include "attnviz/model/trace.hpp"
 #include "attnviz/model/weights.hpp"
@@ -89,6 +91,11 @@ struct ForwardOptions {
   bool causal = true;        // false (--no-mask): every block sees the future too, to compare
   bool scale = true;         // false (--no-scale): no head_size^-0.5 in any block
   bool keep_blocks = false;  // each block's residual stream and MLP intermediates (BlockTrace)
+  // Layers kept in ForwardTrace::layers (empty: all). The others are left empty once the
+  // visitor has seen them, so a run holds one layer's (T, T) weights, not every layer's.
+  std::vector<bool> keep_layer;
+  bool keep_logits = true;  // the (T, vocab) logits in ForwardTrace::logits
+  int top_k = 0;  // > 0: each position's top_k guesses, from logits made 256 rows at a time
 };
 
 struct LayerTrace {
@@ -97,13 +104,17 @@ struct LayerTrace {
 };
 
 struct ForwardTrace {
-  std::vector<LayerTrace> layers;
-  Matrix logits;  // (T, vocab_size): ln_f(x)·lm_headᵀ (+ bias), the next-token scores
+  std::vector<LayerTrace> layers;  // n_layer; a layer not kept is empty
+  Matrix logits;  // (T, vocab_size): ln_f(x)·lm_headᵀ (+ bias), the next-token scores, if kept
+  std::vector<std::vector<Prediction>> predictions;  // (T, top_k), with ForwardOptions::top_k
 };
+
+// Sees each layer as soon as it is computed, whether or not it is kept.
+using LayerVisitor = std::function<void(int layer, const LayerTrace& trace)>;
 
 // x = token_embedding[ids] + position_embedding[0..T); for each block x = x + attn(ln_1(x)),
 // x = x + mlp(ln_2(x)); logits = lm_head(ln_f(x)). ids index the vocab, T ≤ block_size.
 ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
-                     const ForwardOptions& options = {});
+                     const ForwardOptions& options = {}, const LayerVisitor& visit = {});
 
 }  // namespace attnviz

@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""GPT-2 small's shape in PyTorch, for the side-by-side benchmarks (scripts/bench.sh).
+
+  gpt2_small.py make DIR
+      Writes a Hugging Face GPT-2 folder of GPT-2 small's shape: 12 layers x 12 heads, n_embd 768,
+      1024 positions, GPT-2's real 50 257-token vocabulary (tests/reference/gpt2), random weights
+      N(0, 0.02) from torch.manual_seed(0), F32: model.safetensors (498 MB), config.json,
+      vocab.json, merges.txt. No download: the weights are random, the shapes and work are real.
+  gpt2_small.py forward DIR T THREADS REPEAT
+      The forward pass a nanoGPT-style program does, every layer's (T, T) attention kept and the
+      logits of every position; prints the median seconds of REPEAT runs on THREADS threads.
+  gpt2_small.py heatmap DIR T LAYER HEAD OUT.png
+      What a teacher's script does: map the safetensors file, run the model, draw one head's
+      weights with matplotlib.
+The token ids are "the" then " the" T - 1 times (1169, 262...), as attnviz tokenizes the text
+"the the the ...".
+"""
+import json
+import math
+import mmap
+import pathlib
+import shutil
+import statistics
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+HERE = pathlib.Path(__file__).resolve().parent
+L, H, C, N_CTX, VOCAB = 12, 12, 768, 1024, 50257
+
+
+def ids_of(T):
+    return [1169] + [262] * (T - 1)
+
+
+def make(out):
+    out = pathlib.Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    shapes = {"wte.weight": (VOCAB, C), "wpe.weight": (N_CTX, C)}
+    for l in range(L):
+        p = f"h.{l}."
+        shapes.update({p + "ln_1.weight": (C,), p + "ln_1.bias": (C,),
+                       p + "attn.c_attn.weight": (C, 3 * C), p + "attn.c_attn.bias": (3 * C,),
+                       p + "attn.c_proj.weight": (C, C), p + "attn.c_proj.bias": (C,),
+                       p + "ln_2.weight": (C,), p + "ln_2.bias": (C,),
+                       p + "mlp.c_fc.weight": (C, 4 * C), p + "mlp.c_fc.bias": (4 * C,),
+                       p + "mlp.c_proj.weight": (4 * C, C), p + "mlp.c_proj.bias": (C,)})
+    shapes.update({"ln_f.weight": (C,), "ln_f.bias": (C,)})
+    header, offset = {"__metadata__": {"format": "pt"}}, 0
+    tensors = []
+    for name, shape in shapes.items():
+        t = torch.ones(shape) if name.endswith("_1.weight") or name.endswith("_2.weight") or \
+            name == "ln_f.weight" else torch.randn(shape) * 0.02
+        n = 4 * t.numel()
+        header[name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [offset, offset + n]}
+        tensors.append(t)
+        offset += n
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(out / "model.safetensors", "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        for t in tensors:
+            f.write(t.numpy().tobytes())
+    config = {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"],
+              "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": N_CTX, "n_embd": C,
+              "n_head": H, "n_layer": L, "n_positions": N_CTX, "vocab_size": VOCAB}
+    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    shutil.copy(HERE.parent / "reference" / "gpt2" / "encoder.json", out / "vocab.json")
+    shutil.copy(HERE.parent / "reference" / "gpt2" / "vocab.bpe", out / "merges.txt")
+
+
+def load(folder):
+    """The tensors as views of the mapped file, as safetensors' safe_open does: no copy."""
+    f = open(pathlib.Path(folder) / "model.safetensors", "rb")
+    m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    n = struct.unpack("<Q", m[:8])[0]
+    header = json.loads(m[8:8 + n])
+    sd = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = info["data_offsets"]
+        array = np.frombuffer(m, dtype=np.float32, count=(b - a) // 4, offset=8 + n + a)
+        sd[name] = torch.from_numpy(array).view(info["shape"])  # read-only view; never written
+    return sd
+
+
+def gelu_new(x):
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x.pow(3))))
+
+
+def forward(sd, idx):
+    """nanoGPT's GPT.forward with Hugging Face's Conv1D weights (in x out: x @ W + b); returns
+    the logits of every position and every layer's (n_head, T, T) attention."""
+    T = len(idx)
+    x = sd["wte.weight"][idx] + sd["wpe.weight"][:T]
+    mask = torch.tril(torch.ones(T, T, dtype=torch.bool))
+    layers = []
+    for l in range(L):
+        p = f"h.{l}."
+        h = F.layer_norm(x, (C,), sd[p + "ln_1.weight"], sd[p + "ln_1.bias"])
+        q, k, v = (h @ sd[p + "attn.c_attn.weight"] + sd[p + "attn.c_attn.bias"]).split(C, dim=1)
+        q, k, v = (t.view(T, H, C // H).transpose(0, 1) for t in (q, k, v))  # (H, T, hs)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(C // H))
+        att = F.softmax(att.masked_fill(~mask, float("-inf")), dim=-1)
+        layers.append(att)
+        y = (att @ v).transpose(0, 1).contiguous().view(T, C)
+        x = x + y @ sd[p + "attn.c_proj.weight"] + sd[p + "attn.c_proj.bias"]
+        h = F.layer_norm(x, (C,), sd[p + "ln_2.weight"], sd[p + "ln_2.bias"])
+        h = gelu_new(h @ sd[p + "mlp.c_fc.weight"] + sd[p + "mlp.c_fc.bias"])
+        x = x + h @ sd[p + "mlp.c_proj.weight"] + sd[p + "mlp.c_proj.bias"]
+    x = F.layer_norm(x, (C,), sd["ln_f.weight"], sd["ln_f.bias"])
+    return x @ sd["wte.weight"].t(), layers
+
+
+def main():
+    mode, folder = sys.argv[1], sys.argv[2]
+    if mode == "make":
+        return make(folder)
+    T = int(sys.argv[3])
+    idx = torch.tensor(ids_of(T))
+    if mode == "forward":
+        torch.set_num_threads(int(sys.argv[4]))
+        sd = load(folder)
+        times = []
+        with torch.no_grad():
+            for _ in range(int(sys.argv[5])):
+                start = time.perf_counter()
+                forward(sd, idx)
+                times.append(time.perf_counter() - start)
+        print(f"{statistics.median(times):.4f}")
+        return
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    layer, head, out = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+    with torch.no_grad():
+        _, layers = forward(load(folder), idx)
+    wei = layers[layer][head].numpy()
+    fig, ax = plt.subplots(figsize=(8, 8))
+    im = ax.imshow(wei, cmap="viridis", vmin=0, vmax=1)
+    ax.set_title(f"layer {layer} head {head}")
+    fig.colorbar(im)
+    fig.savefig(out, dpi=100)
+
+
+if __name__ == "__main__":
+    main()
