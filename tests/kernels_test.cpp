@@ -50,8 +50,8 @@ TEST_F(Kernels, EveryTargetMatchesADoubleReferenceInBothLayouts) {
       const Matrix bt = b.transpose();
       // C is a block inside a bigger matrix: the stride is honoured and nothing around it changes.
       Matrix rows = Matrix::Constant(s.m + 2, s.n + 3, 7.0f), cols = rows;
-      matmul(a, b, Layout::Rows, rows.block(1, 2, s.m, s.n));
-      matmul(a, bt, Layout::Transposed, cols.block(1, 2, s.m, s.n));
+      matmul(a, b, Operand::AsIs, rows.block(1, 2, s.m, s.n));
+      matmul(a, bt, Operand::Transposed, cols.block(1, 2, s.m, s.n));
       const Eigen::MatrixXd exact = a.cast<double>() * b.cast<double>();
       const Eigen::MatrixXd bound = a.cast<double>().cwiseAbs() * b.cast<double>().cwiseAbs();
       for (Eigen::Index i = 0; i < s.m; ++i) {
@@ -70,17 +70,20 @@ TEST_F(Kernels, EveryTargetMatchesADoubleReferenceInBothLayouts) {
 }
 
 TEST_F(Kernels, TheBitsDoNotDependOnTheThreadCount) {
-  const Matrix a = random_matrix(300, 700, 3), b = random_matrix(1100, 700, 4);
-  for (const std::string& target : kernel_targets()) {
-    ASSERT_TRUE(force_kernel_target(target));
-    Matrix one(300, 1100);
-    set_threads(1);
-    matmul(a, b, Layout::Transposed, one);
-    for (const int n : {2, 3}) {
-      set_threads(n);
-      Matrix many(300, 1100);
-      matmul(a, b, Layout::Transposed, many);
-      EXPECT_TRUE(many == one) << target << ", " << n << " threads";
+  // Packed panels (300 rows), and few rows against B read in place (4 rows).
+  for (const Eigen::Index m : {300, 4}) {
+    const Matrix a = random_matrix(m, 700, 3), b = random_matrix(3000, 700, 4);
+    for (const std::string& target : kernel_targets()) {
+      ASSERT_TRUE(force_kernel_target(target));
+      Matrix one(m, 3000);
+      set_threads(1);
+      matmul(a, b, Operand::Transposed, one);
+      for (const int n : {2, 3}) {
+        set_threads(n);
+        Matrix many(m, 3000);
+        matmul(a, b, Operand::Transposed, many);
+        EXPECT_TRUE(many == one) << target << ", " << m << " rows, " << n << " threads";
+      }
     }
   }
 }
@@ -91,13 +94,19 @@ TEST_F(Kernels, Avx2AndAvx512GiveTheSameBits) {
       std::find(targets.begin(), targets.end(), "AVX3") == targets.end()) {
     GTEST_SKIP() << "this CPU lacks AVX2 or AVX-512";
   }
-  const Matrix a = random_matrix(100, 600, 5), b = random_matrix(600, 90, 6);
-  Matrix avx2(100, 90), avx512(100, 90);
-  force_kernel_target("AVX2");
-  matmul(a, b, Layout::Rows, avx2);
-  force_kernel_target("AVX3");
-  matmul(a, b, Layout::Rows, avx512);
-  EXPECT_TRUE(avx2 == avx512);
+  for (const Eigen::Index m : {100, 3}) {  // packed panels; few rows against B (n, k) in place
+    const Matrix a = random_matrix(m, 601, 5), b = random_matrix(601, 90, 6);
+    const Matrix bt = b.transpose();
+    Matrix avx2(m, 90), avx512(m, 90), avx2_t(m, 90), avx512_t(m, 90);
+    force_kernel_target("AVX2");
+    matmul(a, b, Operand::AsIs, avx2);
+    matmul(a, bt, Operand::Transposed, avx2_t);
+    force_kernel_target("AVX3");
+    matmul(a, b, Operand::AsIs, avx512);
+    matmul(a, bt, Operand::Transposed, avx512_t);
+    EXPECT_TRUE(avx2 == avx512) << m << " rows";
+    EXPECT_TRUE(avx2_t == avx512_t) << m << " rows";
+  }
 }
 
 TEST_F(Kernels, SoftmaxIsTheSameBitsOnEveryTargetAndSumsToOne) {

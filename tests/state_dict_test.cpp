@@ -115,7 +115,9 @@ TEST(NanoGptLayout, SplitsCAttnIntoHeadsAndKeepsBiasesAndLayerNorm) {
   EXPECT_TRUE(w.has_layer_norm());
 }
 
-TEST(NanoGptLayout, ConvOneDWeightsAreTransposedBack) {
+// GPT-2's Conv1D c_attn (in × out) is used as it lies (operand AsIs): each head's projection is a
+// block of its columns, the same matrix as nanoGPT's rows once transposed.
+TEST(NanoGptLayout, ConvOneDWeightsAreUsedInPlaceAsTheSameProjections) {
   json doc = nanogpt_doc();
   json attn = doc["transformer.h.0.attn.c_attn.weight"];
   json transposed = json::array();
@@ -127,7 +129,14 @@ TEST(NanoGptLayout, ConvOneDWeightsAreTransposedBack) {
   const Weights linear = load(doc, at("transformer.h.0.attn."));
   doc["transformer.h.0.attn.c_attn.weight"] = transposed;  // GPT-2's Conv1D: 4×12
   const Weights conv = load(doc, at("transformer.h.0.attn."));
-  EXPECT_EQ(conv.heads[1].value, linear.heads[1].value);
+  EXPECT_EQ(linear.operand, Operand::Transposed);
+  EXPECT_EQ(conv.operand, Operand::AsIs);
+  EXPECT_EQ(conv.head_size(), linear.head_size());
+  for (size_t h = 0; h < linear.heads.size(); ++h) {
+    EXPECT_EQ(conv.as_linear(conv.heads[h].value), linear.heads[h].value);
+    EXPECT_EQ(Matrix(conv.heads[h].query.transpose()), linear.heads[h].query);
+  }
+
 }
 
 TEST(NanoGptLayout, EachMissingOrMisshapenTensorIsNamed) {

@@ -114,6 +114,36 @@ TEST_P(ModelFixture, EveryLayerAndTheLogitsEqualPyTorch) {
 
 INSTANTIATE_TEST_SUITE_P(PyTorch, ModelFixture, ::testing::ValuesIn(test::expected_names(kModels)));
 
+// An F32 file's matrices are used where they lie in its bytes (views, never copies), GPT-2's
+// Conv1D ones included; F16 ones are converted once.
+TEST(WholeModel, F32MatricesAreViewsOfTheFileAndF16OnesAreConverted) {
+  for (const auto& [file, viewed] : {std::pair{"gpt2_hf.safetensors", true},
+                                     {"nanogpt.safetensors", true},
+                                     {"gpt2_bpe.safetensors", false}}) {
+    const std::string bytes = test::slurp(kModels + file);
+    const auto state_dict = open_state_dict(bytes, file);
+    const std::string config = kModels + "gpt2_bpe.config.json";
+    const ModelSettings settings =
+        viewed ? ModelSettings{} : parse_model_config(test::slurp(config), config);
+    std::vector<Words> warnings;
+    const Transformer model = load_transformer(*state_dict, settings, warnings);
+    std::vector<const Tensor*> matrices = {&model.token_embedding, &model.position_embedding};
+    for (const Block& b : model.blocks) {
+      for (const HeadWeights& h : b.attention.heads) {
+        matrices.insert(matrices.end(), {&h.query, &h.key, &h.value});
+      }
+      matrices.insert(matrices.end(),
+                      {&b.attention.proj_weight, &b.mlp.fc_weight, &b.mlp.proj_weight});
+    }
+    for (const Tensor* m : matrices) {
+      const auto* at = reinterpret_cast<const char*>(m->data());
+      const bool inside = at >= bytes.data() && at < bytes.data() + bytes.size();
+      EXPECT_EQ(inside, viewed) << file;
+      EXPECT_EQ(m->owned(), !viewed) << file;
+    }
+  }
+}
+
 // Properties that hold in every layer of a real model: rows sum to 1, the future is exactly 0.
 TEST(Transformer, EveryLayersWeightsAreCausalDistributions) {
   const std::string bytes = test::slurp(kModels + "nanogpt.safetensors");

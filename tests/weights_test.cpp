@@ -47,7 +47,7 @@ TEST(RandomWeights, ShapesAndPyTorchDefaultRanges) {
   EXPECT_EQ(w.position_embedding.rows(), 20);
   ASSERT_EQ(w.heads.size(), 1u);
   const float bound = 1.0f / std::sqrt(8.0f);
-  for (const Matrix* m : {&w.heads[0].query, &w.heads[0].key, &w.heads[0].value}) {
+  for (const Tensor* m : {&w.heads[0].query, &w.heads[0].key, &w.heads[0].value}) {
     EXPECT_EQ(m->rows(), 8);
     EXPECT_EQ(m->cols(), 8);
     EXPECT_LE(m->cwiseAbs().maxCoeff(), bound);
@@ -96,7 +96,9 @@ TEST(WeightsJson, SaveThenLoadIsBitExact) {
 
 TEST(WeightsJson, SavedFloatsAreShortest) {
   Weights w = random_weights({"a"}, RandomInit{1, 2, 1, false});
-  w.token_embedding << 0.1f, -2.5f;
+  Matrix embedding(1, 2);
+  embedding << 0.1f, -2.5f;
+  w.token_embedding = std::move(embedding);
   const std::string text = weights_to_json(w);
   EXPECT_NE(text.find("[0.1,-2.5]"), std::string::npos) << text;
 }

@@ -83,7 +83,7 @@ void rollout_step(Matrix& rollout, const AttentionTrace& layer) {
     return;
   }
   Matrix next(T, T);  // Â_l · rollout
-  matmul(a, rollout, Layout::Rows, next);
+  matmul(a, rollout, Operand::AsIs, next);
   rollout = std::move(next);
 }
 

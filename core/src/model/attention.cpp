@@ -82,7 +82,7 @@ void attend_head(HeadTrace& h, float scale, bool causal, int index) {
     const Eigen::Index rows = std::min(kBlockRows, T - r0);
     const Eigen::Index keys = causal ? r0 + rows : T;
     auto block = h.weights.block(r0, 0, rows, keys);  // (rows, keys)
-    matmul(h.q.middleRows(r0, rows), h.k.topRows(keys), Layout::Transposed, block);
+    matmul(h.q.middleRows(r0, rows), h.k.topRows(keys), Operand::Transposed, block);
     for (Eigen::Index i = r0; i < r0 + rows; ++i) {
       const Eigen::Index seen = causal ? i + 1 : T;
       float* row = h.weights.row(i).data();
@@ -96,7 +96,7 @@ void attend_head(HeadTrace& h, float scale, bool causal, int index) {
       std::fill(row + seen, row + T, 0.0f);  // future keys: masked, exactly 0
     }
     // (rows, keys) · (keys, hs): the zeros above the diagonal add nothing.
-    matmul(block, h.v.topRows(keys), Layout::Rows, h.out.middleRows(r0, rows));
+    matmul(block, h.v.topRows(keys), Operand::AsIs, h.out.middleRows(r0, rows));
   }
 }
 
@@ -162,9 +162,9 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
     const HeadWeights& w = weights.heads[index];
     HeadTrace& head = trace.heads[index];
     head.q = head.k = head.v = Matrix(T, hs);  // (T, C) · (C, hs) → (T, hs)
-    matmul(input, w.query, Layout::Transposed, head.q);
-    matmul(input, w.key, Layout::Transposed, head.k);
-    matmul(input, w.value, Layout::Transposed, head.v);
+    matmul(input, w.query, weights.operand, head.q);
+    matmul(input, w.key, weights.operand, head.k);
+    matmul(input, w.value, weights.operand, head.v);
     if (w.has_bias()) {  // + (1, hs) broadcast over rows
       head.q.rowwise() += w.query_bias.row(0);
       head.k.rowwise() += w.key_bias.row(0);
@@ -175,7 +175,7 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
     check_finite(head.v, head_step(h, "v = x·Wvᵀ"));
     if (options.keep_scores) {
       head.scores = Matrix(T, T);  // (T, T), the future included, for the trace
-      matmul(head.q, head.k, Layout::Transposed, head.scores);
+      matmul(head.q, head.k, Operand::Transposed, head.scores);
       check_finite(head.scores, head_step(h, "q·kᵀ"));
     }
     attend_head(head, trace.scale, options.causal, h);
@@ -195,7 +195,7 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
   if (weights.multi_head()) {
     // (T, H·hs) · (H·hs, C) + (1, C) broadcast over rows → (T, C)
     trace.out = Matrix(T, weights.n_embd);
-    matmul(trace.concat, weights.proj_weight, Layout::Transposed, trace.out);
+    matmul(trace.concat, weights.proj_weight, weights.operand, trace.out);
     trace.out.rowwise() += weights.proj_bias.row(0);
   } else {
     trace.out = trace.heads.front().out;

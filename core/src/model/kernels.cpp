@@ -42,6 +42,8 @@ struct Elementwise {
 // Depth of one pass over K: a packed block of B is kDepth × panel width. It is the same on
 // every target, so AVX2 and AVX-512 add the same partial sums in the same order.
 constexpr size_t kDepth = 256;
+// A with at most this many rows is multiplied by B without packing B (dot_rows for B (n, k)).
+constexpr size_t kFewRows = 16;
 // Below this many multiply-adds a product runs on the calling thread alone.
 constexpr size_t kThreadedWork = size_t{1} << 21;
 }  // namespace attnviz
@@ -64,11 +66,12 @@ constexpr size_t kVectors = 4;
 constexpr size_t kVectors = 2;
 #endif
 
-// c (R, W) (+)= a (R, kc) · panel (kc, W): each row of a broadcast, W = kVectors lanes wide.
-// Each entry of c is summed over k in order, one multiply-add at a time.
+// c (R, W) (+)= a (R, kc) · panel (kc, W), the panel's rows ldp floats apart: each row of a
+// broadcast, W = kVectors vectors wide. Each entry of c is summed over k in order, one
+// multiply-add at a time.
 template <size_t R>
 HWY_INLINE void tile(const float* HWY_RESTRICT a, size_t lda, const float* HWY_RESTRICT panel,
-                     float* HWY_RESTRICT c, size_t ldc, size_t kc, bool accumulate) {
+                     size_t ldp, float* HWY_RESTRICT c, size_t ldc, size_t kc, bool accumulate) {
   const D d;
   const size_t L = hn::Lanes(d);
   V acc[R][kVectors];
@@ -79,7 +82,7 @@ HWY_INLINE void tile(const float* HWY_RESTRICT a, size_t lda, const float* HWY_R
   }
   for (size_t k = 0; k < kc; ++k) {
     V b[kVectors];
-    for (size_t j = 0; j < kVectors; ++j) b[j] = hn::LoadU(d, panel + (k * kVectors + j) * L);
+    for (size_t j = 0; j < kVectors; ++j) b[j] = hn::LoadU(d, panel + k * ldp + j * L);
     for (size_t i = 0; i < R; ++i) {
       const V ai = hn::Set(d, a[i * lda + k]);
       for (size_t j = 0; j < kVectors; ++j) acc[i][j] = hn::MulAdd(ai, b[j], acc[i][j]);
@@ -90,21 +93,21 @@ HWY_INLINE void tile(const float* HWY_RESTRICT a, size_t lda, const float* HWY_R
   }
 }
 
-void tile_rows(size_t rows, const float* a, size_t lda, const float* panel, float* c, size_t ldc,
-               size_t kc, bool accumulate) {
+void tile_rows(size_t rows, const float* a, size_t lda, const float* panel, size_t ldp, float* c,
+               size_t ldc, size_t kc, bool accumulate) {
   switch (rows) {
     case 6:
-      return tile<6>(a, lda, panel, c, ldc, kc, accumulate);
+      return tile<6>(a, lda, panel, ldp, c, ldc, kc, accumulate);
     case 5:
-      return tile<5>(a, lda, panel, c, ldc, kc, accumulate);
+      return tile<5>(a, lda, panel, ldp, c, ldc, kc, accumulate);
     case 4:
-      return tile<4>(a, lda, panel, c, ldc, kc, accumulate);
+      return tile<4>(a, lda, panel, ldp, c, ldc, kc, accumulate);
     case 3:
-      return tile<3>(a, lda, panel, c, ldc, kc, accumulate);
+      return tile<3>(a, lda, panel, ldp, c, ldc, kc, accumulate);
     case 2:
-      return tile<2>(a, lda, panel, c, ldc, kc, accumulate);
+      return tile<2>(a, lda, panel, ldp, c, ldc, kc, accumulate);
     default:
-      return tile<1>(a, lda, panel, c, ldc, kc, accumulate);
+      return tile<1>(a, lda, panel, ldp, c, ldc, kc, accumulate);
   }
 }
 
@@ -126,7 +129,8 @@ void pack(const Product& p, size_t n0, size_t w, size_t k0, size_t kc, size_t W,
 }
 
 // Rows [m0, m1) × panels [p0, p1) of C: for each depth block, pack one panel of B, then run
-// every row tile over it.
+// every row tile over it. For few rows of A against B (k, n), B's rows are read where they lie
+// instead: the same multiply-adds in the same order.
 void product_part(const Product& p, size_t m0, size_t m1, size_t p0, size_t p1) {
   const D d;
   const size_t W = kVectors * hn::Lanes(d);
@@ -138,19 +142,22 @@ void product_part(const Product& p, size_t m0, size_t m1, size_t p0, size_t p1) 
     for (size_t k0 = 0; k0 < p.k; k0 += kDepth) {
       const size_t kc = std::min(kDepth, p.k - k0);
       const bool accumulate = k0 > 0;
-      pack(p, n0, w, k0, kc, W, panel.data());
+      const bool in_place = !p.transposed && w == W && p.m <= kFewRows;
+      const float* b = in_place ? p.b + k0 * p.ldb + n0 : panel.data();
+      const size_t ldp = in_place ? p.ldb : W;
+      if (!in_place) pack(p, n0, w, k0, kc, W, panel.data());
       for (size_t i = m0; i < m1; i += kRows) {
         const size_t rows = std::min(kRows, m1 - i);
         const float* a = p.a + i * p.lda + k0;
         float* c = p.c + i * p.ldc + n0;
         if (w == W) {
-          tile_rows(rows, a, p.lda, panel.data(), c, p.ldc, kc, accumulate);
+          tile_rows(rows, a, p.lda, b, ldp, c, p.ldc, kc, accumulate);
           continue;
         }
         for (size_t r = 0; r < rows && accumulate; ++r) {
           std::copy(c + r * p.ldc, c + r * p.ldc + w, edge.data() + r * W);
         }
-        tile_rows(rows, a, p.lda, panel.data(), edge.data(), W, kc, accumulate);
+        tile_rows(rows, a, p.lda, b, ldp, edge.data(), W, kc, accumulate);
         for (size_t r = 0; r < rows; ++r) {
           std::copy(edge.data() + r * W, edge.data() + r * W + w, c + r * p.ldc);
         }
@@ -159,8 +166,65 @@ void product_part(const Product& p, size_t m0, size_t m1, size_t p0, size_t p1) 
   }
 }
 
+// Few rows of A against B (n, k), without packing: C[i][j] = Σ_k a[i][k]·b[j][k] with k spread
+// over 16 running sums (k mod 16) whatever the vector width, added up at the end in one fixed
+// order, so every target with FMA gives the same bits. Rows j0..j1 of B are read once.
+constexpr size_t kSums = 16;
+
+void dot_rows(const Product& p, size_t j0, size_t j1) {
+  const D d;
+  const size_t L = hn::Lanes(d), vectors = kSums / L;  // per set of 16 sums
+  constexpr size_t kB = 4;                             // rows of B per pass
+  HWY_ALIGN float sums[kSums];
+  for (size_t j = j0; j < j1; j += kB) {
+    const size_t nb = std::min(kB, j1 - j);
+    for (size_t i = 0; i < p.m; ++i) {
+      const float* a = p.a + i * p.lda;
+      V acc[kB][kSums];  // acc[r][v]: only the first `vectors` are used
+      for (size_t r = 0; r < kB; ++r) {
+        for (size_t v = 0; v < vectors; ++v) acc[r][v] = hn::Zero(d);
+      }
+      const size_t full = p.k / kSums * kSums;
+      const auto step = [&](const float* a16, const float* const* b16) {  // 16 depths
+        for (size_t v = 0; v < vectors; ++v) {
+          const V av = hn::LoadU(d, a16 + v * L);
+          for (size_t r = 0; r < nb; ++r) {
+            acc[r][v] = hn::MulAdd(av, hn::LoadU(d, b16[r] + v * L), acc[r][v]);
+          }
+        }
+      };
+      const float* rows[kB];
+      for (size_t k = 0; k < full; k += kSums) {
+        for (size_t r = 0; r < nb; ++r) rows[r] = p.b + (j + r) * p.ldb + k;
+        step(a + k, rows);
+      }
+      if (full < p.k) {  // the last depths, zero-padded to 16 (adding 0·0 changes no sum)
+        HWY_ALIGN float a_tail[kSums] = {}, b_tail[kB][kSums] = {};
+        std::copy(a + full, a + p.k, a_tail);
+        for (size_t r = 0; r < nb; ++r) {
+          std::copy(p.b + (j + r) * p.ldb + full, p.b + (j + r) * p.ldb + p.k, b_tail[r]);
+          rows[r] = b_tail[r];
+        }
+        step(a_tail, rows);
+      }
+      for (size_t r = 0; r < nb; ++r) {
+        for (size_t v = 0; v < vectors; ++v) hn::Store(acc[r][v], d, sums + v * L);
+        for (size_t half = kSums / 2; half > 0; half /= 2) {  // a fixed tree: 8, 4, 2, 1
+          for (size_t s = 0; s < half; ++s) sums[s] += sums[s + half];
+        }
+        p.c[i * p.ldc + j + r] = sums[0];
+      }
+    }
+  }
+}
+
 void Matmul(const Product& p) {
   const D d;
+  if (p.transposed && p.m <= kFewRows) {
+    const size_t chunks = p.m * p.n * p.k < kThreadedWork ? 1 : (p.n + 255) / 256;
+    parallel_for(chunks, [&](size_t c) { dot_rows(p, p.n * c / chunks, p.n * (c + 1) / chunks); });
+    return;
+  }
   const size_t W = kVectors * hn::Lanes(d);
   const size_t panels = (p.n + W - 1) / W;
   if (p.m * p.n * p.k < kThreadedWork || threads() == 1) {
@@ -314,8 +378,8 @@ bool softmax_row(float* row, Eigen::Index n, float scale) {
   return HWY_DYNAMIC_DISPATCH(SoftmaxRow)(row, static_cast<size_t>(n), scale);
 }
 
-void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Layout layout, MatrixRef c) {
-  const bool transposed = layout == Layout::Transposed;
+void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, MatrixRef c) {
+  const bool transposed = b_is == Operand::Transposed;
   const Eigen::Index k = a.cols(), n = transposed ? b.rows() : b.cols();
   if ((transposed ? b.cols() : b.rows()) != k || c.rows() != a.rows() || c.cols() != n) {
     throw Error(Err::Internal, {"matmul() given shapes that do not fit"});

@@ -94,7 +94,7 @@ class SafetensorsStateDict final : public StateDict {
     return entries_.at(key).shape;
   }
 
-  Matrix tensor(const std::string& key, int dims) const override {
+  Tensor tensor(const std::string& key, int dims) const override {
     const auto it = entries_.find(key);
     if (it == entries_.end()) fail(Err::MissingTensor, {key});
     const Entry& e = it->second;
@@ -105,34 +105,33 @@ class SafetensorsStateDict final : public StateDict {
     const Eigen::Index rows = dims == 1 ? 1 : e.shape[0];
     const Eigen::Index cols = e.shape.back();
     if (rows == 0 || cols == 0) fail(Err::EmptyTensor, {key, shape_text(e.shape)});
-    Matrix m(rows, cols);
     const char* src = data_.data() + e.begin;
-    float* out = m.data();
-    const auto n = static_cast<size_t>(m.size());
-    if (e.dtype == "F32") {
-      std::memcpy(out, src, n * 4);
-    } else if (e.dtype == "F16" || e.dtype == "BF16") {
-      const bool half = e.dtype == "F16";
-      for (size_t i = 0; i < n; ++i) {
-        uint16_t v;
-        std::memcpy(&v, src + 2 * i, 2);
-        out[i] = half ? half_to_float(v) : bfloat16_to_float(v);
-      }
-    } else {
+    const auto n = static_cast<size_t>(rows * cols);
+    if (e.dtype != "F32" && e.dtype != "F16" && e.dtype != "BF16") {
       fail(Err::UnsupportedDtype, {key, e.dtype});
     }
-    for (size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(out[i])) {
-        // The index as PyTorch writes it: [row][column], or [i] for a 1-D tensor.
-        const auto width = static_cast<size_t>(cols);
-        const std::string index =
-            dims == 2 ? "[" + std::to_string(i / width) + "][" + std::to_string(i % width) + "]"
-                      : "[" + std::to_string(i) + "]";
-        fail(Err::NotFinite,
-             {key, index, Words(std::isnan(out[i]) ? Err::NaN : Err::AnInfinity, {})});
+    // F32 where the file has it, if aligned for float (a file's offsets need not be); else a copy.
+    const bool in_place =
+        e.dtype == "F32" && reinterpret_cast<uintptr_t>(src) % alignof(float) == 0;
+    Matrix converted;
+    if (!in_place) {
+      converted.resize(rows, cols);
+      float* out = converted.data();
+      if (e.dtype == "F32") {
+        std::memcpy(out, src, n * 4);
+      } else {
+        const bool half = e.dtype == "F16";
+        for (size_t i = 0; i < n; ++i) {
+          uint16_t v;
+          std::memcpy(&v, src + 2 * i, 2);
+          out[i] = half ? half_to_float(v) : bfloat16_to_float(v);
+        }
       }
     }
-    return m;
+    const float* values = in_place ? reinterpret_cast<const float*>(src) : converted.data();
+    check_finite(key, values, n, cols, dims);
+    if (in_place) return Tensor::view(values, rows, cols, cols);
+    return Tensor(std::move(converted));
   }
 
   std::optional<int> setting(const std::string& key, int max) const override {
@@ -179,6 +178,28 @@ class SafetensorsStateDict final : public StateDict {
   }
 
  private:
+  // Every value a finite float32: one pass over the exponent bits (it vectorizes), and only if
+  // that finds one, the first bad value's index as PyTorch writes it: [row][column], or [i].
+  void check_finite(const std::string& key, const float* values, size_t n, Eigen::Index cols,
+                    int dims) const {
+    uint32_t bad = 0;
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, values + i, sizeof bits);
+      bad |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
+    }
+    if (bad == 0) return;
+    for (size_t i = 0; i < n; ++i) {
+      if (std::isfinite(values[i])) continue;
+      const auto width = static_cast<size_t>(cols);
+      const std::string index =
+          dims == 2 ? "[" + std::to_string(i / width) + "][" + std::to_string(i % width) + "]"
+                    : "[" + std::to_string(i) + "]";
+      fail(Err::NotFinite,
+           {key, index, Words(std::isnan(values[i]) ? Err::NaN : Err::AnInfinity, {})});
+    }
+  }
+
   void read_header(std::string_view header) {
     Json doc;
     try {
@@ -311,23 +332,24 @@ std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string n
 }
 
 std::string weights_to_safetensors(const Weights& w) {
-  std::vector<std::pair<std::string, const Matrix*>> tensors;
-  const auto add = [&](std::string key, const Matrix& m) {
-    if (m.size() > 0) tensors.emplace_back(std::move(key), &m);
+  // Copies, in nn.Linear's layout whatever the weights were loaded from (Conv1D is transposed).
+  std::vector<std::pair<std::string, Matrix>> tensors;
+  const auto add = [&](std::string key, const ConstMatrixRef& m) {
+    if (m.size() > 0) tensors.emplace_back(std::move(key), m);
   };
   add("token_embedding.weight", w.token_embedding);
   add("position_embedding.weight", w.position_embedding);
   for (int h = 0; h < w.n_head(); ++h) {
     const HeadWeights& head = w.heads[static_cast<size_t>(h)];
     const std::string p = w.multi_head() ? "heads." + std::to_string(h) + "." : "";
-    add(p + "query.weight", head.query);
-    add(p + "key.weight", head.key);
-    add(p + "value.weight", head.value);
+    add(p + "query.weight", w.as_linear(head.query));
+    add(p + "key.weight", w.as_linear(head.key));
+    add(p + "value.weight", w.as_linear(head.value));
     add(p + "query.bias", head.query_bias);
     add(p + "key.bias", head.key_bias);
     add(p + "value.bias", head.value_bias);
   }
-  add("proj.weight", w.proj_weight);
+  add("proj.weight", w.as_linear(w.proj_weight));
   add("proj.bias", w.proj_bias);
   add("ln_1.weight", w.ln_weight);
   add("ln_1.bias", w.ln_bias);
@@ -342,9 +364,9 @@ std::string weights_to_safetensors(const Weights& w) {
   header["__metadata__"] = std::move(metadata);
   uint64_t offset = 0;
   for (const auto& [key, m] : tensors) {
-    const uint64_t bytes = static_cast<uint64_t>(m->size()) * 4;
+    const uint64_t bytes = static_cast<uint64_t>(m.size()) * 4;
     const bool vector = ends_with(key, ".bias") || key.rfind("ln_1.", 0) == 0;  // 1-D in PyTorch
-    Json shape = vector ? Json::array({m->cols()}) : Json::array({m->rows(), m->cols()});
+    Json shape = vector ? Json::array({m.cols()}) : Json::array({m.rows(), m.cols()});
     header[key] = Json{{"dtype", "F32"},
                        {"shape", std::move(shape)},
                        {"data_offsets", Json::array({offset, offset + bytes})}};
@@ -357,7 +379,7 @@ std::string weights_to_safetensors(const Weights& w) {
   std::memcpy(out.data(), &size, 8);
   out += text;
   for (const auto& [key, m] : tensors) {
-    out.append(reinterpret_cast<const char*>(m->data()), static_cast<size_t>(m->size()) * 4);
+    out.append(reinterpret_cast<const char*>(m.data()), static_cast<size_t>(m.size()) * 4);
   }
   return out;
 }

@@ -84,12 +84,12 @@ class Loader {
  private:
   std::string key(const std::string& name) const { return options_.prefix + name; }
 
-  Matrix read(const std::string& full_key, int dims) {
+  Tensor read(const std::string& full_key, int dims) {
     used_.insert(full_key);
     return sd_.tensor(full_key, dims);
   }
 
-  void expect_shape(const Matrix& m, const std::string& full_key, Eigen::Index rows,
+  void expect_shape(const ConstMatrixRef& m, const std::string& full_key, Eigen::Index rows,
                     Eigen::Index cols, const std::string& meaning) const {
     if (m.rows() != rows || m.cols() != cols) {
       sd_.fail(Err::ShapeMismatch, {quoted(full_key), shape_string(m.rows(), m.cols()),
@@ -320,10 +320,12 @@ class Loader {
     if (C % n_head != 0) {
       sd_.fail(Err::NHeadNotDivide, {std::to_string(n_head), std::to_string(C)});
     }
-    Matrix attn = read(attn_key, 2);
+    // Each head's q, k, v is a block of c_attn, viewed where it lies: rows of nn.Linear's
+    // (3C, C), columns of Conv1D's (C, 3C), which is used as it is (operand AsIs).
+    const Tensor attn = read(attn_key, 2);
     const bool conv1d = attn.rows() == C && attn.cols() == 3 * C && C != 0;
-    if (conv1d) attn = Matrix(attn.transpose());
-    expect_shape(attn, attn_key, 3 * C, C, "3·n_embd × n_embd");
+    if (conv1d) w_.operand = Operand::AsIs;
+    if (!conv1d) expect_shape(attn, attn_key, 3 * C, C, "3·n_embd × n_embd");
     Matrix attn_bias = Matrix::Zero(1, 3 * C);
     const bool has_bias = sd_.has(key("c_attn.bias"));
     if (has_bias) {
@@ -331,11 +333,14 @@ class Loader {
       expect_shape(attn_bias, key("c_attn.bias"), 1, 3 * C, "3·n_embd");
     }
     const Eigen::Index hs = C / n_head;
+    const auto part = [&](Eigen::Index first) {  // the hs projections from `first` on
+      return conv1d ? attn.part(0, first, C, hs) : attn.part(first, 0, hs, C);
+    };
     for (int h = 0; h < n_head; ++h) {
       HeadWeights head;
-      head.query = attn.middleRows(h * hs, hs);
-      head.key = attn.middleRows(C + h * hs, hs);
-      head.value = attn.middleRows(2 * C + h * hs, hs);
+      head.query = part(h * hs);
+      head.key = part(C + h * hs);
+      head.value = part(2 * C + h * hs);
       if (has_bias) {
         head.query_bias = attn_bias.middleCols(h * hs, hs);
         head.key_bias = attn_bias.middleCols(C + h * hs, hs);
@@ -344,7 +349,6 @@ class Loader {
       w_.heads.push_back(std::move(head));
     }
     w_.proj_weight = read(key("c_proj.weight"), 2);
-    if (conv1d) w_.proj_weight = Matrix(w_.proj_weight.transpose());
     expect_shape(w_.proj_weight, key("c_proj.weight"), C, C, "n_embd × n_embd");
     w_.proj_bias = Matrix::Zero(1, C);
     if (sd_.has(key("c_proj.bias"))) {

@@ -202,7 +202,7 @@ class JsonStateDict final : public StateDict {
     return dims;
   }
 
-  Matrix tensor(const std::string& key, int dims) const override {
+  Tensor tensor(const std::string& key, int dims) const override {
     return dims == 1 ? vector(key) : matrix(key);
   }
 

@@ -24,10 +24,10 @@ void activate(Matrix& h, Activation activation) {
   }
 }
 
-// x·Wᵀ (+ b broadcast over rows): (T, in) · (in, out) → (T, out), as nn.Linear.
-Matrix linear(const ConstMatrixRef& x, const Matrix& weight, const Matrix& bias) {
-  Matrix y(x.rows(), weight.rows());
-  matmul(x, weight, Layout::Transposed, y);
+// x·Wᵀ (+ b broadcast over rows): (T, in) · (in, out) → (T, out), as nn.Linear; x·W for Conv1D.
+Matrix linear(const ConstMatrixRef& x, const Tensor& weight, Operand operand, const Matrix& bias) {
+  Matrix y(x.rows(), operand == Operand::Transposed ? weight.rows() : weight.cols());
+  matmul(x, weight, operand, y);
   if (bias.size() > 0) y.rowwise() += bias.row(0);
   return y;
 }
@@ -52,9 +52,10 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
     x += layer.attention.out;
     if (options.keep_blocks) layer.block.x_mid = x;
     Matrix h = linear(layer_norm(x, block.ln2_weight, block.ln2_bias, model.layer_norm_epsilon),
-                      block.mlp.fc_weight, block.mlp.fc_bias);  // (T, hidden)
+                      block.mlp.fc_weight, block.mlp.operand, block.mlp.fc_bias);  // (T, hidden)
     activate(h, model.activation);
-    Matrix mlp_out = linear(h, block.mlp.proj_weight, block.mlp.proj_bias);  // (T, n_embd)
+    Matrix mlp_out =
+        linear(h, block.mlp.proj_weight, block.mlp.operand, block.mlp.proj_bias);  // (T, n_embd)
     x += mlp_out;
     layer.block.x_out = x;
     if (options.keep_blocks) {
@@ -68,13 +69,14 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
       layer_norm(x, model.ln_f_weight, model.ln_f_bias, model.layer_norm_epsilon);
   // (T, n_embd) · (n_embd, vocab) → (T, vocab)
   if (options.keep_logits) {
-    trace.logits = linear(final_x, model.output_embedding(), model.lm_head_bias);
+    trace.logits =
+        linear(final_x, model.output_embedding(), Operand::Transposed, model.lm_head_bias);
   }
   if (options.top_k > 0) {
     // 4 096 vocabulary columns at a time: (T, 4096) logits, not (T, vocab) (GPT-2 at T = 1024:
     // 16 MB, not 206 MB), and the output embedding packed for the products once.
     constexpr Eigen::Index kSlab = 4096;
-    const Matrix& embedding = model.output_embedding();  // (vocab, n_embd)
+    const Tensor& embedding = model.output_embedding();  // (vocab, n_embd)
     NextTokens next(T, options.top_k);
     for (Eigen::Index v0 = 0; v0 < embedding.rows(); v0 += kSlab) {
       const Eigen::Index n = std::min(kSlab, embedding.rows() - v0);
@@ -83,7 +85,7 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
         continue;
       }
       Matrix slab(T, n);  // (T, n_embd) · (n_embd, n) → (T, n)
-      matmul(final_x, embedding.middleRows(v0, n), Layout::Transposed, slab);
+      matmul(final_x, embedding.middleRows(v0, n), Operand::Transposed, slab);
       if (model.lm_head_bias.size() > 0) slab.rowwise() += model.lm_head_bias.row(0).segment(v0, n);
       next.add(slab, static_cast<int>(v0));
     }

@@ -150,23 +150,31 @@ class ModelLoader {
     attention.max_embd = settings_.max_embd;
     b.attention = load_weights(sd_, attention, warnings_);
     const int C = m_.n_embd;
-    const Matrix& query = b.attention.heads.front().query;  // (head_size, n_embd)
-    expect_shape(query, n_.marker(i), query.rows(), C, "head_size × n_embd, n_embd of wte");
+    // The block's width against wte's, in nn.Linear's terms (head_size × n_embd) either way.
+    const Tensor& query = b.attention.heads.front().query;
+    const auto hs = b.attention.head_size();
+    const auto width = b.attention.operand == Operand::Transposed ? query.cols() : query.rows();
+    if (width != C) {
+      sd_.fail(Err::ShapeMismatch, {quoted(n_.marker(i)), shape_string(hs, width),
+                                    shape_string(hs, C), "head_size × n_embd, n_embd of wte"});
+    }
     b.attention.ln_weight = vector(n_.ln_1(i) + "weight", C, "n_embd");
     b.attention.ln_bias = optional_vector(n_.ln_1(i) + "bias", C, "n_embd");
     b.attention.ln_eps = m_.layer_norm_epsilon;
     b.ln2_weight = vector(n_.ln_2(i) + "weight", C, "n_embd");
     b.ln2_bias = optional_vector(n_.ln_2(i) + "bias", C, "n_embd");
-    // Conv1D keeps in × out: c_fc n_embd × hidden, c_proj hidden × n_embd.
+    // Conv1D keeps in × out, c_fc n_embd × hidden and c_proj hidden × n_embd, and is used as it
+    // lies in the file (operand AsIs).
     const bool conv1d = n_.family == Family::Gpt2;
+    if (conv1d) b.mlp.operand = Operand::AsIs;
     b.mlp.fc_weight = read(n_.fc(i) + "weight", 2);
-    if (conv1d) b.mlp.fc_weight = Matrix(b.mlp.fc_weight.transpose());
-    const auto hidden = b.mlp.fc_weight.rows();
-    expect_shape(b.mlp.fc_weight, n_.fc(i) + "weight", hidden, C, "hidden × n_embd");
+    const auto hidden = conv1d ? b.mlp.fc_weight.cols() : b.mlp.fc_weight.rows();
+    expect_shape(b.mlp.fc_weight, n_.fc(i) + "weight", conv1d ? C : hidden, conv1d ? hidden : C,
+                 conv1d ? "n_embd × hidden" : "hidden × n_embd");
     b.mlp.fc_bias = optional_vector(n_.fc(i) + "bias", hidden, "hidden", false);
     b.mlp.proj_weight = read(n_.proj(i) + "weight", 2);
-    if (conv1d) b.mlp.proj_weight = Matrix(b.mlp.proj_weight.transpose());
-    expect_shape(b.mlp.proj_weight, n_.proj(i) + "weight", C, hidden, "n_embd × hidden");
+    expect_shape(b.mlp.proj_weight, n_.proj(i) + "weight", conv1d ? hidden : C, conv1d ? C : hidden,
+                 conv1d ? "hidden × n_embd" : "n_embd × hidden");
     b.mlp.proj_bias = optional_vector(n_.proj(i) + "bias", C, "n_embd", false);
     return b;
   }
@@ -176,7 +184,7 @@ class ModelLoader {
   void read_lm_head() {
     const std::string key = n_.outer + "lm_head.weight";
     if (!sd_.has(key)) return;
-    Matrix lm_head = read(key, 2);
+    Tensor lm_head = read(key, 2);
     expect_shape(lm_head, key, m_.token_embedding.rows(), m_.n_embd, "vocab_size × n_embd");
     if (lm_head != m_.token_embedding) m_.lm_head = std::move(lm_head);
     if (sd_.has(n_.outer + "lm_head.bias")) {
@@ -206,7 +214,7 @@ class ModelLoader {
                                     std::to_string(found), Words(unit, {})});
   }
 
-  Matrix read(const std::string& key, int dims) {
+  Tensor read(const std::string& key, int dims) {
     used_.insert(key);
     return sd_.tensor(key, dims);
   }
@@ -224,8 +232,8 @@ class ModelLoader {
     return zeros ? Matrix(Matrix::Zero(1, n)) : Matrix();
   }
 
-  void expect_shape(const Matrix& m, const std::string& key, Eigen::Index rows, Eigen::Index cols,
-                    const std::string& meaning) const {
+  void expect_shape(const ConstMatrixRef& m, const std::string& key, Eigen::Index rows,
+                    Eigen::Index cols, const std::string& meaning) const {
     if (m.rows() != rows || m.cols() != cols) {
       sd_.fail(Err::ShapeMismatch,
                {quoted(key), shape_string(m.rows(), m.cols()), shape_string(rows, cols), meaning});

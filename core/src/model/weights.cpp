@@ -72,11 +72,13 @@ Weights random_weights(const std::vector<std::string>& vocab, const RandomInit& 
   w.n_embd = init.n_embd;
   w.block_size = init.block_size;
   w.vocab = vocab;
-  w.token_embedding = Matrix(static_cast<Eigen::Index>(vocab.size()), init.n_embd);
-  g.normal(w.token_embedding);
+  Matrix token_embedding(static_cast<Eigen::Index>(vocab.size()), init.n_embd);
+  g.normal(token_embedding);
+  w.token_embedding = std::move(token_embedding);
   if (init.positions) {
-    w.position_embedding = Matrix(init.block_size, init.n_embd);
-    g.normal(w.position_embedding);
+    Matrix position_embedding(init.block_size, init.n_embd);
+    g.normal(position_embedding);
+    w.position_embedding = std::move(position_embedding);
   }
   draw_module(g, init, w);
   return w;

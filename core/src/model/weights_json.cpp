@@ -34,9 +34,9 @@ std::string weights_to_json(const Weights& w) {
   for (int h = 0; h < w.n_head(); ++h) {
     const HeadWeights& head = w.heads[static_cast<size_t>(h)];
     const std::string p = w.multi_head() ? "heads." + std::to_string(h) + "." : "";
-    doc[p + "query.weight"] = matrix_to_json(head.query);
-    doc[p + "key.weight"] = matrix_to_json(head.key);
-    doc[p + "value.weight"] = matrix_to_json(head.value);
+    doc[p + "query.weight"] = matrix_to_json(w.as_linear(head.query));
+    doc[p + "key.weight"] = matrix_to_json(w.as_linear(head.key));
+    doc[p + "value.weight"] = matrix_to_json(w.as_linear(head.value));
     if (head.has_bias()) {
       doc[p + "query.bias"] = vector_to_json(head.query_bias);
       doc[p + "key.bias"] = vector_to_json(head.key_bias);
@@ -44,7 +44,7 @@ std::string weights_to_json(const Weights& w) {
     }
   }
   if (w.multi_head()) {
-    doc["proj.weight"] = matrix_to_json(w.proj_weight);
+    doc["proj.weight"] = matrix_to_json(w.as_linear(w.proj_weight));
     doc["proj.bias"] = vector_to_json(w.proj_bias);
   }
   if (w.has_layer_norm()) {

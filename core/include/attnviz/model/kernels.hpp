@@ -10,20 +10,11 @@
 
 namespace attnviz {
 
-// A row-major block of a Matrix: rows, columns and a row stride (middleRows, block, topRows …).
-using MatrixRef = Eigen::Ref<Matrix, 0, Eigen::OuterStride<>>;
-using ConstMatrixRef = Eigen::Ref<const Matrix, 0, Eigen::OuterStride<>>;
-
-// How a product's right operand is laid out.
-enum class Layout {
-  Rows,        // B is (K, N): C = A·B (weights·v; GPT-2's Conv1D weights)
-  Transposed,  // B is (N, K): C = A·Bᵀ (nn.Linear's weight; q·kᵀ)
-};
-
-// C (M, N) = A (M, K) · B, with B as `layout` says. Each entry is summed over K in the same
-// order whatever the thread count; AVX2 and AVX-512 give the same bits, the fallbacks (no FMA)
-// differ in the last bits.
-void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Layout layout, MatrixRef c);
+// C (M, N) = A (M, K) · B (K, N), or with Operand::Transposed A · Bᵀ for B (N, K) (nn.Linear's
+// weight; q·kᵀ). Each entry is summed over K in the same
+// order whatever the thread count and vector width: AVX2 and AVX-512 give the same bits, the
+// fallbacks (no FMA) differ in the last bits.
+void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, MatrixRef c);
 
 // One row of attention weights from one row of scores, in place: scale, then softmax over the
 // first n entries (the keys the query sees). False when an entry is not finite.

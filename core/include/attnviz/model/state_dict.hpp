@@ -33,10 +33,11 @@ class StateDict {
   virtual std::vector<std::string> keys() const = 0;  // every tensor, in file order
   virtual bool has(const std::string& key) const = 0;
   virtual std::vector<int64_t> shape(const std::string& key) const = 0;  // of a present tensor
-  // A tensor of `dims` dimensions (1 or 2) as float32: a 1-D tensor becomes one row (1, n).
-  // Throws Error for a missing key, another number of dimensions, an unsupported dtype, or a value
-  // that is not a finite float32.
-  virtual Matrix tensor(const std::string& key, int dims) const = 0;
+  // A tensor of `dims` dimensions (1 or 2) as float32: a 1-D tensor becomes one row (1, n). An
+  // F32 tensor of a safetensors file is a view of the file's bytes (no copy), the others are
+  // converted. Throws Error for a missing key, another number of dimensions, an unsupported
+  // dtype, or a value that is not a finite float32.
+  virtual Tensor tensor(const std::string& key, int dims) const = 0;
   // A positive integer setting ("n_embd", "n_head", "block_size") if the file gives one; above
   // `max` is an Error.
   virtual std::optional<int> setting(const std::string& key, int max) const = 0;
@@ -60,7 +61,7 @@ std::unique_ptr<StateDict> open_json_state_dict(std::string_view text, std::stri
 // float32); the header is checked whole before any tensor is touched — dtypes, shapes against
 // byte sizes, offsets inside the file and back to back — so a bad file is an Error, never a read
 // out of bounds. Settings and vocab come from __metadata__ ("vocab": a JSON array as a string).
-// `bytes` must outlive the result.
+// `bytes` must outlive the result and every model loaded from it (F32 tensors are views).
 std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string name);
 
 // Either of the two, by the name's extension (.safetensors, .json) or else by the content.

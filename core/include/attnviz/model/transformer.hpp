@@ -28,12 +28,14 @@ enum class Family {
 enum class Activation { Gelu, GeluTanh, Relu };
 
 // A transformer block's feed-forward network, nn.Linear layout (out × in): h = act(x·fcᵀ + b),
-// out = h·projᵀ + b. Hugging Face's Conv1D weights are transposed into this layout when loaded.
+// out = h·projᵀ + b; Hugging Face's Conv1D weights stay as the file has them (in × out, operand
+// AsIs): h = act(x·fc + b).
 struct Mlp {
-  Matrix fc_weight;    // (hidden, n_embd), hidden = 4·n_embd in all three families
+  Tensor fc_weight;    // (hidden, n_embd), hidden = 4·n_embd in all three families; Conv1D ᵀ
   Matrix fc_bias;      // (1, hidden), or 0×0 without biases
-  Matrix proj_weight;  // (n_embd, hidden)
-  Matrix proj_bias;    // (1, n_embd), or 0×0
+  Tensor proj_weight;  // (n_embd, hidden); Conv1D ᵀ
+  Operand operand = Operand::Transposed;
+  Matrix proj_bias;  // (1, n_embd), or 0×0
 };
 
 struct Block {
@@ -50,17 +52,17 @@ struct Transformer {
   int block_size = 0;              // rows of the position table: the longest text
   std::vector<std::string> vocab;  // token text of each row of token_embedding; empty when the
                                    // model's tokenizer (GPT-2's BPE) holds the vocabulary
-  Matrix token_embedding;          // (vocab_size, n_embd): nanoGPT's wte
-  Matrix position_embedding;       // (block_size, n_embd): wpe
+  Tensor token_embedding;          // (vocab_size, n_embd): nanoGPT's wte
+  Tensor position_embedding;       // (block_size, n_embd): wpe
   std::vector<Block> blocks;       // n_layer of them
   Matrix ln_f_weight, ln_f_bias;   // (1, n_embd)
-  Matrix lm_head;                  // (vocab_size, n_embd); 0×0: tied to token_embedding
+  Tensor lm_head;                  // (vocab_size, n_embd); 0×0: tied to token_embedding
   Matrix lm_head_bias;             // (1, vocab_size): gpt.py's; 0×0 for the others
   float layer_norm_epsilon = 1e-5f;
 
   int n_layer() const { return static_cast<int>(blocks.size()); }
   int vocab_size() const { return static_cast<int>(token_embedding.rows()); }
-  const Matrix& output_embedding() const { return lm_head.size() > 0 ? lm_head : token_embedding; }
+  const Tensor& output_embedding() const { return lm_head.size() > 0 ? lm_head : token_embedding; }
 };
 
 // What a file (or a model folder's config.json) says beyond its tensors; unset fields are found

@@ -15,11 +15,12 @@
 
 namespace attnviz {
 
-// One head's projections, in PyTorch nn.Linear layout (out × in): q = x · queryᵀ (+ query_bias).
+// One head's projections, in PyTorch nn.Linear layout (out × in): q = x · queryᵀ (+ query_bias);
+// or, for GPT-2's Conv1D (Weights::operand AsIs), stored (in × out): q = x · query.
 struct HeadWeights {
-  Matrix query;  // (head_size, n_embd)
-  Matrix key;    // (head_size, n_embd)
-  Matrix value;  // (head_size, n_embd)
+  Tensor query;  // (head_size, n_embd); Conv1D: (n_embd, head_size)
+  Tensor key;    // the same
+  Tensor value;  // the same
   // nanoGPT's c_attn has biases, each (1, head_size); 0×0 for the lesson's and Karpathy's heads.
   Matrix query_bias, key_bias, value_bias;
 
@@ -30,13 +31,16 @@ struct Weights {
   int n_embd = 0;                  // C: embedding width
   int block_size = 0;              // longest sequence the model accepts
   std::vector<std::string> vocab;  // token text of each token_embedding row
-  Matrix token_embedding;          // (vocab_size, n_embd)
-  Matrix position_embedding;       // (block_size, n_embd), or 0×0 when positions are not used
+  Tensor token_embedding;          // (vocab_size, n_embd)
+  Tensor position_embedding;       // (block_size, n_embd), or 0×0 when positions are not used
   std::vector<HeadWeights> heads;  // the lesson's SelfAttention is one head of size n_embd
   // MultiHeadAttention's proj (nn.Linear(n_head · head_size, n_embd) with bias); both 0×0 for the
   // lesson's SelfAttention, whose output is its one head's output.
-  Matrix proj_weight;  // (n_embd, n_head · head_size)
-  Matrix proj_bias;    // (1, n_embd)
+  Tensor proj_weight;  // (n_embd, n_head · head_size); Conv1D: (n_embd, n_embd) stored in × out
+  // How query, key, value and proj_weight enter their products: Transposed (nn.Linear) or AsIs
+  // (Conv1D, used where it lies in the file).
+  Operand operand = Operand::Transposed;
+  Matrix proj_bias;  // (1, n_embd)
   // The LayerNorm a transformer block applies to x before attention (nanoGPT's ln_1), weight and
   // bias each (1, n_embd); 0×0 for the lesson's module on its own.
   Matrix ln_weight, ln_bias;
@@ -47,7 +51,15 @@ struct Weights {
   bool has_layer_norm() const { return ln_weight.size() > 0; }
   bool has_embeddings() const { return token_embedding.size() > 0; }
   int n_head() const { return static_cast<int>(heads.size()); }
-  int head_size() const { return static_cast<int>(heads.front().query.rows()); }
+  // A projection (query, key, value, proj_weight) in nn.Linear's layout, out × in, however it is
+  // stored: what saved weights hold.
+  Matrix as_linear(const Tensor& m) const {
+    return operand == Operand::Transposed ? Matrix(m) : Matrix(m.transpose());
+  }
+  int head_size() const {
+    const Tensor& q = heads.front().query;
+    return static_cast<int>(operand == Operand::Transposed ? q.rows() : q.cols());
+  }
   // Row of `token` in token_embedding, or -1.
   int token_id(std::string_view token) const;
 };
