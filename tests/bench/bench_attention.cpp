@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "attnviz/model/attention.hpp"
+#include "attnviz/model/parallel.hpp"
 #include "attnviz/model/weights.hpp"
 
 namespace attnviz {
@@ -21,8 +22,9 @@ double useful_flops(double T, double C, double H) {
   return flops;
 }
 
-// Args: T, n_embd, heads (0: the lesson's SelfAttention).
+// Args: T, n_embd, heads (0: the lesson's SelfAttention), threads.
 void BM_Attention(benchmark::State& state) {
+  set_threads(static_cast<int>(state.range(3)));
   const auto T = static_cast<int>(state.range(0));
   RandomInit init;
   init.n_embd = static_cast<int>(state.range(1));
@@ -36,6 +38,7 @@ void BM_Attention(benchmark::State& state) {
     AttentionTrace trace = attend(input.x, input.weights, options);
     benchmark::DoNotOptimize(trace.out.data());
   }
+  set_threads(0);
   const double flops = useful_flops(T, init.n_embd, std::max(init.n_head, 1));
   state.counters["FLOP/s"] =
       benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
@@ -43,10 +46,12 @@ void BM_Attention(benchmark::State& state) {
 
 void attention_args(benchmark::internal::Benchmark* b) {
   for (const int T : {16, 128, 1024, 4096}) {
-    for (const int C : {16, 64, 256, 768}) b->Args({T, C, 0});
-    b->Args({T, 768, 12});  // 12 heads of 64, as GPT-2 small; 12 divides no smaller width here
+    for (const int C : {16, 64, 256, 768}) b->Args({T, C, 0, 1});
+    b->Args({T, 768, 12, 1});  // 12 heads of 64, as GPT-2 small; 12 divides no smaller width here
   }
-  b->ArgNames({"T", "n_embd", "heads"})->Unit(benchmark::kMillisecond);
+  b->Args({1024, 256, 0, 2});  // the kernel row of the comparison, on both cores
+  b->Args({1024, 768, 12, 2});
+  b->ArgNames({"T", "n_embd", "heads", "threads"})->Unit(benchmark::kMillisecond)->UseRealTime();
 }
 BENCHMARK(BM_Attention)->Apply(attention_args);
 

@@ -1,18 +1,28 @@
 #!/usr/bin/python3
-"""attnviz against the PyTorch programs a student would write instead, side by side on this machine.
+"""attnviz against the PyTorch programs a student or teacher would write instead, side by side.
 
 Run after building (scripts/bench.sh does both):  /usr/bin/python3 tests/bench/compare_pytorch.py
-Needs Debian's python3-torch and python3-matplotlib. Measures, each as a ratio:
+Needs Debian's python3-torch and python3-matplotlib, and GNU time for peak memory. Prints one
+Markdown table, each row with its target and whether this run meets it:
   1. `attnviz --text "Azərbaycan dili" --png out.png` against a Python script doing the same (the
      lesson's module from torch.manual_seed(1337), a matplotlib heatmap saved as PNG): median wall
-     time of whole processes and their peak memory (maxrss from wait4).
-  2. The kernel, T = 1024, n_embd = 256, one thread: the lesson's SelfAttention forward in PyTorch
-     (torch.set_num_threads(1), with the BLAS PyTorch finds) against attnviz's BM_Attention.
-  3. JSON for T = 2048: Python's json.dump of the weights against attnviz's BM_Json.
-Prints a Markdown table and the machine it ran on.
+     time of whole processes and their peak memory (maxrss).
+  2. JSON of a 2 048-character text, default flags, whole processes: the lesson's module and
+     json.dump of its weights, against `attnviz --file text --json out.json`.
+  3. The kernel, T = 1024, n_embd = 256, one thread: the lesson's SelfAttention forward in PyTorch
+     against attnviz's BM_Attention in the default (portable) build.
+  4. GPT-2 small's shape (tests/bench/gpt2_small.py): the forward pass with every layer's
+     attention kept and all logits, PyTorch on one and two threads against BM_Gpt2Forward.
+  5. A teacher's whole-model run, whole processes: map the safetensors file, run the model, draw
+     one head's heatmap (matplotlib / `attnviz --weights DIR --layer 5 --head 3 --png`), T = 64
+     and 1024: wall time and peak memory.
+  6. SVG of T = 2 048 (attnviz alone: its target is absolute), and `--json -` against `--json
+     FILE` at T = 2 048: the same peak memory means standard output streams as files do.
 """
 import os
 
+# Whole processes run as a user runs them: the environment as it was, every thread allowed.
+USER_ENV = dict(os.environ)
 # One thread for the kernel comparison: torch.set_num_threads does not reach a BLAS it was not
 # built to know (Debian's PyTorch uses the system libblas, which may be multithreaded OpenBLAS).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -97,20 +107,20 @@ def run_process(args, repeat):
     walls = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(args, stdout=subprocess.DEVNULL, check=True, env=USER_ENV)
         walls.append(time.perf_counter() - start)
     timed = subprocess.run(["/usr/bin/time", "-f", "%M"] + args, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True, check=True)
+                           stderr=subprocess.PIPE, text=True, check=True, env=USER_ENV)
     return statistics.median(walls), int(timed.stderr.strip().splitlines()[-1]) / 1024
 
 
-def bench(binary, name):
+def bench(binary, name, env=None):
     """Median real time (ms) of one Google Benchmark case, or None without that build."""
     if not binary.exists():
         return None
     out = subprocess.run([str(binary), f"--benchmark_filter=^{name}$",
                           "--benchmark_repetitions=5", "--benchmark_format=json"],
-                         check=True, capture_output=True, text=True).stdout
+                         check=True, capture_output=True, text=True, env=env).stdout
     runs = [b for b in json.loads(out)["benchmarks"] if b.get("run_type") == "iteration"]
     unit = {"ms": 1.0, "us": 1e-3, "ns": 1e-6}[runs[0]["time_unit"]]
     return statistics.median(b["real_time"] * unit for b in runs)
@@ -134,20 +144,30 @@ def torch_kernel_ms():
     return statistics.median(times)
 
 
-def python_json_ms():
-    import torch
-    torch.manual_seed(0)
-    wei = torch.softmax(torch.randn(2048, 2048).masked_fill(
-        torch.ones(2048, 2048).triu(1) == 1, float("-inf")), dim=-1)
-    weights = wei.tolist()
-    with tempfile.TemporaryDirectory() as tmp:
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            with open(pathlib.Path(tmp) / "w.json", "w") as f:
-                json.dump({"weights": weights}, f)
-            times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+JSON_PEER = LESSON + '''
+import json, sys
+torch.manual_seed(1337)
+tokens = list(open(sys.argv[1], encoding="utf-8").read())
+vocab = list(dict.fromkeys(tokens))
+n_embd, block_size = 16, len(tokens)
+token_embedding = nn.Embedding(len(vocab), n_embd)
+position_embedding = nn.Embedding(block_size, n_embd)
+sa = SelfAttention(n_embd, block_size)
+idx = torch.tensor([vocab.index(t) for t in tokens])
+with torch.no_grad():
+    x = token_embedding(idx) + position_embedding(torch.arange(len(tokens)))
+    sa(x.unsqueeze(0))
+with open(sys.argv[2], "w") as f:
+    json.dump({"tokens": tokens, "weights": sa.wei[0].tolist()}, f)
+'''
+
+
+def text_of(n):
+    """The first n characters of the course's lesson text, its lines joined by spaces."""
+    text = " ".join((ROOT / "data" / "texts" / "day12-attention.az.md").read_text().split())
+    while len(text) < n:
+        text += " " + text
+    return text[:n]
 
 
 def machine():
@@ -160,42 +180,102 @@ def machine():
             f"({blas}); Python {platform.python_version()}")
 
 
+GPT2 = ROOT / "build" / "gpt2-small"
+PEER = ROOT / "tests" / "bench" / "gpt2_small.py"
+
+
+def row(rows, measure, peer, ours, ratio, target, met):
+    rows.append((measure, peer, ours, ratio, target, "met" if met else "**not met**"))
+
+
 def main():
     if not ATTNVIZ.exists():
         sys.exit(f"build attnviz first: {ATTNVIZ} is missing")
     if not pathlib.Path("/usr/bin/time").exists():
         sys.exit("the peak memory is measured with GNU time: apt-get install time")
+    if not (GPT2 / "model.safetensors").exists():
+        subprocess.run([sys.executable, str(PEER), "make", str(GPT2)], check=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        # 1. The lesson's heatmap.
         script = pathlib.Path(tmp) / "heatmap.py"
         script.write_text(HEATMAP)
         subprocess.run([sys.executable, str(script), f"{tmp}/warm.png"], check=True,
                        stdout=subprocess.DEVNULL)  # file caches warm for both
         a_wall, a_mem = run_process([str(ATTNVIZ), "--text", "Azərbaycan dili", "--png",
-                                     f"{tmp}/a.png"], 30)
+                                     f"{tmp}/a.png"], 40)
         p_wall, p_mem = run_process([sys.executable, str(script), f"{tmp}/p.png"], 5)
-    rows.append(("`--png` of the lesson sentence, wall time", f"{p_wall * 1e3:.0f} ms",
-                 f"{a_wall * 1e3:.1f} ms", f"{p_wall / a_wall:.0f}×"))
-    rows.append(("… peak memory", f"{p_mem:.0f} MiB", f"{a_mem:.1f} MiB",
-                 f"1/{p_mem / a_mem:.0f}"))
-    torch_ms = torch_kernel_ms()
-    for build, binary in BENCHES.items():
-        ms = bench(binary, "BM_Attention/T:1024/n_embd:256/heads:0")
-        if ms is not None:
-            rows.append((f"kernel T=1024, n_embd=256, 1 thread ({build})", f"{torch_ms:.1f} ms",
-                         f"{ms:.1f} ms", f"{torch_ms / ms:.2f}×"))
-    py_json = python_json_ms()
-    for build, binary in BENCHES.items():
-        ms = bench(binary, "BM_Json/T:2048")
-        if ms is not None:
-            rows.append((f"JSON of T=2048 weights ({build})", f"{py_json:.0f} ms", f"{ms:.0f} ms",
-                         f"{py_json / ms:.0f}×"))
-            break
+        row(rows, "lesson PNG, whole process", f"{p_wall * 1e3:.0f} ms", f"{a_wall * 1e3:.1f} ms",
+            f"{p_wall / a_wall:.0f}×", "≥ 200×", p_wall / a_wall >= 200)
+        row(rows, "… its peak memory", f"{p_mem:.0f} MiB", f"{a_mem:.1f} MiB",
+            f"1/{p_mem / a_mem:.0f}", "≤ 1/30", p_mem / a_mem >= 30)
+
+        # 2. JSON of a 2 048-character text, default flags.
+        text = pathlib.Path(tmp) / "text.txt"
+        text.write_text(text_of(2048))
+        peer = pathlib.Path(tmp) / "json_peer.py"
+        peer.write_text(JSON_PEER)
+        p_wall, _ = run_process([sys.executable, str(peer), str(text), f"{tmp}/p.json"], 3)
+        a_wall, _ = run_process([str(ATTNVIZ), "--file", str(text), "--block-size", "2048",
+                                 "--json", f"{tmp}/a.json"], 5)
+        row(rows, "JSON of a 2 048-char text, default flags", f"{p_wall:.2f} s",
+            f"{a_wall * 1e3:.0f} ms", f"{p_wall / a_wall:.0f}×", "≥ 10×", p_wall / a_wall >= 10)
+
+        # 3. The kernel, one thread.
+        torch_ms = torch_kernel_ms()
+        for build, binary in BENCHES.items():
+            ms = bench(binary, "BM_Attention/T:1024/n_embd:256/heads:0/threads:1/real_time")
+            if ms is not None:
+                portable = build == "portable"
+                row(rows, f"kernel T=1024, n_embd=256, 1 thread, {build} build",
+                    f"{torch_ms:.1f} ms", f"{ms:.1f} ms", f"{torch_ms / ms:.2f}×",
+                    "≥ 1.5×" if portable else "(for comparison)",
+                    torch_ms / ms >= 1.5 or not portable)
+
+        # 4. GPT-2 small's shape, the forward pass.
+        torch_s = {n: float(subprocess.run(
+            [sys.executable, "-W", "ignore", str(PEER), "forward", str(GPT2), "1024", str(n), "3"],
+            check=True, capture_output=True, text=True,
+            env=dict(USER_ENV, OPENBLAS_NUM_THREADS=str(n), OMP_NUM_THREADS=str(n))).stdout)
+            for n in (1, 2)}
+        best = min(torch_s.values())
+        env = dict(os.environ, ATTNVIZ_BENCH_GPT2=str(GPT2))
+        for n in (1, 2):
+            ms = bench(BENCHES["portable"], f"BM_Gpt2Forward/T:1024/threads:{n}/real_time", env)
+            row(rows, f"GPT-2-small-shaped forward, T=1024, attention and logits, {n} thread(s)",
+                f"{torch_s[n]:.2f} s", f"{ms / 1e3:.2f} s", f"{best / (ms / 1e3):.2f}× the best",
+                "≥ 2× PyTorch's best" if n == 2 else "(for comparison)",
+                n == 1 or best / (ms / 1e3) >= 2)
+
+        # 5. A teacher's whole-model run: one head's heatmap.
+        for T, goal in ((64, 10), (1024, 2)):
+            words = " ".join(["the"] * T)
+            p_wall, p_mem = run_process([sys.executable, "-W", "ignore", str(PEER), "heatmap",
+                                         str(GPT2), str(T), "5", "3", f"{tmp}/p.png"], 3)
+            a_wall, a_mem = run_process([str(ATTNVIZ), "--weights", str(GPT2), "--text", words,
+                                         "--layer", "5", "--head", "3", "--png", f"{tmp}/a.png",
+                                         "--no-table"], 5)
+            row(rows, f"teacher's GPT-2-small run, one head's PNG, T={T}", f"{p_wall:.2f} s",
+                f"{a_wall:.3f} s", f"{p_wall / a_wall:.1f}×", f"≥ {goal}×", p_wall / a_wall >= goal)
+            row(rows, "… its peak memory", f"{p_mem:.0f} MiB", f"{a_mem:.0f} MiB",
+                f"1/{p_mem / a_mem:.1f}", "well under", a_mem < 0.5 * p_mem)
+
+        # 6. SVG of T = 2048, and --json - against --json FILE.
+        a_wall, a_mem = run_process([str(ATTNVIZ), "--file", str(text), "--block-size", "2048",
+                                     "--svg", f"{tmp}/a.svg", "--no-table"], 3)
+        row(rows, "SVG of T=2048, whole process", "", f"{a_wall:.2f} s, {a_mem:.0f} MiB", "",
+            "< 0.5 s, < 30 MiB", a_wall < 0.5 and a_mem < 30)
+        _, file_mem = run_process([str(ATTNVIZ), "--file", str(text), "--block-size", "2048",
+                                   "--json", f"{tmp}/b.json", "--no-table"], 1)
+        _, out_mem = run_process([str(ATTNVIZ), "--file", str(text), "--block-size", "2048",
+                                  "--json", "-", "--no-table"], 1)
+        row(rows, "`--json -` of T=2048: peak memory", f"(to a file: {file_mem:.0f} MiB)",
+            f"{out_mem:.0f} MiB", "", "streams as files do", out_mem < 1.2 * file_mem)
     print(f"Machine: {machine()}\n")
-    print("| measure | PyTorch (+ matplotlib, json) | attnviz | ratio |")
-    print("|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print("| measure | PyTorch | attnviz | ratio | target | |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
 
 
 if __name__ == "__main__":

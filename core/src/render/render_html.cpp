@@ -14,6 +14,7 @@
 #include "attnviz/render/render_heads.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "attnviz/version.hpp"
+#include "render/base64.hpp"
 #include "render/html_assets.hpp"
 
 namespace attnviz {
@@ -25,22 +26,6 @@ using Json = nlohmann::json;
 // (exact): a GPT-2-small-shaped run on 64 tokens (12 × 12 heads) then takes 3.2 MB, and at most
 // 2.8 MB of exact numbers come before that.
 constexpr size_t kExactNumbers = size_t{1} << 19;
-
-std::string base64(const unsigned char* bytes, size_t n) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((n + 2) / 3 * 4);
-  for (size_t i = 0; i < n; i += 3) {
-    const unsigned v = (unsigned{bytes[i]} << 16) | (i + 1 < n ? unsigned{bytes[i + 1]} << 8 : 0) |
-                       (i + 2 < n ? unsigned{bytes[i + 2]} : 0);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < n ? kAlphabet[(v >> 6) & 63] : '=';
-    out += i + 2 < n ? kAlphabet[v & 63] : '=';
-  }
-  return out;
-}
 
 // Row-major float32, little-endian as every browser's Float32Array reads it.
 std::string exact(const Matrix& m) {

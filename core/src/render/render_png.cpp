@@ -4,11 +4,16 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <new>
 #include <vector>
 
 #include "attnviz/error.hpp"
+#include "render/deflate.hpp"
 
 namespace attnviz {
 namespace {
@@ -202,6 +207,74 @@ std::string encode_png(Image image) {
                              image.width * channels) == 0) {
     throw Error(Err::PngFailed, {std::to_string(image.width), std::to_string(image.height)});
   }
+  return png;
+}
+
+namespace {
+
+uint32_t crc32(const std::string& bytes, size_t from) {
+  static const auto table = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t n = 0; n < 256; ++n) {
+      uint32_t c = n;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[n] = c;
+    }
+    return t;
+  }();
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = from; i < bytes.size(); ++i) {
+    c = table[(c ^ static_cast<uint8_t>(bytes[i])) & 0xFF] ^ (c >> 8);
+  }
+  return c ^ 0xFFFFFFFFu;
+}
+
+void put32(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xFF);
+}
+
+// A PNG chunk: length, type, data, CRC of type and data.
+void chunk(std::string& png, const char* type, std::string_view data) {
+  put32(png, static_cast<uint32_t>(data.size()));
+  const size_t from = png.size();
+  png += type;
+  png += data;
+  put32(png, crc32(png, from));
+}
+
+}  // namespace
+
+std::string encode_indexed_png(int width, int height, const std::vector<Rgb>& palette,
+                               const std::function<void(int y, uint8_t* row)>& row_of) {
+  std::string header;
+  put32(header, static_cast<uint32_t>(width));
+  put32(header, static_cast<uint32_t>(height));
+  header += std::string("\x08\x03\x00\x00\x00", 5);  // 8-bit palette, deflate, no interlace
+  std::string colors;
+  for (const Rgb& c : palette) {
+    colors += {static_cast<char>(c.r), static_cast<char>(c.g), static_cast<char>(c.b)};
+  }
+  // Each row behind its filter byte: none for the first, "up" (the difference from the row
+  // above, mostly 0 in a heatmap) for the rest.
+  const auto w = static_cast<size_t>(width);
+  std::vector<uint8_t> rows((w + 1) * static_cast<size_t>(height)), above(w), now(w);
+  for (size_t y = 0; y < static_cast<size_t>(height); ++y) {
+    uint8_t* row = rows.data() + y * (w + 1);
+    row_of(static_cast<int>(y), now.data());
+    row[0] = y == 0 ? 0 : 2;
+    for (size_t x = 0; x < w; ++x) row[x + 1] = static_cast<uint8_t>(now[x] - above[x]);
+    std::swap(above, now);
+  }
+  int size = 0;
+  unsigned char* z = zlib_compress_fast(rows.data(), static_cast<int>(rows.size()), &size, 0);
+  if (z == nullptr) throw std::bad_alloc();
+  const std::string compressed(reinterpret_cast<const char*>(z), static_cast<size_t>(size));
+  std::free(z);
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  chunk(png, "IHDR", header);
+  chunk(png, "PLTE", colors);
+  chunk(png, "IDAT", compressed);
+  chunk(png, "IEND", "");
   return png;
 }
 

@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <map>
 
+#include "attnviz/render/render_png.hpp"
 #include "attnviz/text/utf8.hpp"
+#include "render/base64.hpp"
 
 namespace attnviz {
 namespace {
@@ -67,11 +69,48 @@ void write_rect(const RectShape& r, Patterns& patterns, std::string& out) {
   out += "/>\n";
 }
 
+// Above this many cells the matrix is one embedded PNG, a pixel per cell scaled up without
+// smoothing, while titles, labels and the colorbar stay vector text: T = 2 048 as <rect>s with
+// tooltips would be 4 million elements, 600 MB. Masked cells are one staircase path over it.
+constexpr Eigen::Index kMostVectorCells = 128 * 128;
+
+void write_matrix_image(const MatrixShape& m, const std::string& masked_fill, std::string& out) {
+  const Eigen::Index T = m.T();
+  std::vector<Rgb> palette;
+  for (int c = 0; c < Colormap::kSize; ++c) palette.push_back(m.cmap->entry(c));
+  // Row i of (T, T) colormap entries; masked cells are covered by the path below.
+  const auto entries = [&](int i, uint8_t* cells) {
+    for (Eigen::Index j = 0; j < T; ++j) {
+      cells[j] = static_cast<uint8_t>(m.is_masked(i, j) ? 0 : m.color_index(i, j));
+    }
+  };
+  const std::string png =
+      encode_indexed_png(static_cast<int>(T), static_cast<int>(T), palette, entries);
+  const std::string side = num(m.cell * static_cast<float>(T) - m.gap);
+  out += "<image class=\"matrix\" x=\"" + num(m.x) + "\" y=\"" + num(m.y) + "\" width=\"" + side +
+         "\" height=\"" + side +
+         "\" preserveAspectRatio=\"none\" image-rendering=\"optimizeSpeed\" "
+         "style=\"image-rendering:pixelated\" href=\"data:image/png;base64," +
+         base64(reinterpret_cast<const unsigned char*>(png.data()), png.size()) + "\"/>\n";
+  if (!m.causal || T < 2) return;
+  // The masked upper triangle: along the top, down the right side, then back up the staircase
+  // whose step i sits under row i's last visible cell.
+  const auto at = [&](Eigen::Index row, Eigen::Index col) {
+    return num(m.x + static_cast<float>(col) * m.cell) + " " +
+           num(m.y + static_cast<float>(row) * m.cell);
+  };
+  std::string d = "M" + at(0, 1) + "L" + at(0, T) + "L" + at(T - 1, T);
+  for (Eigen::Index i = T - 2; i >= 0; --i) d += "L" + at(i + 1, i + 1) + "L" + at(i, i + 1);
+  out += "<path class=\"masked\" shape-rendering=\"crispEdges\" d=\"" + d + "Z\" " + masked_fill +
+         "/>\n";
+}
+
 void write_matrix(const MatrixShape& m, Patterns& patterns, std::string& out) {
   const std::string size = num(m.cell - m.gap);
   const std::string masked_fill =
       m.hatched() ? "fill=\"url(#" + patterns.id(m.masked, m.hatch, m.cell - m.gap) + ")\""
                   : fill(m.masked);
+  if (m.T() * m.T() > kMostVectorCells) return write_matrix_image(m, masked_fill, out);
   out += "<g class=\"matrix\" shape-rendering=\"crispEdges\">\n";
   for (Eigen::Index i = 0; i < m.T(); ++i) {
     for (Eigen::Index j = 0; j < m.T(); ++j) {

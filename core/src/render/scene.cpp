@@ -3,9 +3,9 @@
 
 namespace attnviz {
 
-Rgb MatrixShape::color(Eigen::Index i, Eigen::Index j) const {
+int MatrixShape::color_index(Eigen::Index i, Eigen::Index j) const {
   const float t = hi > lo ? ((*weights)(i, j) - lo) / (hi - lo) : 0.0f;
-  return (*cmap)(t);
+  return Colormap::index_of(t);
 }
 
 }  // namespace attnviz

@@ -54,7 +54,8 @@ struct MatrixShape {
   Eigen::Index T() const { return weights->rows(); }
   bool is_masked(Eigen::Index i, Eigen::Index j) const { return causal && j > i; }
   // The colormap entry of weight (i, j), as matplotlib maps values: (w - lo) / (hi - lo).
-  Rgb color(Eigen::Index i, Eigen::Index j) const;
+  int color_index(Eigen::Index i, Eigen::Index j) const;
+  Rgb color(Eigen::Index i, Eigen::Index j) const { return cmap->entry(color_index(i, j)); }
   bool hatched() const { return cell >= 6; }  // hatching only where it can be seen
 };
 
