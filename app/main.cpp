@@ -1,6 +1,7 @@
 // attnviz: the command line. Turns the options into a request, runs core, writes the outputs, and
 // is the one place where errors become an exit status: 0 success, 1 bad input or I/O, 2 usage.
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -89,8 +90,10 @@ int run(const Options& o, attnviz::Lang lang) {
   const attnviz::Result result = attnviz::run(request);
 
   // Everything is rendered before anything is written, and files are staged before stdout, so a
-  // failure leaves every existing file as it was.
+  // failure leaves every existing file as it was. JSON goes out as it is written, to a file or
+  // to standard output alike: a long text's T² numbers never sit in memory.
   std::string to_stdout;
+  std::function<void(const attnviz::JsonSink&)> json_to_stdout;
   attnviz::io::OutputFiles files;
   const auto emit = [&](const std::optional<std::string>& path, const char* what, auto render) {
     if (!path) return;
@@ -101,12 +104,13 @@ int run(const Options& o, attnviz::Lang lang) {
     }
   };
   const attnviz::JsonOptions json{o.trace || o.explain};
-  if (o.json && *o.json != "-") {  // streamed: a long text's T² numbers never sit in memory
-    files.stage(*o.json, "--json", [&](const attnviz::JsonSink& sink) {
-      attnviz::write_json(request, result, json, sink);
-    });
-  } else {
-    emit(o.json, "--json", [&] { return attnviz::render_json(request, result, json); });
+  const auto write_json = [&](const attnviz::JsonSink& sink) {
+    attnviz::write_json(request, result, json, sink);
+  };
+  if (o.json && *o.json == "-") {
+    json_to_stdout = write_json;
+  } else if (o.json) {
+    files.stage(*o.json, "--json", write_json);
   }
   if (o.save_weights && result.model) throw attnviz::Error(attnviz::Err::SaveWeightsModel, {});
   emit(o.save_weights, "--save-weights", [&] {
@@ -133,9 +137,15 @@ int run(const Options& o, attnviz::Lang lang) {
     emit(o.png, "--png", [&] { return attnviz::encode_png(std::move(*image)); });
     emit(o.svg, "--svg", [&] { return attnviz::render_svg(scene); });
   }
-  if (to_stdout.empty() && (o.explain || o.heads_report || !o.no_table))
-    to_stdout = terminal_text(o, request, result, lang);
-  attnviz::io::write_stdout(to_stdout);
+  if (json_to_stdout) {
+    attnviz::io::StdoutStream out;
+    json_to_stdout([&](std::string_view piece) { out.write(piece); });
+    out.flush();
+  } else {
+    if (to_stdout.empty() && (o.explain || o.heads_report || !o.no_table))
+      to_stdout = terminal_text(o, request, result, lang);
+    attnviz::io::write_stdout(to_stdout);
+  }
   files.commit();
   // Warnings last, after every output is in place: no error line can follow them.
   for (const attnviz::Words& warning : result.warnings) {

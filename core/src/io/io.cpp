@@ -238,4 +238,14 @@ void write_stdout(std::string_view content) {
   }
 }
 
+void StdoutStream::write(std::string_view piece) {
+  buffer_ += piece;
+  if (buffer_.size() >= (64u << 10)) flush();
+}
+
+void StdoutStream::flush() {
+  write_stdout(buffer_);
+  buffer_.clear();
+}
+
 }  // namespace attnviz::io

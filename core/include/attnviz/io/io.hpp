@@ -68,4 +68,15 @@ class OutputFiles {
 // Writes to standard output and flushes; a failure (closed pipe, full disk) is an Error.
 void write_stdout(std::string_view content);
 
+// Standard output written piece by piece through a 64 KiB buffer, flushed when full and by
+// flush() at the end; a failure is an Error as write_stdout's.
+class StdoutStream {
+ public:
+  void write(std::string_view piece);
+  void flush();
+
+ private:
+  std::string buffer_;
+};
+
 }  // namespace attnviz::io
