@@ -1,5 +1,5 @@
 // Matrix products and elementwise functions with Highway: this file is compiled once per
-// instruction set (foreach_target.h includes it again for each), and HWY_DYNAMIC_DISPATCH calls
+// instruction set (foreach_target.h includes it again for each), and the table at the end calls
 // the best one this CPU supports. Outside HWY_NAMESPACE nothing depends on the target, so no
 // inline function or template is compiled twice with different instructions (the ODR trap).
 #undef HWY_TARGET_INCLUDE
@@ -368,14 +368,75 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace attnviz {
+namespace {
 
-HWY_EXPORT(Matmul);
-HWY_EXPORT(GeluErf);
-HWY_EXPORT(GeluTanh);
-HWY_EXPORT(SoftmaxRow);
+// The kernels foreach_target.h compiled, fastest first, each with the CPU features it needs.
+// Chosen here, not by Highway's run-time library: loading that costs every run 2.5 ms (it
+// measures a timer as it loads), a fifth of the lesson's whole PNG.
+struct Kernels {
+  const char* name;  // Highway's name: AVX3 is AVX-512 (F, VL, DQ, BW)
+  bool (*supported)();
+  void (*matmul)(const Product&);
+  void (*gelu_erf)(const Elementwise&);
+  void (*gelu_tanh)(const Elementwise&);
+  bool (*softmax_row)(float*, size_t, float);
+};
+
+#define ATTNVIZ_KERNELS_OF(NS) &NS::Matmul, &NS::GeluErf, &NS::GeluTanh, &NS::SoftmaxRow
+
+bool has_ssse3() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sse3") && __builtin_cpu_supports("ssse3");
+}
+bool has_sse4() {
+  return has_ssse3() && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2") &&
+         __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("aes");
+}
+bool has_avx2() {  // the CPU's and the operating system's (libgcc checks XCR0) support
+  return has_sse4() && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
+         __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi") &&
+         __builtin_cpu_supports("bmi2");
+}
+bool has_avx512() {
+  return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
+}
+bool always() { return true; }
+
+const Kernels kCompiled[] = {
+#if HWY_TARGETS & HWY_AVX3
+    {"AVX3", has_avx512, ATTNVIZ_KERNELS_OF(N_AVX3)},
+#endif
+#if HWY_TARGETS & HWY_AVX2
+    {"AVX2", has_avx2, ATTNVIZ_KERNELS_OF(N_AVX2)},
+#endif
+#if HWY_TARGETS & HWY_SSE4
+    {"SSE4", has_sse4, ATTNVIZ_KERNELS_OF(N_SSE4)},
+#endif
+#if HWY_TARGETS & HWY_SSSE3
+    {"SSSE3", has_ssse3, ATTNVIZ_KERNELS_OF(N_SSSE3)},
+#endif
+#if HWY_TARGETS & HWY_EMU128
+    {"EMU128", always, ATTNVIZ_KERNELS_OF(N_EMU128)},
+#endif
+#if HWY_TARGETS & HWY_SCALAR
+    {"SCALAR", always, ATTNVIZ_KERNELS_OF(N_SCALAR)},
+#endif
+};
+
+const Kernels* forced = nullptr;  // force_kernel_target's choice
+
+const Kernels& kernels() {
+  if (forced != nullptr) return *forced;
+  static const Kernels& best = *std::find_if(std::begin(kCompiled), std::end(kCompiled),
+                                             [](const Kernels& k) { return k.supported(); });
+  return best;
+}
+
+}  // namespace
 
 bool softmax_row(float* row, Eigen::Index n, float scale) {
-  return HWY_DYNAMIC_DISPATCH(SoftmaxRow)(row, static_cast<size_t>(n), scale);
+  return kernels().softmax_row(row, static_cast<size_t>(n), scale);
 }
 
 void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, MatrixRef c) {
@@ -389,61 +450,42 @@ void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, Matr
     c.setZero();
     return;
   }
-  const Product p{a.data(),
-                  static_cast<size_t>(a.outerStride()),
-                  b.data(),
-                  static_cast<size_t>(b.outerStride()),
-                  transposed,
-                  c.data(),
-                  static_cast<size_t>(c.outerStride()),
-                  static_cast<size_t>(a.rows()),
-                  static_cast<size_t>(n),
-                  static_cast<size_t>(k)};
-  HWY_DYNAMIC_DISPATCH(Matmul)(p);
+  kernels().matmul(Product{a.data(), static_cast<size_t>(a.outerStride()), b.data(),
+                           static_cast<size_t>(b.outerStride()), transposed, c.data(),
+                           static_cast<size_t>(c.outerStride()), static_cast<size_t>(a.rows()),
+                           static_cast<size_t>(n), static_cast<size_t>(k)});
 }
 
 void gelu_erf(MatrixRef x) {
-  HWY_DYNAMIC_DISPATCH(GeluErf)
-  (Elementwise{x.data(), static_cast<size_t>(x.rows()), static_cast<size_t>(x.cols()),
-               static_cast<size_t>(x.outerStride())});
+  kernels().gelu_erf(Elementwise{x.data(), static_cast<size_t>(x.rows()),
+                                 static_cast<size_t>(x.cols()),
+                                 static_cast<size_t>(x.outerStride())});
 }
 
 void gelu_tanh(MatrixRef x) {
-  HWY_DYNAMIC_DISPATCH(GeluTanh)
-  (Elementwise{x.data(), static_cast<size_t>(x.rows()), static_cast<size_t>(x.cols()),
-               static_cast<size_t>(x.outerStride())});
+  kernels().gelu_tanh(Elementwise{x.data(), static_cast<size_t>(x.rows()),
+                                  static_cast<size_t>(x.cols()),
+                                  static_cast<size_t>(x.outerStride())});
 }
-
-namespace {
-
-int64_t forced_target = 0;  // 0: the CPU's own choice
-
-// Every target this binary has that the CPU supports, fastest first, whatever is forced.
-std::vector<int64_t> usable_targets() {
-  hwy::SetSupportedTargetsForTest(0);
-  std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
-  hwy::SetSupportedTargetsForTest(forced_target);
-  return targets;
-}
-
-}  // namespace
 
 std::vector<std::string> kernel_targets() {
   std::vector<std::string> names;
-  for (const int64_t target : usable_targets()) names.emplace_back(hwy::TargetName(target));
+  for (const Kernels& k : kCompiled) {
+    if (k.supported()) names.emplace_back(k.name);
+  }
   return names;
 }
 
-std::string kernel_target() {
-  const std::vector<int64_t> current = hwy::SupportedAndGeneratedTargets();
-  return current.empty() ? "" : hwy::TargetName(current.front());
-}
+std::string kernel_target() { return kernels().name; }
 
 bool force_kernel_target(const std::string& name) {
-  for (const int64_t target : usable_targets()) {
-    if (name.empty() || name == hwy::TargetName(target)) {
-      forced_target = name.empty() ? 0 : target;
-      hwy::SetSupportedTargetsForTest(forced_target);
+  if (name.empty()) {
+    forced = nullptr;
+    return true;
+  }
+  for (const Kernels& k : kCompiled) {
+    if (name == k.name && k.supported()) {
+      forced = &k;
       return true;
     }
   }
