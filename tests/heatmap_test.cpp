@@ -326,7 +326,7 @@ TEST(HeatmapPng, AutoRangeSpansTheWeights) {
 namespace attnviz {
 namespace {
 
-// encode_png's compressor (attnviz's own deflate inside stb_image_write) against stb_image's
+// encode_png (its in-place row filters and attnviz's own deflate) against stb_image's
 // decoder: noise (literals), flat areas (long runs), patterns repeating at many distances, a
 // translucent image (RGBA) and a single pixel, each decoded back to the same bytes.
 TEST(EncodePng, EveryKindOfImageDecodesToTheSamePixels) {

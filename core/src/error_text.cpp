@@ -104,7 +104,6 @@ constexpr std::array<Entry, static_cast<size_t>(Err::Count)> kErrors = {{
   {Err::UnknownTheme, "unknown theme \"{0}\"; expected light or dark", "naməlum tema \"{0}\"; light və ya dark gözlənilirdi"},
   {Err::UnknownColormap, "unknown colormap \"{0}\"; expected one of {1}",
    "naməlum rəng xəritəsi \"{0}\"; bunlardan biri gözlənilirdi: {1}"},
-  {Err::PngFailed, "PNG encoding failed ({0}×{1} pixels)", "PNG kodlaşdırması alınmadı ({0}×{1} piksel)"},
 
   {Err::ShapeMismatch, "{0} has shape {1}, expected {2} ({3})", "{0}: ölçü {1}, {2} gözlənilirdi ({3})"},
   {Err::WidthOverLimit, "{0} has {1} {2} (n_embd), more than the limit {3} (--max-embd raises it)",

@@ -64,9 +64,9 @@ void BM_Gpt2Forward(benchmark::State& state) {
   }
   set_threads(0);
   const Transformer& m = l->model;
-  state.counters["FLOP/s"] = benchmark::Counter(
-      forward_flops(T, m.n_embd, m.n_layer(), m.vocab_size()),
-      benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["FLOP/s"] =
+      benchmark::Counter(forward_flops(T, m.n_embd, m.n_layer(), m.vocab_size()),
+                         benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Gpt2Forward)
     ->Args({64, 1})

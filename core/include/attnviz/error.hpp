@@ -79,7 +79,6 @@ enum class Err {
   ScaleRange,
   UnknownTheme,
   UnknownColormap,
-  PngFailed,
   // state dicts
   ShapeMismatch,
   WidthOverLimit,

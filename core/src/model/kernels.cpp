@@ -384,26 +384,29 @@ struct Kernels {
 
 #define ATTNVIZ_KERNELS_OF(NS) &NS::Matmul, &NS::GeluErf, &NS::GeluTanh, &NS::SoftmaxRow
 
-bool has_ssse3() {
+[[maybe_unused]] bool has_ssse3() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("sse3") && __builtin_cpu_supports("ssse3");
 }
-bool has_sse4() {
+[[maybe_unused]] bool has_sse4() {
   return has_ssse3() && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2") &&
          __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("aes");
 }
-bool has_avx2() {  // the CPU's and the operating system's (libgcc checks XCR0) support
+[[maybe_unused]] bool has_avx2() {  // the CPU's and the operating system's (libgcc checks XCR0) support
   return has_sse4() && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
          __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi") &&
          __builtin_cpu_supports("bmi2");
 }
-bool has_avx512() {
+[[maybe_unused]] bool has_avx512() {
   return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
 }
 bool always() { return true; }
 
 const Kernels kCompiled[] = {
+#if defined(HWY_COMPILE_ONLY_STATIC)  // -march=native: this CPU's instructions only
+    {"native", always, ATTNVIZ_KERNELS_OF(HWY_NAMESPACE)},
+#else
 #if HWY_TARGETS & HWY_AVX3
     {"AVX3", has_avx512, ATTNVIZ_KERNELS_OF(N_AVX3)},
 #endif
@@ -421,6 +424,7 @@ const Kernels kCompiled[] = {
 #endif
 #if HWY_TARGETS & HWY_SCALAR
     {"SCALAR", always, ATTNVIZ_KERNELS_OF(N_SCALAR)},
+#endif
 #endif
 };
 

@@ -1,4 +1,4 @@
-// A fast zlib-format compressor for PNG data (private header), plugged into stb_image_write.
+// A fast zlib-format compressor for PNG data (private header), used by the PNG encoder.
 #pragma once
 
 namespace attnviz {

@@ -1,7 +1,6 @@
-// The raster renderer: rectangles, heatmap cells with hatching, anti-aliased text.
+// The raster renderer: rectangles, heatmap cells with hatching, anti-aliased text; and the PNG
+// encoder (row filters in place, deflate.hpp's compressor, the chunks).
 #include "attnviz/render/render_png.hpp"
-
-#include <stb_image_write.h>
 
 #include <algorithm>
 #include <array>
@@ -169,11 +168,6 @@ void draw_text(Canvas& canvas, const TextShape& t, const Font& font) {
   }
 }
 
-void append_bytes(void* context, void* data, int size) {
-  static_cast<std::string*>(context)->append(static_cast<const char*>(data),
-                                             static_cast<size_t>(size));
-}
-
 }  // namespace
 
 Image rasterize(const Scene& scene, const Font& font) {
@@ -184,30 +178,6 @@ Image rasterize(const Scene& scene, const Font& font) {
     if (const auto* t = std::get_if<TextShape>(&shape)) draw_text(canvas, *t, font);
   }
   return canvas.take();
-}
-
-std::string encode_png(Image image) {
-  bool opaque_image = true;
-  for (size_t i = 3; i < image.rgba.size() && opaque_image; i += 4)
-    opaque_image = image.rgba[i] == 255;
-  int channels = 4;
-  if (opaque_image) {  // RGB in place: each pixel moves to a lower or equal offset
-    uint8_t* p = image.rgba.data();
-    for (size_t i = 0, o = 0; i < image.rgba.size(); i += 4, o += 3) {
-      p[o] = p[i];
-      p[o + 1] = p[i + 1];
-      p[o + 2] = p[i + 2];
-    }
-    channels = 3;
-  }
-  const uint8_t* pixels = image.rgba.data();
-  std::string png;
-  stbi_write_force_png_filter = 2;  // "up": a heatmap row mostly repeats the one above
-  if (stbi_write_png_to_func(append_bytes, &png, image.width, image.height, channels, pixels,
-                             image.width * channels) == 0) {
-    throw Error(Err::PngFailed, {std::to_string(image.width), std::to_string(image.height)});
-  }
-  return png;
 }
 
 namespace {
@@ -242,14 +212,63 @@ void chunk(std::string& png, const char* type, std::string_view data) {
   put32(png, crc32(png, from));
 }
 
-}  // namespace
-
-std::string encode_indexed_png(int width, int height, const std::vector<Rgb>& palette,
-                               const std::function<void(int y, uint8_t* row)>& row_of) {
+// A whole PNG of 8-bit samples: IHDR (color type 2 RGB, 3 palette, 6 RGBA), PLTE when a palette
+// is given, the filtered rows compressed into one IDAT, IEND.
+std::string png_file(int width, int height, int color_type, std::string_view palette,
+                     uint8_t* filtered, size_t size) {
   std::string header;
   put32(header, static_cast<uint32_t>(width));
   put32(header, static_cast<uint32_t>(height));
-  header += std::string("\x08\x03\x00\x00\x00", 5);  // 8-bit palette, deflate, no interlace
+  header += {8, static_cast<char>(color_type), 0, 0, 0};  // 8 bits, deflate, rows, no interlace
+  int compressed_size = 0;
+  unsigned char* z = zlib_compress_fast(filtered, static_cast<int>(size), &compressed_size, 0);
+  if (z == nullptr) throw std::bad_alloc();
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  chunk(png, "IHDR", header);
+  if (!palette.empty()) chunk(png, "PLTE", palette);
+  chunk(png, "IDAT",
+        std::string_view(reinterpret_cast<const char*>(z), static_cast<size_t>(compressed_size)));
+  std::free(z);
+  chunk(png, "IEND", "");
+  return png;
+}
+
+}  // namespace
+
+std::string encode_png(Image image) {
+  bool opaque_image = true;
+  for (size_t i = 3; i < image.rgba.size() && opaque_image; i += 4)
+    opaque_image = image.rgba[i] == 255;
+  const size_t channels = opaque_image ? 3 : 4;
+  uint8_t* p = image.rgba.data();
+  if (opaque_image) {  // RGB in place: each pixel moves to a lower or equal offset
+    for (size_t i = 0, o = 0; i < image.rgba.size(); i += 4, o += 3) {
+      p[o] = p[i];
+      p[o + 1] = p[i + 1];
+      p[o + 2] = p[i + 2];
+    }
+  }
+  // Each row behind its filter byte, in place in the same buffer, from the last row up (row y
+  // moves y bytes on, past no row still to be read): "up", the difference from the row above
+  // (mostly 0 in a heatmap; the first row's is itself, the row above it being zeros).
+  const auto w = static_cast<size_t>(image.width) * channels;
+  const auto h = static_cast<size_t>(image.height);
+  image.rgba.resize(std::max(image.rgba.size(), h * (w + 1)));
+  p = image.rgba.data();
+  std::vector<uint8_t> row(w);
+  for (size_t y = h; y-- > 0;) {
+    const uint8_t* now = p + y * w;
+    for (size_t x = 0; x < w; ++x)
+      row[x] = y == 0 ? now[x] : static_cast<uint8_t>(now[x] - now[x - w]);
+    uint8_t* out = p + y * (w + 1);
+    out[0] = 2;
+    std::memcpy(out + 1, row.data(), w);
+  }
+  return png_file(image.width, image.height, opaque_image ? 2 : 6, "", p, h * (w + 1));
+}
+
+std::string encode_indexed_png(int width, int height, const std::vector<Rgb>& palette,
+                               const std::function<void(int y, uint8_t* row)>& row_of) {
   std::string colors;
   for (const Rgb& c : palette) {
     colors += {static_cast<char>(c.r), static_cast<char>(c.g), static_cast<char>(c.b)};
@@ -265,17 +284,7 @@ std::string encode_indexed_png(int width, int height, const std::vector<Rgb>& pa
     for (size_t x = 0; x < w; ++x) row[x + 1] = static_cast<uint8_t>(now[x] - above[x]);
     std::swap(above, now);
   }
-  int size = 0;
-  unsigned char* z = zlib_compress_fast(rows.data(), static_cast<int>(rows.size()), &size, 0);
-  if (z == nullptr) throw std::bad_alloc();
-  const std::string compressed(reinterpret_cast<const char*>(z), static_cast<size_t>(size));
-  std::free(z);
-  std::string png("\x89PNG\r\n\x1a\n", 8);
-  chunk(png, "IHDR", header);
-  chunk(png, "PLTE", colors);
-  chunk(png, "IDAT", compressed);
-  chunk(png, "IEND", "");
-  return png;
+  return png_file(width, height, 3, colors, rows.data(), rows.size());
 }
 
 }  // namespace attnviz

@@ -1,4 +1,4 @@
-// Scene → pixels → PNG (stb_image_write).
+// Scene → pixels → PNG.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,7 @@ struct Image {
 Image rasterize(const Scene& scene, const Font& font);
 
 // PNG bytes; RGB when the image is fully opaque, RGBA otherwise. Takes the image to reuse its
-// buffer for the RGB pixels.
+// buffer: the RGB pixels and the filtered rows are made in place, nothing else that large.
 std::string encode_png(Image image);
 
 // A PNG of palette colors (at most 256): row_of(y, row) writes row y's `width` entries of
