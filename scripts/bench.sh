@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds attnviz and its benchmarks (portable and -march=native), runs the Google Benchmark
-# programs, then the side-by-side comparison with PyTorch + matplotlib (tests/bench/).
-# Needs libbenchmark-dev; the comparison needs python3-torch and python3-matplotlib.
+# programs, then the side-by-side comparison with PyTorch + matplotlib (tests/bench/), which prints
+# issue 15's table. Needs libbenchmark-dev; the comparison needs python3-torch,
+# python3-matplotlib and time. A GPT-2-small-shaped folder (random weights, 498 MB) is made once in
+# build/gpt2-small by tests/bench/gpt2_small.py.
 # Usage: scripts/bench.sh [BENCHMARK_FILTER]     e.g. scripts/bench.sh 'BM_Attention/T:1024'
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,12 +13,16 @@ for preset in release bench bench-native; do
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs" >/dev/null
 done
+if [[ ! -f build/gpt2-small/model.safetensors ]] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  /usr/bin/python3 tests/bench/gpt2_small.py make build/gpt2-small
+fi
+export ATTNVIZ_BENCH_GPT2=$PWD/build/gpt2-small
 for build in bench bench-native; do
   echo "== $build"
   build/"$build"/tests/bench/attnviz_bench --benchmark_filter="$filter"
 done
-if /usr/bin/python3 -c 'import torch, matplotlib' 2>/dev/null; then
+if /usr/bin/python3 -c 'import torch, matplotlib' 2>/dev/null && [[ -x /usr/bin/time ]]; then
   /usr/bin/python3 tests/bench/compare_pytorch.py
 else
-  echo "bench: python3-torch and python3-matplotlib are needed for the PyTorch comparison" >&2
+  echo "bench: python3-torch, python3-matplotlib and time are needed for the PyTorch comparison" >&2
 fi

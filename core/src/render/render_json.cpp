@@ -1,6 +1,7 @@
 // JSON renderer for a run.
 #include "attnviz/render/render_json.hpp"
 
+#include "attnviz/model/parallel.hpp"
 #include "attnviz/render/summary.hpp"
 #include "attnviz/version.hpp"
 #include "io/json.hpp"
@@ -100,7 +101,8 @@ class Stream {
   }
   void value(const Json& v, int depth) { append_pretty_json(v, depth, out_); }
 
-  // Rows of numbers, one row per line; `null_if(i, j)` cells print null (masked −inf).
+  // Rows of numbers, one row per line; `null_if(i, j)` cells print null (masked −inf). Blocks of
+  // 16 rows are formatted on every thread at once and written in order.
   template <typename NullIf>
   void matrix(const Matrix& m, float scale, int depth, NullIf null_if) {
     if (m.rows() == 0) {
@@ -108,19 +110,38 @@ class Stream {
       return;
     }
     out_ += "[\n";
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-      out_.append(static_cast<size_t>(depth + 1) * 2, ' ');
-      out_ += '[';
+    constexpr Eigen::Index kRowsPerBlock = 16;
+    const auto format = [&](Eigen::Index i, std::string& text) {
+      text.append(static_cast<size_t>(depth + 1) * 2, ' ');
+      text += '[';
       for (Eigen::Index j = 0; j < m.cols(); ++j) {
-        if (j > 0) out_ += ',';
+        if (j > 0) text += ',';
         if (null_if(i, j)) {
-          out_ += "null";
+          text += "null";
         } else {
-          append_float(m(i, j) * scale, out_);
+          append_float(m(i, j) * scale, text);
         }
       }
-      out_ += i + 1 < m.rows() ? "],\n" : "]\n";
-      if (out_.size() >= kFlushBytes) flush();
+      text += i + 1 < m.rows() ? "],\n" : "]\n";
+    };
+    const Eigen::Index blocks = (m.rows() + kRowsPerBlock - 1) / kRowsPerBlock;
+    struct alignas(64) Text {  // one cache line each: threads appending never share one
+      std::string s;
+    };
+    std::vector<Text> text(static_cast<size_t>(2 * threads()));
+    for (Eigen::Index b0 = 0; b0 < blocks; b0 += static_cast<Eigen::Index>(text.size())) {
+      const auto n = std::min<size_t>(text.size(), static_cast<size_t>(blocks - b0));
+      parallel_for(n, [&](size_t b) {
+        text[b].s.clear();
+        const Eigen::Index first = (b0 + static_cast<Eigen::Index>(b)) * kRowsPerBlock;
+        for (Eigen::Index i = first; i < std::min(m.rows(), first + kRowsPerBlock); ++i) {
+          format(i, text[b].s);
+        }
+      });
+      for (size_t b = 0; b < n; ++b) {
+        out_ += text[b].s;
+        if (out_.size() >= kFlushBytes) flush();
+      }
     }
     out_.append(static_cast<size_t>(depth) * 2, ' ');
     out_ += ']';
