@@ -44,7 +44,14 @@ std::string warning_prefix(attnviz::Lang lang) {
 attnviz::Font load_font(const std::optional<std::string>& requested, size_t max_bytes) {
   const std::string path = requested.value_or(attnviz::default_font_path());
   if (path.empty()) throw attnviz::Error(attnviz::Err::NoFont, {});
-  return attnviz::Font(attnviz::io::read_file(path, max_bytes), path);
+  // Mapped, not read: a label needs a few dozen of the font's thousands of glyphs.
+  auto file = std::make_shared<const attnviz::io::FileBytes>(path, max_bytes);
+  const std::string_view bytes = file->view();
+  if (bytes.size() > max_bytes) {
+    throw attnviz::Error(attnviz::Err::FileOverLimit,
+                         {path, std::to_string(bytes.size()), std::to_string(max_bytes)});
+  }
+  return attnviz::Font(bytes, std::move(file), path);
 }
 
 bool ends_with(const std::string& s, std::string_view suffix) {

@@ -16,7 +16,8 @@
 namespace attnviz {
 
 struct Font::Impl {
-  std::string bytes;
+  std::shared_ptr<const void> keep;  // what holds `bytes`: a string, or a mapped file
+  std::string_view bytes;
   FontCheck check;  // glyph outlines are checked as they are first drawn
   stbtt_fontinfo info{};
   int ascent = 0, descent = 0, line_gap = 0;  // font units
@@ -101,8 +102,16 @@ void draw_box(GlyphMask& mask, int left, float px, float ascent) {
 }  // namespace
 
 Font::Font(std::string bytes, std::string name)
+    : Font(std::string_view(), std::make_shared<const std::string>(std::move(bytes)),
+           std::move(name)) {}
+
+Font::Font(std::string_view bytes, std::shared_ptr<const void> keep, std::string name)
     : impl_(std::make_unique<Impl>()), name_(std::move(name)) {
-  impl_->bytes = std::move(bytes);
+  impl_->keep = std::move(keep);
+  // The string constructor passes no view: the bytes are the string it keeps.
+  impl_->bytes = bytes.data() != nullptr
+                     ? bytes
+                     : std::string_view(*static_cast<const std::string*>(impl_->keep.get()));
   const auto* data = reinterpret_cast<const unsigned char*>(impl_->bytes.data());
   impl_->check = check_font(impl_->bytes, name_);
   const FontCheck& check = impl_->check;

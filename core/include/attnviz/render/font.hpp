@@ -23,6 +23,9 @@ class Font {
   // `bytes` is the content of a .ttf/.otf file (the first face of a collection); `name` (its
   // path) names it in errors. Throws Error if stb_truetype cannot read it.
   Font(std::string bytes, std::string name);
+  // The same from bytes that `keep` holds (a mapped file): nothing is copied, and only the parts
+  // of the file a label needs are ever read.
+  Font(std::string_view bytes, std::shared_ptr<const void> keep, std::string name);
   ~Font();
   Font(const Font&) = delete;
   Font& operator=(const Font&) = delete;
