@@ -107,6 +107,7 @@ Request make_request(const Options& o, InputFiles& files) {
     r.weights_path = weights;
     files.weights.emplace(weights, max_bytes);
     r.weights_data = files.weights->view();
+    r.weights_mapped = files.weights->mapped();
     r.weights_prefix = o.prefix;
     if (o.random.n_head > 0) r.weights_n_head = o.random.n_head;
   }

@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 
+#include "attnviz/io/io.hpp"
 #include "attnviz/model/analysis.hpp"
 #include "attnviz/model/model_folder.hpp"
 #include "reference_util.hpp"
@@ -142,6 +145,29 @@ TEST(WholeModel, F32MatricesAreViewsOfTheFileAndF16OnesAreConverted) {
       EXPECT_EQ(m->owned(), !viewed) << file;
     }
   }
+}
+
+// A mapped file's checked pages leave memory at once (and a forward pass lets each block's go):
+// tensors spanning whole pages (256 × 256 F32 projections) read back as the bytes in the file.
+// (The same release over ordinary memory would zero them, which this test catches.)
+TEST(WholeModel, CheckedPagesOfAMappedFileReadBackAsTheFile) {
+  RandomInit init;
+  init.n_embd = 256;
+  init.n_head = 2;
+  const std::string bytes = weights_to_safetensors(random_weights({"a", "b"}, init));
+  const std::string path = ::testing::TempDir() + "attnviz_pages.safetensors";
+  std::ofstream(path, std::ios::binary) << bytes;
+  const io::FileBytes file(path, 1 << 20);
+  ASSERT_TRUE(file.mapped());
+  std::vector<Words> warnings;
+  const Weights mapped =
+      load_weights(*open_state_dict(file.view(), path, Limits{}, true), {}, warnings);
+  const Weights copied = load_weights(*open_state_dict(bytes, path), {}, warnings);
+  ASSERT_FALSE(mapped.heads[1].query.owned());
+  EXPECT_TRUE(mapped.heads[1].query == copied.heads[1].query);
+  EXPECT_TRUE(mapped.proj_weight == copied.proj_weight);
+  EXPECT_TRUE(mapped.token_embedding == copied.token_embedding);
+  std::remove(path.c_str());
 }
 
 // Properties that hold in every layer of a real model: rows sum to 1, the future is exactly 0.

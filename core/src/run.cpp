@@ -110,8 +110,8 @@ Result run(const Request& request) {
   const int max_embd = request.limits.max_embd;
   Matrix x;  // (T, n_embd)
   if (request.weights_path) {
-    const auto state_dict =
-        open_state_dict(request.weights_data, *request.weights_path, request.limits);
+    const auto state_dict = open_state_dict(request.weights_data, *request.weights_path,
+                                            request.limits, request.weights_mapped);
     // A whole model runs whole, unless --prefix picks one attention module out of it.
     if (request.weights_prefix.empty() && detect_family(*state_dict)) {
       return run_model(request, *state_dict, std::move(result));

@@ -107,6 +107,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   for (const int l : layers) options.keep_layer[static_cast<size_t>(l)] = true;
   options.keep_logits = false;
   options.top_k = request.top_k;
+  options.release_weights = request.weights_mapped;
   const PatternTargets targets = pattern_targets(result.ids, result.tokens);
   ForwardTrace trace = forward(model, result.ids, options, [&](int l, const LayerTrace& layer) {
     score_layer(l, layer.attention, targets, result);

@@ -35,9 +35,12 @@ struct Request {
 
   std::optional<std::string> weights_path;  // weights to load (JSON, safetensors); else random
   std::string_view weights_data;            // that file's bytes, kept alive by the caller
-  std::string weights_prefix;               // the attention module's keys in a whole model
-  std::optional<int> weights_n_head;        // for c_attn, which does not say
-  RandomInit random;                        // used when weights_path is empty
+  // weights_data is a read-only mapping of the file: pages the run is done with may leave memory
+  // (they are read from the file again if needed). Never for bytes in ordinary memory.
+  bool weights_mapped = false;
+  std::string weights_prefix;         // the attention module's keys in a whole model
+  std::optional<int> weights_n_head;  // for c_attn, which does not say
+  RandomInit random;                  // used when weights_path is empty
   // The lesson's exercise: x = torch.randn(1, T, n_embd) after torch.manual_seed(random.seed),
   // instead of embeddings; the tokens only label the rows.
   bool randn_input = false;

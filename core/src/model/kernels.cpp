@@ -392,7 +392,8 @@ struct Kernels {
   return has_ssse3() && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2") &&
          __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("aes");
 }
-[[maybe_unused]] bool has_avx2() {  // the CPU's and the operating system's (libgcc checks XCR0) support
+[[maybe_unused]] bool
+has_avx2() {  // the CPU's and the operating system's (libgcc checks XCR0) support
   return has_sse4() && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
          __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi") &&
          __builtin_cpu_supports("bmi2");

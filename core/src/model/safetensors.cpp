@@ -11,6 +11,7 @@
 #include "attnviz/text/utf8.hpp"
 #include "io/json.hpp"
 #include "io/parse_error.hpp"
+#include "model/pages.hpp"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "safetensors data is little-endian; this reader assumes a little-endian machine"
@@ -71,7 +72,8 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 
 class SafetensorsStateDict final : public StateDict {
  public:
-  SafetensorsStateDict(std::string_view bytes, std::string name) : StateDict(std::move(name)) {
+  SafetensorsStateDict(std::string_view bytes, std::string name, bool mapped)
+      : StateDict(std::move(name)), mapped_(mapped) {
     if (bytes.size() < 8) {
       fail(Err::SafetensorsTooShort, {std::to_string(bytes.size())});
     }
@@ -130,7 +132,9 @@ class SafetensorsStateDict final : public StateDict {
       }
     }
     const float* values = in_place ? reinterpret_cast<const float*>(src) : converted.data();
-    check_finite(key, values, n, cols, dims);
+    // A view's pages go again as soon as they are checked, until the forward pass reads them:
+    // loading a model does not hold the file in memory.
+    check_finite(key, values, n, cols, dims, in_place && mapped_);
     if (in_place) return Tensor::view(values, rows, cols, cols);
     return Tensor(std::move(converted));
   }
@@ -182,7 +186,7 @@ class SafetensorsStateDict final : public StateDict {
   // Every value a finite float32: one pass over the exponent bits (it vectorizes), and only if
   // that finds one, the first bad value's index as PyTorch writes it: [row][column], or [i].
   void check_finite(const std::string& key, const float* values, size_t n, Eigen::Index cols,
-                    int dims) const {
+                    int dims, bool release) const {
     // A large tensor in chunks across the threads: reading it is most of loading a model.
     constexpr size_t kChunk = size_t{1} << 18;
     const size_t chunks = (n + kChunk - 1) / kChunk;
@@ -196,6 +200,7 @@ class SafetensorsStateDict final : public StateDict {
         any |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
       }
       bad[c] = any;
+      if (release) release_pages(values + c * kChunk, (end - c * kChunk) * sizeof(float));
     });
     if (std::find(bad.begin(), bad.end(), 1u) == bad.end()) return;
     for (size_t i = 0; i < n; ++i) {
@@ -308,6 +313,7 @@ class SafetensorsStateDict final : public StateDict {
   }
 
   std::string_view data_;
+  bool mapped_;  // data_ is a read-only file mapping: checked pages may be released
   std::map<std::string, Entry> entries_;
   std::vector<std::string> order_;
   std::map<std::string, std::string> metadata_;
@@ -320,19 +326,19 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 }  // namespace
 
-std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string name) {
-  return std::make_unique<SafetensorsStateDict>(bytes, std::move(name));
+std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string name, bool mapped) {
+  return std::make_unique<SafetensorsStateDict>(bytes, std::move(name), mapped);
 }
 
 std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,
-                                           const Limits& limits) {
+                                           const Limits& limits, bool mapped) {
   bool safetensors = ends_with(name, ".safetensors");
   if (!safetensors && !ends_with(name, ".json") && bytes.size() >= 9 && bytes[8] == '{') {
     uint64_t header_size;
     std::memcpy(&header_size, bytes.data(), 8);
     safetensors = header_size <= bytes.size() - 8;  // JSON text never starts with such a size
   }
-  if (safetensors) return open_safetensors(bytes, std::move(name));
+  if (safetensors) return open_safetensors(bytes, std::move(name), mapped);
   if (bytes.size() > limits.max_file_bytes) {
     throw Error(Err::JsonWeightsOverLimit,
                 {name, std::to_string(bytes.size()), std::to_string(limits.max_file_bytes)});

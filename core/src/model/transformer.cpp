@@ -5,6 +5,7 @@
 
 #include "attnviz/model/attention.hpp"
 #include "attnviz/model/kernels.hpp"
+#include "model/pages.hpp"
 
 namespace attnviz {
 namespace {
@@ -30,6 +31,17 @@ Matrix linear(const ConstMatrixRef& x, const Tensor& weight, Operand operand, co
   matmul(x, weight, operand, y);
   if (bias.size() > 0) y.rowwise() += bias.row(0);
   return y;
+}
+
+// The block's matrices that are views of a mapped file leave resident memory (pages.hpp).
+void release_pages(const Block& block) {
+  for (const HeadWeights& h : block.attention.heads) {
+    for (const Tensor* t : {&h.query, &h.key, &h.value}) release_pages(*t);
+  }
+  for (const Tensor* t :
+       {&block.attention.proj_weight, &block.mlp.fc_weight, &block.mlp.proj_weight}) {
+    release_pages(*t);
+  }
 }
 
 }  // namespace
@@ -64,6 +76,7 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
     }
     if (visit) visit(static_cast<int>(l), layer);
     if (options.keep_layer.empty() || options.keep_layer[l]) trace.layers[l] = std::move(layer);
+    if (options.release_weights) release_pages(block);
   }
   const Matrix final_x =
       layer_norm(x, model.ln_f_weight, model.ln_f_bias, model.layer_norm_epsilon);
@@ -86,6 +99,7 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
       }
       Matrix slab(T, n);  // (T, n_embd) · (n_embd, n) → (T, n)
       matmul(final_x, embedding.middleRows(v0, n), Operand::Transposed, slab);
+      if (options.release_weights) release_pages(embedding.part(v0, 0, n, embedding.cols()));
       if (model.lm_head_bias.size() > 0) slab.rowwise() += model.lm_head_bias.row(0).segment(v0, n);
       next.add(slab, static_cast<int>(v0));
     }

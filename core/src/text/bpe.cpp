@@ -4,6 +4,7 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <cstdio>
@@ -127,6 +128,7 @@ class Builder {
   void vocab(const Json& doc, const std::string& where) {
     if (!doc.is_object()) fail(Err::BpeVocabNotObject, {where});
     tokens_.assign(doc.size(), "");
+    ids_.reserve(doc.size());
     for (const auto& [token, id] : doc.items()) {
       if (!id.is_number_integer() || id.get<int64_t>() < 0 ||
           id.get<int64_t>() >= static_cast<int64_t>(doc.size())) {
@@ -169,6 +171,7 @@ class Builder {
 
   void merges_text(std::string_view text) {
     utf8::validate(text, name_);
+    ranks_.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
     size_t line_number = 0;
     for (size_t start = 0; start < text.size();) {
       size_t end = text.find('\n', start);

@@ -26,6 +26,8 @@ class FileBytes {
   std::string_view view() const {
     return map_ ? std::string_view(static_cast<const char*>(map_), size_) : read_;
   }
+  // True when view() is a read-only mapping of the file (a regular file), not a copy.
+  bool mapped() const { return map_ != nullptr; }
 
  private:
   void* map_ = nullptr;

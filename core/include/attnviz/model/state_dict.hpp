@@ -62,13 +62,16 @@ std::unique_ptr<StateDict> open_json_state_dict(std::string_view text, std::stri
 // byte sizes, offsets inside the file and back to back — so a bad file is an Error, never a read
 // out of bounds. Settings and vocab come from __metadata__ ("vocab": a JSON array as a string).
 // `bytes` must outlive the result and every model loaded from it (F32 tensors are views).
-std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string name);
+std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string name,
+                                            bool mapped = false);
 
 // Either of the two, by the name's extension (.safetensors, .json) or else by the content.
 // A JSON file over `limits.max_file_bytes` is refused (it is parsed whole); a safetensors file is
 // not, since only the tensors used are read.
+// `mapped`: the bytes are a read-only mapping of the file, so a safetensors tensor's pages may
+// leave memory once checked (read again from the file when used).
 std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,
-                                           const Limits& limits = {});
+                                           const Limits& limits = {}, bool mapped = false);
 
 struct LoadOptions {
   // Where the attention module's keys start inside a whole-model file, e.g.

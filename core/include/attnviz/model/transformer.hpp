@@ -97,6 +97,10 @@ struct ForwardOptions {
   // visitor has seen them, so a run holds one layer's (T, T) weights, not every layer's.
   std::vector<bool> keep_layer;
   bool keep_logits = true;  // the (T, vocab) logits in ForwardTrace::logits
+  // Each block's weights and the output embedding, views of a read-only file mapping, leave
+  // resident memory once used (read back from the file if needed again): a run holds one block's,
+  // not all. Only for weights in such a mapping: other memory would lose its contents.
+  bool release_weights = false;
   int top_k = 0;  // > 0: each position's top_k guesses, from logits made 256 rows at a time
 };
 
