@@ -66,6 +66,20 @@ class SelfAttention(nn.Module):
         wei = F.softmax(wei, dim=-1)
         self.wei = wei
         return wei @ v
+
+
+def lesson_weights(tokens, n_embd, block_size):
+    """The lesson's (T, T) weights for `tokens` from torch.manual_seed(1337)."""
+    torch.manual_seed(1337)
+    vocab = list(dict.fromkeys(tokens))
+    token_embedding = nn.Embedding(len(vocab), n_embd)
+    position_embedding = nn.Embedding(block_size, n_embd)
+    sa = SelfAttention(n_embd, block_size)
+    idx = torch.tensor([vocab.index(t) for t in tokens])
+    with torch.no_grad():
+        x = token_embedding(idx) + position_embedding(torch.arange(len(tokens)))
+        sa(x.unsqueeze(0))
+    return sa.wei[0]
 '''
 
 HEATMAP = LESSON + '''
@@ -74,18 +88,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-torch.manual_seed(1337)
 tokens = list("Azərbaycan dili")
-vocab = list(dict.fromkeys(tokens))
-n_embd, block_size = 16, 256
-token_embedding = nn.Embedding(len(vocab), n_embd)
-position_embedding = nn.Embedding(block_size, n_embd)
-sa = SelfAttention(n_embd, block_size)
-idx = torch.tensor([vocab.index(t) for t in tokens])
-with torch.no_grad():
-    x = token_embedding(idx) + position_embedding(torch.arange(len(tokens)))
-    sa(x.unsqueeze(0))
-wei = sa.wei[0].numpy()
+wei = lesson_weights(tokens, 16, 256).numpy()
 print(wei.round(3))
 fig, ax = plt.subplots(figsize=(7.5, 7.5))
 im = ax.imshow(wei, cmap="viridis", vmin=0, vmax=1)
@@ -151,19 +155,10 @@ def torch_kernel_ms():
 
 JSON_PEER = LESSON + '''
 import json, sys
-torch.manual_seed(1337)
 tokens = list(open(sys.argv[1], encoding="utf-8").read())
-vocab = list(dict.fromkeys(tokens))
-n_embd, block_size = 16, len(tokens)
-token_embedding = nn.Embedding(len(vocab), n_embd)
-position_embedding = nn.Embedding(block_size, n_embd)
-sa = SelfAttention(n_embd, block_size)
-idx = torch.tensor([vocab.index(t) for t in tokens])
-with torch.no_grad():
-    x = token_embedding(idx) + position_embedding(torch.arange(len(tokens)))
-    sa(x.unsqueeze(0))
+wei = lesson_weights(tokens, 16, len(tokens))
 with open(sys.argv[2], "w") as f:
-    json.dump({"tokens": tokens, "weights": sa.wei[0].tolist()}, f)
+    json.dump({"tokens": tokens, "weights": wei.tolist()}, f)
 '''
 
 

@@ -392,8 +392,8 @@ struct Kernels {
   return has_ssse3() && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2") &&
          __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("aes");
 }
-[[maybe_unused]] bool
-has_avx2() {  // the CPU's and the operating system's (libgcc checks XCR0) support
+// The CPU's support and the operating system's (libgcc checks XCR0 for the AVX registers).
+[[maybe_unused]] bool has_avx2() {
   return has_sse4() && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
          __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi") &&
          __builtin_cpu_supports("bmi2");
@@ -461,17 +461,18 @@ void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, Matr
                            static_cast<size_t>(n), static_cast<size_t>(k)});
 }
 
-void gelu_erf(MatrixRef x) {
-  kernels().gelu_erf(Elementwise{x.data(), static_cast<size_t>(x.rows()),
-                                 static_cast<size_t>(x.cols()),
-                                 static_cast<size_t>(x.outerStride())});
+namespace {
+
+Elementwise elementwise(MatrixRef x) {
+  return Elementwise{x.data(), static_cast<size_t>(x.rows()), static_cast<size_t>(x.cols()),
+                     static_cast<size_t>(x.outerStride())};
 }
 
-void gelu_tanh(MatrixRef x) {
-  kernels().gelu_tanh(Elementwise{x.data(), static_cast<size_t>(x.rows()),
-                                  static_cast<size_t>(x.cols()),
-                                  static_cast<size_t>(x.outerStride())});
-}
+}  // namespace
+
+void gelu_erf(MatrixRef x) { kernels().gelu_erf(elementwise(x)); }
+
+void gelu_tanh(MatrixRef x) { kernels().gelu_tanh(elementwise(x)); }
 
 std::vector<std::string> kernel_targets() {
   std::vector<std::string> names;
