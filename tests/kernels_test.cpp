@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "attnviz/model/parallel.hpp"
@@ -147,6 +148,25 @@ TEST_F(Kernels, GeluOnEveryTargetMatchesTheFormulaInDouble) {
           0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v)));
       ASSERT_NEAR(erf(0, i), exact_erf, 1e-6 * std::max(1.0, std::abs(v))) << target << " " << v;
       ASSERT_NEAR(tanh(0, i), exact_tanh, 1e-6 * std::max(1.0, std::abs(v))) << target << " " << v;
+    }
+  }
+}
+
+TEST_F(Kernels, AllFiniteFindsAnInfinityOrNaNAnywhereOnEveryTarget) {
+  std::vector<float> values(37, 1.5f);
+  for (const std::string& target : kernel_targets()) {
+    ASSERT_TRUE(force_kernel_target(target));
+    EXPECT_TRUE(all_finite(values.data(), values.size())) << target;
+    EXPECT_TRUE(all_finite(values.data(), 0)) << target;
+    for (const size_t at : {size_t{0}, size_t{15}, size_t{36}}) {
+      for (const float bad :
+           {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+            std::numeric_limits<float>::quiet_NaN()}) {
+        std::vector<float> v = values;
+        v[at] = bad;
+        EXPECT_FALSE(all_finite(v.data(), v.size())) << target << " at " << at;
+        EXPECT_TRUE(all_finite(v.data(), at)) << target << ": only the first " << at;
+      }
     }
   }
 }

@@ -136,7 +136,6 @@ TEST(NanoGptLayout, ConvOneDWeightsAreUsedInPlaceAsTheSameProjections) {
     EXPECT_EQ(conv.as_linear(conv.heads[h].value), linear.heads[h].value);
     EXPECT_EQ(Matrix(conv.heads[h].query.transpose()), linear.heads[h].query);
   }
-
 }
 
 TEST(NanoGptLayout, EachMissingOrMisshapenTensorIsNamed) {

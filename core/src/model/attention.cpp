@@ -12,10 +12,7 @@
 #include "attnviz/error.hpp"
 #include "attnviz/model/kernels.hpp"
 #include "attnviz/model/parallel.hpp"
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+#include "model/pages.hpp"
 
 namespace attnviz {
 namespace {
@@ -23,21 +20,6 @@ namespace {
 // Rows of q handled together: big enough for efficient matrix products, small enough that the
 // square block on the diagonal, computed in full and half thrown away, costs little.
 constexpr Eigen::Index kBlockRows = 128;
-
-// A (T, T) matrix, not yet touched, on transparent huge pages where Linux offers them on request:
-// a long text's weights fault in 2 MiB at a time instead of 4 KiB (T = 8192: 130 faults, not
-// 65 000). Only whole huge pages inside the buffer are advised; nothing changes if it is refused.
-Matrix square_on_huge_pages(Eigen::Index T) {
-  Matrix m(T, T);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = 2u << 20;
-  const auto begin = reinterpret_cast<uintptr_t>(m.data());
-  const uintptr_t end = begin + static_cast<uintptr_t>(m.size()) * sizeof(float);
-  const uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1), last = end & ~(kHuge - 1);
-  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#endif
-  return m;
-}
 
 // "head 2: q·kᵀ", naming a step in an overflow error.
 Words head_step(int head, const char* step) {
@@ -48,21 +30,9 @@ Words head_step(int head, const char* step) {
   throw Error(Err::Overflow, {step, std::to_string(i), std::to_string(j)});
 }
 
-// True when no entry is an infinity or NaN: one pass over the exponent bits, which vectorizes.
-bool all_finite(const Matrix& m) {
-  const float* data = m.data();
-  uint32_t bad = 0;
-  for (Eigen::Index i = 0; i < m.size(); ++i) {
-    uint32_t bits;
-    std::memcpy(&bits, data + i, sizeof bits);
-    bad |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
-  }
-  return bad == 0;
-}
-
 // Finite weights can still overflow float32 in a product; name the first step that did.
 void check_finite(const Matrix& m, const Words& step) {
-  if (all_finite(m)) return;
+  if (all_finite(m.data(), static_cast<size_t>(m.size()))) return;
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
     for (Eigen::Index j = 0; j < m.cols(); ++j) {
       if (!std::isfinite(m(i, j))) overflow(step, i, j);

@@ -310,6 +310,18 @@ bool SoftmaxRow(float* row, size_t n, float scale) {
   return std::isfinite(sum);
 }
 
+// True when no value is an infinity or NaN: one pass over the exponent bits, which the compiler
+// vectorizes for each target.
+bool AllFinite(const float* values, size_t n) {
+  uint32_t bad = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, values + i, sizeof bits);
+    bad |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
+  }
+  return bad == 0;
+}
+
 // erf(x) = 1 - erfc(x) for x ≥ 0, odd: erfc by Numerical Recipes' Chebyshev fit (erfcc, fractional
 // error under 1.2e-7), t = 1/(1 + x/2), erfc = t·exp(-x² + P(t)).
 HWY_INLINE V erf(D d, V x) {
@@ -380,9 +392,11 @@ struct Kernels {
   void (*gelu_erf)(const Elementwise&);
   void (*gelu_tanh)(const Elementwise&);
   bool (*softmax_row)(float*, size_t, float);
+  bool (*all_finite)(const float*, size_t);
 };
 
-#define ATTNVIZ_KERNELS_OF(NS) &NS::Matmul, &NS::GeluErf, &NS::GeluTanh, &NS::SoftmaxRow
+#define ATTNVIZ_KERNELS_OF(NS) \
+  &NS::Matmul, &NS::GeluErf, &NS::GeluTanh, &NS::SoftmaxRow, &NS::AllFinite
 
 [[maybe_unused]] bool has_ssse3() {
   __builtin_cpu_init();
@@ -443,6 +457,8 @@ const Kernels& kernels() {
 bool softmax_row(float* row, Eigen::Index n, float scale) {
   return kernels().softmax_row(row, static_cast<size_t>(n), scale);
 }
+
+bool all_finite(const float* values, size_t n) { return kernels().all_finite(values, n); }
 
 void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, MatrixRef c) {
   const bool transposed = b_is == Operand::Transposed;

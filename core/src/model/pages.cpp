@@ -1,5 +1,4 @@
-// madvise(MADV_DONTNEED) on the whole pages of a file view: for a private mapping never written,
-// the next read faults the page in from the file again, so the view stays valid.
+// madvise over the whole pages (4 KiB, or 2 MiB huge pages) that lie inside a buffer.
 #include "model/pages.hpp"
 
 #include <cstdint>
@@ -10,13 +9,31 @@
 #endif
 
 namespace attnviz {
+namespace {
+
+#if defined(__linux__)
+// madvise(advice) on the whole `unit`-sized, `unit`-aligned pieces of [data, data + bytes).
+void advise(const void* data, size_t bytes, uintptr_t unit, int advice) {
+  const auto begin = reinterpret_cast<uintptr_t>(data);
+  const uintptr_t first = (begin + unit - 1) & ~(unit - 1), last = (begin + bytes) & ~(unit - 1);
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, advice);
+}
+#endif
+
+}  // namespace
+
+Matrix square_on_huge_pages(Eigen::Index T) {
+  Matrix m(T, T);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  advise(m.data(), static_cast<size_t>(m.size()) * sizeof(float), uintptr_t{2} << 20,
+         MADV_HUGEPAGE);
+#endif
+  return m;
+}
 
 void release_pages(const void* data, size_t bytes) {
 #if defined(__linux__) && defined(MADV_DONTNEED)
-  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = reinterpret_cast<uintptr_t>(data);
-  const uintptr_t first = (begin + page - 1) & ~(page - 1), last = (begin + bytes) & ~(page - 1);
-  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+  advise(data, bytes, static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE)), MADV_DONTNEED);
 #else
   (void)data;
   (void)bytes;

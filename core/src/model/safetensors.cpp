@@ -6,6 +6,7 @@
 #include <map>
 
 #include "attnviz/error.hpp"
+#include "attnviz/model/kernels.hpp"
 #include "attnviz/model/parallel.hpp"
 #include "attnviz/model/state_dict.hpp"
 #include "attnviz/text/utf8.hpp"
@@ -183,26 +184,20 @@ class SafetensorsStateDict final : public StateDict {
   }
 
  private:
-  // Every value a finite float32: one pass over the exponent bits (it vectorizes), and only if
-  // that finds one, the first bad value's index as PyTorch writes it: [row][column], or [i].
+  // Every value a finite float32: all_finite over chunks on every thread, and only if one fails,
+  // the first bad value's index as PyTorch writes it: [row][column], or [i].
   void check_finite(const std::string& key, const float* values, size_t n, Eigen::Index cols,
                     int dims, bool release) const {
     // A large tensor in chunks across the threads: reading it is most of loading a model.
     constexpr size_t kChunk = size_t{1} << 18;
     const size_t chunks = (n + kChunk - 1) / kChunk;
-    std::vector<uint32_t> bad(chunks, 0);
+    std::vector<char> finite(chunks);
     parallel_for(chunks, [&](size_t c) {
       const size_t end = std::min(n, (c + 1) * kChunk);
-      uint32_t any = 0;
-      for (size_t i = c * kChunk; i < end; ++i) {
-        uint32_t bits;
-        std::memcpy(&bits, values + i, sizeof bits);
-        any |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
-      }
-      bad[c] = any;
+      finite[c] = all_finite(values + c * kChunk, end - c * kChunk);
       if (release) release_pages(values + c * kChunk, (end - c * kChunk) * sizeof(float));
     });
-    if (std::find(bad.begin(), bad.end(), 1u) == bad.end()) return;
+    if (std::find(finite.begin(), finite.end(), 0) == finite.end()) return;
     for (size_t i = 0; i < n; ++i) {
       if (std::isfinite(values[i])) continue;
       const auto width = static_cast<size_t>(cols);

@@ -20,6 +20,9 @@ void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, Matr
 // first n entries (the keys the query sees). False when an entry is not finite.
 bool softmax_row(float* row, Eigen::Index n, float scale);
 
+// True when none of the n values is an infinity or NaN.
+bool all_finite(const float* values, size_t n);
+
 // Elementwise, in place, on (rows, cols).
 void gelu_erf(MatrixRef x);   // x·Φ(x) = ½x(1 + erf(x/√2)), nn.GELU()
 void gelu_tanh(MatrixRef x);  // ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GPT-2's gelu_new
