@@ -37,6 +37,19 @@ TEST(Bpe, IdsEqualTheReferenceOnTheWholeCorpus) {
   std::printf("  %zu texts, %zu tokens, all equal\n", cases.size(), tokens);
 }
 
+// vocab.json is read by parser events, not as a document: escaped or raw, spaced or not, every
+// token gets the id the document gives it.
+TEST(Bpe, VocabularyReadsAsTheJsonDocumentSaysWhateverItsLayout) {
+  const json doc = json::parse(test::slurp(kGpt2 + "encoder.json"));
+  const std::string merges = test::slurp(kGpt2 + "vocab.bpe");
+  for (const std::string& text : {doc.dump(), doc.dump(2), doc.dump(-1, ' ', true)}) {
+    const BpeTokenizer t = BpeTokenizer::from_files(text, merges, "vocab.json", "merges.txt");
+    ASSERT_EQ(static_cast<size_t>(t.size()), doc.size());
+    for (const auto& [token, id] : doc.items()) ASSERT_EQ(t.token(id.get<int>()), token);
+    EXPECT_EQ(t.encode("Azərbaycan dili"), gpt2().encode("Azərbaycan dili"));
+  }
+}
+
 TEST(Bpe, PiecesFollowGpt2sPattern) {
   const auto pieces = [](std::string_view text) {
     std::vector<std::string> out;
@@ -114,6 +127,11 @@ TEST(BpeErrors, EachBrokenFileIsNamed) {
   EXPECT_EQ(files_error(vocab, "#version: 0.2\na b\n"), "");
   EXPECT_EQ(files_error("{\"a\": 0,", "").rfind("vocab.json: not valid JSON: parse error", 0), 0u);
   EXPECT_EQ(files_error("[1, 2]", ""), "vocab.json: vocab.json is not a JSON object of token → id");
+  // A token written twice: the document keeps the last, so id 257 is one past the end.
+  std::string twice = vocab;
+  twice.insert(twice.size() - 1, ", \"ab\": 257");
+  EXPECT_EQ(files_error(twice, ""),
+            "vocab.json: token \"ab\" has id 257, expected a whole number from 0 to 256");
   json v = byte_vocab();
   v["ab"] = 300;
   EXPECT_EQ(files_error(v.dump(), ""),

@@ -1,8 +1,10 @@
-// libFuzzer target: GPT-2's BPE. The input is read as a tokenizer.json (which must load or fail
-// with an Error), and as a text that GPT-2's own vocabulary must encode, decode back to the very
-// same bytes and label without throwing.
+// libFuzzer target: GPT-2's BPE. The input is read as a tokenizer.json and as a vocab.json (each
+// must load or fail with an Error; a vocab.json that loads holds what nlohmann's document parser
+// finds in it, token for token), and as a text that GPT-2's own vocabulary must encode, decode back
+// to the very same bytes and label without throwing.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "attnviz/error.hpp"
@@ -28,6 +30,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const int id : t.encode("Azərbaycan dili <|endoftext|> 123")) (void)t.label(id);
   } catch (const attnviz::Error& e) {
     (void)e.message(attnviz::Lang::Az);
+  }
+  try {
+    const attnviz::BpeTokenizer t =
+        attnviz::BpeTokenizer::from_files(input, "", "vocab.json", "merges.txt");
+    const nlohmann::json doc = nlohmann::json::parse(input);  // throws if the reader was wrong
+    if (!doc.is_object() || doc.size() != static_cast<size_t>(t.size())) __builtin_trap();
+    for (const auto& [token, id] : doc.items()) {
+      if (t.token(id.get<int>()) != token) __builtin_trap();
+    }
+  } catch (const attnviz::Error& e) {
+    (void)e.message(attnviz::Lang::En);
   }
   try {
     attnviz::utf8::validate(input, "fuzz");

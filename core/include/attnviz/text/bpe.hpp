@@ -3,11 +3,14 @@
 // ranks.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "attnviz/text/token_table.hpp"
 
 namespace attnviz {
 
@@ -30,7 +33,9 @@ class BpeTokenizer {
   // part of a UTF-8 character as ⟨C9⟩, control characters as in a table label.
   std::string label(int id) const;
 
-  int size() const { return static_cast<int>(tokens_.size()); }
+  int size() const { return tokens_.size(); }
+  // Token `id` as the vocabulary writes it (byte-level unicode: "Ġthe").
+  std::string_view token(int id) const { return tokens_.at(id); }
   // The id of "<|endoftext|>", or -1.
   int end_of_text() const { return end_of_text_; }
 
@@ -38,9 +43,11 @@ class BpeTokenizer {
   // A piece's BPE symbols, merged by rank until no ranked pair is left (encoder.py's bpe()).
   std::vector<int> merge(const std::string& piece) const;
 
-  std::vector<std::string> tokens_;             // id → token in byte-level unicode
-  std::unordered_map<std::string, int> ids_;    // token → id
-  std::unordered_map<std::string, int> ranks_;  // "a b" → rank (0 is merged first)
+  friend class BpeBuilder;
+
+  TokenTable tokens_;                // id ↔ token in byte-level unicode
+  MergeTable merges_;                // (a, b) → rank (0 is merged first) and the token ab
+  std::array<int, 256> byte_ids_{};  // each byte's token
   int end_of_text_ = -1;
   mutable std::unordered_map<std::string, std::vector<int>> cache_;  // piece → ids
 };
