@@ -149,8 +149,7 @@ int run(const Options& o, attnviz::Lang lang) {
     json_to_stdout([&](std::string_view piece) { out.write(piece); });
     out.flush();
   } else {
-    if (to_stdout.empty() && (o.explain || o.heads_report || !o.no_table))
-      to_stdout = terminal_text(o, request, result, lang);
+    if (attnviz::app::shows_terminal_text(o)) to_stdout = terminal_text(o, request, result, lang);
     attnviz::io::write_stdout(to_stdout);
   }
   files.commit();

@@ -280,6 +280,13 @@ std::optional<Words> output_conflict(const Options& o) {
   return std::nullopt;
 }
 
+bool shows_terminal_text(const Options& o) {
+  for (const auto* path : {&o.json, &o.png, &o.svg, &o.html, &o.save_weights}) {
+    if (*path && **path == "-") return false;
+  }
+  return o.explain || o.heads_report || !o.no_table;
+}
+
 std::optional<Words> usage_problem(const Options& o) {
   if (o.model == "list") return std::nullopt;  // names the shipped models, needs no input
   if (!o.text && !o.text_file && !o.tokens) return Words(Err::NoInput, {});

@@ -47,6 +47,10 @@ struct Options {
 // writing into `o`. The man page and shell completions are generated from the same App.
 void configure_app(CLI::App& app, Options& o);
 
+// Whether the table (or --explain, --heads-report) goes to standard output: no output was sent
+// there with "-".
+bool shows_terminal_text(const Options& o);
+
 // A usage error CLI11 cannot see (missing input, outputs sharing a path, --heads not dividing
 // --n-embd, --n-embd above --max-embd), or nullopt.
 std::optional<Words> usage_problem(const Options& o);

@@ -116,6 +116,11 @@ Request make_request(const Options& o, InputFiles& files) {
   r.rollout = o.rollout;
   r.induction_test = o.induction_test;
   r.layers = layer_list(o.layer);
+  // A whole model runs only as far as the outputs look: the guesses are in JSON, the page, the
+  // table and the explanation; every layer's heads are scored for those and --heads-report.
+  const bool guesses = o.json || o.html || (shows_terminal_text(o) && !o.heads_report);
+  if (!guesses) r.top_k = 0;
+  r.score_every_layer = guesses || o.heads_report;
   r.random = o.random;
   r.random.cpu = o.init == "torch-generic" ? TorchCpu::Generic : TorchCpu::Avx2;
   r.randn_input = o.input == "randn";

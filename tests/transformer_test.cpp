@@ -6,13 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "attnviz/io/io.hpp"
 #include "attnviz/model/analysis.hpp"
 #include "attnviz/model/model_folder.hpp"
 #include "reference_util.hpp"
+#include "safetensors_edit.hpp"
 #include "test_util.hpp"
 
 namespace attnviz {
@@ -168,6 +171,73 @@ TEST(WholeModel, CheckedPagesOfAMappedFileReadBackAsTheFile) {
   EXPECT_TRUE(mapped.proj_weight == copied.proj_weight);
   EXPECT_TRUE(mapped.token_embedding == copied.token_embedding);
   std::remove(path.c_str());
+}
+
+// A pass cut short after block 0 gives block 0's weights bit for bit, and nothing after it; the
+// hook sees each block before the pass reads it, then the output embedding slab by slab.
+TEST(WholeModel, APassCutShortGivesTheSameLayersAndTheHookSeesEachPartFirst) {
+  const std::string bytes = test::slurp(kModels + "gpt2_hf.safetensors");
+  const auto state_dict = open_state_dict(bytes, "m.safetensors");
+  std::vector<Words> warnings;
+  UncheckedKeys unchecked;
+  const Transformer model = load_transformer(*state_dict, {}, warnings, &unchecked);
+  ASSERT_EQ(unchecked.blocks.size(), 2u);
+  EXPECT_EQ(unchecked.blocks[1],
+            (std::vector<std::string>{"h.1.attn.c_attn.weight", "h.1.attn.c_proj.weight",
+                                      "h.1.mlp.c_fc.weight", "h.1.mlp.c_proj.weight"}));
+  EXPECT_EQ(unchecked.output_embedding, "wte.weight");  // tied, as Hugging Face leaves it out
+  const std::vector<int> ids = {1, 2, 3, 4, 5};
+  ForwardOptions whole;
+  whole.top_k = 3;
+  std::vector<std::string> seen;
+  whole.before_reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
+    seen.push_back(std::to_string(block) + ":" + std::to_string(first) + "+" +
+                   std::to_string(rows));
+  };
+  const ForwardTrace all = forward(model, ids, whole);
+  EXPECT_EQ(seen, (std::vector<std::string>{"0:0+0", "1:0+0", "-1:0+38"}));
+  EXPECT_EQ(all.predictions.size(), ids.size());
+  ForwardOptions first = whole;
+  first.n_layer = 1;
+  seen.clear();
+  const ForwardTrace cut = forward(model, ids, first);
+  EXPECT_EQ(seen, (std::vector<std::string>{"0:0+0"}));
+  ASSERT_EQ(cut.layers.size(), 2u);
+  for (size_t h = 0; h < all.layers[0].attention.heads.size(); ++h) {
+    EXPECT_TRUE(cut.layers[0].attention.heads[h].weights ==
+                all.layers[0].attention.heads[h].weights);
+  }
+  EXPECT_TRUE(cut.layers[1].attention.heads.empty());
+  EXPECT_EQ(cut.logits.size(), 0);
+  EXPECT_TRUE(cut.predictions.empty());
+}
+
+// Unchecked, a NaN in block 1 loads, and is an Error only when the check before block 1 comes;
+// loaded the ordinary way, it is an Error at once.
+TEST(WholeModel, ANaNInAMatrixIsFoundBeforeThePassReadsIt) {
+  const std::string bytes =
+      test::with_nan(test::slurp(kModels + "gpt2_hf.safetensors"), "h.1.mlp.c_fc.weight", 3, 7);
+  const auto state_dict = open_state_dict(bytes, "m.safetensors");
+  std::vector<Words> warnings;
+  const std::string message =
+      "m.safetensors: \"h.1.mlp.c_fc.weight\"[3][7] is NaN; weights must be finite";
+  EXPECT_EQ(test::error_of([&] { load_transformer(*state_dict, {}, warnings); }), message);
+  UncheckedKeys unchecked;
+  const Transformer model = load_transformer(*state_dict, {}, warnings, &unchecked);
+  ForwardOptions options;
+  options.before_reading = [&](int block, Eigen::Index, Eigen::Index) {
+    if (block < 0) return;
+    for (const std::string& key : unchecked.blocks[static_cast<size_t>(block)])
+      state_dict->check_finite(key, 0, state_dict->shape(key).front());
+  };
+  options.n_layer = 1;
+  EXPECT_EQ(test::error_of([&] { forward(model, {1, 2}, options); }), "");
+  options.n_layer = -1;
+  EXPECT_EQ(test::error_of([&] { forward(model, {1, 2}, options); }), message);
+  // Rows of a matrix are checked from where they start: row 3 of the whole is row 1 from 2.
+  EXPECT_EQ(test::error_of([&] { state_dict->check_finite("h.1.mlp.c_fc.weight", 2, 2); }),
+            message);
+  EXPECT_EQ(test::error_of([&] { state_dict->check_finite("h.1.mlp.c_fc.weight", 4, 28); }), "");
 }
 
 // Properties that hold in every layer of a real model: rows sum to 1, the future is exactly 0.

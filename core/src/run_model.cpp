@@ -50,7 +50,9 @@ void score_layer(int layer, const AttentionTrace& attention, const PatternTarget
 
 // With --induction-test S, every head also scored on S random tokens repeated twice
 // (torch.randint(0, vocab, (S,)) after torch.manual_seed(seed)); no layer is kept.
-void induction_test(const Request& request, const Transformer& model, Result& result) {
+void induction_test(const Request& request, const Transformer& model,
+                    const std::function<void(int, Eigen::Index, Eigen::Index)>& before_reading,
+                    Result& result) {
   const int S = request.induction_test;
   if (S <= 0) return;
   if (model.block_size > 0 && 2 * S > model.block_size) {
@@ -68,6 +70,7 @@ void induction_test(const Request& request, const Transformer& model, Result& re
   options.scale = request.scale;
   options.keep_layer.assign(model.blocks.size(), false);
   options.keep_logits = false;
+  options.before_reading = before_reading;
   size_t at = 0;
   forward(model, ids, options, [&](int, const LayerTrace& layer) {
     for (const HeadTrace& head : layer.attention.heads) {
@@ -81,7 +84,9 @@ void induction_test(const Request& request, const Transformer& model, Result& re
 Result run_model(const Request& request, const StateDict& state_dict, Result result) {
   const std::string& name = *request.weights_path;
   if (request.randn_input) throw Error(Err::RandnWithModel, {});
-  Transformer model = load_transformer(state_dict, settings_of(request), result.warnings);
+  UncheckedKeys unchecked;
+  Transformer model =
+      load_transformer(state_dict, settings_of(request), result.warnings, &unchecked);
   if (request.bpe) {  // result.ids are the tokenizer's already (run() split the text)
     // The model's tokenizer splits the text; an explicit list would be split differently.
     if (request.input == InputKind::TokenList) throw Error(Err::TokensWithBpe, {});
@@ -95,9 +100,15 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
     result.ids = lookup_ids(result.tokens, model.vocab, name, &result.warnings);
   }
   check_length(result.ids.size(), model.block_size, request);
+  const auto T = static_cast<Eigen::Index>(result.ids.size());
+  for (const int id : result.ids) state_dict.check_finite(unchecked.token_embedding, id, 1);
+  state_dict.check_finite(unchecked.position_embedding, 0, T);
 
-  // Only the layers shown are kept; every layer is scored (and rolled out) as it goes by.
+  // Only the layers shown are kept; every layer the pass runs is scored (and rolled out) as it
+  // goes by. Without guesses, rollout or every layer's scores, it stops after the last shown.
   const std::vector<int> layers = chosen_layers(request, model.n_layer());
+  const bool whole = request.top_k > 0 || request.score_every_layer || request.rollout ||
+                     request.induction_test > 0;
   ForwardOptions options;
   options.keep_scores = request.keep_scores;
   options.causal = request.causal;
@@ -107,13 +118,25 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   for (const int l : layers) options.keep_layer[static_cast<size_t>(l)] = true;
   options.keep_logits = false;
   options.top_k = request.top_k;
+  options.n_layer = whole ? -1 : *std::max_element(layers.begin(), layers.end()) + 1;
   options.release_weights = request.weights_mapped;
+  // Each matrix is checked as the pass comes to it (once, though the induction test runs again).
+  std::vector<char> checked(model.blocks.size());
+  options.before_reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
+    if (block == ForwardOptions::kOutput) {
+      state_dict.check_finite(unchecked.output_embedding, first, rows);
+    } else if (!checked[static_cast<size_t>(block)]) {
+      for (const std::string& key : unchecked.blocks[static_cast<size_t>(block)])
+        state_dict.check_finite(key, 0, state_dict.shape(key).front());
+      checked[static_cast<size_t>(block)] = 1;
+    }
+  };
   const PatternTargets targets = pattern_targets(result.ids, result.tokens);
   ForwardTrace trace = forward(model, result.ids, options, [&](int l, const LayerTrace& layer) {
     score_layer(l, layer.attention, targets, result);
     if (request.rollout) rollout_step(result.rollout, layer.attention);
   });
-  induction_test(request, model, result);
+  induction_test(request, model, options.before_reading, result);
   for (const int l : layers) {
     result.layers.push_back(std::move(trace.layers[static_cast<size_t>(l)].attention));
     if (request.keep_scores)

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../safetensors_edit.hpp"
 #include "run_attnviz.hpp"
 
 namespace {
@@ -662,6 +663,33 @@ TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
 
 // A Hugging Face folder as save_pretrained writes it, with GPT-2's real BPE vocabulary: the
 // model's own tokens (ə as two byte tokens), every layer as PyTorch computed it, --bos.
+// A heatmap of layer 0 alone runs block 0 alone: the same picture as a run that goes through
+// every block for its JSON, and a NaN in block 1 is never read. Whatever shows guesses (the
+// table here) runs every block, finds the NaN and writes nothing.
+TEST_F(Cli, AHeatmapRunsTheModelOnlyAsFarAsItsLayer) {
+  // One path for both files, as the heatmap's subtitle names it.
+  const std::string clean = slurp(ATTNVIZ_REFERENCE "/models/gpt2_hf.safetensors");
+  const std::string model = path("m.safetensors");
+  const std::vector<std::string> args = {"--tokens", "a|b|c",     "--layer", "0",         "--head",
+                                         "1",        "--weights", model,     "--no-table"};
+  const auto with = [&](std::vector<std::string> more) {
+    more.insert(more.begin(), args.begin(), args.end());
+    return more;
+  };
+  std::ofstream(model, std::ios::binary) << clean;
+  ASSERT_EQ(run(with({"--png", path("whole.png"), "--json", path("a.json")})).status, 0);
+  std::ofstream(model, std::ios::binary)
+      << attnviz::test::with_nan(clean, "h.1.mlp.c_fc.weight", 3, 7);
+  const Outcome cut = run(with({"--png", path("cut.png")}));
+  ASSERT_EQ(cut.status, 0) << cut.err;
+  EXPECT_TRUE(slurp(path("cut.png")) == slurp(path("whole.png")));
+  const Outcome table =
+      run({"--tokens", "a|b|c", "--layer", "0", "--weights", model, "--png", path("table.png")});
+  EXPECT_EQ(table.status, 1);
+  EXPECT_NE(table.err.find("\"h.1.mlp.c_fc.weight\"[3][7] is NaN"), std::string::npos) << table.err;
+  EXPECT_FALSE(std::filesystem::exists(path("table.png")));
+}
+
 TEST_F(Cli, AHuggingFaceFolderWithItsBpeTokenizer) {
   const std::string models = ATTNVIZ_REFERENCE "/models/";
   fs::copy_file(models + "gpt2_bpe.safetensors", dir_ / "model.safetensors");

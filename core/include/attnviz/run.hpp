@@ -51,8 +51,11 @@ struct Request {
   std::shared_ptr<const BpeTokenizer> bpe;  // the model's tokenizer (TokenizerKind::Bpe)
   bool bos = false;         // --bos: <|endoftext|> before the text, as TransformerLens does
   std::vector<int> layers;  // --layer: the layers to show; empty: all
-  int top_k = 5;            // next-token guesses per position
-  bool rollout = false;     // --rollout: attention rollout through every layer, as one more view
+  int top_k = 5;            // next-token guesses per position; 0: no output shows them
+  // Every layer's heads scored (heads reports, JSON, the page); false: only up to the deepest
+  // layer shown, where the forward pass then stops (with top_k 0 and no --rollout).
+  bool score_every_layer = true;
+  bool rollout = false;  // --rollout: attention rollout through every layer, as one more view
   // --induction-test S: also run the model on S random tokens repeated twice and score each
   // head's induction stripe there (0: not run).
   int induction_test = 0;

@@ -99,45 +99,30 @@ class SafetensorsStateDict final : public StateDict {
   }
 
   Tensor tensor(const std::string& key, int dims) const override {
-    const auto it = entries_.find(key);
-    if (it == entries_.end()) fail(Err::MissingTensor, {key});
-    const Entry& e = it->second;
-    if (static_cast<int>(e.shape.size()) != dims) {
-      if (dims == 1) fail(Err::WrongDimensionsOne, {key, shape_text(e.shape)});
-      fail(Err::WrongDimensions, {key, shape_text(e.shape), std::to_string(dims)});
-    }
-    const Eigen::Index rows = dims == 1 ? 1 : e.shape[0];
-    const Eigen::Index cols = e.shape.back();
-    if (rows == 0 || cols == 0) fail(Err::EmptyTensor, {key, shape_text(e.shape)});
-    const char* src = data_.data() + e.begin;
-    const auto n = static_cast<size_t>(rows * cols);
-    if (e.dtype != "F32" && e.dtype != "F16" && e.dtype != "BF16") {
-      fail(Err::UnsupportedDtype, {key, e.dtype});
-    }
-    // F32 where the file has it, if aligned for float (a file's offsets need not be); else a copy.
-    const bool in_place =
-        e.dtype == "F32" && reinterpret_cast<uintptr_t>(src) % alignof(float) == 0;
-    Matrix converted;
-    if (!in_place) {
-      converted.resize(rows, cols);
-      float* out = converted.data();
-      if (e.dtype == "F32") {
-        std::memcpy(out, src, n * 4);
-      } else {
-        const bool half = e.dtype == "F16";
-        for (size_t i = 0; i < n; ++i) {
-          uint16_t v;
-          std::memcpy(&v, src + 2 * i, 2);
-          out[i] = half ? half_to_float(v) : bfloat16_to_float(v);
-        }
-      }
-    }
-    const float* values = in_place ? reinterpret_cast<const float*>(src) : converted.data();
+    const Entry& e = entry(key, dims);
+    Tensor t = read(e, dims);
     // A view's pages go again as soon as they are checked, until the forward pass reads them:
     // loading a model does not hold the file in memory.
-    check_finite(key, values, n, cols, dims, in_place && mapped_);
-    if (in_place) return Tensor::view(values, rows, cols, cols);
-    return Tensor(std::move(converted));
+    check_finite(key, t.data(), static_cast<size_t>(t.size()), t.cols(), dims, 0,
+                 in_place(e) && mapped_);
+    return t;
+  }
+
+  Tensor unchecked_tensor(const std::string& key, int dims) const override {
+    const Entry& e = entry(key, dims);
+    Tensor t = read(e, dims);
+    if (!in_place(e)) check_finite(key, t.data(), static_cast<size_t>(t.size()), t.cols(), dims);
+    return t;
+  }
+
+  void check_finite(const std::string& key, Eigen::Index first, Eigen::Index rows) const override {
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || !in_place(it->second)) return;  // not a view: checked on reading
+    const Entry& e = it->second;
+    const Eigen::Index cols = e.shape.back();
+    const auto* values = reinterpret_cast<const float*>(data_.data() + e.begin) + first * cols;
+    check_finite(key, values, static_cast<size_t>(rows * cols), cols,
+                 static_cast<int>(e.shape.size()), first);
   }
 
   std::optional<int> setting(const std::string& key, int max) const override {
@@ -184,10 +169,56 @@ class SafetensorsStateDict final : public StateDict {
   }
 
  private:
+  // The entry of `key`, of `dims` dimensions (1 or 2), not empty, of a float dtype.
+  const Entry& entry(const std::string& key, int dims) const {
+    const auto it = entries_.find(key);
+    if (it == entries_.end()) fail(Err::MissingTensor, {key});
+    const Entry& e = it->second;
+    if (static_cast<int>(e.shape.size()) != dims) {
+      if (dims == 1) fail(Err::WrongDimensionsOne, {key, shape_text(e.shape)});
+      fail(Err::WrongDimensions, {key, shape_text(e.shape), std::to_string(dims)});
+    }
+    if ((dims == 2 && e.shape[0] == 0) || e.shape.back() == 0) {
+      fail(Err::EmptyTensor, {key, shape_text(e.shape)});
+    }
+    if (e.dtype != "F32" && e.dtype != "F16" && e.dtype != "BF16") {
+      fail(Err::UnsupportedDtype, {key, e.dtype});
+    }
+    return e;
+  }
+
+  // F32 is used where the file has it, if aligned for float (a file's offsets need not be).
+  bool in_place(const Entry& e) const {
+    return e.dtype == "F32" &&
+           reinterpret_cast<uintptr_t>(data_.data() + e.begin) % alignof(float) == 0;
+  }
+
+  // The values as float32 (rows, cols): a view of the file's bytes, or a converted copy.
+  Tensor read(const Entry& e, int dims) const {
+    const Eigen::Index rows = dims == 1 ? 1 : e.shape[0];
+    const Eigen::Index cols = e.shape.back();
+    const char* src = data_.data() + e.begin;
+    if (in_place(e)) return Tensor::view(reinterpret_cast<const float*>(src), rows, cols, cols);
+    const auto n = static_cast<size_t>(rows * cols);
+    Matrix converted(rows, cols);
+    float* out = converted.data();
+    if (e.dtype == "F32") {
+      std::memcpy(out, src, n * 4);
+    } else {
+      const bool half = e.dtype == "F16";
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t v;
+        std::memcpy(&v, src + 2 * i, 2);
+        out[i] = half ? half_to_float(v) : bfloat16_to_float(v);
+      }
+    }
+    return Tensor(std::move(converted));
+  }
+
   // Every value a finite float32: all_finite over chunks on every thread, and only if one fails,
-  // the first bad value's index as PyTorch writes it: [row][column], or [i].
+  // the first bad value's index as PyTorch writes it: [row][column] (rows from `first`), or [i].
   void check_finite(const std::string& key, const float* values, size_t n, Eigen::Index cols,
-                    int dims, bool release) const {
+                    int dims, Eigen::Index first = 0, bool release = false) const {
     // A large tensor in chunks across the threads: reading it is most of loading a model.
     constexpr size_t kChunk = size_t{1} << 18;
     const size_t chunks = (n + kChunk - 1) / kChunk;
@@ -201,9 +232,10 @@ class SafetensorsStateDict final : public StateDict {
     for (size_t i = 0; i < n; ++i) {
       if (std::isfinite(values[i])) continue;
       const auto width = static_cast<size_t>(cols);
-      const std::string index =
-          dims == 2 ? "[" + std::to_string(i / width) + "][" + std::to_string(i % width) + "]"
-                    : "[" + std::to_string(i) + "]";
+      const std::string index = dims == 2
+                                    ? "[" + std::to_string(static_cast<size_t>(first) + i / width) +
+                                          "][" + std::to_string(i % width) + "]"
+                                    : "[" + std::to_string(i) + "]";
       fail(Err::NotFinite,
            {key, index, Words(std::isnan(values[i]) ? Err::NaN : Err::AnInfinity, {})});
     }

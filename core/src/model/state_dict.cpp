@@ -86,7 +86,9 @@ class Loader {
 
   Tensor read(const std::string& full_key, int dims) {
     used_.insert(full_key);
-    return sd_.tensor(full_key, dims);
+    if (dims == 1 || options_.unchecked == nullptr) return sd_.tensor(full_key, dims);
+    options_.unchecked->push_back(full_key);
+    return sd_.unchecked_tensor(full_key, dims);
   }
 
   void expect_shape(const ConstMatrixRef& m, const std::string& full_key, Eigen::Index rows,

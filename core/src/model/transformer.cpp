@@ -1,6 +1,7 @@
 // The forward pass of a whole GPT, block by block, as its PyTorch code computes it in float32.
 #include "attnviz/model/transformer.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "attnviz/model/attention.hpp"
@@ -57,8 +58,15 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
   ForwardTrace trace;
   trace.layers.resize(model.blocks.size());
   const AttentionOptions attention{options.causal, options.scale, options.keep_scores};
-  for (size_t l = 0; l < model.blocks.size(); ++l) {
+  const size_t n_layer = options.n_layer < 0
+                             ? model.blocks.size()
+                             : std::min(model.blocks.size(), size_t(options.n_layer));
+  const auto reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
+    if (options.before_reading) options.before_reading(block, first, rows);
+  };
+  for (size_t l = 0; l < n_layer; ++l) {
     const Block& block = model.blocks[l];
+    reading(static_cast<int>(l), 0, 0);
     LayerTrace layer;
     layer.attention = attend(x, block.attention, attention);  // attn(ln_1(x)), every head kept
     x += layer.attention.out;
@@ -78,10 +86,12 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
     if (options.keep_layer.empty() || options.keep_layer[l]) trace.layers[l] = std::move(layer);
     if (options.release_weights) release_pages(block);
   }
+  if (n_layer < model.blocks.size()) return trace;
   const Matrix final_x =
       layer_norm(x, model.ln_f_weight, model.ln_f_bias, model.layer_norm_epsilon);
   // (T, n_embd) · (n_embd, vocab) → (T, vocab)
   if (options.keep_logits) {
+    reading(ForwardOptions::kOutput, 0, model.output_embedding().rows());
     trace.logits =
         linear(final_x, model.output_embedding(), Operand::Transposed, model.lm_head_bias);
   }
@@ -97,6 +107,7 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
         next.add(trace.logits.middleCols(v0, n), static_cast<int>(v0));
         continue;
       }
+      reading(ForwardOptions::kOutput, v0, n);
       Matrix slab(T, n);  // (T, n_embd) · (n_embd, n) → (T, n)
       matmul(final_x, embedding.middleRows(v0, n), Operand::Transposed, slab);
       if (options.release_weights) release_pages(embedding.part(v0, 0, n, embedding.cols()));

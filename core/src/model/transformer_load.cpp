@@ -76,8 +76,8 @@ Activation activation_of(const std::string& name, const StateDict& sd) {
 class ModelLoader {
  public:
   ModelLoader(const StateDict& sd, const Names& names, const ModelSettings& settings,
-              std::vector<Words>& warnings)
-      : sd_(sd), n_(names), settings_(settings), warnings_(warnings) {}
+              std::vector<Words>& warnings, UncheckedKeys* unchecked)
+      : sd_(sd), n_(names), settings_(settings), warnings_(warnings), unchecked_(unchecked) {}
 
   Transformer load() {
     m_.family = n_.family;
@@ -90,6 +90,7 @@ class ModelLoader {
                {std::to_string(*settings_.n_layer), std::to_string(n_layer), n_.block(0),
                 n_.block(n_layer - 1)});
     }
+    if (unchecked_) unchecked_->blocks.resize(static_cast<size_t>(n_layer));
     for (int i = 0; i < n_layer; ++i) m_.blocks.push_back(read_block(i));
     m_.n_head = m_.blocks.front().attention.n_head();
     m_.ln_f_weight = vector(n_.root + "ln_f.weight", m_.n_embd, "n_embd");
@@ -123,9 +124,10 @@ class ModelLoader {
       sd_.fail(Err::WidthOverLimit, {quoted(n_.wte()), std::to_string(shape[1]),
                                      Words(Err::Columns, {}), std::to_string(settings_.max_embd)});
     }
-    m_.token_embedding = read(n_.wte(), 2);
+    m_.token_embedding = read(n_.wte(), 2, unchecked_ ? &unchecked_->token_embedding : nullptr);
     m_.n_embd = static_cast<int>(m_.token_embedding.cols());
-    m_.position_embedding = read(n_.wpe(), 2);
+    m_.position_embedding =
+        read(n_.wpe(), 2, unchecked_ ? &unchecked_->position_embedding : nullptr);
     expect_shape(m_.position_embedding, n_.wpe(), m_.position_embedding.rows(), m_.n_embd,
                  "block_size × n_embd");
     m_.block_size = static_cast<int>(m_.position_embedding.rows());
@@ -148,6 +150,9 @@ class ModelLoader {
     attention.n_head = settings_.n_head;
     attention.embeddings = false;
     attention.max_embd = settings_.max_embd;
+    std::vector<std::string>* keys =
+        unchecked_ ? &unchecked_->blocks[static_cast<size_t>(i)] : nullptr;
+    attention.unchecked = keys;
     b.attention = load_weights(sd_, attention, warnings_);
     const int C = m_.n_embd;
     // The block's width against wte's, in nn.Linear's terms (head_size × n_embd) either way.
@@ -167,12 +172,12 @@ class ModelLoader {
     // lies in the file (operand AsIs).
     const bool conv1d = n_.family == Family::Gpt2;
     if (conv1d) b.mlp.operand = Operand::AsIs;
-    b.mlp.fc_weight = read(n_.fc(i) + "weight", 2);
+    b.mlp.fc_weight = read(n_.fc(i) + "weight", 2, keys);
     const auto hidden = conv1d ? b.mlp.fc_weight.cols() : b.mlp.fc_weight.rows();
     expect_shape(b.mlp.fc_weight, n_.fc(i) + "weight", conv1d ? C : hidden, conv1d ? hidden : C,
                  conv1d ? "n_embd × hidden" : "hidden × n_embd");
     b.mlp.fc_bias = optional_vector(n_.fc(i) + "bias", hidden, "hidden", false);
-    b.mlp.proj_weight = read(n_.proj(i) + "weight", 2);
+    b.mlp.proj_weight = read(n_.proj(i) + "weight", 2, keys);
     expect_shape(b.mlp.proj_weight, n_.proj(i) + "weight", conv1d ? hidden : C, conv1d ? C : hidden,
                  conv1d ? "hidden × n_embd" : "n_embd × hidden");
     b.mlp.proj_bias = optional_vector(n_.proj(i) + "bias", C, "n_embd", false);
@@ -184,9 +189,13 @@ class ModelLoader {
   void read_lm_head() {
     const std::string key = n_.outer + "lm_head.weight";
     if (!sd_.has(key)) return;
-    Tensor lm_head = read(key, 2);
+    std::string lm_head_key;
+    Tensor lm_head = read(key, 2, unchecked_ ? &lm_head_key : nullptr);
     expect_shape(lm_head, key, m_.token_embedding.rows(), m_.n_embd, "vocab_size × n_embd");
-    if (lm_head != m_.token_embedding) m_.lm_head = std::move(lm_head);
+    if (lm_head != m_.token_embedding) {
+      m_.lm_head = std::move(lm_head);
+      if (unchecked_) unchecked_->output_embedding = lm_head_key;
+    }
     if (sd_.has(n_.outer + "lm_head.bias")) {
       m_.lm_head_bias = vector(n_.outer + "lm_head.bias", m_.token_embedding.rows(), "vocab_size");
     }
@@ -218,6 +227,19 @@ class ModelLoader {
     used_.insert(key);
     return sd_.tensor(key, dims);
   }
+  // A matrix whose values are checked later: its key goes into `later` (a list or one name).
+  Tensor read(const std::string& key, int dims, std::vector<std::string>* later) {
+    if (later == nullptr) return read(key, dims);
+    later->push_back(key);
+    used_.insert(key);
+    return sd_.unchecked_tensor(key, dims);
+  }
+  Tensor read(const std::string& key, int dims, std::string* later) {
+    if (later == nullptr) return read(key, dims);
+    *later = key;
+    used_.insert(key);
+    return sd_.unchecked_tensor(key, dims);
+  }
 
   Matrix vector(const std::string& key, Eigen::Index n, const char* meaning) {
     Matrix v = read(key, 1);
@@ -244,6 +266,7 @@ class ModelLoader {
   const Names& n_;
   const ModelSettings& settings_;
   std::vector<Words>& warnings_;
+  UncheckedKeys* unchecked_;
   std::unordered_set<std::string> used_;
   Transformer m_;
 };
@@ -257,10 +280,13 @@ std::optional<Family> detect_family(const StateDict& state_dict) {
 }
 
 Transformer load_transformer(const StateDict& state_dict, const ModelSettings& settings,
-                             std::vector<Words>& warnings) {
+                             std::vector<Words>& warnings, UncheckedKeys* unchecked) {
   const auto names = find_names(state_dict);
   if (!names) state_dict.fail(Err::NotAWholeModel, {});
-  return ModelLoader(state_dict, *names, settings, warnings).load();
+  Transformer model = ModelLoader(state_dict, *names, settings, warnings, unchecked).load();
+  if (unchecked && unchecked->output_embedding.empty())
+    unchecked->output_embedding = unchecked->token_embedding;  // tied
+  return model;
 }
 
 }  // namespace attnviz

@@ -38,6 +38,17 @@ class StateDict {
   // converted. Throws Error for a missing key, another number of dimensions, an unsupported
   // dtype, or a value that is not a finite float32.
   virtual Tensor tensor(const std::string& key, int dims) const = 0;
+  // As tensor(), except that a view's values are not read yet: check_finite() reads them later,
+  // just before they are used, so a run reads only what it uses, once. A tensor that is converted
+  // or parsed is checked here all the same.
+  virtual Tensor unchecked_tensor(const std::string& key, int dims) const {
+    return tensor(key, dims);
+  }
+  // Throws the Error tensor() would at the first value of rows [first, first + rows) of a tensor
+  // from unchecked_tensor() that is not finite; nothing for a tensor checked already.
+  virtual void check_finite(const std::string& key, Eigen::Index first, Eigen::Index rows) const {
+    (void)key, (void)first, (void)rows;
+  }
   // A positive integer setting ("n_embd", "n_head", "block_size") if the file gives one; above
   // `max` is an Error.
   virtual std::optional<int> setting(const std::string& key, int max) const = 0;
@@ -80,6 +91,9 @@ struct LoadOptions {
   std::optional<int> n_head;  // --heads: needed by c_attn, which packs all heads in one matrix
   bool embeddings = true;     // false (--input randn): the embedding tables are not read
   int max_embd = Limits{}.max_embd;
+  // Where given, matrices are read with unchecked_tensor() and their keys listed here, for the
+  // caller to check_finite() before use.
+  std::vector<std::string>* unchecked = nullptr;
 };
 
 // The attention module under `options.prefix` and, when asked for, the embeddings and vocab

@@ -85,8 +85,15 @@ std::optional<Family> detect_family(const StateDict& state_dict);
 // The whole model. Throws Error naming the file and key for a missing or misshapen tensor (in any
 // block), a layer count that disagrees with the settings, an unknown activation, a vocab that does
 // not match the embedding. Keys no part of the model uses are reported in `warnings`.
+// With `unchecked`, the matrices are read with StateDict::unchecked_tensor() (views of a file are
+// not read yet) and their keys listed there, for the run to check_finite() each part just before
+// the forward pass reads it.
+struct UncheckedKeys {
+  std::vector<std::vector<std::string>> blocks;                       // each block's matrices
+  std::string token_embedding, position_embedding, output_embedding;  // the last may be the first
+};
 Transformer load_transformer(const StateDict& state_dict, const ModelSettings& settings,
-                             std::vector<Words>& warnings);
+                             std::vector<Words>& warnings, UncheckedKeys* unchecked = nullptr);
 
 struct ForwardOptions {
   bool keep_scores = false;  // each head's (T, T) q·kᵀ, for --trace and --explain
@@ -102,6 +109,14 @@ struct ForwardOptions {
   // not all. Only for weights in such a mapping: other memory would lose its contents.
   bool release_weights = false;
   int top_k = 0;  // > 0: each position's top_k guesses, from logits made 256 rows at a time
+  // Blocks run: the first n_layer (-1: all). Fewer leave out ln_f, the logits and the guesses:
+  // a heatmap of layer 5 needs blocks 0 … 5 only.
+  int n_layer = -1;
+  // Called before the pass first reads block `block`'s matrices, and before it reads rows
+  // [first, first + rows) of the output embedding (block kOutput): where a run checks the
+  // values of a mapped file part by part, each just before it is used.
+  static constexpr int kOutput = -1;
+  std::function<void(int block, Eigen::Index first, Eigen::Index rows)> before_reading;
 };
 
 struct LayerTrace {
