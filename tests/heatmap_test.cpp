@@ -338,7 +338,7 @@ TEST(EncodePng, EveryKindOfImageDecodesToTheSamePixels) {
     for (int y = 0; y < h; ++y) {
       for (int x = 0; x < w; ++x) {
         const Rgba c = pixel(x, y);
-        im.rgba.insert(im.rgba.end(), {c.r, c.g, c.b, c.a});
+        im.pixels.insert(im.pixels.end(), {c.r, c.g, c.b, c.a});
       }
     }
     return im;
@@ -375,7 +375,7 @@ TEST(EncodePng, EveryKindOfImageDecodesToTheSamePixels) {
     ASSERT_NE(decoded, nullptr) << stbi_failure_reason();
     EXPECT_EQ(w, im.width);
     EXPECT_EQ(h, im.height);
-    EXPECT_EQ(std::memcmp(decoded, im.rgba.data(), im.rgba.size()), 0) << w << "×" << h;
+    EXPECT_EQ(std::memcmp(decoded, im.pixels.data(), im.pixels.size()), 0) << w << "×" << h;
     stbi_image_free(decoded);
   }
 }

@@ -2,6 +2,8 @@
 // encoder (row filters in place, deflate.hpp's compressor, the chunks).
 #include "attnviz/render/render_png.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -19,40 +21,52 @@ namespace {
 
 int to_pixel(float v) { return static_cast<int>(std::lround(v)); }
 
+// The image being drawn: RGB when the background is opaque (nothing drawn can make a pixel less
+// so), RGBA when it is not.
 class Canvas {
  public:
   Canvas(int width, int height, Rgba background) {
     image_.width = width;
     image_.height = height;
-    const size_t row = static_cast<size_t>(width) * 4;
-    image_.rgba.resize(row * static_cast<size_t>(height));
-    for (size_t i = 0; i < row && i < image_.rgba.size(); i += 4) {  // one row, then copies
-      image_.rgba[i] = background.r;
-      image_.rgba[i + 1] = background.g;
-      image_.rgba[i + 2] = background.b;
-      image_.rgba[i + 3] = background.a;
+    image_.channels = background.a == 255 ? 3 : 4;
+    const size_t c = static_cast<size_t>(image_.channels);
+    const size_t row = static_cast<size_t>(width) * c;
+    // Room for the filter byte before each row too, which encode_png() adds in place.
+    image_.pixels.reserve((row + 1) * static_cast<size_t>(height));
+    image_.pixels.resize(row * static_cast<size_t>(height));
+    const uint8_t color[4] = {background.r, background.g, background.b, background.a};
+    for (size_t i = 0; i < row && i < image_.pixels.size(); i += c) {  // one row, then copies
+      std::memcpy(&image_.pixels[i], color, c);
     }
-    for (size_t at = row; at < image_.rgba.size(); at += row) {
-      std::memcpy(&image_.rgba[at], image_.rgba.data(), row);
+    for (size_t at = row; at < image_.pixels.size(); at += row) {
+      std::memcpy(&image_.pixels[at], image_.pixels.data(), row);
     }
+  }
+
+  int width() const { return image_.width; }
+  int height() const { return image_.height; }
+  // Row y's first pixel; y must be inside the image.
+  uint8_t* row(int y) {
+    return &image_.pixels[static_cast<size_t>(y) * static_cast<size_t>(image_.width) *
+                          static_cast<size_t>(image_.channels)];
   }
 
   // Source-over blending of `color` with coverage `alpha` (0..255) at pixel (x, y).
   void blend(int x, int y, Rgba color, int alpha = 255) {
     if (x < 0 || y < 0 || x >= image_.width || y >= image_.height) return;
-    uint8_t* p = &image_.rgba[(static_cast<size_t>(y) * static_cast<size_t>(image_.width) +
-                               static_cast<size_t>(x)) *
-                              4];
+    blend(row(y) + static_cast<size_t>(x) * static_cast<size_t>(image_.channels), color, alpha);
+  }
+  void blend(uint8_t* p, Rgba color, int alpha = 255) const {
     if (alpha == 255 && color.a == 255) {  // opaque: most pixels of a heatmap
       p[0] = color.r;
       p[1] = color.g;
       p[2] = color.b;
-      p[3] = 255;
+      if (image_.channels == 4) p[3] = 255;
       return;
     }
     const int sa = alpha * color.a / 255;
     if (sa == 0) return;
-    const int da = p[3];
+    const int da = image_.channels == 4 ? p[3] : 255;
     const int out_a = sa + da * (255 - sa) / 255;
     const auto mix = [&](uint8_t src, uint8_t dst) {
       return static_cast<uint8_t>((src * sa + dst * da * (255 - sa) / 255 + out_a / 2) / out_a);
@@ -60,8 +74,9 @@ class Canvas {
     p[0] = mix(color.r, p[0]);
     p[1] = mix(color.g, p[1]);
     p[2] = mix(color.b, p[2]);
-    p[3] = static_cast<uint8_t>(out_a);
+    if (image_.channels == 4) p[3] = static_cast<uint8_t>(out_a);
   }
+  size_t channels() const { return static_cast<size_t>(image_.channels); }
 
   Image take() { return std::move(image_); }
 
@@ -91,38 +106,59 @@ void draw_rect(Canvas& canvas, const RectShape& r) {
 }
 
 // Cells are sampled at pixel centres, so a cell smaller than a pixel still shows its nearest value.
-// Which cell (or gap, -1) each pixel column falls in is worked out once for all rows, and a cell's
-// color once per run of pixels.
+// The pixel columns fall into runs, one per cell (gaps left out), worked out once for all rows;
+// each row then fills a run with its cell's color, or walks the hatching across a masked one.
 void draw_matrix(Canvas& canvas, const MatrixShape& m) {
   const auto T = static_cast<float>(m.T());
-  const int x0 = to_pixel(m.x), y0 = to_pixel(m.y);
-  const int x1 = to_pixel(m.x + T * m.cell), y1 = to_pixel(m.y + T * m.cell);
+  const int x0 = std::max(to_pixel(m.x), 0), y0 = std::max(to_pixel(m.y), 0);
+  const int x1 = std::min(to_pixel(m.x + T * m.cell), canvas.width());
+  const int y1 = std::min(to_pixel(m.y + T * m.cell), canvas.height());
   const auto cell_of = [&](int pixel, float origin) -> Eigen::Index {
     const float f = (static_cast<float>(pixel) + 0.5f - origin) / m.cell;
     const auto k = std::min(static_cast<Eigen::Index>(f), m.T() - 1);
     return (f - static_cast<float>(k)) * m.cell >= m.cell - m.gap ? -1 : k;
   };
-  std::vector<Eigen::Index> column(static_cast<size_t>(std::max(x1 - x0, 0)));
-  for (int x = x0; x < x1; ++x) column[static_cast<size_t>(x - x0)] = cell_of(x, m.x);
+  const auto start_of = [&](Eigen::Index k, float origin) {
+    return to_pixel(origin + static_cast<float>(k) * m.cell);
+  };
+  struct Run {
+    int begin, end;  // pixel columns [begin, end)
+    Eigen::Index j;  // the cell's column
+    int cell_x;      // where the cell starts, for its hatching
+  };
+  std::vector<Run> runs;
+  for (int x = x0; x < x1; ++x) {
+    const Eigen::Index j = cell_of(x, m.x);
+    if (j < 0) continue;
+    if (!runs.empty() && runs.back().j == j && runs.back().end == x) {
+      ++runs.back().end;
+    } else {
+      runs.push_back({x, x + 1, j, start_of(j, m.x)});
+    }
+  }
   const int box = to_pixel(m.cell - m.gap);
+  const int period = std::clamp(box / 4, 3, 12);  // as on_hatch_line() draws it
+  const int width = std::max(1, period / 4);
+  const size_t c = canvas.channels();
   for (int y = y0; y < y1; ++y) {
     const Eigen::Index i = cell_of(y, m.y);
     if (i < 0) continue;
-    const int cell_y = to_pixel(m.y + static_cast<float>(i) * m.cell);
-    Eigen::Index last_j = -1;
-    Rgba color{};
-    for (int x = x0; x < x1; ++x) {
-      const Eigen::Index j = column[static_cast<size_t>(x - x0)];
-      if (j < 0) continue;
-      if (!m.is_masked(i, j)) {
-        if (j != last_j) color = opaque(m.color(i, j));
-        last_j = j;
-        canvas.blend(x, y, color);
+    const int cell_y = start_of(i, m.y);
+    uint8_t* row = canvas.row(y);
+    for (const Run& r : runs) {
+      uint8_t* p = row + static_cast<size_t>(r.begin) * c;
+      if (!m.is_masked(i, r.j) || !m.hatched()) {
+        const Rgba color = m.is_masked(i, r.j) ? m.masked : opaque(m.color(i, r.j));
+        for (int x = r.begin; x < r.end; ++x, p += c) canvas.blend(p, color);
         continue;
       }
-      const int cell_x = to_pixel(m.x + static_cast<float>(j) * m.cell);
-      const bool hatch = m.hatched() && on_hatch_line(x - cell_x, y - cell_y, box);
-      canvas.blend(x, y, hatch ? m.hatch : m.masked);
+      // (dx − dy) mod period, stepped along the row.
+      int d = ((r.begin - r.cell_x - (y - cell_y)) % period + period) % period;
+      for (int x = r.begin; x < r.end; ++x, p += c) {
+        const bool hatch = d >= period / 2 && d < period / 2 + width;
+        canvas.blend(p, hatch ? m.hatch : m.masked);
+        if (++d == period) d = 0;
+      }
     }
   }
 }
@@ -169,6 +205,23 @@ void draw_text(Canvas& canvas, const TextShape& t, const Font& font) {
 }
 
 }  // namespace
+
+void* allocate_pixels(size_t bytes) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  if (bytes < kHuge / 2) {
+    if (void* p = std::malloc(bytes)) return p;
+    throw std::bad_alloc();
+  }
+  const size_t size = (bytes + kHuge - 1) / kHuge * kHuge;
+  void* p = std::aligned_alloc(kHuge, size);
+  if (p == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  madvise(p, size, MADV_HUGEPAGE);  // refused: 4 KiB pages as usual
+#endif
+  return p;
+}
+
+void free_pixels(void* p) noexcept { std::free(p); }
 
 Image rasterize(const Scene& scene, const Font& font) {
   Canvas canvas(scene.width, scene.height, scene.background);
@@ -236,35 +289,46 @@ std::string png_file(int width, int height, int color_type, std::string_view pal
 }  // namespace
 
 std::string encode_png(Image image) {
-  bool opaque_image = true;
-  for (size_t i = 3; i < image.rgba.size() && opaque_image; i += 4)
-    opaque_image = image.rgba[i] == 255;
-  const size_t channels = opaque_image ? 3 : 4;
-  uint8_t* p = image.rgba.data();
-  if (opaque_image) {  // RGB in place: each pixel moves to a lower or equal offset
-    for (size_t i = 0, o = 0; i < image.rgba.size(); i += 4, o += 3) {
-      p[o] = p[i];
-      p[o + 1] = p[i + 1];
-      p[o + 2] = p[i + 2];
+  auto& pixels = image.pixels;
+  if (image.channels == 4) {
+    bool opaque_image = true;
+    for (size_t i = 3; i < pixels.size() && opaque_image; i += 4) opaque_image = pixels[i] == 255;
+    if (opaque_image) {  // RGB in place: each pixel moves to a lower or equal offset
+      for (size_t i = 0, o = 0; i < pixels.size(); i += 4, o += 3) {
+        pixels[o] = pixels[i];
+        pixels[o + 1] = pixels[i + 1];
+        pixels[o + 2] = pixels[i + 2];
+      }
+      image.channels = 3;
     }
   }
-  // Each row behind its filter byte, in place in the same buffer, from the last row up (row y
-  // moves y bytes on, past no row still to be read): "up", the difference from the row above
-  // (mostly 0 in a heatmap; the first row's is itself, the row above it being zeros).
-  const auto w = static_cast<size_t>(image.width) * channels;
+  // Each row behind its filter byte, in place in the same buffer, from the last row up and each
+  // row from its right end (row y moves y + 1 bytes on, over bytes already read): "up", the
+  // difference from the row above (mostly 0 in a heatmap; the first row's is itself, the row
+  // above it being zeros).
+  const auto w = static_cast<size_t>(image.width) * static_cast<size_t>(image.channels);
   const auto h = static_cast<size_t>(image.height);
-  image.rgba.resize(std::max(image.rgba.size(), h * (w + 1)));
-  p = image.rgba.data();
-  std::vector<uint8_t> row(w);
+  pixels.resize(std::max(pixels.size(), h * (w + 1)));
+  uint8_t* p = pixels.data();
   for (size_t y = h; y-- > 0;) {
     const uint8_t* now = p + y * w;
-    for (size_t x = 0; x < w; ++x)
-      row[x] = y == 0 ? now[x] : static_cast<uint8_t>(now[x] - now[x - w]);
-    uint8_t* out = p + y * (w + 1);
-    out[0] = 2;
-    std::memcpy(out + 1, row.data(), w);
+    uint8_t* out = p + y * (w + 1) + 1;
+    if (y == 0) {
+      std::memmove(out, now, w);
+    } else {
+      // 64 bytes at a time from the right: each block is read whole before it is written.
+      size_t x = w;
+      for (; x >= 64; x -= 64) {
+        uint8_t block[64];
+        for (size_t k = 0; k < 64; ++k)
+          block[k] = static_cast<uint8_t>(now[x - 64 + k] - now[x - 64 + k - w]);
+        std::memcpy(out + x - 64, block, 64);
+      }
+      while (x-- > 0) out[x] = static_cast<uint8_t>(now[x] - now[x - w]);
+    }
+    out[-1] = 2;
   }
-  return png_file(image.width, image.height, opaque_image ? 2 : 6, "", p, h * (w + 1));
+  return png_file(image.width, image.height, image.channels == 3 ? 2 : 6, "", p, h * (w + 1));
 }
 
 std::string encode_indexed_png(int width, int height, const std::vector<Rgb>& palette,
