@@ -2,6 +2,7 @@
 // accepted (with and without embeddings, at the prefix the file suggests), and saving it back.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "attnviz/error.hpp"
@@ -32,6 +33,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const auto dims = static_cast<int>(sd->shape(key).size());
       try {
         sd->tensor(key, dims == 1 ? 1 : 2);
+      } catch (const attnviz::Error&) {
+      }
+      // Read unchecked and checked later, a matrix fails exactly when tensor() fails on it.
+      if (dims != 2) continue;
+      try {
+        const attnviz::Tensor t = sd->unchecked_tensor(key, 2);
+        const auto fails = [](const std::function<void()>& f) {
+          try {
+            f();
+          } catch (const attnviz::Error&) {
+            return true;
+          }
+          return false;
+        };
+        const bool later = fails([&] { sd->check_finite(key, 0, t.rows()); });
+        if (later != fails([&] { sd->tensor(key, 2); })) __builtin_trap();
+        if (!later && fails([&] { sd->check_finite(key, t.rows() / 2, t.rows() - t.rows() / 2); }))
+          __builtin_trap();
       } catch (const attnviz::Error&) {
       }
     }
