@@ -328,7 +328,8 @@ namespace {
 
 // encode_png (its in-place row filters and attnviz's own deflate) against stb_image's
 // decoder: noise (literals), flat areas (long runs), patterns repeating at many distances, a
-// translucent image (RGBA) and a single pixel, each decoded back to the same bytes.
+// translucent image (RGBA) and a single pixel, each decoded back to the same bytes, its zlib
+// checksum that of the inflated bytes.
 TEST(EncodePng, EveryKindOfImageDecodesToTheSamePixels) {
   std::mt19937 rng(5);
   const auto image = [&](int w, int h, auto pixel) {
@@ -377,6 +378,28 @@ TEST(EncodePng, EveryKindOfImageDecodesToTheSamePixels) {
     EXPECT_EQ(h, im.height);
     EXPECT_EQ(std::memcmp(decoded, im.pixels.data(), im.pixels.size()), 0) << w << "×" << h;
     stbi_image_free(decoded);
+    // The zlib stream ends with the Adler-32 of what it inflates to (stb does not check it).
+    std::string idat;
+    for (size_t at = 8; at + 12 <= png.size();) {
+      const auto* p = reinterpret_cast<const uint8_t*>(png.data() + at);
+      const size_t length = size_t{p[0]} << 24 | size_t{p[1]} << 16 | size_t{p[2]} << 8 | p[3];
+      if (png.compare(at + 4, 4, "IDAT") == 0) idat += png.substr(at + 8, length);
+      at += 12 + length;
+    }
+    int inflated_size = 0;
+    char* inflated =
+        stbi_zlib_decode_malloc(idat.data(), static_cast<int>(idat.size()), &inflated_size);
+    ASSERT_NE(inflated, nullptr);
+    uint32_t a = 1, b = 0;
+    for (int i = 0; i < inflated_size; ++i) {
+      a = (a + static_cast<uint8_t>(inflated[i])) % 65521;
+      b = (b + a) % 65521;
+    }
+    STBI_FREE(inflated);
+    const auto* tail = reinterpret_cast<const uint8_t*>(idat.data() + idat.size() - 4);
+    EXPECT_EQ(uint32_t{tail[0]} << 24 | uint32_t{tail[1]} << 16 | uint32_t{tail[2]} << 8 | tail[3],
+              b << 16 | a)
+        << w << "×" << h;
   }
 }
 

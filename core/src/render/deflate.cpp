@@ -1,6 +1,7 @@
 // Run-length deflate (RFC 1951, fixed Huffman codes) in a zlib wrapper (RFC 1950).
 #include "render/deflate.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -109,31 +110,38 @@ void match(BitWriter& out, int length, int distance) {
   if (extra > 0) out.bits(static_cast<uint32_t>(distance - kDistanceBase[d]), extra);
 }
 
-// Adler-32 sixteen bytes at a time: over a block of d[0..15], a grows by Σd and b by 16·a +
-// Σ(16−k)·d[k], which the compiler vectorizes; the sums are reduced mod 65521 before they can
-// overflow.
+// Adler-32 in blocks of 16 bytes with a sum per byte position c, which the compiler vectorizes:
+// over a chunk of nb blocks, Σ d = Σ_c sum[c] and Σ (N − i)·d_i = 16·Σ_c prefix[c] − Σ_c c·sum[c],
+// where prefix[c] adds up sum[c] after every block (N = 16·nb, i = 16·j + c). Chunks are short
+// enough for the 32-bit sums, and a and b are reduced mod 65521 after each.
 uint32_t adler32(const unsigned char* data, size_t n) {
-  uint32_t a = 1, b = 0;
-  while (n > 0) {
-    size_t chunk = n < 5552 ? n : 5552;  // the most bytes before the sums can overflow
-    n -= chunk;
-    for (; chunk >= 16; chunk -= 16, data += 16) {
-      uint32_t sum = 0, weighted = 0;
-      for (uint32_t k = 0; k < 16; ++k) {
-        sum += data[k];
-        weighted += (16 - k) * data[k];
+  constexpr uint64_t kBase = 65521;
+  constexpr size_t kChunk = 5552 / 16 * 16;  // zlib's NMAX, in whole blocks
+  uint64_t a = 1, b = 0;
+  while (n >= 16) {
+    const size_t length = std::min(kChunk, n / 16 * 16);
+    uint32_t sum[16] = {}, prefix[16] = {};
+    for (size_t j = 0; j < length; j += 16) {
+      for (size_t c = 0; c < 16; ++c) {
+        sum[c] += data[j + c];
+        prefix[c] += sum[c];
       }
-      b += 16 * a + weighted;
-      a += sum;
     }
-    for (; chunk > 0; --chunk, ++data) {
-      a += *data;
-      b += a;
+    uint64_t total = 0, weighted = 0;
+    for (size_t c = 0; c < 16; ++c) {
+      total += sum[c];
+      weighted += 16 * uint64_t{prefix[c]} - c * uint64_t{sum[c]};
     }
-    a %= 65521;
-    b %= 65521;
+    b = (b + length * a + weighted) % kBase;
+    a = (a + total) % kBase;
+    data += length;
+    n -= length;
   }
-  return (b << 16) | a;
+  for (; n > 0; --n, ++data) {
+    a = (a + *data) % kBase;
+    b = (b + a) % kBase;
+  }
+  return static_cast<uint32_t>((b << 16) | a);
 }
 
 }  // namespace
