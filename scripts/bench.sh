@@ -10,7 +10,11 @@ cd "$(dirname "$0")/.."
 filter=${1:-.}
 jobs=$(nproc 2>/dev/null || echo 2)
 for preset in release bench bench-native; do
-  cmake --preset "$preset" >/dev/null
+  # The release preset turns the tests off; a build folder that has them keeps them.
+  keep=()
+  tests=$(sed -n 's/^ATTNVIZ_BUILD_TESTS:BOOL=//p' "build/$preset/CMakeCache.txt" 2>/dev/null || true)
+  if [[ -n "$tests" ]]; then keep=("-DATTNVIZ_BUILD_TESTS=$tests"); fi
+  cmake --preset "$preset" "${keep[@]}" >/dev/null
   cmake --build --preset "$preset" -j "$jobs" >/dev/null
 done
 if [[ ! -f build/gpt2-small/model.safetensors ]] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
