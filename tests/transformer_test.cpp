@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <stdexcept>
 
 #include "attnviz/io/io.hpp"
 #include "attnviz/model/analysis.hpp"
@@ -238,6 +239,7 @@ TEST(WholeModel, ANaNInAMatrixIsFoundBeforeThePassReadsIt) {
   EXPECT_EQ(test::error_of([&] { state_dict->check_finite("h.1.mlp.c_fc.weight", 2, 2); }),
             message);
   EXPECT_EQ(test::error_of([&] { state_dict->check_finite("h.1.mlp.c_fc.weight", 4, 28); }), "");
+  EXPECT_THROW(state_dict->check_finite("h.1.mlp.c_fc.weight", 30, 3), std::out_of_range);
 }
 
 // Properties that hold in every layer of a real model: rows sum to 1, the future is exactly 0.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <stdexcept>
 
 #include "attnviz/error.hpp"
 #include "attnviz/model/kernels.hpp"
@@ -119,10 +120,11 @@ class SafetensorsStateDict final : public StateDict {
     const auto it = entries_.find(key);
     if (it == entries_.end() || !in_place(it->second)) return;  // not a view: checked on reading
     const Entry& e = it->second;
-    const Eigen::Index cols = e.shape.back();
+    const int dims = static_cast<int>(e.shape.size());
+    const Eigen::Index cols = e.shape.back(), all = dims == 1 ? 1 : e.shape.front();
+    if (first < 0 || rows < 0 || first > all - rows) throw std::out_of_range("check_finite");
     const auto* values = reinterpret_cast<const float*>(data_.data() + e.begin) + first * cols;
-    check_finite(key, values, static_cast<size_t>(rows * cols), cols,
-                 static_cast<int>(e.shape.size()), first);
+    check_finite(key, values, static_cast<size_t>(rows * cols), cols, dims, first);
   }
 
   std::optional<int> setting(const std::string& key, int max) const override {

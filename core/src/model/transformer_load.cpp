@@ -172,12 +172,12 @@ class ModelLoader {
     // lies in the file (operand AsIs).
     const bool conv1d = n_.family == Family::Gpt2;
     if (conv1d) b.mlp.operand = Operand::AsIs;
-    b.mlp.fc_weight = read(n_.fc(i) + "weight", 2, keys);
+    b.mlp.fc_weight = read(n_.fc(i) + "weight", 2, next(keys));
     const auto hidden = conv1d ? b.mlp.fc_weight.cols() : b.mlp.fc_weight.rows();
     expect_shape(b.mlp.fc_weight, n_.fc(i) + "weight", conv1d ? C : hidden, conv1d ? hidden : C,
                  conv1d ? "n_embd × hidden" : "hidden × n_embd");
     b.mlp.fc_bias = optional_vector(n_.fc(i) + "bias", hidden, "hidden", false);
-    b.mlp.proj_weight = read(n_.proj(i) + "weight", 2, keys);
+    b.mlp.proj_weight = read(n_.proj(i) + "weight", 2, next(keys));
     expect_shape(b.mlp.proj_weight, n_.proj(i) + "weight", conv1d ? hidden : C, conv1d ? C : hidden,
                  conv1d ? "hidden × n_embd" : "n_embd × hidden");
     b.mlp.proj_bias = optional_vector(n_.proj(i) + "bias", C, "n_embd", false);
@@ -227,18 +227,16 @@ class ModelLoader {
     used_.insert(key);
     return sd_.tensor(key, dims);
   }
-  // A matrix whose values are checked later: its key goes into `later` (a list or one name).
-  Tensor read(const std::string& key, int dims, std::vector<std::string>* later) {
-    if (later == nullptr) return read(key, dims);
-    later->push_back(key);
-    used_.insert(key);
-    return sd_.unchecked_tensor(key, dims);
-  }
+  // A matrix whose values the run checks later, given where to note its key; else checked now.
   Tensor read(const std::string& key, int dims, std::string* later) {
     if (later == nullptr) return read(key, dims);
     *later = key;
     used_.insert(key);
     return sd_.unchecked_tensor(key, dims);
+  }
+  // Where to note one more of a block's unchecked keys, or nullptr.
+  static std::string* next(std::vector<std::string>* keys) {
+    return keys ? &keys->emplace_back() : nullptr;
   }
 
   Matrix vector(const std::string& key, Eigen::Index n, const char* meaning) {

@@ -26,6 +26,7 @@ size_t power_of_two_above(size_t n) {
 void TokenTable::resize(size_t n) {
   if (n > INT32_MAX / 2) throw std::length_error("token table");
   spans_.assign(n, Span{});
+  bytes_.clear();
   slots_.clear();
 }
 

@@ -45,7 +45,8 @@ class StateDict {
     return tensor(key, dims);
   }
   // Throws the Error tensor() would at the first value of rows [first, first + rows) of a tensor
-  // from unchecked_tensor() that is not finite; nothing for a tensor checked already.
+  // from unchecked_tensor() that is not finite; nothing for a tensor checked already. Rows outside
+  // the tensor are std::out_of_range.
   virtual void check_finite(const std::string& key, Eigen::Index first, Eigen::Index rows) const {
     (void)key, (void)first, (void)rows;
   }

@@ -12,7 +12,7 @@ namespace attnviz {
 // n token strings by id, in one buffer, and an open-addressed index from text to id.
 class TokenTable {
  public:
-  // n ids, each given a text by set() before index() is called.
+  // n ids (any texts set before are gone), each given a text by set() before index() is called.
   void resize(size_t n);
   void set(int id, std::string_view text);
   // Builds the index over every id; false if two ids share a text (the table is then unusable).
