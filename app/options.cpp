@@ -201,7 +201,9 @@ void add_options(CLI::App& app, Options& o) {
                  "Write one self-contained page to explore every layer and head in a browser, "
                  "offline ('-': stdout)")
       ->type_name("FILE");
-  app.add_flag("--no-table", o.no_table, "Do not print the table");
+  app.add_flag("--no-table", o.no_table,
+               "Do not print the table (a whole model then runs only as far as the other outputs "
+               "need: a heatmap of layer 5 stops after block 5)");
   app.option_defaults()->group("Table");
   app.add_option("--color", o.color,
                  "Shade table cells: auto (a terminal, unless NO_COLOR is set), "
