@@ -1,7 +1,6 @@
 // attnviz: the command line. Turns the options into a request, runs core, writes the outputs, and
 // is the one place where errors become an exit status: 0 success, 1 bad input or I/O, 2 usage.
 #include <cstdlib>
-#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -100,7 +99,7 @@ int run(const Options& o, attnviz::Lang lang) {
   // failure leaves every existing file as it was. JSON goes out as it is written, to a file or
   // to standard output alike: a long text's T² numbers never sit in memory.
   std::string to_stdout;
-  std::function<void(const attnviz::JsonSink&)> json_to_stdout;
+  const bool json_to_stdout = o.json && *o.json == "-";
   attnviz::io::OutputFiles files;
   const auto emit = [&](const std::optional<std::string>& path, const char* what, auto render) {
     if (!path) return;
@@ -114,11 +113,7 @@ int run(const Options& o, attnviz::Lang lang) {
   const auto write_json = [&](const attnviz::JsonSink& sink) {
     attnviz::write_json(request, result, json, sink);
   };
-  if (o.json && *o.json == "-") {
-    json_to_stdout = write_json;
-  } else if (o.json) {
-    files.stage(*o.json, "--json", write_json);
-  }
+  if (o.json && !json_to_stdout) files.stage(*o.json, "--json", write_json);
   if (o.save_weights && result.model) throw attnviz::Error(attnviz::Err::SaveWeightsModel, {});
   emit(o.save_weights, "--save-weights", [&] {
     return ends_with(*o.save_weights, ".safetensors")
@@ -146,7 +141,7 @@ int run(const Options& o, attnviz::Lang lang) {
   }
   if (json_to_stdout) {
     attnviz::io::StdoutStream out;
-    json_to_stdout([&](std::string_view piece) { out.write(piece); });
+    write_json([&](std::string_view piece) { out.write(piece); });
     out.flush();
   } else {
     if (attnviz::app::shows_terminal_text(o)) to_stdout = terminal_text(o, request, result, lang);
