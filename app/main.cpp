@@ -5,12 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "attnviz/compute/kernels.hpp"
+#include "attnviz/compute/parallel.hpp"
 #include "attnviz/error.hpp"
+#include "attnviz/formats/shipped_models.hpp"
+#include "attnviz/formats/state_dict.hpp"
 #include "attnviz/io/io.hpp"
-#include "attnviz/model/kernels.hpp"
-#include "attnviz/model/parallel.hpp"
-#include "attnviz/model/shipped_models.hpp"
-#include "attnviz/model/state_dict.hpp"
+#include "attnviz/model/attention_load.hpp"
 #include "attnviz/render/heatmap.hpp"
 #include "attnviz/render/render_explain.hpp"
 #include "attnviz/render/render_heads.hpp"
@@ -19,7 +20,8 @@
 #include "attnviz/render/render_png.hpp"
 #include "attnviz/render/render_svg.hpp"
 #include "attnviz/render/render_table.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
+#include "attnviz/strings.hpp"
 #include "cli_errors.hpp"
 #include "options.hpp"
 #include "request.hpp"
@@ -51,11 +53,6 @@ attnviz::Font load_font(const std::optional<std::string>& requested, size_t max_
                          {path, std::to_string(bytes.size()), std::to_string(max_bytes)});
   }
   return attnviz::Font(bytes, std::move(file), path);
-}
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // What goes to standard output when no file output claims it: the explanation or the table.
@@ -116,7 +113,7 @@ int run(const Options& o, attnviz::Lang lang) {
   if (o.json && !json_to_stdout) files.stage(*o.json, "--json", write_json);
   if (o.save_weights && result.model) throw attnviz::Error(attnviz::Err::SaveWeightsModel, {});
   emit(o.save_weights, "--save-weights", [&] {
-    return ends_with(*o.save_weights, ".safetensors")
+    return attnviz::ends_with(*o.save_weights, ".safetensors")
                ? attnviz::weights_to_safetensors(result.weights)
                : attnviz::weights_to_json(result.weights);
   });

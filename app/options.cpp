@@ -3,8 +3,8 @@
 
 #include <filesystem>
 
-#include "attnviz/model/kernels.hpp"
-#include "attnviz/model/parallel.hpp"
+#include "attnviz/compute/kernels.hpp"
+#include "attnviz/compute/parallel.hpp"
 #include "attnviz/render/colormap.hpp"
 #include "attnviz/version.hpp"
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <memory>
 
-#include "attnviz/model/model_folder.hpp"
-#include "attnviz/model/shipped_models.hpp"
+#include "attnviz/formats/model_folder.hpp"
+#include "attnviz/formats/shipped_models.hpp"
 
 namespace attnviz::app {
 namespace {

@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "attnviz/io/io.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 #include "options.hpp"
 
 namespace attnviz::app {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "attnviz/render/messages.hpp"
+#include "attnviz/i18n/messages.hpp"
 
 namespace attnviz::app {
 

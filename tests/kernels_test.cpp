@@ -1,7 +1,7 @@
 // The matrix products and GELUs on every instruction set this CPU supports (each forced in
 // turn), against a double-precision reference; and the bits of their results, and of a whole
 // model's forward pass, whatever the thread count and between AVX2 and AVX-512.
-#include "attnviz/model/kernels.hpp"
+#include "attnviz/compute/kernels.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@
 #include <limits>
 #include <random>
 
-#include "attnviz/model/parallel.hpp"
-#include "attnviz/model/shipped_models.hpp"
-#include "attnviz/model/state_dict.hpp"
+#include "attnviz/compute/parallel.hpp"
+#include "attnviz/formats/shipped_models.hpp"
+#include "attnviz/formats/state_dict.hpp"
 #include "attnviz/model/transformer.hpp"
 
 namespace attnviz {

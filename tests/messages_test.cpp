@@ -1,5 +1,5 @@
 // Both languages: every message and every error exists in each, with the same placeholders.
-#include "attnviz/render/messages.hpp"
+#include "attnviz/i18n/messages.hpp"
 
 #include <gtest/gtest.h>
 

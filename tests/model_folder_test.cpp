@@ -1,6 +1,6 @@
 // Hugging Face model folders: the files found in them, config.json read and checked field by
 // field, and its settings held against the weights.
-#include "attnviz/model/model_folder.hpp"
+#include "attnviz/formats/model_folder.hpp"
 
 #include <gtest/gtest.h>
 

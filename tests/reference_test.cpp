@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attnviz/model/attention.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 #include "reference_util.hpp"
 #include "test_util.hpp"
 

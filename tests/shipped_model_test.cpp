@@ -4,9 +4,9 @@
 // scores computed from their definitions, and --induction-test's random tokens bit for bit.
 #include <gtest/gtest.h>
 
+#include "attnviz/formats/shipped_models.hpp"
 #include "attnviz/model/head_scores.hpp"
-#include "attnviz/model/shipped_models.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 #include "reference_util.hpp"
 #include "test_util.hpp"
 

@@ -2,7 +2,7 @@
 // (reference/make_state_dicts.py): each layout and format loads and attends as PyTorch did; and
 // every layout's missing or misshapen tensor, and every broken safetensors header, is a clear
 // error.
-#include "attnviz/model/state_dict.hpp"
+#include "attnviz/formats/state_dict.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "attnviz/run.hpp"
+#include "attnviz/model/attention_load.hpp"
+#include "attnviz/run/run.hpp"
 #include "reference_util.hpp"
 #include "test_util.hpp"
 

@@ -12,9 +12,9 @@
 #include <limits>
 #include <stdexcept>
 
+#include "attnviz/formats/model_folder.hpp"
 #include "attnviz/io/io.hpp"
 #include "attnviz/model/analysis.hpp"
-#include "attnviz/model/model_folder.hpp"
 #include "reference_util.hpp"
 #include "safetensors_edit.hpp"
 #include "test_util.hpp"

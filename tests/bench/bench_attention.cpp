@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "attnviz/compute/parallel.hpp"
 #include "attnviz/model/attention.hpp"
-#include "attnviz/model/parallel.hpp"
 #include "attnviz/model/weights.hpp"
 
 namespace attnviz {

@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <memory>
 
+#include "attnviz/compute/parallel.hpp"
+#include "attnviz/formats/model_folder.hpp"
+#include "attnviz/formats/state_dict.hpp"
 #include "attnviz/io/io.hpp"
-#include "attnviz/model/model_folder.hpp"
-#include "attnviz/model/parallel.hpp"
-#include "attnviz/model/state_dict.hpp"
 #include "attnviz/model/transformer.hpp"
 
 namespace attnviz {

@@ -10,7 +10,7 @@
 #include "attnviz/render/render_json.hpp"
 #include "attnviz/render/render_png.hpp"
 #include "attnviz/render/render_svg.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 #include "attnviz/text/tokenizer.hpp"
 
 namespace attnviz {

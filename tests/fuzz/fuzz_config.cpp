@@ -5,7 +5,7 @@
 #include <string>
 
 #include "attnviz/error.hpp"
-#include "attnviz/model/model_folder.hpp"
+#include "attnviz/formats/model_folder.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -13,7 +13,7 @@
 #include "attnviz/render/render_json.hpp"
 #include "attnviz/render/render_svg.hpp"
 #include "attnviz/render/render_table.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 
 namespace {
 

@@ -6,7 +6,8 @@
 #include <string>
 
 #include "attnviz/error.hpp"
-#include "attnviz/model/state_dict.hpp"
+#include "attnviz/formats/state_dict.hpp"
+#include "attnviz/model/attention_load.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "attnviz/error.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

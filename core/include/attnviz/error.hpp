@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "attnviz/lang.hpp"
+#include "attnviz/i18n/lang.hpp"
 
 namespace attnviz {
 
 // Every error and warning attnviz reports; each has an English and an Azerbaijani text with the
-// same {0}, {1}, … placeholders (core/src/error_text.cpp).
+// same {0}, {1}, … placeholders (core/src/i18n/error_text.cpp).
 enum class Err {
   ErrorWord,    // "error", after "attnviz: "
   WarningWord,  // "warning"

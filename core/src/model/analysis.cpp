@@ -5,8 +5,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "attnviz/model/kernels.hpp"
-#include "attnviz/model/parallel.hpp"
+#include "attnviz/compute/kernels.hpp"
+#include "attnviz/compute/parallel.hpp"
 
 namespace attnviz {
 

@@ -9,10 +9,10 @@
 #include <cstring>
 #include <limits>
 
+#include "attnviz/compute/kernels.hpp"
+#include "attnviz/compute/parallel.hpp"
 #include "attnviz/error.hpp"
-#include "attnviz/model/kernels.hpp"
-#include "attnviz/model/parallel.hpp"
-#include "model/pages.hpp"
+#include "compute/pages.hpp"
 
 namespace attnviz {
 namespace {

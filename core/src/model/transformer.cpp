@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "attnviz/compute/kernels.hpp"
 #include "attnviz/model/attention.hpp"
-#include "attnviz/model/kernels.hpp"
-#include "model/pages.hpp"
+#include "compute/pages.hpp"
 
 namespace attnviz {
 namespace {

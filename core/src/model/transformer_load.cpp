@@ -3,18 +3,19 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "attnviz/model/attention_load.hpp"
 #include "attnviz/model/transformer.hpp"
+#include "attnviz/strings.hpp"
 #include "attnviz/text/utf8.hpp"
 
 namespace attnviz {
 namespace {
 
-std::string quoted(const std::string& key) {
-  return "\"" + utf8::truncate_to_width(utf8::one_line(key), 60) + "\"";
-}
+using utf8::quoted;
 
+// A (1, n) matrix is a 1-D tensor of n values in PyTorch.
 std::string shape_string(Eigen::Index rows, Eigen::Index cols) {
-  return rows == 1 ? std::to_string(cols) : std::to_string(rows) + "×" + std::to_string(cols);
+  return rows == 1 ? shape_text({cols}) : shape_text({rows, cols});
 }
 
 // Where a family keeps each part, below `root` ("", "_orig_mod.", "transformer.", …).

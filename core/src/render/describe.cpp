@@ -1,7 +1,7 @@
 // One line saying what a run computed, in words for people.
 #include "attnviz/render/describe.hpp"
 
-#include "attnviz/render/messages.hpp"
+#include "attnviz/i18n/messages.hpp"
 #include "attnviz/text/utf8.hpp"
 
 namespace attnviz {

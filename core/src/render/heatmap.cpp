@@ -6,8 +6,8 @@
 #include <cstdio>
 
 #include "attnviz/error.hpp"
+#include "attnviz/i18n/messages.hpp"
 #include "attnviz/render/describe.hpp"
-#include "attnviz/render/messages.hpp"
 #include "attnviz/render/render_heads.hpp"
 #include "attnviz/text/utf8.hpp"
 

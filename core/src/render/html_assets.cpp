@@ -1,7 +1,7 @@
 // The page's files, embedded as the shipped models are (embed.hpp).
 #include "render/html_assets.hpp"
 
-#include "embed.hpp"
+#include "io/embed.hpp"
 
 ATTNVIZ_EMBED(page_html, ATTNVIZ_HTML_DIR "/page.html")
 ATTNVIZ_EMBED(page_css, ATTNVIZ_HTML_DIR "/page.css")

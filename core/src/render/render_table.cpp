@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "attnviz/i18n/messages.hpp"
 #include "attnviz/render/describe.hpp"
-#include "attnviz/render/messages.hpp"
 #include "attnviz/render/summary.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "render/elide.hpp"

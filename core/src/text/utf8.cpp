@@ -299,4 +299,8 @@ std::string truncate_to_width(std::string_view text, int max_width) {
   return out + "…";
 }
 
+std::string quoted(std::string_view key) {
+  return "\"" + truncate_to_width(one_line(key), 60) + "\"";
+}
+
 }  // namespace attnviz::utf8

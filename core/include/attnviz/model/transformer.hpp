@@ -8,10 +8,11 @@
 #include <vector>
 
 #include "attnviz/error.hpp"
+#include "attnviz/formats/state_dict.hpp"
 #include "attnviz/limits.hpp"
 #include "attnviz/matrix.hpp"
 #include "attnviz/model/analysis.hpp"
-#include "attnviz/model/state_dict.hpp"
+#include "attnviz/model/attention_load.hpp"
 #include "attnviz/model/trace.hpp"
 #include "attnviz/model/weights.hpp"
 

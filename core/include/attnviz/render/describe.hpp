@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "attnviz/lang.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/i18n/lang.hpp"
+#include "attnviz/run/run.hpp"
 
 namespace attnviz {
 

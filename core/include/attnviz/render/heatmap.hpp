@@ -7,7 +7,7 @@
 
 #include "attnviz/render/font.hpp"
 #include "attnviz/render/scene.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 
 namespace attnviz {
 

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "attnviz/render/messages.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/i18n/messages.hpp"
+#include "attnviz/run/run.hpp"
 
 namespace attnviz {
 

@@ -4,9 +4,9 @@
 
 #include <string>
 
+#include "attnviz/i18n/messages.hpp"
 #include "attnviz/model/head_scores.hpp"
-#include "attnviz/render/messages.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 
 namespace attnviz {
 

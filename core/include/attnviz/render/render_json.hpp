@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 
 namespace attnviz {
 

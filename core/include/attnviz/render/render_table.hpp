@@ -4,7 +4,7 @@
 #include <string>
 
 #include "attnviz/render/colormap.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 
 namespace attnviz {
 

@@ -58,5 +58,7 @@ std::string pad_right(const std::string& text, int width);
 
 // Cuts `text` to at most `max_width` columns at a grapheme boundary, ending with … when cut.
 std::string truncate_to_width(std::string_view text, int max_width);
+// A key from a file as an error names it: in quotes, on one line, at most 60 columns.
+std::string quoted(std::string_view key);
 
 }  // namespace attnviz::utf8

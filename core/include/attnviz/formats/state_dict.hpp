@@ -1,7 +1,5 @@
-// A state_dict as a file holds it (JSON or safetensors): named tensors and a few settings, and the
-// module layouts attnviz recognizes in it — the lesson's SelfAttention, Karpathy's
-// MultiHeadAttention, nanoGPT's CausalSelfAttention (and GPT-2's, whose Conv1D stores weights
-// transposed) — turned into Weights.
+// A state_dict as a file holds it (JSON or safetensors): named tensors and a few settings, read on
+// demand. Knows bytes, not models: model/ turns the tensors into modules.
 #pragma once
 
 #include <cstdint>
@@ -9,12 +7,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "attnviz/error.hpp"
 #include "attnviz/limits.hpp"
 #include "attnviz/matrix.hpp"
-#include "attnviz/model/weights.hpp"
 
 namespace attnviz {
 
@@ -85,27 +83,16 @@ std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string 
 std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,
                                            const Limits& limits = {}, bool mapped = false);
 
-struct LoadOptions {
-  // Where the attention module's keys start inside a whole-model file, e.g.
-  // "transformer.h.0.attn." (nanoGPT) or "blocks.0.sa." (Karpathy's gpt.py).
-  std::string prefix;
-  std::optional<int> n_head;  // --heads: needed by c_attn, which packs all heads in one matrix
-  bool embeddings = true;     // false (--input randn): the embedding tables are not read
-  int max_embd = Limits{}.max_embd;
-  // Where given, matrices are read with unchecked_tensor() and their keys listed here, for the
-  // caller to check_finite() before use.
-  std::vector<std::string>* unchecked = nullptr;
+// One tensor to write: a (rows, cols) matrix, or with `vector` a 1-D tensor of cols values.
+struct NamedTensor {
+  std::string key;
+  Matrix value;
+  bool vector = false;
 };
 
-// The attention module under `options.prefix` and, when asked for, the embeddings and vocab
-// (token_embedding/position_embedding, Karpathy's *_table, nanoGPT's transformer.wte/wpe, GPT-2's
-// wte/wpe) and the LayerNorm a transformer block applies before attention (nanoGPT's ln_1,
-// Karpathy's ln1). Entries under the prefix that no layout uses are reported in `warnings`.
-Weights load_weights(const StateDict& state_dict, const LoadOptions& options,
-                     std::vector<Words>& warnings);
-
-// Weights as safetensors (F32), for --save-weights FILE.safetensors: the same keys as the JSON
-// format, settings and vocab in __metadata__.
-std::string weights_to_safetensors(const Weights& weights);
+// A safetensors file (F32) of these tensors in this order, `metadata` as __metadata__, the data
+// 8-byte aligned as the safetensors library writes it.
+std::string to_safetensors(const std::vector<NamedTensor>& tensors,
+                           const std::vector<std::pair<std::string, std::string>>& metadata);
 
 }  // namespace attnviz

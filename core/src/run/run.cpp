@@ -1,5 +1,5 @@
 // The pipeline behind one attnviz run.
-#include "attnviz/run.hpp"
+#include "attnviz/run/run.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,10 +7,11 @@
 #include <unordered_set>
 
 #include "attnviz/error.hpp"
+#include "attnviz/formats/state_dict.hpp"
 #include "attnviz/model/attention.hpp"
-#include "attnviz/model/state_dict.hpp"
+#include "attnviz/model/attention_load.hpp"
 #include "attnviz/text/utf8.hpp"
-#include "run_stages.hpp"
+#include "run/stages.hpp"
 
 namespace attnviz {
 namespace {

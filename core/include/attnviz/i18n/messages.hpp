@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "attnviz/lang.hpp"
+#include "attnviz/i18n/lang.hpp"
 
 namespace attnviz {
 

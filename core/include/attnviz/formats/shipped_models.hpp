@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "attnviz/lang.hpp"
+#include "attnviz/i18n/lang.hpp"
 
 namespace attnviz {
 

@@ -1,5 +1,5 @@
 // The module layouts attnviz finds in a state_dict, turned into Weights.
-#include "attnviz/model/state_dict.hpp"
+#include "attnviz/model/attention_load.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "attnviz/error.hpp"
+#include "attnviz/strings.hpp"
 #include "attnviz/text/utf8.hpp"
 
 namespace attnviz {
@@ -23,14 +24,7 @@ constexpr std::array<const char*, 4> kPositionEmbedding = {"position_embedding.w
 
 enum class Layout { SelfAttention, MultiHead, CAttn };
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string quoted(const std::string& key) {
-  return "\"" + utf8::truncate_to_width(utf8::one_line(key), 60) + "\"";
-}
+using utf8::quoted;
 
 int64_t first_dim(const std::vector<int64_t>& shape) { return shape.empty() ? 0 : shape.front(); }
 int64_t last_dim(const std::vector<int64_t>& shape) { return shape.empty() ? 0 : shape.back(); }
@@ -162,9 +156,7 @@ class Loader {
     if (shape.size() == 2 && shape[0] == 3 * shape[1])
       return checked_width(shape[1], k, Err::Columns);
     if (shape.size() == 2 && shape[1] == 3 * shape[0]) return checked_width(shape[0], k, Err::Rows);
-    std::string text;
-    for (const int64_t d : shape) text += (text.empty() ? "" : "×") + std::to_string(d);
-    sd_.fail(Err::CAttnShape, {quoted(k), text});
+    sd_.fail(Err::CAttnShape, {quoted(k), shape_text(shape)});
   }
 
   // The first candidate present at the top level or under a leading part of the prefix, so

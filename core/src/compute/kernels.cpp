@@ -3,7 +3,7 @@
 // the best one this CPU supports. Outside HWY_NAMESPACE nothing depends on the target, so no
 // inline function or template is compiled twice with different instructions (the ODR trap).
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "model/kernels.cpp"
+#define HWY_TARGET_INCLUDE "compute/kernels.cpp"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 // foreach_target.h must come first
 #include "hwy/contrib/math/math-inl.h"
@@ -18,9 +18,9 @@
 #include <limits>
 #include <vector>
 
+#include "attnviz/compute/kernels.hpp"
+#include "attnviz/compute/parallel.hpp"
 #include "attnviz/error.hpp"
-#include "attnviz/model/kernels.hpp"
-#include "attnviz/model/parallel.hpp"
 
 namespace attnviz {
 // One product, as the dispatched kernels see it: C (m, n) = A (m, k) · B, B (k, n) or (n, k).

@@ -2,11 +2,11 @@
 // keep the layers asked for and the model's next-token guesses.
 #include <algorithm>
 
+#include "attnviz/formats/model_folder.hpp"
 #include "attnviz/model/analysis.hpp"
 #include "attnviz/model/head_scores.hpp"
-#include "attnviz/model/model_folder.hpp"
 #include "attnviz/model/torch_random.hpp"
-#include "run_stages.hpp"
+#include "run/stages.hpp"
 
 namespace attnviz {
 namespace {

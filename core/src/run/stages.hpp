@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "attnviz/model/state_dict.hpp"
-#include "attnviz/run.hpp"
+#include "attnviz/formats/state_dict.hpp"
+#include "attnviz/run/run.hpp"
 
 namespace attnviz {
 

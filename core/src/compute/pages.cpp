@@ -1,5 +1,5 @@
 // madvise over the whole pages (4 KiB, or 2 MiB huge pages) that lie inside a buffer.
-#include "model/pages.hpp"
+#include "compute/pages.hpp"
 
 #include <cstdint>
 

@@ -1,5 +1,5 @@
 // Hugging Face model folders: which files are there, and config.json's settings, checked.
-#include "attnviz/model/model_folder.hpp"
+#include "attnviz/formats/model_folder.hpp"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -25,7 +25,8 @@ class ConfigReader {
   // An integer in [min, max]; absent: nullopt, or an Error when `required`.
   std::optional<int> integer(const char* key, int64_t min, int64_t max, bool required = false) {
     if (!doc_.contains(key)) {
-      if (required) throw Error(Err::InFile, {name_, Words(Err::MissingSetting, {quote(key)})});
+      if (required)
+        throw Error(Err::InFile, {name_, Words(Err::MissingSetting, {utf8::quoted(key)})});
       return std::nullopt;
     }
     const Json& v = doc_.at(key);
@@ -61,8 +62,6 @@ class ConfigReader {
   }
 
  private:
-  static std::string quote(const char* key) { return "\"" + std::string(key) + "\""; }
-
   [[noreturn]] void fail(const char* key, const Json& found, Words expected) const {
     throw Error(Err::ConfigField,
                 {name_, key, utf8::truncate_to_width(found.dump(), 30), std::move(expected)});

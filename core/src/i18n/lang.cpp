@@ -1,5 +1,5 @@
 // Filling placeholders, and choosing the language.
-#include "attnviz/lang.hpp"
+#include "attnviz/i18n/lang.hpp"
 
 #include "attnviz/error.hpp"
 

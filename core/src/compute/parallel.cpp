@@ -1,6 +1,6 @@
 // A small pool of worker threads, started on the first parallel loop that has more than one task,
 // so a short run (the lesson's 15 tokens) never creates one.
-#include "attnviz/model/parallel.hpp"
+#include "attnviz/compute/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>

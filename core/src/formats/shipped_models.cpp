@@ -1,8 +1,8 @@
 // The shipped models. Their safetensors files are embedded byte for byte (embed.hpp), so one binary
 // — from the build folder, `cmake --install` or the .deb — carries them with no path to find.
-#include "attnviz/model/shipped_models.hpp"
+#include "attnviz/formats/shipped_models.hpp"
 
-#include "embed.hpp"
+#include "io/embed.hpp"
 
 ATTNVIZ_EMBED(model_az, ATTNVIZ_MODEL_AZ)
 

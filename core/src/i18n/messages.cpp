@@ -1,5 +1,5 @@
 // The English and Azerbaijani texts.
-#include "attnviz/render/messages.hpp"
+#include "attnviz/i18n/messages.hpp"
 
 #include <array>
 

@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "attnviz/error.hpp"
-#include "attnviz/model/state_dict.hpp"
+#include "attnviz/formats/state_dict.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "io/json.hpp"
 #include "io/parse_error.hpp"
@@ -296,10 +296,6 @@ class JsonStateDict final : public StateDict {
 };
 
 }  // namespace
-
-void StateDict::fail(Err id, std::vector<Words> args) const {
-  throw Error(Err::InFile, {name_, Words(id, std::move(args))});
-}
 
 std::unique_ptr<StateDict> open_json_state_dict(std::string_view text, std::string name) {
   Json doc = parse_document(text, name);

@@ -6,14 +6,15 @@
 #include <map>
 #include <stdexcept>
 
+#include "attnviz/compute/kernels.hpp"
+#include "attnviz/compute/parallel.hpp"
 #include "attnviz/error.hpp"
-#include "attnviz/model/kernels.hpp"
-#include "attnviz/model/parallel.hpp"
-#include "attnviz/model/state_dict.hpp"
+#include "attnviz/formats/state_dict.hpp"
+#include "attnviz/strings.hpp"
 #include "attnviz/text/utf8.hpp"
+#include "compute/pages.hpp"
 #include "io/json.hpp"
 #include "io/parse_error.hpp"
-#include "model/pages.hpp"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "safetensors data is little-endian; this reader assumes a little-endian machine"
@@ -64,13 +65,6 @@ struct Entry {
   std::vector<int64_t> shape;
   uint64_t begin = 0, end = 0;  // offsets into the data, after the header
 };
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  if (shape.empty()) return "a scalar";
-  std::string s;
-  for (const int64_t d : shape) s += (s.empty() ? "" : "×") + std::to_string(d);
-  return s;
-}
 
 class SafetensorsStateDict final : public StateDict {
  public:
@@ -348,72 +342,26 @@ class SafetensorsStateDict final : public StateDict {
   std::map<std::string, std::string> metadata_;
 };
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 }  // namespace
 
 std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string name, bool mapped) {
   return std::make_unique<SafetensorsStateDict>(bytes, std::move(name), mapped);
 }
 
-std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,
-                                           const Limits& limits, bool mapped) {
-  bool safetensors = ends_with(name, ".safetensors");
-  if (!safetensors && !ends_with(name, ".json") && bytes.size() >= 9 && bytes[8] == '{') {
-    uint64_t header_size;
-    std::memcpy(&header_size, bytes.data(), 8);
-    safetensors = header_size <= bytes.size() - 8;  // JSON text never starts with such a size
-  }
-  if (safetensors) return open_safetensors(bytes, std::move(name), mapped);
-  if (bytes.size() > limits.max_file_bytes) {
-    throw Error(Err::JsonWeightsOverLimit,
-                {name, std::to_string(bytes.size()), std::to_string(limits.max_file_bytes)});
-  }
-  return open_json_state_dict(bytes, std::move(name));
-}
-
-std::string weights_to_safetensors(const Weights& w) {
-  // Copies, in nn.Linear's layout whatever the weights were loaded from (Conv1D is transposed).
-  std::vector<std::pair<std::string, Matrix>> tensors;
-  const auto add = [&](std::string key, const ConstMatrixRef& m) {
-    if (m.size() > 0) tensors.emplace_back(std::move(key), m);
-  };
-  add("token_embedding.weight", w.token_embedding);
-  add("position_embedding.weight", w.position_embedding);
-  for (int h = 0; h < w.n_head(); ++h) {
-    const HeadWeights& head = w.heads[static_cast<size_t>(h)];
-    const std::string p = w.multi_head() ? "heads." + std::to_string(h) + "." : "";
-    add(p + "query.weight", w.as_linear(head.query));
-    add(p + "key.weight", w.as_linear(head.key));
-    add(p + "value.weight", w.as_linear(head.value));
-    add(p + "query.bias", head.query_bias);
-    add(p + "key.bias", head.key_bias);
-    add(p + "value.bias", head.value_bias);
-  }
-  add("proj.weight", w.as_linear(w.proj_weight));
-  add("proj.bias", w.proj_bias);
-  add("ln_1.weight", w.ln_weight);
-  add("ln_1.bias", w.ln_bias);
-
+std::string to_safetensors(const std::vector<NamedTensor>& tensors,
+                           const std::vector<std::pair<std::string, std::string>>& metadata) {
   Json header = Json::object();
-  Json metadata = Json::object();
-  metadata["format"] = "pt";
-  metadata["n_embd"] = std::to_string(w.n_embd);
-  if (w.multi_head()) metadata["n_head"] = std::to_string(w.n_head());
-  if (w.block_size > 0) metadata["block_size"] = std::to_string(w.block_size);
-  if (!w.vocab.empty()) metadata["vocab"] = Json(w.vocab).dump();
-  header["__metadata__"] = std::move(metadata);
+  Json meta = Json::object();
+  for (const auto& [key, value] : metadata) meta[key] = value;
+  header["__metadata__"] = std::move(meta);
   uint64_t offset = 0;
-  for (const auto& [key, m] : tensors) {
-    const uint64_t bytes = static_cast<uint64_t>(m.size()) * 4;
-    const bool vector = ends_with(key, ".bias") || key.rfind("ln_1.", 0) == 0;  // 1-D in PyTorch
-    Json shape = vector ? Json::array({m.cols()}) : Json::array({m.rows(), m.cols()});
-    header[key] = Json{{"dtype", "F32"},
-                       {"shape", std::move(shape)},
-                       {"data_offsets", Json::array({offset, offset + bytes})}};
+  for (const NamedTensor& t : tensors) {
+    const uint64_t bytes = static_cast<uint64_t>(t.value.size()) * 4;
+    Json shape =
+        t.vector ? Json::array({t.value.cols()}) : Json::array({t.value.rows(), t.value.cols()});
+    header[t.key] = Json{{"dtype", "F32"},
+                         {"shape", std::move(shape)},
+                         {"data_offsets", Json::array({offset, offset + bytes})}};
     offset += bytes;
   }
   std::string text = header.dump();
@@ -422,8 +370,9 @@ std::string weights_to_safetensors(const Weights& w) {
   const uint64_t size = text.size();
   std::memcpy(out.data(), &size, 8);
   out += text;
-  for (const auto& [key, m] : tensors) {
-    out.append(reinterpret_cast<const char*>(m.data()), static_cast<size_t>(m.size()) * 4);
+  for (const NamedTensor& t : tensors) {
+    out.append(reinterpret_cast<const char*>(t.value.data()),
+               static_cast<size_t>(t.value.size()) * 4);
   }
   return out;
 }
