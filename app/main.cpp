@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
-#include "attnviz/compute/parallel.hpp"
 #include "attnviz/error.hpp"
 #include "attnviz/formats/shipped_models.hpp"
 #include "attnviz/formats/state_dict.hpp"
@@ -77,17 +77,9 @@ std::string terminal_text(const Options& o, const attnviz::Request& request,
   return attnviz::render_table(request, result, table);
 }
 
-// ATTNVIZ_KERNELS=AVX2 (or any name --version lists): run the products with those kernels.
-void choose_kernels() {
-  const char* name = std::getenv("ATTNVIZ_KERNELS");
-  if (name == nullptr || *name == '\0' || attnviz::force_kernel_target(name)) return;
-  std::string names;
-  for (const std::string& t : attnviz::kernel_targets()) names += (names.empty() ? "" : ", ") + t;
-  throw attnviz::Error(attnviz::Err::UnknownKernels, {name, names});
-}
-
 int run(const Options& o, attnviz::Lang lang) {
-  attnviz::set_threads(o.threads);
+  const attnviz::Compute compute({o.threads, o.kernels});
+  const attnviz::ComputeScope scope(compute);
   attnviz::app::InputFiles files_read;
   const attnviz::Request request = attnviz::app::make_request(o, files_read);
   const attnviz::Result result = attnviz::run(request);
@@ -173,9 +165,11 @@ int usage_error(const attnviz::Words& problem, attnviz::Lang lang) {
 int main(int argc, char** argv) {
   const attnviz::Lang lang = attnviz::app::interface_lang(argc, argv);
   try {
-    choose_kernels();  // before parsing, so --version shows the choice
     CLI::App app;
     Options options;
+    // ATTNVIZ_KERNELS=AVX2 (or any name --version lists): the products run with those kernels.
+    if (const char* kernels = std::getenv("ATTNVIZ_KERNELS")) options.kernels = kernels;
+    const attnviz::Compute checked({0, options.kernels});  // a wrong name fails before --version
     attnviz::app::configure_app(app, options);
     try {
       app.parse(argc, argv);

@@ -3,8 +3,8 @@
 
 #include <filesystem>
 
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
-#include "attnviz/compute/parallel.hpp"
 #include "attnviz/render/colormap.hpp"
 #include "attnviz/version.hpp"
 
@@ -252,7 +252,9 @@ void configure_app(CLI::App& app, Options& o) {
                   ": see how each token attends to the ones before it (masked self-attention)");
   // The kernels line says which instruction set the products run with on this CPU (Highway's
   // names: AVX3 is AVX-512); ATTNVIZ_KERNELS chooses another for a run.
-  app.set_version_flag("-V,--version", [] {
+  app.set_version_flag("-V,--version", [&o] {
+    const Compute compute({o.threads, o.kernels});
+    const ComputeScope scope(compute);
     std::string targets;
     for (const std::string& t : kernel_targets()) targets += (targets.empty() ? "" : " ") + t;
     return std::string("attnviz ") + kVersion + "\nkernels: " + kernel_target() +

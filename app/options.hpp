@@ -40,7 +40,8 @@ struct Options {
   bool no_captions = false;
   Limits limits;
   size_t max_file_mb = Limits{}.max_file_bytes >> 20;
-  int threads = 0;  // --threads; 0: the cores available
+  int threads = 0;      // --threads; 0: the cores available
+  std::string kernels;  // ATTNVIZ_KERNELS; "": the fastest this CPU has
 };
 
 // Names and describes `app` (version flag, examples footer) and declares every option on it,

@@ -3,7 +3,7 @@
 # then configures and builds the release preset. With --test it also installs what the tests need
 # and runs the whole test suite: the release build's (with the install, man page, completion and
 # .deb checks), a release build with the test packages hidden, the same suite under ASan + UBSan,
-# and each fuzz target for 20 seconds.
+# the concurrency tests under ThreadSanitizer, and each fuzz target for 20 seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,5 +59,9 @@ if [ "${1:-}" = "--test" ]; then
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j "$jobs"
   ctest --preset asan -j "$jobs"
+  # Two runs at once in one process, under ThreadSanitizer (only the concurrency tests' target).
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan -j "$jobs"
+  ctest --preset tsan
   ./scripts/fuzz.sh 20
 fi

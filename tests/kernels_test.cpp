@@ -9,7 +9,7 @@
 #include <limits>
 #include <random>
 
-#include "attnviz/compute/parallel.hpp"
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/formats/shipped_models.hpp"
 #include "attnviz/formats/state_dict.hpp"
 #include "attnviz/model/transformer.hpp"
@@ -25,13 +25,12 @@ Matrix random_matrix(Eigen::Index rows, Eigen::Index cols, uint32_t seed) {
   return m;
 }
 
-// Restores the CPU's own kernels and every thread when a test ends.
-class Kernels : public ::testing::Test {
- protected:
-  void TearDown() override {
-    force_kernel_target("");
-    set_threads(0);
-  }
+// The kernels of `target` on `threads` threads, for the calling thread, while it lives.
+struct Using {
+  explicit Using(const std::string& target, int threads = 0)
+      : compute({threads, target}), scope(compute) {}
+  Compute compute;
+  ComputeScope scope;
 };
 
 struct Shape {
@@ -40,11 +39,11 @@ struct Shape {
 const Shape kShapes[] = {{1, 1, 1},       {7, 5, 3},       {6, 64, 64},   {13, 70, 300},
                          {129, 200, 513}, {300, 129, 257}, {64, 1000, 40}};
 
-TEST_F(Kernels, EveryTargetMatchesADoubleReferenceInBothLayouts) {
+TEST(Kernels, EveryTargetMatchesADoubleReferenceInBothLayouts) {
   const std::vector<std::string> targets = kernel_targets();
   ASSERT_FALSE(targets.empty());
   for (const std::string& target : targets) {
-    ASSERT_TRUE(force_kernel_target(target));
+    const Using kernels(target);
     EXPECT_EQ(kernel_target(), target);
     for (const Shape& s : kShapes) {
       const Matrix a = random_matrix(s.m, s.k, 1), b = random_matrix(s.k, s.n, 2);
@@ -70,17 +69,18 @@ TEST_F(Kernels, EveryTargetMatchesADoubleReferenceInBothLayouts) {
   }
 }
 
-TEST_F(Kernels, TheBitsDoNotDependOnTheThreadCount) {
+TEST(Kernels, TheBitsDoNotDependOnTheThreadCount) {
   // Packed panels (300 rows), and few rows against B read in place (4 rows).
   for (const Eigen::Index m : {300, 4}) {
     const Matrix a = random_matrix(m, 700, 3), b = random_matrix(3000, 700, 4);
     for (const std::string& target : kernel_targets()) {
-      ASSERT_TRUE(force_kernel_target(target));
       Matrix one(m, 3000);
-      set_threads(1);
-      matmul(a, b, Operand::Transposed, one);
+      {
+        const Using alone(target, 1);
+        matmul(a, b, Operand::Transposed, one);
+      }
       for (const int n : {2, 3}) {
-        set_threads(n);
+        const Using threads(target, n);
         Matrix many(m, 3000);
         matmul(a, b, Operand::Transposed, many);
         EXPECT_TRUE(many == one) << target << ", " << m << " rows, " << n << " threads";
@@ -89,7 +89,7 @@ TEST_F(Kernels, TheBitsDoNotDependOnTheThreadCount) {
   }
 }
 
-TEST_F(Kernels, Avx2AndAvx512GiveTheSameBits) {
+TEST(Kernels, Avx2AndAvx512GiveTheSameBits) {
   const std::vector<std::string> targets = kernel_targets();
   if (std::find(targets.begin(), targets.end(), "AVX2") == targets.end() ||
       std::find(targets.begin(), targets.end(), "AVX3") == targets.end()) {
@@ -99,22 +99,26 @@ TEST_F(Kernels, Avx2AndAvx512GiveTheSameBits) {
     const Matrix a = random_matrix(m, 601, 5), b = random_matrix(601, 90, 6);
     const Matrix bt = b.transpose();
     Matrix avx2(m, 90), avx512(m, 90), avx2_t(m, 90), avx512_t(m, 90);
-    force_kernel_target("AVX2");
-    matmul(a, b, Operand::AsIs, avx2);
-    matmul(a, bt, Operand::Transposed, avx2_t);
-    force_kernel_target("AVX3");
-    matmul(a, b, Operand::AsIs, avx512);
-    matmul(a, bt, Operand::Transposed, avx512_t);
+    {
+      const Using kernels("AVX2");
+      matmul(a, b, Operand::AsIs, avx2);
+      matmul(a, bt, Operand::Transposed, avx2_t);
+    }
+    {
+      const Using kernels("AVX3");
+      matmul(a, b, Operand::AsIs, avx512);
+      matmul(a, bt, Operand::Transposed, avx512_t);
+    }
     EXPECT_TRUE(avx2 == avx512) << m << " rows";
     EXPECT_TRUE(avx2_t == avx512_t) << m << " rows";
   }
 }
 
-TEST_F(Kernels, SoftmaxIsTheSameBitsOnEveryTargetAndSumsToOne) {
+TEST(Kernels, SoftmaxIsTheSameBitsOnEveryTargetAndSumsToOne) {
   const Matrix scores = random_matrix(1, 1000, 7) * 4.0f;
   Matrix first;
   for (const std::string& target : kernel_targets()) {
-    ASSERT_TRUE(force_kernel_target(target));
+    const Using kernels(target);
     Matrix row = scores;
     ASSERT_TRUE(softmax_row(row.data(), 999, 0.125f));  // the last entry is not seen
     EXPECT_NEAR(row.leftCols(999).sum(), 1.0f, 1e-5f) << target;
@@ -133,11 +137,11 @@ TEST_F(Kernels, SoftmaxIsTheSameBitsOnEveryTargetAndSumsToOne) {
   EXPECT_FALSE(softmax_row(overflow.data(), 10, 1.0f));
 }
 
-TEST_F(Kernels, GeluOnEveryTargetMatchesTheFormulaInDouble) {
+TEST(Kernels, GeluOnEveryTargetMatchesTheFormulaInDouble) {
   Matrix x(1, 4001);
   for (Eigen::Index i = 0; i < x.cols(); ++i) x(0, i) = -10.0f + 0.005f * static_cast<float>(i);
   for (const std::string& target : kernel_targets()) {
-    ASSERT_TRUE(force_kernel_target(target));
+    const Using kernels(target);
     Matrix erf = x, tanh = x;
     gelu_erf(erf);
     gelu_tanh(tanh);
@@ -152,10 +156,10 @@ TEST_F(Kernels, GeluOnEveryTargetMatchesTheFormulaInDouble) {
   }
 }
 
-TEST_F(Kernels, AllFiniteFindsAnInfinityOrNaNAnywhereOnEveryTarget) {
+TEST(Kernels, AllFiniteFindsAnInfinityOrNaNAnywhereOnEveryTarget) {
   std::vector<float> values(37, 1.5f);
   for (const std::string& target : kernel_targets()) {
-    ASSERT_TRUE(force_kernel_target(target));
+    const Using kernels(target);
     EXPECT_TRUE(all_finite(values.data(), values.size())) << target;
     EXPECT_TRUE(all_finite(values.data(), 0)) << target;
     for (const size_t at : {size_t{0}, size_t{15}, size_t{36}}) {
@@ -171,14 +175,15 @@ TEST_F(Kernels, AllFiniteFindsAnInfinityOrNaNAnywhereOnEveryTarget) {
   }
 }
 
-TEST_F(Kernels, UnknownTargetIsRefused) {
-  EXPECT_FALSE(force_kernel_target("AVX9"));
+TEST(Kernels, UnknownTargetIsRefused) {
+  EXPECT_THROW(Compute({0, "AVX9"}), Error);
   EXPECT_FALSE(kernel_target().empty());
+  EXPECT_EQ(kernel_target(), kernel_targets().front());  // with no scope: the fastest
 }
 
 // The shipped model on 64 characters: every head's weights and the logits, bit for bit, with 1,
 // 2 and 3 threads (heads side by side, and products split across threads).
-TEST_F(Kernels, AWholeForwardPassIsTheSameWithOneTwoAndThreeThreads) {
+TEST(Kernels, AWholeForwardPassIsTheSameWithOneTwoAndThreeThreads) {
   const ShippedModel* az = find_shipped_model("az");
   ASSERT_NE(az, nullptr);
   const auto state_dict = open_state_dict(az->bytes, "az.safetensors");
@@ -186,10 +191,12 @@ TEST_F(Kernels, AWholeForwardPassIsTheSameWithOneTwoAndThreeThreads) {
   const Transformer model = load_transformer(*state_dict, ModelSettings{}, warnings);
   std::vector<int> ids;
   for (int i = 0; i < model.block_size; ++i) ids.push_back((i * 7 + 3) % model.vocab_size());
-  set_threads(1);
-  const ForwardTrace one = forward(model, ids, ForwardOptions{});
+  const ForwardTrace one = [&] {
+    const Using alone("", 1);
+    return forward(model, ids, ForwardOptions{});
+  }();
   for (const int n : {2, 3}) {
-    set_threads(n);
+    const Using threads("", n);
     const ForwardTrace many = forward(model, ids, ForwardOptions{});
     EXPECT_TRUE(many.logits == one.logits) << n << " threads";
     for (size_t l = 0; l < one.layers.size(); ++l) {

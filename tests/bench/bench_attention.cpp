@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "attnviz/compute/parallel.hpp"
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/model/attention.hpp"
 #include "attnviz/model/weights.hpp"
+#include "bench_compute.hpp"
 
 namespace attnviz {
 namespace {
@@ -24,7 +25,8 @@ double useful_flops(double T, double C, double H) {
 
 // Args: T, n_embd, heads (0: the lesson's SelfAttention), threads.
 void BM_Attention(benchmark::State& state) {
-  set_threads(static_cast<int>(state.range(3)));
+  const Compute compute(bench_compute(static_cast<int>(state.range(3))));
+  const ComputeScope scope(compute);
   const auto T = static_cast<int>(state.range(0));
   RandomInit init;
   init.n_embd = static_cast<int>(state.range(1));
@@ -38,7 +40,6 @@ void BM_Attention(benchmark::State& state) {
     AttentionTrace trace = attend(input.x, input.weights, options);
     benchmark::DoNotOptimize(trace.out.data());
   }
-  set_threads(0);
   const double flops = useful_flops(T, init.n_embd, std::max(init.n_head, 1));
   state.counters["FLOP/s"] =
       benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);

@@ -6,11 +6,12 @@
 #include <cstdlib>
 #include <memory>
 
-#include "attnviz/compute/parallel.hpp"
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/formats/model_folder.hpp"
 #include "attnviz/formats/state_dict.hpp"
 #include "attnviz/io/io.hpp"
 #include "attnviz/model/transformer.hpp"
+#include "bench_compute.hpp"
 
 namespace attnviz {
 namespace {
@@ -52,7 +53,8 @@ void BM_Gpt2Forward(benchmark::State& state) {
     return;
   }
   const auto T = static_cast<int>(state.range(0));
-  set_threads(static_cast<int>(state.range(1)));
+  const Compute compute(bench_compute(static_cast<int>(state.range(1))));
+  const ComputeScope scope(compute);
   const std::vector<int> ids = [&] {  // "the the the …": 1169, then 262
     std::vector<int> v(static_cast<size_t>(T), 262);
     v.front() = 1169;
@@ -62,7 +64,6 @@ void BM_Gpt2Forward(benchmark::State& state) {
     ForwardTrace trace = forward(l->model, ids);
     benchmark::DoNotOptimize(trace.logits.data());
   }
-  set_threads(0);
   const Transformer& m = l->model;
   state.counters["FLOP/s"] =
       benchmark::Counter(forward_flops(T, m.n_embd, m.n_layer(), m.vocab_size()),

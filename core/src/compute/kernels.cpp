@@ -18,9 +18,10 @@
 #include <limits>
 #include <vector>
 
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
-#include "attnviz/compute/parallel.hpp"
 #include "attnviz/error.hpp"
+#include "compute/kernel_table.hpp"
 
 namespace attnviz {
 // One product, as the dispatched kernels see it: C (m, n) = A (m, k) · B, B (k, n) or (n, k).
@@ -44,6 +45,11 @@ struct Elementwise {
 constexpr size_t kDepth = 256;
 // A with at most this many rows is multiplied by B (n, k) without packing B: dot_rows.
 constexpr size_t kFewRows = 16;
+// B (k, n) is read where it lies for fewer rows of A than this, and packed for more: its depth
+// rows lie ldb floats apart, which for GPT-2's 3072-wide MLP is 12 KiB, a multiple of 4 KiB,
+// so a panel's rows all fall in the same few L1 sets and evict each other (measured at T = 1024:
+// 54 GFLOP/s in place against 95 packed on AVX2); with few rows the copy costs more than it saves.
+constexpr size_t kPackRows = 128;
 // Below this many multiply-adds a product runs on the calling thread alone.
 constexpr size_t kThreadedWork = size_t{1} << 21;
 }  // namespace attnviz
@@ -129,9 +135,9 @@ void pack(const Product& p, size_t n0, size_t w, size_t k0, size_t kc, size_t W,
 }
 
 // Rows [m0, m1) × panels [p0, p1) of C: for each depth block, one panel of B, then every row
-// tile over it. B (k, n) is read where it lies, each depth's W columns one contiguous run (as
-// fast as a packed copy, measured from T = 64 to 1024, and no copy to make); B (n, k) and a
-// panel past B's right edge are packed first. Either way the same multiply-adds in the same order.
+// tile over it. For fewer than kPackRows rows B (k, n) is read where it lies, each depth's W
+// columns one contiguous run (no copy to make); otherwise, and for B (n, k) and a panel past B's
+// right edge, the panel is packed first. Either way the same multiply-adds in the same order.
 void product_part(const Product& p, size_t m0, size_t m1, size_t p0, size_t p1) {
   const D d;
   const size_t W = kVectors * hn::Lanes(d);
@@ -143,7 +149,7 @@ void product_part(const Product& p, size_t m0, size_t m1, size_t p0, size_t p1) 
     for (size_t k0 = 0; k0 < p.k; k0 += kDepth) {
       const size_t kc = std::min(kDepth, p.k - k0);
       const bool accumulate = k0 > 0;
-      const bool in_place = !p.transposed && w == W;
+      const bool in_place = !p.transposed && w == W && p.m < kPackRows;
       const float* b = in_place ? p.b + k0 * p.ldb + n0 : panel.data();
       const size_t ldp = in_place ? p.ldb : W;
       if (!in_place) pack(p, n0, w, k0, kc, W, panel.data());
@@ -444,16 +450,20 @@ const Kernels kCompiled[] = {
 #endif
 };
 
-const Kernels* forced = nullptr;  // force_kernel_target's choice
-
-const Kernels& kernels() {
-  if (forced != nullptr) return *forced;
-  static const Kernels& best = *std::find_if(std::begin(kCompiled), std::end(kCompiled),
-                                             [](const Kernels& k) { return k.supported(); });
-  return best;
-}
+// The calling thread's Compute's kernels.
+const Kernels& kernels() { return kCompiled[compute().kernels()]; }
 
 }  // namespace
+
+int kernel_index(const std::string& name) {
+  for (size_t i = 0; i < std::size(kCompiled); ++i) {
+    if ((name.empty() || name == kCompiled[i].name) && kCompiled[i].supported())
+      return static_cast<int>(i);
+  }
+  std::string names;
+  for (const std::string& t : kernel_targets()) names += (names.empty() ? "" : ", ") + t;
+  throw Error(Err::UnknownKernels, {name, names});
+}
 
 bool softmax_row(float* row, Eigen::Index n, float scale) {
   return kernels().softmax_row(row, static_cast<size_t>(n), scale);
@@ -500,20 +510,6 @@ std::vector<std::string> kernel_targets() {
 }
 
 std::string kernel_target() { return kernels().name; }
-
-bool force_kernel_target(const std::string& name) {
-  if (name.empty()) {
-    forced = nullptr;
-    return true;
-  }
-  for (const Kernels& k : kCompiled) {
-    if (name == k.name && k.supported()) {
-      forced = &k;
-      return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace attnviz
 #endif

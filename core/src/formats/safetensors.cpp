@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "attnviz/compute/kernels.hpp"
-#include "attnviz/compute/parallel.hpp"
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/error.hpp"
 #include "attnviz/formats/state_dict.hpp"
 #include "attnviz/strings.hpp"

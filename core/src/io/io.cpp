@@ -78,7 +78,7 @@ std::string read_all(int fd, const Words& name, size_t max_bytes, size_t expecte
 
 // A name beside `path` for a temporary file: ".out.json.tmp-PID-RANDOM".
 void create_temp_name(const std::string& path, std::string& temp_path) {
-  static std::random_device entropy;
+  thread_local std::random_device entropy;  // one per thread: two runs may write at once
   temp_path = parent_dir(path) + "/." + base_name(path) + ".tmp-" + std::to_string(::getpid()) +
               "-" + std::to_string(entropy() % 1000000);
 }

@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "attnviz/compute/kernels.hpp"
-#include "attnviz/compute/parallel.hpp"
+#include "attnviz/compute/compute.hpp"
 
 namespace attnviz {
 

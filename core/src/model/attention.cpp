@@ -10,7 +10,7 @@
 #include <limits>
 
 #include "attnviz/compute/kernels.hpp"
-#include "attnviz/compute/parallel.hpp"
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/error.hpp"
 #include "compute/pages.hpp"
 

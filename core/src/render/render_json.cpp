@@ -1,7 +1,7 @@
 // JSON renderer for a run.
 #include "attnviz/render/render_json.hpp"
 
-#include "attnviz/compute/parallel.hpp"
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/render/summary.hpp"
 #include "attnviz/version.hpp"
 #include "io/json.hpp"

@@ -343,9 +343,7 @@ BpeTokenizer BpeTokenizer::from_tokenizer_json(std::string_view text, const std:
   return t;
 }
 
-std::vector<int> BpeTokenizer::merge(const std::string& piece) const {
-  const auto cached = cache_.find(piece);
-  if (cached != cache_.end()) return cached->second;
+std::vector<int> BpeTokenizer::merge(std::string_view piece) const {
   std::vector<int> word;  // the piece's symbols as token ids, one per byte to begin with
   for (const char byte : piece) word.push_back(byte_ids_[static_cast<unsigned char>(byte)]);
   while (word.size() > 1) {
@@ -369,14 +367,19 @@ std::vector<int> BpeTokenizer::merge(const std::string& piece) const {
     }
     word.resize(out);
   }
-  return cache_.emplace(piece, std::move(word)).first->second;
+  return word;
 }
 
 std::vector<int> BpeTokenizer::encode(std::string_view text) const {
   std::vector<int> ids;
+  // Pieces repeat ("␣the"): each is merged once per call. The cache belongs to the call, so one
+  // tokenizer serves any number of threads at once.
+  std::unordered_map<std::string_view, std::vector<int>> merged;
   const auto encode_plain = [&](std::string_view part) {
     for (const std::string_view piece : gpt2_pieces(part)) {
-      const std::vector<int> piece_ids = merge(std::string(piece));
+      auto at = merged.find(piece);
+      if (at == merged.end()) at = merged.emplace(piece, merge(piece)).first;
+      const std::vector<int>& piece_ids = at->second;
       ids.insert(ids.end(), piece_ids.begin(), piece_ids.end());
     }
   };

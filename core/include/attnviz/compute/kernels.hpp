@@ -1,6 +1,7 @@
 // The matrix products and elementwise functions of the forward pass, compiled for several
 // instruction sets (SSE4, AVX2+FMA, AVX-512, and a portable fallback) with the fastest this CPU
-// has chosen at run time, and spread over threads() without changing a bit of the result.
+// has chosen at run time (or the one the calling thread's Compute names), and spread over its
+// threads without changing a bit of the result.
 #pragma once
 
 #include <string>
@@ -27,13 +28,10 @@ bool all_finite(const float* values, size_t n);
 void gelu_erf(MatrixRef x);   // x·Φ(x) = ½x(1 + erf(x/√2)), nn.GELU()
 void gelu_tanh(MatrixRef x);  // ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GPT-2's gelu_new
 
-// The instruction set the kernels run with ("AVX3" is AVX-512), and every one this binary has
-// that this CPU supports, fastest first.
+// The instruction set the calling thread's Compute runs its kernels with ("AVX3" is AVX-512),
+// and every one this binary has that this CPU supports, fastest first (ComputeSettings::kernels
+// and ATTNVIZ_KERNELS take these names).
 std::string kernel_target();
 std::vector<std::string> kernel_targets();
-// Restricts the kernels to one of kernel_targets() (tests, benchmarks; ATTNVIZ_KERNELS in the
-// environment does the same for the command); "" undoes it. Returns false if that name is not
-// among them.
-bool force_kernel_target(const std::string& name);
 
 }  // namespace attnviz

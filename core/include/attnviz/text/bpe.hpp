@@ -41,7 +41,7 @@ class BpeTokenizer {
 
  private:
   // A piece's BPE symbols, merged by rank until no ranked pair is left (encoder.py's bpe()).
-  std::vector<int> merge(const std::string& piece) const;
+  std::vector<int> merge(std::string_view piece) const;
 
   friend class BpeBuilder;
 
@@ -49,7 +49,6 @@ class BpeTokenizer {
   MergeTable merges_;                // (a, b) → rank (0 is merged first) and the token ab
   std::array<int, 256> byte_ids_{};  // each byte's token
   int end_of_text_ = -1;
-  mutable std::unordered_map<std::string, std::vector<int>> cache_;  // piece → ids
 };
 
 // The pre-tokenization of GPT-2 (encoder.py's pattern, with the Unicode classes of Python's

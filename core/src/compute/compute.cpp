@@ -1,6 +1,6 @@
-// A small pool of worker threads, started on the first parallel loop that has more than one task,
-// so a short run (the lesson's 15 tokens) never creates one.
-#include "attnviz/compute/parallel.hpp"
+// A Compute and its pool of worker threads. The pool starts on the first parallel loop that has
+// more than one task, so a short run (the lesson's 15 tokens) never creates a thread.
+#include "attnviz/compute/compute.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "compute/kernel_table.hpp"
+
 #if defined(__linux__)
 #include <sched.h>
 #endif
@@ -17,10 +19,14 @@
 namespace attnviz {
 namespace {
 
-thread_local bool in_task = false;
+thread_local bool in_task = false;             // inside a parallel loop's task
+thread_local const Compute* scoped = nullptr;  // the innermost ComputeScope's, or a worker's
 
-class Pool {
+}  // namespace
+
+class Compute::Pool {
  public:
+  explicit Pool(const Compute& owner) : owner_(owner) {}
   ~Pool() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -30,8 +36,11 @@ class Pool {
     for (std::thread& t : workers_) t.join();
   }
 
-  // Runs the loop on `width` threads: this one and width - 1 workers.
-  void run(size_t n, const std::function<void(size_t)>& task, int width) {
+  // Runs the loop on `width` threads: this one and width - 1 workers. False, with nothing run,
+  // while another thread's loop has the pool.
+  bool run(size_t n, const std::function<void(size_t)>& task, int width) {
+    std::unique_lock<std::mutex> in_use(in_use_, std::try_to_lock);
+    if (!in_use.owns_lock()) return false;
     std::vector<std::exception_ptr> errors(n);
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -55,6 +64,7 @@ class Pool {
     for (const std::exception_ptr& e : errors) {
       if (e) std::rethrow_exception(e);
     }
+    return true;
   }
 
  private:
@@ -72,6 +82,7 @@ class Pool {
   }
 
   void work() {
+    scoped = &owner_;  // a task computes as the loop's Compute was asked to
     unsigned long seen = 0;
     for (;;) {
       {
@@ -87,6 +98,8 @@ class Pool {
     }
   }
 
+  const Compute& owner_;
+  std::mutex in_use_;  // held by the thread whose loop runs
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   std::vector<std::thread> workers_;
@@ -99,10 +112,6 @@ class Pool {
   bool stop_ = false;
 };
 
-int chosen_threads = 0;  // 0: available_cores()
-
-}  // namespace
-
 int available_cores() {
 #if defined(__linux__)
   cpu_set_t set;
@@ -111,18 +120,34 @@ int available_cores() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-void set_threads(int n) { chosen_threads = n; }
+Compute::Compute(const ComputeSettings& settings)
+    : threads_(settings.threads > 0 ? settings.threads : available_cores()),
+      kernels_(kernel_index(settings.kernels)),
+      pool_(std::make_unique<Pool>(*this)) {}
 
-int threads() { return chosen_threads > 0 ? chosen_threads : available_cores(); }
+Compute::~Compute() = default;
+
+void Compute::parallel_for(size_t n, const std::function<void(size_t)>& task) const {
+  const int width = static_cast<int>(std::min<size_t>(n, static_cast<size_t>(threads_)));
+  if (width > 1 && !in_task && pool_->run(n, task, width)) return;
+  // One thread, a task's own loop, or a pool busy with another thread's loop: here, in order.
+  for (size_t i = 0; i < n; ++i) task(i);
+}
+
+ComputeScope::ComputeScope(const Compute& compute) : outer_(scoped) { scoped = &compute; }
+
+ComputeScope::~ComputeScope() { scoped = outer_; }
+
+const Compute& compute() {
+  if (scoped != nullptr) return *scoped;
+  static const Compute default_compute;
+  return default_compute;
+}
+
+int threads() { return compute().threads(); }
 
 void parallel_for(size_t n, const std::function<void(size_t)>& task) {
-  const int width = static_cast<int>(std::min<size_t>(n, static_cast<size_t>(threads())));
-  if (width <= 1 || in_task) {
-    for (size_t i = 0; i < n; ++i) task(i);
-    return;
-  }
-  static Pool pool;
-  pool.run(n, task, width);
+  compute().parallel_for(n, task);
 }
 
 }  // namespace attnviz

@@ -1,0 +1,112 @@
+// The matrix products at T = 1024 on each instruction set attnviz compiles, beside that
+// instruction set's own peak: independent multiply-adds on registers, as wide as it allows. The
+// products' GFLOP/s over the peak is how much of the core they use.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "bench_kernels.cpp"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+// foreach_target.h must come first
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace attnviz {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// 2 · lanes · 12 · steps floating-point operations: twelve independent chains hide the
+// multiply-add's latency on every core measured (4 cycles, 2 units), in 12 of the 16 registers
+// that AVX2 has.
+float PeakMultiplyAdd(size_t steps) {
+  const hn::ScalableTag<float> d;
+  using V = hn::Vec<decltype(d)>;
+  const V a = hn::Set(d, 0.999999f), b = hn::Set(d, 1e-7f);
+  V acc[12];
+  for (size_t i = 0; i < 12; ++i) acc[i] = hn::Set(d, static_cast<float>(i) * 1e-3f);
+  for (size_t s = 0; s < steps; ++s) {
+    for (size_t i = 0; i < 12; ++i) acc[i] = hn::MulAdd(acc[i], a, b);
+  }
+  V sum = acc[0];
+  for (size_t i = 1; i < 12; ++i) sum = hn::Add(sum, acc[i]);
+  return hn::GetLane(sum);
+}
+
+size_t Lanes() { return hn::Lanes(hn::ScalableTag<float>()); }
+
+}  // namespace HWY_NAMESPACE
+}  // namespace attnviz
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "attnviz/compute/compute.hpp"
+#include "attnviz/compute/kernels.hpp"
+
+namespace attnviz {
+namespace {
+
+HWY_EXPORT(PeakMultiplyAdd);
+HWY_EXPORT(Lanes);
+
+// attnviz's names for Highway's targets (kernel_targets()), as Highway numbers them.
+int64_t hwy_target(const std::string& name) {
+  if (name == "AVX3") return HWY_AVX3;
+  if (name == "AVX2") return HWY_AVX2;
+  if (name == "SSE4") return HWY_SSE4;
+  if (name == "SSSE3") return HWY_SSSE3;
+  return HWY_EMU128;
+}
+
+void BM_Peak(benchmark::State& state, const std::string& target) {
+  hwy::SetSupportedTargetsForTest(hwy_target(target));
+  const size_t lanes = HWY_DYNAMIC_DISPATCH(Lanes)();
+  constexpr size_t kSteps = 4096;
+  for (auto _ : state) benchmark::DoNotOptimize(HWY_DYNAMIC_DISPATCH(PeakMultiplyAdd)(kSteps));
+  hwy::SetSupportedTargetsForTest(0);
+  state.counters["FLOP/s"] = benchmark::Counter(2.0 * static_cast<double>(lanes * 12 * kSteps),
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// C (m, n) = A (m, k) · B: (k, n) as stored, or (n, k) transposed, on one thread.
+void BM_Product(benchmark::State& state, const std::string& target, Operand b_is) {
+  const Eigen::Index m = state.range(0), k = state.range(1), n = state.range(2);
+  const Matrix a = Matrix::Random(m, k);
+  const Matrix b = b_is == Operand::Transposed ? Matrix::Random(n, k) : Matrix::Random(k, n);
+  Matrix c(m, n);
+  Compute compute(ComputeSettings{1, target});
+  const ComputeScope scope(compute);
+  for (auto _ : state) {
+    matmul(a, b, b_is, c);
+    benchmark::DoNotOptimize(c.data());
+  }
+  state.counters["FLOP/s"] = benchmark::Counter(2.0 * static_cast<double>(m * n * k),
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// The T = 1024 products of the comparison's rows: the kernel row's projections (n_embd 256, as
+// nn.Linear stores them), its weights·v, and GPT-2 small's c_attn and MLP (Conv1D: as stored).
+void product_args(benchmark::internal::Benchmark* b) {
+  b->Args({1024, 256, 256})->Args({1024, 768, 2304})->Args({1024, 768, 3072});
+  b->Args({1024, 3072, 768})->ArgNames({"m", "k", "n"})->Unit(benchmark::kMillisecond);
+}
+
+const bool registered = [] {
+  for (const std::string& target : kernel_targets()) {
+    benchmark::RegisterBenchmark(("BM_Peak/" + target).c_str(), BM_Peak, target);
+    benchmark::RegisterBenchmark(("BM_Product/" + target + "/as_stored").c_str(), BM_Product,
+                                 target, Operand::AsIs)
+        ->Apply(product_args);
+    benchmark::RegisterBenchmark(("BM_Product/" + target + "/transposed").c_str(), BM_Product,
+                                 target, Operand::Transposed)
+        ->Args({1024, 256, 256})
+        ->Args({1024, 64, 1024})
+        ->ArgNames({"m", "k", "n"})
+        ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace attnviz
+#endif
