@@ -114,6 +114,7 @@ Request make_request(const Options& o, InputFiles& files) {
   if (r.bpe) r.tokenizer = TokenizerKind::Bpe;
   r.bos = o.bos;
   r.rollout = o.rollout;
+  r.page_views = o.html.has_value();
   r.induction_test = o.induction_test;
   r.layers = layer_list(o.layer);
   // A whole model runs only as far as the outputs look: the guesses are in JSON, the page, the

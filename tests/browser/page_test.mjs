@@ -46,16 +46,20 @@ const f32 = Math.fround;
 const weightsOf = (run, l, h) => run.json.layers[l].heads[h].weights;
 
 async function csvMatches(page, run, l, h, what, tolerance = 0) {
+  await csvEquals(page, run, weightsOf(run, l, h), `${what} equals the JSON's weights`, tolerance);
+}
+
+// The CSV export of the matrix the page shows, against `want` (T rows of T numbers).
+async function csvEquals(page, run, want, what, tolerance = 0) {
   const csv = await page.evaluate(() => window.attnvizPage.csv());
   const rows = csv.trim().split("\n").slice(1).map((line) => line.split(",").slice(-run.json.tokens.length));
-  const want = weightsOf(run, l, h);
   let same = rows.length === want.length;
   for (let i = 0; same && i < want.length; i++) {
     for (let j = 0; j < want.length; j++) {
       if (Math.abs(f32(Number(rows[i][j])) - f32(want[i][j])) > tolerance) same = false;
     }
   }
-  check(same, `${run.name}: CSV of ${what} equals the JSON's weights`);
+  check(same, `${run.name}: CSV of ${what}`);
 }
 
 // The tooltip of cell (i, j), reached with the arrow keys from the bottom-right corner.
@@ -163,6 +167,26 @@ async function setSelect(page, id, value) {
   check(step.startsWith("Addım 1"), `lesson: Azerbaijani steps ("${step}")`);
   await page.screenshot(join(artifacts, "lesson-az.png"));
   check(problems.length === 0, `lesson: ${problems.join("; ")}`);
+  await page.close();
+}
+
+// ---- the run's own rollout and means: a 3-layer nanoGPT file with two of its layers shown ----
+{
+  const weights = join(reference, "models", "nanogpt.safetensors");
+  const run = make("rollout", ["--weights", weights, "--text", "Mən Azərbaycanlıyam.", "--layer", "0,2",
+    "--rollout"]);
+  const { page, problems } = await open(run);
+  await setSelect(page, "#head", "-2");
+  // Through every layer, 1 included, as the binary computed it (JSON's "rollout"); the page once
+  // recomputed it from the two layers it held and was off by up to 0.24.
+  await csvEquals(page, run, run.json.rollout, "the rollout (every layer) equals the JSON's");
+  await setSelect(page, "#layer", "1");
+  await setSelect(page, "#head", "-1");
+  const heads = run.json.layers[1].heads.map((h) => h.weights);
+  const mean = heads[0].map((row, i) => row.map((_, j) =>
+    heads.reduce((sum, w) => f32(sum + w[i][j]), 0) / heads.length));
+  await csvEquals(page, run, mean, "layer 2's mean equals the mean of the JSON's heads", 1e-6);
+  check(problems.length === 0, `rollout: ${problems.join("; ")}`);
   await page.close();
 }
 

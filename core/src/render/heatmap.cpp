@@ -455,7 +455,8 @@ Scene heatmap_scene(const Request& request, const Result& result, const HeatmapO
     for (const int layer : result.layer_numbers) {
       input.row_titles.push_back(say(options.lang, Msg::PanelLayer, {std::to_string(layer)}));
     }
-    if (result.rollout.size() > 0) input.row_titles.push_back(say(options.lang, Msg::PanelRollout));
+    if (request.rollout && result.rollout.size() > 0)
+      input.row_titles.push_back(say(options.lang, Msg::PanelRollout));
     const auto views = shown_heads(request, result);
     for (size_t c = 0; c < input.columns; ++c) {
       input.column_titles.push_back(

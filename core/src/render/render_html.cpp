@@ -151,6 +151,10 @@ Json page_data(const Request& request, const Result& result, const HtmlOptions& 
     }
     Json layer = {
         {"layer", result.layer_numbers[l]}, {"scale", trace.scale}, {"heads", std::move(heads)}};
+    if (l < result.mean_weights.size() && trace.heads.size() > 1) {  // the run's mean of the heads
+      const Matrix& mean = result.mean_weights[l];
+      layer["mean"] = compact ? compact_weights(mean) : exact(mean);
+    }
     if (steps) {  // the steps view's input: x (T, n_embd), and LayerNorm(x) when there is one
       layer["x"] = exact(trace.x);
       layer["n_embd"] = trace.x.cols();
@@ -164,23 +168,26 @@ Json page_data(const Request& request, const Result& result, const HtmlOptions& 
     for (const Guess& g : row) guesses.push_back({{"token", utf8::visible(g.token)}, {"p", g.p}});
     predictions.push_back(std::move(guesses));
   }
-  return {{"version", kVersion},
-          {"lang", options.lang == Lang::Az ? "az" : "en"},
-          {"cmap", options.cmap},
-          {"scale", options.scale},
-          {"text", request.text},
-          {"details",
-           {{"en", run_details(request, result, Lang::En)},
-            {"az", run_details(request, result, Lang::Az)}}},
-          {"tokens", result.tokens},
-          {"ids", result.ids},
-          {"labels", std::move(labels)},
-          {"causal", result.trace().causal},
-          {"encoding", compact ? "compact" : "float32"},
-          {"model", result.model.has_value()},
-          {"layers", std::move(layers)},
-          {"predictions", std::move(predictions)},
-          {"colormaps", colormaps()}};
+  Json page = {{"version", kVersion},
+               {"lang", options.lang == Lang::Az ? "az" : "en"},
+               {"cmap", options.cmap},
+               {"scale", options.scale},
+               {"text", request.text},
+               {"details",
+                {{"en", run_details(request, result, Lang::En)},
+                 {"az", run_details(request, result, Lang::Az)}}},
+               {"tokens", result.tokens},
+               {"ids", result.ids},
+               {"labels", std::move(labels)},
+               {"causal", result.trace().causal},
+               {"encoding", compact ? "compact" : "float32"},
+               {"model", result.model.has_value()},
+               {"layers", std::move(layers)},
+               {"predictions", std::move(predictions)},
+               {"colormaps", colormaps()}};
+  if (result.rollout.size() > 0)  // the run's rollout through every layer of the model
+    page["rollout"] = compact ? compact_weights(result.rollout) : exact(result.rollout);
+  return page;
 }
 
 // `page` with the first `marker` replaced by `content`.

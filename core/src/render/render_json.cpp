@@ -285,7 +285,7 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
   if (result.model) {
     s.key("predictions", 1);
     s.value(predictions_json(result.predictions), 1);
-    if (result.rollout.size() > 0) {
+    if (request.rollout && result.rollout.size() > 0) {
       s.key("rollout", 1);
       s.matrix(result.rollout, 1);
     }

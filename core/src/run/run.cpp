@@ -160,7 +160,7 @@ void choose_heads(const Request& request, Result& result) {
     if (n_head == 1) throw Error(Err::OneHead, {index});
     throw Error(Err::HeadOutOfRange, {index, std::to_string(n_head), std::to_string(n_head - 1)});
   }
-  if (request.head.kind == HeadChoice::Kind::Mean) {
+  if (request.head.kind == HeadChoice::Kind::Mean || request.page_views) {
     for (const AttentionTrace& layer : result.layers) {
       Matrix mean = Matrix::Zero(layer.T(), layer.T());  // (T, T)
       for (const HeadTrace& h : layer.heads) mean += h.weights;
@@ -188,7 +188,8 @@ std::vector<HeadView> shown_heads(const Request& request, const Result& result) 
         }
     }
   }
-  if (result.rollout.size() > 0) views.push_back({-1, HeadView::kRollout, &result.rollout});
+  if (request.rollout && result.rollout.size() > 0)
+    views.push_back({-1, HeadView::kRollout, &result.rollout});
   return views;
 }
 

@@ -107,8 +107,9 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   // Only the layers shown are kept; every layer the pass runs is scored (and rolled out) as it
   // goes by. Without guesses, rollout or every layer's scores, it stops after the last shown.
   const std::vector<int> layers = chosen_layers(request, model.n_layer());
-  const bool whole = request.top_k > 0 || request.score_every_layer || request.rollout ||
-                     request.induction_test > 0;
+  const bool rollout = request.rollout || request.page_views;
+  const bool whole =
+      request.top_k > 0 || request.score_every_layer || rollout || request.induction_test > 0;
   ForwardOptions options;
   options.keep_scores = request.keep_scores;
   options.causal = request.causal;
@@ -134,7 +135,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   const PatternTargets targets = pattern_targets(result.ids, result.tokens);
   ForwardTrace trace = forward(model, result.ids, options, [&](int l, const LayerTrace& layer) {
     score_layer(l, layer.attention, targets, result);
-    if (request.rollout) rollout_step(result.rollout, layer.attention);
+    if (rollout) rollout_step(result.rollout, layer.attention);
   });
   induction_test(request, model, options.before_reading, result);
   for (const int l : layers) {

@@ -56,6 +56,9 @@ struct Request {
   // layer shown, where the forward pass then stops (with top_k 0 and no --rollout).
   bool score_every_layer = true;
   bool rollout = false;  // --rollout: attention rollout through every layer, as one more view
+  // --html: every shown layer's mean over its heads and, for a whole model, the rollout, so the
+  // page shows the run's own numbers for those views.
+  bool page_views = false;
   // --induction-test S: also run the model on S random tokens repeated twice and score each
   // head's induction stripe there (0: not run).
   int induction_test = 0;
@@ -94,10 +97,12 @@ struct Result {
   std::vector<int> layer_numbers;    // each entry of `layers`' layer in the model; {0} for a module
   std::vector<BlockTrace> blocks;    // a whole model with keep_scores: each shown layer's block
   std::vector<Words> warnings;       // things the user should know; the run still succeeded
-  std::vector<Matrix> mean_weights;  // per layer, (T, T) average over heads, with Kind::Mean
+  // Per shown layer, (T, T) average over its heads: with Kind::Mean or page_views.
+  std::vector<Matrix> mean_weights;
   std::optional<ModelInfo> model;    // a whole model; nullopt for one attention module
   std::vector<std::vector<Guess>> predictions;  // whole models: per position, the top_k guesses
-  Matrix rollout;  // (T, T) with --rollout: attention rollout through every layer of the model
+  // (T, T) with --rollout or page_views: attention rollout through every layer of the model.
+  Matrix rollout;
   // Whole models: every layer's every head (whichever --layer shows), scored on the run's tokens.
   std::vector<HeadScore> head_scores;
   std::vector<int> induction_test_ids;  // the S random ids of --induction-test (then repeated)

@@ -122,49 +122,12 @@
     cached(`w${l}.${h}`, () => weightsFrom(data.layers[l].heads[h].weights));
   const headScores = (l, h) => (data.layers[l].heads[h].scores
     ? cached(`s${l}.${h}`, () => scoresFrom(data.layers[l].heads[h].scores)) : null);
-  function meanWeights(l) {
-    return cached(`m${l}`, () => {
-      const out = new Float32Array(T * T);
-      for (let h = 0; h < nHeads; h++) {
-        const w = headWeights(l, h);
-        for (let i = 0; i < out.length; i++) out[i] += w[i];
-      }
-      for (let i = 0; i < out.length; i++) out[i] /= nHeads;
-      return out;
-    });
-  }
-  // Attention rollout (Abnar & Zuidema): Â = ½·mean + ½·I, rows renormalized; R = Â_L ⋯ Â_1.
-  function rollout() {
-    return cached("rollout", () => {
-      let result = null;
-      for (let l = 0; l < nLayers; l++) {
-        const m = meanWeights(l);
-        const a = new Float64Array(T * T);
-        for (let i = 0; i < T; i++) {
-          let sum = 0;
-          for (let j = 0; j < T; j++) {
-            a[i * T + j] = 0.5 * m[i * T + j] + (i === j ? 0.5 : 0);
-            sum += a[i * T + j];
-          }
-          for (let j = 0; j < T; j++) a[i * T + j] /= sum;
-        }
-        if (result === null) {
-          result = a;
-          continue;
-        }
-        const next = new Float64Array(T * T);
-        for (let i = 0; i < T; i++) {
-          for (let k = 0; k < T; k++) {
-            const v = a[i * T + k];
-            if (v === 0) continue;
-            for (let j = 0; j < T; j++) next[i * T + j] += v * result[k * T + j];
-          }
-        }
-        result = next;
-      }
-      return Float32Array.from(result);
-    });
-  }
+  // The mean over a layer's heads and the rollout through every layer are the run's own numbers,
+  // computed once by attnviz; the page only shows them.
+  const hasMean = data.layers[0].mean !== undefined;
+  const hasRollout = data.rollout !== undefined;
+  const meanWeights = (l) => cached(`m${l}`, () => weightsFrom(data.layers[l].mean));
+  const rollout = () => cached("rollout", () => weightsFrom(data.rollout));
   function weightsOf(l, h) {
     if (h === ROLLOUT) return rollout();
     if (h === MEAN) return meanWeights(l);
@@ -448,7 +411,7 @@
   function renderOverview() {
     const grid = $("grid");
     grid.replaceChildren();
-    const extra = data.model ? 1 : 0;  // each layer's mean
+    const extra = data.model && hasMean ? 1 : 0;  // each layer's mean
     grid.style.gridTemplateColumns = `auto repeat(${nHeads + extra}, max-content)`;
     const tile = (l, h) => {
       const button = document.createElement("button");
@@ -477,7 +440,7 @@
       for (let h = 0; h < nHeads; h++) grid.append(tile(l, h));
       if (extra) grid.append(tile(l, MEAN));
     }
-    if (data.model && nLayers > 1) {
+    if (hasRollout) {
       const title = document.createElement("span");
       title.className = "row-title";
       grid.append(title, tile(0, ROLLOUT));
@@ -649,8 +612,8 @@
     const head = $("head");
     const options = [];
     for (let h = 0; h < nHeads; h++) options.push(new Option(headName(state.layer, h), String(h)));
-    if (nHeads > 1) options.push(new Option(say("mean"), String(MEAN)));
-    if (data.model && nLayers > 1) options.push(new Option(say("rollout"), String(ROLLOUT)));
+    if (hasMean) options.push(new Option(say("mean"), String(MEAN)));
+    if (hasRollout) options.push(new Option(say("rollout"), String(ROLLOUT)));
     head.replaceChildren(...options);
     head.value = String(state.head);
     const cmap = $("cmap");
