@@ -104,7 +104,7 @@ fig.savefig(sys.argv[1], dpi=100)
 '''
 
 
-def run_process(args, repeat):
+def run_process(args, repeat, env=None):
     """Median wall seconds of `repeat` runs of a whole process, and its peak RSS (MiB).
 
     The peak comes from GNU time: a child forked from this Python process would report this
@@ -112,17 +112,17 @@ def run_process(args, repeat):
     walls = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, check=True, env=USER_ENV)
+        subprocess.run(args, stdout=subprocess.DEVNULL, check=True, env=env or USER_ENV)
         walls.append(time.perf_counter() - start)
     timed = subprocess.run(["/usr/bin/time", "-f", "%M"] + args, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True, check=True, env=USER_ENV)
+                           stderr=subprocess.PIPE, text=True, check=True, env=env or USER_ENV)
     return statistics.median(walls), int(timed.stderr.strip().splitlines()[-1]) / 1024
 
 
 RATES = {}  # benchmark name → median FLOP/s, for the GFLOP/s lines under the table
 
 
-def bench(binary, name, env=None):
+def bench(binary, name, env=None, label=""):
     """Median real time (ms) of one Google Benchmark case, or None without that build."""
     if not binary.exists():
         return None
@@ -132,7 +132,7 @@ def bench(binary, name, env=None):
     runs = [b for b in json.loads(out)["benchmarks"] if b.get("run_type") == "iteration"]
     unit = {"ms": 1.0, "us": 1e-3, "ns": 1e-6}[runs[0]["time_unit"]]
     if "FLOP/s" in runs[0]:
-        RATES[name] = statistics.median(b["FLOP/s"] for b in runs)
+        RATES[name + label] = statistics.median(b["FLOP/s"] for b in runs)
     return statistics.median(b["real_time"] * unit for b in runs)
 
 
@@ -182,6 +182,7 @@ def machine():
 
 
 GPT2 = ROOT / "build" / "gpt2-small"
+AVX2_ENV = None  # set in main(): USER_ENV with ATTNVIZ_KERNELS=AVX2
 PEER = ROOT / "tests" / "bench" / "gpt2_small.py"
 
 
@@ -196,6 +197,8 @@ def main():
         sys.exit("the peak memory is measured with GNU time: apt-get install time")
     if not (GPT2 / "model.safetensors").exists():
         subprocess.run([sys.executable, str(PEER), "make", str(GPT2)], check=True)
+    global AVX2_ENV
+    AVX2_ENV = dict(USER_ENV, ATTNVIZ_KERNELS="AVX2")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         # 1. The lesson's heatmap.
@@ -208,6 +211,10 @@ def main():
         p_wall, p_mem = run_process([sys.executable, str(script), f"{tmp}/p.png"], 5)
         row(rows, "lesson PNG, whole process", f"{p_wall * 1e3:.0f} ms", f"{a_wall * 1e3:.1f} ms",
             f"{p_wall / a_wall:.0f}×", "≥ 200×", p_wall / a_wall >= 200)
+        avx2_wall, _ = run_process([str(ATTNVIZ), "--text", "Azərbaycan dili", "--png",
+                                    f"{tmp}/a.png"], 40, AVX2_ENV)
+        row(rows, "… with the AVX2 kernels", f"{p_wall * 1e3:.0f} ms", f"{avx2_wall * 1e3:.1f} ms",
+            f"{p_wall / avx2_wall:.0f}×", "≥ 200×", p_wall / avx2_wall >= 200)
         row(rows, "… its peak memory", f"{p_mem:.0f} MiB", f"{a_mem:.1f} MiB",
             f"1/{p_mem / a_mem:.0f}", "≤ 1/30", p_mem / a_mem >= 30)
 
@@ -224,11 +231,15 @@ def main():
 
         # 3. The kernel, one thread.
         torch_ms = torch_kernel_ms()
-        for build, binary in BENCHES.items():
-            ms = bench(binary, "BM_Attention/T:1024/n_embd:256/heads:0/threads:1/real_time")
+        runs = [("portable build", BENCHES["portable"], None),
+                ("portable build, AVX2 kernels", BENCHES["portable"], AVX2_ENV),
+                ("-march=native build", BENCHES["-march=native"], None)]
+        for what, binary, env in runs:
+            ms = bench(binary, "BM_Attention/T:1024/n_embd:256/heads:0/threads:1/real_time", env,
+                       label=f" ({what})")
             if ms is not None:
-                portable = build == "portable"
-                row(rows, f"kernel T=1024, n_embd=256, 1 thread, {build} build",
+                portable = binary == BENCHES["portable"]
+                row(rows, f"kernel T=1024, n_embd=256, 1 thread, {what}",
                     f"{torch_ms:.1f} ms", f"{ms:.1f} ms", f"{torch_ms / ms:.2f}×",
                     "≥ 1.5×" if portable else "(for comparison)",
                     torch_ms / ms >= 1.5 or not portable)
@@ -243,15 +254,17 @@ def main():
             for name, (t, b) in configs.items()}
         best_name = min(torch_s, key=torch_s.get)
         best = torch_s[best_name]
-        env = dict(os.environ, ATTNVIZ_BENCH_GPT2=str(GPT2))
-        for n in (1, 2):
-            ms = bench(BENCHES["portable"], f"BM_Gpt2Forward/T:1024/threads:{n}/real_time", env)
-            peer = torch_s["1 thread" if n == 1 else "2 threads"]
-            row(rows, f"GPT-2-small-shaped forward, T=1024, all attention and logits, {n} "
-                f"thread{'s' if n > 1 else ''}", f"{peer:.2f} s (best: {best:.2f} s, {best_name})",
-                f"{ms / 1e3:.2f} s", f"{best / (ms / 1e3):.2f}× the best",
-                "≥ 2× PyTorch's best" if n == 2 else "(for comparison)",
-                n == 1 or best / (ms / 1e3) >= 2)
+        for kernels, env in (("", {}), (", AVX2 kernels", {"ATTNVIZ_KERNELS": "AVX2"})):
+            env = dict(os.environ, ATTNVIZ_BENCH_GPT2=str(GPT2), **env)
+            for n in (1, 2):
+                ms = bench(BENCHES["portable"], f"BM_Gpt2Forward/T:1024/threads:{n}/real_time",
+                           env, label=kernels)
+                peer = torch_s["1 thread" if n == 1 else "2 threads"]
+                row(rows, f"GPT-2-small-shaped forward, T=1024, all attention and logits, {n} "
+                    f"thread{'s' if n > 1 else ''}{kernels}",
+                    f"{peer:.2f} s (best: {best:.2f} s, {best_name})", f"{ms / 1e3:.2f} s",
+                    f"{best / (ms / 1e3):.2f}× the best", "≥ 2× PyTorch's best",
+                    best / (ms / 1e3) >= 2)
 
         # 5. A teacher's whole-model run: one head's heatmap.
         for T, goal in ((64, 10), (1024, 2)):
@@ -290,7 +303,19 @@ def main():
         row(rows, "`--json -` of T=2048: peak memory", f"(to a file: {file_mem:.0f} MiB)",
             f"{out_mem:.0f} MiB", "", "streams as files do", out_mem < 1.2 * file_mem)
     bench(BENCHES["-march=native"], "BM_PeakMultiplyAdd")
-    peak = RATES.get("BM_PeakMultiplyAdd")
+    peak = RATES.pop("BM_PeakMultiplyAdd", None)
+    # Each instruction set's products at T = 1024 beside its own peak (bench_kernels.cpp).
+    shares = []
+    for target in ("AVX3", "AVX2", "SSE4"):
+        if bench(BENCHES["portable"], f"BM_Peak/{target}") is None or f"BM_Peak/{target}" not in RATES:
+            continue
+        own = RATES.pop(f"BM_Peak/{target}")
+        out = subprocess.run([str(BENCHES["portable"]), f"--benchmark_filter=^BM_Product/{target}/",
+                              "--benchmark_format=json"], check=True, capture_output=True,
+                             text=True).stdout
+        for b in json.loads(out)["benchmarks"]:
+            shares.append(f"- {b['name']}: {b['FLOP/s'] / 1e9:.0f} GFLOP/s, "
+                          f"{100 * b['FLOP/s'] / own:.0f} % of {target}'s peak ({own / 1e9:.0f})")
     print(f"Machine: {machine()}\n")
     print("| measure | PyTorch | attnviz | ratio | target | |")
     print("|---|---|---|---|---|---|")
@@ -305,6 +330,10 @@ def main():
             cores = 2 if "threads:2" in name else 1
             print(f"- {name}: {rate / 1e9:.0f} ({100 * rate / (cores * peak):.0f} % of "
                   f"{cores} core{'s' if cores > 1 else ''})")
+    if shares:
+        print("\nThe products at T = 1024, one thread, on each instruction set (target: ≥ 60 % of "
+              "its own peak):")
+        print("\n".join(shares))
 
 
 if __name__ == "__main__":

@@ -2,18 +2,13 @@
 #include <array>
 
 #include "attnviz/error.hpp"
+#include "i18n/catalog.hpp"
 
 namespace attnviz {
 namespace {
 
-struct Entry {
-  Err id;
-  const char* en;
-  const char* az;
-};
-
 // clang-format off
-constexpr std::array<Entry, static_cast<size_t>(Err::Count)> kErrors = {{
+constexpr std::array<i18n::Entry<Err>, static_cast<size_t>(Err::Count)> kErrors = {{
   {Err::ErrorWord, "error", "xəta"},
   {Err::WarningWord, "warning", "xəbərdarlıq"},
   {Err::OutOfMemory, "out of memory", "yaddaş çatmır"},
@@ -368,21 +363,12 @@ constexpr std::array<Entry, static_cast<size_t>(Err::Count)> kErrors = {{
 }};
 // clang-format on
 
-// Entry i is error i: a table out of the enum's order does not compile.
-constexpr bool in_order() {
-  for (size_t i = 0; i < kErrors.size(); ++i) {
-    if (static_cast<size_t>(kErrors[i].id) != i) return false;
-  }
-  return true;
-}
-static_assert(in_order(), "kErrors must list the errors in the order of enum class Err");
+static_assert(i18n::in_order(kErrors),
+              "kErrors must list the errors in the order of enum class Err");
 
 }  // namespace
 
-std::string_view error_text(Lang lang, Err id) {
-  const Entry& e = kErrors[static_cast<size_t>(id)];
-  return lang == Lang::Az ? e.az : e.en;
-}
+std::string_view error_text(Lang lang, Err id) { return i18n::look_up(kErrors, lang, id); }
 
 Words::Words(std::string text) : text_(std::move(text)) {}
 Words::Words(const char* text) : text_(text) {}

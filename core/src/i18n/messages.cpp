@@ -3,17 +3,13 @@
 
 #include <array>
 
+#include "i18n/catalog.hpp"
+
 namespace attnviz {
 namespace {
 
-struct Entry {
-  Msg msg;
-  const char* en;
-  const char* az;
-};
-
 // clang-format off
-constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
+constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessages = {{
   {Msg::MaskedSelfAttention, "masked self-attention", "maskalanmış öz-diqqət"},
   {Msg::SelfAttentionNoMask, "self-attention without mask", "maskasız öz-diqqət"},
   {Msg::MaskedMultiHead, "masked multi-head attention ({0} heads)", "maskalanmış çoxbaşlı diqqət ({0} baş)"},
@@ -271,20 +267,11 @@ constexpr std::array<Entry, static_cast<size_t>(Msg::Count)> kMessages = {{
 }};
 // clang-format on
 
-// Entry i is message i: a table out of the enum's order does not compile.
-constexpr bool in_order() {
-  for (size_t i = 0; i < kMessages.size(); ++i) {
-    if (static_cast<size_t>(kMessages[i].msg) != i) return false;
-  }
-  return true;
-}
-static_assert(in_order(), "kMessages must list the messages in the order of enum class Msg");
+static_assert(i18n::in_order(kMessages),
+              "kMessages must list the messages in the order of enum class Msg");
 
 }  // namespace
 
-std::string_view text(Lang lang, Msg msg) {
-  const Entry& e = kMessages[static_cast<size_t>(msg)];
-  return lang == Lang::Az ? e.az : e.en;
-}
+std::string_view text(Lang lang, Msg msg) { return i18n::look_up(kMessages, lang, msg); }
 
 }  // namespace attnviz
