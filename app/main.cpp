@@ -56,7 +56,7 @@ attnviz::Font load_font(const std::optional<std::string>& requested, size_t max_
 }
 
 // What goes to standard output when no file output claims it: the explanation or the table.
-std::string terminal_text(const Options& o, const attnviz::Request& request,
+std::string terminal_text(const Options& o, const attnviz::View& view,
                           const attnviz::Result& result, attnviz::Lang lang) {
   if (o.heads_report) return attnviz::render_heads_report(result, lang);
   if (o.explain) {
@@ -64,7 +64,8 @@ std::string terminal_text(const Options& o, const attnviz::Request& request,
     explain.lang = lang;
     explain.precision = o.precision;
     explain.full = o.full;
-    return attnviz::render_explain(request, result, explain);
+    explain.view = view;
+    return attnviz::render_explain(result, explain);
   }
   attnviz::TableOptions table;
   table.width = o.width.value_or(attnviz::app::terminal_width());
@@ -74,7 +75,8 @@ std::string terminal_text(const Options& o, const attnviz::Request& request,
   table.lang = lang;
   table.summaries = !o.no_summary;
   table.full = o.full;
-  return attnviz::render_table(request, result, table);
+  table.view = view;
+  return attnviz::render_table(result, table);
 }
 
 int run(const Options& o, attnviz::Lang lang) {
@@ -83,6 +85,8 @@ int run(const Options& o, attnviz::Lang lang) {
   attnviz::app::InputFiles files_read;
   const attnviz::Request request = attnviz::app::make_request(o, files_read);
   const attnviz::Result result = attnviz::run(request);
+  const attnviz::View view = attnviz::app::view_of(o);
+  attnviz::check_view(result, view);
 
   // Everything is rendered before anything is written, and files are staged before stdout, so a
   // failure leaves every existing file as it was. JSON goes out as it is written, to a file or
@@ -98,9 +102,9 @@ int run(const Options& o, attnviz::Lang lang) {
       files.stage(*path, render(), what);
     }
   };
-  const attnviz::JsonOptions json{o.trace || o.explain};
+  const attnviz::JsonOptions json{o.trace || o.explain, o.rollout};
   const auto write_json = [&](const attnviz::JsonSink& sink) {
-    attnviz::write_json(request, result, json, sink);
+    attnviz::write_json(result, json, sink);
   };
   if (o.json && !json_to_stdout) files.stage(*o.json, "--json", write_json);
   if (o.save_weights && result.model) throw attnviz::Error(attnviz::Err::SaveWeightsModel, {});
@@ -110,8 +114,8 @@ int run(const Options& o, attnviz::Lang lang) {
                : attnviz::weights_to_json(result.weights);
   });
   emit(o.html, "--html", [&] {
-    return attnviz::render_html(request, result,
-                                attnviz::HtmlOptions{lang, o.heatmap.cmap, o.heatmap.scale});
+    return attnviz::render_html(result,
+                                attnviz::HtmlOptions{lang, o.heatmap.cmap, o.heatmap.scale, view});
   });
   if (o.png || o.svg) {
     attnviz::Scene scene;
@@ -122,7 +126,8 @@ int run(const Options& o, attnviz::Lang lang) {
       heatmap.auto_range = o.range == "auto";
       heatmap.captions = !o.no_captions;
       heatmap.lang = lang;
-      scene = attnviz::heatmap_scene(request, result, heatmap, font);
+      heatmap.view = view;
+      scene = attnviz::heatmap_scene(result, heatmap, font);
       if (o.png) image = attnviz::rasterize(scene, font);
     }  // the font is freed before the PNG is encoded: a lower peak of memory
     emit(o.png, "--png", [&] { return attnviz::encode_png(std::move(*image)); });
@@ -133,7 +138,7 @@ int run(const Options& o, attnviz::Lang lang) {
     write_json([&](std::string_view piece) { out.write(piece); });
     out.flush();
   } else {
-    if (attnviz::app::shows_terminal_text(o)) to_stdout = terminal_text(o, request, result, lang);
+    if (attnviz::app::shows_terminal_text(o)) to_stdout = terminal_text(o, view, result, lang);
     attnviz::io::write_stdout(to_stdout);
   }
   files.commit();

@@ -22,12 +22,6 @@ std::string strip_final_newline(std::string text) {
   return text;
 }
 
-HeadChoice head_choice(const std::string& head) {
-  if (head == "all") return {HeadChoice::Kind::All, 0};
-  if (head == "mean") return {HeadChoice::Kind::Mean, 0};
-  return {HeadChoice::Kind::One, std::stoi(head)};  // digits only, checked by the option
-}
-
 // --layer all|L|L1,L2 (checked by the option): the layers, or none for all.
 std::vector<int> layer_list(const std::string& spec) {
   std::vector<int> layers;
@@ -114,7 +108,7 @@ Request make_request(const Options& o, InputFiles& files) {
   if (r.bpe) r.tokenizer = TokenizerKind::Bpe;
   r.bos = o.bos;
   r.rollout = o.rollout;
-  r.page_views = o.html.has_value();
+  r.page_views = o.html.has_value();  // the page's mean and rollout views
   r.induction_test = o.induction_test;
   r.layers = layer_list(o.layer);
   // A whole model runs only as far as the outputs look: the guesses are in JSON, the page, the
@@ -129,8 +123,19 @@ Request make_request(const Options& o, InputFiles& files) {
   r.causal = !o.no_mask;
   r.scale = !o.no_scale;
   r.keep_scores = o.trace || o.explain || o.html;  // the page shows each cell's score
-  r.head = head_choice(o.head);
+  r.means = o.head == "mean";
   return r;
+}
+
+View view_of(const Options& o) {
+  View view;
+  if (o.head == "mean") {
+    view.head = {HeadChoice::Kind::Mean, 0};
+  } else if (o.head != "all") {
+    view.head = {HeadChoice::Kind::One, std::stoi(o.head)};  // digits only, checked by the option
+  }
+  view.rollout = o.rollout;
+  return view;
 }
 
 }  // namespace attnviz::app

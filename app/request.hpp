@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "attnviz/io/io.hpp"
+#include "attnviz/render/view.hpp"
 #include "attnviz/run/run.hpp"
 #include "options.hpp"
 
@@ -19,5 +20,8 @@ struct InputFiles {
 // FILE|DIR or the folder's), and sets everything else from the options. Throws Error for a file
 // that cannot be read or is not what it should be.
 Request make_request(const Options& o, InputFiles& files);
+
+// What every view shows: --head and --rollout.
+View view_of(const Options& o);
 
 }  // namespace attnviz::app

@@ -54,7 +54,7 @@ std::vector<Request> requests(const Inputs& in) {
 
 std::vector<std::string> run_all(const std::vector<Request>& requests) {
   std::vector<std::string> out;
-  for (const Request& r : requests) out.push_back(render_json(r, run(r)));
+  for (const Request& r : requests) out.push_back(render_json(run(r)));
   return out;
 }
 

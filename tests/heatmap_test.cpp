@@ -1,4 +1,5 @@
 // Heatmap layout and the PNG renderer, checked by reading the PNG back (stb_image).
+#include "attnviz/run/run.hpp"
 #include "attnviz/render/heatmap.hpp"
 
 #include <gtest/gtest.h>
@@ -56,7 +57,7 @@ Fixture make(const std::string& text, HeatmapOptions options = {}, bool causal =
   f.request.causal = causal;
   f.request.tokenizer = tokenizer;
   f.result = run(f.request);
-  f.scene = heatmap_scene(f.request, f.result, options, font());
+  f.scene = heatmap_scene(f.result, options, font());
   return f;
 }
 
@@ -177,7 +178,7 @@ TEST(HeatmapPng, LongTextThinsLabelsAndStaysASaneSize) {
   request.text = text;
   request.text_origin = "--text";
   const Result result = run(request);
-  const Scene scene = heatmap_scene(request, result, {}, font());
+  const Scene scene = heatmap_scene(result, {}, font());
   EXPECT_LE(scene.width, 1000);
   EXPECT_LE(scene.height, 1000);
   const auto labels = texts(scene, "row-label");

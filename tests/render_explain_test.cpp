@@ -1,5 +1,6 @@
 // --explain against PyTorch: every number the explanation prints is read back and compared with
 // the fixture's intermediates, in both languages.
+#include "attnviz/run/run.hpp"
 #include "attnviz/render/render_explain.hpp"
 
 #include <gtest/gtest.h>
@@ -99,7 +100,7 @@ void check_against_pytorch(const std::string& fixture, Lang lang) {
   ExplainOptions options;
   options.lang = lang;
   options.full = true;  // every number, to compare them all
-  const std::vector<Printed> printed = parse(render_explain(c.request, result, options));
+  const std::vector<Printed> printed = parse(render_explain(result, options));
   const json& heads = c.expected["heads"];
   const bool multi = c.expected["n_head"].get<int>() > 0;
   // x; per head q, k, v, scores, scaled, masked, softmax, out; then concat and out if multi-head.
@@ -172,11 +173,11 @@ TEST(RenderExplain, NumbersEqualPyTorchForANanoGptBlock) {
   const json& expected = c.expected;
   Request& request = c.request;
   request.weights_prefix = "transformer.h.0.attn.";
-  request.head = {HeadChoice::Kind::One, 2};
   const Result result = run(request);
   ExplainOptions options;
   options.full = true;
-  const std::string text = render_explain(request, result, options);
+  options.view.head = {HeadChoice::Kind::One, 2};
+  const std::string text = render_explain(result, options);
   EXPECT_NE(text.find("q = x·Wqᵀ + bq"), std::string::npos);
   EXPECT_NE(text.find("LayerNorm, ln_1"), std::string::npos);
   const std::vector<Printed> printed = parse(text);
@@ -197,7 +198,7 @@ TEST(RenderExplain, StepsAndTheLessonsMaskExample) {
   request.text_origin = "--text";
   request.tokenizer = TokenizerKind::Word;
   const Result result = run(request);
-  const std::string en = render_explain(request, result, {Lang::En, 3, 8, 24});
+  const std::string en = render_explain(result, {Lang::En, 3, 8, 24});
   for (int step = 1; step <= 8; ++step) {
     EXPECT_NE(en.find("Step " + std::to_string(step) + " · "), std::string::npos) << step;
   }
@@ -205,7 +206,7 @@ TEST(RenderExplain, StepsAndTheLessonsMaskExample) {
   EXPECT_NE(en.find("While processing “Azərbaycan” the model does not see “dili”"),
             std::string::npos);
   EXPECT_NE(en.find("× head_size^-0.5 = 1/√16 = 0.25"), std::string::npos);
-  const std::string az = render_explain(request, result, {Lang::Az, 3, 8, 24});
+  const std::string az = render_explain(result, {Lang::Az, 3, 8, 24});
   EXPECT_NE(az.find("“Azərbaycan” emal edilərkən model “dili” tokenini görmür"), std::string::npos);
   EXPECT_NE(az.find("Addım 7 · Hər sətir üzrə softmax"), std::string::npos);
 }
@@ -217,11 +218,11 @@ TEST(RenderExplain, AWholeModelsBlockEqualsPyTorch) {
   const json& expected = c.expected;
   Request& request = c.request;
   request.layers = {1};
-  request.head = {HeadChoice::Kind::One, 2};
   const Result result = run(request);
   ExplainOptions options;
   options.full = true;
-  const std::string text = render_explain(request, result, options);
+  options.view.head = {HeadChoice::Kind::One, 2};
+  const std::string text = render_explain(result, options);
   EXPECT_NE(text.find("x: the residual stream entering layer 1"), std::string::npos);
   EXPECT_NE(text.find("MLP: ln_2, then c_fc → ReLU → c_proj"), std::string::npos);
   const json& layer0 = expected["layers"][0];
@@ -251,10 +252,10 @@ TEST(RenderExplain, EveryLayerOfAWholeModelInTurn) {
       file_case(ATTNVIZ_REFERENCE "/models/", "nanogpt.expected.json", "nanogpt.safetensors");
   const json& expected = c.expected;
   Request& request = c.request;
-  request.head = {HeadChoice::Kind::One, 0};
   ExplainOptions options;
   options.full = true;
-  const std::string text = render_explain(request, run(request), options);
+  options.view.head = {HeadChoice::Kind::One, 0};
+  const std::string text = render_explain(run(request), options);
   for (const char* layer : {"Layer 0 of 3", "Layer 1 of 3", "Layer 2 of 3"}) {
     EXPECT_NE(text.find(layer), std::string::npos) << layer;
   }
@@ -272,7 +273,7 @@ TEST(RenderExplain, WideMatricesSayHowMuchIsHidden) {
   request.text = "Diqqət Mexanizmi modelin bir sözü emal edərkən";
   request.text_origin = "--text";
   const Result result = run(request);
-  const std::string text = render_explain(request, result, {Lang::En, 3, 8, 24});
+  const std::string text = render_explain(result, {Lang::En, 3, 8, 24});
   // x: 16 columns, 4 first and 3 last shown; 46×46 scores: 46 − 7; rows: 12 first, 11 last.
   EXPECT_NE(text.find("… 9 columns not shown (--full shows them)"), std::string::npos);
   EXPECT_NE(text.find("… 39 columns not shown"), std::string::npos);
@@ -293,7 +294,7 @@ TEST(RenderExplain, WideMatricesSayHowMuchIsHidden) {
   EXPECT_EQ(lines[3 + 23].substr(lines[3 + 23].size() - std::strlen(last)), last);
   EXPECT_EQ(lines[3 + 23].find("  45 "), 0u);
   ExplainOptions full{Lang::En, 3, 8, 24, true};
-  const std::string all = render_explain(request, result, full);
+  const std::string all = render_explain(result, full);
   EXPECT_EQ(all.find("not shown"), std::string::npos);
   EXPECT_EQ(all.find("…  "), std::string::npos);
 }
@@ -302,11 +303,11 @@ TEST(RenderExplain, NoMaskAndOneToken) {
   Request request;
   request.text = "A";
   request.text_origin = "--text";
-  EXPECT_NE(render_explain(request, run(request), {}).find("There is only one token"),
+  EXPECT_NE(render_explain(run(request), {}).find("There is only one token"),
             std::string::npos);
   request.text = "AB";
   request.causal = false;
-  const std::string text = render_explain(request, run(request), {});
+  const std::string text = render_explain(run(request), {});
   EXPECT_NE(text.find("Mask: skipped (--no-mask)"), std::string::npos);
   EXPECT_EQ(text.find("-inf"), std::string::npos);
 }

@@ -1,4 +1,5 @@
 // JSON output: schema, exact values, shortest float32 text.
+#include "attnviz/run/run.hpp"
 #include "attnviz/render/render_json.hpp"
 
 #include <gtest/gtest.h>
@@ -23,7 +24,7 @@ Request az_request() {
 TEST(RenderJson, HoldsTokensConfigHeadsAndOutput) {
   const Request request = az_request();
   const Result result = run(request);
-  const json doc = json::parse(render_json(request, result));
+  const json doc = json::parse(render_json(result));
   EXPECT_EQ(doc["tokens"].size(), 15u);
   EXPECT_EQ(doc["tokens"][2], "ə");
   EXPECT_EQ(doc["token_ids"].size(), 15u);
@@ -55,7 +56,7 @@ TEST(RenderJson, HoldsTokensConfigHeadsAndOutput) {
 
 TEST(RenderJson, FloatsAreShortestRoundTripText) {
   const Request request = az_request();
-  const std::string text = render_json(request, run(request));
+  const std::string text = render_json(run(request));
   const std::regex number(R"(-?\d+\.\d+(e-?\d+)?)");
   int checked = 0;
   for (auto it = std::sregex_iterator(text.begin(), text.end(), number);
@@ -75,7 +76,7 @@ TEST(RenderJson, FloatsAreShortestRoundTripText) {
 TEST(RenderJson, WeightsFileAndNoMaskAreRecorded) {
   Request request = az_request();
   request.causal = false;
-  const json doc = json::parse(render_json(request, run(request)));
+  const json doc = json::parse(render_json(run(request)));
   EXPECT_EQ(doc["config"]["causal"], false);
   EXPECT_GT(doc["heads"][0]["weights"][0][14].get<float>(), 0.0f);
 }
@@ -84,7 +85,7 @@ TEST(RenderJson, RowSummariesForEveryHead) {
   Request request = az_request();
   request.random.n_head = 2;
   const Result result = run(request);
-  const json doc = json::parse(render_json(request, result));
+  const json doc = json::parse(render_json(result));
   EXPECT_EQ(doc["config"]["module"], "MultiHeadAttention");
   EXPECT_EQ(doc["config"]["n_head"], 2);
   EXPECT_EQ(doc["config"]["head_size"], 4);
@@ -107,7 +108,7 @@ TEST(RenderJson, TraceHoldsEveryIntermediate) {
   Request request = az_request();
   request.scale = false;
   const Result result = run(request);
-  const json doc = json::parse(render_json(request, result, JsonOptions{true}));
+  const json doc = json::parse(render_json(result, JsonOptions{true}));
   EXPECT_EQ(doc["config"]["module"], "SelfAttention");
   EXPECT_EQ(doc["config"]["scaled"], false);
   EXPECT_EQ(doc["config"]["scale"], 1.0);

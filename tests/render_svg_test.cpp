@@ -1,4 +1,5 @@
 // The SVG renderer: well-formed XML, one element per cell, every token as escaped text.
+#include "attnviz/run/run.hpp"
 #include "attnviz/render/render_svg.hpp"
 
 #include <gtest/gtest.h>
@@ -38,7 +39,7 @@ Parsed parse_svg(const std::string& svg, tinyxml2::XMLDocument& doc) {
 
 std::string svg_for(const Request& request, const HeatmapOptions& options = {}) {
   const Result result = run(request);
-  return render_svg(heatmap_scene(request, result, options, font()));
+  return render_svg(heatmap_scene(result, options, font()));
 }
 
 TEST(RenderSvg, OneCellElementPerCellAndEveryTokenAsText) {
@@ -67,7 +68,7 @@ TEST(RenderSvg, SizeMatchesTheLayoutAndCellsCarryTooltips) {
   request.text = "Azərbaycan dili";
   request.text_origin = "--text";
   const Result result = run(request);
-  const Scene scene = heatmap_scene(request, result, {}, font());
+  const Scene scene = heatmap_scene(result, {}, font());
   tinyxml2::XMLDocument doc;
   parse_svg(render_svg(scene), doc);
   EXPECT_EQ(doc.RootElement()->IntAttribute("width"), scene.width);
@@ -110,7 +111,7 @@ TEST(RenderSvg, LargeMatricesAreOneEmbeddedImageWithVectorLabels) {
     request.text_origin = "--tokens";
     request.random.block_size = T;
     const Result result = run(request);
-    const Scene scene = heatmap_scene(request, result, {}, font());
+    const Scene scene = heatmap_scene(result, {}, font());
     const std::string svg = render_svg(scene);
     tinyxml2::XMLDocument doc;
     const Parsed parsed = parse_svg(svg, doc);

@@ -1,4 +1,5 @@
 // The terminal table: labels, masked cells, alignment by display width, column blocks, color.
+#include "attnviz/run/run.hpp"
 #include "attnviz/render/render_table.hpp"
 
 #include <gtest/gtest.h>
@@ -36,7 +37,7 @@ size_t count(const std::string& haystack, const std::string& needle) {
 
 // The whole table in one block, no color, no row summaries.
 std::string table_for(const Request& request) {
-  return render_table(request, run(request), {0, nullptr, 3, Lang::En, false});
+  return render_table(run(request), {0, nullptr, 3, Lang::En, false});
 }
 
 TEST(RenderTable, HeaderSaysWhatWasComputed) {
@@ -51,7 +52,7 @@ TEST(RenderTable, HeaderSaysWhatWasComputed) {
 TEST(RenderTable, MaskedCellsAreDotsNeverZeros) {
   const Request request = text_request("Azərbaycan dili");
   const Result result = run(request);
-  const std::string body = render_table(request, result, {0, nullptr, 3});
+  const std::string body = render_table(result, {0, nullptr, 3});
   const std::string rows = body.substr(body.find("\n 0 A"));
   EXPECT_EQ(count(rows, "·"), 15u * 14u / 2u);
   // Every computed cell prints its value, including the first row's weight 1.
@@ -72,7 +73,7 @@ TEST(RenderTable, LabelsShowSpacesAndAlignByDisplayWidth) {
 TEST(RenderTable, WideMatricesPrintInBlocksThatFit) {
   const Request request = text_request("Diqqət mexanizmi mənanı fokuslayır");
   const std::string table =
-      render_table(request, run(request), {60, nullptr, 3, Lang::En, false, true});
+      render_table(run(request), {60, nullptr, 3, Lang::En, false, true});
   EXPECT_NE(table.find("keys 0–"), std::string::npos);
   for (const std::string& line : lines_of(table)) {
     if (line.rfind("\"", 0) == 0 || line.rfind("rows:", 0) == 0) continue;  // header lines
@@ -88,7 +89,7 @@ TEST(RenderTable, WideMatricesPrintInBlocksThatFit) {
 TEST(RenderTable, LargeTablesAreSummarisedAsNumpyPrintsArrays) {
   const Request request = text_request("Diqqət mexanizmi mənanı fokuslayır");  // 34 tokens
   const Result result = run(request);
-  const std::string table = render_table(request, result, {0, nullptr, 3, Lang::En, true});
+  const std::string table = render_table(result, {0, nullptr, 3, Lang::En, true});
   const auto lines = lines_of(table);
   EXPECT_EQ(lines[3], "          0      1      2  …     31     32     33");
   EXPECT_EQ(lines[8], " ⋮        ⋮      ⋮      ⋮  ⋮      ⋮      ⋮      ⋮");
@@ -112,7 +113,7 @@ TEST(RenderTable, LargeTablesAreSummarisedAsNumpyPrintsArrays) {
   // 31 tokens (961 cells) print whole, as does --full.
   const Request shorter = text_request("Diqqət mexanizmi mənanı fokusla");
   EXPECT_EQ(table_for(shorter).find("⋮"), std::string::npos);
-  const std::string full = render_table(request, result, {0, nullptr, 3, Lang::En, false, true});
+  const std::string full = render_table(result, {0, nullptr, 3, Lang::En, false, true});
   EXPECT_EQ(full.find("⋮"), std::string::npos);
   EXPECT_EQ(count(full.substr(full.find("\n 0 ")), "·"), 34u * 33u / 2u);
 }
@@ -126,8 +127,8 @@ TEST(RenderTable, NoMaskHasNoDots) {
 TEST(RenderTable, ColorOnlyWhenAsked) {
   const Request request = text_request("abc");
   const Result result = run(request);
-  EXPECT_EQ(render_table(request, result, {0, nullptr, 3}).find('\x1b'), std::string::npos);
-  const std::string colored = render_table(request, result, {0, &Colormap::named("viridis"), 3});
+  EXPECT_EQ(render_table(result, {0, nullptr, 3}).find('\x1b'), std::string::npos);
+  const std::string colored = render_table(result, {0, &Colormap::named("viridis"), 3});
   EXPECT_EQ(count(colored, "\x1b[48;2;"), 6u);  // one shaded cell per unmasked weight
   // Weight 1 takes viridis' last entry, with black text on it.
   EXPECT_NE(colored.find("\x1b[48;2;253;231;36m\x1b[38;2;0;0;0m1.000"), std::string::npos);
@@ -135,14 +136,14 @@ TEST(RenderTable, ColorOnlyWhenAsked) {
 
 TEST(RenderTable, PrecisionSetsDigits) {
   const Request request = text_request("ab");
-  const std::string table = render_table(request, run(request), {0, nullptr, 5});
+  const std::string table = render_table(run(request), {0, nullptr, 5});
   EXPECT_NE(table.find("1.00000"), std::string::npos);
 }
 
 TEST(RenderTable, RowSummariesNameTheTopKeyAndEntropy) {
   const Request request = text_request("abc");
   const Result result = run(request);
-  const std::string table = render_table(request, result, {0, nullptr, 3, Lang::En, true});
+  const std::string table = render_table(result, {0, nullptr, 3, Lang::En, true});
   EXPECT_NE(table.find("Row summaries"), std::string::npos);
   // Row 0 sees only itself: weight 1, entropy 0 of at most log2(1) = 0.
   const std::string row0 = table.substr(table.find("\n0 a    0 a"));
@@ -155,25 +156,26 @@ TEST(RenderTable, EveryHeadOrTheChosenOne) {
   Request request = text_request("Bakı");
   request.random.n_embd = 8;
   request.random.n_head = 2;
-  const std::string all = render_table(request, run(request), {0, nullptr, 3, Lang::En, false});
+  const std::string all = render_table(run(request), {0, nullptr, 3, Lang::En, false});
   EXPECT_NE(all.find("\nhead 0\n"), std::string::npos);
   EXPECT_NE(all.find("\nhead 1\n"), std::string::npos);
   EXPECT_NE(all.find("masked multi-head attention (2 heads)"), std::string::npos);
-  request.head = {HeadChoice::Kind::One, 1};
-  const std::string one = render_table(request, run(request), {0, nullptr, 3, Lang::En, false});
+  TableOptions options{0, nullptr, 3, Lang::En, false};
+  options.view.head = {HeadChoice::Kind::One, 1};
+  const std::string one = render_table(run(request), options);
   EXPECT_EQ(one.find("\nhead 0\n"), std::string::npos);
   EXPECT_NE(one.find("\nhead 1\n"), std::string::npos);
-  request.head = {HeadChoice::Kind::Mean, 0};
+  request.means = true;
   const Result mean = run(request);
   EXPECT_TRUE(mean.mean_weights.at(0).isApprox(
       (mean.trace().heads[0].weights + mean.trace().heads[1].weights) / 2.0f));
-  EXPECT_NE(render_table(request, mean, {0, nullptr, 3, Lang::En, false}).find("mean of 2 heads"),
-            std::string::npos);
+  options.view.head = {HeadChoice::Kind::Mean, 0};
+  EXPECT_NE(render_table(mean, options).find("mean of 2 heads"), std::string::npos);
 }
 
 TEST(RenderTable, AzerbaijaniHeaders) {
   const Request request = text_request("Azərbaycan dili");
-  const std::string table = render_table(request, run(request), {0, nullptr, 3, Lang::Az, true});
+  const std::string table = render_table(run(request), {0, nullptr, 3, Lang::Az, true});
   EXPECT_NE(table.find("maskalanmış öz-diqqət, 15 token (char)"), std::string::npos);
   EXPECT_NE(table.find("sətirlər: sorğular, sütunlar: açarlar"), std::string::npos);
   EXPECT_NE(table.find("Sətir xülasəsi"), std::string::npos);

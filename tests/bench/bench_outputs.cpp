@@ -67,7 +67,7 @@ void BM_Json(benchmark::State& state) {
   size_t bytes = 0;
   for (auto _ : state) {
     bytes = 0;
-    write_json(r.request, r.result, {}, [&](std::string_view piece) { bytes += piece.size(); });
+    write_json(r.result, {}, [&](std::string_view piece) { bytes += piece.size(); });
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
 }
@@ -75,7 +75,7 @@ void BM_Json(benchmark::State& state) {
 void BM_Png(benchmark::State& state) {
   const Run& r = run_of(static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    const Scene scene = heatmap_scene(r.request, r.result, {}, font());
+    const Scene scene = heatmap_scene(r.result, {}, font());
     benchmark::DoNotOptimize(render_png(scene, font()));
   }
 }
@@ -83,7 +83,7 @@ void BM_Png(benchmark::State& state) {
 void BM_Svg(benchmark::State& state) {
   const Run& r = run_of(static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    const Scene scene = heatmap_scene(r.request, r.result, {}, font());
+    const Scene scene = heatmap_scene(r.result, {}, font());
     benchmark::DoNotOptimize(render_svg(scene));
   }
 }

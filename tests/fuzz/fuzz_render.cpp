@@ -43,10 +43,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const attnviz::Result result = attnviz::run(request);
     const auto lang = (data[1] & 4) ? attnviz::Lang::Az : attnviz::Lang::En;
-    attnviz::render_table(request, result, {data[1] % 50, nullptr, 3, lang, true});
-    attnviz::render_explain(request, result, {lang, 3, 8, 24});
-    attnviz::render_json(request, result, {true});
-    const std::string page = attnviz::render_html(request, result, {lang, "viridis", 1.0f});
+    attnviz::render_table(result, {data[1] % 50, nullptr, 3, lang, true});
+    attnviz::render_explain(result, {lang, 3, 8, 24});
+    attnviz::render_json(result, {true});
+    const std::string page = attnviz::render_html(result, {lang, "viridis", 1.0f});
     const std::string block = "id=\"attnviz-data\">";
     const size_t at = page.find(block);
     const size_t end = page.find("</script>", at);
@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       attnviz::HeatmapOptions options;
       options.annotate = (data[1] & 8) != 0;
       options.lang = lang;
-      attnviz::render_svg(attnviz::heatmap_scene(request, result, options, *font()));
+      attnviz::render_svg(attnviz::heatmap_scene(result, options, *font()));
     }
   } catch (const attnviz::Error&) {
   }

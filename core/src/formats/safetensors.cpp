@@ -6,8 +6,8 @@
 #include <map>
 #include <stdexcept>
 
-#include "attnviz/compute/kernels.hpp"
 #include "attnviz/compute/compute.hpp"
+#include "attnviz/compute/kernels.hpp"
 #include "attnviz/error.hpp"
 #include "attnviz/formats/state_dict.hpp"
 #include "attnviz/strings.hpp"

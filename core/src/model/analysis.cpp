@@ -5,8 +5,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "attnviz/compute/kernels.hpp"
 #include "attnviz/compute/compute.hpp"
+#include "attnviz/compute/kernels.hpp"
 
 namespace attnviz {
 
@@ -71,13 +71,16 @@ std::vector<std::vector<Prediction>> NextTokens::result() const {
   return out;
 }
 
+Matrix head_mean(const AttentionTrace& layer) {
+  Matrix mean = Matrix::Zero(layer.T(), layer.T());  // (T, T)
+  for (const HeadTrace& h : layer.heads) mean += h.weights;
+  return mean / static_cast<float>(layer.heads.size());
+}
+
 void rollout_step(Matrix& rollout, const AttentionTrace& layer) {
   const Eigen::Index T = layer.T();
-  Matrix a = Matrix::Zero(T, T);  // (T, T): the mean over heads
-  for (const HeadTrace& h : layer.heads) a += h.weights;
-  a /= static_cast<float>(layer.heads.size());
-  a = 0.5f * a + 0.5f * Matrix::Identity(T, T);
-  a = a.array().colwise() / a.rowwise().sum().array();  // each row sums to 1 again
+  Matrix a = 0.5f * head_mean(layer) + 0.5f * Matrix::Identity(T, T);  // (T, T)
+  a = a.array().colwise() / a.rowwise().sum().array();                 // each row sums to 1 again
   if (rollout.size() == 0) {
     rollout = std::move(a);
     return;

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <limits>
 
-#include "attnviz/compute/kernels.hpp"
 #include "attnviz/compute/compute.hpp"
+#include "attnviz/compute/kernels.hpp"
 #include "attnviz/error.hpp"
 #include "compute/pages.hpp"
 

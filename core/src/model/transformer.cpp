@@ -9,6 +9,28 @@
 #include "compute/pages.hpp"
 
 namespace attnviz {
+
+const char* family_name(Family family) {
+  switch (family) {
+    case Family::Gpt2:
+      return "GPT-2";
+    case Family::GptPy:
+      return "gpt.py";
+    default:
+      return "nanoGPT";
+  }
+}
+
+const char* family_id(Family family) {
+  switch (family) {
+    case Family::Gpt2:
+      return "gpt2";
+    case Family::GptPy:
+      return "gpt.py";
+    default:
+      return "nanogpt";
+  }
+}
 namespace {
 
 // The MLP's nonlinearity, elementwise on (T, hidden).

@@ -423,49 +423,29 @@ Scene layout_heatmap(const HeatmapInput& input, const HeatmapOptions& options, c
   return Builder(input, options, font).build();
 }
 
-Scene heatmap_scene(const Request& request, const Result& result, const HeatmapOptions& options,
-                    const Font& font) {
+Scene heatmap_scene(const Result& result, const HeatmapOptions& options, const Font& font) {
   HeatmapInput input;
   input.tokens = result.tokens;
   input.causal = result.trace().causal;
-  const std::string n_head = std::to_string(result.weights.n_head());
-  for (const HeadView& head : shown_heads(request, result)) {
-    // The lesson's single SelfAttention has no heads to tell apart: its panel has no title.
-    std::string title;
-    const std::string index = std::to_string(head.index), layer = std::to_string(head.layer);
-    if (head.index == HeadView::kRollout) {
-      title = say(options.lang, Msg::PanelRollout);
-    } else if (result.model) {  // a grid of layers (rows) × heads (columns): short titles
-      title = head.index < 0 ? say(options.lang, Msg::PanelLayerMean, {layer})
-                             : say(options.lang, Msg::PanelLayerHead, {layer, index});
-      // A head whose pattern is clear is captioned with it: "L0 H2 · previous".
-      if (const HeadScore* score = result.head_score(head.layer, head.index)) {
-        if (const auto label = head_label(*score)) {
-          title += " · " + pattern_name(*label, options.lang);
-        }
-      }
-    } else if (result.weights.multi_head()) {
-      title = head.index < 0 ? say(options.lang, Msg::HeadMean, {n_head})
-                             : say(options.lang, Msg::Head, {index});
-    }
-    input.panels.push_back({std::move(title), head.weights});
+  const std::vector<HeadView> views = shown_heads(result, options.view);
+  for (const HeadView& head : views) {
+    input.panels.push_back({view_title(result, head, options.lang, true), head.weights});
   }
   if (result.model) {
     input.columns = std::max<size_t>(1, input.panels.size() / result.layers.size());
     for (const int layer : result.layer_numbers) {
       input.row_titles.push_back(say(options.lang, Msg::PanelLayer, {std::to_string(layer)}));
     }
-    if (request.rollout && result.rollout.size() > 0)
+    if (views.back().index == HeadView::kRollout)
       input.row_titles.push_back(say(options.lang, Msg::PanelRollout));
-    const auto views = shown_heads(request, result);
     for (size_t c = 0; c < input.columns; ++c) {
       input.column_titles.push_back(
           views[c].index < 0 ? say(options.lang, Msg::PanelMean)
                              : say(options.lang, Msg::PanelHead, {std::to_string(views[c].index)}));
     }
   }
-  input.title = "\"" + utf8::truncate_to_width(utf8::one_line(request.text), 60) + "\"";
-  input.subtitle = run_details(request, result, options.lang);
+  input.title = "\"" + utf8::truncate_to_width(utf8::one_line(result.info.text), 60) + "\"";
+  input.subtitle = run_details(result, options.lang);
   return layout_heatmap(input, options, font);
 }
 

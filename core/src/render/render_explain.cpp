@@ -29,8 +29,8 @@ struct Grid {
 
 class Explainer {
  public:
-  Explainer(const Request& request, const Result& result, const ExplainOptions& options)
-      : request_(request), result_(result), o_(options), lang_(options.lang) {
+  Explainer(const Result& result, const ExplainOptions& options)
+      : info_(result.info), result_(result), o_(options), lang_(options.lang) {
     const size_t digits = std::to_string(result.tokens.size() - 1).size();
     for (size_t t = 0; t < result.tokens.size(); ++t) {
       const std::string label =
@@ -42,7 +42,7 @@ class Explainer {
   }
 
   std::string run() {
-    out_ += "attnviz --explain · " + run_summary(request_, result_, lang_) + "\n";
+    out_ += "attnviz --explain · " + run_summary(result_, lang_) + "\n";
     out_ += say(lang_, Msg::ExplainTitle) + ". " + say(lang_, Msg::ExplainTrace) + "\n";
     tokens_step();
     // Each layer shown (a module has one): its input, every head, the projection and, in a whole
@@ -77,12 +77,7 @@ class Explainer {
 
  private:
   // --head i explains head i; otherwise (all, mean) every head.
-  std::vector<int> explained_heads() const {
-    if (request_.head.kind == HeadChoice::Kind::One) return {request_.head.index};
-    std::vector<int> all(static_cast<size_t>(result_.weights.n_head()));
-    for (size_t h = 0; h < all.size(); ++h) all[h] = static_cast<int>(h);
-    return all;
-  }
+  std::vector<int> explained_heads() const { return chosen_heads(result_, o_.view); }
 
   void step(int number, const std::string& title, const std::string& explanation) {
     out_ += "\n── " + say(lang_, Msg::Step, {std::to_string(number)}) + " · " + title + " ──\n";
@@ -184,7 +179,7 @@ class Explainer {
 
   void tokens_step() {
     const size_t T = result_.tokens.size();
-    const bool randn = request_.randn_input;
+    const bool randn = info_.randn_input;
     step(1, say(lang_, Msg::TokensTitle),
          say(lang_, randn ? Msg::TokensTextRandn : Msg::TokensText, {std::to_string(T)}));
     const std::string position = say(lang_, Msg::Position);
@@ -206,11 +201,11 @@ class Explainer {
 
   void embedding_step() {
     const Weights& w = result_.weights;
-    if (request_.randn_input) {
+    if (info_.randn_input) {
       step(2, say(lang_, Msg::RandnTitle),
            say(lang_, Msg::RandnText,
                {std::to_string(result_.tokens.size()), std::to_string(w.n_embd),
-                std::to_string(request_.random.seed)}));
+                std::to_string(info_.seed)}));
       print_matrix("x", trace().x);
       return;
     }
@@ -244,7 +239,7 @@ class Explainer {
                  [&](Eigen::Index i, Eigen::Index j) { return number(head.scores(i, j)); });
 
     const float scale = trace.scale;
-    if (request_.scale) {
+    if (info_.scale) {
       char value[32];
       std::snprintf(value, sizeof value, "%.6g", static_cast<double>(scale));
       step(5, say(lang_, Msg::ScaleTitle, {std::to_string(result_.weights.head_size()), value}),
@@ -342,7 +337,7 @@ class Explainer {
   // The layer being explained: an entry of result_.layers.
   const AttentionTrace& trace() const { return result_.layers[layer_]; }
 
-  const Request& request_;
+  const RunInfo& info_;
   const Result& result_;
   size_t layer_ = 0;
   const ExplainOptions& o_;
@@ -354,9 +349,8 @@ class Explainer {
 
 }  // namespace
 
-std::string render_explain(const Request& request, const Result& result,
-                           const ExplainOptions& options) {
-  return Explainer(request, result, options).run();
+std::string render_explain(const Result& result, const ExplainOptions& options) {
+  return Explainer(result, options).run();
 }
 
 }  // namespace attnviz

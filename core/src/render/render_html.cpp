@@ -112,7 +112,13 @@ Json colormaps() {
   return out;
 }
 
-Json page_data(const Request& request, const Result& result, const HtmlOptions& options) {
+// The head the page opens on, as page.js numbers it: --head's, the mean (-1), or the first.
+int first_head(const View& view) {
+  if (view.head.kind == HeadChoice::Kind::One) return view.head.index;
+  return view.head.kind == HeadChoice::Kind::Mean ? HeadView::kMean : 0;
+}
+
+Json page_data(const Result& result, const HtmlOptions& options) {
   // Weights and scores are always there; x, q, k and v for the steps view only while the whole
   // page stays within kExactNumbers.
   size_t numbers = 0, step_numbers = 0;
@@ -168,23 +174,23 @@ Json page_data(const Request& request, const Result& result, const HtmlOptions& 
     for (const Guess& g : row) guesses.push_back({{"token", utf8::visible(g.token)}, {"p", g.p}});
     predictions.push_back(std::move(guesses));
   }
-  Json page = {{"version", kVersion},
-               {"lang", options.lang == Lang::Az ? "az" : "en"},
-               {"cmap", options.cmap},
-               {"scale", options.scale},
-               {"text", request.text},
-               {"details",
-                {{"en", run_details(request, result, Lang::En)},
-                 {"az", run_details(request, result, Lang::Az)}}},
-               {"tokens", result.tokens},
-               {"ids", result.ids},
-               {"labels", std::move(labels)},
-               {"causal", result.trace().causal},
-               {"encoding", compact ? "compact" : "float32"},
-               {"model", result.model.has_value()},
-               {"layers", std::move(layers)},
-               {"predictions", std::move(predictions)},
-               {"colormaps", colormaps()}};
+  Json page = {
+      {"version", kVersion},
+      {"lang", options.lang == Lang::Az ? "az" : "en"},
+      {"cmap", options.cmap},
+      {"scale", options.scale},
+      {"text", result.info.text},
+      {"details", {{"en", run_details(result, Lang::En)}, {"az", run_details(result, Lang::Az)}}},
+      {"tokens", result.tokens},
+      {"ids", result.ids},
+      {"labels", std::move(labels)},
+      {"causal", result.trace().causal},
+      {"encoding", compact ? "compact" : "float32"},
+      {"model", result.model.has_value()},
+      {"layers", std::move(layers)},
+      {"view", {{"head", first_head(options.view)}}},
+      {"predictions", std::move(predictions)},
+      {"colormaps", colormaps()}};
   if (result.rollout.size() > 0)  // the run's rollout through every layer of the model
     page["rollout"] = compact ? compact_weights(result.rollout) : exact(result.rollout);
   return page;
@@ -200,13 +206,13 @@ void put(std::string& page, std::string_view marker, std::string_view content) {
 
 }  // namespace
 
-std::string render_html(const Request& request, const Result& result, const HtmlOptions& options) {
+std::string render_html(const Result& result, const HtmlOptions& options) {
   std::string page(html_assets::page_html());
   // The data goes in last: nothing in it can be taken for a marker.
   put(page, "/*ATTNVIZ_CSS*/", html_assets::page_css());
   put(page, "/*ATTNVIZ_JS*/", html_assets::page_js());
   put(page, "ATTNVIZ_LANG", options.lang == Lang::Az ? "az" : "en");
-  put(page, "ATTNVIZ_DATA", script_safe(page_data(request, result, options)));
+  put(page, "ATTNVIZ_DATA", script_safe(page_data(result, options)));
   return page;
 }
 

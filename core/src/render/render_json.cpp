@@ -9,50 +9,38 @@
 namespace attnviz {
 namespace {
 
-// The model family as the JSON names it.
-const char* family_name(Family family) {
-  switch (family) {
-    case Family::Gpt2:
-      return "gpt2";
-    case Family::GptPy:
-      return "gpt.py";
-    default:
-      return "nanogpt";
-  }
-}
-
-Json config_json(const Request& request, const Result& result) {
-  const Weights& w = result.weights;
+Json config_json(const Result& result) {
+  const RunInfo& info = result.info;
   Json config = Json::object();
-  config["text"] = request.text;
-  config["input"] = request.input == InputKind::TokenList ? "tokens" : "text";
-  if (request.input == InputKind::Text) config["tokenizer"] = tokenizer_name(request.tokenizer);
-  config["module"] = w.multi_head() ? "MultiHeadAttention" : "SelfAttention";
+  config["text"] = info.text;
+  config["input"] = info.input == InputKind::TokenList ? "tokens" : "text";
+  if (info.input == InputKind::Text) config["tokenizer"] = tokenizer_name(info.tokenizer);
+  config["module"] = info.multi_head ? "MultiHeadAttention" : "SelfAttention";
   config["n_layer"] = result.model ? result.model->n_layer : 1;
   if (result.model) {
-    config["family"] = family_name(result.model->family);
+    config["family"] = family_id(result.model->family);
     config["vocab_size"] = result.model->vocab_size;
-    if (request.bos) config["bos"] = true;
+    if (info.bos) config["bos"] = true;
   }
-  config["n_embd"] = w.n_embd;
-  config["n_head"] = w.n_head();
-  config["head_size"] = w.head_size();
-  config["block_size"] = w.block_size > 0 ? Json(w.block_size) : Json(nullptr);
-  config["x"] = request.randn_input ? "randn" : "embeddings";
-  config["positions"] = w.has_positions();
-  config["causal"] = request.causal;
-  config["scaled"] = request.scale;
+  config["n_embd"] = info.n_embd;
+  config["n_head"] = info.n_head;
+  config["head_size"] = info.head_size;
+  config["block_size"] = info.block_size > 0 ? Json(info.block_size) : Json(nullptr);
+  config["x"] = info.randn_input ? "randn" : "embeddings";
+  config["positions"] = info.positions;
+  config["causal"] = info.causal;
+  config["scaled"] = info.scale;
   config["scale"] = result.trace().scale;
-  if (request.weights_path) {
-    config["weights"] = *request.weights_path;
-    if (!request.weights_prefix.empty()) config["prefix"] = request.weights_prefix;
-    config["layer_norm"] = w.has_layer_norm();
+  if (info.weights) {
+    config["weights"] = *info.weights;
+    if (!info.prefix.empty()) config["prefix"] = info.prefix;
+    config["layer_norm"] = info.layer_norm;
   } else {
     config["weights"] = "random";
   }
-  if (!request.weights_path || request.randn_input) {
-    config["seed"] = request.random.seed;
-    config["init"] = request.random.cpu == TorchCpu::Avx2 ? "torch" : "torch-generic";
+  if (!info.weights || info.randn_input) {
+    config["seed"] = info.seed;
+    config["init"] = info.init == TorchCpu::Avx2 ? "torch" : "torch-generic";
   }
   return config;
 }
@@ -231,8 +219,7 @@ Json head_scores_json(const std::vector<HeadScore>& scores) {
   return out;
 }
 
-void write_json(const Request& request, const Result& result, const JsonOptions& options,
-                const JsonSink& sink) {
+void write_json(const Result& result, const JsonOptions& options, const JsonSink& sink) {
   const AttentionTrace& trace = result.trace();
   Stream s(sink);
   s.open('{');
@@ -243,7 +230,7 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
   s.key("token_ids", 1);
   s.value(result.ids, 1);
   s.key("config", 1);
-  s.value(config_json(request, result), 1);
+  s.value(config_json(result), 1);
   if (options.trace) {
     s.key("x", 1);
     s.matrix(trace.x, 1);
@@ -285,7 +272,7 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
   if (result.model) {
     s.key("predictions", 1);
     s.value(predictions_json(result.predictions), 1);
-    if (request.rollout && result.rollout.size() > 0) {
+    if (options.rollout && result.rollout.size() > 0) {
       s.key("rollout", 1);
       s.matrix(result.rollout, 1);
     }
@@ -296,7 +283,7 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
       s.value(result.induction_test_ids, 1);
     }
   } else {
-    if (options.trace && result.weights.multi_head()) {
+    if (options.trace && result.info.multi_head) {
       s.key("concat", 1);
       s.matrix(trace.concat, 1);
     }
@@ -314,9 +301,9 @@ void write_json(const Request& request, const Result& result, const JsonOptions&
   s.flush();
 }
 
-std::string render_json(const Request& request, const Result& result, const JsonOptions& options) {
+std::string render_json(const Result& result, const JsonOptions& options) {
   std::string out;
-  write_json(request, result, options, [&](std::string_view piece) { out += piece; });
+  write_json(result, options, [&](std::string_view piece) { out += piece; });
   return out;
 }
 

@@ -187,33 +187,18 @@ void render_summaries(const Matrix& weights, bool causal, const std::vector<std:
 
 }  // namespace
 
-std::string render_table(const Request& request, const Result& result,
-                         const TableOptions& options) {
+std::string render_table(const Result& result, const TableOptions& options) {
   const AttentionTrace& trace = result.trace();
   const Layout layout = make_layout(result.tokens, options);
   const auto blocks = column_blocks(layout, options.width);
   const std::string T = std::to_string(result.tokens.size());
   const Lang lang = options.lang;
 
-  std::string out = run_summary(request, result, lang) + "\n";
+  std::string out = run_summary(result, lang) + "\n";
   out += say(lang, trace.causal ? Msg::LegendCausal : Msg::Legend) + "\n";
-  const std::vector<HeadView> heads = shown_heads(request, result);
-  for (const HeadView& head : heads) {
-    const std::string n_head = std::to_string(result.weights.n_head());
-    const std::string layer = std::to_string(head.layer);
-    const std::string index = std::to_string(head.index);
-    if (head.index == HeadView::kRollout) {
-      out += "\n" + say(lang, Msg::RolloutTitle, {std::to_string(result.model->n_layer)}) + "\n";
-    } else if (result.model) {
-      out += "\n" +
-             (head.index < 0 ? say(lang, Msg::LayerHeadMean, {layer, n_head})
-                             : say(lang, Msg::LayerHead, {layer, index})) +
-             "\n";
-    } else if (result.weights.n_head() > 1) {
-      out += "\n" +
-             (head.index < 0 ? say(lang, Msg::HeadMean, {n_head}) : say(lang, Msg::Head, {index})) +
-             "\n";
-    }
+  for (const HeadView& head : shown_heads(result, options.view)) {
+    const std::string title = view_title(result, head, lang, false);
+    if (!title.empty()) out += "\n" + title + "\n";
     for (const auto& block : blocks) {
       out += "\n";
       if (blocks.size() > 1) {

@@ -8,6 +8,7 @@
 
 #include "attnviz/error.hpp"
 #include "attnviz/formats/state_dict.hpp"
+#include "attnviz/model/analysis.hpp"
 #include "attnviz/model/attention.hpp"
 #include "attnviz/model/attention_load.hpp"
 #include "attnviz/text/utf8.hpp"
@@ -148,49 +149,35 @@ Result run(const Request& request) {
       attend(std::move(x), result.weights,
              AttentionOptions{request.causal, request.scale, request.keep_scores}));
   result.layer_numbers = {0};
-  choose_heads(request, result);
+  describe_run(request, result);
   return result;
 }
 
-void choose_heads(const Request& request, Result& result) {
-  const int n_head = result.weights.n_head();
-  if (request.head.kind == HeadChoice::Kind::One &&
-      (request.head.index < 0 || request.head.index >= n_head)) {
-    const std::string index = std::to_string(request.head.index);
-    if (n_head == 1) throw Error(Err::OneHead, {index});
-    throw Error(Err::HeadOutOfRange, {index, std::to_string(n_head), std::to_string(n_head - 1)});
+void describe_run(const Request& request, Result& result) {
+  RunInfo& info = result.info;
+  info.text = request.text;
+  info.input = request.input;
+  info.tokenizer = request.tokenizer;
+  info.bos = request.bos;
+  info.weights = request.weights_path;
+  info.prefix = request.weights_prefix;
+  info.randn_input = request.randn_input;
+  info.seed = request.random.seed;
+  info.init = request.random.cpu;
+  info.causal = request.causal;
+  info.scale = request.scale;
+  const Weights& w = result.weights;
+  info.n_embd = w.n_embd;
+  info.n_head = w.n_head();
+  info.head_size = static_cast<int>(w.head_size());
+  info.block_size = w.block_size;
+  info.multi_head = w.multi_head();
+  info.positions = w.has_positions();
+  info.layer_norm = w.has_layer_norm();
+  if (request.means || request.page_views) {
+    for (const AttentionTrace& layer : result.layers)
+      result.mean_weights.push_back(head_mean(layer));
   }
-  if (request.head.kind == HeadChoice::Kind::Mean || request.page_views) {
-    for (const AttentionTrace& layer : result.layers) {
-      Matrix mean = Matrix::Zero(layer.T(), layer.T());  // (T, T)
-      for (const HeadTrace& h : layer.heads) mean += h.weights;
-      result.mean_weights.push_back(mean / static_cast<float>(n_head));
-    }
-  }
-}
-
-std::vector<HeadView> shown_heads(const Request& request, const Result& result) {
-  std::vector<HeadView> views;
-  for (size_t l = 0; l < result.layers.size(); ++l) {
-    const auto& heads = result.layers[l].heads;
-    const int layer = result.layer_numbers[l];
-    switch (request.head.kind) {
-      case HeadChoice::Kind::One:
-        views.push_back({layer, request.head.index,
-                         &heads.at(static_cast<size_t>(request.head.index)).weights});
-        break;
-      case HeadChoice::Kind::Mean:
-        views.push_back({layer, HeadView::kMean, &result.mean_weights.at(l)});
-        break;
-      default:
-        for (size_t h = 0; h < heads.size(); ++h) {
-          views.push_back({layer, static_cast<int>(h), &heads[h].weights});
-        }
-    }
-  }
-  if (request.rollout && result.rollout.size() > 0)
-    views.push_back({-1, HeadView::kRollout, &result.rollout});
-  return views;
 }
 
 }  // namespace attnviz

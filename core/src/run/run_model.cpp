@@ -162,7 +162,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   result.weights.block_size = model.block_size;
   result.weights.token_embedding = std::move(model.token_embedding);
   result.weights.position_embedding = std::move(model.position_embedding);
-  choose_heads(request, result);
+  describe_run(request, result);
   return result;
 }
 

@@ -22,8 +22,9 @@ std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
 // Throws Error when T tokens are more than block_size (0: no limit).
 void check_length(size_t T, int block_size, const Request& request);
 
-// Checks --head against the heads the weights have, and with --head mean averages each layer's.
-void choose_heads(const Request& request, Result& result);
+// Fills result.info from the request and result.weights (the attention shown first), and
+// averages each shown layer's heads where the request asks for the means.
+void describe_run(const Request& request, Result& result);
 
 // A whole model's forward pass on `result.tokens`, keeping the requested layers' attention and the
 // next-token guesses.

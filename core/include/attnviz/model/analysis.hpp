@@ -41,6 +41,9 @@ class NextTokens {
   std::vector<Row> rows_;
 };
 
+// The mean over a layer's heads: (T, T), Σ_h weights_h / n_head in float32, head by head.
+Matrix head_mean(const AttentionTrace& layer);
+
 // Attention rollout (Abnar & Zuidema, 2020): how much each position draws on each input token
 // through every layer, with the residual connection counted as attention to itself.
 // Â_l = ½·mean over heads(A_l) + ½·I, rows renormalized; rollout = Â_L ⋯ Â_2 · Â_1. (T, T).

@@ -24,6 +24,11 @@ enum class Family {
   GptPy,    // Karpathy's gpt.py: blocks.{i}.sa.heads.{j}.…, ffwd.net.{0,2}
 };
 
+// The family as people write it ("GPT-2", "nanoGPT", "gpt.py"), and as JSON names it ("gpt2",
+// "nanogpt", "gpt.py").
+const char* family_name(Family family);
+const char* family_id(Family family);
+
 // The MLP's nonlinearity: nanoGPT's nn.GELU() (exact, with erf), GPT-2's gelu_new (the tanh
 // approximation), gpt.py's ReLU.
 enum class Activation { Gelu, GeluTanh, Relu };

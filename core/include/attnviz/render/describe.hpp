@@ -4,15 +4,15 @@
 #include <string>
 
 #include "attnviz/i18n/lang.hpp"
-#include "attnviz/run/run.hpp"
+#include "attnviz/run/result.hpp"
 
 namespace attnviz {
 
 // `"Azərbaycan dili": masked self-attention, 15 tokens (char), n_embd 16, head_size 16, random
 // weights (seed 1337)`.
-std::string run_summary(const Request& request, const Result& result, Lang lang);
+std::string run_summary(const Result& result, Lang lang);
 
 // The same without the text: `masked self-attention, 15 tokens (char), n_embd 16, ...`.
-std::string run_details(const Request& request, const Result& result, Lang lang);
+std::string run_details(const Result& result, Lang lang);
 
 }  // namespace attnviz

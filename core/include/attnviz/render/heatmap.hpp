@@ -7,7 +7,8 @@
 
 #include "attnviz/render/font.hpp"
 #include "attnviz/render/scene.hpp"
-#include "attnviz/run/run.hpp"
+#include "attnviz/render/view.hpp"
+#include "attnviz/run/result.hpp"
 
 namespace attnviz {
 
@@ -22,6 +23,7 @@ struct HeatmapOptions {
   std::optional<std::string> title;  // replaces title and subtitle; "" shows no title
   bool captions = true;              // "query" and "key" along the axes
   Lang lang = Lang::En;              // of captions, legend and the default subtitle
+  View view;                         // --head, --rollout
 };
 
 struct HeatmapPanel {
@@ -46,7 +48,6 @@ Scene layout_heatmap(const HeatmapInput& input, const HeatmapOptions& options, c
 
 // The heatmap of a run: one panel per shown head (see shown_heads), titled with the text and what
 // was computed.
-Scene heatmap_scene(const Request& request, const Result& result, const HeatmapOptions& options,
-                    const Font& font);
+Scene heatmap_scene(const Result& result, const HeatmapOptions& options, const Font& font);
 
 }  // namespace attnviz

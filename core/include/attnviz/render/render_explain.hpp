@@ -4,7 +4,8 @@
 #include <string>
 
 #include "attnviz/i18n/messages.hpp"
-#include "attnviz/run/run.hpp"
+#include "attnviz/render/view.hpp"
+#include "attnviz/run/result.hpp"
 
 namespace attnviz {
 
@@ -16,11 +17,11 @@ struct ExplainOptions {
   int max_columns = 8;
   int max_rows = 24;
   bool full = false;
+  View view;  // --head: the heads whose steps are shown
 };
 
 // Tokens → x → (per shown head) q, k, v → scores → scaled → masked → weights with row sums → out
 // → (multi-head) the heads joined and projected.
-std::string render_explain(const Request& request, const Result& result,
-                           const ExplainOptions& options);
+std::string render_explain(const Result& result, const ExplainOptions& options);
 
 }  // namespace attnviz

@@ -6,7 +6,7 @@
 
 #include "attnviz/i18n/messages.hpp"
 #include "attnviz/model/head_scores.hpp"
-#include "attnviz/run/run.hpp"
+#include "attnviz/run/result.hpp"
 
 namespace attnviz {
 

@@ -4,7 +4,8 @@
 #include <string>
 
 #include "attnviz/render/colormap.hpp"
-#include "attnviz/run/run.hpp"
+#include "attnviz/render/view.hpp"
+#include "attnviz/run/result.hpp"
 
 namespace attnviz {
 
@@ -17,10 +18,11 @@ struct TableOptions {
   // Every row and column even past numpy's threshold of 1000 cells; otherwise a larger table
   // shows its first and last 3 rows and columns, as numpy prints a large array.
   bool full = false;
+  View view;  // --head, --rollout
 };
 
 // Rows are queries and columns keys, both labeled with the tokens; masked (future) cells show ·
 // so they never look like a computed 0.000. One table per shown head (see shown_heads).
-std::string render_table(const Request& request, const Result& result, const TableOptions& options);
+std::string render_table(const Result& result, const TableOptions& options);
 
 }  // namespace attnviz

@@ -147,9 +147,11 @@
   const fixed = (x) => x.toFixed(state.precision);
 
   // ---- state ----
+  // The first view is the run's --head: one head, the mean (-1) or the first head.
+  const firstHead = data.view.head === MEAN && !hasMean ? 0 : data.view.head;
   const state = {
     layer: 0,
-    head: 0,
+    head: firstHead,
     cmap: data.cmap in data.colormaps ? data.cmap : Object.keys(data.colormaps)[0],
     theme: "auto",
     lang: data.lang === "az" ? "az" : "en",
@@ -157,7 +159,7 @@
     zoom: Math.min(3, Math.max(0.5, Number(data.scale) || 1)),
     query: T - 1,
     key: T - 1,
-    shown: new Set([0]),
+    shown: new Set([Math.max(0, firstHead)]),
   };
 
   function colormap() {

@@ -1,0 +1,46 @@
+// Which of a run's attention matrices a view shows (--head, --rollout) and what each is called:
+// one choice, made here for every renderer — table, heatmap, explanation and page alike.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attnviz/i18n/lang.hpp"
+#include "attnviz/run/result.hpp"
+
+namespace attnviz {
+
+// --head: every head, one head, or the mean over a layer's heads.
+struct HeadChoice {
+  enum class Kind { All, One, Mean } kind = Kind::All;
+  int index = 0;  // with One
+};
+
+struct View {
+  HeadChoice head;
+  bool rollout = false;  // --rollout: the rollout through every layer, as one more view
+};
+
+// A matrix of attention weights to show: one head, or the mean over all heads, of one layer.
+struct HeadView {
+  static constexpr int kMean = -1, kRollout = -2;
+  int layer = 0;                    // the layer's number in the model (0 for a single module)
+  int index = 0;                    // the head, kMean, or kRollout (through all layers)
+  const Matrix* weights = nullptr;  // (T, T), points into the Result
+};
+
+// Throws Error for a head the run does not have, a mean the run did not compute
+// (Request::means), or a rollout of a run that is not a whole model.
+void check_view(const Result& result, const View& view);
+
+// The matrices `view` selects, layer by layer, then the rollout.
+std::vector<HeadView> shown_heads(const Result& result, const View& view);
+
+// The heads `view` names in each layer: one, or all of them (the mean is made of all).
+std::vector<int> chosen_heads(const Result& result, const View& view);
+
+// What a shown matrix is called: a table's heading ("layer 1, head 2", "attention rollout through
+// all 6 layers …"), or with `panel` a heatmap panel's short title ("L1 H2 · previous").
+std::string view_title(const Result& result, const HeadView& head, Lang lang, bool panel);
+
+}  // namespace attnviz

@@ -1,0 +1,66 @@
+// What one run is asked to do: the input, the weights, the model's settings and what to compute.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attnviz/limits.hpp"
+#include "attnviz/model/weights.hpp"
+#include "attnviz/text/bpe.hpp"
+#include "attnviz/text/tokenizer.hpp"
+
+namespace attnviz {
+
+enum class InputKind {
+  Text,       // text split by a tokenizer
+  TokenList,  // explicit tokens "Az|ər|bay|can"
+};
+
+struct Request {
+  InputKind input = InputKind::Text;
+  std::string text;         // the text, or the token list
+  std::string text_origin;  // where the text came from, for messages: "--text", a file path
+  TokenizerKind tokenizer = TokenizerKind::Char;
+
+  std::optional<std::string> weights_path;  // weights to load (JSON, safetensors); else random
+  std::string_view weights_data;            // that file's bytes, kept alive by the caller
+  // weights_data is a read-only mapping of the file: pages the run is done with may leave memory
+  // (they are read from the file again if needed). Never for bytes in ordinary memory.
+  bool weights_mapped = false;
+  std::string weights_prefix;         // the attention module's keys in a whole model
+  std::optional<int> weights_n_head;  // for c_attn, which does not say
+  RandomInit random;                  // used when weights_path is empty
+  // The lesson's exercise: x = torch.randn(1, T, n_embd) after torch.manual_seed(random.seed),
+  // instead of embeddings; the tokens only label the rows.
+  bool randn_input = false;
+
+  // Whole models (a weights file or folder with every block, and no --prefix).
+  std::optional<std::string> config_text;   // a model folder's config.json
+  std::string config_name;                  // its path, for errors
+  std::shared_ptr<const BpeTokenizer> bpe;  // the model's tokenizer (TokenizerKind::Bpe)
+  bool bos = false;         // --bos: <|endoftext|> before the text, as TransformerLens does
+  std::vector<int> layers;  // --layer: the layers to show; empty: all
+  int top_k = 5;            // next-token guesses per position; 0: no output shows them
+  // Every layer's heads scored (heads reports, JSON, the page); false: only up to the deepest
+  // layer shown, where the forward pass then stops (with top_k 0 and no --rollout).
+  bool score_every_layer = true;
+  bool rollout = false;  // --rollout: attention rollout through every layer (whole models only)
+  bool means = false;    // --head mean: every shown layer's mean over its heads
+  // --html: every shown layer's mean over its heads and, for a whole model, the rollout, so the
+  // page shows the run's own numbers for those views.
+  bool page_views = false;
+  // --induction-test S: also run the model on S random tokens repeated twice and score each
+  // head's induction stripe there (0: not run).
+  int induction_test = 0;
+
+  bool causal = true;
+  bool scale = true;  // false: --no-scale, softmax of the raw scores
+  // Keep each head's (T, T) q·kᵀ for --trace and --explain; without, a long text costs the
+  // weights alone.
+  bool keep_scores = true;
+  Limits limits;
+};
+
+}  // namespace attnviz

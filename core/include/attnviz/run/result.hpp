@@ -1,0 +1,88 @@
+// What one run computed, describing itself: renderers take a Result and their own options.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attnviz/error.hpp"
+#include "attnviz/model/head_scores.hpp"
+#include "attnviz/model/trace.hpp"
+#include "attnviz/model/transformer.hpp"
+#include "attnviz/model/weights.hpp"
+#include "attnviz/run/request.hpp"
+
+namespace attnviz {
+
+// One of a whole model's next-token guesses, as a person reads it.
+struct Guess {
+  std::string token;  // the token's text (a BPE token's label: ␣ for a leading space)
+  int id = 0;
+  float p = 0;  // softmax probability
+};
+
+// What a whole-model run ran.
+struct ModelInfo {
+  Family family = Family::NanoGpt;
+  Activation activation = Activation::Gelu;
+  int n_layer = 0;
+  int n_head = 0;
+  int vocab_size = 0;
+};
+
+// What ran, as the renderers say it: the input, where the weights came from, the attention's
+// sizes and flags. A Result carries it, so no renderer needs the Request.
+struct RunInfo {
+  std::string text;  // the text, or the token list
+  InputKind input = InputKind::Text;
+  TokenizerKind tokenizer = TokenizerKind::Char;
+  bool bos = false;
+  std::optional<std::string> weights;  // the weights file or folder; nullopt: random weights
+  std::string prefix;                  // --prefix inside it
+  bool randn_input = false;            // x = torch.randn instead of embeddings
+  uint32_t seed = 0;                   // of random weights, or of x with randn_input
+  TorchCpu init = TorchCpu::Avx2;      // which of PyTorch's CPU kernels drew them
+  bool causal = true;
+  bool scale = true;
+  // The attention module run (a whole model's first shown layer's): its sizes.
+  int n_embd = 0;
+  int n_head = 0;
+  int head_size = 0;
+  int block_size = 0;       // 0: no limit
+  bool multi_head = false;  // MultiHeadAttention (an output projection) rather than SelfAttention
+  bool positions = false;   // a position embedding was added
+  bool layer_norm = false;  // LayerNorm before attention
+};
+
+struct Result {
+  RunInfo info;
+  std::vector<std::string> tokens;  // T token strings
+  std::vector<int> ids;             // T rows of weights.token_embedding; empty with randn_input
+  Weights weights;  // the (first shown layer's) attention weights used, for --explain's steps
+  // The attention computed: one module's, or each shown layer's of a whole model.
+  std::vector<AttentionTrace> layers;
+  std::vector<int> layer_numbers;  // each entry of `layers`' layer in the model; {0} for a module
+  std::vector<BlockTrace> blocks;  // a whole model with keep_scores: each shown layer's block
+  std::vector<Words> warnings;     // things the user should know; the run still succeeded
+  // Per shown layer, (T, T) average over its heads: with Request::means or page_views.
+  std::vector<Matrix> mean_weights;
+  std::optional<ModelInfo> model;               // a whole model; nullopt for one attention module
+  std::vector<std::vector<Guess>> predictions;  // whole models: per position, the top_k guesses
+  // (T, T) with --rollout or page_views: attention rollout through every layer of the model.
+  Matrix rollout;
+  // Whole models: every layer's every head (whichever --layer shows), scored on the run's tokens.
+  std::vector<HeadScore> head_scores;
+  std::vector<int> induction_test_ids;  // the S random ids of --induction-test (then repeated)
+
+  const AttentionTrace& trace() const { return layers.front(); }
+  // The scores of head `head` of layer `layer` (the model's numbering), or nullptr.
+  const HeadScore* head_score(int layer, int head) const {
+    if (!model || layer < 0 || head < 0 || head >= model->n_head) return nullptr;
+    const auto at =
+        static_cast<size_t>(layer) * static_cast<size_t>(model->n_head) + static_cast<size_t>(head);
+    return at < head_scores.size() ? &head_scores[at] : nullptr;
+  }
+};
+
+}  // namespace attnviz

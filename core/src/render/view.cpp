@@ -1,0 +1,80 @@
+// The one place that turns --head and --rollout into the matrices shown, and names them.
+#include "attnviz/render/view.hpp"
+
+#include "attnviz/i18n/messages.hpp"
+#include "attnviz/render/render_heads.hpp"
+
+namespace attnviz {
+
+void check_view(const Result& result, const View& view) {
+  const int n_head = result.info.n_head;
+  if (view.head.kind == HeadChoice::Kind::One &&
+      (view.head.index < 0 || view.head.index >= n_head)) {
+    const std::string index = std::to_string(view.head.index);
+    if (n_head == 1) throw Error(Err::OneHead, {index});
+    throw Error(Err::HeadOutOfRange, {index, std::to_string(n_head), std::to_string(n_head - 1)});
+  }
+  if (view.head.kind == HeadChoice::Kind::Mean &&
+      result.mean_weights.size() != result.layers.size())
+    throw Error(Err::Internal, {"the run kept no mean over the heads (Request::means)"});
+}
+
+std::vector<HeadView> shown_heads(const Result& result, const View& view) {
+  check_view(result, view);
+  std::vector<HeadView> views;
+  for (size_t l = 0; l < result.layers.size(); ++l) {
+    const auto& heads = result.layers[l].heads;
+    const int layer = result.layer_numbers[l];
+    switch (view.head.kind) {
+      case HeadChoice::Kind::One:
+        views.push_back(
+            {layer, view.head.index, &heads.at(static_cast<size_t>(view.head.index)).weights});
+        break;
+      case HeadChoice::Kind::Mean:
+        views.push_back({layer, HeadView::kMean, &result.mean_weights.at(l)});
+        break;
+      default:
+        for (size_t h = 0; h < heads.size(); ++h) {
+          views.push_back({layer, static_cast<int>(h), &heads[h].weights});
+        }
+    }
+  }
+  if (view.rollout && result.rollout.size() > 0)
+    views.push_back({-1, HeadView::kRollout, &result.rollout});
+  return views;
+}
+
+std::vector<int> chosen_heads(const Result& result, const View& view) {
+  check_view(result, view);
+  if (view.head.kind == HeadChoice::Kind::One) return {view.head.index};
+  std::vector<int> all(static_cast<size_t>(result.info.n_head));
+  for (size_t h = 0; h < all.size(); ++h) all[h] = static_cast<int>(h);
+  return all;
+}
+
+std::string view_title(const Result& result, const HeadView& head, Lang lang, bool panel) {
+  const std::string n_head = std::to_string(result.info.n_head);
+  const std::string layer = std::to_string(head.layer), index = std::to_string(head.index);
+  if (head.index == HeadView::kRollout) {
+    return panel ? say(lang, Msg::PanelRollout)
+                 : say(lang, Msg::RolloutTitle, {std::to_string(result.model->n_layer)});
+  }
+  if (result.model) {  // panels: a grid of layers (rows) × heads (columns), short titles
+    if (!panel) {
+      return head.index < 0 ? say(lang, Msg::LayerHeadMean, {layer, n_head})
+                            : say(lang, Msg::LayerHead, {layer, index});
+    }
+    std::string title = head.index < 0 ? say(lang, Msg::PanelLayerMean, {layer})
+                                       : say(lang, Msg::PanelLayerHead, {layer, index});
+    // A head whose pattern is clear is captioned with it: "L0 H2 · previous".
+    if (const HeadScore* score = result.head_score(head.layer, head.index)) {
+      if (const auto label = head_label(*score)) title += " · " + pattern_name(*label, lang);
+    }
+    return title;
+  }
+  // The lesson's single SelfAttention has no heads to tell apart: no title.
+  if (!result.info.multi_head && result.info.n_head == 1) return "";
+  return head.index < 0 ? say(lang, Msg::HeadMean, {n_head}) : say(lang, Msg::Head, {index});
+}
+
+}  // namespace attnviz
