@@ -1,183 +1,25 @@
-// The pipeline behind one attnviz run.
+// One run: the text's tokens, then the weights decide which run it is — a whole model's
+// (run_model) or one attention module's (run_module), from a file or drawn at random.
 #include "attnviz/run/run.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <unordered_map>
-#include <unordered_set>
-
-#include "attnviz/error.hpp"
 #include "attnviz/formats/state_dict.hpp"
-#include "attnviz/model/analysis.hpp"
-#include "attnviz/model/attention.hpp"
-#include "attnviz/model/attention_load.hpp"
-#include "attnviz/text/utf8.hpp"
+#include "attnviz/model/transformer.hpp"
 #include "run/stages.hpp"
 
 namespace attnviz {
-namespace {
-
-// The text's ids in the request's BPE tokenizer (after <|endoftext|> with --bos).
-std::vector<int> bpe_ids(const Request& request) {
-  if (request.text.empty()) throw Error(Err::TextEmpty, {request.text_origin});
-  utf8::validate(request.text, request.text_origin);
-  std::vector<int> ids;
-  if (request.bos) ids.push_back(request.bpe->end_of_text());
-  const std::vector<int> text = request.bpe->encode(request.text);
-  ids.insert(ids.end(), text.begin(), text.end());
-  if (ids.size() > request.limits.max_tokens) {
-    throw Error(Err::TooManyTokens,
-                {request.text_origin, std::to_string(request.limits.max_tokens)});
-  }
-  return ids;
-}
-
-// The tokens of the text; with a BPE tokenizer also their ids, which a whole model uses as they
-// are.
-void read_tokens(const Request& request, Result& result) {
-  const size_t max = request.limits.max_tokens;
-  if (request.input == InputKind::TokenList) {
-    result.tokens = parse_token_list(request.text, request.text_origin, max);
-  } else if (request.bpe) {
-    result.ids = bpe_ids(request);
-    for (const int id : result.ids) result.tokens.push_back(request.bpe->label(id));
-  } else {
-    result.tokens = tokenize(request.text, request.tokenizer, request.text_origin, max);
-  }
-}
-
-void warn_mojibake(const Request& request, std::vector<Words>& warnings) {
-  if (request.input != InputKind::Text) return;
-  if (const auto repaired = utf8::repair_mojibake(request.text)) {
-    warnings.emplace_back(
-        Err::Mojibake, std::vector<Words>{request.text_origin,
-                                          utf8::truncate_to_width(utf8::one_line(*repaired), 40)});
-  }
-}
-
-}  // namespace
-
-std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
-                            const std::vector<std::string>& vocab, const std::string& weights_name,
-                            std::vector<Words>* stand_in_warnings) {
-  std::unordered_map<std::string, int> index;
-  for (size_t i = 0; i < vocab.size(); ++i) index.emplace(vocab[i], static_cast<int>(i));
-  const auto stand_in = stand_in_warnings ? index.find(kStandInToken) : index.end();
-  std::vector<int> ids;
-  std::vector<std::string> missing;  // distinct, in order of appearance
-  ids.reserve(tokens.size());
-  for (size_t t = 0; t < tokens.size(); ++t) {
-    auto id = index.find(tokens[t]);
-    if (id == index.end() && stand_in != index.end()) {
-      if (std::find(missing.begin(), missing.end(), tokens[t]) == missing.end())
-        missing.push_back(tokens[t]);
-      id = stand_in;
-    }
-    if (id == index.end()) {
-      throw Error(Err::TokenNotInVocab,
-                  {weights_name, tokens[t], std::to_string(t), std::to_string(vocab.size())});
-    }
-    ids.push_back(id->second);
-  }
-  if (!missing.empty()) {
-    std::string list;
-    for (const std::string& t : missing) list += (list.empty() ? "\"" : ", \"") + t + "\"";
-    stand_in_warnings->push_back(Words(Err::StandInTokens, {weights_name, list, kStandInToken}));
-  }
-  return ids;
-}
-
-void check_length(size_t T, int block_size, const Request& request) {
-  if (block_size <= 0 || T <= static_cast<size_t>(block_size)) return;
-  Words fix = request.weights_path ? Words(Err::ShortenText, {})
-                                   : Words(Err::BlockSizeOrShorten, {std::to_string(T)});
-  throw Error(Err::TextTooLong,
-              {request.text_origin, std::to_string(T), std::to_string(block_size), std::move(fix)});
-}
-
-std::vector<std::string> distinct_tokens(const std::vector<std::string>& tokens) {
-  std::vector<std::string> vocab;
-  std::unordered_set<std::string> seen;
-  for (const std::string& token : tokens) {
-    if (seen.insert(token).second) vocab.push_back(token);
-  }
-  return vocab;
-}
 
 Result run(const Request& request) {
   Result result;
   read_tokens(request, result);
   warn_mojibake(request, result.warnings);
-  const size_t T = result.tokens.size();
-  const int max_embd = request.limits.max_embd;
-  Matrix x;  // (T, n_embd)
-  if (request.weights_path) {
-    const auto state_dict = open_state_dict(request.weights_data, *request.weights_path,
-                                            request.limits, request.weights_mapped);
-    // A whole model runs whole, unless --prefix picks one attention module out of it.
-    if (request.weights_prefix.empty() && detect_family(*state_dict)) {
-      return run_model(request, *state_dict, std::move(result));
-    }
-    if (request.rollout) throw Error(Err::RolloutNeedsModel, {});
-    LoadOptions options;
-    options.prefix = request.weights_prefix;
-    options.n_head = request.weights_n_head;
-    options.embeddings = !request.randn_input;
-    options.max_embd = max_embd;
-    result.weights = load_weights(*state_dict, options, result.warnings);
-    check_length(T, result.weights.block_size, request);
-    if (request.randn_input) {
-      x = randn_x(static_cast<int>(T), result.weights.n_embd, request.random);
-    }
-  } else {
-    if (request.rollout) throw Error(Err::RolloutNeedsModel, {});
-    check_length(T, request.random.block_size, request);
-    if (request.randn_input) {
-      RandnInput drawn = random_input(static_cast<int>(T), request.random, max_embd);
-      x = std::move(drawn.x);
-      result.weights = std::move(drawn.weights);
-    } else {
-      result.weights = random_weights(distinct_tokens(result.tokens), request.random, max_embd);
-    }
+  if (!request.weights_path) return run_module(request, nullptr, std::move(result));
+  const auto state_dict = open_state_dict(request.weights_data, *request.weights_path,
+                                          request.limits, request.weights_mapped);
+  // A whole model runs whole, unless --prefix picks one attention module out of it.
+  if (request.weights_prefix.empty() && detect_family(*state_dict)) {
+    return run_model(request, *state_dict, std::move(result));
   }
-  if (!request.randn_input) {
-    result.ids =
-        lookup_ids(result.tokens, result.weights.vocab, request.weights_path.value_or("weights"));
-    x = embed(result.ids, result.weights);
-  }
-  result.layers.push_back(
-      attend(std::move(x), result.weights,
-             AttentionOptions{request.causal, request.scale, request.keep_scores}));
-  result.layer_numbers = {0};
-  describe_run(request, result);
-  return result;
-}
-
-void describe_run(const Request& request, Result& result) {
-  RunInfo& info = result.info;
-  info.text = request.text;
-  info.input = request.input;
-  info.tokenizer = request.tokenizer;
-  info.bos = request.bos;
-  info.weights = request.weights_path;
-  info.prefix = request.weights_prefix;
-  info.randn_input = request.randn_input;
-  info.seed = request.random.seed;
-  info.init = request.random.cpu;
-  info.causal = request.causal;
-  info.scale = request.scale;
-  const Weights& w = result.weights;
-  info.n_embd = w.n_embd;
-  info.n_head = w.n_head();
-  info.head_size = static_cast<int>(w.head_size());
-  info.block_size = w.block_size;
-  info.multi_head = w.multi_head();
-  info.positions = w.has_positions();
-  info.layer_norm = w.has_layer_norm();
-  if (request.means || request.page_views) {
-    for (const AttentionTrace& layer : result.layers)
-      result.mean_weights.push_back(head_mean(layer));
-  }
+  return run_module(request, state_dict.get(), std::move(result));
 }
 
 }  // namespace attnviz

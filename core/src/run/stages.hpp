@@ -1,4 +1,5 @@
-// The parts of a run shared by run.cpp (one attention module) and run_model.cpp (a whole model).
+// The stages of a run (stages.cpp) and its two kinds: run_module.cpp (one attention module) and
+// run_model.cpp (a whole model). run.cpp chooses between them; nothing here calls back up.
 #pragma once
 
 #include <string>
@@ -25,6 +26,16 @@ void check_length(size_t T, int block_size, const Request& request);
 // Fills result.info from the request and result.weights (the attention shown first), and
 // averages each shown layer's heads where the request asks for the means.
 void describe_run(const Request& request, Result& result);
+
+// The text's tokens (result.tokens); with a BPE tokenizer also their ids (result.ids), which a
+// whole model uses as they are.
+void read_tokens(const Request& request, Result& result);
+
+// A warning when the text looks like UTF-8 read as Latin-1 and saved again.
+void warn_mojibake(const Request& request, std::vector<Words>& warnings);
+
+// One attention module on `result.tokens`: its weights from `state_dict`, or random when null.
+Result run_module(const Request& request, const StateDict* state_dict, Result result);
 
 // A whole model's forward pass on `result.tokens`, keeping the requested layers' attention and the
 // next-token guesses.
