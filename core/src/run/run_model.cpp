@@ -79,15 +79,11 @@ void induction_test(const Request& request, const Transformer& model,
   });
 }
 
-}  // namespace
-
-Result run_model(const Request& request, const StateDict& state_dict, Result result) {
+// The text's ids as the model reads them: its tokenizer's (run() split the text already), or its
+// vocabulary's rows for the tokens.
+void model_ids(const Request& request, const Transformer& model, Result& result) {
   const std::string& name = *request.weights_path;
-  if (request.randn_input) throw Error(Err::RandnWithModel, {});
-  UncheckedKeys unchecked;
-  Transformer model =
-      load_transformer(state_dict, settings_of(request), result.warnings, &unchecked);
-  if (request.bpe) {  // result.ids are the tokenizer's already (run() split the text)
+  if (request.bpe) {
     // The model's tokenizer splits the text; an explicit list would be split differently.
     if (request.input == InputKind::TokenList) throw Error(Err::TokensWithBpe, {});
     if (request.bpe->size() != model.vocab_size()) {
@@ -100,14 +96,12 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
     result.ids = lookup_ids(result.tokens, model.vocab, name, &result.warnings);
   }
   check_length(result.ids.size(), model.block_size, request);
-  const auto T = static_cast<Eigen::Index>(result.ids.size());
-  for (const int id : result.ids) state_dict.check_finite(unchecked.token_embedding, id, 1);
-  state_dict.check_finite(unchecked.position_embedding, 0, T);
+}
 
-  // Only the layers shown are kept; every layer the pass runs is scored (and rolled out) as it
-  // goes by. Without guesses, rollout or every layer's scores, it stops after the last shown.
-  const std::vector<int> layers = chosen_layers(request, model.n_layer());
-  const bool rollout = request.rollout || request.page_views;
+// What the pass keeps, and how far it runs: only the layers shown are kept; without guesses,
+// rollout, every layer's scores or the induction test, it stops after the last shown layer.
+ForwardOptions forward_options(const Request& request, const Transformer& model,
+                               const std::vector<int>& layers, bool rollout) {
   const bool whole =
       request.top_k > 0 || request.score_every_layer || rollout || request.induction_test > 0;
   ForwardOptions options;
@@ -121,23 +115,12 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   options.top_k = request.top_k;
   options.n_layer = whole ? -1 : *std::max_element(layers.begin(), layers.end()) + 1;
   options.release_weights = request.weights_mapped;
-  // Each matrix is checked as the pass comes to it (once, though the induction test runs again).
-  std::vector<char> checked(model.blocks.size());
-  options.before_reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
-    if (block == ForwardOptions::kOutput) {
-      state_dict.check_finite(unchecked.output_embedding, first, rows);
-    } else if (!checked[static_cast<size_t>(block)]) {
-      for (const std::string& key : unchecked.blocks[static_cast<size_t>(block)])
-        state_dict.check_finite(key, 0, state_dict.shape(key).front());
-      checked[static_cast<size_t>(block)] = 1;
-    }
-  };
-  const PatternTargets targets = pattern_targets(result.ids, result.tokens);
-  ForwardTrace trace = forward(model, result.ids, options, [&](int l, const LayerTrace& layer) {
-    score_layer(l, layer.attention, targets, result);
-    if (rollout) rollout_step(result.rollout, layer.attention);
-  });
-  induction_test(request, model, options.before_reading, result);
+  return options;
+}
+
+// The shown layers' attention (and blocks), the guesses as text, and what ran.
+void keep_outputs(const Request& request, Transformer& model, const std::vector<int>& layers,
+                  ForwardTrace& trace, Result& result) {
   for (const int l : layers) {
     result.layers.push_back(std::move(trace.layers[static_cast<size_t>(l)].attention));
     if (request.keep_scores)
@@ -155,13 +138,49 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   }
   result.model =
       ModelInfo{model.family, model.activation, model.n_layer(), model.n_head, model.vocab_size()};
-  // The first shown layer's attention, with the model's embeddings, for what the renderers say.
+  // The first shown layer's attention, with the model's embeddings, for --explain's steps.
   result.weights = std::move(model.blocks[static_cast<size_t>(layers.front())].attention);
   result.weights.vocab = std::move(model.vocab);
   result.weights.n_embd = model.n_embd;
   result.weights.block_size = model.block_size;
   result.weights.token_embedding = std::move(model.token_embedding);
   result.weights.position_embedding = std::move(model.position_embedding);
+}
+
+}  // namespace
+
+Result run_model(const Request& request, const StateDict& state_dict, Result result) {
+  if (request.randn_input) throw Error(Err::RandnWithModel, {});
+  UncheckedKeys unchecked;
+  Transformer model =
+      load_transformer(state_dict, settings_of(request), result.warnings, &unchecked);
+  model_ids(request, model, result);
+  const auto T = static_cast<Eigen::Index>(result.ids.size());
+  for (const int id : result.ids) state_dict.check_finite(unchecked.token_embedding, id, 1);
+  state_dict.check_finite(unchecked.position_embedding, 0, T);
+
+  // Every layer the pass runs is scored (and rolled out) as it goes by.
+  const std::vector<int> layers = chosen_layers(request, model.n_layer());
+  const bool rollout = request.rollout || request.page_views;
+  ForwardOptions options = forward_options(request, model, layers, rollout);
+  // Each matrix is checked as the pass comes to it (once, though the induction test runs again).
+  std::vector<char> checked(model.blocks.size());
+  options.before_reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
+    if (block == ForwardOptions::kOutput) {
+      state_dict.check_finite(unchecked.output_embedding, first, rows);
+    } else if (!checked[static_cast<size_t>(block)]) {
+      for (const std::string& key : unchecked.blocks[static_cast<size_t>(block)])
+        state_dict.check_finite(key, 0, state_dict.shape(key).front());
+      checked[static_cast<size_t>(block)] = 1;
+    }
+  };
+  const PatternTargets targets = pattern_targets(result.ids, result.tokens);
+  ForwardTrace trace = forward(model, result.ids, options, [&](int l, const LayerTrace& layer) {
+    score_layer(l, layer.attention, targets, result);
+    if (rollout) rollout_step(result.rollout, layer.attention);
+  });
+  induction_test(request, model, options.before_reading, result);
+  keep_outputs(request, model, layers, trace, result);
   describe_run(request, result);
   return result;
 }
