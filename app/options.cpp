@@ -94,7 +94,8 @@ void add_limit_options(CLI::App& app, Options& o) {
       ->check(CLI::Range(1, 1024));
 }
 
-void add_options(CLI::App& app, Options& o) {
+// The text and how it is split.
+void add_input_options(CLI::App& app, Options& o) {
   app.option_defaults()->group("Input");
   auto* text = app.add_option("-t,--text", o.text, "Text to tokenize and attend over");
   auto* file = app.add_option("-f,--file", o.text_file, "Read the text from a file ('-': stdin)")
@@ -127,7 +128,11 @@ void add_options(CLI::App& app, Options& o) {
                  "tokens only label the rows)")
       ->check(CLI::IsMember({"embeddings", "randn"}))
       ->capture_default_str();
+}
 
+// Where the weights come from (a file, a folder, a shipped model, or random) and what of a model
+// is run and shown.
+void add_weight_options(CLI::App& app, Options& o) {
   app.option_defaults()->group("Weights");
   auto* weights =
       app.add_option("-w,--weights", o.weights,
@@ -188,7 +193,10 @@ void add_options(CLI::App& app, Options& o) {
       ->check(CLI::Range(1, kMaxEmbdCeiling));
   weights->excludes(n_embd, block, no_pos);
   model->excludes(n_embd, block, no_pos);
+}
 
+// The files written, and the table printed.
+void add_output_options(CLI::App& app, Options& o) {
   app.option_defaults()->group("Output");
   app.add_option("--save-weights", o.save_weights,
                  "Write the weights this run used, for --weights to reproduce it")
@@ -220,6 +228,12 @@ void add_options(CLI::App& app, Options& o) {
                  "Digits after the decimal point in the table and explanation")
       ->check(CLI::Range(1, 9))
       ->capture_default_str();
+}
+
+void add_options(CLI::App& app, Options& o) {
+  add_input_options(app, o);
+  add_weight_options(app, o);
+  add_output_options(app, o);
   add_heatmap_options(app, o);
   add_teaching_options(app, o);
   add_limit_options(app, o);
