@@ -168,8 +168,6 @@ void head_trace(Stream& s, const HeadTrace& head, const AttentionTrace& trace, i
   s.matrix(head.out, depth);
 }
 
-}  // namespace
-
 // A layer's heads: each head's weights, and with `full` its row summaries and (--trace) every
 // intermediate.
 void heads(Stream& s, const AttentionTrace& trace, const JsonOptions& options, int depth,
@@ -219,6 +217,62 @@ Json head_scores_json(const std::vector<HeadScore>& scores) {
   return out;
 }
 
+// "layers": each shown layer's heads, and with --trace the rest of a whole model's block.
+void layers_json(Stream& s, const Result& result, const JsonOptions& options) {
+  s.key("layers", 1);
+  s.open('[');
+  for (size_t l = 0; l < result.layers.size(); ++l) {
+    s.item(2);
+    s.open('{');
+    s.key("layer", 3);
+    s.value(result.layer_numbers[l], 3);
+    s.key("heads", 3);
+    heads(s, result.layers[l], options, 3, result.model.has_value());
+    if (options.trace && l < result.blocks.size()) {
+      const AttentionTrace& attention = result.layers[l];
+      const BlockTrace& block = result.blocks[l];
+      const std::pair<const char*, const Matrix*> parts[] = {
+          {"x", &attention.x},     {"x_ln", &attention.x_ln}, {"attention_out", &attention.out},
+          {"x_mid", &block.x_mid}, {"hidden", &block.hidden}, {"mlp_out", &block.mlp_out},
+          {"x_out", &block.x_out}};
+      for (const auto& [name, m] : parts) {
+        s.key(name, 3);
+        s.matrix(*m, 3);
+      }
+    }
+    s.close('}', 2);
+  }
+  s.close(']', 1);
+}
+
+// What a whole model adds (guesses, rollout, head scores), or a module's output.
+void model_json(Stream& s, const Result& result, const JsonOptions& options) {
+  const AttentionTrace& trace = result.trace();
+  if (!result.model) {
+    if (options.trace && result.info.multi_head) {
+      s.key("concat", 1);
+      s.matrix(trace.concat, 1);
+    }
+    s.key("output", 1);
+    s.matrix(trace.out, 1);
+    return;
+  }
+  s.key("predictions", 1);
+  s.value(predictions_json(result.predictions), 1);
+  if (options.rollout && result.rollout.size() > 0) {
+    s.key("rollout", 1);
+    s.matrix(result.rollout, 1);
+  }
+  s.key("head_scores", 1);
+  s.value(head_scores_json(result.head_scores), 1);
+  if (!result.induction_test_ids.empty()) {
+    s.key("induction_test_ids", 1);
+    s.value(result.induction_test_ids, 1);
+  }
+}
+
+}  // namespace
+
 void write_json(const Result& result, const JsonOptions& options, const JsonSink& sink) {
   const AttentionTrace& trace = result.trace();
   Stream s(sink);
@@ -245,51 +299,8 @@ void write_json(const Result& result, const JsonOptions& options, const JsonSink
     s.key("heads", 1);
     heads(s, trace, options, 1, true);
   }
-  s.key("layers", 1);
-  s.open('[');
-  for (size_t l = 0; l < result.layers.size(); ++l) {
-    s.item(2);
-    s.open('{');
-    s.key("layer", 3);
-    s.value(result.layer_numbers[l], 3);
-    s.key("heads", 3);
-    heads(s, result.layers[l], options, 3, result.model.has_value());
-    if (options.trace && l < result.blocks.size()) {  // the rest of a whole model's block
-      const AttentionTrace& attention = result.layers[l];
-      const BlockTrace& block = result.blocks[l];
-      const std::pair<const char*, const Matrix*> parts[] = {
-          {"x", &attention.x},     {"x_ln", &attention.x_ln}, {"attention_out", &attention.out},
-          {"x_mid", &block.x_mid}, {"hidden", &block.hidden}, {"mlp_out", &block.mlp_out},
-          {"x_out", &block.x_out}};
-      for (const auto& [name, m] : parts) {
-        s.key(name, 3);
-        s.matrix(*m, 3);
-      }
-    }
-    s.close('}', 2);
-  }
-  s.close(']', 1);
-  if (result.model) {
-    s.key("predictions", 1);
-    s.value(predictions_json(result.predictions), 1);
-    if (options.rollout && result.rollout.size() > 0) {
-      s.key("rollout", 1);
-      s.matrix(result.rollout, 1);
-    }
-    s.key("head_scores", 1);
-    s.value(head_scores_json(result.head_scores), 1);
-    if (!result.induction_test_ids.empty()) {
-      s.key("induction_test_ids", 1);
-      s.value(result.induction_test_ids, 1);
-    }
-  } else {
-    if (options.trace && result.info.multi_head) {
-      s.key("concat", 1);
-      s.matrix(trace.concat, 1);
-    }
-    s.key("output", 1);
-    s.matrix(trace.out, 1);
-  }
+  layers_json(s, result, options);
+  model_json(s, result, options);
   if (!result.warnings.empty()) {  // in English: the JSON is data, read by programs
     Json warnings = Json::array();
     for (const Words& w : result.warnings) warnings.push_back(w.english());
