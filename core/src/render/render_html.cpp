@@ -210,7 +210,11 @@ std::string render_html(const Result& result, const HtmlOptions& options) {
   std::string page(html_assets::page_html());
   // The data goes in last: nothing in it can be taken for a marker.
   put(page, "/*ATTNVIZ_CSS*/", html_assets::page_css());
-  put(page, "/*ATTNVIZ_JS*/", html_assets::page_js());
+  std::string scripts;
+  for (const std::string_view script : html_assets::page_scripts()) {
+    scripts += (scripts.empty() ? "" : "</script>\n<script>") + std::string(script);
+  }
+  put(page, "/*ATTNVIZ_JS*/", scripts);
   put(page, "ATTNVIZ_LANG", options.lang == Lang::Az ? "az" : "en");
   put(page, "ATTNVIZ_DATA", script_safe(page_data(result, options)));
   return page;
