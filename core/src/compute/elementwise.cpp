@@ -1,0 +1,202 @@
+// The elementwise kernels with Highway — the softmax of one row of scores, the finite check, the
+// two GELUs — compiled once per instruction set like the products (matmul.cpp).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "compute/elementwise.cpp"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+// foreach_target.h must come first
+#include "hwy/contrib/math/math-inl.h"
+#include "hwy/highway.h"
+
+#ifndef ATTNVIZ_ELEMENTWISE_SHARED
+#define ATTNVIZ_ELEMENTWISE_SHARED
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "attnviz/compute/compute.hpp"
+#include "attnviz/compute/kernels.hpp"
+#include "compute/targets.hpp"
+
+namespace attnviz {
+// One elementwise pass over (rows, cols) with a row stride.
+struct Elementwise {
+  float* x;
+  size_t rows, cols, stride;
+};
+}  // namespace attnviz
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace attnviz {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using D = hn::ScalableTag<float>;
+using V = hn::Vec<D>;
+
+// e^x for x ≤ 0 (softmax's x - max): Cephes' expf polynomial after x = n·ln 2 + r, |r| ≤ ½ ln 2,
+// within 2 ulp. Plain arithmetic with no branches, so the compiler vectorizes the loops using it.
+inline float exp_nonpositive(float x_in) {
+  const float x = std::max(x_in, -87.3f);    // e^-87.3 ≈ 1.2e-38: the smallest normal float
+  const float t = x * 1.44269504088896341f;  // x / ln 2
+  const float n = (t + 12582912.0f) - 12582912.0f;  // round to nearest (1.5·2^23 trick)
+  float r = x - n * 0.693359375f;                   // ln 2 in two parts: exact high part,
+  r = r - n * -2.12194440e-4f;                      // then the low part
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float e = p * r * r + r + 1.0f;
+  const auto bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;  // 2^n
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return x_in < -87.3f ? 0.0f : e * scale;  // below, e^x underflows to 0 as expf's does
+}
+
+// One row of weights from one row of scores, in place: scale, softmax over the first n entries
+// (the keys this query sees). Returns false when a score is not finite (q·kᵀ overflowed).
+// Plain C++ that the compiler vectorizes for each target (eight running lanes for the max and
+// the sum); with no multiply-adds contracted (-ffp-contract=off on this file), every target gives
+// the same bits.
+bool SoftmaxRow(float* row, size_t n, float scale) {
+  constexpr int kLanes = 8;
+  float lane_max[kLanes];
+  std::fill(lane_max, lane_max + kLanes, -std::numeric_limits<float>::infinity());
+  size_t j = 0;
+  for (; j + kLanes <= n; j += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      row[j + l] *= scale;
+      lane_max[l] = std::max(lane_max[l], row[j + l]);
+    }
+  }
+  for (; j < n; ++j) {
+    row[j] *= scale;
+    lane_max[0] = std::max(lane_max[0], row[j]);
+  }
+  const float row_max = *std::max_element(lane_max, lane_max + kLanes);
+  if (!std::isfinite(row_max)) return false;
+  // Subtract the row max first: softmax is shift-invariant and this keeps exp() finite.
+  float lane_sum[kLanes] = {};
+  for (j = 0; j + kLanes <= n; j += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      row[j + l] = exp_nonpositive(row[j + l] - row_max);
+      lane_sum[l] += row[j + l];
+    }
+  }
+  for (; j < n; ++j) {
+    row[j] = exp_nonpositive(row[j] - row_max);
+    lane_sum[0] += row[j];
+  }
+  float sum = 0.0f;
+  for (const float s : lane_sum) sum += s;
+  const float inv = 1.0f / sum;  // sum ≥ 1: the max entry contributes e^0
+  for (j = 0; j < n; ++j) row[j] *= inv;
+  return std::isfinite(sum);
+}
+
+// True when no value is an infinity or NaN: one pass over the exponent bits, which the compiler
+// vectorizes for each target.
+bool AllFinite(const float* values, size_t n) {
+  uint32_t bad = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, values + i, sizeof bits);
+    bad |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
+  }
+  return bad == 0;
+}
+
+// erf(x) = 1 - erfc(x) for x ≥ 0, odd: erfc by Numerical Recipes' Chebyshev fit (erfcc, fractional
+// error under 1.2e-7), t = 1/(1 + x/2), erfc = t·exp(-x² + P(t)).
+HWY_INLINE V erf(D d, V x) {
+  const V ax = hn::Abs(x);
+  const V t = hn::Div(hn::Set(d, 1.0f), hn::MulAdd(hn::Set(d, 0.5f), ax, hn::Set(d, 1.0f)));
+  static constexpr float kP[] = {0.17087277f, -0.82215223f, 1.48851587f, -1.13520398f,
+                                 0.27886807f, -0.18628806f, 0.09678418f, 0.37409196f,
+                                 1.00002368f, -1.26551223f};
+  V poly = hn::Set(d, kP[0]);
+  for (size_t i = 1; i < sizeof kP / sizeof kP[0]; ++i)
+    poly = hn::MulAdd(poly, t, hn::Set(d, kP[i]));
+  const V erfc = hn::Mul(t, hn::CallExp(d, hn::Sub(poly, hn::Mul(ax, ax))));
+  return hn::CopySign(hn::Sub(hn::Set(d, 1.0f), erfc), x);
+}
+
+template <class F>
+void each_vector(const Elementwise& e, F f) {
+  const D d;
+  const size_t L = hn::Lanes(d);
+  parallel_for((e.rows + 63) / 64, [&](size_t chunk) {
+    const size_t r1 = std::min(e.rows, chunk * 64 + 64);
+    for (size_t r = chunk * 64; r < r1; ++r) {
+      float* row = e.x + r * e.stride;
+      size_t j = 0;
+      for (; j + L <= e.cols; j += L) hn::StoreU(f(d, hn::LoadU(d, row + j)), d, row + j);
+      if (j < e.cols) {
+        HWY_ALIGN float tail[64 / sizeof(float)] = {};  // one vector, the widest
+        std::copy(row + j, row + e.cols, tail);
+        hn::Store(f(d, hn::Load(d, tail)), d, tail);
+        std::copy(tail, tail + (e.cols - j), row + j);
+      }
+    }
+  });
+}
+
+void GeluErf(const Elementwise& e) {
+  each_vector(e, [](D d, V x) {
+    const V half_x = hn::Mul(hn::Set(d, 0.5f), x);
+    return hn::MulAdd(half_x, erf(d, hn::Mul(x, hn::Set(d, 0.70710678118654752f))), half_x);
+  });
+}
+
+void GeluTanh(const Elementwise& e) {
+  each_vector(e, [](D d, V x) {
+    const V half_x = hn::Mul(hn::Set(d, 0.5f), x);
+    const V cube = hn::Mul(hn::Mul(x, x), x);
+    const V inner =
+        hn::Mul(hn::Set(d, 0.79788456080286536f), hn::MulAdd(hn::Set(d, 0.044715f), cube, x));
+    return hn::MulAdd(half_x, hn::CallTanh(d, inner), half_x);
+  });
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace attnviz
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace attnviz {
+namespace {
+
+#define ATTNVIZ_SOFTMAX_OF(NS, NAME) &NS::SoftmaxRow,
+#define ATTNVIZ_ALL_FINITE_OF(NS, NAME) &NS::AllFinite,
+#define ATTNVIZ_GELU_ERF_OF(NS, NAME) &NS::GeluErf,
+#define ATTNVIZ_GELU_TANH_OF(NS, NAME) &NS::GeluTanh,
+bool (*const kSoftmaxRow[])(float*, size_t, float) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_SOFTMAX_OF)};
+bool (*const kAllFinite[])(const float*, size_t) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_ALL_FINITE_OF)};
+void (*const kGeluErf[])(const Elementwise&) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_GELU_ERF_OF)};
+void (*const kGeluTanh[])(const Elementwise&) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_GELU_TANH_OF)};
+
+Elementwise elementwise(MatrixRef x) {
+  return Elementwise{x.data(), static_cast<size_t>(x.rows()), static_cast<size_t>(x.cols()),
+                     static_cast<size_t>(x.outerStride())};
+}
+
+}  // namespace
+
+bool softmax_row(float* row, Eigen::Index n, float scale) {
+  return kSoftmaxRow[compute().kernels()](row, static_cast<size_t>(n), scale);
+}
+
+bool all_finite(const float* values, size_t n) {
+  return kAllFinite[compute().kernels()](values, n);
+}
+
+void gelu_erf(MatrixRef x) { kGeluErf[compute().kernels()](elementwise(x)); }
+
+void gelu_tanh(MatrixRef x) { kGeluTanh[compute().kernels()](elementwise(x)); }
+
+}  // namespace attnviz
+#endif

@@ -1,0 +1,281 @@
+// The matrix products with Highway: this file is compiled once per instruction set
+// (foreach_target.h includes it again for each), and the table at the end calls the one the
+// calling thread's Compute runs. Outside HWY_NAMESPACE nothing depends on the target, so no inline
+// function or template is compiled twice with different instructions (the ODR trap).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "compute/matmul.cpp"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+// foreach_target.h must come first
+#include "hwy/highway.h"
+
+#ifndef ATTNVIZ_MATMUL_SHARED
+#define ATTNVIZ_MATMUL_SHARED
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "attnviz/compute/compute.hpp"
+#include "attnviz/compute/kernels.hpp"
+#include "attnviz/error.hpp"
+#include "compute/targets.hpp"
+
+namespace attnviz {
+// One product, as the dispatched kernels see it: C (m, n) = A (m, k) · B, B (k, n) or (n, k).
+struct Product {
+  const float* a;
+  size_t lda;
+  const float* b;
+  size_t ldb;
+  bool transposed;  // B is (n, k)
+  float* c;
+  size_t ldc;
+  size_t m, n, k;
+};
+// Depth of one pass over K: a packed block of B is kDepth × panel width. It is the same on
+// every target, so AVX2 and AVX-512 add the same partial sums in the same order.
+constexpr size_t kDepth = 256;
+// A with at most this many rows is multiplied by B (n, k) without packing B: dot_rows.
+constexpr size_t kFewRows = 16;
+// B (k, n) is read where it lies for fewer rows of A than this, and packed for more: its depth
+// rows lie ldb floats apart, which for GPT-2's 3072-wide MLP is 12 KiB, a multiple of 4 KiB,
+// so a panel's rows all fall in the same few L1 sets and evict each other (measured at T = 1024:
+// 54 GFLOP/s in place against 87 packed on AVX2); with few rows the copy costs more than it saves.
+constexpr size_t kPackRows = 128;
+// Below this many multiply-adds a product runs on the calling thread alone.
+constexpr size_t kThreadedWork = size_t{1} << 21;
+}  // namespace attnviz
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace attnviz {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using D = hn::ScalableTag<float>;
+using V = hn::Vec<D>;
+
+// A tile of C is kRows rows × kVectors vectors, all in registers: 6 × 4 = 24 of AVX-512's 32,
+// 6 × 2 = 12 of the 16 that AVX2 and SSE have.
+constexpr size_t kRows = 6;
+#if HWY_TARGET <= HWY_AVX3
+constexpr size_t kVectors = 4;
+#else
+constexpr size_t kVectors = 2;
+#endif
+
+// c (R, W) (+)= a (R, kc) · panel (kc, W), the panel's rows ldp floats apart: each row of a
+// broadcast, W = kVectors vectors wide. Each entry of c is summed over k in order, one
+// multiply-add at a time.
+template <size_t R>
+HWY_INLINE void tile(const float* HWY_RESTRICT a, size_t lda, const float* HWY_RESTRICT panel,
+                     size_t ldp, float* HWY_RESTRICT c, size_t ldc, size_t kc, bool accumulate) {
+  const D d;
+  const size_t L = hn::Lanes(d);
+  V acc[R][kVectors];
+  for (size_t i = 0; i < R; ++i) {
+    for (size_t j = 0; j < kVectors; ++j) {
+      acc[i][j] = accumulate ? hn::LoadU(d, c + i * ldc + j * L) : hn::Zero(d);
+    }
+  }
+  for (size_t k = 0; k < kc; ++k) {
+    V b[kVectors];
+    for (size_t j = 0; j < kVectors; ++j) b[j] = hn::LoadU(d, panel + k * ldp + j * L);
+    for (size_t i = 0; i < R; ++i) {
+      const V ai = hn::Set(d, a[i * lda + k]);
+      for (size_t j = 0; j < kVectors; ++j) acc[i][j] = hn::MulAdd(ai, b[j], acc[i][j]);
+    }
+  }
+  for (size_t i = 0; i < R; ++i) {
+    for (size_t j = 0; j < kVectors; ++j) hn::StoreU(acc[i][j], d, c + i * ldc + j * L);
+  }
+}
+
+void tile_rows(size_t rows, const float* a, size_t lda, const float* panel, size_t ldp, float* c,
+               size_t ldc, size_t kc, bool accumulate) {
+  switch (rows) {
+    case 6:
+      return tile<6>(a, lda, panel, ldp, c, ldc, kc, accumulate);
+    case 5:
+      return tile<5>(a, lda, panel, ldp, c, ldc, kc, accumulate);
+    case 4:
+      return tile<4>(a, lda, panel, ldp, c, ldc, kc, accumulate);
+    case 3:
+      return tile<3>(a, lda, panel, ldp, c, ldc, kc, accumulate);
+    case 2:
+      return tile<2>(a, lda, panel, ldp, c, ldc, kc, accumulate);
+    default:
+      return tile<1>(a, lda, panel, ldp, c, ldc, kc, accumulate);
+  }
+}
+
+// Copies B's columns [n0, n0 + w) and depths [k0, k0 + kc) into panel (kc, W), zero past w.
+void pack(const Product& p, size_t n0, size_t w, size_t k0, size_t kc, size_t W, float* panel) {
+  if (w < W) std::fill(panel, panel + kc * W, 0.0f);
+  if (p.transposed) {  // B (n, k): a transpose, 16 depths at a time so the panel rows it
+    // writes (16 × W floats) stay in the L1 cache while each row of B is read a line at a time
+    for (size_t kb = 0; kb < kc; kb += 16) {
+      const size_t ke = std::min(kc, kb + 16);
+      for (size_t j = 0; j < w; ++j) {
+        const float* src = p.b + (n0 + j) * p.ldb + k0;
+        for (size_t k = kb; k < ke; ++k) panel[k * W + j] = src[k];
+      }
+    }
+  } else {  // B (k, n): rows copy straight
+    for (size_t k = 0; k < kc; ++k) std::memcpy(panel + k * W, p.b + (k0 + k) * p.ldb + n0, w * 4);
+  }
+}
+
+// Rows [m0, m1) × panels [p0, p1) of C: for each depth block, one panel of B, then every row
+// tile over it. For fewer than kPackRows rows B (k, n) is read where it lies, each depth's W
+// columns one contiguous run (no copy to make); otherwise, and for B (n, k) and a panel past B's
+// right edge, the panel is packed first. Either way the same multiply-adds in the same order.
+void product_part(const Product& p, size_t m0, size_t m1, size_t p0, size_t p1) {
+  const D d;
+  const size_t W = kVectors * hn::Lanes(d);
+  thread_local std::vector<float> panel, edge;  // (kDepth, W); a (kRows, W) tile past C's edge
+  panel.resize(kDepth * W);
+  edge.resize(kRows * W);
+  for (size_t pi = p0; pi < p1; ++pi) {
+    const size_t n0 = pi * W, w = std::min(W, p.n - n0);
+    for (size_t k0 = 0; k0 < p.k; k0 += kDepth) {
+      const size_t kc = std::min(kDepth, p.k - k0);
+      const bool accumulate = k0 > 0;
+      const bool in_place = !p.transposed && w == W && p.m < kPackRows;
+      const float* b = in_place ? p.b + k0 * p.ldb + n0 : panel.data();
+      const size_t ldp = in_place ? p.ldb : W;
+      if (!in_place) pack(p, n0, w, k0, kc, W, panel.data());
+      for (size_t i = m0; i < m1; i += kRows) {
+        const size_t rows = std::min(kRows, m1 - i);
+        const float* a = p.a + i * p.lda + k0;
+        float* c = p.c + i * p.ldc + n0;
+        if (w == W) {
+          tile_rows(rows, a, p.lda, b, ldp, c, p.ldc, kc, accumulate);
+          continue;
+        }
+        for (size_t r = 0; r < rows && accumulate; ++r) {
+          std::copy(c + r * p.ldc, c + r * p.ldc + w, edge.data() + r * W);
+        }
+        tile_rows(rows, a, p.lda, b, ldp, edge.data(), W, kc, accumulate);
+        for (size_t r = 0; r < rows; ++r) {
+          std::copy(edge.data() + r * W, edge.data() + r * W + w, c + r * p.ldc);
+        }
+      }
+    }
+  }
+}
+
+// Few rows of A against B (n, k), without packing: C[i][j] = Σ_k a[i][k]·b[j][k] with k spread
+// over 16 running sums (k mod 16) whatever the vector width, added up at the end in one fixed
+// order, so every target with FMA gives the same bits. Rows j0..j1 of B are read once.
+constexpr size_t kSums = 16;
+
+void dot_rows(const Product& p, size_t j0, size_t j1) {
+  const D d;
+  const size_t L = hn::Lanes(d), vectors = kSums / L;  // per set of 16 sums
+  constexpr size_t kB = 4;                             // rows of B per pass
+  HWY_ALIGN float sums[kSums];
+  for (size_t j = j0; j < j1; j += kB) {
+    const size_t nb = std::min(kB, j1 - j);
+    for (size_t i = 0; i < p.m; ++i) {
+      const float* a = p.a + i * p.lda;
+      V acc[kB][kSums];  // acc[r][v]: only the first `vectors` are used
+      for (size_t r = 0; r < kB; ++r) {
+        for (size_t v = 0; v < vectors; ++v) acc[r][v] = hn::Zero(d);
+      }
+      const size_t full = p.k / kSums * kSums;
+      const auto step = [&](const float* a16, const float* const* b16) {  // 16 depths
+        for (size_t v = 0; v < vectors; ++v) {
+          const V av = hn::LoadU(d, a16 + v * L);
+          for (size_t r = 0; r < nb; ++r) {
+            acc[r][v] = hn::MulAdd(av, hn::LoadU(d, b16[r] + v * L), acc[r][v]);
+          }
+        }
+      };
+      const float* rows[kB];
+      for (size_t k = 0; k < full; k += kSums) {
+        for (size_t r = 0; r < nb; ++r) rows[r] = p.b + (j + r) * p.ldb + k;
+        step(a + k, rows);
+      }
+      if (full < p.k) {  // the last depths, zero-padded to 16 (adding 0·0 changes no sum)
+        HWY_ALIGN float a_tail[kSums] = {}, b_tail[kB][kSums] = {};
+        std::copy(a + full, a + p.k, a_tail);
+        for (size_t r = 0; r < nb; ++r) {
+          std::copy(p.b + (j + r) * p.ldb + full, p.b + (j + r) * p.ldb + p.k, b_tail[r]);
+          rows[r] = b_tail[r];
+        }
+        step(a_tail, rows);
+      }
+      for (size_t r = 0; r < nb; ++r) {
+        for (size_t v = 0; v < vectors; ++v) hn::Store(acc[r][v], d, sums + v * L);
+        for (size_t half = kSums / 2; half > 0; half /= 2) {  // a fixed tree: 8, 4, 2, 1
+          for (size_t s = 0; s < half; ++s) sums[s] += sums[s + half];
+        }
+        p.c[i * p.ldc + j + r] = sums[0];
+      }
+    }
+  }
+}
+
+void Matmul(const Product& p) {
+  const D d;
+  if (p.transposed && p.m <= kFewRows) {
+    const size_t chunks = p.m * p.n * p.k < kThreadedWork ? 1 : (p.n + 255) / 256;
+    parallel_for(chunks, [&](size_t c) { dot_rows(p, p.n * c / chunks, p.n * (c + 1) / chunks); });
+    return;
+  }
+  const size_t W = kVectors * hn::Lanes(d);
+  const size_t panels = (p.n + W - 1) / W;
+  if (p.m * p.n * p.k < kThreadedWork || threads() == 1) {
+    product_part(p, 0, p.m, 0, panels);
+    return;
+  }
+  // Tasks: column chunks of about 256 columns, and row chunks (whole tiles) when there are too
+  // few column chunks to keep every thread busy. Each task packs its own panels.
+  const size_t chunk_panels = std::max<size_t>(1, 256 / W);
+  const size_t column_chunks = (panels + chunk_panels - 1) / chunk_panels;
+  const size_t want = 4 * static_cast<size_t>(threads());
+  size_t row_chunks = column_chunks >= want ? 1 : (want + column_chunks - 1) / column_chunks;
+  row_chunks = std::max<size_t>(1, std::min(row_chunks, p.m / (8 * kRows)));
+  const size_t tiles = (p.m + kRows - 1) / kRows;
+  parallel_for(row_chunks * column_chunks, [&](size_t task) {
+    const size_t rc = task / column_chunks, cc = task % column_chunks;
+    const size_t m0 = std::min(p.m, tiles * rc / row_chunks * kRows);
+    const size_t m1 = std::min(p.m, tiles * (rc + 1) / row_chunks * kRows);
+    const size_t p0 = cc * chunk_panels, p1 = std::min(panels, p0 + chunk_panels);
+    product_part(p, m0, m1, p0, p1);
+  });
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace attnviz
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace attnviz {
+namespace {
+
+#define ATTNVIZ_MATMUL_OF(NS, NAME) &NS::Matmul,
+void (*const kMatmul[])(const Product&) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_MATMUL_OF)};
+
+}  // namespace
+
+void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, MatrixRef c) {
+  const bool transposed = b_is == Operand::Transposed;
+  const Eigen::Index k = a.cols(), n = transposed ? b.rows() : b.cols();
+  if ((transposed ? b.cols() : b.rows()) != k || c.rows() != a.rows() || c.cols() != n) {
+    throw Error(Err::Internal, {"matmul() given shapes that do not fit"});
+  }
+  if (c.size() == 0) return;
+  if (k == 0) {
+    c.setZero();
+    return;
+  }
+  kMatmul[compute().kernels()](Product{a.data(), static_cast<size_t>(a.outerStride()), b.data(),
+                                       static_cast<size_t>(b.outerStride()), transposed, c.data(),
+                                       static_cast<size_t>(c.outerStride()),
+                                       static_cast<size_t>(a.rows()), static_cast<size_t>(n),
+                                       static_cast<size_t>(k)});
+}
+
+}  // namespace attnviz
+#endif
