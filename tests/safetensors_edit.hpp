@@ -21,4 +21,15 @@ inline std::string with_nan(std::string bytes, const std::string& key, size_t ro
   return bytes;
 }
 
+// The same file with its header one byte longer (a space after the JSON), so the data that
+// follows is no longer aligned for float: what a writer that does not pad makes.
+inline std::string unaligned(const std::string& bytes) {
+  uint64_t n;
+  std::memcpy(&n, bytes.data(), 8);
+  const uint64_t longer = n + 1;
+  std::string out(8, '\0');
+  std::memcpy(out.data(), &longer, 8);
+  return out + bytes.substr(8, n) + " " + bytes.substr(8 + n);
+}
+
 }  // namespace attnviz::test

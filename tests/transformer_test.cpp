@@ -151,6 +151,78 @@ TEST(WholeModel, F32MatricesAreViewsOfTheFileAndF16OnesAreConverted) {
   }
 }
 
+// A file whose data is not aligned for float (a header not padded to 8 bytes) runs as the padded
+// one does, bit for bit: its matrices are converted as the pass reaches them, and a pass cut
+// short converts none of the blocks it does not run.
+TEST(WholeModel, AnUnalignedFileRunsAsTheAlignedOneConvertingOnlyWhatThePassReads) {
+  const std::string aligned = test::slurp(kModels + "gpt2_hf.safetensors");
+  std::string unaligned = test::unaligned(aligned);
+  unaligned.reserve(unaligned.size() + 16);
+  const std::vector<int> ids = {1, 2, 3, 4, 5, 6};
+  std::vector<ForwardTrace> traces;
+  for (const std::string* bytes : {&aligned, static_cast<const std::string*>(&unaligned)}) {
+    const auto state_dict = open_state_dict(*bytes, "m.safetensors");
+    std::vector<Words> warnings;
+    UncheckedKeys unchecked;
+    const Transformer model = load_transformer(*state_dict, {}, warnings, &unchecked);
+    const bool in_place = bytes == &aligned;
+    EXPECT_EQ(model.blocks[1].mlp.fc_weight.owned(), !in_place);
+    ForwardOptions options;
+    options.top_k = 3;
+    options.before_reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
+      if (block == ForwardOptions::kOutput) {
+        state_dict->check_finite(unchecked.output_embedding, first, rows);
+      } else if (block == ForwardOptions::kTokenEmbedding) {
+        state_dict->check_finite(unchecked.token_embedding, first, rows);
+      } else if (block == ForwardOptions::kPositionEmbedding) {
+        state_dict->check_finite(unchecked.position_embedding, first, rows);
+      } else {
+        for (const std::string& key : unchecked.blocks[static_cast<size_t>(block)])
+          state_dict->check_finite(key, 0, state_dict->shape(key).front());
+      }
+    };
+    traces.push_back(forward(model, ids, options));
+    if (in_place) continue;
+    // Block 1 was converted when the pass reached it: its values are the file's.
+    const Tensor aligned_fc = [&] {
+      const auto a = open_state_dict(aligned, "a.safetensors");
+      return a->tensor("h.1.mlp.c_fc.weight", 2);
+    }();
+    EXPECT_TRUE(Matrix(model.blocks[1].mlp.fc_weight) == Matrix(aligned_fc));
+  }
+  EXPECT_TRUE(traces[0].logits == traces[1].logits);
+  ASSERT_EQ(traces[0].predictions.size(), traces[1].predictions.size());
+  for (size_t t = 0; t < traces[0].predictions.size(); ++t) {
+    for (size_t k = 0; k < traces[0].predictions[t].size(); ++k) {
+      EXPECT_EQ(traces[0].predictions[t][k].id, traces[1].predictions[t][k].id);
+      EXPECT_EQ(traces[0].predictions[t][k].p, traces[1].predictions[t][k].p);
+    }
+  }
+  for (size_t l = 0; l < traces[0].layers.size(); ++l) {
+    for (size_t h = 0; h < traces[0].layers[l].attention.heads.size(); ++h) {
+      EXPECT_TRUE(traces[0].layers[l].attention.heads[h].weights ==
+                  traces[1].layers[l].attention.heads[h].weights)
+          << "layer " << l << " head " << h;
+    }
+  }
+}
+
+// A NaN in a block of an unaligned file is found when the pass converts that block, named as in
+// the aligned file; a pass cut short before it never reads it.
+TEST(WholeModel, AnUnalignedFilesNaNIsFoundWhereThePassConvertsIt) {
+  const std::string bytes = test::unaligned(
+      test::with_nan(test::slurp(kModels + "gpt2_hf.safetensors"), "h.1.mlp.c_fc.weight", 3, 5));
+  const auto state_dict = open_state_dict(bytes, "m.safetensors");
+  std::vector<Words> warnings;
+  UncheckedKeys unchecked;
+  const Transformer model = load_transformer(*state_dict, {}, warnings, &unchecked);
+  EXPECT_NO_THROW(state_dict->check_finite("h.0.mlp.c_fc.weight", 0, 4));
+  const std::string error =
+      test::error_of([&] { state_dict->check_finite("h.1.mlp.c_fc.weight", 0, 4); });
+  EXPECT_NE(error.find("h.1.mlp.c_fc.weight"), std::string::npos) << error;
+  EXPECT_NE(error.find("[3][5]"), std::string::npos) << error;
+}
+
 // A mapped file's checked pages leave memory at once (and a forward pass lets each block's go):
 // tensors spanning whole pages (256 × 256 F32 projections) read back as the bytes in the file.
 // (The same release over ordinary memory would zero them, which this test catches.)
@@ -196,13 +268,20 @@ TEST(WholeModel, APassCutShortGivesTheSameLayersAndTheHookSeesEachPartFirst) {
                    std::to_string(rows));
   };
   const ForwardTrace all = forward(model, ids, whole);
-  EXPECT_EQ(seen, (std::vector<std::string>{"0:0+0", "1:0+0", "-1:0+38"}));
+  // Each id's row of the token embedding, the positions, each block, then the output embedding.
+  const std::vector<std::string> embeddings = {"-2:1+1", "-2:2+1", "-2:3+1",
+                                               "-2:4+1", "-2:5+1", "-3:0+5"};
+  std::vector<std::string> want = embeddings;
+  want.insert(want.end(), {"0:0+0", "1:0+0", "-1:0+38"});
+  EXPECT_EQ(seen, want);
   EXPECT_EQ(all.predictions.size(), ids.size());
   ForwardOptions first = whole;
   first.n_layer = 1;
   seen.clear();
   const ForwardTrace cut = forward(model, ids, first);
-  EXPECT_EQ(seen, (std::vector<std::string>{"0:0+0"}));
+  want = embeddings;
+  want.push_back("0:0+0");
+  EXPECT_EQ(seen, want);
   ASSERT_EQ(cut.layers.size(), 2u);
   for (size_t h = 0; h < all.layers[0].attention.heads.size(); ++h) {
     EXPECT_TRUE(cut.layers[0].attention.heads[h].weights ==

@@ -36,6 +36,9 @@ class Tensor : public Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> {
     return *this;
   }
 
+  // Owns the matrix `m` points to, shared with whoever fills it in later (a tensor converted from
+  // a file as a run reaches it).
+  static Tensor shared(std::shared_ptr<const Matrix> m) { return Tensor(std::move(m)); }
   // Views (rows, cols) floats with a row stride, which must outlive every copy of the view.
   static Tensor view(const float* data, Eigen::Index rows, Eigen::Index cols, Eigen::Index stride) {
     return Tensor(data, rows, cols, stride, nullptr);

@@ -103,22 +103,48 @@ class SafetensorsStateDict final : public StateDict {
     return t;
   }
 
+  // A view is checked later; a tensor that must be converted (F16, BF16, or F32 not aligned for
+  // float) is converted later too, rows at a time, as check_finite() reaches them: a run converts
+  // only the blocks its pass reaches, and the file's pages it has converted leave memory.
   Tensor unchecked_tensor(const std::string& key, int dims) const override {
     const Entry& e = entry(key, dims);
-    Tensor t = read(e, dims);
-    if (!in_place(e)) check_finite(key, t.data(), static_cast<size_t>(t.size()), t.cols(), dims);
-    return t;
+    if (in_place(e)) return read(e, dims);
+    const auto given = later_.find(key);  // asked for twice: the same matrix, filled once
+    if (given != later_.end()) return Tensor::shared(given->second.matrix);
+    const Eigen::Index rows = dims == 1 ? 1 : e.shape.front(), cols = e.shape.back();
+    auto converted = std::make_shared<Matrix>(rows, cols);  // filled by check_finite()
+    later_[key] = Later{converted, std::vector<char>(static_cast<size_t>(rows))};
+    return Tensor::shared(std::move(converted));
   }
 
   void check_finite(const std::string& key, Eigen::Index first, Eigen::Index rows) const override {
     const auto it = entries_.find(key);
-    if (it == entries_.end() || !in_place(it->second)) return;  // not a view: checked on reading
+    if (it == entries_.end()) return;
     const Entry& e = it->second;
     const int dims = static_cast<int>(e.shape.size());
     const Eigen::Index cols = e.shape.back(), all = dims == 1 ? 1 : e.shape.front();
     if (first < 0 || rows < 0 || first > all - rows) throw std::out_of_range("check_finite");
-    const auto* values = reinterpret_cast<const float*>(data_.data() + e.begin) + first * cols;
-    check_finite(key, values, static_cast<size_t>(rows * cols), cols, dims, first);
+    if (in_place(e)) {
+      const auto* values = reinterpret_cast<const float*>(data_.data() + e.begin) + first * cols;
+      check_finite(key, values, static_cast<size_t>(rows * cols), cols, dims, first);
+      return;
+    }
+    const auto later = later_.find(key);
+    if (later == later_.end()) return;  // converted and checked on reading
+    Later& l = later->second;
+    for (Eigen::Index r = first; r < first + rows;) {  // each run of rows not converted yet
+      if (l.done[static_cast<size_t>(r)]) {
+        ++r;
+        continue;
+      }
+      Eigen::Index end = r;
+      while (end < first + rows && !l.done[static_cast<size_t>(end)]) ++end;
+      float* out = l.matrix->data() + r * cols;
+      convert(e, out, static_cast<size_t>(r * cols), static_cast<size_t>((end - r) * cols));
+      check_finite(key, out, static_cast<size_t>((end - r) * cols), cols, dims, r);
+      std::fill(l.done.begin() + r, l.done.begin() + end, 1);
+      r = end;
+    }
   }
 
   std::optional<int> setting(const std::string& key, int max) const override {
@@ -195,9 +221,16 @@ class SafetensorsStateDict final : public StateDict {
     const Eigen::Index cols = e.shape.back();
     const char* src = data_.data() + e.begin;
     if (in_place(e)) return Tensor::view(reinterpret_cast<const float*>(src), rows, cols, cols);
-    const auto n = static_cast<size_t>(rows * cols);
     Matrix converted(rows, cols);
-    float* out = converted.data();
+    convert(e, converted.data(), 0, static_cast<size_t>(rows * cols));
+    return Tensor(std::move(converted));
+  }
+
+  // Values [first, first + n) of a tensor as float32 into out, and the file's pages they came
+  // from out of memory when the file is mapped (read again from it if ever needed).
+  void convert(const Entry& e, float* out, size_t first, size_t n) const {
+    const size_t size = e.dtype == "F32" ? 4 : 2;
+    const char* src = data_.data() + e.begin + first * size;
     if (e.dtype == "F32") {
       std::memcpy(out, src, n * 4);
     } else {
@@ -208,7 +241,7 @@ class SafetensorsStateDict final : public StateDict {
         out[i] = half ? half_to_float(v) : bfloat16_to_float(v);
       }
     }
-    return Tensor(std::move(converted));
+    if (mapped_) release_pages(src, n * size);
   }
 
   // Every value a finite float32: all_finite over chunks on every thread, and only if one fails,
@@ -337,6 +370,13 @@ class SafetensorsStateDict final : public StateDict {
 
   std::string_view data_;
   bool mapped_;  // data_ is a read-only file mapping: checked pages may be released
+  // Tensors unchecked_tensor() gave out to be converted later: the matrix, and which rows are.
+  // Changed by the const check_finite(): a StateDict belongs to one run.
+  struct Later {
+    std::shared_ptr<Matrix> matrix;
+    std::vector<char> done;
+  };
+  mutable std::map<std::string, Later> later_;
   std::map<std::string, Entry> entries_;
   std::vector<std::string> order_;
   std::map<std::string, std::string> metadata_;

@@ -73,14 +73,20 @@ void attend_head(HeadTrace& h, float scale, bool causal, int index) {
 }  // namespace
 
 Matrix embed(const std::vector<int>& ids, const Weights& weights) {
+  return embed(ids, weights.token_embedding, weights.position_embedding);
+}
+
+Matrix embed(const std::vector<int>& ids, const Tensor& token_embedding,
+             const Tensor& position_embedding) {
   const auto T = static_cast<Eigen::Index>(ids.size());
-  if (weights.has_positions() && T > weights.position_embedding.rows()) {
+  const bool positions = position_embedding.rows() > 0;
+  if (positions && T > position_embedding.rows()) {
     throw Error(Err::Internal, {"embed() given more tokens than position_embedding has rows"});
   }
-  Matrix x(T, weights.n_embd);  // (T, n_embd)
+  Matrix x(T, token_embedding.cols());  // (T, n_embd)
   for (Eigen::Index t = 0; t < T; ++t) {
-    x.row(t) = weights.token_embedding.row(ids[static_cast<size_t>(t)]);
-    if (weights.has_positions()) x.row(t) += weights.position_embedding.row(t);
+    x.row(t) = token_embedding.row(ids[static_cast<size_t>(t)]);
+    if (positions) x.row(t) += position_embedding.row(t);
   }
   return x;
 }

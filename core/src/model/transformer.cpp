@@ -72,20 +72,18 @@ void release_pages(const Block& block) {
 ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
                      const ForwardOptions& options, const LayerVisitor& visit) {
   const auto T = static_cast<Eigen::Index>(ids.size());
-  Matrix x(T, model.n_embd);  // (T, n_embd)
-  for (Eigen::Index t = 0; t < T; ++t) {
-    x.row(t) =
-        model.token_embedding.row(ids[static_cast<size_t>(t)]) + model.position_embedding.row(t);
-  }
+  const auto reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
+    if (options.before_reading) options.before_reading(block, first, rows);
+  };
+  for (const int id : ids) reading(ForwardOptions::kTokenEmbedding, id, 1);
+  reading(ForwardOptions::kPositionEmbedding, 0, T);
+  Matrix x = embed(ids, model.token_embedding, model.position_embedding);  // (T, n_embd)
   ForwardTrace trace;
   trace.layers.resize(model.blocks.size());
   const AttentionOptions attention{options.causal, options.scale, options.keep_scores};
   const size_t n_layer = options.n_layer < 0
                              ? model.blocks.size()
                              : std::min(model.blocks.size(), size_t(options.n_layer));
-  const auto reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
-    if (options.before_reading) options.before_reading(block, first, rows);
-  };
   for (size_t l = 0; l < n_layer; ++l) {
     const Block& block = model.blocks[l];
     reading(static_cast<int>(l), 0, 0);

@@ -193,6 +193,10 @@ class ModelLoader {
     std::string lm_head_key;
     Tensor lm_head = read(key, 2, unchecked_ ? &lm_head_key : nullptr);
     expect_shape(lm_head, key, m_.token_embedding.rows(), m_.n_embd, "vocab_size × n_embd");
+    if (unchecked_) {  // their values are compared: both checked (and converted) now
+      sd_.check_finite(key, 0, lm_head.rows());
+      sd_.check_finite(unchecked_->token_embedding, 0, lm_head.rows());
+    }
     if (lm_head != m_.token_embedding) {
       m_.lm_head = std::move(lm_head);
       if (unchecked_) unchecked_->output_embedding = lm_head_key;

@@ -155,9 +155,6 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   Transformer model =
       load_transformer(state_dict, settings_of(request), result.warnings, &unchecked);
   model_ids(request, model, result);
-  const auto T = static_cast<Eigen::Index>(result.ids.size());
-  for (const int id : result.ids) state_dict.check_finite(unchecked.token_embedding, id, 1);
-  state_dict.check_finite(unchecked.position_embedding, 0, T);
 
   // Every layer the pass runs is scored (and rolled out) as it goes by.
   const std::vector<int> layers = chosen_layers(request, model.n_layer());
@@ -168,6 +165,10 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   options.before_reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
     if (block == ForwardOptions::kOutput) {
       state_dict.check_finite(unchecked.output_embedding, first, rows);
+    } else if (block == ForwardOptions::kTokenEmbedding) {
+      state_dict.check_finite(unchecked.token_embedding, first, rows);
+    } else if (block == ForwardOptions::kPositionEmbedding) {
+      state_dict.check_finite(unchecked.position_embedding, first, rows);
     } else if (!checked[static_cast<size_t>(block)]) {
       for (const std::string& key : unchecked.blocks[static_cast<size_t>(block)])
         state_dict.check_finite(key, 0, state_dict.shape(key).front());

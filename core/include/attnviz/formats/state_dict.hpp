@@ -36,9 +36,11 @@ class StateDict {
   // converted. Throws Error for a missing key, another number of dimensions, an unsupported
   // dtype, or a value that is not a finite float32.
   virtual Tensor tensor(const std::string& key, int dims) const = 0;
-  // As tensor(), except that a view's values are not read yet: check_finite() reads them later,
-  // just before they are used, so a run reads only what it uses, once. A tensor that is converted
-  // or parsed is checked here all the same.
+  // As tensor(), except that the values are not read yet: check_finite() reads them later, rows
+  // at a time, just before they are used, so a run reads only what it uses, once. A view's values
+  // are the file's; a tensor that must be converted (F16, BF16, F32 not aligned for float) is
+  // converted there too, rows at a time, and holds nothing meaningful before. A parsed tensor (JSON)
+  // is checked here all the same.
   virtual Tensor unchecked_tensor(const std::string& key, int dims) const {
     return tensor(key, dims);
   }

@@ -11,6 +11,9 @@ namespace attnviz {
 // x = token_embedding[ids] + position_embedding[0..T), shape (T, n_embd). ids index the vocab;
 // T must not exceed the position table.
 Matrix embed(const std::vector<int>& ids, const Weights& weights);
+// The same from the two tables (a 0×0 position_embedding adds nothing): (T, n_embd).
+Matrix embed(const std::vector<int>& ids, const Tensor& token_embedding,
+             const Tensor& position_embedding);
 
 struct AttentionOptions {
   bool causal = true;       // false: every token sees every other (bidirectional, as in BERT)

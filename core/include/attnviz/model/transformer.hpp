@@ -119,9 +119,10 @@ struct ForwardOptions {
   // a heatmap of layer 5 needs blocks 0 … 5 only.
   int n_layer = -1;
   // Called before the pass first reads block `block`'s matrices, and before it reads rows
-  // [first, first + rows) of the output embedding (block kOutput): where a run checks the
-  // values of a mapped file part by part, each just before it is used.
-  static constexpr int kOutput = -1;
+  // [first, first + rows) of the token embedding (each id's), the position embedding or the
+  // output embedding (blocks kTokenEmbedding, kPositionEmbedding, kOutput): where a run checks
+  // (and converts) the values of a file part by part, each just before it is used.
+  static constexpr int kOutput = -1, kTokenEmbedding = -2, kPositionEmbedding = -3;
   std::function<void(int block, Eigen::Index first, Eigen::Index rows)> before_reading;
 };
 

@@ -17,7 +17,7 @@ struct ExplainOptions {
   int max_columns = 8;
   int max_rows = 24;
   bool full = false;
-  View view;  // --head: the heads whose steps are shown
+  View view = {};  // --head: the heads whose steps are shown
 };
 
 // Tokens → x → (per shown head) q, k, v → scores → scaled → masked → weights with row sums → out

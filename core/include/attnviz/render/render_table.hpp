@@ -18,7 +18,7 @@ struct TableOptions {
   // Every row and column even past numpy's threshold of 1000 cells; otherwise a larger table
   // shows its first and last 3 rows and columns, as numpy prints a large array.
   bool full = false;
-  View view;  // --head, --rollout
+  View view = {};  // --head, --rollout
 };
 
 // Rows are queries and columns keys, both labeled with the tokens; masked (future) cells show ·
