@@ -13,7 +13,7 @@ std::string run_details(const Result& result, Lang lang) {
   if (result.model) {
     s = say(lang, Msg::WholeModel,
             {family_name(result.model->family), std::to_string(result.model->n_layer),
-             std::to_string(result.model->n_head)});
+             std::to_string(info.n_head)});
     if (!info.causal) s += ", " + say(lang, Msg::NoMask);
   } else {
     s = info.multi_head

@@ -56,7 +56,7 @@ class Explainer {
                 " ════\n";
       }
       embedding_step();
-      const int n_head = result_.weights.n_head();
+      const int n_head = info_.n_head;
       for (const int h : explained_heads()) {
         if (n_head > 1) {
           out_ += "\n══ " + say(lang_, Msg::HeadOf, {std::to_string(h), std::to_string(n_head)}) +

@@ -137,7 +137,7 @@ void keep_outputs(const Request& request, Transformer& model, const std::vector<
     result.predictions.push_back(std::move(guesses));
   }
   result.model =
-      ModelInfo{model.family, model.activation, model.n_layer(), model.n_head, model.vocab_size()};
+      ModelInfo{model.family, model.activation, model.n_layer(), model.vocab_size()};
   // The first shown layer's attention, with the model's embeddings, for --explain's steps.
   result.weights = std::move(model.blocks[static_cast<size_t>(layers.front())].attention);
   result.weights.vocab = std::move(model.vocab);

@@ -27,8 +27,7 @@ struct ModelInfo {
   Family family = Family::NanoGpt;
   Activation activation = Activation::Gelu;
   int n_layer = 0;
-  int n_head = 0;
-  int vocab_size = 0;
+  int vocab_size = 0;  // (its heads: RunInfo::n_head, as for a module)
 };
 
 // What ran, as the renderers say it: the input, where the weights came from, the attention's
@@ -78,9 +77,9 @@ struct Result {
   const AttentionTrace& trace() const { return layers.front(); }
   // The scores of head `head` of layer `layer` (the model's numbering), or nullptr.
   const HeadScore* head_score(int layer, int head) const {
-    if (!model || layer < 0 || head < 0 || head >= model->n_head) return nullptr;
+    if (!model || layer < 0 || head < 0 || head >= info.n_head) return nullptr;
     const auto at =
-        static_cast<size_t>(layer) * static_cast<size_t>(model->n_head) + static_cast<size_t>(head);
+        static_cast<size_t>(layer) * static_cast<size_t>(info.n_head) + static_cast<size_t>(head);
     return at < head_scores.size() ? &head_scores[at] : nullptr;
   }
 };
