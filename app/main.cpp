@@ -168,6 +168,7 @@ int usage_error(const attnviz::Words& problem, attnviz::Lang lang) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  attnviz::keep_freed_memory();
   const attnviz::Lang lang = attnviz::app::interface_lang(argc, argv);
   try {
     CLI::App app;

@@ -9,6 +9,9 @@
 
 namespace attnviz {
 
+// The process as attnviz's main() sets it up (keep_freed_memory), once, before any benchmark.
+inline const bool kProcessLikeTheCommand = (keep_freed_memory(), true);
+
 inline ComputeSettings bench_compute(int threads) {
   const char* kernels = std::getenv("ATTNVIZ_KERNELS");
   return ComputeSettings{threads, kernels != nullptr ? kernels : ""};

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -14,6 +15,9 @@
 
 #if defined(__linux__)
 #include <sched.h>
+#endif
+#if defined(__GLIBC__)
+#include <malloc.h>
 #endif
 
 namespace attnviz {
@@ -118,6 +122,15 @@ int available_cores() {
   if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
 #endif
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  // Blocks below 32 MiB (glibc's largest threshold; every per-layer buffer up to T = 2 048) come
+  // from the heap, and a free heap top is never trimmed: freed memory is reused, not re-faulted.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+#endif
 }
 
 Compute::Compute(const ComputeSettings& settings)

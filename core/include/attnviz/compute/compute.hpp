@@ -15,6 +15,13 @@ namespace attnviz {
 // The cores this process may run on (its CPU affinity), at least 1.
 int available_cores();
 
+// Asks the C library to keep the memory a run frees for its next allocations rather than hand it
+// back to the system and fault it in again: a forward pass frees and allocates tens of megabytes
+// per layer (each head's (T, T) weights, the MLP's hidden layer), and on a virtual machine a page
+// fault costs microseconds (GPT-2 small at T = 1 024 spent a third of its time in them). Process-
+// wide, so a program calls it once, at its start: attnviz's main() and its benchmarks do.
+void keep_freed_memory();
+
 struct ComputeSettings {
   int threads = 0;      // --threads; 0: available_cores()
   std::string kernels;  // one of kernel_targets() (ATTNVIZ_KERNELS); "": the fastest this CPU has
