@@ -37,31 +37,50 @@ using D = hn::ScalableTag<float>;
 using V = hn::Vec<D>;
 
 // e^x for x ≤ 0 (softmax's x - max): Cephes' expf polynomial after x = n·ln 2 + r, |r| ≤ ½ ln 2,
-// within 2 ulp. Plain arithmetic with no branches, so the compiler vectorizes the loops using it.
-inline float exp_nonpositive(float x_in) {
-  const float x = std::max(x_in, -87.3f);    // e^-87.3 ≈ 1.2e-38: the smallest normal float
-  const float t = x * 1.44269504088896341f;  // x / ln 2
-  const float n = (t + 12582912.0f) - 12582912.0f;  // round to nearest (1.5·2^23 trick)
-  float r = x - n * 0.693359375f;                   // ln 2 in two parts: exact high part,
-  r = r - n * -2.12194440e-4f;                      // then the low part
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float e = p * r * r + r + 1.0f;
-  const auto bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;  // 2^n
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return x_in < -87.3f ? 0.0f : e * scale;  // below, e^x underflows to 0 as expf's does
+// within 2 ulp. Written with Highway's operations, one IEEE operation each and none fused, so
+// every target computes the same bits (the compiler did not vectorize it alone on AVX2).
+HWY_INLINE V ExpNonpositive(D d, V x_in) {
+  const hn::RebindToSigned<D> di;
+  const V x = hn::Max(x_in, hn::Set(d, -87.3f));  // e^-87.3 ≈ 1.2e-38: the smallest normal float
+  const V t = hn::Mul(x, hn::Set(d, 1.44269504088896341f));  // x / ln 2
+  const V magic = hn::Set(d, 12582912.0f);                   // round to nearest: 1.5·2^23
+  const V n = hn::Sub(hn::Add(t, magic), magic);
+  V r = hn::Sub(x, hn::Mul(n, hn::Set(d, 0.693359375f)));   // ln 2 in two parts: exact high part,
+  r = hn::Sub(r, hn::Mul(n, hn::Set(d, -2.12194440e-4f)));  // then the low part
+  V p = hn::Set(d, 1.9875691500e-4f);
+  for (const float c :
+       {1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f}) {
+    p = hn::Add(hn::Mul(p, r), hn::Set(d, c));
+  }
+  const V e = hn::Add(hn::Add(hn::Mul(hn::Mul(p, r), r), r), hn::Set(d, 1.0f));
+  const V two_n =  // 2^n from its exponent bits
+      hn::BitCast(d, hn::ShiftLeft<23>(hn::Add(hn::ConvertTo(di, n), hn::Set(di, 127))));
+  // Below -87.3, e^x underflows to 0 as expf's does.
+  return hn::IfThenElseZero(hn::Ge(x_in, hn::Set(d, -87.3f)), hn::Mul(e, two_n));
+}
+
+// row[j] = e^(row[j] - shift) for j < n, a vector at a time (the last one padded).
+void ExpShifted(float* row, size_t n, float shift) {
+  const D d;
+  const size_t L = hn::Lanes(d);
+  const V s = hn::Set(d, shift);
+  size_t j = 0;
+  for (; j + L <= n; j += L) {
+    hn::StoreU(ExpNonpositive(d, hn::Sub(hn::LoadU(d, row + j), s)), d, row + j);
+  }
+  if (j < n) {
+    HWY_ALIGN float tail[64 / sizeof(float)] = {};  // one vector, the widest
+    std::copy(row + j, row + n, tail);
+    hn::Store(ExpNonpositive(d, hn::Sub(hn::Load(d, tail), s)), d, tail);
+    std::copy(tail, tail + (n - j), row + j);
+  }
 }
 
 // One row of weights from one row of scores, in place: scale, softmax over the first n entries
 // (the keys this query sees). Returns false when a score is not finite (q·kᵀ overflowed).
-// Plain C++ that the compiler vectorizes for each target (eight running lanes for the max and
-// the sum); with no multiply-adds contracted (-ffp-contract=off on this file), every target gives
-// the same bits.
+// The max and the sum are plain C++ that the compiler vectorizes for each target (eight running
+// lanes, j mod 8, in a fixed order), e^x is ExpNonpositive's; with no multiply-adds contracted
+// (-ffp-contract=off on this file), every target gives the same bits.
 bool SoftmaxRow(float* row, size_t n, float scale) {
   constexpr int kLanes = 8;
   float lane_max[kLanes];
@@ -80,17 +99,12 @@ bool SoftmaxRow(float* row, size_t n, float scale) {
   const float row_max = *std::max_element(lane_max, lane_max + kLanes);
   if (!std::isfinite(row_max)) return false;
   // Subtract the row max first: softmax is shift-invariant and this keeps exp() finite.
+  ExpShifted(row, n, row_max);
   float lane_sum[kLanes] = {};
   for (j = 0; j + kLanes <= n; j += kLanes) {
-    for (int l = 0; l < kLanes; ++l) {
-      row[j + l] = exp_nonpositive(row[j + l] - row_max);
-      lane_sum[l] += row[j + l];
-    }
+    for (int l = 0; l < kLanes; ++l) lane_sum[l] += row[j + l];
   }
-  for (; j < n; ++j) {
-    row[j] = exp_nonpositive(row[j] - row_max);
-    lane_sum[0] += row[j];
-  }
+  for (; j < n; ++j) lane_sum[0] += row[j];
   float sum = 0.0f;
   for (const float s : lane_sum) sum += s;
   const float inv = 1.0f / sum;  // sum ≥ 1: the max entry contributes e^0

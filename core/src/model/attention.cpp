@@ -18,8 +18,10 @@ namespace attnviz {
 namespace {
 
 // Rows of q handled together: big enough for efficient matrix products, small enough that the
-// square block on the diagonal, computed in full and half thrown away, costs little.
-constexpr Eigen::Index kBlockRows = 128;
+// square block on the diagonal, computed in full and half thrown away, costs little; a multiple
+// of the products' 6-row tiles. Measured at T = 1024, n_embd 256, one thread: 96 rows took
+// 10.7 ms on AVX2 and 6.1 on AVX-512, 128 rows 12.6 and 6.2, 64 rows 10.7 and 7.3.
+constexpr Eigen::Index kBlockRows = 96;
 
 // "head 2: q·kᵀ", naming a step in an overflow error.
 Words head_step(int head, const char* step) {
