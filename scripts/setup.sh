@@ -3,7 +3,7 @@
 # then configures and builds the release preset. With --test it also installs what the tests need
 # and runs the whole test suite: the release build's (with the install, man page, completion and
 # .deb checks), a release build with the test packages hidden, the same suite under ASan + UBSan,
-# the concurrency tests under ThreadSanitizer, and each fuzz target for 20 seconds.
+# the concurrency tests under ThreadSanitizer, and each fuzz target for 15 seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,5 +63,5 @@ if [ "${1:-}" = "--test" ]; then
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs"
   ctest --preset tsan
-  ./scripts/fuzz.sh 20
+  ./scripts/fuzz.sh 15
 fi
