@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "attnviz/model/transformer.hpp"
 #include "reference_util.hpp"
 #include "test_util.hpp"
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "attnviz/error.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "io/parse_error.hpp"
 

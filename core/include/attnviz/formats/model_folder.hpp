@@ -7,9 +7,21 @@
 #include <string_view>
 
 #include "attnviz/limits.hpp"
-#include "attnviz/model/transformer.hpp"
 
 namespace attnviz {
+
+// What a file (or a model folder's config.json) says beyond its tensors; unset fields are found
+// from the tensors or take the family's default.
+struct ModelSettings {
+  std::string source;          // where they come from (config.json), for errors
+  std::optional<int> n_head;   // needed by c_attn, which packs all heads
+  std::optional<int> n_layer;  // checked against the blocks the file has
+  std::optional<int> n_embd, n_positions, vocab_size;  // checked against the tensors' shapes
+  std::optional<std::string> activation;         // "gelu_new", "gelu", "relu" (Hugging Face names)
+  std::optional<float> layer_norm_epsilon;       // config.json's layer_norm_epsilon
+  bool scale_attn_by_inverse_layer_idx = false;  // Hugging Face options attnviz refuses when true
+  int max_embd = Limits{}.max_embd;
+};
 
 // The tokenizer files a folder (or --tokenizer) names: vocab.json + merges.txt (Hugging Face),
 // encoder.json + vocab.bpe (OpenAI), or tokenizer.json (Hugging Face tokenizers).

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "attnviz/error.hpp"
+#include "attnviz/formats/model_folder.hpp"
 #include "attnviz/formats/state_dict.hpp"
 #include "attnviz/limits.hpp"
 #include "attnviz/matrix.hpp"
@@ -69,19 +70,6 @@ struct Transformer {
   int n_layer() const { return static_cast<int>(blocks.size()); }
   int vocab_size() const { return static_cast<int>(token_embedding.rows()); }
   const Tensor& output_embedding() const { return lm_head.size() > 0 ? lm_head : token_embedding; }
-};
-
-// What a file (or a model folder's config.json) says beyond its tensors; unset fields are found
-// from the tensors or take the family's default.
-struct ModelSettings {
-  std::string source;          // where they come from (config.json), for errors
-  std::optional<int> n_head;   // needed by c_attn, which packs all heads
-  std::optional<int> n_layer;  // checked against the blocks the file has
-  std::optional<int> n_embd, n_positions, vocab_size;  // checked against the tensors' shapes
-  std::optional<std::string> activation;         // "gelu_new", "gelu", "relu" (Hugging Face names)
-  std::optional<float> layer_norm_epsilon;       // config.json's layer_norm_epsilon
-  bool scale_attn_by_inverse_layer_idx = false;  // Hugging Face options attnviz refuses when true
-  int max_embd = Limits{}.max_embd;
 };
 
 // Whether the state dict holds a whole model (blocks, embeddings, ln_f) rather than one attention
