@@ -62,9 +62,4 @@ class Tensor : public Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> {
   std::shared_ptr<const void> keep_;
 };
 
-// "16×8": how shapes appear in messages.
-inline std::string shape_string(Eigen::Index rows, Eigen::Index cols) {
-  return std::to_string(rows) + "×" + std::to_string(cols);
-}
-
 }  // namespace attnviz

@@ -18,5 +18,7 @@ inline std::string shape_text(const std::vector<int64_t>& shape) {
   for (const int64_t d : shape) s += (s.empty() ? "" : "×") + std::to_string(d);
   return s;
 }
+// A matrix's: 16×8.
+inline std::string shape_text(int64_t rows, int64_t cols) { return shape_text({rows, cols}); }
 
 }  // namespace attnviz

@@ -88,8 +88,8 @@ class Loader {
   void expect_shape(const ConstMatrixRef& m, const std::string& full_key, Eigen::Index rows,
                     Eigen::Index cols, const std::string& meaning) const {
     if (m.rows() != rows || m.cols() != cols) {
-      sd_.fail(Err::ShapeMismatch, {quoted(full_key), shape_string(m.rows(), m.cols()),
-                                    shape_string(rows, cols), meaning});
+      sd_.fail(Err::ShapeMismatch,
+               {quoted(full_key), shape_text(m.rows(), m.cols()), shape_text(rows, cols), meaning});
     }
   }
 

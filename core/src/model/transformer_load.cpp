@@ -13,9 +13,9 @@ namespace {
 
 using utf8::quoted;
 
-// A (1, n) matrix is a 1-D tensor of n values in PyTorch.
-std::string shape_string(Eigen::Index rows, Eigen::Index cols) {
-  return rows == 1 ? shape_text({cols}) : shape_text({rows, cols});
+// A (1, n) matrix is a 1-D tensor of n values in PyTorch, and is written so.
+std::string tensor_shape(Eigen::Index rows, Eigen::Index cols) {
+  return rows == 1 ? shape_text({cols}) : shape_text(rows, cols);
 }
 
 // Where a family keeps each part, below `root` ("", "_orig_mod.", "transformer.", …).
@@ -161,8 +161,8 @@ class ModelLoader {
     const auto hs = b.attention.head_size();
     const auto width = b.attention.operand == Operand::Transposed ? query.cols() : query.rows();
     if (width != C) {
-      sd_.fail(Err::ShapeMismatch, {quoted(n_.marker(i)), shape_string(hs, width),
-                                    shape_string(hs, C), "head_size × n_embd, n_embd of wte"});
+      sd_.fail(Err::ShapeMismatch, {quoted(n_.marker(i)), tensor_shape(hs, width),
+                                    tensor_shape(hs, C), "head_size × n_embd, n_embd of wte"});
     }
     b.attention.ln_weight = vector(n_.ln_1(i) + "weight", C, "n_embd");
     b.attention.ln_bias = optional_vector(n_.ln_1(i) + "bias", C, "n_embd");
@@ -261,7 +261,7 @@ class ModelLoader {
                     Eigen::Index cols, const std::string& meaning) const {
     if (m.rows() != rows || m.cols() != cols) {
       sd_.fail(Err::ShapeMismatch,
-               {quoted(key), shape_string(m.rows(), m.cols()), shape_string(rows, cols), meaning});
+               {quoted(key), tensor_shape(m.rows(), m.cols()), tensor_shape(rows, cols), meaning});
     }
   }
 

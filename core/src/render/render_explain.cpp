@@ -9,6 +9,7 @@
 #include "attnviz/i18n/messages.hpp"
 #include "attnviz/render/describe.hpp"
 #include "attnviz/render/render_heads.hpp"
+#include "attnviz/strings.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "render/elide.hpp"
 
@@ -91,10 +92,6 @@ class Explainer {
     return buf;
   }
 
-  static std::string shape(Eigen::Index rows, Eigen::Index cols) {
-    return std::to_string(rows) + "×" + std::to_string(cols);
-  }
-
   // At most max_rows × max_columns cells: a longer axis shows its first and last items with a
   // gap (…) between them, unless --full.
   std::vector<std::ptrdiff_t> shown(size_t n, int max) const {
@@ -156,7 +153,8 @@ class Explainer {
 
   // A (T, n) matrix with token rows and numbered columns.
   void print_matrix(const std::string& name, const Matrix& m) {
-    out_ += "\n" + name + "  (" + say(lang_, Msg::ShapeOf, {shape(m.rows(), m.cols())}) + ")\n";
+    out_ +=
+        "\n" + name + "  (" + say(lang_, Msg::ShapeOf, {shape_text(m.rows(), m.cols())}) + ")\n";
     std::vector<std::string> cols;
     for (Eigen::Index j = 0; j < m.cols(); ++j) cols.push_back(std::to_string(j));
     print({row_labels_,
@@ -172,7 +170,7 @@ class Explainer {
                     std::function<std::string(Eigen::Index, Eigen::Index)> cell,
                     std::string extra_label = "",
                     std::function<std::string(Eigen::Index)> extra = {}) {
-    out_ += "\n" + name + "  (" + say(lang_, Msg::ShapeOf, {shape(T, T)}) + ")\n";
+    out_ += "\n" + name + "  (" + say(lang_, Msg::ShapeOf, {shape_text(T, T)}) + ")\n";
     print({row_labels_, token_labels_, std::move(cell), std::move(extra_label), std::move(extra),
            ""});
   }
