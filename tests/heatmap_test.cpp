@@ -1,8 +1,9 @@
 // Heatmap layout and the PNG renderer, checked by reading the PNG back (stb_image).
-#include "attnviz/run/run.hpp"
 #include "attnviz/render/heatmap.hpp"
 
 #include <gtest/gtest.h>
+
+#include "attnviz/run/run.hpp"
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_ONLY_PNG

@@ -1,6 +1,5 @@
 // --explain against PyTorch: every number the explanation prints is read back and compared with
 // the fixture's intermediates, in both languages.
-#include "attnviz/run/run.hpp"
 #include "attnviz/render/render_explain.hpp"
 
 #include <gtest/gtest.h>
@@ -11,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "attnviz/run/run.hpp"
 #include "test_util.hpp"
 
 namespace attnviz {
@@ -303,8 +303,7 @@ TEST(RenderExplain, NoMaskAndOneToken) {
   Request request;
   request.text = "A";
   request.text_origin = "--text";
-  EXPECT_NE(render_explain(run(request), {}).find("There is only one token"),
-            std::string::npos);
+  EXPECT_NE(render_explain(run(request), {}).find("There is only one token"), std::string::npos);
   request.text = "AB";
   request.causal = false;
   const std::string text = render_explain(run(request), {});

@@ -1,5 +1,4 @@
 // JSON output: schema, exact values, shortest float32 text.
-#include "attnviz/run/run.hpp"
 #include "attnviz/render/render_json.hpp"
 
 #include <gtest/gtest.h>
@@ -7,6 +6,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <regex>
+
+#include "attnviz/run/run.hpp"
 
 namespace attnviz {
 namespace {

@@ -1,5 +1,4 @@
 // The SVG renderer: well-formed XML, one element per cell, every token as escaped text.
-#include "attnviz/run/run.hpp"
 #include "attnviz/render/render_svg.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +8,7 @@
 #include <map>
 
 #include "attnviz/render/heatmap.hpp"
+#include "attnviz/run/run.hpp"
 #include "test_util.hpp"
 
 namespace attnviz {

@@ -1,11 +1,11 @@
 // The terminal table: labels, masked cells, alignment by display width, column blocks, color.
-#include "attnviz/run/run.hpp"
 #include "attnviz/render/render_table.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "attnviz/run/run.hpp"
 #include "attnviz/text/utf8.hpp"
 
 namespace attnviz {
@@ -72,8 +72,7 @@ TEST(RenderTable, LabelsShowSpacesAndAlignByDisplayWidth) {
 
 TEST(RenderTable, WideMatricesPrintInBlocksThatFit) {
   const Request request = text_request("Diqqət mexanizmi mənanı fokuslayır");
-  const std::string table =
-      render_table(run(request), {60, nullptr, 3, Lang::En, false, true});
+  const std::string table = render_table(run(request), {60, nullptr, 3, Lang::En, false, true});
   EXPECT_NE(table.find("keys 0–"), std::string::npos);
   for (const std::string& line : lines_of(table)) {
     if (line.rfind("\"", 0) == 0 || line.rfind("rows:", 0) == 0) continue;  // header lines

@@ -39,8 +39,8 @@
 #else
 #define ATTNVIZ_IF_SCALAR(X)
 #endif
-#define ATTNVIZ_EACH_TARGET(X)                                                   \
-  ATTNVIZ_IF_AVX3(X)                                                             \
-  ATTNVIZ_IF_AVX2(X) ATTNVIZ_IF_SSE4(X) ATTNVIZ_IF_SSSE3(X) ATTNVIZ_IF_EMU128(X) \
-      ATTNVIZ_IF_SCALAR(X)
+#define ATTNVIZ_EACH_TARGET(X) \
+  ATTNVIZ_IF_AVX3(X)           \
+  ATTNVIZ_IF_AVX2(X)           \
+  ATTNVIZ_IF_SSE4(X) ATTNVIZ_IF_SSSE3(X) ATTNVIZ_IF_EMU128(X) ATTNVIZ_IF_SCALAR(X)
 #endif

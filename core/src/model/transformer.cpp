@@ -10,27 +10,17 @@
 
 namespace attnviz {
 
-const char* family_name(Family family) {
-  switch (family) {
-    case Family::Gpt2:
-      return "GPT-2";
-    case Family::GptPy:
-      return "gpt.py";
-    default:
-      return "nanoGPT";
-  }
-}
+namespace {
 
-const char* family_id(Family family) {
-  switch (family) {
-    case Family::Gpt2:
-      return "gpt2";
-    case Family::GptPy:
-      return "gpt.py";
-    default:
-      return "nanogpt";
-  }
-}
+// Each family's names, in the order of enum class Family: as people write it, as JSON names it.
+constexpr const char* kFamilyNames[][2] = {
+    {"nanoGPT", "nanogpt"}, {"GPT-2", "gpt2"}, {"gpt.py", "gpt.py"}};
+
+}  // namespace
+
+const char* family_name(Family family) { return kFamilyNames[static_cast<int>(family)][0]; }
+
+const char* family_id(Family family) { return kFamilyNames[static_cast<int>(family)][1]; }
 namespace {
 
 // The MLP's nonlinearity, elementwise on (T, hidden).

@@ -136,8 +136,7 @@ void keep_outputs(const Request& request, Transformer& model, const std::vector<
     }
     result.predictions.push_back(std::move(guesses));
   }
-  result.model =
-      ModelInfo{model.family, model.activation, model.n_layer(), model.vocab_size()};
+  result.model = ModelInfo{model.family, model.activation, model.n_layer(), model.vocab_size()};
   // The first shown layer's attention, with the model's embeddings, for --explain's steps.
   result.weights = std::move(model.blocks[static_cast<size_t>(layers.front())].attention);
   result.weights.vocab = std::move(model.vocab);
@@ -183,6 +182,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   induction_test(request, model, options.before_reading, result);
   keep_outputs(request, model, layers, trace, result);
   describe_run(request, result);
+  keep_means(request, result);
   return result;
 }
 

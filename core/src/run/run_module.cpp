@@ -44,6 +44,7 @@ Result run_module(const Request& request, const StateDict* state_dict, Result re
              AttentionOptions{request.causal, request.scale, request.keep_scores}));
   result.layer_numbers = {0};
   describe_run(request, result);
+  keep_means(request, result);
   return result;
 }
 

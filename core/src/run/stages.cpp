@@ -118,10 +118,11 @@ void describe_run(const Request& request, Result& result) {
   info.multi_head = w.multi_head();
   info.positions = w.has_positions();
   info.layer_norm = w.has_layer_norm();
-  if (request.means || request.page_views) {
-    for (const AttentionTrace& layer : result.layers)
-      result.mean_weights.push_back(head_mean(layer));
-  }
+}
+
+void keep_means(const Request& request, Result& result) {
+  if (!request.means && !request.page_views) return;
+  for (const AttentionTrace& layer : result.layers) result.mean_weights.push_back(head_mean(layer));
 }
 
 }  // namespace attnviz

@@ -23,9 +23,11 @@ std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
 // Throws Error when T tokens are more than block_size (0: no limit).
 void check_length(size_t T, int block_size, const Request& request);
 
-// Fills result.info from the request and result.weights (the attention shown first), and
-// averages each shown layer's heads where the request asks for the means.
+// Fills result.info from the request and result.weights (the attention shown first).
 void describe_run(const Request& request, Result& result);
+
+// Each shown layer's mean over its heads, where the request asks for it (--head mean, the page).
+void keep_means(const Request& request, Result& result);
 
 // The text's tokens (result.tokens); with a BPE tokenizer also their ids (result.ids), which a
 // whole model uses as they are.

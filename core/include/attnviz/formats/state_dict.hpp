@@ -39,8 +39,8 @@ class StateDict {
   // As tensor(), except that the values are not read yet: check_finite() reads them later, rows
   // at a time, just before they are used, so a run reads only what it uses, once. A view's values
   // are the file's; a tensor that must be converted (F16, BF16, F32 not aligned for float) is
-  // converted there too, rows at a time, and holds nothing meaningful before. A parsed tensor (JSON)
-  // is checked here all the same.
+  // converted there too, rows at a time, and holds nothing meaningful before. A parsed tensor
+  // (JSON) is checked here all the same.
   virtual Tensor unchecked_tensor(const std::string& key, int dims) const {
     return tensor(key, dims);
   }

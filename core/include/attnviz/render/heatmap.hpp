@@ -23,7 +23,7 @@ struct HeatmapOptions {
   std::optional<std::string> title;  // replaces title and subtitle; "" shows no title
   bool captions = true;              // "query" and "key" along the axes
   Lang lang = Lang::En;              // of captions, legend and the default subtitle
-  View view = {};                         // --head, --rollout
+  View view = {};                    // --head, --rollout
 };
 
 struct HeatmapPanel {

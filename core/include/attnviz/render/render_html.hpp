@@ -14,7 +14,7 @@ struct HtmlOptions {
   Lang lang = Lang::En;          // the page's first language; it can switch
   std::string cmap = "viridis";  // the first colormap; it can switch
   float scale = 1.0f;            // the first zoom (--scale), for a projector; it can change
-  View view = {};                     // the first view: --head (one head or the mean), --layer's first
+  View view = {};                // the first view: --head (one head or the mean), --layer's first
 };
 
 // The page (core/src/render/html/): every shown layer's every head as exact float32,
