@@ -103,19 +103,13 @@ Request make_request(const Options& o, InputFiles& files) {
     r.weights_data = files.weights->view();
     r.weights_mapped = files.weights->mapped();
     r.weights_prefix = o.prefix;
-    if (o.random.n_head > 0) r.weights_n_head = o.random.n_head;
   }
   if (r.bpe) r.tokenizer = TokenizerKind::Bpe;
   r.bos = o.bos;
   r.rollout = o.rollout;
-  r.page_views = o.html.has_value();  // the page's mean and rollout views
   r.induction_test = o.induction_test;
   r.layers = layer_list(o.layer);
-  // A whole model runs only as far as the outputs look: the guesses are in JSON, the page, the
-  // table and the explanation; every layer's heads are scored for those and --heads-report.
-  const bool guesses = o.json || o.html || (shows_terminal_text(o) && !o.heads_report);
-  if (!guesses) r.top_k = 0;
-  r.score_every_layer = guesses || o.heads_report;
+  r.outputs = {shows_terminal_text(o), o.heads_report, o.json.has_value(), o.html.has_value()};
   r.random = o.random;
   r.random.cpu = o.init == "torch-generic" ? TorchCpu::Generic : TorchCpu::Avx2;
   r.randn_input = o.input == "randn";

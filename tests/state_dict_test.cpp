@@ -47,7 +47,7 @@ TEST_P(SavedByPyTorch, LoadsAndAttendsAsPyTorchDid) {
   request.weights_path = path;
   request.weights_data = bytes;
   request.weights_prefix = expected.value("prefix", "");
-  if (expected.contains("n_head")) request.weights_n_head = expected["n_head"].get<int>();
+  if (expected.contains("n_head")) request.random.n_head = expected["n_head"].get<int>();
   const Result result = run(request);
   for (const Words& warning : result.warnings) ADD_FAILURE() << warning.english();
   ASSERT_EQ(result.tokens, expected["tokens"].get<std::vector<std::string>>());

@@ -51,7 +51,7 @@ TEST_P(ModelFixture, EveryLayerAndTheLogitsEqualPyTorch) {
                             : family == "gpt.py" ? Family::GptPy
                                                  : Family::NanoGpt);
     ASSERT_EQ(model.n_layer(), static_cast<int>(expected["layers"].size()));
-    EXPECT_EQ(model.n_head, expected["n_head"].get<int>());
+    EXPECT_EQ(model.blocks.front().attention.n_head(), expected["n_head"].get<int>());
 
     ForwardOptions keep;
     keep.keep_blocks = true;

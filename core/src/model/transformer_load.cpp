@@ -93,7 +93,6 @@ class ModelLoader {
     }
     if (unchecked_) unchecked_->blocks.resize(static_cast<size_t>(n_layer));
     for (int i = 0; i < n_layer; ++i) m_.blocks.push_back(read_block(i));
-    m_.n_head = m_.blocks.front().attention.n_head();
     m_.ln_f_weight = vector(n_.root + "ln_f.weight", m_.n_embd, "n_embd");
     m_.ln_f_bias = optional_vector(n_.root + "ln_f.bias", m_.n_embd, "n_embd");
     read_lm_head();

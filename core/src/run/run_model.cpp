@@ -15,7 +15,7 @@ ModelSettings settings_of(const Request& request) {
   ModelSettings s = request.config_text ? parse_model_config(*request.config_text,
                                                              request.config_name, request.limits)
                                         : ModelSettings{};
-  if (request.weights_n_head) s.n_head = request.weights_n_head;
+  if (request.random.n_head > 0) s.n_head = request.random.n_head;
   s.max_embd = request.limits.max_embd;
   return s;
 }
@@ -98,12 +98,16 @@ void model_ids(const Request& request, const Transformer& model, Result& result)
   check_length(result.ids.size(), model.block_size, request);
 }
 
-// What the pass keeps, and how far it runs: only the layers shown are kept; without guesses,
-// rollout, every layer's scores or the induction test, it stops after the last shown layer.
+// What the pass keeps, and how far it runs: only the layers shown are kept; the guesses are
+// made for the table, the explanation, JSON and the page, every layer's heads scored for those
+// and the heads report. Without guesses, rollout, every layer's scores or the induction test,
+// it stops after the last shown layer.
 ForwardOptions forward_options(const Request& request, const Transformer& model,
                                const std::vector<int>& layers, bool rollout) {
-  const bool whole =
-      request.top_k > 0 || request.score_every_layer || rollout || request.induction_test > 0;
+  const Outputs& out = request.outputs;
+  const bool guesses = out.json || out.page || (out.terminal_text && !out.heads_report);
+  const bool every_layer_scored = guesses || out.heads_report;
+  const bool whole = every_layer_scored || rollout || request.induction_test > 0;
   ForwardOptions options;
   options.keep_scores = request.keep_scores;
   options.causal = request.causal;
@@ -112,7 +116,7 @@ ForwardOptions forward_options(const Request& request, const Transformer& model,
   options.keep_layer.assign(model.blocks.size(), false);
   for (const int l : layers) options.keep_layer[static_cast<size_t>(l)] = true;
   options.keep_logits = false;
-  options.top_k = request.top_k;
+  options.top_k = guesses ? request.top_k : 0;
   options.n_layer = whole ? -1 : *std::max_element(layers.begin(), layers.end()) + 1;
   options.release_weights = request.weights_mapped;
   return options;
@@ -157,7 +161,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
 
   // Every layer the pass runs is scored (and rolled out) as it goes by.
   const std::vector<int> layers = chosen_layers(request, model.n_layer());
-  const bool rollout = request.rollout || request.page_views;
+  const bool rollout = request.rollout || request.outputs.page;
   ForwardOptions options = forward_options(request, model, layers, rollout);
   // Each matrix is checked as the pass comes to it (once, though the induction test runs again).
   std::vector<char> checked(model.blocks.size());

@@ -16,7 +16,7 @@ Result run_module(const Request& request, const StateDict* state_dict, Result re
   if (state_dict != nullptr) {
     LoadOptions options;
     options.prefix = request.weights_prefix;
-    options.n_head = request.weights_n_head;
+    if (request.random.n_head > 0) options.n_head = request.random.n_head;
     options.embeddings = !request.randn_input;
     options.max_embd = max_embd;
     result.weights = load_weights(*state_dict, options, result.warnings);

@@ -121,7 +121,7 @@ void describe_run(const Request& request, Result& result) {
 }
 
 void keep_means(const Request& request, Result& result) {
-  if (!request.means && !request.page_views) return;
+  if (!request.means && !request.outputs.page) return;
   for (const AttentionTrace& layer : result.layers) result.mean_weights.push_back(head_mean(layer));
 }
 

@@ -46,8 +46,8 @@ class OutputFiles {
   OutputFiles& operator=(const OutputFiles&) = delete;
   ~OutputFiles();
 
-  // Writes `content` to a new temporary file beside `path` and flushes it to disk. `what` names
-  // the output in messages ("--json"). Two outputs to one path are an Error.
+  // Writes `content` to a new temporary file beside `path`, renamed over it by commit(). `what`
+  // names the output in messages ("--json"). Two outputs to one path are an Error.
   void stage(const std::string& path, std::string_view content, std::string_view what);
 
   // The same for content too large to hold: `produce` is called once and hands the content to

@@ -55,7 +55,6 @@ struct Transformer {
   Family family = Family::NanoGpt;
   Activation activation = Activation::Gelu;
   int n_embd = 0;                  // C
-  int n_head = 0;                  // heads per block
   int block_size = 0;              // rows of the position table: the longest text
   std::vector<std::string> vocab;  // token text of each row of token_embedding; empty when the
                                    // model's tokenizer (GPT-2's BPE) holds the vocabulary

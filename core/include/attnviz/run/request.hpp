@@ -18,6 +18,18 @@ enum class InputKind {
   TokenList,  // explicit tokens "Az|ər|bay|can"
 };
 
+// The outputs a run feeds. A whole model runs as far as they look (run_model.cpp decides): the
+// guesses and every layer's head scores only where an output shows them, else it stops after
+// the deepest layer shown. Images and saved weights need only the layers shown.
+struct Outputs {
+  bool terminal_text = true;  // the table, --explain or --heads-report, printed
+  bool heads_report = false;  // --heads-report (shows head scores, not guesses)
+  bool json = false;          // JSON holds the guesses and every head's scores
+  // --html: the guesses, head scores, and every shown layer's mean over its heads and, for a
+  // whole model, the rollout, so the page shows the run's own numbers for those views.
+  bool page = false;
+};
+
 struct Request {
   InputKind input = InputKind::Text;
   std::string text;         // the text, or the token list
@@ -29,9 +41,10 @@ struct Request {
   // weights_data is a read-only mapping of the file: pages the run is done with may leave memory
   // (they are read from the file again if needed). Never for bytes in ordinary memory.
   bool weights_mapped = false;
-  std::string weights_prefix;         // the attention module's keys in a whole model
-  std::optional<int> weights_n_head;  // for c_attn, which does not say
-  RandomInit random;                  // used when weights_path is empty
+  std::string weights_prefix;  // the attention module's keys in a whole model
+  // Random weights' settings, when weights_path is empty. Its n_head (--heads) also splits a
+  // loaded c_attn, which does not say how many heads it packs (0: not given).
+  RandomInit random;
   // The lesson's exercise: x = torch.randn(1, T, n_embd) after torch.manual_seed(random.seed),
   // instead of embeddings; the tokens only label the rows.
   bool randn_input = false;
@@ -42,15 +55,10 @@ struct Request {
   std::shared_ptr<const BpeTokenizer> bpe;  // the model's tokenizer (TokenizerKind::Bpe)
   bool bos = false;         // --bos: <|endoftext|> before the text, as TransformerLens does
   std::vector<int> layers;  // --layer: the layers to show; empty: all
-  int top_k = 5;            // next-token guesses per position; 0: no output shows them
-  // Every layer's heads scored (heads reports, JSON, the page); false: only up to the deepest
-  // layer shown, where the forward pass then stops (with top_k 0 and no --rollout).
-  bool score_every_layer = true;
+  int top_k = 5;            // next-token guesses per position, where an output shows them
+  Outputs outputs;
   bool rollout = false;  // --rollout: attention rollout through every layer (whole models only)
   bool means = false;    // --head mean: every shown layer's mean over its heads
-  // --html: every shown layer's mean over its heads and, for a whole model, the rollout, so the
-  // page shows the run's own numbers for those views.
-  bool page_views = false;
   // --induction-test S: also run the model on S random tokens repeated twice and score each
   // head's induction stripe there (0: not run).
   int induction_test = 0;
