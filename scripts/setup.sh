@@ -3,7 +3,8 @@
 # then configures and builds the release preset. With --test it also installs what the tests need
 # and runs the whole test suite: the release build's (with the install, man page, completion and
 # .deb checks), a release build with the test packages hidden, the same suite under ASan + UBSan,
-# the concurrency tests under ThreadSanitizer, and each fuzz target for 15 seconds.
+# the concurrency tests under ThreadSanitizer, and each fuzz target (built with the ASan suite)
+# for 15 seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,7 +56,8 @@ if [ "${1:-}" = "--test" ]; then
   # The first README command must not need what only the tests use: build it again with those
   # packages hidden from CMake.
   ./scripts/check-release-build.sh
-  # Once more under AddressSanitizer + UndefinedBehaviorSanitizer, then each fuzz target briefly.
+  # Once more under AddressSanitizer + UndefinedBehaviorSanitizer (clang, with the fuzz targets),
+  # then each fuzz target briefly.
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j "$jobs"
   ctest --preset asan -j "$jobs"

@@ -170,7 +170,7 @@ TEST(NanoGptLayout, EachMissingOrMisshapenTensorIsNamed) {
   doc = nanogpt_doc();
   doc["transformer.h.0.attn.c_attn.bias"] = {1, 2};
   EXPECT_EQ(load_error(doc, at(p)),
-            "m.json: \"transformer.h.0.attn.c_attn.bias\" has shape 1×2, expected 1×12 (3·n_embd)");
+            "m.json: \"transformer.h.0.attn.c_attn.bias\" has shape 2, expected 12 (3·n_embd)");
   doc = nanogpt_doc();
   doc["transformer.h.0.attn.c_proj.weight"] = {{1, 0, 0, 0}};
   EXPECT_EQ(load_error(doc, at(p)),
@@ -179,7 +179,7 @@ TEST(NanoGptLayout, EachMissingOrMisshapenTensorIsNamed) {
   doc = nanogpt_doc();
   doc["transformer.h.0.ln_1.weight"] = {1, 1};
   EXPECT_EQ(load_error(doc, at(p)),
-            "m.json: \"transformer.h.0.ln_1.weight\" has shape 1×2, expected 1×4 (n_embd)");
+            "m.json: \"transformer.h.0.ln_1.weight\" has shape 2, expected 4 (n_embd)");
   doc = nanogpt_doc();
   doc.erase("transformer.wte.weight");
   EXPECT_EQ(load_error(doc, at(p)),
@@ -250,7 +250,7 @@ TEST(LessonLayout, BiasesComeAllThreeOrNone) {
   EXPECT_EQ(load_error(doc), "m.json: missing \"key.bias\" (an array of numbers)");
   doc["key.bias"] = {1, 2};
   doc["value.bias"] = {1, 2, 3};
-  EXPECT_EQ(load_error(doc), "m.json: \"value.bias\" has shape 1×3, expected 1×2 (head_size)");
+  EXPECT_EQ(load_error(doc), "m.json: \"value.bias\" has shape 3, expected 2 (head_size)");
   LoadOptions two;
   two.n_head = 2;
   doc["value.bias"] = {1, 2};

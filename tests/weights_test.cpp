@@ -318,7 +318,7 @@ TEST(WeightsJsonErrors, MultiHeadLayoutProblems) {
   EXPECT_EQ(parse_error(doc), "w.json: missing \"proj.bias\" (an array of numbers)");
   doc = multi_head_doc();
   doc["proj.bias"] = {1, 2, 3};
-  EXPECT_EQ(parse_error(doc), "w.json: \"proj.bias\" has shape 1×3, expected 1×2 (n_embd)");
+  EXPECT_EQ(parse_error(doc), "w.json: \"proj.bias\" has shape 3, expected 2 (n_embd)");
   doc = multi_head_doc();
   doc["heads.1.key.weight"] = {{1, 0, 0}};
   EXPECT_EQ(parse_error(doc),

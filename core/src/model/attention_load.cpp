@@ -9,6 +9,7 @@
 #include "attnviz/error.hpp"
 #include "attnviz/strings.hpp"
 #include "attnviz/text/utf8.hpp"
+#include "model/expect_shape.hpp"
 
 namespace attnviz {
 namespace {
@@ -85,12 +86,9 @@ class Loader {
     return sd_.unchecked_tensor(full_key, dims);
   }
 
-  void expect_shape(const ConstMatrixRef& m, const std::string& full_key, Eigen::Index rows,
-                    Eigen::Index cols, const std::string& meaning) const {
-    if (m.rows() != rows || m.cols() != cols) {
-      sd_.fail(Err::ShapeMismatch,
-               {quoted(full_key), shape_text(m.rows(), m.cols()), shape_text(rows, cols), meaning});
-    }
+  void expect_shape(const ConstMatrixRef& m, const std::string& full_key,
+                    const std::vector<int64_t>& shape, const std::string& meaning) const {
+    attnviz::expect_shape(sd_, m, full_key, shape, meaning);
   }
 
   // The width C a tensor's shape implies, checked against the limit before it is read.
@@ -205,10 +203,10 @@ class Loader {
     }
     w_.token_embedding = read(*token_key, 2);
     const auto V = static_cast<Eigen::Index>(w_.vocab.size());
-    expect_shape(w_.token_embedding, *token_key, V, w_.n_embd, "len(vocab) × n_embd");
+    expect_shape(w_.token_embedding, *token_key, {V, w_.n_embd}, "len(vocab) × n_embd");
     if (const auto position_key = first_present(kPositionEmbedding)) {
       w_.position_embedding = read(*position_key, 2);
-      expect_shape(w_.position_embedding, *position_key, w_.position_embedding.rows(), w_.n_embd,
+      expect_shape(w_.position_embedding, *position_key, {w_.position_embedding.rows(), w_.n_embd},
                    "block_size × n_embd");
       w_.block_size = static_cast<int>(w_.position_embedding.rows());
       const auto block_size = sd_.setting("block_size", kMaxBlockSize);
@@ -248,7 +246,7 @@ class Loader {
     for (const auto& [name, bias] :
          {std::pair{&q, &head.query_bias}, {&k, &head.key_bias}, {&v, &head.value_bias}}) {
       *bias = read(*name, 1);
-      expect_shape(*bias, *name, 1, hs, "head_size");
+      expect_shape(*bias, *name, {hs}, "head_size");
     }
   }
 
@@ -261,7 +259,7 @@ class Loader {
                                   {"key.weight", &head.key},
                                   {"value.weight", &head.value}}) {
       *m = read(key(name), 2);
-      expect_shape(*m, key(name), C, C, "n_embd × n_embd");
+      expect_shape(*m, key(name), {C, C}, "n_embd × n_embd");
     }
     read_head_biases(key(""), head);
     w_.heads.push_back(std::move(head));
@@ -287,16 +285,16 @@ class Loader {
                                     {"key.weight", &head.key},
                                     {"value.weight", &head.value}}) {
         *m = read(p + name, 2);
-        expect_shape(*m, p + name, head_size, C, "head_size × n_embd");
+        expect_shape(*m, p + name, {head_size, C}, "head_size × n_embd");
       }
       read_head_biases(p, head);
       w_.heads.push_back(std::move(head));
     }
     w_.proj_weight = read(key("proj.weight"), 2);
-    expect_shape(w_.proj_weight, key("proj.weight"), C, n_head * head_size,
+    expect_shape(w_.proj_weight, key("proj.weight"), {C, n_head * head_size},
                  "n_embd × n_head·head_size");
     w_.proj_bias = read(key("proj.bias"), 1);
-    expect_shape(w_.proj_bias, key("proj.bias"), 1, C, "n_embd");
+    expect_shape(w_.proj_bias, key("proj.bias"), {C}, "n_embd");
   }
 
   // nanoGPT's CausalSelfAttention: c_attn packs q, k, v (rows 0..C, C..2C, 2C..3C) and within each
@@ -319,12 +317,12 @@ class Loader {
     const Tensor attn = read(attn_key, 2);
     const bool conv1d = attn.rows() == C && attn.cols() == 3 * C && C != 0;
     if (conv1d) w_.operand = Operand::AsIs;
-    if (!conv1d) expect_shape(attn, attn_key, 3 * C, C, "3·n_embd × n_embd");
+    if (!conv1d) expect_shape(attn, attn_key, {3 * C, C}, "3·n_embd × n_embd");
     Matrix attn_bias = Matrix::Zero(1, 3 * C);
     const bool has_bias = sd_.has(key("c_attn.bias"));
     if (has_bias) {
       attn_bias = read(key("c_attn.bias"), 1);
-      expect_shape(attn_bias, key("c_attn.bias"), 1, 3 * C, "3·n_embd");
+      expect_shape(attn_bias, key("c_attn.bias"), {3 * C}, "3·n_embd");
     }
     const Eigen::Index hs = C / n_head;
     const auto part = [&](Eigen::Index first) {  // the hs projections from `first` on
@@ -343,11 +341,11 @@ class Loader {
       w_.heads.push_back(std::move(head));
     }
     w_.proj_weight = read(key("c_proj.weight"), 2);
-    expect_shape(w_.proj_weight, key("c_proj.weight"), C, C, "n_embd × n_embd");
+    expect_shape(w_.proj_weight, key("c_proj.weight"), {C, C}, "n_embd × n_embd");
     w_.proj_bias = Matrix::Zero(1, C);
     if (sd_.has(key("c_proj.bias"))) {
       w_.proj_bias = read(key("c_proj.bias"), 1);
-      expect_shape(w_.proj_bias, key("c_proj.bias"), 1, C, "n_embd");
+      expect_shape(w_.proj_bias, key("c_proj.bias"), {C}, "n_embd");
     }
   }
 
@@ -366,12 +364,12 @@ class Loader {
     if (weight_key.empty() || !sd_.has(weight_key)) return;
     const Eigen::Index C = w_.n_embd;
     w_.ln_weight = read(weight_key, 1);
-    expect_shape(w_.ln_weight, weight_key, 1, C, "n_embd");
+    expect_shape(w_.ln_weight, weight_key, {C}, "n_embd");
     const std::string bias_key = weight_key.substr(0, weight_key.size() - 6) + "bias";
     w_.ln_bias = Matrix::Zero(1, C);  // nanoGPT's LayerNorm(bias=False) has none
     if (sd_.has(bias_key)) {
       w_.ln_bias = read(bias_key, 1);
-      expect_shape(w_.ln_bias, bias_key, 1, C, "n_embd");
+      expect_shape(w_.ln_bias, bias_key, {C}, "n_embd");
     }
     const int block = block_index(options_.prefix);
     if (block > 0) {

@@ -7,16 +7,12 @@
 #include "attnviz/model/transformer.hpp"
 #include "attnviz/strings.hpp"
 #include "attnviz/text/utf8.hpp"
+#include "model/expect_shape.hpp"
 
 namespace attnviz {
 namespace {
 
 using utf8::quoted;
-
-// A (1, n) matrix is a 1-D tensor of n values in PyTorch, and is written so.
-std::string tensor_shape(Eigen::Index rows, Eigen::Index cols) {
-  return rows == 1 ? shape_text({cols}) : shape_text(rows, cols);
-}
 
 // Where a family keeps each part, below `root` ("", "_orig_mod.", "transformer.", …).
 struct Names {
@@ -128,7 +124,7 @@ class ModelLoader {
     m_.n_embd = static_cast<int>(m_.token_embedding.cols());
     m_.position_embedding =
         read(n_.wpe(), 2, unchecked_ ? &unchecked_->position_embedding : nullptr);
-    expect_shape(m_.position_embedding, n_.wpe(), m_.position_embedding.rows(), m_.n_embd,
+    expect_shape(m_.position_embedding, n_.wpe(), {m_.position_embedding.rows(), m_.n_embd},
                  "block_size × n_embd");
     m_.block_size = static_cast<int>(m_.position_embedding.rows());
     agree("n_embd", settings_.n_embd, m_.n_embd, n_.wte(), Err::Columns);
@@ -160,8 +156,8 @@ class ModelLoader {
     const auto hs = b.attention.head_size();
     const auto width = b.attention.operand == Operand::Transposed ? query.cols() : query.rows();
     if (width != C) {
-      sd_.fail(Err::ShapeMismatch, {quoted(n_.marker(i)), tensor_shape(hs, width),
-                                    tensor_shape(hs, C), "head_size × n_embd, n_embd of wte"});
+      sd_.fail(Err::ShapeMismatch, {quoted(n_.marker(i)), shape_text(hs, width), shape_text(hs, C),
+                                    "head_size × n_embd, n_embd of wte"});
     }
     b.attention.ln_weight = vector(n_.ln_1(i) + "weight", C, "n_embd");
     b.attention.ln_bias = optional_vector(n_.ln_1(i) + "bias", C, "n_embd");
@@ -174,11 +170,12 @@ class ModelLoader {
     if (conv1d) b.mlp.operand = Operand::AsIs;
     b.mlp.fc_weight = read(n_.fc(i) + "weight", 2, next(keys));
     const auto hidden = conv1d ? b.mlp.fc_weight.cols() : b.mlp.fc_weight.rows();
-    expect_shape(b.mlp.fc_weight, n_.fc(i) + "weight", conv1d ? C : hidden, conv1d ? hidden : C,
+    expect_shape(b.mlp.fc_weight, n_.fc(i) + "weight", {conv1d ? C : hidden, conv1d ? hidden : C},
                  conv1d ? "n_embd × hidden" : "hidden × n_embd");
     b.mlp.fc_bias = optional_vector(n_.fc(i) + "bias", hidden, "hidden", false);
     b.mlp.proj_weight = read(n_.proj(i) + "weight", 2, next(keys));
-    expect_shape(b.mlp.proj_weight, n_.proj(i) + "weight", conv1d ? hidden : C, conv1d ? C : hidden,
+    expect_shape(b.mlp.proj_weight, n_.proj(i) + "weight",
+                 {conv1d ? hidden : C, conv1d ? C : hidden},
                  conv1d ? "hidden × n_embd" : "n_embd × hidden");
     b.mlp.proj_bias = optional_vector(n_.proj(i) + "bias", C, "n_embd", false);
     return b;
@@ -191,7 +188,7 @@ class ModelLoader {
     if (!sd_.has(key)) return;
     std::string lm_head_key;
     Tensor lm_head = read(key, 2, unchecked_ ? &lm_head_key : nullptr);
-    expect_shape(lm_head, key, m_.token_embedding.rows(), m_.n_embd, "vocab_size × n_embd");
+    expect_shape(lm_head, key, {m_.token_embedding.rows(), m_.n_embd}, "vocab_size × n_embd");
     if (unchecked_) {  // their values are compared: both checked (and converted) now
       sd_.check_finite(key, 0, lm_head.rows());
       sd_.check_finite(unchecked_->token_embedding, 0, lm_head.rows());
@@ -245,7 +242,7 @@ class ModelLoader {
 
   Matrix vector(const std::string& key, Eigen::Index n, const char* meaning) {
     Matrix v = read(key, 1);
-    expect_shape(v, key, 1, n, meaning);
+    expect_shape(v, key, {n}, meaning);
     return v;
   }
 
@@ -256,12 +253,9 @@ class ModelLoader {
     return zeros ? Matrix(Matrix::Zero(1, n)) : Matrix();
   }
 
-  void expect_shape(const ConstMatrixRef& m, const std::string& key, Eigen::Index rows,
-                    Eigen::Index cols, const std::string& meaning) const {
-    if (m.rows() != rows || m.cols() != cols) {
-      sd_.fail(Err::ShapeMismatch,
-               {quoted(key), tensor_shape(m.rows(), m.cols()), tensor_shape(rows, cols), meaning});
-    }
+  void expect_shape(const ConstMatrixRef& m, const std::string& key,
+                    const std::vector<int64_t>& shape, const std::string& meaning) const {
+    attnviz::expect_shape(sd_, m, key, shape, meaning);
   }
 
   const StateDict& sd_;

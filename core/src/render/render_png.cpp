@@ -312,6 +312,7 @@ std::string encode_png(Image image) {
   uint8_t* p = pixels.data();
   for (size_t y = h; y-- > 0;) {
     const uint8_t* now = p + y * w;
+    const uint8_t* above = y > 0 ? now - w : now;
     uint8_t* out = p + y * (w + 1) + 1;
     if (y == 0) {
       std::memmove(out, now, w);
@@ -321,10 +322,10 @@ std::string encode_png(Image image) {
       for (; x >= 64; x -= 64) {
         uint8_t block[64];
         for (size_t k = 0; k < 64; ++k)
-          block[k] = static_cast<uint8_t>(now[x - 64 + k] - now[x - 64 + k - w]);
+          block[k] = static_cast<uint8_t>(now[x - 64 + k] - above[x - 64 + k]);
         std::memcpy(out + x - 64, block, 64);
       }
-      while (x-- > 0) out[x] = static_cast<uint8_t>(now[x] - now[x - w]);
+      while (x-- > 0) out[x] = static_cast<uint8_t>(now[x] - above[x]);
     }
     out[-1] = 2;
   }
