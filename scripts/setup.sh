@@ -4,7 +4,7 @@
 # and runs the whole test suite: the release build's (with the install, man page, completion and
 # .deb checks), a release build with the test packages hidden, the same suite under ASan + UBSan,
 # the concurrency tests under ThreadSanitizer, and each fuzz target (built with the ASan suite)
-# for 15 seconds.
+# for 12 seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,5 +65,5 @@ if [ "${1:-}" = "--test" ]; then
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs"
   ctest --preset tsan
-  ./scripts/fuzz.sh 15
+  ./scripts/fuzz.sh 12
 fi

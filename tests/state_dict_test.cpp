@@ -382,7 +382,7 @@ TEST(Safetensors, UnsupportedDtypesAndBadMetadataAreErrorsWhenUsed) {
                                         std::string(8, '\0'));
   const auto sd = open_safetensors(bytes, "m.safetensors");
   EXPECT_EQ(error_of([&] { sd->tensor("i", 1); }),
-            "m.safetensors: \"i\" has dtype I64; attnviz reads F32, F16 and BF16");
+            "m.safetensors: \"i\" has dtype I64; attnviz reads F32, F16, BF16 and F64");
   EXPECT_EQ(error_of([&] { sd->setting("n_head", 10); }),
             "m.safetensors: __metadata__ \"n_head\" is \"two\", expected a positive integer");
   EXPECT_EQ(error_of([&] { sd->vocab(); }),

@@ -100,6 +100,34 @@ std::vector<BadInput> table() {
       {"empty token in list", {"--tokens", "a||b"}, 1, "--tokens: token 2 is empty"},
       {"unknown escape in list", {"--tokens", "a\\n"}, 1, "unknown escape at byte 1"},
       {"invalid UTF-8 in list", {"--tokens", "a|\xC3"}, 1, "--tokens: invalid UTF-8 at byte 2"},
+      // PyTorch's files (torch.save) and binary files of no format.
+      {"a pickle that is not torch.save's",
+       {"--text", "ab", "--weights", "{dir}/p.bin"},
+       1,
+       "p.bin: not a file torch.save wrote (no legacy magic number)",
+       file("p.bin", std::string("\x80\x02"
+                                 "abc",
+                                 5))},
+      {"a pickle that calls posix.system",
+       {"--text", "ab", "--weights", "{dir}/evil.pth"},
+       1,
+       "evil.pth: the pickle calls \"posix.system\" to build what attnviz reads; attnviz never "
+       "runs code from a file",
+       file("evil.pth", attnviz::test::slurp(ATTNVIZ_REFERENCE "/torch_files/evil_system.pth"))},
+      {"a torch.save archive cut short",
+       {"--text", "ab", "--weights", "{dir}/cut.pth"},
+       1,
+       "cut.pth: not a readable zip archive: ",
+       file("cut.pth",
+            attnviz::test::slurp(ATTNVIZ_REFERENCE "/torch_files/tensors.pth").substr(0, 1500))},
+      {"a binary file of no format",
+       {"--text", "ab", "--weights", "{dir}/w.bin"},
+       1,
+       "w.bin: not a weights file attnviz reads: PyTorch's .pth/.pt/.bin (torch.save), "
+       "safetensors, or attnviz's JSON",
+       file("w.bin", std::string("\x7f"
+                                 "ELF\x02\x01\x01\x00",
+                                 8))},
       // Weights JSON.
       {"not JSON",
        {"--text", "ab", "--weights", w},
@@ -192,8 +220,8 @@ std::vector<BadInput> table() {
        1,
        "is 1073741824 bytes, larger than the limit of 268435456 bytes",
        [](const fs::path& dir) {
-         write_file(dir / "w.json", "");
-         fs::resize_file(dir / "w.json", size_t{1} << 30);  // sparse: no disk used
+         write_file(dir / "w.json", std::string(1024, ' ') + "{");  // text, then
+         fs::resize_file(dir / "w.json", size_t{1} << 30);          // sparse: no disk used
        }},
       // Whole models: config.json, the tokenizer's files, a missing block tensor.
       {"config.json not JSON",
@@ -338,7 +366,7 @@ std::vector<BadInput> table() {
       {"safetensors integer tensor",
        {"--text", "ab", "--weights", "{dir}/w.safetensors", "--input", "randn"},
        1,
-       "\"query.weight\" has dtype I32; attnviz reads F32, F16 and BF16",
+       "\"query.weight\" has dtype I32; attnviz reads F32, F16, BF16 and F64",
        file("w.safetensors",
             std::string("\x48\0\0\0\0\0\0\0", 8) +  // 72 bytes of header, 4 of data
                 R"({"query.weight":{"dtype":"I32","shape":[1,1],"data_offsets":[0,4]}}     )" +

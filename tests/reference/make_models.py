@@ -6,6 +6,11 @@ Run with Debian's PyTorch:  /usr/bin/python3 tests/reference/make_models.py
 Writes, into models/, for each case:
   <name>.safetensors     the model's state_dict as the family saves it (written by hand, as in
                          make_state_dicts.py; settings in __metadata__)
+  *.pt, *.pth            the same models as torch.save writes them: nanoGPT's checkpoint (a dict
+                         with 'model', 'model_args', an AdamW 'optimizer' state, …) in the zip
+                         format and the legacy one, under torch.compile's prefix, and gpt.py's
+                         state_dict, its whole module (torch.save(model)) and its state_dict in
+                         float64 in the legacy format
   <name>.expected.json   the text, its tokens and ids, and what PyTorch computed: per layer each
                          head's (T, T) attention weights, the residual stream after attention
                          (x_mid), the MLP's output and the residual stream after the block,
@@ -122,6 +127,21 @@ def scale_up(model, gain):
                 p.mul_(gain)
 
 
+def nanogpt_checkpoint(model, state_dict, n_layer, n_head, n_embd, bias):
+    """A checkpoint as nanoGPT's train.py saves it, with the AdamW state of one step at lr 0
+    (the moments filled, the weights unchanged)."""
+    optimizer = torch.optim.AdamW(model.parameters(), lr=0.0)
+    for p in model.parameters():
+        p.grad = torch.ones_like(p)
+    optimizer.step()
+    model.zero_grad(set_to_none=True)
+    model_args = dict(n_layer=n_layer, n_head=n_head, n_embd=n_embd, block_size=64, bias=bias,
+                      vocab_size=len(VOCAB), dropout=0.0)
+    return {"model": state_dict, "optimizer": optimizer.state_dict(), "model_args": model_args,
+            "iter_num": 0, "best_val_loss": 1e9,
+            "config": {"dataset": "shakespeare_char", "n_layer": n_layer, "n_head": n_head}}
+
+
 def main():
     OUT.mkdir(exist_ok=True)
     torch.set_num_threads(1)
@@ -133,9 +153,14 @@ def main():
     scale_up(model, 3.0)
     sd = {k: v for k, v in model.state_dict().items() if k != "lm_head.weight"}
     save_safetensors(OUT / "nanogpt.safetensors", sd, "F32", {"vocab": vocab, "n_head": "4"})
-    write_case("nanogpt", ["nanogpt.safetensors"], "nanogpt", "az",
+    checkpoint = nanogpt_checkpoint(model, model.state_dict(), 3, 4, 32, True)
+    torch.save(checkpoint, OUT / "nanogpt_ckpt.pt")
+    del checkpoint["optimizer"]
+    torch.save(checkpoint, OUT / "nanogpt_legacy.pt", _use_new_zipfile_serialization=False)
+    files = ["nanogpt.safetensors", "nanogpt_ckpt.pt", "nanogpt_legacy.pt"]
+    write_case("nanogpt", files, "nanogpt", "az",
                lambda idx: nanogpt_forward(model, idx, F.gelu), 4)
-    write_case("nanogpt_en", ["nanogpt.safetensors"], "nanogpt", "en",
+    write_case("nanogpt_en", files, "nanogpt", "en",
                lambda idx: nanogpt_forward(model, idx, F.gelu), 4)
 
     # nanoGPT without biases (its default), saved from a torch.compile'd model: "_orig_mod."
@@ -146,7 +171,9 @@ def main():
     sd = {"_orig_mod." + k: v for k, v in model.state_dict().items()}
     save_safetensors(OUT / "nanogpt_compiled.safetensors", sd, "F32",
                      {"vocab": vocab, "n_head": "2"})
-    write_case("nanogpt_compiled", ["nanogpt_compiled.safetensors"], "nanogpt", "en",
+    torch.save(nanogpt_checkpoint(model, sd, 2, 2, 24, False), OUT / "nanogpt_compiled_ckpt.pt")
+    write_case("nanogpt_compiled", ["nanogpt_compiled.safetensors", "nanogpt_compiled_ckpt.pt"],
+               "nanogpt", "en",
                lambda idx: nanogpt_forward(model, idx, F.gelu), 2)
 
     # GPT-2 as Hugging Face stores it: Conv1D weights, gelu_new, tied lm_head; the gpt2
@@ -170,9 +197,14 @@ def main():
     model = KarpathyGPT(len(VOCAB), 32, 4, 2, 64)
     scale_up(model, 3.0)
     save_safetensors(OUT / "gptpy.safetensors", model.state_dict(), "F32", {"vocab": vocab})
-    write_case("gptpy", ["gptpy.safetensors"], "gpt.py", "az",
+    torch.save(model.state_dict(), OUT / "gptpy_model.pth")
+    torch.save(model, OUT / "gptpy_module.pt")
+    torch.save({k: v.double() for k, v in model.state_dict().items()}, OUT / "gptpy_f64_legacy.pth",
+               _use_new_zipfile_serialization=False)
+    files = ["gptpy.safetensors", "gptpy_model.pth", "gptpy_module.pt", "gptpy_f64_legacy.pth"]
+    write_case("gptpy", files, "gpt.py", "az",
                lambda idx: karpathy_forward(model, idx), 4)
-    write_case("gptpy_en", ["gptpy.safetensors"], "gpt.py", "en",
+    write_case("gptpy_en", files, "gpt.py", "en",
                lambda idx: karpathy_forward(model, idx), 4)
 
     # A Hugging Face GPT-2 folder with GPT-2's real 50 257-token BPE vocabulary, in F16 as many

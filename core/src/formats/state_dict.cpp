@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "attnviz/formats/zip_archive.hpp"
 #include "attnviz/strings.hpp"
 
 namespace attnviz {
@@ -13,6 +14,9 @@ void StateDict::fail(Err id, std::vector<Words> args) const {
 
 std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,
                                            const Limits& limits, bool mapped) {
+  // By content, the least ambiguous first: a zip archive's signature, safetensors' header size
+  // followed by '{', a pickle's PROTO opcode (torch.save's legacy format), JSON text.
+  if (looks_like_zip(bytes)) return open_torch_file(bytes, std::move(name), mapped);
   bool safetensors = ends_with(name, ".safetensors");
   if (!safetensors && !ends_with(name, ".json") && bytes.size() >= 9 && bytes[8] == '{') {
     uint64_t header_size;
@@ -20,6 +24,16 @@ std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string n
     safetensors = header_size <= bytes.size() - 8;  // JSON text never starts with such a size
   }
   if (safetensors) return open_safetensors(bytes, std::move(name), mapped);
+  if (looks_like_pickle(bytes)) return open_torch_file(bytes, std::move(name), mapped);
+  // JSON is text: a control character other than whitespace (which JSON never holds unescaped)
+  // or a byte that is never UTF-8 (0xC0, 0xC1, 0xF5–0xFF) in its first KiB says it is binary.
+  for (const char c : bytes.substr(0, 1024)) {
+    const auto b = static_cast<unsigned char>(c);
+    const bool control = b < 0x20 && b != '\t' && b != '\n' && b != '\r';
+    if (control || b == 0xC0 || b == 0xC1 || b >= 0xF5) {
+      throw Error(Err::WeightsFormatUnknown, {name});
+    }
+  }
   if (bytes.size() > limits.max_file_bytes) {
     throw Error(Err::JsonWeightsOverLimit,
                 {name, std::to_string(bytes.size()), std::to_string(limits.max_file_bytes)});

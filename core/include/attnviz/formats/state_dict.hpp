@@ -77,9 +77,21 @@ std::unique_ptr<StateDict> open_json_state_dict(std::string_view text, std::stri
 std::unique_ptr<StateDict> open_safetensors(std::string_view bytes, std::string name,
                                             bool mapped = false);
 
-// Either of the two, by the name's extension (.safetensors, .json) or else by the content.
-// A JSON file over `limits.max_file_bytes` is refused (it is parsed whole); a safetensors file is
-// not, since only the tensors used are read.
+// A file torch.save wrote, read by content: the zip archive (PyTorch ≥ 1.6) or the legacy
+// format. Its pickle is read as data and never run (see formats/pickle.hpp); the tensors are a
+// state_dict, a dict holding one (nanoGPT's checkpoint['model'], 'state_dict',
+// 'model_state_dict'), or a whole module's parameters and buffers under their state_dict names.
+// nanoGPT's checkpoint['model_args'] gives the settings. F32 tensors are views of `bytes`, which
+// must outlive the result; F16, BF16 and F64 are converted as the run reaches them.
+std::unique_ptr<StateDict> open_torch_file(std::string_view bytes, std::string name,
+                                           bool mapped = false);
+// True when `bytes` start as a pickle of protocol 2 to 5 does (PROTO): torch.save's legacy format.
+bool looks_like_pickle(std::string_view bytes);
+
+// Any of the three, by content: torch.save's formats, safetensors, JSON text. A binary file that
+// is none of them is an error naming the formats attnviz reads (never a JSON parse error).
+// A JSON file over `limits.max_file_bytes` is refused (it is parsed whole); the others are not,
+// since only the tensors used are read.
 // `mapped`: the bytes are a read-only mapping of the file, so a safetensors tensor's pages may
 // leave memory once checked (read again from the file when used).
 std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,

@@ -1,0 +1,261 @@
+// The tensors of a file as float32, in place or converted rows at a time, each value checked.
+#include "formats/tensor_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "attnviz/compute/compute.hpp"
+#include "attnviz/compute/kernels.hpp"
+#include "attnviz/error.hpp"
+#include "attnviz/strings.hpp"
+#include "attnviz/text/utf8.hpp"
+#include "compute/pages.hpp"
+#include "io/json.hpp"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error \
+    "the tensor files attnviz reads are little-endian; this reader assumes a little-endian machine"
+#endif
+
+namespace attnviz {
+namespace {
+
+float half_to_float(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t exponent = (h >> 10) & 0x1Fu;
+  const uint32_t mantissa = h & 0x3FFu;
+  if (exponent == 0) {  // zero or subnormal: mantissa · 2^-24, exact in float
+    const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+    return sign ? -magnitude : magnitude;
+  }
+  uint32_t bits;
+  if (exponent == 0x1F) {
+    bits = sign | 0x7F800000u | (mantissa << 13);  // infinity or NaN
+  } else {
+    bits = sign | ((exponent + 112) << 23) | (mantissa << 13);  // rebias 15 → 127
+  }
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+float bfloat16_to_float(uint16_t b) {
+  const uint32_t bits = static_cast<uint32_t>(b) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+}  // namespace
+
+int dtype_size(const std::string& dtype) {
+  static const std::map<std::string, int> sizes = {
+      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E5M2", 1}, {"F8_E4M3", 1},
+      {"I16", 2},  {"U16", 2}, {"F16", 2}, {"BF16", 2},    {"I32", 4},
+      {"U32", 4},  {"F32", 4}, {"I64", 8}, {"U64", 8},     {"F64", 8}};
+  const auto it = sizes.find(dtype);
+  return it == sizes.end() ? 0 : it->second;
+}
+
+void TensorTable::add(const std::string& key, TableEntry e) {
+  if (entries_.emplace(key, std::move(e)).second) order_.push_back(key);
+}
+
+Tensor TensorTable::tensor(const std::string& key, int dims) const {
+  const TableEntry& e = entry(key, dims);
+  Tensor t = read(e, dims);
+  // A view's pages go again as soon as they are checked, until the forward pass reads them:
+  // loading a model does not hold the file in memory.
+  check_finite(key, t.data(), static_cast<size_t>(t.size()), t.cols(), dims, 0,
+               in_place(e) && mapped_);
+  return t;
+}
+
+// A view is checked later; a tensor that must be converted (F16, BF16, or F32 not aligned for
+// float) is converted later too, rows at a time, as check_finite() reaches them: a run converts
+// only the blocks its pass reaches, and the file's pages it has converted leave memory.
+Tensor TensorTable::unchecked_tensor(const std::string& key, int dims) const {
+  const TableEntry& e = entry(key, dims);
+  if (in_place(e)) return read(e, dims);
+  const auto given = later_.find(key);  // asked for twice: the same matrix, filled once
+  if (given != later_.end()) return Tensor::shared(given->second.matrix);
+  const Eigen::Index rows = dims == 1 ? 1 : e.shape.front(), cols = e.shape.back();
+  auto converted = std::make_shared<Matrix>(rows, cols);  // filled by check_finite()
+  later_[key] = Later{converted, std::vector<char>(static_cast<size_t>(rows))};
+  return Tensor::shared(std::move(converted));
+}
+
+void TensorTable::check_finite(const std::string& key, Eigen::Index first,
+                               Eigen::Index rows) const {
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  const TableEntry& e = it->second;
+  const int dims = static_cast<int>(e.shape.size());
+  const Eigen::Index cols = e.shape.back(), all = dims == 1 ? 1 : e.shape.front();
+  if (first < 0 || rows < 0 || first > all - rows) throw std::out_of_range("check_finite");
+  if (in_place(e)) {
+    const auto* values = reinterpret_cast<const float*>(e.bytes.data()) + first * cols;
+    check_finite(key, values, static_cast<size_t>(rows * cols), cols, dims, first);
+    return;
+  }
+  const auto later = later_.find(key);
+  if (later == later_.end()) return;  // converted and checked on reading
+  Later& l = later->second;
+  for (Eigen::Index r = first; r < first + rows;) {  // each run of rows not converted yet
+    if (l.done[static_cast<size_t>(r)]) {
+      ++r;
+      continue;
+    }
+    Eigen::Index end = r;
+    while (end < first + rows && !l.done[static_cast<size_t>(end)]) ++end;
+    float* out = l.matrix->data() + r * cols;
+    convert(e, out, static_cast<size_t>(r * cols), static_cast<size_t>((end - r) * cols));
+    check_finite(key, out, static_cast<size_t>((end - r) * cols), cols, dims, r);
+    std::fill(l.done.begin() + r, l.done.begin() + end, 1);
+    r = end;
+  }
+}
+
+std::optional<int> TensorTable::setting(const std::string& key, int max) const {
+  const auto it = metadata_.find(key);
+  if (it == metadata_.end()) return std::nullopt;
+  const std::string& text = it->second;
+  const std::string where = settings_origin_ + " \"" + key + "\"";
+  const bool digits =
+      !text.empty() && text.size() <= 9 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) {
+    fail(Err::MetadataNotInteger, {where, utf8::truncate_to_width(text, 20)});
+  }
+  const int value = std::stoi(text);
+  if (value < 1) fail(Err::MetadataNotPositive, {where, text});
+  if (value > max) fail(Err::MetadataOverLimit, {where, text, std::to_string(max)});
+  return value;
+}
+
+std::optional<std::string> TensorTable::text_setting(const std::string& key) const {
+  const auto it = metadata_.find(key);
+  if (it == metadata_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::vector<std::string>> TensorTable::vocab() const {
+  const auto it = metadata_.find("vocab");
+  if (it == metadata_.end()) return std::nullopt;
+  Json list;
+  try {
+    list = Json::parse(it->second);
+  } catch (const Json::exception&) {
+    fail(Err::MetadataVocabNotJson, {});
+  }
+  if (!list.is_array()) fail(Err::MetadataVocabNotArray, {});
+  std::vector<std::string> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_string()) {
+      fail(Err::MetadataVocabEntry, {std::to_string(i)});
+    }
+    out.push_back(list[i].get<std::string>());
+  }
+  return out;
+}
+
+// The entry of `key`, of `dims` dimensions (1 or 2), not empty, of a float dtype.
+const TableEntry& TensorTable::entry(const std::string& key, int dims) const {
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) fail(Err::MissingTensor, {key});
+  const TableEntry& e = it->second;
+  if (static_cast<int>(e.shape.size()) != dims) {
+    if (dims == 1) fail(Err::WrongDimensionsOne, {key, shape_text(e.shape)});
+    fail(Err::WrongDimensions, {key, shape_text(e.shape), std::to_string(dims)});
+  }
+  if ((dims == 2 && e.shape[0] == 0) || e.shape.back() == 0) {
+    fail(Err::EmptyTensor, {key, shape_text(e.shape)});
+  }
+  if (e.dtype != "F32" && e.dtype != "F16" && e.dtype != "BF16" && e.dtype != "F64") {
+    fail(Err::UnsupportedDtype, {key, e.dtype});
+  }
+  return e;
+}
+
+// F32 is used where the file has it, if aligned for float (a file's offsets need not be) and in
+// this machine's byte order.
+bool TensorTable::in_place(const TableEntry& e) const {
+  return e.dtype == "F32" && !e.big_endian &&
+         reinterpret_cast<uintptr_t>(e.bytes.data()) % alignof(float) == 0;
+}
+
+// The values as float32 (rows, cols): a view of the file's bytes, or a converted copy.
+Tensor TensorTable::read(const TableEntry& e, int dims) const {
+  const Eigen::Index rows = dims == 1 ? 1 : e.shape[0];
+  const Eigen::Index cols = e.shape.back();
+  const char* src = e.bytes.data();
+  if (in_place(e)) return Tensor::view(reinterpret_cast<const float*>(src), rows, cols, cols);
+  Matrix converted(rows, cols);
+  convert(e, converted.data(), 0, static_cast<size_t>(rows * cols));
+  return Tensor(std::move(converted));
+}
+
+// Values [first, first + n) of a tensor as float32 into out, and the file's pages they came
+// from out of memory when the file is mapped (read again from it if ever needed).
+void TensorTable::convert(const TableEntry& e, float* out, size_t first, size_t n) const {
+  const auto size = static_cast<size_t>(dtype_size(e.dtype));
+  const char* src = e.bytes.data() + first * size;
+  // One value's bytes in this machine's order.
+  const auto load = [&](size_t i, auto& v) {
+    std::memcpy(&v, src + i * sizeof v, sizeof v);
+    if (e.big_endian) {
+      auto* b = reinterpret_cast<unsigned char*>(&v);
+      std::reverse(b, b + sizeof v);
+    }
+  };
+  if (e.dtype == "F32" || e.dtype == "F64") {
+    for (size_t i = 0; i < n; ++i) {
+      if (e.dtype == "F32") {
+        load(i, out[i]);
+      } else {  // a double outside float's range becomes an infinity, refused by check_finite
+        double v;
+        load(i, v);
+        out[i] = static_cast<float>(v);
+      }
+    }
+  } else {
+    const bool half = e.dtype == "F16";
+    for (size_t i = 0; i < n; ++i) {
+      uint16_t v;
+      load(i, v);
+      out[i] = half ? half_to_float(v) : bfloat16_to_float(v);
+    }
+  }
+  if (mapped_) release_pages(src, n * size);
+}
+
+// Every value a finite float32: all_finite over chunks on every thread, and only if one fails,
+// the first bad value's index as PyTorch writes it: [row][column] (rows from `first`), or [i].
+void TensorTable::check_finite(const std::string& key, const float* values, size_t n,
+                               Eigen::Index cols, int dims, Eigen::Index first,
+                               bool release) const {
+  // A large tensor in chunks across the threads: reading it is most of loading a model.
+  constexpr size_t kChunk = size_t{1} << 18;
+  const size_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<char> finite(chunks);
+  parallel_for(chunks, [&](size_t c) {
+    const size_t end = std::min(n, (c + 1) * kChunk);
+    finite[c] = all_finite(values + c * kChunk, end - c * kChunk);
+    if (release) release_pages(values + c * kChunk, (end - c * kChunk) * sizeof(float));
+  });
+  if (std::find(finite.begin(), finite.end(), 0) == finite.end()) return;
+  for (size_t i = 0; i < n; ++i) {
+    if (std::isfinite(values[i])) continue;
+    const auto width = static_cast<size_t>(cols);
+    const std::string index = dims == 2
+                                  ? "[" + std::to_string(static_cast<size_t>(first) + i / width) +
+                                        "][" + std::to_string(i % width) + "]"
+                                  : "[" + std::to_string(i) + "]";
+    fail(Err::NotFinite,
+         {key, index, Words(std::isnan(values[i]) ? Err::NaN : Err::AnInfinity, {})});
+  }
+}
+
+}  // namespace attnviz
