@@ -91,15 +91,23 @@ TEST_F(ModelFolderTest, TokenizerFilesInEachLayout) {
   EXPECT_EQ(find_tokenizer_files(dir_.string())->merges, (dir_ / "vocab.bpe").string());
 }
 
-TEST_F(ModelFolderTest, AFolderWithoutSafetensorsSaysWhatItHas) {
+TEST_F(ModelFolderTest, AFolderWithoutWeightsSaysWhatItHas) {
   EXPECT_EQ(test::error_of([&] { find_model_files(dir_.string()); }),
-            dir_.string() + ": no model.safetensors in the folder");
-  write("pytorch_model.bin", "pickle");
+            dir_.string() + ": no model.safetensors or pytorch_model.bin in the folder");
+  write("pytorch_model.bin.index.json", "{}");
   EXPECT_EQ(test::error_of([&] { find_model_files(dir_.string()); }),
             dir_.string() +
-                ": no model.safetensors in the folder, which has pytorch_model.bin; "
-                "save the model with safe_serialization=True (the default) or "
-                "convert it");
+                ": no model.safetensors or pytorch_model.bin in the folder, which has "
+                "pytorch_model.bin.index.json; attnviz reads one whole file (save with "
+                "max_shard_size large enough, or convert it)");
+}
+
+// transformers' older default, torch.save's pytorch_model.bin, when there is no safetensors.
+TEST_F(ModelFolderTest, PytorchModelBinWhenThereIsNoSafetensors) {
+  write("pytorch_model.bin", "");
+  EXPECT_EQ(find_model_files(dir_.string()).weights, (dir_ / "pytorch_model.bin").string());
+  write("model.safetensors", "");
+  EXPECT_EQ(find_model_files(dir_.string()).weights, (dir_ / "model.safetensors").string());
 }
 
 TEST(ModelConfig, EachAbsurdOrMissingFieldIsNamed) {

@@ -81,6 +81,13 @@ TEST(TorchFile, AHostilePickleIsRefusedByNameAndNeverRun) {
             std::string::npos);
 }
 
+TEST(TorchFile, AFileWithoutTensorsSaysWhatItHolds) {
+  EXPECT_EQ(open_error(test::slurp(kFiles + "no_tensors.pth")),
+            "m.pth: no tensors found: the pickle holds a dict (\"epoch\", \"lr\"), not a "
+            "state_dict, a dict with one (\"model\", \"state_dict\", \"model_state_dict\") or a "
+            "module");
+}
+
 TEST(TorchFile, BrokenArchivesAreOneLineErrors) {
   const std::string good = test::slurp(kFiles + "tensors.pth");
   EXPECT_EQ(open_error(test::slurp(kFiles + "compressed.pth"))

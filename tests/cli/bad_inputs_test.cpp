@@ -317,7 +317,7 @@ std::vector<BadInput> table() {
       {"weights folder without a model",
        {"--text", "ab", "--weights", "{dir}"},
        1,
-       "{dir}: no model.safetensors in the folder"},
+       "{dir}: no model.safetensors or pytorch_model.bin in the folder"},
       {"missing weights file",
        {"--text", "ab", "--weights", "{dir}/none.json"},
        1,

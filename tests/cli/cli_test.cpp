@@ -215,7 +215,7 @@ TEST_F(Cli, BadInputExitsOne) {
   expect_error({"--file", path("missing.txt")}, 1, "missing.txt: cannot open");
   expect_error({"--text", "a", "--weights", path("missing.json")}, 1, "missing.json: cannot open");
   expect_error({"--text", "a", "--weights", dir_.string()}, 1,
-               "no model.safetensors in the folder");
+               "no model.safetensors or pytorch_model.bin in the folder");
   std::ofstream(path("bad.json")) << "{\"vocab\": [\"a\"],";
   expect_error({"--text", "a", "--weights", path("bad.json")}, 1, "not valid JSON");
 }

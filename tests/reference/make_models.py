@@ -10,7 +10,7 @@ Writes, into models/, for each case:
                          with 'model', 'model_args', an AdamW 'optimizer' state, …) in the zip
                          format and the legacy one, under torch.compile's prefix, and gpt.py's
                          state_dict, its whole module (torch.save(model)) and its state_dict in
-                         float64 in the legacy format
+                         float64 in the legacy format; GPT-2's as pytorch_model.bin (F16)
   <name>.expected.json   the text, its tokens and ids, and what PyTorch computed: per layer each
                          head's (T, T) attention weights, the residual stream after attention
                          (x_mid), the MLP's output and the residual stream after the block,
@@ -138,7 +138,7 @@ def nanogpt_checkpoint(model, state_dict, n_layer, n_head, n_embd, bias):
     model_args = dict(n_layer=n_layer, n_head=n_head, n_embd=n_embd, block_size=64, bias=bias,
                       vocab_size=len(VOCAB), dropout=0.0)
     return {"model": state_dict, "optimizer": optimizer.state_dict(), "model_args": model_args,
-            "iter_num": 0, "best_val_loss": 1e9,
+            "iter_num": 0, "best_val_loss": torch.tensor(1e9),  # a tensor, as train.py saves it
             "config": {"dataset": "shakespeare_char", "n_layer": n_layer, "n_head": n_head}}
 
 
@@ -217,12 +217,15 @@ def main():
     round_to(model, "F16")
     save_safetensors(OUT / "gpt2_bpe.safetensors", gpt2_conv1d(model.state_dict()), "F16",
                      {"format": "pt"})
+    # The same as transformers' older default, pytorch_model.bin: torch.save of the F16 tensors.
+    torch.save({k: v.half() for k, v in gpt2_conv1d(model.state_dict()).items()},
+               OUT / "gpt2_bpe.bin")
     config = {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"],
               "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": 64, "n_embd": 16,
               "n_head": 2, "n_layer": 2, "n_positions": 64, "vocab_size": len(bpe.encoder),
               "reorder_and_upcast_attn": False, "scale_attn_by_inverse_layer_idx": False}
     (OUT / "gpt2_bpe.config.json").write_text(json.dumps(config, indent=2) + "\n")
-    write_case("gpt2_bpe", ["gpt2_bpe.safetensors"], "gpt2", "az",
+    write_case("gpt2_bpe", ["gpt2_bpe.safetensors", "gpt2_bpe.bin"], "gpt2", "az",
                lambda idx: nanogpt_forward(model, idx, gelu_new), 2, bpe)
 
 

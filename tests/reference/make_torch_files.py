@@ -17,6 +17,7 @@ Writes, into torch_files/:
   evil_eval.pth           the same with builtins.eval under 'state_dict'
   compressed.pth          tensors.pth re-zipped with deflate (torch.save never compresses)
   duplicate.pth           tensors.pth with one entry twice
+  no_tensors.pth          a dict of numbers, no tensors anywhere
 """
 import collections
 import json
@@ -103,6 +104,7 @@ def main():
     with zipfile.ZipFile(OUT / "tensors.pth") as z:
         data_entry = next(n for n in z.namelist() if "/data/" in n)
     rezip(OUT / "tensors.pth", OUT / "duplicate.pth", duplicate=data_entry)
+    torch.save({"epoch": 3, "lr": 0.1}, OUT / "no_tensors.pth")
     for f in sorted(OUT.iterdir()):
         print(f"{f.name}: {f.stat().st_size} bytes")
 

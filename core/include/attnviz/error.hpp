@@ -237,6 +237,7 @@ enum class Err {
   TorchStorageView,
   TorchStorageShort,
   TorchStorageMissing,
+  TorchOverlapping,
   TorchLegacyMagic,
   TorchLegacyVersion,
   TorchLegacyKeys,

@@ -88,15 +88,18 @@ std::optional<TokenizerFiles> find_tokenizer_files(const std::string& dir) {
 
 ModelFolder find_model_files(const std::string& dir) {
   const fs::path d(dir);
-  if (!is_file(d / "model.safetensors")) {
-    for (const char* other : {"pytorch_model.bin", "model.safetensors.index.json", "tf_model.h5",
-                              "flax_model.msgpack"}) {
+  ModelFolder folder;
+  // safetensors first, as transformers itself prefers it; else the torch.save file.
+  for (const char* weights : {"model.safetensors", "pytorch_model.bin"}) {
+    if (folder.weights.empty() && is_file(d / weights)) folder.weights = (d / weights).string();
+  }
+  if (folder.weights.empty()) {
+    for (const char* other : {"model.safetensors.index.json", "pytorch_model.bin.index.json",
+                              "tf_model.h5", "flax_model.msgpack"}) {
       if (is_file(d / other)) throw Error(Err::NoSafetensorsHas, {dir, other});
     }
     throw Error(Err::NoSafetensors, {dir});
   }
-  ModelFolder folder;
-  folder.weights = (d / "model.safetensors").string();
   if (is_file(d / "config.json")) folder.config = (d / "config.json").string();
   folder.tokenizer = find_tokenizer_files(dir);
   return folder;

@@ -92,6 +92,7 @@ void TensorTable::check_finite(const std::string& key, Eigen::Index first,
   const auto it = entries_.find(key);
   if (it == entries_.end()) return;
   const TableEntry& e = it->second;
+  if (e.shape.empty()) return;  // a scalar buffer: never a weight
   const int dims = static_cast<int>(e.shape.size());
   const Eigen::Index cols = e.shape.back(), all = dims == 1 ? 1 : e.shape.front();
   if (first < 0 || rows < 0 || first > all - rows) throw std::out_of_range("check_finite");

@@ -84,7 +84,7 @@ class TorchReader {
       return out;
     }
     if (const auto* items = dict_items(root)) {
-      if (holds_tensors(*items)) return state_dict(*items);
+      // A checkpoint's model first: nanoGPT's also holds best_val_loss, a tensor of its own.
       for (const char* name : {"model", "state_dict", "model_state_dict", "module", "net"}) {
         const uint32_t inner = lookup(*items, name);
         if (inner == kNoValue) continue;
@@ -94,6 +94,7 @@ class TorchReader {
         }
         if (const auto* d = dict_items(inner); d && holds_tensors(*d)) return state_dict(*d);
       }
+      if (holds_tensors(*items)) return state_dict(*items);
     }
     t_.fail(Err::TorchNoStateDict, {describe(root)});
   }
@@ -186,10 +187,17 @@ class TorchReader {
     return lookup(at(v.state).items, "_parameters") != kNoValue;
   }
 
+  // What the root is, for an error: a record's class or callable, or a dict's first keys.
   std::string describe(uint32_t i) const {
     const pickle::Value& v = at(i);
     if (v.kind == Kind::Call || v.kind == Kind::Object) return "a " + shown(callee_name(v));
-    return std::string("a value of another kind");
+    if (v.kind != Kind::Dict) return "a value of another kind";
+    std::string keys;
+    for (size_t k = 0; k < v.items.size() && k < 10; k += 2) {
+      const pickle::Value& key = at(v.items[k]);
+      keys += (keys.empty() ? "" : ", ") + (key.kind == Kind::Text ? shown(key.text) : "…");
+    }
+    return "a dict (" + (keys.empty() ? std::string("empty") : keys) + ")";
   }
 
   std::vector<std::pair<std::string, TensorRecord>> state_dict(const std::vector<uint32_t>& items) {
@@ -326,6 +334,11 @@ void add_tensor(TensorTable& table, const std::string& name, const TensorRecord&
     e.bytes = storage.bytes.substr(static_cast<size_t>(r.offset * size),
                                    static_cast<size_t>(elements * size));
   } else {  // gathered element by element, in row-major order
+    // Strides that revisit elements (an expanded tensor) could make a copy far larger than the
+    // file: such a tensor is refused, not gathered.
+    if (elements * size > storage.bytes.size()) {
+      table.fail(Err::TorchOverlapping, {utf8::quoted(name)});
+    }
     auto copy = std::make_shared<std::string>(static_cast<size_t>(elements * size), '\0');
     std::vector<int64_t> index(r.size.size(), 0);
     for (uint64_t n = 0; n < elements; ++n) {

@@ -31,13 +31,13 @@ struct TokenizerFiles {
 };
 
 struct ModelFolder {
-  std::string weights;                // DIR/model.safetensors
+  std::string weights;                // DIR/model.safetensors, or else DIR/pytorch_model.bin
   std::optional<std::string> config;  // DIR/config.json
   std::optional<TokenizerFiles> tokenizer;
 };
 
-// The files in `dir`. Throws Error when there is no model.safetensors (naming what the folder
-// has instead, e.g. pytorch_model.bin).
+// The files in `dir`. Throws Error when there is neither model.safetensors nor
+// pytorch_model.bin (naming what the folder has instead, e.g. a sharded checkpoint's index).
 ModelFolder find_model_files(const std::string& dir);
 
 // The tokenizer files in `dir`, or nullopt.
