@@ -211,15 +211,15 @@ void TensorTable::convert(const TableEntry& e, float* out, size_t first, size_t 
       std::reverse(b, b + sizeof v);
     }
   };
-  if (e.dtype == "F32" || e.dtype == "F64") {
-    for (size_t i = 0; i < n; ++i) {
-      if (e.dtype == "F32") {
-        load(i, out[i]);
-      } else {  // a double outside float's range becomes an infinity, refused by check_finite
-        double v;
-        load(i, v);
-        out[i] = static_cast<float>(v);
-      }
+  if (e.dtype == "F32" && !e.big_endian) {
+    std::memcpy(out, src, n * 4);  // F32 not aligned for float where the file has it
+  } else if (e.dtype == "F32") {
+    for (size_t i = 0; i < n; ++i) load(i, out[i]);
+  } else if (e.dtype == "F64") {
+    for (size_t i = 0; i < n; ++i) {  // outside float's range: an infinity, refused by the check
+      double v;
+      load(i, v);
+      out[i] = static_cast<float>(v);
     }
   } else {
     const bool half = e.dtype == "F16";
