@@ -65,7 +65,8 @@ class TorchReader {
  public:
   TorchReader(TensorTable& table, const pickle::Document& doc) : t_(table), doc_(doc) {}
 
-  // The persistent ids of every storage in the pickle, by key: (dtype, view of the root).
+  // The dtype of every storage the pickle names, by key ("" for a type attnviz does not know):
+  // the legacy format needs them all to find where each storage's bytes end.
   std::map<std::string, std::string> storage_dtypes() const {
     std::map<std::string, std::string> out;
     for (const pickle::Value& v : doc_.values) {
