@@ -58,7 +58,8 @@ struct Document {
 // "pickle byte N: what is wrong"}) for anything malformed — an unknown or cut opcode, a stack
 // underflow, a MARK never closed or missing, a memo index never stored, an operation on a value
 // of the wrong kind, extensions and out-of-band buffers (which need state outside the file) — or
-// for more values than `max_values`.
-Document parse(std::string_view bytes, const std::string& name, size_t max_values = 1u << 24);
+// for more values than `max_values` (a value takes about 100 bytes; a checkpoint's pickle holds
+// some tens of values per tensor).
+Document parse(std::string_view bytes, const std::string& name, size_t max_values = 1u << 22);
 
 }  // namespace attnviz::pickle
