@@ -16,6 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::expect_bit_equal;
 
 std::vector<std::string> fixture_names() { return test::expected_names(ATTNVIZ_FIXTURES); }
 
@@ -32,26 +33,6 @@ Request fixture_request(const json& expected) {
   request.causal = expected["causal"].get<bool>();
   request.scale = expected["scale"].get<bool>();
   return request;
-}
-
-// A float read from the fixture's shortest decimal, as the bits PyTorch had.
-void expect_bit_equal(const Matrix& actual, const json& want, const std::string& name) {
-  // A 1-D tensor is one row. (Not json{want}: clang takes a braced single json for a copy.)
-  json rows = json::array();
-  if (want.is_array() && !want.empty() && want[0].is_array()) {
-    rows = want;
-  } else {
-    rows.push_back(want);
-  }
-  ASSERT_EQ(static_cast<size_t>(actual.rows()), rows.size()) << name;
-  size_t differ = 0;
-  for (Eigen::Index i = 0; i < actual.rows(); ++i) {
-    ASSERT_EQ(static_cast<size_t>(actual.cols()), rows[i].size()) << name;
-    for (Eigen::Index j = 0; j < actual.cols(); ++j) {
-      differ += actual(i, j) != rows[i][j].get<float>();
-    }
-  }
-  EXPECT_EQ(differ, 0u) << name << ": " << differ << " of " << actual.size() << " values differ";
 }
 
 class Reference : public ::testing::TestWithParam<std::string> {};

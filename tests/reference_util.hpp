@@ -29,6 +29,27 @@ inline std::vector<std::string> expected_names(const std::string& dir) {
   return names;
 }
 
+// Every value of `actual` the float the fixture wrote (shortest decimals read back as the bits
+// PyTorch had); `want` a matrix, or one row for a 1-D tensor.
+inline void expect_bit_equal(const Matrix& actual, const json& want, const std::string& name) {
+  // A 1-D tensor is one row. (Not json{want}: clang takes a braced single json for a copy.)
+  json rows = json::array();
+  if (want.is_array() && !want.empty() && want[0].is_array()) {
+    rows = want;
+  } else {
+    rows.push_back(want);
+  }
+  ASSERT_EQ(static_cast<size_t>(actual.rows()), rows.size()) << name;
+  size_t differ = 0;
+  for (Eigen::Index i = 0; i < actual.rows(); ++i) {
+    ASSERT_EQ(static_cast<size_t>(actual.cols()), rows[i].size()) << name;
+    for (Eigen::Index j = 0; j < actual.cols(); ++j) {
+      differ += actual(i, j) != rows[i][j].get<float>();
+    }
+  }
+  EXPECT_EQ(differ, 0u) << name << ": " << differ << " of " << actual.size() << " values differ";
+}
+
 // Largest |a - b| / max(1, |b|): absolute for values up to 1 (weights), relative beyond, since
 // float32 sums of large scores differ in the last bits with the order of summation.
 inline float max_difference(const Matrix& actual, const json& expected) {

@@ -33,15 +33,8 @@ void expect_tensors(const std::string& file, const std::vector<std::string>& key
     const json& want = expected["tensors"][key];
     const auto shape = want["shape"].get<std::vector<int64_t>>();
     EXPECT_EQ(sd->shape(key), shape) << file << " " << key;
-    const Tensor t = sd->tensor(key, static_cast<int>(shape.size()));
-    const json rows = shape.size() == 1 ? json::array({want["values"]}) : want["values"];
-    ASSERT_EQ(static_cast<size_t>(t.rows()), rows.size()) << key;
-    for (Eigen::Index i = 0; i < t.rows(); ++i) {
-      for (Eigen::Index j = 0; j < t.cols(); ++j) {
-        EXPECT_EQ(t(i, j), rows[static_cast<size_t>(i)][static_cast<size_t>(j)].get<float>())
-            << file << " " << key << "[" << i << "][" << j << "]";
-      }
-    }
+    test::expect_bit_equal(sd->tensor(key, static_cast<int>(shape.size())), want["values"],
+                           file + " " + key);
   }
 }
 

@@ -3,6 +3,7 @@
 #include "attnviz/formats/pickle.hpp"
 
 #include <cstring>
+#include <iterator>
 #include <unordered_map>
 
 #include "attnviz/error.hpp"
@@ -10,40 +11,29 @@
 namespace attnviz::pickle {
 namespace {
 
+// Python's name of each Kind, in Kind's order, for errors.
 const char* kind_name(Kind k) {
-  switch (k) {
-    case Kind::None:
-      return "None";
-    case Kind::Bool:
-      return "bool";
-    case Kind::Int:
-    case Kind::BigInt:
-      return "int";
-    case Kind::Float:
-      return "float";
-    case Kind::Text:
-      return "str";
-    case Kind::Bytes:
-      return "bytes";
-    case Kind::List:
-      return "list";
-    case Kind::Tuple:
-      return "tuple";
-    case Kind::Dict:
-      return "dict";
-    case Kind::Set:
-      return "set";
-    case Kind::Global:
-      return "global";
-    case Kind::Call:
-      return "call";
-    case Kind::Object:
-      return "object";
-    case Kind::Persistent:
-      return "persistent id";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"None", "bool",   "int",  "int",    "float",
+                                           "str",  "bytes",  "list", "tuple",  "dict",
+                                           "set",  "global", "call", "object", "persistent id"};
+  static_assert(std::size(kNames) == static_cast<size_t>(Kind::Persistent) + 1);
+  return kNames[static_cast<size_t>(k)];
 }
+
+// The opcodes whose argument is a little-endian length and then that many bytes.
+struct Sized {
+  uint8_t op;
+  int length_bytes;
+  Kind kind;  // BigInt: LONG1 and LONG4, an integer in the bytes (an Int when it fits)
+  const char* name;
+};
+constexpr Sized kSized[] = {
+    {'X', 4, Kind::Text, "BINUNICODE"},       {0x8c, 1, Kind::Text, "SHORT_BINUNICODE"},
+    {0x8d, 8, Kind::Text, "BINUNICODE8"},     {'B', 4, Kind::Bytes, "BINBYTES"},
+    {'C', 1, Kind::Bytes, "SHORT_BINBYTES"},  {0x8e, 8, Kind::Bytes, "BINBYTES8"},
+    {0x96, 8, Kind::Bytes, "BYTEARRAY8"},     {'T', 4, Kind::Bytes, "BINSTRING"},
+    {'U', 1, Kind::Bytes, "SHORT_BINSTRING"}, {0x8a, 1, Kind::BigInt, "LONG1"},
+    {0x8b, 4, Kind::BigInt, "LONG4"}};
 
 class Machine {
  public:
@@ -54,7 +44,9 @@ class Machine {
     for (;;) {
       op_at_ = at_;
       if (at_ >= b_.size()) fail(Words(Err::PickleNoStop, {}));
-      if (step(static_cast<uint8_t>(b_[at_++]))) break;
+      const auto op = static_cast<uint8_t>(b_[at_++]);
+      if (op == '.') break;  // STOP
+      step(op);
     }
     if (!marks_.empty()) fail(Words(Err::PickleOpenMark, {}));
     doc_.root = pop("STOP");
@@ -69,10 +61,6 @@ class Machine {
   }
 
   // Reading the bytes.
-  uint8_t byte(const char* what) {
-    if (at_ >= b_.size()) fail(Words(Err::PickleCut, {what}));
-    return static_cast<uint8_t>(b_[at_++]);
-  }
   std::string_view take(uint64_t n, const char* what) {
     if (n > b_.size() - at_) fail(Words(Err::PickleCut, {what}));
     const std::string_view s = b_.substr(at_, static_cast<size_t>(n));
@@ -101,23 +89,54 @@ class Machine {
     doc_.values.push_back(std::move(v));
     return static_cast<uint32_t>(doc_.values.size() - 1);
   }
-  uint32_t add(Kind k) {
+  uint32_t add(Kind k, std::vector<uint32_t> items = {}) {
     Value v;
     v.kind = k;
+    v.items = std::move(items);
+    return add(std::move(v));
+  }
+  uint32_t integer(int64_t n, Kind k = Kind::Int) {
+    Value v;
+    v.kind = k;
+    v.integer = n;
+    return add(std::move(v));
+  }
+  uint32_t number(double x) {
+    Value v;
+    v.kind = Kind::Float;
+    v.number = x;
+    return add(std::move(v));
+  }
+  uint32_t text(Kind k, std::string_view s) {
+    Value v;
+    v.kind = k;
+    v.text = std::string(s);
+    return add(std::move(v));
+  }
+  uint32_t global(std::string_view module, std::string_view name) {
+    return text(Kind::Global, std::string(module) + "." + std::string(name));
+  }
+  uint32_t record(Kind k, uint32_t callee, uint32_t args, const char* op) {
+    if (value(args).kind != Kind::Tuple) {
+      fail(Words(Err::PickleWrongKind, {op, kind_name(value(args).kind)}));
+    }
+    Value v;
+    v.kind = k;
+    v.callee = callee;
+    v.args = args;
     return add(std::move(v));
   }
   Value& value(uint32_t i) { return doc_.values[i]; }
   void push(uint32_t i) { stack_.push_back(i); }
   size_t floor() const { return marks_.empty() ? 0 : marks_.back(); }
-  uint32_t pop(const char* op) {
-    if (stack_.size() <= floor()) fail(Words(Err::PickleUnderflow, {op}));
-    const uint32_t i = stack_.back();
-    stack_.pop_back();
-    return i;
-  }
   uint32_t top(const char* op) {
     if (stack_.size() <= floor()) fail(Words(Err::PickleUnderflow, {op}));
     return stack_.back();
+  }
+  uint32_t pop(const char* op) {
+    const uint32_t i = top(op);
+    stack_.pop_back();
+    return i;
   }
   // The values above the last MARK, which goes.
   std::vector<uint32_t> pop_mark(const char* op) {
@@ -128,30 +147,7 @@ class Machine {
     stack_.resize(m);
     return items;
   }
-  uint32_t tuple(std::vector<uint32_t> items) {
-    Value v;
-    v.kind = Kind::Tuple;
-    v.items = std::move(items);
-    return add(std::move(v));
-  }
-  uint32_t integer(int64_t n, Kind k = Kind::Int) {
-    Value v;
-    v.kind = k;
-    v.integer = n;
-    return add(std::move(v));
-  }
-  uint32_t text(Kind k, std::string_view s) {
-    Value v;
-    v.kind = k;
-    v.text = std::string(s);
-    return add(std::move(v));
-  }
-  uint32_t global(std::string_view module, std::string_view name) {
-    std::string full(module);
-    full += '.';
-    full += name;
-    return text(Kind::Global, full);
-  }
+
   // LONG1 and LONG4: little-endian two's complement of any length.
   uint32_t long_bytes(std::string_view s) {
     if (s.size() > 8) return text(Kind::BigInt, s);
@@ -185,272 +181,181 @@ class Machine {
     push(it->second);
   }
 
-  // Adding to containers, and to the records that stand for them.
-  void append(uint32_t target, const std::vector<uint32_t>& items, const char* op) {
-    Value& t = value(target);
-    if (t.kind != Kind::List && t.kind != Kind::Call && t.kind != Kind::Object) {
-      fail(Words(Err::PickleWrongKind, {op, kind_name(t.kind)}));
+  // Items added to the container on top of the stack (APPEND(S), SETITEM(S), ADDITEMS): a
+  // value of kind `container`, or for a list's or a dict's items a call or object record, to
+  // which __reduce__ hands them.
+  void extend(Kind container, std::vector<uint32_t> items, const char* op) {
+    Value& t = value(top(op));
+    const bool record = container != Kind::Set && (t.kind == Kind::Call || t.kind == Kind::Object);
+    if (t.kind != container && !record) fail(Words(Err::PickleWrongKind, {op, kind_name(t.kind)}));
+    if (container == Kind::Dict && items.size() % 2 != 0) {
+      fail(Words(Err::PickleOddItems, {op}));
     }
     t.items.insert(t.items.end(), items.begin(), items.end());
-  }
-  void set_items(uint32_t target, const std::vector<uint32_t>& pairs, const char* op) {
-    Value& t = value(target);
-    if (t.kind != Kind::Dict && t.kind != Kind::Call && t.kind != Kind::Object) {
-      fail(Words(Err::PickleWrongKind, {op, kind_name(t.kind)}));
-    }
-    if (pairs.size() % 2 != 0) fail(Words(Err::PickleOddItems, {op}));
-    t.items.insert(t.items.end(), pairs.begin(), pairs.end());
-  }
-  void add_to_set(uint32_t target, const std::vector<uint32_t>& items) {
-    Value& t = value(target);
-    if (t.kind != Kind::Set) fail(Words(Err::PickleWrongKind, {"ADDITEMS", kind_name(t.kind)}));
-    t.items.insert(t.items.end(), items.begin(), items.end());
-  }
-  uint32_t record(Kind k, uint32_t callee, uint32_t args) {
-    Value v;
-    v.kind = k;
-    v.callee = callee;
-    v.args = args;
-    return add(std::move(v));
-  }
-  void expect_tuple(uint32_t i, const char* op) {
-    if (value(i).kind != Kind::Tuple)
-      fail(Words(Err::PickleWrongKind, {op, kind_name(value(i).kind)}));
   }
 
-  // One opcode; true at STOP.
-  bool step(uint8_t op) {
+  // One opcode other than STOP.
+  void step(uint8_t op) {
     switch (op) {
       case 0x80: {  // PROTO
-        const uint8_t p = byte("PROTO");
+        const uint64_t p = little(1, "PROTO");
         if (p > 5) fail(Words(Err::PickleProtocol, {std::to_string(p)}));
-        return false;
+        break;
       }
-      case 0x95:
+      case 0x95:  // FRAME: a length, for buffering only
         take(8, "FRAME");
-        return false;  // FRAME: a length, for buffering only
-      case '.':
-        return true;  // STOP
-      case '(':
+        break;
+      case '(':  // MARK
         marks_.push_back(stack_.size());
-        return false;  // MARK
+        break;
       case '0':
         pop("POP");
-        return false;
+        break;
       case '1':
         pop_mark("POP_MARK");
-        return false;
+        break;
       case '2':
         push(top("DUP"));
-        return false;
+        break;
       // Numbers.
       case 'N':
         push(add(Kind::None));
-        return false;
-      case 0x88:
-        push(integer(1, Kind::Bool));
-        return false;  // NEWTRUE
-      case 0x89:
-        push(integer(0, Kind::Bool));
-        return false;  // NEWFALSE
+        break;
+      case 0x88:  // NEWTRUE
+      case 0x89:  // NEWFALSE
+        push(integer(op == 0x88, Kind::Bool));
+        break;
       case 'K':
         push(integer(static_cast<int64_t>(little(1, "BININT1"))));
-        return false;
+        break;
       case 'M':
         push(integer(static_cast<int64_t>(little(2, "BININT2"))));
-        return false;
+        break;
       case 'J': {  // BININT: signed 32 bits
         const auto u = static_cast<uint32_t>(little(4, "BININT"));
         int32_t n;
         std::memcpy(&n, &u, sizeof n);
         push(integer(n));
-        return false;
-      }
-      case 0x8a: {  // LONG1
-        const auto n = little(1, "LONG1");
-        push(long_bytes(take(n, "LONG1")));
-        return false;
-      }
-      case 0x8b: {  // LONG4
-        const auto n = little(4, "LONG4");
-        push(long_bytes(take(n, "LONG4")));
-        return false;
+        break;
       }
       case 'I': {  // INT (protocol 0): "01" and "00" are True and False
         const std::string_view s = line("INT");
-        if (s == "01" || s == "00") {
-          push(integer(s == "01", Kind::Bool));
-        } else {
-          push(integer(decimal(s, "INT")));
-        }
-        return false;
+        push(s == "01" || s == "00" ? integer(s == "01", Kind::Bool) : integer(decimal(s, "INT")));
+        break;
       }
       case 'L':
         push(integer(decimal(line("LONG"), "LONG")));
-        return false;
+        break;
       case 'G': {  // BINFLOAT: big-endian IEEE double
-        const std::string_view s = take(8, "BINFLOAT");
         uint64_t bits = 0;
-        for (const char c : s) bits = bits << 8 | static_cast<uint8_t>(c);
-        Value v;
-        v.kind = Kind::Float;
-        std::memcpy(&v.number, &bits, sizeof bits);
-        push(add(std::move(v)));
-        return false;
+        for (const char c : take(8, "BINFLOAT")) bits = bits << 8 | static_cast<uint8_t>(c);
+        double x;
+        std::memcpy(&x, &bits, sizeof x);
+        push(number(x));
+        break;
       }
       case 'F': {  // FLOAT (protocol 0): repr text
         const std::string s(line("FLOAT"));
         char* end = nullptr;
-        Value v;
-        v.kind = Kind::Float;
-        v.number = std::strtod(s.c_str(), &end);
+        const double x = std::strtod(s.c_str(), &end);
         if (s.empty() || end != s.c_str() + s.size()) fail(Words(Err::PickleBadNumber, {"FLOAT"}));
-        push(add(std::move(v)));
-        return false;
+        push(number(x));
+        break;
       }
-      // Strings and bytes.
-      case 'X':
-        push(text(Kind::Text, take(little(4, "BINUNICODE"), "BINUNICODE")));
-        return false;
-      case 0x8c:
-        push(text(Kind::Text, take(little(1, "SHORT_BINUNICODE"), "SHORT_BINUNICODE")));
-        return false;
-      case 0x8d:
-        push(text(Kind::Text, take(little(8, "BINUNICODE8"), "BINUNICODE8")));
-        return false;
-      case 'V':
+      // Strings, protocol 0's (the other strings and bytes are kSized).
+      case 'V':  // UNICODE: raw-unicode-escape, kept as it is
         push(text(Kind::Text, line("UNICODE")));
-        return false;  // raw-unicode-escape, as is
-      case 'B':
-        push(text(Kind::Bytes, take(little(4, "BINBYTES"), "BINBYTES")));
-        return false;
-      case 'C':
-        push(text(Kind::Bytes, take(little(1, "SHORT_BINBYTES"), "SHORT_BINBYTES")));
-        return false;
-      case 0x8e:
-        push(text(Kind::Bytes, take(little(8, "BINBYTES8"), "BINBYTES8")));
-        return false;
-      case 0x96:
-        push(text(Kind::Bytes, take(little(8, "BYTEARRAY8"), "BYTEARRAY8")));
-        return false;
-      case 'T':
-        push(text(Kind::Bytes, take(little(4, "BINSTRING"), "BINSTRING")));
-        return false;
-      case 'U':
-        push(text(Kind::Bytes, take(little(1, "SHORT_BINSTRING"), "SHORT_BINSTRING")));
-        return false;
-      case 'S': {  // STRING (protocol 0): a quoted repr, kept without its quotes
-        std::string_view s = line("STRING");
+        break;
+      case 'S': {  // STRING: a quoted repr, kept without its quotes
+        const std::string_view s = line("STRING");
         if (s.size() < 2 || (s.front() != '\'' && s.front() != '"') || s.back() != s.front()) {
           fail(Words(Err::PickleBadString, {}));
         }
         push(text(Kind::Bytes, s.substr(1, s.size() - 2)));
-        return false;
+        break;
       }
       // Containers.
       case ']':
         push(add(Kind::List));
-        return false;
+        break;
       case '}':
         push(add(Kind::Dict));
-        return false;
+        break;
       case ')':
-        push(tuple({}));
-        return false;
-      case 0x8f:
+        push(add(Kind::Tuple));
+        break;
+      case 0x8f:  // EMPTY_SET
         push(add(Kind::Set));
-        return false;  // EMPTY_SET
-      case 'l': {      // LIST
-        Value v;
-        v.kind = Kind::List;
-        v.items = pop_mark("LIST");
-        push(add(std::move(v)));
-        return false;
-      }
+        break;
+      case 'l':
+        push(add(Kind::List, pop_mark("LIST")));
+        break;
       case 't':
-        push(tuple(pop_mark("TUPLE")));
-        return false;
-      case 0x85: {  // TUPLE1
-        const uint32_t a = pop("TUPLE1");
-        push(tuple({a}));
-        return false;
-      }
-      case 0x86: {  // TUPLE2
-        const uint32_t b = pop("TUPLE2"), a = pop("TUPLE2");
-        push(tuple({a, b}));
-        return false;
-      }
-      case 0x87: {  // TUPLE3
-        const uint32_t c = pop("TUPLE3"), b = pop("TUPLE3"), a = pop("TUPLE3");
-        push(tuple({a, b, c}));
-        return false;
+        push(add(Kind::Tuple, pop_mark("TUPLE")));
+        break;
+      case 0x91:
+        push(add(Kind::Set, pop_mark("FROZENSET")));
+        break;
+      case 0x85:  // TUPLE1, TUPLE2, TUPLE3: the top 1, 2 or 3 values
+      case 0x86:
+      case 0x87: {
+        std::vector<uint32_t> items(op - 0x84);
+        for (size_t i = items.size(); i-- > 0;) items[i] = pop("TUPLE1/2/3");
+        push(add(Kind::Tuple, std::move(items)));
+        break;
       }
       case 'd': {  // DICT
         std::vector<uint32_t> pairs = pop_mark("DICT");
-        const uint32_t d = add(Kind::Dict);
-        set_items(d, pairs, "DICT");
-        push(d);
-        return false;
+        push(add(Kind::Dict));
+        extend(Kind::Dict, std::move(pairs), "DICT");
+        break;
       }
-      case 0x91: {  // FROZENSET
-        Value v;
-        v.kind = Kind::Set;
-        v.items = pop_mark("FROZENSET");
-        push(add(std::move(v)));
-        return false;
-      }
-      case 'a': {  // APPEND
+      case 'a': {
         const uint32_t item = pop("APPEND");
-        append(top("APPEND"), {item}, "APPEND");
-        return false;
+        extend(Kind::List, {item}, "APPEND");
+        break;
       }
-      case 'e': {  // APPENDS
-        const std::vector<uint32_t> items = pop_mark("APPENDS");
-        append(top("APPENDS"), items, "APPENDS");
-        return false;
-      }
-      case 's': {  // SETITEM
+      case 'e':
+        extend(Kind::List, pop_mark("APPENDS"), "APPENDS");
+        break;
+      case 's': {
         const uint32_t v = pop("SETITEM"), k = pop("SETITEM");
-        set_items(top("SETITEM"), {k, v}, "SETITEM");
-        return false;
+        extend(Kind::Dict, {k, v}, "SETITEM");
+        break;
       }
-      case 'u': {  // SETITEMS
-        const std::vector<uint32_t> pairs = pop_mark("SETITEMS");
-        set_items(top("SETITEMS"), pairs, "SETITEMS");
-        return false;
-      }
-      case 0x90: {  // ADDITEMS
-        const std::vector<uint32_t> items = pop_mark("ADDITEMS");
-        add_to_set(top("ADDITEMS"), items);
-        return false;
-      }
+      case 'u':
+        extend(Kind::Dict, pop_mark("SETITEMS"), "SETITEMS");
+        break;
+      case 0x90:
+        extend(Kind::Set, pop_mark("ADDITEMS"), "ADDITEMS");
+        break;
       // The memo.
       case 'p':
         put(static_cast<uint64_t>(decimal(line("PUT"), "PUT")), "PUT");
-        return false;
+        break;
       case 'q':
         put(little(1, "BINPUT"), "BINPUT");
-        return false;
+        break;
       case 'r':
         put(little(4, "LONG_BINPUT"), "LONG_BINPUT");
-        return false;
+        break;
       case 0x94:
         put(memo_.size(), "MEMOIZE");
-        return false;
+        break;
       case 'g':
         get(static_cast<uint64_t>(decimal(line("GET"), "GET")));
-        return false;
+        break;
       case 'h':
         get(little(1, "BINGET"));
-        return false;
+        break;
       case 'j':
         get(little(4, "LONG_BINGET"));
-        return false;
+        break;
       // Names, calls and objects: recorded, never resolved or run.
       case 'c': {  // GLOBAL: "module\nname\n"
         const std::string_view module = line("GLOBAL");
         push(global(module, line("GLOBAL")));
-        return false;
+        break;
       }
       case 0x93: {  // STACK_GLOBAL
         const uint32_t n = pop("STACK_GLOBAL"), m = pop("STACK_GLOBAL");
@@ -458,63 +363,49 @@ class Machine {
           fail(Words(Err::PickleWrongKind, {"STACK_GLOBAL", kind_name(value(m).kind)}));
         }
         push(global(value(m).text, value(n).text));
-        return false;
+        break;
       }
       case 'R': {  // REDUCE: callable(*args)
         const uint32_t args = pop("REDUCE"), callee = pop("REDUCE");
-        expect_tuple(args, "REDUCE");
-        push(record(Kind::Call, callee, args));
-        return false;
+        push(record(Kind::Call, callee, args, "REDUCE"));
+        break;
       }
-      case 0x81: {  // NEWOBJ: cls.__new__(cls, *args)
-        const uint32_t args = pop("NEWOBJ"), cls = pop("NEWOBJ");
-        expect_tuple(args, "NEWOBJ");
-        push(record(Kind::Object, cls, args));
-        return false;
-      }
-      case 0x92: {  // NEWOBJ_EX: cls, args, kwargs (the keyword arguments are not kept)
-        pop("NEWOBJ_EX");
-        const uint32_t args = pop("NEWOBJ_EX"), cls = pop("NEWOBJ_EX");
-        expect_tuple(args, "NEWOBJ_EX");
-        push(record(Kind::Object, cls, args));
-        return false;
+      case 0x81:    // NEWOBJ: cls.__new__(cls, *args)
+      case 0x92: {  // NEWOBJ_EX: the same with keyword arguments, which are not kept
+        const char* name = op == 0x81 ? "NEWOBJ" : "NEWOBJ_EX";
+        if (op == 0x92) pop(name);
+        const uint32_t args = pop(name), cls = pop(name);
+        push(record(Kind::Object, cls, args, name));
+        break;
       }
       case 'i': {  // INST: "module\nname\n", the arguments above the MARK
         const std::string_view module = line("INST");
         const uint32_t cls = global(module, line("INST"));
-        push(record(Kind::Object, cls, tuple(pop_mark("INST"))));
-        return false;
+        push(record(Kind::Object, cls, add(Kind::Tuple, pop_mark("INST")), "INST"));
+        break;
       }
       case 'o': {  // OBJ: MARK cls args…
         std::vector<uint32_t> items = pop_mark("OBJ");
         if (items.empty()) fail(Words(Err::PickleUnderflow, {"OBJ"}));
         const uint32_t cls = items.front();
         items.erase(items.begin());
-        push(record(Kind::Object, cls, tuple(std::move(items))));
-        return false;
+        push(record(Kind::Object, cls, add(Kind::Tuple, std::move(items)), "OBJ"));
+        break;
       }
       case 'b': {  // BUILD
         const uint32_t state = pop("BUILD");
         value(top("BUILD")).state = state;
-        return false;
+        break;
       }
-      case 'Q': {  // BINPERSID
-        Value v;
-        v.kind = Kind::Persistent;
-        v.items = {pop("BINPERSID")};
-        push(add(std::move(v)));
-        return false;
-      }
-      case 'P': {  // PERSID: the id as text
-        Value v;
-        v.kind = Kind::Persistent;
-        v.items = {text(Kind::Text, line("PERSID"))};
-        push(add(std::move(v)));
-        return false;
-      }
-      case 0x98:
+      case 'Q':
+        push(add(Kind::Persistent, {pop("BINPERSID")}));
+        break;
+      case 'P':  // PERSID: the id as text
+        push(add(Kind::Persistent, {text(Kind::Text, line("PERSID"))}));
+        break;
+      case 0x98:  // READONLY_BUFFER: no change to data
         top("READONLY_BUFFER");
-        return false;  // READONLY_BUFFER: no change to data
+        break;
       // Opcodes that need state from outside the file.
       case 0x82:
       case 0x83:
@@ -522,11 +413,21 @@ class Machine {
         fail(Words(Err::PickleUnsupported, {"EXT1/EXT2/EXT4"}));
       case 0x97:
         fail(Words(Err::PickleUnsupported, {"NEXT_BUFFER"}));
-      default: {
-        static const char kHex[] = "0123456789abcdef";
-        fail(Words(Err::PickleUnknownOpcode, {std::string("0x") + kHex[op >> 4] + kHex[op & 15]}));
-      }
+      default:
+        sized(op);
     }
+  }
+
+  // One of kSized, or an unknown opcode.
+  void sized(uint8_t op) {
+    for (const Sized& s : kSized) {
+      if (s.op != op) continue;
+      const std::string_view bytes = take(little(s.length_bytes, s.name), s.name);
+      push(s.kind == Kind::BigInt ? long_bytes(bytes) : text(s.kind, bytes));
+      return;
+    }
+    static const char kHex[] = "0123456789abcdef";
+    fail(Words(Err::PickleUnknownOpcode, {std::string("0x") + kHex[op >> 4] + kHex[op & 15]}));
   }
 
   std::string_view b_;

@@ -6,13 +6,11 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <set>
 
 #include "attnviz/error.hpp"
 #include "attnviz/formats/pickle.hpp"
 #include "attnviz/formats/state_dict.hpp"
 #include "attnviz/formats/zip_archive.hpp"
-#include "attnviz/strings.hpp"
 #include "attnviz/text/utf8.hpp"
 #include "formats/tensor_table.hpp"
 
@@ -61,6 +59,8 @@ struct TensorRecord {
   std::vector<int64_t> size, stride;
 };
 
+using Named = std::vector<std::pair<std::string, TensorRecord>>;  // in the file's order
+
 class TorchReader {
  public:
   TorchReader(TensorTable& table, const pickle::Document& doc) : t_(table), doc_(doc) {}
@@ -78,8 +78,8 @@ class TorchReader {
   }
 
   // The named tensors of the root: a state_dict, a dict holding one, or a module.
-  std::vector<std::pair<std::string, TensorRecord>> tensors(uint32_t root) {
-    std::vector<std::pair<std::string, TensorRecord>> out;
+  Named tensors(uint32_t root) const {
+    Named out;
     if (is_module(root)) {
       module(root, "", out, 0);
       return out;
@@ -201,29 +201,30 @@ class TorchReader {
     return "a dict (" + (keys.empty() ? std::string("empty") : keys) + ")";
   }
 
-  std::vector<std::pair<std::string, TensorRecord>> state_dict(const std::vector<uint32_t>& items) {
-    std::vector<std::pair<std::string, TensorRecord>> out;
-    for (size_t i = 0; i + 1 < items.size(); i += 2) {
-      const pickle::Value& k = at(items[i]);
-      if (k.kind != Kind::Text || !utf8_ok(k.text) || !is_tensor(items[i + 1])) continue;
-      out.emplace_back(k.text, tensor(items[i + 1], k.text));
-    }
+  Named state_dict(const std::vector<uint32_t>& items) const {
+    Named out;
+    add_tensors(items, "", out);
     return out;
   }
 
+  // The tensors among a dict's key, value pairs, named prefix + key; other values are skipped.
+  void add_tensors(const std::vector<uint32_t>& items, const std::string& prefix,
+                   Named& out) const {
+    for (size_t i = 0; i + 1 < items.size(); i += 2) {
+      const pickle::Value& k = at(items[i]);
+      if (k.kind != Kind::Text || !utf8_ok(k.text) || !is_tensor(items[i + 1])) continue;
+      out.emplace_back(prefix + k.text, tensor(items[i + 1], prefix + k.text));
+    }
+  }
+
   // A module's parameters and buffers under their state_dict names, then its submodules'.
-  void module(uint32_t i, const std::string& prefix,
-              std::vector<std::pair<std::string, TensorRecord>>& out, int depth) {
+  void module(uint32_t i, const std::string& prefix, Named& out, int depth) const {
     if (depth > 64) t_.fail(Err::TorchBadRecord, {"modules nested too deep"});
     const std::vector<uint32_t>& state = at(at(i).state).items;
     for (const char* part : {"_parameters", "_buffers"}) {
       const uint32_t d = lookup(state, part);
-      const auto* items = d == kNoValue ? nullptr : dict_items(d);
-      if (items == nullptr) continue;
-      for (size_t j = 0; j + 1 < items->size(); j += 2) {
-        const pickle::Value& k = at((*items)[j]);
-        if (k.kind != Kind::Text || !utf8_ok(k.text) || !is_tensor((*items)[j + 1])) continue;
-        out.emplace_back(prefix + k.text, tensor((*items)[j + 1], prefix + k.text));
+      if (const auto* items = d == kNoValue ? nullptr : dict_items(d)) {
+        add_tensors(*items, prefix, out);
       }
     }
     const uint32_t m = lookup(state, "_modules");
