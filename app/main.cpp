@@ -84,7 +84,7 @@ int run(const Options& o, attnviz::Lang lang) {
   const attnviz::ComputeScope scope(compute);
   attnviz::app::InputFiles files_read;
   const attnviz::Request request = attnviz::app::make_request(o, files_read);
-  const attnviz::Result result = attnviz::run(request);
+  attnviz::Result result = attnviz::run(request);  // not const: the model file moves out
   const attnviz::View view = attnviz::app::view_of(o);
   attnviz::check_view(result, view);
 
@@ -107,8 +107,10 @@ int run(const Options& o, attnviz::Lang lang) {
     attnviz::write_json(result, json, sink);
   };
   if (o.json && !json_to_stdout) files.stage(*o.json, "--json", write_json);
-  if (o.save_weights && result.model) throw attnviz::Error(attnviz::Err::SaveWeightsModel, {});
+  if (o.save_weights && result.model && result.model_file.empty())
+    throw attnviz::Error(attnviz::Err::SaveWeightsModel, {});
   emit(o.save_weights, "--save-weights", [&] {
+    if (result.model) return std::move(result.model_file);
     return attnviz::ends_with(*o.save_weights, ".safetensors")
                ? attnviz::weights_to_safetensors(result.weights)
                : attnviz::weights_to_json(result.weights);

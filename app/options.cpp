@@ -136,7 +136,8 @@ void add_weight_options(CLI::App& app, Options& o) {
   app.option_defaults()->group("Weights");
   auto* weights =
       app.add_option("-w,--weights", o.weights,
-                     "Weights instead of random ones: a state_dict as JSON or safetensors — one "
+                     "Weights instead of random ones: a state_dict as PyTorch's .pth/.pt/.bin "
+                     "(torch.save, read without running it), safetensors or JSON — one "
                      "attention module (the lesson's, Karpathy's, nanoGPT's c_attn) or a whole "
                      "model (nanoGPT, GPT-2, gpt.py: every layer) — or a Hugging Face model folder "
                      "(config.json, model.safetensors, tokenizer); see README")
@@ -146,6 +147,16 @@ void add_weight_options(CLI::App& app, Options& o) {
                      "A trained model that ships inside attnviz, e.g. az (Azerbaijani characters); "
                      "list: name them")
           ->type_name("NAME|list");
+  auto* vocab = app.add_option("--vocab", o.vocab,
+                               "A character model's vocabulary, if its file has none: nanoGPT's "
+                               "meta.pkl, or a JSON list of token strings")
+                    ->type_name("FILE");
+  auto* vocab_text =
+      app.add_option("--vocab-text", o.vocab_text,
+                     "A character model's training text (gpt.py's input.txt): its vocabulary is "
+                     "sorted(set(text)), as the training code built it")
+          ->type_name("FILE");
+  vocab->excludes(vocab_text);
   app.add_option("--layer", o.layer,
                  "Layers of a whole model to show: all, one (3) or several (0,5,11)")
       ->check([](const std::string& v) {
@@ -199,7 +210,8 @@ void add_weight_options(CLI::App& app, Options& o) {
 void add_output_options(CLI::App& app, Options& o) {
   app.option_defaults()->group("Output");
   app.add_option("--save-weights", o.save_weights,
-                 "Write the weights this run used, for --weights to reproduce it")
+                 "Write the weights this run used, for --weights to reproduce it; a whole model "
+                 "as .safetensors, its settings and vocabulary inside")
       ->type_name("FILE");
   app.add_option("--json", o.json, "Write tokens, config, weights and output as JSON ('-': stdout)")
       ->type_name("FILE");

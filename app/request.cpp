@@ -6,6 +6,8 @@
 
 #include "attnviz/formats/model_folder.hpp"
 #include "attnviz/formats/shipped_models.hpp"
+#include "attnviz/formats/vocab_file.hpp"
+#include "attnviz/strings.hpp"
 
 namespace attnviz::app {
 namespace {
@@ -105,11 +107,19 @@ Request make_request(const Options& o, InputFiles& files) {
     r.weights_prefix = o.prefix;
   }
   if (r.bpe) r.tokenizer = TokenizerKind::Bpe;
+  if (o.vocab) {
+    r.vocab = read_vocab_file(io::read_file(*o.vocab, max_bytes), *o.vocab);
+    r.vocab_origin = *o.vocab;
+  } else if (o.vocab_text) {
+    r.vocab = vocab_of_text(io::read_file(*o.vocab_text, max_bytes), *o.vocab_text);
+    r.vocab_origin = *o.vocab_text;
+  }
   r.bos = o.bos;
   r.rollout = o.rollout;
   r.induction_test = o.induction_test;
   r.layers = layer_list(o.layer);
-  r.outputs = {shows_terminal_text(o), o.heads_report, o.json.has_value(), o.html.has_value()};
+  r.outputs = {shows_terminal_text(o), o.heads_report, o.json.has_value(), o.html.has_value(),
+               o.save_weights && ends_with(*o.save_weights, ".safetensors")};
   r.random = o.random;
   r.random.cpu = o.init == "torch-generic" ? TorchCpu::Generic : TorchCpu::Avx2;
   r.randn_input = o.input == "randn";

@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kGpt2 = ATTNVIZ_REFERENCE "/gpt2/";
+const std::string kGpt2 = ATTNVIZ_DATA "/gpt2/";
 
 const BpeTokenizer& gpt2() {
   static const BpeTokenizer t =
@@ -24,7 +24,7 @@ const BpeTokenizer& gpt2() {
 }
 
 TEST(Bpe, IdsEqualTheReferenceOnTheWholeCorpus) {
-  const json cases = json::parse(test::slurp(kGpt2 + "corpus.expected.json"));
+  const json cases = json::parse(test::slurp(ATTNVIZ_REFERENCE "/gpt2/corpus.expected.json"));
   ASSERT_GE(cases.size(), 200u);
   size_t tokens = 0;
   for (const json& c : cases) {

@@ -20,14 +20,11 @@ namespace attnviz {
 namespace {
 
 const std::string kModels = ATTNVIZ_REFERENCE "/models/";
-const std::string kGpt2 = ATTNVIZ_REFERENCE "/gpt2/";
 
 struct Inputs {
   std::string weights = test::slurp(kModels + "gpt2_bpe.safetensors");
   std::string config = test::slurp(kModels + "gpt2_bpe.config.json");
-  std::shared_ptr<const BpeTokenizer> bpe = std::make_shared<const BpeTokenizer>(
-      BpeTokenizer::from_files(test::slurp(kGpt2 + "encoder.json"),
-                               test::slurp(kGpt2 + "vocab.bpe"), "encoder.json", "vocab.bpe"));
+  std::shared_ptr<const BpeTokenizer> bpe = gpt2_tokenizer();  // built in
 };
 
 // A GPT-2-shaped model through the shared tokenizer (its guesses span the 50 257 ids, in slabs

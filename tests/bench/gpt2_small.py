@@ -3,7 +3,7 @@
 
   gpt2_small.py make DIR
       Writes a Hugging Face GPT-2 folder of GPT-2 small's shape: 12 layers x 12 heads, n_embd 768,
-      1024 positions, GPT-2's real 50 257-token vocabulary (tests/reference/gpt2), random weights
+      1024 positions, GPT-2's real 50 257-token vocabulary (data/gpt2), random weights
       N(0, 0.02) from torch.manual_seed(0), F32: model.safetensors (498 MB), config.json,
       vocab.json, merges.txt. No download: the weights are random, the shapes and work are real.
   gpt2_small.py forward DIR T THREADS REPEAT
@@ -70,8 +70,8 @@ def make(out):
               "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": N_CTX, "n_embd": C,
               "n_head": H, "n_layer": L, "n_positions": N_CTX, "vocab_size": VOCAB}
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    shutil.copy(HERE.parent / "reference" / "gpt2" / "encoder.json", out / "vocab.json")
-    shutil.copy(HERE.parent / "reference" / "gpt2" / "vocab.bpe", out / "merges.txt")
+    shutil.copy(HERE.parents[1] / "data" / "gpt2" / "encoder.json", out / "vocab.json")
+    shutil.copy(HERE.parents[1] / "data" / "gpt2" / "vocab.bpe", out / "merges.txt")
 
 
 def load(folder):

@@ -229,8 +229,8 @@ async function setSelect(page, id, value) {
   mkdirSync(folder);
   copyFileSync(join(reference, "models", "gpt2_bpe.safetensors"), join(folder, "model.safetensors"));
   copyFileSync(join(reference, "models", "gpt2_bpe.config.json"), join(folder, "config.json"));
-  copyFileSync(join(reference, "gpt2", "encoder.json"), join(folder, "vocab.json"));
-  copyFileSync(join(reference, "gpt2", "vocab.bpe"), join(folder, "merges.txt"));
+  copyFileSync(join(reference, "..", "..", "data", "gpt2", "encoder.json"), join(folder, "vocab.json"));
+  copyFileSync(join(reference, "..", "..", "data", "gpt2", "vocab.bpe"), join(folder, "merges.txt"));
   const run = make("gpt2-folder", ["--weights", folder, "--text", "Azərbaycan dili is a language"]);
   const { page, problems } = await open(run);
   await setSelect(page, "#layer", 1);

@@ -56,7 +56,7 @@ std::function<void(const fs::path&)> model_folder(const std::string& config,
     fs::copy_file(models + "gpt2_hf.safetensors", dir / "model" / "model.safetensors");
     write_file(dir / "model" / "config.json", config);
     if (!merges.empty()) {
-      fs::copy_file(ATTNVIZ_REFERENCE "/gpt2/encoder.json", dir / "model" / "vocab.json");
+      fs::copy_file(ATTNVIZ_DATA "/gpt2/encoder.json", dir / "model" / "vocab.json");
       write_file(dir / "model" / "merges.txt", merges);
     }
   };

@@ -627,7 +627,7 @@ TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
   EXPECT_EQ(mean["layers"].size(), 2u);
   expect_error({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--save-weights",
                 path("saved.json")},
-               1, "--save-weights writes one attention module");
+               1, "--save-weights writes a whole model as safetensors");
   EXPECT_FALSE(fs::exists(path("saved.json")));
   // --layer picks layers; the table says which; a layer the model lacks is an error.
   const Outcome one = run({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--layer",
@@ -694,8 +694,8 @@ TEST_F(Cli, AHuggingFaceFolderWithItsBpeTokenizer) {
   const std::string models = ATTNVIZ_REFERENCE "/models/";
   fs::copy_file(models + "gpt2_bpe.safetensors", dir_ / "model.safetensors");
   fs::copy_file(models + "gpt2_bpe.config.json", dir_ / "config.json");
-  fs::copy_file(ATTNVIZ_REFERENCE "/gpt2/encoder.json", dir_ / "vocab.json");
-  fs::copy_file(ATTNVIZ_REFERENCE "/gpt2/vocab.bpe", dir_ / "merges.txt");
+  fs::copy_file(ATTNVIZ_DATA "/gpt2/encoder.json", dir_ / "vocab.json");
+  fs::copy_file(ATTNVIZ_DATA "/gpt2/vocab.bpe", dir_ / "merges.txt");
   const json expected = json::parse(slurp(models + "gpt2_bpe.expected.json"));
   const Outcome o = run({"--text", expected["text"], "--weights", dir_.string(), "--json", "-"});
   ASSERT_EQ(o.status, 0) << o.err;

@@ -29,6 +29,7 @@ struct RunOptions {
   long file_size_limit = -1;         // RLIMIT_FSIZE in bytes: writes beyond fail with EFBIG
   std::string capture_dir = "/tmp";  // where standard output and error are captured
   bool merge_stderr = false;         // standard error into standard output, in order
+  std::string cwd;                   // the folder it runs in ("": the tests')
 };
 
 inline std::string slurp(const std::string& path) {
@@ -55,6 +56,7 @@ inline pid_t spawn_attnviz(const std::vector<std::string>& args, const RunOption
                        static_cast<rlim_t>(o.file_size_limit)};
     ::setrlimit(RLIMIT_FSIZE, &limit);
   }
+  if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) ::_exit(126);
   std::vector<std::string> all = {ATTNVIZ_BINARY};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;

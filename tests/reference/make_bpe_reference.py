@@ -2,7 +2,7 @@
 """Reference token ids for GPT-2's byte-level BPE on a corpus of hard cases.
 
 Run:  /usr/bin/python3 tests/reference/make_bpe_reference.py   (needs Debian's python3-regex)
-Reads gpt2/encoder.json and gpt2/vocab.bpe, writes gpt2/corpus.expected.json: a list of
+Reads data/gpt2/encoder.json and vocab.bpe, writes gpt2/corpus.expected.json: a list of
 {"text", "ids"}. The algorithm is encoder.py's, as published with GPT-2: the pre-tokenization
 pattern with the `regex` module's Unicode classes, bytes mapped to 256 printable characters, and
 merges by rank; "<|endoftext|>" written in a text is the special token, as Hugging Face treats it.
@@ -13,6 +13,7 @@ import pathlib
 import regex
 
 HERE = pathlib.Path(__file__).resolve().parent / "gpt2"
+DATA = pathlib.Path(__file__).resolve().parents[2] / "data" / "gpt2"
 PATTERN = regex.compile(
     r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
 SPECIAL = "<|endoftext|>"
@@ -33,8 +34,8 @@ def bytes_to_unicode():
 
 class Encoder:
     def __init__(self):
-        self.encoder = json.loads((HERE / "encoder.json").read_text(encoding="utf-8"))
-        lines = (HERE / "vocab.bpe").read_text(encoding="utf-8").split("\n")[1:]
+        self.encoder = json.loads((DATA / "encoder.json").read_text(encoding="utf-8"))
+        lines = (DATA / "vocab.bpe").read_text(encoding="utf-8").split("\n")[1:]
         self.ranks = {tuple(line.split()): i for i, line in enumerate(l for l in lines if l)}
         self.byte_encoder = bytes_to_unicode()
 

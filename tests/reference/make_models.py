@@ -11,6 +11,10 @@ Writes, into models/, for each case:
                          format and the legacy one, under torch.compile's prefix, and gpt.py's
                          state_dict, its whole module (torch.save(model)) and its state_dict in
                          float64 in the legacy format; GPT-2's as pytorch_model.bin (F16)
+  nanogpt_gpt2_ckpt.pt   nanoGPT on GPT-2's tokens: 50 304 rows (GPT-2's 50 257, padded), F16,
+                         dataset "openwebtext" (no meta.pkl)
+  meta.pkl, vocab.json,  the character vocabulary as nanoGPT's prepare.py pickles it, as a JSON
+  gptpy_input.txt        list, and a training text whose sorted(set(text)) it is
   <name>.expected.json   the text, its tokens and ids, and what PyTorch computed: per layer each
                          head's (T, T) attention weights, the residual stream after attention
                          (x_mid), the MLP's output and the residual stream after the block,
@@ -31,6 +35,7 @@ Families (the modules are make_state_dicts.py's, whose keys are the real ones):
 import json
 import math
 import pathlib
+import pickle
 
 import torch
 from torch.nn import functional as F
@@ -95,7 +100,7 @@ def rollout(layers):
     return result
 
 
-def write_case(name, files, family, lang, forward, n_head, bpe=None):
+def write_case(name, files, family, lang, forward, n_head, bpe=None, guess_ids=None):
     text = TEXTS[lang]
     tokens = list(text)  # no combining marks: code points are attnviz's graphemes
     ids = bpe.encode(text) if bpe else [VOCAB.index(t) for t in tokens]
@@ -110,10 +115,14 @@ def write_case(name, files, family, lang, forward, n_head, bpe=None):
                 # guesses cover every position): the whole matrix would be 22 MB of JSON.
                 "logits": matrix(logits if logits.shape[1] <= 1000 else logits[-1:]),
                 "logits_from": 0 if logits.shape[1] <= 1000 else len(ids) - 1,
+                # The softmax over every row; a padded vocabulary's rows from guess_ids on are
+                # never guessed (nanoGPT pads GPT-2's 50 257 to 50 304).
                 "predictions": [[{"id": int(i), "p": float(p)} for p, i in zip(*row)]
-                                for row in zip(*[t.tolist() for t in
-                                                 torch.topk(F.softmax(logits, dim=-1), 5)])],
+                                for row in zip(*[t.tolist() for t in torch.topk(
+                                    F.softmax(logits, dim=-1)[:, :guess_ids], 5)])],
                 "rollout": matrix(rollout(layers))}
+    if guess_ids:
+        expected["guess_ids"] = guess_ids
     (OUT / f"{name}.expected.json").write_text(json.dumps(expected, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
     print(f"{name}: {', '.join(files)}; {len(layers)} layers × {n_head} heads, T = {len(ids)}")
@@ -146,6 +155,16 @@ def main():
     OUT.mkdir(exist_ok=True)
     torch.set_num_threads(1)
     vocab = json.dumps(VOCAB, ensure_ascii=False)
+    # The vocabulary as the training code keeps it: nanoGPT's data/shakespeare_char/prepare.py
+    # pickles meta.pkl; gpt.py rebuilds it from its input.txt as sorted(list(set(text))); and as
+    # a JSON list (--vocab).
+    with open(OUT / "meta.pkl", "wb") as f:
+        pickle.dump({"vocab_size": len(VOCAB), "itos": dict(enumerate(VOCAB)),
+                     "stoi": {c: i for i, c in enumerate(VOCAB)}}, f)
+    (OUT / "vocab.json").write_text(vocab + "\n", encoding="utf-8")
+    training_text = " ".join(TEXTS.values()) + " Azərbaycan dili ƏÖÜĞIŞÇ!?"
+    assert sorted(set(training_text)) == VOCAB
+    (OUT / "gptpy_input.txt").write_text(training_text, encoding="utf-8")
 
     # nanoGPT with biases; lm_head left out of the file as the safetensors package requires.
     torch.manual_seed(21)
@@ -209,7 +228,7 @@ def main():
 
     # A Hugging Face GPT-2 folder with GPT-2's real 50 257-token BPE vocabulary, in F16 as many
     # checkpoints are shared: model.safetensors (no vocab in it) and config.json; the tests add
-    # gpt2/encoder.json and vocab.bpe as vocab.json and merges.txt.
+    # data/gpt2/encoder.json and vocab.bpe as vocab.json and merges.txt.
     bpe = Encoder()
     torch.manual_seed(25)
     model = NanoGPT(len(bpe.encoder), 16, 2, 2, 64, bias=True)
@@ -227,6 +246,24 @@ def main():
     (OUT / "gpt2_bpe.config.json").write_text(json.dumps(config, indent=2) + "\n")
     write_case("gpt2_bpe", ["gpt2_bpe.safetensors", "gpt2_bpe.bin"], "gpt2", "az",
                lambda idx: nanogpt_forward(model, idx, gelu_new), 2, bpe)
+
+    # nanoGPT trained on GPT-2's tokens (openwebtext: no meta.pkl), its vocabulary padded to
+    # 50 304 rows; the padding rows made likely, so a guess among them would show. In F16 (the
+    # tied wte and lm_head one storage), without the optimizer, to keep the file small.
+    torch.manual_seed(26)
+    model = NanoGPT(50304, 16, 2, 2, 64, bias=False)
+    scale_up(model, 3.0)
+    with torch.no_grad():
+        model.transformer.wte.weight[50257:] *= 40.0
+    model.half()
+    torch.save({"model": model.state_dict(), "iter_num": 0,
+                "model_args": dict(n_layer=2, n_head=2, n_embd=16, block_size=64, bias=False,
+                                   vocab_size=50304, dropout=0.0),
+                "config": {"dataset": "openwebtext", "n_layer": 2, "n_head": 2}},
+               OUT / "nanogpt_gpt2_ckpt.pt")
+    model.float()
+    write_case("nanogpt_gpt2", ["nanogpt_gpt2_ckpt.pt"], "nanogpt", "az",
+               lambda idx: nanogpt_forward(model, idx, F.gelu), 2, bpe, guess_ids=50257)
 
 
 if __name__ == "__main__":

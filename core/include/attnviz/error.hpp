@@ -243,6 +243,16 @@ enum class Err {
   TorchLegacyKeys,
   TorchLegacyCut,
   WeightsFormatUnknown,
+  // vocabularies given beside a model
+  VocabFileKind,
+  VocabFileEmpty,
+  VocabFileToken,
+  VocabFileIds,
+  VocabFileRepeats,
+  VocabModelMismatch,
+  ModelNeedsVocab,
+  MetaPklNotFound,
+  VocabNeedsModel,
   // fonts
   NotAFont,
   NotUsableFont,

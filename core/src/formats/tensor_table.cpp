@@ -174,10 +174,13 @@ const TableEntry& TensorTable::entry(const std::string& key, int dims) const {
   if ((dims == 2 && e.shape[0] == 0) || e.shape.back() == 0) {
     fail(Err::EmptyTensor, {key, shape_text(e.shape)});
   }
-  if (e.dtype != "F32" && e.dtype != "F16" && e.dtype != "BF16" && e.dtype != "F64") {
-    fail(Err::UnsupportedDtype, {key, e.dtype});
-  }
+  if (!is_float(key)) fail(Err::UnsupportedDtype, {key, e.dtype});
   return e;
+}
+
+bool TensorTable::is_float(const std::string& key) const {
+  const std::string& d = entries_.at(key).dtype;
+  return d == "F32" || d == "F16" || d == "BF16" || d == "F64";
 }
 
 // F32 is used where the file has it, if aligned for float (a file's offsets need not be) and in

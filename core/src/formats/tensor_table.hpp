@@ -44,6 +44,7 @@ class TensorTable : public StateDict {
   std::vector<int64_t> shape(const std::string& key) const override {
     return entries_.at(key).shape;
   }
+  bool is_float(const std::string& key) const override;
   Tensor tensor(const std::string& key, int dims) const override;
   Tensor unchecked_tensor(const std::string& key, int dims) const override;
   void check_finite(const std::string& key, Eigen::Index first, Eigen::Index rows) const override;

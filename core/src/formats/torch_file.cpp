@@ -100,10 +100,18 @@ class TorchReader {
     t_.fail(Err::TorchNoStateDict, {describe(root)});
   }
 
-  // nanoGPT's settings: checkpoint['model_args'] (n_layer, n_head, n_embd, block_size, …).
+  // nanoGPT's settings: checkpoint['model_args'] (n_layer, n_head, n_embd, block_size, …), and
+  // the dataset of checkpoint['config'] (whose data/DATASET/meta.pkl holds the vocabulary).
   void settings(uint32_t root) {
     const auto* items = dict_items(root);
     if (items == nullptr) return;
+    const uint32_t config = lookup(*items, "config");
+    if (config != kNoValue && at(config).kind == Kind::Dict) {  // not needed: never refused
+      const uint32_t dataset = lookup(at(config).items, "dataset");
+      if (dataset != kNoValue && at(dataset).kind == Kind::Text && utf8_ok(at(dataset).text)) {
+        t_.set_metadata("dataset", at(dataset).text);
+      }
+    }
     const uint32_t args = lookup(*items, "model_args");
     const auto* a = args == kNoValue ? nullptr : dict_items(args);
     if (a == nullptr) return;

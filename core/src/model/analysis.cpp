@@ -2,6 +2,7 @@
 #include "attnviz/model/analysis.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <numeric>
 
@@ -37,7 +38,8 @@ std::vector<std::vector<Prediction>> top_predictions(const Matrix& logits, int k
   return out;
 }
 
-NextTokens::NextTokens(Eigen::Index T, int k) : k_(k), rows_(static_cast<size_t>(T)) {}
+NextTokens::NextTokens(Eigen::Index T, int k, int candidates)
+    : k_(k), candidates_(candidates > 0 ? candidates : INT_MAX), rows_(static_cast<size_t>(T)) {}
 
 void NextTokens::add(const Eigen::Ref<const Matrix, 0, Eigen::OuterStride<>>& logits, int first) {
   parallel_for((rows_.size() + 15) / 16, [&](size_t block) {
@@ -49,7 +51,8 @@ void NextTokens::add(const Eigen::Ref<const Matrix, 0, Eigen::OuterStride<>>& lo
       r.sum =
           (r.max == max ? r.sum : r.sum * std::exp(r.max - max)) + (row.array() - max).exp().sum();
       r.max = max;
-      for (Eigen::Index j = 0; j < row.size(); ++j) {
+      const Eigen::Index guessed = std::clamp<Eigen::Index>(candidates_ - first, 0, row.size());
+      for (Eigen::Index j = 0; j < guessed; ++j) {
         const float logit = row(j);
         if (static_cast<int>(r.best.size()) == k_ && !(logit > r.best.back().first)) continue;
         auto at = r.best.end();

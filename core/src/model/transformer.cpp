@@ -21,6 +21,11 @@ constexpr const char* kFamilyNames[][2] = {
 const char* family_name(Family family) { return kFamilyNames[static_cast<int>(family)][0]; }
 
 const char* family_id(Family family) { return kFamilyNames[static_cast<int>(family)][1]; }
+
+const char* activation_id(Activation activation) {
+  constexpr const char* kNames[] = {"gelu", "gelu_new", "relu"};  // enum class Activation's order
+  return kNames[static_cast<int>(activation)];
+}
 namespace {
 
 // The MLP's nonlinearity, elementwise on (T, hidden).
@@ -110,7 +115,7 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
     // 16 MB, not 206 MB), and the output embedding packed for the products once.
     constexpr Eigen::Index kSlab = 4096;
     const Tensor& embedding = model.output_embedding();  // (vocab, n_embd)
-    NextTokens next(T, options.top_k);
+    NextTokens next(T, options.top_k, options.guess_ids);
     for (Eigen::Index v0 = 0; v0 < embedding.rows(); v0 += kSlab) {
       const Eigen::Index n = std::min(kSlab, embedding.rows() - v0);
       if (options.keep_logits) {

@@ -6,6 +6,7 @@
 #include "attnviz/model/analysis.hpp"
 #include "attnviz/model/head_scores.hpp"
 #include "attnviz/model/torch_random.hpp"
+#include "io/json.hpp"
 #include "run/stages.hpp"
 
 namespace attnviz {
@@ -79,23 +80,41 @@ void induction_test(const Request& request, const Transformer& model,
   });
 }
 
-// The text's ids as the model reads them: its tokenizer's (run() split the text already), or its
+// The text's ids as the model reads them: its tokenizer's (read_tokens() made them), or its
 // vocabulary's rows for the tokens.
-void model_ids(const Request& request, const Transformer& model, Result& result) {
+void model_ids(const Request& request, const TextReading& reading, const Transformer& model,
+               Result& result) {
   const std::string& name = *request.weights_path;
-  if (request.bpe) {
+  if (reading.bpe) {
     // The model's tokenizer splits the text; an explicit list would be split differently.
     if (request.input == InputKind::TokenList) throw Error(Err::TokensWithBpe, {});
-    if (request.bpe->size() != model.vocab_size()) {
-      throw Error(Err::TokenizerVocabMismatch,
-                  {name, std::to_string(request.bpe->size()), std::to_string(model.vocab_size())});
-    }
   } else {
     if (request.bos) throw Error(Err::BosNeedsBpe, {});
-    if (model.vocab.empty()) throw Error(Err::ModelNeedsTokenizer, {name});
     result.ids = lookup_ids(result.tokens, model.vocab, name, &result.warnings);
   }
   check_length(result.ids.size(), model.block_size, request);
+}
+
+// Every float tensor of 1 or 2 dimensions the file holds (buffers of integers, bools or more
+// dimensions are not the model's weights), with what opens the file alone: the settings the
+// model ran with and, for a character model, its vocabulary.
+std::string model_file(const StateDict& state_dict, const Transformer& model) {
+  std::vector<NamedTensor> tensors;
+  for (const std::string& key : state_dict.keys()) {
+    const size_t dims = state_dict.shape(key).size();
+    if ((dims != 1 && dims != 2) || !state_dict.is_float(key)) continue;
+    tensors.push_back({key, Matrix(state_dict.tensor(key, static_cast<int>(dims))), dims == 1});
+  }
+  std::vector<std::pair<std::string, std::string>> metadata = {
+      {"format", "pt"},
+      {"n_layer", std::to_string(model.n_layer())},
+      {"n_head", std::to_string(model.blocks.front().attention.n_head())},
+      {"n_embd", std::to_string(model.n_embd)},
+      {"block_size", std::to_string(model.block_size)},
+      {"vocab_size", std::to_string(model.vocab_size())},
+      {"activation_function", activation_id(model.activation)}};
+  if (!model.vocab.empty()) metadata.emplace_back("vocab", Json(model.vocab).dump());
+  return to_safetensors(tensors, metadata);
 }
 
 // What the pass keeps, and how far it runs: only the layers shown are kept; the guesses are
@@ -103,7 +122,8 @@ void model_ids(const Request& request, const Transformer& model, Result& result)
 // and the heads report. Without guesses, rollout, every layer's scores or the induction test,
 // it stops after the last shown layer.
 ForwardOptions forward_options(const Request& request, const Transformer& model,
-                               const std::vector<int>& layers, bool rollout) {
+                               const TextReading& reading, const std::vector<int>& layers,
+                               bool rollout) {
   const Outputs& out = request.outputs;
   const bool guesses = out.json || out.page || (out.terminal_text && !out.heads_report);
   const bool every_layer_scored = guesses || out.heads_report;
@@ -117,14 +137,15 @@ ForwardOptions forward_options(const Request& request, const Transformer& model,
   for (const int l : layers) options.keep_layer[static_cast<size_t>(l)] = true;
   options.keep_logits = false;
   options.top_k = guesses ? request.top_k : 0;
+  options.guess_ids = reading.guess_ids;
   options.n_layer = whole ? -1 : *std::max_element(layers.begin(), layers.end()) + 1;
   options.release_weights = request.weights_mapped;
   return options;
 }
 
 // The shown layers' attention (and blocks), the guesses as text, and what ran.
-void keep_outputs(const Request& request, Transformer& model, const std::vector<int>& layers,
-                  ForwardTrace& trace, Result& result) {
+void keep_outputs(const Request& request, const TextReading& reading, Transformer& model,
+                  const std::vector<int>& layers, ForwardTrace& trace, Result& result) {
   for (const int l : layers) {
     result.layers.push_back(std::move(trace.layers[static_cast<size_t>(l)].attention));
     if (request.keep_scores)
@@ -135,7 +156,7 @@ void keep_outputs(const Request& request, Transformer& model, const std::vector<
     std::vector<Guess> guesses;
     for (const Prediction& p : row) {
       const std::string token =
-          request.bpe ? request.bpe->label(p.id) : model.vocab[static_cast<size_t>(p.id)];
+          reading.bpe ? reading.bpe->label(p.id) : model.vocab[static_cast<size_t>(p.id)];
       guesses.push_back({token, p.id, p.p});
     }
     result.predictions.push_back(std::move(guesses));
@@ -157,12 +178,14 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   UncheckedKeys unchecked;
   Transformer model =
       load_transformer(state_dict, settings_of(request), result.warnings, &unchecked);
-  model_ids(request, model, result);
+  const TextReading reading = model_reading(request, state_dict, model);
+  read_tokens(request, reading, result);
+  model_ids(request, reading, model, result);
 
   // Every layer the pass runs is scored (and rolled out) as it goes by.
   const std::vector<int> layers = chosen_layers(request, model.n_layer());
   const bool rollout = request.rollout || request.outputs.page;
-  ForwardOptions options = forward_options(request, model, layers, rollout);
+  ForwardOptions options = forward_options(request, model, reading, layers, rollout);
   // Each matrix is checked as the pass comes to it (once, though the induction test runs again).
   std::vector<char> checked(model.blocks.size());
   options.before_reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
@@ -184,7 +207,8 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
     if (rollout) rollout_step(result.rollout, layer.attention);
   });
   induction_test(request, model, options.before_reading, result);
-  keep_outputs(request, model, layers, trace, result);
+  if (request.outputs.model_file) result.model_file = model_file(state_dict, model);
+  keep_outputs(request, reading, model, layers, trace, result);
   describe_run(request, result);
   keep_means(request, result);
   return result;

@@ -12,13 +12,13 @@
 namespace attnviz {
 namespace {
 
-// The text's ids in the request's BPE tokenizer (after <|endoftext|> with --bos).
-std::vector<int> bpe_ids(const Request& request) {
+// The text's ids in a BPE tokenizer (after <|endoftext|> with --bos).
+std::vector<int> bpe_ids(const Request& request, const BpeTokenizer& bpe) {
   if (request.text.empty()) throw Error(Err::TextEmpty, {request.text_origin});
   utf8::validate(request.text, request.text_origin);
   std::vector<int> ids;
-  if (request.bos) ids.push_back(request.bpe->end_of_text());
-  const std::vector<int> text = request.bpe->encode(request.text);
+  if (request.bos) ids.push_back(bpe.end_of_text());
+  const std::vector<int> text = bpe.encode(request.text);
   ids.insert(ids.end(), text.begin(), text.end());
   if (ids.size() > request.limits.max_tokens) {
     throw Error(Err::TooManyTokens,
@@ -27,20 +27,7 @@ std::vector<int> bpe_ids(const Request& request) {
   return ids;
 }
 
-}  // namespace
-
-void read_tokens(const Request& request, Result& result) {
-  const size_t max = request.limits.max_tokens;
-  if (request.input == InputKind::TokenList) {
-    result.tokens = parse_token_list(request.text, request.text_origin, max);
-  } else if (request.bpe) {
-    result.ids = bpe_ids(request);
-    for (const int id : result.ids) result.tokens.push_back(request.bpe->label(id));
-  } else {
-    result.tokens = tokenize(request.text, request.tokenizer, request.text_origin, max);
-  }
-}
-
+// A warning when the text looks like UTF-8 read as Latin-1 and saved again.
 void warn_mojibake(const Request& request, std::vector<Words>& warnings) {
   if (request.input != InputKind::Text) return;
   if (const auto repaired = utf8::repair_mojibake(request.text)) {
@@ -49,6 +36,27 @@ void warn_mojibake(const Request& request, std::vector<Words>& warnings) {
                                           utf8::truncate_to_width(utf8::one_line(*repaired), 40)});
   }
 }
+
+}  // namespace
+
+TextReading request_reading(const Request& request) {
+  return {request.bpe, request.bpe ? TokenizerKind::Bpe : request.tokenizer, 0};
+}
+
+void read_tokens(const Request& request, const TextReading& reading, Result& result) {
+  const size_t max = request.limits.max_tokens;
+  result.info.tokenizer = reading.kind;
+  if (request.input == InputKind::TokenList) {
+    result.tokens = parse_token_list(request.text, request.text_origin, max);
+  } else if (reading.bpe) {
+    result.ids = bpe_ids(request, *reading.bpe);
+    for (const int id : result.ids) result.tokens.push_back(reading.bpe->label(id));
+  } else {
+    result.tokens = tokenize(request.text, reading.kind, request.text_origin, max);
+  }
+  warn_mojibake(request, result.warnings);
+}
+
 
 std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
                             const std::vector<std::string>& vocab, const std::string& weights_name,
@@ -101,7 +109,6 @@ void describe_run(const Request& request, Result& result) {
   RunInfo& info = result.info;
   info.text = request.text;
   info.input = request.input;
-  info.tokenizer = request.tokenizer;
   info.bos = request.bos;
   info.weights = request.weights_path;
   info.prefix = request.weights_prefix;

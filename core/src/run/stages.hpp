@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "attnviz/formats/state_dict.hpp"
+#include "attnviz/model/transformer.hpp"
 #include "attnviz/run/run.hpp"
 
 namespace attnviz {
@@ -29,12 +30,29 @@ void describe_run(const Request& request, Result& result);
 // Each shown layer's mean over its heads, where the request asks for it (--head mean, the page).
 void keep_means(const Request& request, Result& result);
 
-// The text's tokens (result.tokens); with a BPE tokenizer also their ids (result.ids), which a
-// whole model uses as they are.
-void read_tokens(const Request& request, Result& result);
+// How a run splits its text: with a BPE tokenizer (whose ids a whole model uses as they are), or
+// into tokens of `kind`.
+struct TextReading {
+  std::shared_ptr<const BpeTokenizer> bpe;
+  TokenizerKind kind = TokenizerKind::Char;
+  int guess_ids = 0;  // the ids a model's guesses may name (0: every row)
+};
 
-// A warning when the text looks like UTF-8 read as Latin-1 and saved again.
-void warn_mojibake(const Request& request, std::vector<Words>& warnings);
+// The request's own: its --tokenizer.
+TextReading request_reading(const Request& request);
+
+// A whole model's, in this order: --tokenizer (or the model folder's tokenizer); --vocab or
+// --vocab-text; the file's own "vocab"; nanoGPT's data/DATASET/meta.pkl, DATASET from
+// checkpoint['config']['dataset'], in the current folder or beside the checkpoint's folder;
+// GPT-2's built-in tokenizer for GPT-2's 50 257 rows or nanoGPT's padded 50 304. A character
+// vocabulary becomes model.vocab, and its text is split into code points, as Python's str is
+// (the default char tokenizer splits graphemes). Throws Error when none is found, saying how to
+// give one for the model's kind, or when one does not fit the embedding's rows.
+TextReading model_reading(const Request& request, const StateDict& state_dict, Transformer& model);
+
+// The text's tokens (result.tokens) and, with a BPE tokenizer, their ids (result.ids); a warning
+// when the text looks like mojibake.
+void read_tokens(const Request& request, const TextReading& reading, Result& result);
 
 // One attention module on `result.tokens`: its weights from `state_dict`, or random when null.
 Result run_module(const Request& request, const StateDict* state_dict, Result result);

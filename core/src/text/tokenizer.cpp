@@ -1,4 +1,4 @@
-// Character (grapheme) and word tokenizers, and the explicit "a|b|c" token-list syntax.
+// Character (grapheme and code point) and word tokenizers, and the explicit "a|b|c" token-list syntax.
 #include "attnviz/text/tokenizer.hpp"
 
 #include <utf8proc.h>
@@ -40,6 +40,13 @@ std::vector<std::string> tokenize(std::string_view text, TokenizerKind kind, std
   if (text.empty()) throw Error(Err::TextEmpty, {std::string(what)});
   utf8::validate(text, what);
   std::vector<std::string> tokens;
+  if (kind == TokenizerKind::CodePoint) {
+    for (const char32_t c : utf8::code_points(text)) {
+      if (tokens.size() == max_tokens) too_many(what, max_tokens);
+      tokens.push_back(utf8::encode(c));
+    }
+    return tokens;
+  }
   bool in_word = false;
   utf8::for_each_grapheme(text, [&](std::string_view cluster) {
     const CharClass cls = kind == TokenizerKind::Char ? CharClass::Mark : classify(cluster);
@@ -99,6 +106,8 @@ std::string_view tokenizer_name(TokenizerKind kind) {
       return "char";
     case TokenizerKind::Word:
       return "word";
+    case TokenizerKind::CodePoint:
+      return "codepoint";
     default:
       return "bpe";
   }

@@ -31,6 +31,11 @@ class StateDict {
   virtual std::vector<std::string> keys() const = 0;  // every tensor, in file order
   virtual bool has(const std::string& key) const = 0;
   virtual std::vector<int64_t> shape(const std::string& key) const = 0;  // of a present tensor
+  // Whether a present tensor holds floats (tensor() reads it), not integers or bools (buffers).
+  virtual bool is_float(const std::string& key) const {
+    (void)key;
+    return true;
+  }
   // A tensor of `dims` dimensions (1 or 2) as float32: a 1-D tensor becomes one row (1, n). An
   // F32 tensor of a safetensors file is a view of the file's bytes (no copy), the others are
   // converted. Throws Error for a missing key, another number of dimensions, an unsupported

@@ -26,7 +26,8 @@ std::vector<std::vector<Prediction>> top_predictions(const Matrix& logits, int k
 // lower id.
 class NextTokens {
  public:
-  NextTokens(Eigen::Index T, int k);
+  // Ids from `candidates` on are in the softmax's sum but never among the k (0: all ids may be).
+  NextTokens(Eigen::Index T, int k, int candidates = 0);
   // logits (T, n) of the vocabulary ids [first, first + n), slabs in ascending order.
   void add(const Eigen::Ref<const Matrix, 0, Eigen::OuterStride<>>& logits, int first);
   std::vector<std::vector<Prediction>> result() const;
@@ -38,6 +39,7 @@ class NextTokens {
     std::vector<std::pair<float, int>> best;  // (logit, id), largest first
   };
   int k_;
+  int candidates_;
   std::vector<Row> rows_;
 };
 

@@ -33,6 +33,8 @@ const char* family_id(Family family);
 // The MLP's nonlinearity: nanoGPT's nn.GELU() (exact, with erf), GPT-2's gelu_new (the tanh
 // approximation), gpt.py's ReLU.
 enum class Activation { Gelu, GeluTanh, Relu };
+// As config.json's "activation_function" names it: gelu, gelu_new, relu.
+const char* activation_id(Activation activation);
 
 // A transformer block's feed-forward network, nn.Linear layout (out × in): h = act(x·fcᵀ + b),
 // out = h·projᵀ + b; Hugging Face's Conv1D weights stay as the file has them (in × out, operand
@@ -102,6 +104,9 @@ struct ForwardOptions {
   // not all. Only for weights in such a mapping: other memory would lose its contents.
   bool release_weights = false;
   int top_k = 0;  // > 0: each position's top_k guesses, from logits made 256 rows at a time
+  // The guesses name only ids below guess_ids (0: any): the rows that pad a vocabulary (nanoGPT's
+  // 50 304 for GPT-2's 50 257) still count in the softmax but are never guessed.
+  int guess_ids = 0;
   // Blocks run: the first n_layer (-1: all). Fewer leave out ln_f, the logits and the guesses:
   // a heatmap of layer 5 needs blocks 0 … 5 only.
   int n_layer = -1;

@@ -28,6 +28,8 @@ struct Outputs {
   // --html: the guesses, head scores, and every shown layer's mean over its heads and, for a
   // whole model, the rollout, so the page shows the run's own numbers for those views.
   bool page = false;
+  // --save-weights NAME.safetensors: a whole model's file as well (Result::model_file).
+  bool model_file = false;
 };
 
 struct Request {
@@ -53,6 +55,10 @@ struct Request {
   std::optional<std::string> config_text;   // a model folder's config.json
   std::string config_name;                  // its path, for errors
   std::shared_ptr<const BpeTokenizer> bpe;  // the model's tokenizer (TokenizerKind::Bpe)
+  // A character model's vocabulary given beside it (--vocab, --vocab-text): each embedding row's
+  // token, by id; `vocab_origin` names where it came from, for errors.
+  std::optional<std::vector<std::string>> vocab;
+  std::string vocab_origin;
   bool bos = false;         // --bos: <|endoftext|> before the text, as TransformerLens does
   std::vector<int> layers;  // --layer: the layers to show; empty: all
   int top_k = 5;            // next-token guesses per position, where an output shows them

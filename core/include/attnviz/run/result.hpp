@@ -73,6 +73,10 @@ struct Result {
   // Whole models: every layer's every head (whichever --layer shows), scored on the run's tokens.
   std::vector<HeadScore> head_scores;
   std::vector<int> induction_test_ids;  // the S random ids of --induction-test (then repeated)
+  // With Outputs::model_file, a whole model as safetensors: every float tensor of its file (F32,
+  // under the file's keys), the settings it ran with and its vocabulary in __metadata__, so the
+  // file opens alone.
+  std::string model_file;
 
   const AttentionTrace& trace() const { return layers.front(); }
   // The scores of head `head` of layer `layer` (the model's numbering), or nullptr.

@@ -51,6 +51,10 @@ class BpeTokenizer {
   int end_of_text_ = -1;
 };
 
+// GPT-2's own tokenizer (50 257 tokens), built into attnviz: what nanoGPT's sample.py falls back
+// to (tiktoken's "gpt2") for a checkpoint without a meta.pkl. Read once, shared by every run.
+std::shared_ptr<const BpeTokenizer> gpt2_tokenizer();
+
 // The pre-tokenization of GPT-2 (encoder.py's pattern, with the Unicode classes of Python's
 // `regex` module): 's 't 're 've 'm 'll 'd | ?\p{L}+ | ?\p{N}+ | ?[^\s\p{L}\p{N}]+ |\s+(?!\S) |\s+.
 // Returns the pieces as views into `text` (valid UTF-8), in order; together they are the text.

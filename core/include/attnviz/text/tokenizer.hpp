@@ -12,6 +12,10 @@ enum class TokenizerKind {
   Char,  // one token per extended grapheme cluster: "ə", "i̇" and "👍🏽" are one token each
   Word,  // words, and every punctuation mark or symbol on its own; whitespace separates
   Bpe,   // a model's byte-level BPE (GPT-2's): Request::bpe splits the text, not tokenize()
+  // one token per code point, as Python iterates a str: how a character model's training code
+  // (gpt.py, nanoGPT's shakespeare_char) split its text, so "i̇" is two tokens. Whole models with
+  // a character vocabulary read their text so; not a --tokenizer name.
+  CodePoint,
 };
 
 // Throws Error naming `what` (e.g. "--text") for empty text, invalid UTF-8 (with its byte offset),

@@ -1,0 +1,87 @@
+// How a whole model reads its text: its BPE tokenizer, or the token string of each embedding row,
+// found the way its training code finds them.
+#include <filesystem>
+
+#include "attnviz/error.hpp"
+#include "attnviz/formats/vocab_file.hpp"
+#include "attnviz/io/io.hpp"
+#include "run/stages.hpp"
+
+namespace attnviz {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A vocabulary of `rows` may pad the tokenizer's `size` ids up to a multiple of 64, as nanoGPT
+// pads GPT-2's 50 257 to 50 304; the padding rows are never guessed.
+bool pads(int size, int rows) { return rows == size || rows == (size + 63) / 64 * 64; }
+
+// nanoGPT's sample.py: os.path.join('data', checkpoint['config']['dataset'], 'meta.pkl'), from
+// the current folder, else from the checkpoint folder's parent (where data/ lies beside out-*/).
+// A dataset that is not one plain folder name is not looked for.
+std::optional<std::string> find_meta_pkl(const std::string& weights_path,
+                                         const std::string& dataset, std::string& tried) {
+  tried = "data/" + dataset + "/meta.pkl";
+  if (dataset.empty() || dataset == "." || dataset == ".." ||
+      dataset.find_first_of("/\\") != std::string::npos) {
+    return std::nullopt;
+  }
+  std::error_code error;
+  const fs::path relative = fs::path("data") / dataset / "meta.pkl";
+  const fs::path beside = fs::absolute(weights_path, error).parent_path().parent_path() / relative;
+  for (const fs::path& p : {relative, beside}) {
+    if (fs::is_regular_file(p, error)) return p.string();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TextReading model_reading(const Request& request, const StateDict& state_dict, Transformer& model) {
+  const std::string& name = *request.weights_path;
+  const int rows = model.vocab_size();
+  TextReading text;
+  text.kind = request.tokenizer == TokenizerKind::Char ? TokenizerKind::CodePoint
+                                                       : request.tokenizer;
+  const auto use_bpe = [&](std::shared_ptr<const BpeTokenizer> bpe) {
+    if (!pads(bpe->size(), rows)) {
+      throw Error(Err::TokenizerVocabMismatch,
+                  {name, std::to_string(bpe->size()), std::to_string(rows)});
+    }
+    text.bpe = std::move(bpe);
+    text.kind = TokenizerKind::Bpe;
+    text.guess_ids = text.bpe->size();
+    model.vocab.clear();
+  };
+  const auto use_vocab = [&](std::vector<std::string> vocab, const std::string& origin) {
+    if (static_cast<int>(vocab.size()) != rows) {
+      throw Error(Err::VocabModelMismatch,
+                  {origin, std::to_string(vocab.size()), std::to_string(rows)});
+    }
+    model.vocab = std::move(vocab);
+  };
+  if (request.bpe) {
+    use_bpe(request.bpe);
+  } else if (request.vocab) {
+    use_vocab(*request.vocab, request.vocab_origin);
+  } else if (model.vocab.empty()) {
+    std::string tried;
+    const auto dataset = state_dict.text_setting("dataset");
+    const auto meta = dataset ? find_meta_pkl(name, *dataset, tried) : std::nullopt;
+    if (meta) {
+      use_vocab(read_vocab_file(io::read_file(*meta, request.limits.max_file_bytes), *meta),
+                *meta);
+    } else if (rows == 50257 || rows == 50304) {  // GPT-2's vocabulary, as sample.py falls back
+      use_bpe(gpt2_tokenizer());
+    } else if (dataset) {
+      throw Error(Err::MetaPklNotFound, {name, *dataset, tried});
+    } else if (rows <= 1024) {
+      throw Error(Err::ModelNeedsVocab, {name, std::to_string(rows)});
+    } else {
+      throw Error(Err::ModelNeedsTokenizer, {name});
+    }
+  }
+  return text;
+}
+
+}  // namespace attnviz
