@@ -128,6 +128,23 @@ std::vector<BadInput> table() {
        file("w.bin", std::string("\x7f"
                                  "ELF\x02\x01\x01\x00",
                                  8))},
+      // A character model's vocabulary given beside it.
+      {"a meta.pkl cut short",
+       {"--text", "ab", "--weights", ATTNVIZ_REFERENCE "/models/gptpy_model.pth", "--vocab",
+        "{dir}/meta.pkl"},
+       1,
+       "meta.pkl: pickle byte 39: the data ends inside",
+       file("meta.pkl", attnviz::test::slurp(ATTNVIZ_REFERENCE "/models/meta.pkl").substr(0, 40))},
+      {"a training text that is not UTF-8",
+       {"--text", "ab", "--weights", ATTNVIZ_REFERENCE "/models/gptpy_model.pth", "--vocab-text",
+        "{dir}/input.txt"},
+       1,
+       "input.txt: invalid UTF-8 at byte 3",
+       file("input.txt", "abc\xFF")},
+      {"a vocabulary file both ways",
+       {"--text", "ab", "--vocab", "{dir}/v.json", "--vocab-text", "{dir}/v.json"},
+       2,
+       "--vocab cannot be used with --vocab-text"},
       // Weights JSON.
       {"not JSON",
        {"--text", "ab", "--weights", w},

@@ -14,9 +14,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using attnviz::test::Outcome;
 using attnviz::test::slurp;
+using nlohmann::json;
 
 const std::string kModels = ATTNVIZ_REFERENCE "/models/";
 
@@ -120,8 +120,9 @@ TEST_F(TorchFiles, NanoGptCheckpointFindsItsMetaPkl) {
                "ckpt.pt: the checkpoint was trained on dataset \"shakespeare_char\" but "
                "data/shakespeare_char/meta.pkl is not in the current folder");
   std::ofstream(dir_ / "short.json") << R"(["a", "b"])";
-  expect_error({"--weights", elsewhere, "--text", "salam", "--vocab", (dir_ / "short.json").string()},
-               "short.json: the vocabulary has 2 tokens but the model's embedding has 38 rows");
+  expect_error(
+      {"--weights", elsewhere, "--text", "salam", "--vocab", (dir_ / "short.json").string()},
+      "short.json: the vocabulary has 2 tokens but the model's embedding has 38 rows");
   expect_error({"--text", "salam", "--vocab", meta},
                "--vocab and --vocab-text give a whole model's vocabulary");
 }
@@ -140,17 +141,16 @@ TEST_F(TorchFiles, GptPyModelWithItsTrainingText) {
                "gptpy_model.pth: the model has no vocabulary (38 embedding rows: a character "
                "model); give its training text with --vocab-text FILE");
   // A character model reads code points, as Python does: i + U+0307 are two tokens here.
-  expect_error({"--weights", kModels + "gptpy_model.pth", "--vocab-text", text, "--text",
-                "i\xCC\x87"},
-               "token \"\xCC\x87\" (position 1) is not in \"vocab\"");
+  expect_error(
+      {"--weights", kModels + "gptpy_model.pth", "--vocab-text", text, "--text", "i\xCC\x87"},
+      "token \"\xCC\x87\" (position 1) is not in \"vocab\"");
 }
 
 // A GPT-2-sized vocabulary without a meta.pkl is GPT-2's BPE, built in, as sample.py falls back
 // to tiktoken's gpt2; nanoGPT's padding rows (50 257 … 50 303) are never guessed.
 TEST_F(TorchFiles, Gpt2SizedCheckpointReadsGpt2Tokens) {
   const json expected = expected_of("nanogpt_gpt2");
-  const json out =
-      expect_like_pytorch(expected, {"--weights", kModels + "nanogpt_gpt2_ckpt.pt"});
+  const json out = expect_like_pytorch(expected, {"--weights", kModels + "nanogpt_gpt2_ckpt.pt"});
   EXPECT_EQ(out["config"]["tokenizer"], "bpe");
   EXPECT_EQ(out["tokens"][1], "⟨C9⟩");  // "Mən": ə is two byte tokens
   for (const json& row : out["predictions"]) {
@@ -171,8 +171,8 @@ TEST_F(TorchFiles, SaveWeightsConvertsAWholeModel) {
   place("meta.pkl", "data/shakespeare_char/meta.pkl");
   const std::string ckpt = place("nanogpt_ckpt.pt", "out/ckpt.pt");
   const std::string converted = (dir_ / "nanogpt.safetensors").string();
-  const Outcome save = run({"--weights", ckpt, "--text", "salam", "--no-table", "--save-weights",
-                            converted});
+  const Outcome save =
+      run({"--weights", ckpt, "--text", "salam", "--no-table", "--save-weights", converted});
   ASSERT_EQ(save.status, 0) << save.err;
   const json out = expect_like_pytorch(expected_of("nanogpt"), {"--weights", converted});
   EXPECT_EQ(out["config"]["n_layer"], 3);

@@ -80,8 +80,8 @@ std::vector<std::string> from_meta_pkl(std::string_view bytes, const std::string
     if (id.kind != pickle::Kind::Int || id.integer < 0 || static_cast<uint64_t>(id.integer) >= n ||
         placed[static_cast<size_t>(id.integer)]) {
       fail(name, Err::VocabFileIds,
-           {std::to_string(n - 1), id.kind == pickle::Kind::Int ? std::to_string(id.integer)
-                                                                : std::string("?")});
+           {std::to_string(n - 1),
+            id.kind == pickle::Kind::Int ? std::to_string(id.integer) : std::string("?")});
     }
     placed[static_cast<size_t>(id.integer)] = 1;
     vocab[static_cast<size_t>(id.integer)] = token.text;

@@ -41,8 +41,8 @@ TextReading model_reading(const Request& request, const StateDict& state_dict, T
   const std::string& name = *request.weights_path;
   const int rows = model.vocab_size();
   TextReading text;
-  text.kind = request.tokenizer == TokenizerKind::Char ? TokenizerKind::CodePoint
-                                                       : request.tokenizer;
+  text.kind =
+      request.tokenizer == TokenizerKind::Char ? TokenizerKind::CodePoint : request.tokenizer;
   const auto use_bpe = [&](std::shared_ptr<const BpeTokenizer> bpe) {
     if (!pads(bpe->size(), rows)) {
       throw Error(Err::TokenizerVocabMismatch,
@@ -69,8 +69,7 @@ TextReading model_reading(const Request& request, const StateDict& state_dict, T
     const auto dataset = state_dict.text_setting("dataset");
     const auto meta = dataset ? find_meta_pkl(name, *dataset, tried) : std::nullopt;
     if (meta) {
-      use_vocab(read_vocab_file(io::read_file(*meta, request.limits.max_file_bytes), *meta),
-                *meta);
+      use_vocab(read_vocab_file(io::read_file(*meta, request.limits.max_file_bytes), *meta), *meta);
     } else if (rows == 50257 || rows == 50304) {  // GPT-2's vocabulary, as sample.py falls back
       use_bpe(gpt2_tokenizer());
     } else if (dataset) {

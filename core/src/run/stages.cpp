@@ -57,7 +57,6 @@ void read_tokens(const Request& request, const TextReading& reading, Result& res
   warn_mojibake(request, result.warnings);
 }
 
-
 std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
                             const std::vector<std::string>& vocab, const std::string& weights_name,
                             std::vector<Words>* stand_in_warnings) {

@@ -1,4 +1,5 @@
-// Character (grapheme and code point) and word tokenizers, and the explicit "a|b|c" token-list syntax.
+// Character (grapheme and code point) and word tokenizers, and the explicit "a|b|c" token-list
+// syntax.
 #include "attnviz/text/tokenizer.hpp"
 
 #include <utf8proc.h>
