@@ -104,6 +104,14 @@ Request make_request(const Options& o, InputFiles& files) {
     files.weights.emplace(weights, max_bytes);
     r.weights_data = files.weights->view();
     r.weights_mapped = files.weights->mapped();
+    if (ends_with(weights, ".index.json")) {  // the folder's checkpoint, split over files
+      const std::filesystem::path folder = std::filesystem::path(weights).parent_path();
+      for (const std::string& file : shard_files(r.weights_data, weights)) {
+        const std::string path = (folder / file).string();
+        files.shards.push_back(std::make_unique<io::FileBytes>(path, max_bytes));
+        r.weights_shards.push_back({path, files.shards.back()->view(), files.shards.back()->mapped()});
+      }
+    }
     r.weights_prefix = o.prefix;
   }
   if (r.bpe) r.tokenizer = TokenizerKind::Bpe;

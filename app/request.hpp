@@ -1,7 +1,9 @@
 // The options turned into a request for core, with the files they name read (or mapped).
 #pragma once
 
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "attnviz/io/io.hpp"
 #include "attnviz/render/view.hpp"
@@ -12,7 +14,8 @@ namespace attnviz::app {
 
 // The files a request points into; they must outlive it.
 struct InputFiles {
-  std::optional<io::FileBytes> weights;
+  std::optional<io::FileBytes> weights;  // the weights, or a sharded checkpoint's index
+  std::vector<std::unique_ptr<io::FileBytes>> shards;
 };
 
 // Reads the text (--file), maps the weights (--weights FILE, or a model folder's

@@ -94,12 +94,24 @@ TEST_F(ModelFolderTest, TokenizerFilesInEachLayout) {
 TEST_F(ModelFolderTest, AFolderWithoutWeightsSaysWhatItHas) {
   EXPECT_EQ(test::error_of([&] { find_model_files(dir_.string()); }),
             dir_.string() + ": no model.safetensors or pytorch_model.bin in the folder");
-  write("pytorch_model.bin.index.json", "{}");
+  write("tf_model.h5", "");
   EXPECT_EQ(test::error_of([&] { find_model_files(dir_.string()); }),
             dir_.string() +
                 ": no model.safetensors or pytorch_model.bin in the folder, which has "
-                "pytorch_model.bin.index.json; attnviz reads one whole file (save with "
-                "max_shard_size large enough, or convert it)");
+                "tf_model.h5; attnviz reads PyTorch's weights (save them with save_pretrained "
+                "from PyTorch)");
+}
+
+// A sharded checkpoint's index when there is no single file; safetensors' first.
+TEST_F(ModelFolderTest, AShardedCheckpointsIndex) {
+  write("pytorch_model.bin.index.json", "{}");
+  EXPECT_EQ(find_model_files(dir_.string()).weights,
+            (dir_ / "pytorch_model.bin.index.json").string());
+  write("model.safetensors.index.json", "{}");
+  EXPECT_EQ(find_model_files(dir_.string()).weights,
+            (dir_ / "model.safetensors.index.json").string());
+  write("pytorch_model.bin", "");
+  EXPECT_EQ(find_model_files(dir_.string()).weights, (dir_ / "pytorch_model.bin").string());
 }
 
 // transformers' older default, torch.save's pytorch_model.bin, when there is no safetensors.

@@ -165,6 +165,32 @@ TEST_F(TorchFiles, PytorchModelBinFolder) {
   expect_like_pytorch(expected_of("gpt2_bpe"), {"--weights", (dir_ / "gpt2").string()});
 }
 
+// A folder whose pytorch_model.bin is split in two, as save_pretrained shards a large model: each
+// tensor read from the file the index names; a broken index refused by name.
+TEST_F(TorchFiles, ShardedPytorchModelBin) {
+  const fs::path folder = dir_ / "sharded";
+  fs::copy(kModels + "gpt2_sharded", folder);
+  const std::vector<std::string> args = {"--weights", folder.string(), "--vocab",
+                                         kModels + "vocab.json"};
+  expect_like_pytorch(expected_of("gpt2_hf"), args);
+  const std::string index_path = (folder / "pytorch_model.bin.index.json").string();
+  const std::string index = slurp(index_path);
+  const auto with_index = [&](const std::string& text) {
+    std::ofstream(index_path, std::ios::binary | std::ios::trunc) << text;
+    std::vector<std::string> a = args;
+    a.insert(a.end(), {"--text", "salam"});
+    return a;
+  };
+  std::string moved = index;
+  moved.replace(moved.find("00001-of"), 8, "00002-of");  // the first tensor, in the other file
+  expect_error(with_index(moved), "pytorch_model.bin.index.json: places \"");
+  expect_error(with_index(R"({"weight_map": {"wte.weight": "../model.bin"}})"),
+               "pytorch_model.bin.index.json: names the shard \"../model.bin\", which is not a "
+               "file name in the index's folder");
+  expect_error(with_index("[]"), "pytorch_model.bin.index.json: not a checkpoint index");
+  expect_error(with_index(R"({"weight_map": {"wte.weight": "gone.bin"}})"), "gone.bin");
+}
+
 // --save-weights of a whole model: safetensors with its settings and vocabulary, which opens
 // alone and runs to the same numbers.
 TEST_F(TorchFiles, SaveWeightsConvertsAWholeModel) {

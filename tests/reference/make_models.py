@@ -11,6 +11,8 @@ Writes, into models/, for each case:
                          format and the legacy one, under torch.compile's prefix, and gpt.py's
                          state_dict, its whole module (torch.save(model)) and its state_dict in
                          float64 in the legacy format; GPT-2's as pytorch_model.bin (F16)
+  gpt2_sharded/          gpt2_hf's model as a Hugging Face folder whose pytorch_model.bin is split
+                         in two, with pytorch_model.bin.index.json and config.json
   nanogpt_gpt2_ckpt.pt   nanoGPT on GPT-2's tokens: 50 304 rows (GPT-2's 50 257, padded), F16,
                          dataset "openwebtext" (no meta.pkl)
   meta.pkl, vocab.json,  the character vocabulary as nanoGPT's prepare.py pickles it, as a JSON
@@ -210,6 +212,22 @@ def main():
                lambda idx: nanogpt_forward(model, idx, gelu_new), 4)
     write_case("gpt2_hf_az", ["gpt2_hf.safetensors"], "gpt2", "az",
                lambda idx: nanogpt_forward(model, idx, gelu_new), 4)
+    # The same as save_pretrained shards a large model: pytorch_model-0000N-of-00002.bin, each a
+    # torch.save of some tensors, and pytorch_model.bin.index.json naming each tensor's file.
+    folder = OUT / "gpt2_sharded"
+    folder.mkdir(exist_ok=True)
+    keys = list(hf)
+    weight_map = {}
+    for n, part in enumerate([keys[:len(keys) // 2], keys[len(keys) // 2:]], 1):
+        name = f"pytorch_model-{n:05d}-of-00002.bin"
+        torch.save({k: hf[k] for k in part}, folder / name)
+        weight_map.update({k: name for k in part})
+    total = sum(v.numel() * v.element_size() for v in hf.values())
+    (folder / "pytorch_model.bin.index.json").write_text(json.dumps(
+        {"metadata": {"total_size": total}, "weight_map": weight_map}, indent=2) + "\n")
+    config = {"activation_function": "gelu_new", "model_type": "gpt2", "n_embd": 32, "n_head": 4,
+              "n_layer": 2, "n_positions": 64, "vocab_size": len(VOCAB)}
+    (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
 
     # Karpathy's gpt.py: separate heads, ReLU, lm_head with a bias.
     torch.manual_seed(24)

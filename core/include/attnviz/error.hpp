@@ -253,6 +253,10 @@ enum class Err {
   ModelNeedsVocab,
   MetaPklNotFound,
   VocabNeedsModel,
+  // checkpoints split over files
+  ShardIndexBad,
+  ShardFileName,
+  ShardMissingTensor,
   // fonts
   NotAFont,
   NotUsableFont,

@@ -89,13 +89,14 @@ std::optional<TokenizerFiles> find_tokenizer_files(const std::string& dir) {
 ModelFolder find_model_files(const std::string& dir) {
   const fs::path d(dir);
   ModelFolder folder;
-  // safetensors first, as transformers itself prefers it; else the torch.save file.
-  for (const char* weights : {"model.safetensors", "pytorch_model.bin"}) {
+  // safetensors first, as transformers itself prefers it; else the torch.save file; one file
+  // before a sharded checkpoint.
+  for (const char* weights : {"model.safetensors", "pytorch_model.bin",
+                              "model.safetensors.index.json", "pytorch_model.bin.index.json"}) {
     if (folder.weights.empty() && is_file(d / weights)) folder.weights = (d / weights).string();
   }
   if (folder.weights.empty()) {
-    for (const char* other : {"model.safetensors.index.json", "pytorch_model.bin.index.json",
-                              "tf_model.h5", "flax_model.msgpack"}) {
+    for (const char* other : {"tf_model.h5", "flax_model.msgpack"}) {
       if (is_file(d / other)) throw Error(Err::NoSafetensorsHas, {dir, other});
     }
     throw Error(Err::NoSafetensors, {dir});

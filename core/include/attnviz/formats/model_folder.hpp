@@ -31,13 +31,15 @@ struct TokenizerFiles {
 };
 
 struct ModelFolder {
-  std::string weights;                // DIR/model.safetensors, or else DIR/pytorch_model.bin
+  // DIR/model.safetensors, else DIR/pytorch_model.bin, else a sharded checkpoint's index:
+  // DIR/model.safetensors.index.json or DIR/pytorch_model.bin.index.json.
+  std::string weights;
   std::optional<std::string> config;  // DIR/config.json
   std::optional<TokenizerFiles> tokenizer;
 };
 
-// The files in `dir`. Throws Error when there is neither model.safetensors nor
-// pytorch_model.bin (naming what the folder has instead, e.g. a sharded checkpoint's index).
+// The files in `dir`. Throws Error when there are no weights attnviz reads (naming what the
+// folder has instead, e.g. TensorFlow's tf_model.h5).
 ModelFolder find_model_files(const std::string& dir);
 
 // The tokenizer files in `dir`, or nullopt.

@@ -102,6 +102,26 @@ bool looks_like_pickle(std::string_view bytes);
 std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,
                                            const Limits& limits = {}, bool mapped = false);
 
+// One file of a checkpoint split over several (a sharded save_pretrained): its path and bytes.
+struct Shard {
+  std::string name;
+  std::string_view bytes;  // must outlive the state dict
+  bool mapped = false;     // as open_state_dict's `mapped`
+};
+
+// The shard files a checkpoint index names — transformers' model.safetensors.index.json and
+// pytorch_model.bin.index.json: {"metadata": {…}, "weight_map": {tensor: file}} — in order of
+// first appearance. Each must be a plain file name, in the index's folder. Throws Error naming
+// `index_name` for anything else.
+std::vector<std::string> shard_files(std::string_view index_text, const std::string& index_name);
+
+// The tensors of every shard as one state dict, each found in the shard the index names for it
+// (each shard any format open_state_dict reads). `shards` are shard_files()' files, in that
+// order. Throws Error when a shard lacks a tensor the index places in it.
+std::unique_ptr<StateDict> open_sharded(std::string_view index_text, const std::string& index_name,
+                                        const std::vector<Shard>& shards,
+                                        const Limits& limits = {});
+
 // One tensor to write: a (rows, cols) matrix, or with `vector` a 1-D tensor of cols values.
 struct NamedTensor {
   std::string key;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "attnviz/formats/state_dict.hpp"
 #include "attnviz/limits.hpp"
 #include "attnviz/model/weights.hpp"
 #include "attnviz/text/bpe.hpp"
@@ -43,6 +44,9 @@ struct Request {
   // weights_data is a read-only mapping of the file: pages the run is done with may leave memory
   // (they are read from the file again if needed). Never for bytes in ordinary memory.
   bool weights_mapped = false;
+  // A checkpoint split over files: weights_path and weights_data are its index, these the files
+  // it names (formats/state_dict.hpp, open_sharded).
+  std::vector<Shard> weights_shards;
   std::string weights_prefix;  // the attention module's keys in a whole model
   // Random weights' settings, when weights_path is empty. Its n_head (--heads) also splits a
   // loaded c_attn, which does not say how many heads it packs (0: not given).
