@@ -14,9 +14,9 @@ namespace attnviz::app {
 struct Options {
   std::optional<std::string> text, text_file, tokens, weights, save_weights, json, png, svg, font;
   std::optional<std::string> vocab, vocab_text;  // a character model's vocabulary, or its text
-  std::optional<std::string> model;  // --model: a shipped model's name, or list
-  std::optional<std::string> html;   // --html: the interactive page
-  std::string tokenizer = "char";    // char, word, or a BPE tokenizer's file or folder
+  std::optional<std::string> model;              // --model: a shipped model's name, or list
+  std::optional<std::string> html;               // --html: the interactive page
+  std::string tokenizer = "char";                // char, word, or a BPE tokenizer's file or folder
   bool tokenizer_given = false;
   std::string layer = "all";  // --layer: all, L, or L1,L2,…
   bool bos = false, rollout = false;

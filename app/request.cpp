@@ -109,7 +109,8 @@ Request make_request(const Options& o, InputFiles& files) {
       for (const std::string& file : shard_files(r.weights_data, weights)) {
         const std::string path = (folder / file).string();
         files.shards.push_back(std::make_unique<io::FileBytes>(path, max_bytes));
-        r.weights_shards.push_back({path, files.shards.back()->view(), files.shards.back()->mapped()});
+        r.weights_shards.push_back(
+            {path, files.shards.back()->view(), files.shards.back()->mapped()});
       }
     }
     r.weights_prefix = o.prefix;

@@ -74,6 +74,21 @@ TEST(TorchFile, AHostilePickleIsRefusedByNameAndNeverRun) {
             std::string::npos);
 }
 
+// A storage type attnviz does not read (complex64) is refused only when its tensor is read; the
+// legacy format, which needs its element size to find the next storage, refuses the file.
+TEST(TorchFile, AnUnreadableStorageTypeIsRefusedWhenRead) {
+  const std::string bytes = test::slurp(kFiles + "complex_buffer.pth");
+  const auto sd = open_state_dict(bytes, "c.pth");
+  EXPECT_EQ(sd->tensor("w", 2)(1, 1), 3.0f);
+  EXPECT_FALSE(sd->is_float("c"));
+  EXPECT_EQ(test::error_of([&] { sd->tensor("c", 1); }),
+            "c.pth: \"c\" has dtype \"torch.ComplexFloatStorage\"; attnviz reads F32, F16, BF16 "
+            "and F64");
+  EXPECT_NE(open_error(test::slurp(kFiles + "complex_buffer_legacy.pth"))
+                .find("a storage type attnviz does not read"),
+            std::string::npos);
+}
+
 TEST(TorchFile, AFileWithoutTensorsSaysWhatItHolds) {
   EXPECT_EQ(open_error(test::slurp(kFiles + "no_tensors.pth")),
             "m.pth: no tensors found: the pickle holds a dict (\"epoch\", \"lr\"), not a "

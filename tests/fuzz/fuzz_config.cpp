@@ -1,11 +1,13 @@
-// libFuzzer target: a model folder's config.json. Any input must give settings within their
-// ranges or an Error, never a crash; the settings that come back are held to their own checks.
+// libFuzzer target: a model folder's JSON files — config.json, and a sharded checkpoint's index.
+// Any input must give settings within their ranges (shard names that are plain file names) or an
+// Error, never a crash; what comes back is held to its own checks.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "attnviz/error.hpp"
 #include "attnviz/formats/model_folder.hpp"
+#include "attnviz/formats/state_dict.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -13,6 +15,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const attnviz::ModelSettings s = attnviz::parse_model_config(text, "config.json");
     if (!s.n_head || !s.n_embd || *s.n_head < 1 || *s.n_embd % *s.n_head != 0) __builtin_trap();
     if (s.layer_norm_epsilon && !(*s.layer_norm_epsilon > 0.0f)) __builtin_trap();
+  } catch (const attnviz::Error& e) {
+    (void)e.message(attnviz::Lang::Az);
+  }
+  try {
+    for (const std::string& file : attnviz::shard_files(text, "model.bin.index.json")) {
+      if (file.empty() || file == ".." || file.find('/') != std::string::npos) __builtin_trap();
+    }
   } catch (const attnviz::Error& e) {
     (void)e.message(attnviz::Lang::Az);
   }

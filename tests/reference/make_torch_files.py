@@ -18,6 +18,8 @@ Writes, into torch_files/:
   compressed.pth          tensors.pth re-zipped with deflate (torch.save never compresses)
   duplicate.pth           tensors.pth with one entry twice
   no_tensors.pth          a dict of numbers, no tensors anywhere
+  complex_buffer.pth      a float32 tensor beside a complex64 one, whose storage type attnviz
+                          does not read; and the same in the legacy format
 """
 import collections
 import json
@@ -105,6 +107,10 @@ def main():
         data_entry = next(n for n in z.namelist() if "/data/" in n)
     rezip(OUT / "tensors.pth", OUT / "duplicate.pth", duplicate=data_entry)
     torch.save({"epoch": 3, "lr": 0.1}, OUT / "no_tensors.pth")
+    other = {"w": torch.arange(4, dtype=torch.float32).reshape(2, 2),
+             "c": torch.zeros(3, dtype=torch.complex64)}
+    torch.save(other, OUT / "complex_buffer.pth")
+    torch.save(other, OUT / "complex_buffer_legacy.pth", _use_new_zipfile_serialization=False)
     for f in sorted(OUT.iterdir()):
         print(f"{f.name}: {f.stat().st_size} bytes")
 

@@ -65,7 +65,8 @@ class TorchReader {
  public:
   TorchReader(TensorTable& table, const pickle::Document& doc) : t_(table), doc_(doc) {}
 
-  // The dtype of every storage the pickle names, by key ("" for a type attnviz does not know):
+  // The dtype of every storage the pickle names, by key (a class name for a type attnviz does
+  // not read):
   // the legacy format needs them all to find where each storage's bytes end.
   std::map<std::string, std::string> storage_dtypes() const {
     std::map<std::string, std::string> out;
@@ -264,7 +265,6 @@ class TorchReader {
     if (storage.kind != Kind::Persistent || !storage_id(storage, r.key, r.dtype)) {
       t_.fail(Err::TorchBadTensor, {utf8::quoted(name)});
     }
-    if (r.dtype.empty()) t_.fail(Err::TorchUnknownStorage, {utf8::quoted(name)});
     const pickle::Value& offset = at(a[1]);
     if (offset.kind != Kind::Int || offset.integer < 0) {
       t_.fail(Err::TorchBadTensor, {utf8::quoted(name)});
@@ -292,8 +292,8 @@ class TorchReader {
     }
     return out;
   }
-  // ('storage', StorageType, key, location, numel[, view metadata]): the key and the dtype ("" for
-  // a storage type attnviz does not know). A legacy view of another storage is refused.
+  // ('storage', StorageType, key, location, numel[, view metadata]): the key and the dtype. A
+  // legacy view of another storage is refused.
   bool storage_id(const pickle::Value& p, std::string& key, std::string& dtype) const {
     if (p.items.empty()) return false;
     const pickle::Value& id = at(p.items[0]);
@@ -306,7 +306,11 @@ class TorchReader {
     if (id.items.size() > 5 && at(id.items[5]).kind != Kind::None) {
       t_.fail(Err::TorchStorageView, {shown(k.text)});
     }
+    // A storage type attnviz does not read (torch.QInt8Storage, ComplexFloatStorage) keeps its
+    // class's name: its tensor is refused when read, not here, since a model may carry such a
+    // buffer it never needs.
     dtype = storage_dtype(type.text);
+    if (dtype.empty()) dtype = shown(type.text);
     key = k.text;
     return utf8_ok(key);
   }
@@ -320,6 +324,10 @@ class TorchReader {
 void add_tensor(TensorTable& table, const std::string& name, const TensorRecord& r,
                 const Storage& storage, bool big_endian) {
   const auto size = static_cast<uint64_t>(dtype_size(storage.dtype));
+  if (size == 0) {  // a storage type attnviz does not read: refused if the tensor is read
+    table.add(name, TableEntry{storage.dtype, r.size, {}, big_endian});
+    return;
+  }
   uint64_t elements = 1, last = 0;  // last: the offset of the last element, from r.offset
   bool row_major = true;
   int64_t expected = 1;
@@ -431,7 +439,8 @@ class TorchStateDict final : public TensorTable {
       const pickle::Value& key = keys.at(k);
       const auto dtype = key.kind == Kind::Text ? dtypes.find(key.text) : dtypes.end();
       if (dtype == dtypes.end()) fail(Err::TorchLegacyKeys, {});
-      if (dtype->second.empty()) fail(Err::TorchUnknownStorage, {utf8::quoted(key.text)});
+      // Where the next storage starts depends on this one's element size.
+      if (dtype_size(dtype->second) == 0) fail(Err::TorchUnknownStorage, {utf8::quoted(key.text)});
       if (bytes.size() - at < 8) fail(Err::TorchLegacyCut, {utf8::quoted(key.text)});
       uint64_t count;
       std::memcpy(&count, bytes.data() + at, 8);

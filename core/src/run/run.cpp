@@ -16,12 +16,11 @@ Result run(const Request& request) {
     read_tokens(request, request_reading(request), result);
     return run_module(request, nullptr, std::move(result));
   }
-  const auto state_dict =
-      request.weights_shards.empty()
-          ? open_state_dict(request.weights_data, *request.weights_path, request.limits,
-                            request.weights_mapped)
-          : open_sharded(request.weights_data, *request.weights_path, request.weights_shards,
-                         request.limits);
+  const auto state_dict = request.weights_shards.empty()
+                              ? open_state_dict(request.weights_data, *request.weights_path,
+                                                request.limits, request.weights_mapped)
+                              : open_sharded(request.weights_data, *request.weights_path,
+                                             request.weights_shards, request.limits);
   // A whole model runs whole, unless --prefix picks one attention module out of it. It reads
   // the text once it knows the model's vocabulary.
   if (request.weights_prefix.empty() && detect_family(*state_dict)) {
