@@ -140,7 +140,7 @@ std::string man_examples(const std::string& footer) {
 }
 
 constexpr const char* kManDescription =
-    R"(attnviz runs masked self-attention, exactly the SelfAttention module of the course "50 Gündə Süni-İntellekt" (day 12), on a text and shows the attention weights: as a labeled table on the terminal, a heatmap (PNG or SVG) for a slide, every number as JSON, or each step of the computation explained with its numbers in Azerbaijani or English. The numbers equal PyTorch's to float32 precision, and the random weights are the ones torch.manual_seed gives the lesson's code. Weights of a trained model (the lesson's module, Karpathy's gpt.py, a nanoGPT or GPT-2 checkpoint) load from JSON or safetensors state_dicts.
+    R"(attnviz runs masked self-attention, exactly the SelfAttention module of the course "50 Gündə Süni-İntellekt" (day 12), on a text and shows the attention weights: as a labeled table on the terminal, a heatmap (PNG or SVG) for a slide, every number as JSON, or each step of the computation explained with its numbers in Azerbaijani or English. The numbers equal PyTorch's to float32 precision, and the random weights are the ones torch.manual_seed gives the lesson's code. Weights of a trained model (the lesson's module, Karpathy's gpt.py, a nanoGPT or GPT-2 checkpoint) load from the files PyTorch saves (torch.save: .pth, .pt, .bin, nanoGPT's ckpt.pt, read without running anything), safetensors or JSON, with the vocabulary found the way the training code finds it.
 
 Row i of the table is the query of token i; column j is how much it takes from token j. Every row sums to 1. Masked cells (a future token) show as · and are exactly 0.)";
 

@@ -111,6 +111,24 @@ TEST_F(TorchFiles, NanoGptCheckpointFindsItsMetaPkl) {
     expect_like_pytorch(expected_of(name), {"--weights", "out-shakespeare-char/ckpt.pt"},
                         (dir_ / "nanogpt").string());
   }
+  // One layer's attention module (--prefix) reads the same vocabulary: layer 0 as PyTorch has it.
+  const json expected = expected_of("nanogpt");
+  const std::string ckpt = place("nanogpt_ckpt.pt", "nanogpt/out-layer/ckpt.pt");
+  const Outcome layer0 = run({"--weights", ckpt, "--prefix", "transformer.h.0.attn.", "--text",
+                              expected["text"], "--json", "-"});
+  ASSERT_EQ(layer0.status, 0) << layer0.err;
+  const json heads = json::parse(layer0.out)["heads"];
+  ASSERT_EQ(heads.size(), 4u);
+  float worst = 0;
+  for (size_t h = 0; h < 4; ++h) {
+    const json &got = heads[h]["weights"], &want = expected["layers"][0]["heads"][h];
+    for (size_t i = 0; i < got.size(); ++i) {
+      for (size_t j = 0; j < got[i].size(); ++j) {
+        worst = std::max(worst, std::abs(got[i][j].get<float>() - want[i][j].get<float>()));
+      }
+    }
+  }
+  EXPECT_LE(worst, 2e-5f);
   // Given by hand: the meta.pkl, or the same vocabulary as a JSON list.
   const std::string elsewhere = place("nanogpt_ckpt.pt", "elsewhere/ckpt.pt");
   expect_like_pytorch(expected_of("nanogpt"), {"--weights", elsewhere, "--vocab", meta});
@@ -124,7 +142,7 @@ TEST_F(TorchFiles, NanoGptCheckpointFindsItsMetaPkl) {
       {"--weights", elsewhere, "--text", "salam", "--vocab", (dir_ / "short.json").string()},
       "short.json: the vocabulary has 2 tokens but the model's embedding has 38 rows");
   expect_error({"--text", "salam", "--vocab", meta},
-               "--vocab and --vocab-text give a whole model's vocabulary");
+               "--vocab and --vocab-text give the vocabulary of a --weights file");
 }
 
 // gpt.py saves no vocabulary: its training text gives it (sorted(set(text))), for the

@@ -175,7 +175,7 @@ class Loader {
   }
 
   std::vector<std::string> read_vocab() const {
-    const auto vocab = sd_.vocab();
+    const auto vocab = options_.vocab ? std::optional(*options_.vocab) : sd_.vocab();
     if (!vocab) sd_.fail(Err::MissingVocab, {});
     if (vocab->empty()) sd_.fail(Err::EmptyVocab, {});
     std::unordered_map<std::string, size_t> seen;

@@ -37,6 +37,19 @@ std::optional<std::string> find_meta_pkl(const std::string& weights_path,
 
 }  // namespace
 
+std::optional<GivenVocab> given_vocab(const Request& request, const StateDict& state_dict,
+                                      std::string* meta_tried) {
+  if (request.vocab) return GivenVocab{*request.vocab, request.vocab_origin};
+  const auto dataset = state_dict.text_setting("dataset");
+  if (!dataset || state_dict.vocab()) return std::nullopt;
+  std::string tried;
+  const auto meta = find_meta_pkl(*request.weights_path, *dataset, tried);
+  if (meta_tried) *meta_tried = tried;
+  if (!meta) return std::nullopt;
+  return GivenVocab{read_vocab_file(io::read_file(*meta, request.limits.max_file_bytes), *meta),
+                    *meta};
+}
+
 TextReading model_reading(const Request& request, const StateDict& state_dict, Transformer& model) {
   const std::string& name = *request.weights_path;
   const int rows = model.vocab_size();
@@ -60,20 +73,16 @@ TextReading model_reading(const Request& request, const StateDict& state_dict, T
     }
     model.vocab = std::move(vocab);
   };
+  std::string meta_tried;
   if (request.bpe) {
     use_bpe(request.bpe);
-  } else if (request.vocab) {
-    use_vocab(*request.vocab, request.vocab_origin);
+  } else if (auto given = given_vocab(request, state_dict, &meta_tried)) {
+    use_vocab(std::move(given->tokens), given->origin);
   } else if (model.vocab.empty()) {
-    std::string tried;
-    const auto dataset = state_dict.text_setting("dataset");
-    const auto meta = dataset ? find_meta_pkl(name, *dataset, tried) : std::nullopt;
-    if (meta) {
-      use_vocab(read_vocab_file(io::read_file(*meta, request.limits.max_file_bytes), *meta), *meta);
-    } else if (rows == 50257 || rows == 50304) {  // GPT-2's vocabulary, as sample.py falls back
+    if (rows == 50257 || rows == 50304) {  // GPT-2's vocabulary, as sample.py falls back
       use_bpe(gpt2_tokenizer());
-    } else if (dataset) {
-      throw Error(Err::MetaPklNotFound, {name, *dataset, tried});
+    } else if (!meta_tried.empty()) {
+      throw Error(Err::MetaPklNotFound, {name, *state_dict.text_setting("dataset"), meta_tried});
     } else if (rows <= 1024) {
       throw Error(Err::ModelNeedsVocab, {name, std::to_string(rows)});
     } else {

@@ -14,7 +14,7 @@ Result run(const Request& request) {
   if (!request.weights_path) {
     if (request.vocab) throw Error(Err::VocabNeedsModel, {});
     read_tokens(request, request_reading(request), result);
-    return run_module(request, nullptr, std::move(result));
+    return run_module(request, nullptr, nullptr, std::move(result));
   }
   const auto state_dict = request.weights_shards.empty()
                               ? open_state_dict(request.weights_data, *request.weights_path,
@@ -26,9 +26,13 @@ Result run(const Request& request) {
   if (request.weights_prefix.empty() && detect_family(*state_dict)) {
     return run_model(request, *state_dict, std::move(result));
   }
-  if (request.vocab) throw Error(Err::VocabNeedsModel, {});
-  read_tokens(request, request_reading(request), result);
-  return run_module(request, state_dict.get(), std::move(result));
+  // One module of a character model reads its text as the model does (code points) when its
+  // vocabulary comes from beside the file.
+  const auto vocab = given_vocab(request, *state_dict);
+  TextReading reading = request_reading(request);
+  if (vocab && reading.kind == TokenizerKind::Char) reading.kind = TokenizerKind::CodePoint;
+  read_tokens(request, reading, result);
+  return run_module(request, state_dict.get(), vocab ? &vocab->tokens : nullptr, std::move(result));
 }
 
 }  // namespace attnviz

@@ -8,7 +8,8 @@
 
 namespace attnviz {
 
-Result run_module(const Request& request, const StateDict* state_dict, Result result) {
+Result run_module(const Request& request, const StateDict* state_dict,
+                  const std::vector<std::string>* vocab, Result result) {
   if (request.rollout) throw Error(Err::RolloutNeedsModel, {});
   const size_t T = result.tokens.size();
   const int max_embd = request.limits.max_embd;
@@ -18,6 +19,7 @@ Result run_module(const Request& request, const StateDict* state_dict, Result re
     options.prefix = request.weights_prefix;
     if (request.random.n_head > 0) options.n_head = request.random.n_head;
     options.embeddings = !request.randn_input;
+    options.vocab = vocab;
     options.max_embd = max_embd;
     result.weights = load_weights(*state_dict, options, result.warnings);
     check_length(T, result.weights.block_size, request);

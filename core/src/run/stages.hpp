@@ -41,21 +41,33 @@ struct TextReading {
 // The request's own: its --tokenizer.
 TextReading request_reading(const Request& request);
 
+// A character vocabulary given beside the weights file: --vocab or --vocab-text, else for a file
+// without one nanoGPT's data/DATASET/meta.pkl, DATASET from checkpoint['config']['dataset'], in
+// the current folder or beside the checkpoint's folder. `meta_tried` gets the meta.pkl path
+// looked for, if any.
+struct GivenVocab {
+  std::vector<std::string> tokens;
+  std::string origin;  // where it came from, for errors
+};
+std::optional<GivenVocab> given_vocab(const Request& request, const StateDict& state_dict,
+                                      std::string* meta_tried = nullptr);
+
 // A whole model's, in this order: --tokenizer (or the model folder's tokenizer); --vocab or
-// --vocab-text; the file's own "vocab"; nanoGPT's data/DATASET/meta.pkl, DATASET from
-// checkpoint['config']['dataset'], in the current folder or beside the checkpoint's folder;
-// GPT-2's built-in tokenizer for GPT-2's 50 257 rows or nanoGPT's padded 50 304. A character
-// vocabulary becomes model.vocab, and its text is split into code points, as Python's str is
-// (the default char tokenizer splits graphemes). Throws Error when none is found, saying how to
-// give one for the model's kind, or when one does not fit the embedding's rows.
+// --vocab-text, or nanoGPT's meta.pkl (given_vocab()); the file's own "vocab"; GPT-2's built-in
+// tokenizer for GPT-2's 50 257 rows or nanoGPT's padded 50 304. A character vocabulary becomes
+// model.vocab, and its text is split into code points, as Python's str is (the default char
+// tokenizer splits graphemes). Throws Error when none is found, saying how to give one for the
+// model's kind, or when one does not fit the embedding's rows.
 TextReading model_reading(const Request& request, const StateDict& state_dict, Transformer& model);
 
 // The text's tokens (result.tokens) and, with a BPE tokenizer, their ids (result.ids); a warning
 // when the text looks like mojibake.
 void read_tokens(const Request& request, const TextReading& reading, Result& result);
 
-// One attention module on `result.tokens`: its weights from `state_dict`, or random when null.
-Result run_module(const Request& request, const StateDict* state_dict, Result result);
+// One attention module on `result.tokens`: its weights from `state_dict`, or random when null;
+// `vocab`, where given, instead of the file's (given_vocab()).
+Result run_module(const Request& request, const StateDict* state_dict,
+                  const std::vector<std::string>* vocab, Result result);
 
 // A whole model's forward pass on `result.tokens`, keeping the requested layers' attention and the
 // next-token guesses.

@@ -20,6 +20,9 @@ struct LoadOptions {
   std::string prefix;
   std::optional<int> n_head;  // --heads: needed by c_attn, which packs all heads in one matrix
   bool embeddings = true;     // false (--input randn): the embedding tables are not read
+  // The token text of each embedding row, given beside the file (--vocab, nanoGPT's meta.pkl):
+  // used instead of the file's "vocab".
+  const std::vector<std::string>* vocab = nullptr;
   int max_embd = Limits{}.max_embd;
   // Where given, matrices are read with unchecked_tensor() and their keys listed here, for the
   // caller to check_finite() before use.
