@@ -6,6 +6,13 @@
       1024 positions, GPT-2's real 50 257-token vocabulary (data/gpt2), random weights
       N(0, 0.02) from torch.manual_seed(0), F32: model.safetensors (498 MB), config.json,
       vocab.json, merges.txt. No download: the weights are random, the shapes and work are real.
+  gpt2_small.py ckpt DIR
+      The same weights as nanoGPT's train.py saves them (after make): DIR/ckpt.pt, torch.save of
+      {'model' (nanoGPT's keys under torch.compile's _orig_mod., nn.Linear layout, wte padded to
+      50 304 rows and tied to lm_head), 'optimizer' (AdamW's state: exp_avg and exp_avg_sq of every
+      parameter, twice the model), 'model_args', 'iter_num', 'best_val_loss', 'config'}: 1.5 GB;
+      and DIR/nanogpt.safetensors, the same model as a student converts it (F32, lm_head left out
+      as safetensors requires, n_head in __metadata__).
   gpt2_small.py forward DIR T THREADS REPEAT
       The forward pass a nanoGPT-style program does, every layer's (T, T) attention kept and the
       logits of every position; prints the median seconds of REPEAT runs on THREADS threads.
@@ -37,6 +44,21 @@ def ids_of(T):
     return [1169] + [262] * (T - 1)
 
 
+def save_safetensors(path, tensors, metadata):
+    """F32 tensors in their order, the data 8-byte aligned as the safetensors library writes it."""
+    header, offset = {"__metadata__": metadata}, 0
+    for name, t in tensors.items():
+        n = 4 * t.numel()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + n]}
+        offset += n
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        for t in tensors.values():
+            f.write(t.contiguous().numpy().tobytes())
+
+
 def make(out):
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -51,27 +73,50 @@ def make(out):
                        p + "mlp.c_fc.weight": (C, 4 * C), p + "mlp.c_fc.bias": (4 * C,),
                        p + "mlp.c_proj.weight": (4 * C, C), p + "mlp.c_proj.bias": (C,)})
     shapes.update({"ln_f.weight": (C,), "ln_f.bias": (C,)})
-    header, offset = {"__metadata__": {"format": "pt"}}, 0
-    tensors = []
-    for name, shape in shapes.items():
-        t = torch.ones(shape) if name.endswith("_1.weight") or name.endswith("_2.weight") or \
-            name == "ln_f.weight" else torch.randn(shape) * 0.02
-        n = 4 * t.numel()
-        header[name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [offset, offset + n]}
-        tensors.append(t)
-        offset += n
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    with open(out / "model.safetensors", "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text)
-        for t in tensors:
-            f.write(t.numpy().tobytes())
+    tensors = {name: torch.ones(shape) if name.endswith("_1.weight") or
+               name.endswith("_2.weight") or name == "ln_f.weight" else torch.randn(shape) * 0.02
+               for name, shape in shapes.items()}
+    save_safetensors(out / "model.safetensors", tensors, {"format": "pt"})
     config = {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"],
               "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": N_CTX, "n_embd": C,
               "n_head": H, "n_layer": L, "n_positions": N_CTX, "vocab_size": VOCAB}
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     shutil.copy(HERE.parents[1] / "data" / "gpt2" / "encoder.json", out / "vocab.json")
     shutil.copy(HERE.parents[1] / "data" / "gpt2" / "vocab.bpe", out / "merges.txt")
+
+
+def ckpt(folder):
+    folder = pathlib.Path(folder)
+    hf = load(folder)
+    padded = torch.cat([hf["wte.weight"], torch.zeros(50304 - VOCAB, C)])  # nanoGPT's vocab_size
+    sd = {"transformer.wte.weight": padded, "transformer.wpe.weight": hf["wpe.weight"].clone()}
+    for l in range(L):
+        p, q = f"h.{l}.", f"transformer.h.{l}."
+        for name in ("ln_1.weight", "ln_1.bias", "ln_2.weight", "ln_2.bias", "attn.c_attn.bias",
+                     "attn.c_proj.bias", "mlp.c_fc.bias", "mlp.c_proj.bias"):
+            sd[q + name] = hf[p + name].clone()
+        for name in ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight",
+                     "mlp.c_proj.weight"):
+            sd[q + name] = hf[p + name].t().contiguous()  # Conv1D (in, out) → nn.Linear (out, in)
+    sd["transformer.ln_f.weight"] = hf["ln_f.weight"].clone()
+    sd["transformer.ln_f.bias"] = hf["ln_f.bias"].clone()
+    params = list(sd.values())
+    sd["lm_head.weight"] = padded  # tied: one storage, two names
+    torch.manual_seed(1)
+    state = {i: {"step": torch.tensor(1000.0), "exp_avg": torch.randn_like(t) * 1e-3,
+                 "exp_avg_sq": torch.rand_like(t) * 1e-6} for i, t in enumerate(params)}
+    groups = [{"lr": 6e-4, "betas": (0.9, 0.95), "eps": 1e-8, "weight_decay": 0.1,
+               "amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+               "params": list(range(len(params)))}]
+    args = dict(n_layer=L, n_head=H, n_embd=C, block_size=N_CTX, bias=True, vocab_size=50304,
+                dropout=0.0)
+    torch.save({"model": {"_orig_mod." + k: v for k, v in sd.items()},
+                "optimizer": {"state": state, "param_groups": groups}, "model_args": args,
+                "iter_num": 1000, "best_val_loss": torch.tensor(3.1),
+                "config": {"dataset": "openwebtext", "n_layer": L, "n_head": H}},
+               folder / "ckpt.pt")
+    del sd["lm_head.weight"]
+    save_safetensors(folder / "nanogpt.safetensors", sd, {"format": "pt", "n_head": str(H)})
 
 
 def load(folder):
@@ -122,6 +167,8 @@ def main():
     mode, folder = sys.argv[1], sys.argv[2]
     if mode == "make":
         return make(folder)
+    if mode == "ckpt":
+        return ckpt(folder)
     T = int(sys.argv[3])
     idx = torch.tensor(ids_of(T))
     if mode == "forward":

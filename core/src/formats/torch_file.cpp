@@ -397,20 +397,22 @@ class TorchStateDict final : public TensorTable {
     if (pkl == nullptr) fail(Err::TorchNoPickle, {});
     const std::string folder = pkl->name.substr(0, pkl->name.find('/') + 1);
     bool big_endian = false;
-    std::map<std::string, std::string_view> data;
+    std::map<std::string, const ZipEntry*> data;  // storages, read only where a tensor is
     for (const ZipEntry& e : entries) {
-      if (e.name == folder + "byteorder") big_endian = e.data == "big";
+      if (e.name == folder + "byteorder") big_endian = zip_data(bytes, e, name()) == "big";
       if (e.name.compare(0, folder.size() + 5, folder + "data/") == 0) {
-        data[e.name.substr(folder.size() + 5)] = e.data;
+        data[e.name.substr(folder.size() + 5)] = &e;
       }
     }
-    const pickle::Document doc = pickle::parse(pkl->data, name() + " " + pkl->name);
+    const pickle::Document doc =
+        pickle::parse(zip_data(bytes, *pkl, name()), name() + " " + pkl->name);
     TorchReader reader(*this, doc);
     for (const auto& [key, record] : reader.tensors(doc.root)) {
       const auto d = data.find(record.key);
       if (d == data.end())
         fail(Err::TorchStorageMissing, {utf8::quoted(key), utf8::quoted(record.key)});
-      add_tensor(*this, key, record, Storage{record.dtype, d->second}, big_endian);
+      add_tensor(*this, key, record, Storage{record.dtype, zip_data(bytes, *d->second, name())},
+                 big_endian);
     }
     reader.settings(doc.root);
   }

@@ -20,6 +20,18 @@ class Reader {
  public:
   Reader(std::string_view bytes, const std::string& name) : b_(bytes), name_(name) {}
 
+  // An entry's stored bytes, its local header checked now.
+  std::string_view data(const ZipEntry& e) const {
+    const std::string quoted = utf8::quoted(e.name);
+    if (u(e.local, 4) != kLocalHeader) {
+      fail(Words(Err::ZipSignature, {"the local header of " + quoted}));
+    }
+    const uint64_t start = e.local + kLocalSize + u(e.local + 26, 2) + u(e.local + 28, 2);
+    if (start > e.directory || e.size > e.directory - start) {
+      fail(Words(Err::ZipOutside, {"the data of " + quoted}));
+    }
+    return b_.substr(static_cast<size_t>(start), static_cast<size_t>(e.size));
+  }
   std::vector<ZipEntry> entries() {
     const size_t end = find_end();
     uint64_t count = u(end + 10, 2), size = u(end + 12, 4), offset = u(end + 16, 4);
@@ -118,14 +130,12 @@ class Reader {
     if (method != 0 || compressed != size) {
       fail(Words(Err::ZipCompressed, {quoted, std::to_string(method)}));
     }
-    if (local > directory || directory - local < kLocalSize || u(local, 4) != kLocalHeader) {
-      fail(Words(Err::ZipSignature, {"the local header of " + quoted}));
+    if (local > directory || directory - local < kLocalSize) {
+      fail(Words(Err::ZipOutside, {"the local header of " + quoted}));
     }
-    const uint64_t start = local + kLocalSize + u(local + 26, 2) + u(local + 28, 2);
-    if (start > directory || size > directory - start) {
-      fail(Words(Err::ZipOutside, {"the data of " + quoted}));
-    }
-    e.data = b_.substr(static_cast<size_t>(start), static_cast<size_t>(size));
+    e.local = local;
+    e.size = size;
+    e.directory = directory;
     return e;
   }
 
@@ -141,6 +151,10 @@ bool looks_like_zip(std::string_view bytes) {
 
 std::vector<ZipEntry> read_zip(std::string_view bytes, const std::string& name) {
   return Reader(bytes, name).entries();
+}
+
+std::string_view zip_data(std::string_view bytes, const ZipEntry& entry, const std::string& name) {
+  return Reader(bytes, name).data(entry);
 }
 
 }  // namespace attnviz

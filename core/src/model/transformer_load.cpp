@@ -189,13 +189,19 @@ class ModelLoader {
     std::string lm_head_key;
     Tensor lm_head = read(key, 2, unchecked_ ? &lm_head_key : nullptr);
     expect_shape(lm_head, key, {m_.token_embedding.rows(), m_.n_embd}, "vocab_size × n_embd");
-    if (unchecked_) {  // their values are compared: both checked (and converted) now
-      sd_.check_finite(key, 0, lm_head.rows());
-      sd_.check_finite(unchecked_->token_embedding, 0, lm_head.rows());
-    }
-    if (lm_head != m_.token_embedding) {
-      m_.lm_head = std::move(lm_head);
-      if (unchecked_) unchecked_->output_embedding = lm_head_key;
+    // One storage under both names (a torch.save file keeps tied tensors so): the same bytes,
+    // tied, with nothing to compare — a GPT-2-sized wte is not read just to find that out.
+    const bool same_bytes = lm_head.data() == m_.token_embedding.data() &&
+                            lm_head.outerStride() == m_.token_embedding.outerStride();
+    if (!same_bytes) {
+      if (unchecked_) {  // their values are compared: both checked (and converted) now
+        sd_.check_finite(key, 0, lm_head.rows());
+        sd_.check_finite(unchecked_->token_embedding, 0, lm_head.rows());
+      }
+      if (lm_head != m_.token_embedding) {
+        m_.lm_head = std::move(lm_head);
+        if (unchecked_) unchecked_->output_embedding = lm_head_key;
+      }
     }
     if (sd_.has(n_.outer + "lm_head.bias")) {
       m_.lm_head_bias = vector(n_.outer + "lm_head.bias", m_.token_embedding.rows(), "vocab_size");
