@@ -65,5 +65,5 @@ if [ "${1:-}" = "--test" ]; then
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs"
   ctest --preset tsan
-  ./scripts/fuzz.sh 12
+  ./scripts/fuzz.sh 6
 fi

@@ -17,6 +17,8 @@ Markdown table, each row with its target and whether this run meets it:
      one head's heatmap (matplotlib / `attnviz --weights DIR --layer 5 --head 3 --png`), T = 64
      and 1024: wall time and peak memory. attnviz stops after layer 5 (nothing shown needs more);
      two rows for comparison make it run every block at T = 64, and the logits too.
+  5b. The teacher's run (T = 64) from nanoGPT's ckpt.pt of the same model, 1.5 GB with AdamW's
+     state (gpt2_small.py ckpt), against it as safetensors: the same time and memory within 10 %.
   6. SVG of T = 2 048 (attnviz alone: its target is absolute), and `--json -` against `--json
      FILE` at T = 2 048: the same peak memory means standard output streams as files do.
 """
@@ -290,6 +292,22 @@ def main():
                                          "--head", "3", "--png", f"{tmp}/a.png"] + more, 5)
                 row(rows, f"… {what}", f"{p_wall:.2f} s", f"{a_wall:.3f} s",
                     f"{p_wall / a_wall:.1f}×", "(for comparison)", True)
+
+        # 5b. The same run from nanoGPT's ckpt.pt (1.5 GB, the optimizer's state included)
+        # against the same model as safetensors: attnviz against itself.
+        if not (GPT2 / "ckpt.pt").exists():
+            subprocess.run([sys.executable, str(PEER), "ckpt", str(GPT2)], check=True)
+        words = " ".join(["the"] * 64)
+        runs = {}
+        for name in ("nanogpt.safetensors", "ckpt.pt"):
+            runs[name] = run_process([str(ATTNVIZ), "--weights", str(GPT2 / name), "--text",
+                                      words, "--layer", "5", "--head", "3", "--png",
+                                      f"{tmp}/a.png", "--no-table"], 9)
+        (s_wall, s_mem), (c_wall, c_mem) = runs["nanogpt.safetensors"], runs["ckpt.pt"]
+        row(rows, "teacher's run from nanoGPT's ckpt.pt (1.5 GB with AdamW's state), T=64, "
+            "against the same model as safetensors", f"{s_wall:.3f} s, {s_mem:.0f} MiB",
+            f"{c_wall:.3f} s, {c_mem:.0f} MiB", f"{c_wall / s_wall:.2f}×, {c_mem / s_mem:.2f}×",
+            "within 10 %", c_wall <= 1.1 * s_wall and c_mem <= 1.1 * s_mem)
 
         # 6. SVG of T = 2048, and --json - against --json FILE.
         a_wall, a_mem = run_process([str(ATTNVIZ), "--file", str(text), "--block-size", "2048",

@@ -1,10 +1,11 @@
-// How a whole model reads its text: its BPE tokenizer, or the token string of each embedding row,
-// found the way its training code finds them.
+// How a model reads its text: its BPE tokenizer, or the token string of each embedding row,
+// found the way its training code finds them (a whole model's; given_vocab() also one module's).
 #include <filesystem>
 
 #include "attnviz/error.hpp"
 #include "attnviz/formats/vocab_file.hpp"
 #include "attnviz/io/io.hpp"
+#include "attnviz/text/utf8.hpp"
 #include "run/stages.hpp"
 
 namespace attnviz {
@@ -82,7 +83,9 @@ TextReading model_reading(const Request& request, const StateDict& state_dict, T
     if (rows == 50257 || rows == 50304) {  // GPT-2's vocabulary, as sample.py falls back
       use_bpe(gpt2_tokenizer());
     } else if (!meta_tried.empty()) {
-      throw Error(Err::MetaPklNotFound, {name, *state_dict.text_setting("dataset"), meta_tried});
+      // Both from the file: one line whatever they hold.
+      throw Error(Err::MetaPklNotFound, {name, utf8::one_line(*state_dict.text_setting("dataset")),
+                                         utf8::one_line(meta_tried)});
     } else if (rows <= 1024) {
       throw Error(Err::ModelNeedsVocab, {name, std::to_string(rows)});
     } else {
