@@ -47,6 +47,9 @@ TEST(TorchFile, ZipFormatEveryDtypeStridesAndSharedStorages) {
 
 TEST(TorchFile, LegacyFormat) { expect_tensors("tensors_legacy.pth", kFloats); }
 
+// Saved on a GPU ("cuda:0"): read as torch.load(map_location="cpu") reads it.
+TEST(TorchFile, GpuStoragesAreReadAsCpuOnes) { expect_tensors("tensors_cuda.pth", kFloats); }
+
 TEST(TorchFile, BigEndianFilesAreSwapped) {
   const json expected = json::parse(test::slurp(kFiles + "tensors.expected.json"));
   expect_tensors("tensors_big_endian.pth", expected["big_endian"].get<std::vector<std::string>>());

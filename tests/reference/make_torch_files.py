@@ -15,6 +15,9 @@ Writes, into torch_files/:
   evil_system.pth         a checkpoint whose 'model' is built by posix.system (an object whose
                           __reduce__ returns os.system): refused by name, never run
   evil_eval.pth           the same with builtins.eval under 'state_dict'
+  tensors_cuda.pth        tensors.pth as saved on a GPU: every storage's location "cuda:0"
+                          (rewritten: this PyTorch has no GPU), read by torch.load with
+                          map_location="cpu" as the same tensors
   compressed.pth          tensors.pth re-zipped with deflate (torch.save never compresses)
   duplicate.pth           tensors.pth with one entry twice
   no_tensors.pth          a dict of numbers, no tensors anywhere
@@ -92,6 +95,17 @@ def main():
         return data
     rezip(OUT / "floats.tmp", OUT / "tensors_big_endian.pth", transform=big_endian, byteorder="big")
     os.remove(OUT / "floats.tmp")
+
+    # Saved on a GPU: each storage's location says "cuda:0" (a CPU-only PyTorch cannot write
+    # one, so the pickle's location strings are rewritten); torch.load(map_location="cpu") reads
+    # it as the same tensors.
+    def on_gpu(name, data):
+        if name.endswith("data.pkl"):
+            return data.replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0")
+        return data
+    rezip(OUT / "tensors.pth", OUT / "tensors_cuda.pth", transform=on_gpu)
+    loaded = torch.load(OUT / "tensors_cuda.pth", map_location="cpu")
+    assert all(torch.equal(loaded[k], v) for k, v in tensors.items())
 
     expected = {"torch_version": torch.__version__,
                 "tensors": {k: {"shape": list(v.shape), "values": values(v)}
