@@ -92,6 +92,14 @@ TEST(TorchFile, AnUnreadableStorageTypeIsRefusedWhenRead) {
             std::string::npos);
 }
 
+// A legacy file the fuzzer made: an empty tensor whose offset lies past its storage once read as
+// a range outside the file (std::out_of_range, an internal error). It opens, or is an Error.
+TEST(TorchFile, FuzzFindingsAreErrorsOrOpen) {
+  const std::string bytes =
+      test::slurp(ATTNVIZ_REFERENCE "/../fuzz/corpus/torch_file/regression-empty-tensor-offset");
+  EXPECT_NO_THROW(open_error(bytes));
+}
+
 TEST(TorchFile, AFileWithoutTensorsSaysWhatItHolds) {
   EXPECT_EQ(open_error(test::slurp(kFiles + "no_tensors.pth")),
             "m.pth: no tensors found: the pickle holds a dict (\"epoch\", \"lr\"), not a "

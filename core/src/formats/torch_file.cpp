@@ -328,6 +328,7 @@ void add_tensor(TensorTable& table, const std::string& name, const TensorRecord&
     table.add(name, TableEntry{storage.dtype, r.size, {}, big_endian});
     return;
   }
+  if (r.offset > (int64_t{1} << 40)) table.fail(Err::TorchBadTensor, {utf8::quoted(name)});
   uint64_t elements = 1, last = 0;  // last: the offset of the last element, from r.offset
   bool row_major = true;
   int64_t expected = 1;
@@ -348,7 +349,8 @@ void add_tensor(TensorTable& table, const std::string& name, const TensorRecord&
                 std::to_string(needed)});
   }
   TableEntry e{storage.dtype, r.size, {}, big_endian};
-  if (row_major) {
+  if (elements == 0) {  // an empty tensor holds no bytes, wherever its offset points
+  } else if (row_major) {
     e.bytes = storage.bytes.substr(static_cast<size_t>(r.offset * size),
                                    static_cast<size_t>(elements * size));
   } else {  // gathered element by element, in row-major order
