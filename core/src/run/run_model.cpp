@@ -96,14 +96,22 @@ void model_ids(const Request& request, const TextReading& reading, const Transfo
 }
 
 // Every float tensor of 1 or 2 dimensions the file holds (buffers of integers, bools or more
-// dimensions are not the model's weights), with what opens the file alone: the settings the
-// model ran with and, for a character model, its vocabulary.
+// dimensions are not the model's weights) — a storage saved under two names (nanoGPT's tied
+// lm_head) once, under its first, which the loader ties — with what opens the file alone: the
+// settings the model ran with and, for a character model, its vocabulary.
 std::string model_file(const StateDict& state_dict, const Transformer& model) {
   std::vector<NamedTensor> tensors;
+  std::vector<const float*> written;  // the bytes each tensor viewed in the file
   for (const std::string& key : state_dict.keys()) {
     const size_t dims = state_dict.shape(key).size();
     if ((dims != 1 && dims != 2) || !state_dict.is_float(key)) continue;
-    tensors.push_back({key, Matrix(state_dict.tensor(key, static_cast<int>(dims))), dims == 1});
+    const Tensor t = state_dict.tensor(key, static_cast<int>(dims));
+    if (std::find(written.begin(), written.end(), t.data()) != written.end() && key.size() >= 14 &&
+        key.compare(key.size() - 14, 14, "lm_head.weight") == 0) {
+      continue;
+    }
+    written.push_back(t.data());
+    tensors.push_back({key, Matrix(t), dims == 1});
   }
   std::vector<std::pair<std::string, std::string>> metadata = {
       {"format", "pt"},
