@@ -1,6 +1,7 @@
 // Vocabularies given beside a model: a JSON list, nanoGPT's meta.pkl, or the training text.
 #include "attnviz/formats/vocab_file.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "attnviz/error.hpp"
@@ -100,8 +101,11 @@ std::vector<std::string> read_vocab_file(std::string_view bytes, const std::stri
 
 std::vector<std::string> vocab_of_text(std::string_view text, const std::string& name) {
   utf8::validate(text, name);
-  std::vector<bool> seen(0x110000);
-  for (const char32_t c : utf8::code_points(text)) seen[c == U'\r' ? U'\n' : c] = true;
+  const std::vector<char32_t> code_points = utf8::code_points(text);
+  char32_t top = U'\n';
+  for (const char32_t c : code_points) top = std::max(top, c);
+  std::vector<bool> seen(top + 1);  // one bit per code point up to the text's largest
+  for (const char32_t c : code_points) seen[c == U'\r' ? U'\n' : c] = true;
   std::vector<std::string> vocab;
   for (char32_t c = 0; c < seen.size(); ++c) {
     if (seen[c]) vocab.push_back(utf8::encode(c));
