@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 . scripts/packages.sh
 
 mkdir -p build
+# The build folder, beside build/release at the same depth (so ccache, where setup.sh --test sets
+# it, finds the first build's objects), also holds the pkg-config folder and the logs.
 work=$(mktemp -d "$PWD/build/release-check.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -41,15 +43,15 @@ flags=()
 for name in "${hidden_cmake[@]}"; do flags+=("-DCMAKE_DISABLE_FIND_PACKAGE_$name=ON"); done
 echo "check-release-build: hidden from CMake: ${hidden_cmake[*]:-(none)}; pkg-config: ${hidden_pc[*]:-(none)}"
 PKG_CONFIG_LIBDIR=$work/pkgconfig PKG_CONFIG_PATH='' \
-  cmake --preset release -B "$work/build" "${flags[@]}" >"$work/configure.log" 2>&1 || {
+  cmake --preset release -B "$work" "${flags[@]}" >"$work/configure.log" 2>&1 || {
   cat "$work/configure.log" >&2
   echo "check-release-build: FAILED: the release preset does not configure without the test packages" >&2
   exit 1
 }
-cmake --build "$work/build" -j "$(nproc 2>/dev/null || echo 2)" >"$work/build.log" 2>&1 || {
+cmake --build "$work" -j "$(nproc 2>/dev/null || echo 2)" >"$work/build.log" 2>&1 || {
   tail -40 "$work/build.log" >&2
   echo "check-release-build: FAILED: the release preset does not build without the test packages" >&2
   exit 1
 }
-"$work/build/attnviz" --text "Azərbaycan dili" --no-summary --color never | head -4
+"$work/attnviz" --text "Azərbaycan dili" --no-summary --color never | head -4
 echo "check-release-build: ok"
