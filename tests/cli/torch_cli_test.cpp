@@ -210,6 +210,18 @@ TEST_F(TorchFiles, ShardedPytorchModelBin) {
   expect_error(with_index(R"({"weight_map": {"wte.weight": "gone.bin"}})"), "gone.bin");
 }
 
+// A folder sharded as safetensors (model.safetensors.index.json): the same index, each shard
+// opened by content.
+TEST_F(TorchFiles, ShardedSafetensors) {
+  const fs::path folder = dir_ / "sharded";
+  place("gpt2_hf.safetensors", "sharded/model-00001-of-00001.safetensors");
+  place("gpt2_sharded/config.json", "sharded/config.json");
+  json index = json::parse(slurp(kModels + "gpt2_sharded/pytorch_model.bin.index.json"));
+  for (auto& [key, file] : index["weight_map"].items()) file = "model-00001-of-00001.safetensors";
+  std::ofstream(folder / "model.safetensors.index.json") << index.dump();
+  expect_like_pytorch(expected_of("gpt2_hf"), {"--weights", folder.string()});
+}
+
 // --save-weights of a whole model: safetensors with its settings and vocabulary, which opens
 // alone and runs to the same numbers.
 TEST_F(TorchFiles, SaveWeightsConvertsAWholeModel) {
