@@ -1,5 +1,5 @@
-// A state_dict as a file holds it (JSON or safetensors): named tensors and a few settings, read on
-// demand. Knows bytes, not models: model/ turns the tensors into modules.
+// A state_dict as a file holds it (torch.save's, safetensors, JSON): named tensors and a few
+// settings, read on demand. Knows bytes, not models: model/ turns the tensors into modules.
 #pragma once
 
 #include <cstdint>

@@ -39,8 +39,10 @@ struct Request {
   std::string text_origin;  // where the text came from, for messages: "--text", a file path
   TokenizerKind tokenizer = TokenizerKind::Char;
 
-  std::optional<std::string> weights_path;  // weights to load (JSON, safetensors); else random
-  std::string_view weights_data;            // that file's bytes, kept alive by the caller
+  // Weights to load (torch.save's files, safetensors, JSON, a sharded checkpoint's index); else
+  // random.
+  std::optional<std::string> weights_path;
+  std::string_view weights_data;  // that file's bytes, kept alive by the caller
   // weights_data is a read-only mapping of the file: pages the run is done with may leave memory
   // (they are read from the file again if needed). Never for bytes in ordinary memory.
   bool weights_mapped = false;

@@ -13,8 +13,8 @@ enum class TokenizerKind {
   Word,  // words, and every punctuation mark or symbol on its own; whitespace separates
   Bpe,   // a model's byte-level BPE (GPT-2's): Request::bpe splits the text, not tokenize()
   // one token per code point, as Python iterates a str: how a character model's training code
-  // (gpt.py, nanoGPT's shakespeare_char) split its text, so "i̇" is two tokens. Whole models with
-  // a character vocabulary read their text so; not a --tokenizer name.
+  // (gpt.py, nanoGPT's shakespeare_char) split its text, so "i̇" is two tokens. A model with a
+  // character vocabulary reads its text so (run/model_reading.cpp); not a --tokenizer name.
   CodePoint,
 };
 
