@@ -17,6 +17,8 @@ namespace fs = std::filesystem;
 // pads GPT-2's 50 257 to 50 304; the padding rows are never guessed.
 bool pads(int size, int rows) { return rows == size || rows == (size + 63) / 64 * 64; }
 
+constexpr int kGpt2Tokens = 50257;  // gpt2_tokenizer()'s size
+
 // nanoGPT's sample.py: os.path.join('data', checkpoint['config']['dataset'], 'meta.pkl'), from
 // the current folder, else from the checkpoint folder's parent (where data/ lies beside out-*/).
 // A dataset that is not one plain folder name is not looked for.
@@ -54,9 +56,7 @@ std::optional<GivenVocab> given_vocab(const Request& request, const StateDict& s
 TextReading model_reading(const Request& request, const StateDict& state_dict, Transformer& model) {
   const std::string& name = *request.weights_path;
   const int rows = model.vocab_size();
-  TextReading text;
-  text.kind =
-      request.tokenizer == TokenizerKind::Char ? TokenizerKind::CodePoint : request.tokenizer;
+  TextReading text = character_reading(request);  // unless a BPE tokenizer is found
   const auto use_bpe = [&](std::shared_ptr<const BpeTokenizer> bpe) {
     if (!pads(bpe->size(), rows)) {
       throw Error(Err::TokenizerVocabMismatch,
@@ -80,7 +80,8 @@ TextReading model_reading(const Request& request, const StateDict& state_dict, T
   } else if (auto given = given_vocab(request, state_dict, &meta_tried)) {
     use_vocab(std::move(given->tokens), given->origin);
   } else if (model.vocab.empty()) {
-    if (rows == 50257 || rows == 50304) {  // GPT-2's vocabulary, as sample.py falls back
+    if (pads(kGpt2Tokens, rows)) {  // GPT-2's vocabulary (or nanoGPT's padding of it), as
+                                    // sample.py falls back to tiktoken's gpt2
       use_bpe(gpt2_tokenizer());
     } else if (!meta_tried.empty()) {
       // Both from the file: one line whatever they hold.

@@ -29,9 +29,7 @@ Result run(const Request& request) {
   // One module of a character model reads its text as the model does (code points) when its
   // vocabulary comes from beside the file.
   const auto vocab = given_vocab(request, *state_dict);
-  TextReading reading = request_reading(request);
-  if (vocab && reading.kind == TokenizerKind::Char) reading.kind = TokenizerKind::CodePoint;
-  read_tokens(request, reading, result);
+  read_tokens(request, vocab ? character_reading(request) : request_reading(request), result);
   return run_module(request, state_dict.get(), vocab ? &vocab->tokens : nullptr, std::move(result));
 }
 

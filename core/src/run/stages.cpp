@@ -43,6 +43,12 @@ TextReading request_reading(const Request& request) {
   return {request.bpe, request.bpe ? TokenizerKind::Bpe : request.tokenizer, 0};
 }
 
+TextReading character_reading(const Request& request) {
+  TextReading reading = request_reading(request);
+  if (reading.kind == TokenizerKind::Char) reading.kind = TokenizerKind::CodePoint;
+  return reading;
+}
+
 void read_tokens(const Request& request, const TextReading& reading, Result& result) {
   const size_t max = request.limits.max_tokens;
   result.info.tokenizer = reading.kind;

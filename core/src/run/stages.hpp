@@ -40,6 +40,9 @@ struct TextReading {
 
 // The request's own: its --tokenizer.
 TextReading request_reading(const Request& request);
+// A character model's: the request's, with the default char tokenizer splitting code points as
+// the model's training code split its text (Python's str), not graphemes.
+TextReading character_reading(const Request& request);
 
 // A character vocabulary given beside the weights file: --vocab or --vocab-text, else for a file
 // without one nanoGPT's data/DATASET/meta.pkl, DATASET from checkpoint['config']['dataset'], in
