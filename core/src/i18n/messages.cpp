@@ -264,6 +264,7 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
   {Msg::LabelLastSpace, "looks at the last space / the word so far",
    "son boşluğa / sözün başına baxır"},
   {Msg::LabelNone, "no single clear pattern", "tək aydın nümunə yoxdur"},
+  {Msg::LabelWithheld, "not labelled from this text", "bu mətnə görə etiketlənmir"},
 }};
 // clang-format on
 

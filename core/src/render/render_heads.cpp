@@ -34,7 +34,8 @@ std::string pattern_name(HeadPattern p, Lang lang) {
 
 std::string head_label_text(const HeadScore& score, Lang lang) {
   const auto label = head_label(score);
-  return std::string(text(lang, label ? offset(Msg::LabelPreviousToken, *label) : Msg::LabelNone));
+  if (label) return std::string(text(lang, offset(Msg::LabelPreviousToken, *label)));
+  return std::string(text(lang, score.withheld ? Msg::LabelWithheld : Msg::LabelNone));
 }
 
 std::string heads_intro(const Result& result, Lang lang) {
@@ -44,6 +45,7 @@ std::string heads_intro(const Result& result, Lang lang) {
     out += "\n" +
            say(lang, Msg::HeadsRepeatedText, {std::to_string(result.induction_test_ids.size())});
   }
+  if (result.labels_withheld) out += "\n" + result.labels_withheld->in(lang) + ".";
   return out;
 }
 

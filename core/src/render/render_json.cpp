@@ -265,6 +265,10 @@ void model_json(Stream& s, const Result& result, const JsonOptions& options) {
   }
   s.key("head_scores", 1);
   s.value(head_scores_json(result.head_scores), 1);
+  if (result.labels_withheld) {  // why every "label" is null
+    s.key("labels_withheld", 1);
+    s.value(result.labels_withheld->english(), 1);
+  }
   if (!result.induction_test_ids.empty()) {
     s.key("induction_test_ids", 1);
     s.value(result.induction_test_ids, 1);

@@ -49,6 +49,41 @@ void score_layer(int layer, const AttentionTrace& attention, const PatternTarget
   }
 }
 
+// The tokens as the model read them: a character model's vocabulary entries (Cyrillic letters read
+// in the Latin alphabet are Latin there), else the labels.
+std::vector<std::string> read_as(const TextReading& reading, const Transformer& model,
+                                 const Result& result) {
+  if (reading.bpe) return result.tokens;
+  std::vector<std::string> read;
+  for (const int id : result.ids) read.push_back(model.vocab[static_cast<size_t>(id)]);
+  return read;
+}
+
+// The row of a vocabulary's stand-in token, or −1.
+int stand_in_id(const std::vector<std::string>& vocab) {
+  const auto at = std::find(vocab.begin(), vocab.end(), kStandInToken);
+  return at == vocab.end() ? -1 : static_cast<int>(at - vocab.begin());
+}
+
+// No head is labelled from a text of one token (no pattern has a target), or from one mostly made
+// of the stand-in (every pattern there is the stand-in's, not the text's); a warning says so,
+// unless the heads report does.
+void withhold_labels(const Request& request, int unread, Result& result) {
+  const size_t T = result.ids.size();
+  const auto unread_count =
+      static_cast<size_t>(std::count(result.ids.begin(), result.ids.end(), unread));
+  if (T < 2) {
+    result.labels_withheld = Words(Err::LabelsWithheldOneToken, {});
+  } else if (2 * unread_count > T) {
+    result.labels_withheld = Words(Err::LabelsWithheldUnread, {std::to_string(unread_count),
+                                                               std::to_string(T), kStandInToken});
+    if (!request.outputs.heads_report) result.warnings.push_back(*result.labels_withheld);
+  } else {
+    return;
+  }
+  for (HeadScore& score : result.head_scores) score.withheld = true;
+}
+
 // With --induction-test S, every head also scored on S random tokens repeated twice
 // (torch.randint(0, vocab, (S,)) after torch.manual_seed(seed)); no layer is kept.
 void induction_test(const Request& request, const Transformer& model,
@@ -209,11 +244,14 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
       checked[static_cast<size_t>(block)] = 1;
     }
   };
-  const PatternTargets targets = pattern_targets(result.ids, result.tokens);
+  const int unread = stand_in_id(model.vocab);
+  const PatternTargets targets =
+      pattern_targets(result.ids, read_as(reading, model, result), unread);
   ForwardTrace trace = forward(model, result.ids, options, [&](int l, const LayerTrace& layer) {
     score_layer(l, layer.attention, targets, result);
     if (rollout) rollout_step(result.rollout, layer.attention);
   });
+  withhold_labels(request, unread, result);
   induction_test(request, model, options.before_reading, result);
   if (request.outputs.model_file) result.model_file = model_file(state_dict, model);
   keep_outputs(request, reading, model, layers, trace, result);

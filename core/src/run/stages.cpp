@@ -7,6 +7,7 @@
 
 #include "attnviz/error.hpp"
 #include "attnviz/model/analysis.hpp"
+#include "attnviz/text/transliterate.hpp"
 #include "attnviz/text/utf8.hpp"
 
 namespace attnviz {
@@ -65,18 +66,27 @@ void read_tokens(const Request& request, const TextReading& reading, Result& res
 
 std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
                             const std::vector<std::string>& vocab, const std::string& weights_name,
-                            std::vector<Words>* stand_in_warnings) {
+                            std::vector<Words>* warnings) {
   std::unordered_map<std::string, int> index;
   for (size_t i = 0; i < vocab.size(); ++i) index.emplace(vocab[i], static_cast<int>(i));
-  const auto stand_in = stand_in_warnings ? index.find(kStandInToken) : index.end();
+  const auto stand_in = warnings ? index.find(kStandInToken) : index.end();
   std::vector<int> ids;
-  std::vector<std::string> missing;  // distinct, in order of appearance
+  // Distinct, in order of appearance: what was read in the Latin alphabet, and what was not read.
+  std::vector<std::string> transliterated, missing;
+  const auto note = [](std::vector<std::string>& list, std::string entry) {
+    if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(std::move(entry));
+  };
   ids.reserve(tokens.size());
   for (size_t t = 0; t < tokens.size(); ++t) {
     auto id = index.find(tokens[t]);
+    if (id == index.end() && warnings) {
+      if (const auto latin = latin_azerbaijani(tokens[t])) {
+        id = index.find(*latin);
+        if (id != index.end()) note(transliterated, tokens[t] + "→" + *latin);
+      }
+    }
     if (id == index.end() && stand_in != index.end()) {
-      if (std::find(missing.begin(), missing.end(), tokens[t]) == missing.end())
-        missing.push_back(tokens[t]);
+      note(missing, "\"" + utf8::visible(tokens[t]) + "\"");
       id = stand_in;
     }
     if (id == index.end()) {
@@ -85,11 +95,15 @@ std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
     }
     ids.push_back(id->second);
   }
-  if (!missing.empty()) {
-    std::string list;
-    for (const std::string& t : missing) list += (list.empty() ? "\"" : ", \"") + t + "\"";
-    stand_in_warnings->push_back(Words(Err::StandInTokens, {weights_name, list, kStandInToken}));
-  }
+  const auto joined = [](const std::vector<std::string>& list) {
+    std::string out;
+    for (const std::string& entry : list) out += (out.empty() ? "" : ", ") + entry;
+    return out;
+  };
+  if (!transliterated.empty())
+    warnings->push_back(Words(Err::Transliterated, {weights_name, joined(transliterated)}));
+  if (!missing.empty())
+    warnings->push_back(Words(Err::StandInTokens, {weights_name, joined(missing), kStandInToken}));
   return ids;
 }
 

@@ -14,12 +14,13 @@ namespace attnviz {
 // The stand-in a model's vocabulary may hold for characters it lacks (the shipped models do).
 inline constexpr const char* kStandInToken = "\xEF\xBF\xBD";  // U+FFFD �
 
-// Each token's row in `vocab`; throws Error naming the first token it lacks. With
-// `stand_in_warnings`, a vocabulary that holds kStandInToken maps what it lacks there instead, with
-// one warning naming those tokens.
+// Each token's row in `vocab`; throws Error naming the first token it lacks. With `warnings`, a
+// token written in the Azerbaijani Cyrillic alphabet that the vocabulary lacks is read in the
+// Latin one where the vocabulary has that (its label stays as written), and a vocabulary that
+// holds kStandInToken maps what it still lacks there; one warning names each kind.
 std::vector<int> lookup_ids(const std::vector<std::string>& tokens,
                             const std::vector<std::string>& vocab, const std::string& weights_name,
-                            std::vector<Words>* stand_in_warnings = nullptr);
+                            std::vector<Words>* warnings = nullptr);
 
 // Throws Error when T tokens are more than block_size (0: no limit).
 void check_length(size_t T, int block_size, const Request& request);

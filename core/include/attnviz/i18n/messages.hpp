@@ -134,6 +134,7 @@ enum class Msg {
   LabelLastVowel,
   LabelLastSpace,
   LabelNone,
+  LabelWithheld,
   Count  // number of messages, not a message
 };
 

@@ -33,19 +33,24 @@ struct HeadScore {
   // --induction-test S: the mean weight on the stripe i → i−S+1 over the second copy of S random
   // tokens repeated twice, as TransformerLens's demos measure induction.
   std::optional<float> repeated_induction;
+  // No label, whatever the scores: the text could not show one (Result::labels_withheld says why).
+  bool withheld = false;
 
   float operator[](HeadPattern p) const { return score[static_cast<size_t>(p)]; }
 };
 
 // A head's label: the pattern with the highest score, if that score reaches kLabelThreshold
-// (the repeated-sequence induction score stands for Induction when it was measured).
+// (the repeated-sequence induction score stands for Induction when it was measured). A withheld
+// score is labelled only by the repeated-sequence induction score, which did not read the text.
 inline constexpr float kLabelThreshold = 0.4f;
 std::optional<HeadPattern> head_label(const HeadScore& score);
 
 // Where the patterns put their 1s on one text, found once for all heads, in O(T) memory: row i's
 // earlier copies are the first copies_before[i] entries of positions[token i]; last_vowel[i] is
 // the last vowel ≤ i−2 of i's word and last_space[i] the last non-letter before i (−1: none).
-// `ids` (T) tell duplicates apart; `tokens` (T) tell vowels, letters and spaces apart.
+// `ids` (T) tell duplicates apart; `tokens` (T) tell vowels, letters and spaces apart. Tokens
+// with id `unread` (the stand-in of a vocabulary for what it lacks; −1: none) are unknown: each
+// is distinct from every other, and neither a letter nor a space.
 struct PatternTargets {
   std::vector<std::vector<int>> positions;  // per distinct token, where it occurs, in order
   std::vector<int> token;                   // row i's entry of positions
@@ -53,7 +58,8 @@ struct PatternTargets {
   std::vector<int> last_vowel;
   std::vector<int> last_space;
 };
-PatternTargets pattern_targets(const std::vector<int>& ids, const std::vector<std::string>& tokens);
+PatternTargets pattern_targets(const std::vector<int>& ids, const std::vector<std::string>& tokens,
+                               int unread = -1);
 
 // Every pattern's score for one head's weights (T, T).
 std::array<float, kHeadPatterns> score_head(const Matrix& weights, const PatternTargets& targets);

@@ -72,6 +72,8 @@ struct Result {
   Matrix rollout;
   // Whole models: every layer's every head (whichever --layer shows), scored on the run's tokens.
   std::vector<HeadScore> head_scores;
+  // Why no head is labelled from this text (a single token; mostly tokens the model cannot read).
+  std::optional<Words> labels_withheld;
   std::vector<int> induction_test_ids;  // the S random ids of --induction-test (then repeated)
   // With Outputs::model_file, a whole model as safetensors: every float tensor of its file (F32,
   // under the file's keys), the settings it ran with and its vocabulary in __metadata__, so the

@@ -1,0 +1,82 @@
+// A teacher's and a student's first commands, end to end: what the model cannot read is said and
+// never labelled, a single-dash long option or a typo is named with what was meant, values are
+// explained as a person writes them, and long texts run as the model reads them.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+
+namespace {
+
+using attnviz::test::Outcome;
+using nlohmann::json;
+using Workflow = attnviz::test::CliTest;
+
+// The labels of every head in a run's JSON.
+std::vector<json> labels_of(const json& out) {
+  std::vector<json> labels;
+  for (const json& h : out["head_scores"]) labels.push_back(h["label"]);
+  return labels;
+}
+
+TEST_F(Workflow, StandInsNeverMatchAPatternAndUnreadTextsLabelNothing) {
+  // Letters the model lacks (Russian's ъ and щ) all run as the stand-in; they used to score as
+  // duplicates and inductions of each other and label every head.
+  const Outcome o = run({"--model", "az", "--text", "ъщъщъщъщ ъщъщ", "--json", "-"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  const json out = json::parse(o.out);
+  for (const json& h : out["head_scores"]) {
+    EXPECT_EQ(h["scores"]["duplicate_token"].get<float>(), 0.0f);
+    EXPECT_EQ(h["scores"]["induction"].get<float>(), 0.0f);
+    EXPECT_TRUE(h["label"].is_null()) << h;
+  }
+  EXPECT_NE(out["labels_withheld"].get<std::string>().find("12 of the text's 13 tokens"),
+            std::string::npos)
+      << out["labels_withheld"];
+  EXPECT_NE(o.err.find("heads are not labelled: 12 of the text's 13 tokens"), std::string::npos)
+      << o.err;
+
+  // The report says why, and its label column says so too; the heatmap captions carry no label.
+  const Outcome report = run({"--model", "az", "--text", "ъщъщъщъщ ъщъщ", "--heads-report"});
+  ASSERT_EQ(report.status, 0) << report.err;
+  EXPECT_NE(report.out.find("heads are not labelled: 12 of"), std::string::npos) << report.out;
+  EXPECT_EQ(report.out.find("duplicate-token head"), std::string::npos) << report.out;
+  EXPECT_EQ(report.out.find("induction head"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("not labelled from this text"), std::string::npos);
+  const Outcome svg = run({"--model", "az", "--text", "ъщъщъщъщ ъщъщ", "--svg", "-"});
+  ASSERT_EQ(svg.status, 0) << svg.err;
+  EXPECT_EQ(svg.out.find(" · "), std::string::npos);
+
+  // One token shows no pattern.
+  const Outcome one = run({"--model", "az", "--text", "a", "--json", "-"});
+  ASSERT_EQ(one.status, 0) << one.err;
+  for (const json& label : labels_of(json::parse(one.out))) EXPECT_TRUE(label.is_null());
+  EXPECT_EQ(json::parse(one.out)["labels_withheld"],
+            "heads are not labelled: a text of one token shows no pattern");
+}
+
+TEST_F(Workflow, AzerbaijaniCyrillicIsReadInTheLatinAlphabetWithItsOwnLabels) {
+  const Outcome cyrillic = run({"--model", "az", "--text", "Азәрбајҹан дили", "--json", "-"});
+  const Outcome latin = run({"--model", "az", "--text", "Azərbaycan dili", "--json", "-"});
+  ASSERT_EQ(cyrillic.status, 0) << cyrillic.err;
+  ASSERT_EQ(latin.status, 0) << latin.err;
+  const json c = json::parse(cyrillic.out), l = json::parse(latin.out);
+  EXPECT_EQ(c["token_ids"], l["token_ids"]);
+  EXPECT_EQ(c["tokens"][2], "ә");
+  EXPECT_EQ(c["tokens"][7], "ҹ");
+  EXPECT_EQ(c["layers"], l["layers"]);
+  EXPECT_EQ(labels_of(c), labels_of(l));
+  EXPECT_FALSE(c.contains("labels_withheld"));
+  EXPECT_EQ(cyrillic.err,
+            "attnviz: warning: --model az: read in the Latin alphabet the model knows, letter for "
+            "letter: А→A, з→z, ә→ə, р→r, б→b, а→a, ј→y, ҹ→c, н→n, д→d, и→i, л→l; the labels keep "
+            "the letters as written\n");
+  // Letters outside the Azerbaijani alphabet stay stand-ins, named once, a CR as a visible symbol.
+  const Outcome russian = run({"--model", "az", "--text", "щи\r\nщдом"});
+  ASSERT_EQ(russian.status, 0) << russian.err;
+  EXPECT_NE(russian.err.find("not in the model's vocabulary: \"щ\", \"␍\";"), std::string::npos)
+      << russian.err;
+}
+
+}  // namespace
