@@ -179,12 +179,15 @@ int main(int argc, char** argv) {
     if (const char* kernels = std::getenv("ATTNVIZ_KERNELS")) options.kernels = kernels;
     const attnviz::Compute checked({0, options.kernels});  // a wrong name fails before --version
     attnviz::app::configure_app(app, options);
+    if (const auto problem = attnviz::app::argument_problem(app, argc, argv)) {
+      return usage_error(*problem, lang);
+    }
     try {
       app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      return usage_error(attnviz::app::usage_words(e), lang);
+      return usage_error(attnviz::app::usage_words(e, app), lang);
     }
     if (const auto problem = attnviz::app::usage_problem(options)) {
       return usage_error(*problem, lang);

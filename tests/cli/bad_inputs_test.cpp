@@ -300,7 +300,7 @@ std::vector<BadInput> table() {
        2,
        "--model and --weights both name a model; give one",
        model_folder(kConfig)},
-      {"--threads 0", {"--text", "ab", "--threads", "0"}, 2, "--threads: 0 is not in 1 … 1024"},
+      {"--threads 0", {"--text", "ab", "--threads", "0"}, 2, "--threads 0: not in 1 … 1024"},
       {"--layer without a model",
        {"--text", "ab", "--layer", "1"},
        2,

@@ -493,7 +493,7 @@ TEST_F(Cli, ErrorsFollowTheInterfacesLanguage) {
             "attnviz: xəta: --cmap: jet bunlardan biri deyil: "
             "viridis,magma,inferno,plasma,cividis,gray,greys,blues (bax: attnviz --help)\n");
   EXPECT_EQ(run({"--bogus", "--lang", "az"}).err,
-            "attnviz: xəta: gözlənilməyən arqument --bogus (bax: attnviz --help)\n");
+            "attnviz: xəta: --bogus: naməlum seçim (bax: attnviz --help)\n");
 }
 
 // Past 1000 cells the table shows its corners, and --full prints everything.

@@ -79,4 +79,43 @@ TEST_F(Workflow, AzerbaijaniCyrillicIsReadInTheLatinAlphabetWithItsOwnLabels) {
       << russian.err;
 }
 
+TEST_F(Workflow, MistypedOptionsAreNamedWithWhatWasMeant) {
+  // CLI11 alone reads -text as -t ext; --txt as a stray argument.
+  expect_error({"-text", "salam"}, 2,
+               "attnviz: error: -text: a long option takes two dashes; did you mean --text? "
+               "(see attnviz --help)\n");
+  expect_error({"-txt", "salam"}, 2, "-txt: a long option takes two dashes; did you mean --text?");
+  expect_error({"--txt", "salam"}, 2, "--txt: unknown option; did you mean --text?");
+  expect_error({"--text", "a", "--explian"}, 2,
+               "--explian: unknown option; did you mean --explain?");
+  expect_error({"--text", "a", "--heads-repo"}, 2, "did you mean --heads-report?");
+  expect_error({"--text", "a", "--frobnicate"}, 2, "--frobnicate: unknown option (see");
+  expect_error({"salam"}, 2,
+               "salam: unexpected argument; a text goes after --text, as in --text \"salam\"");
+  // What follows an option that takes a value is its value, whatever it looks like.
+  const Outcome dash = run({"--text", "-text", "--n-embd=8"});
+  EXPECT_EQ(dash.status, 0) << dash.err;
+  EXPECT_NE(dash.out.find("\"-text\": masked self-attention, 5 tokens"), std::string::npos)
+      << dash.out;
+  EXPECT_EQ(run({"-t", "ab", "-V"}).status, 0);
+  // In Azerbaijani too.
+  EXPECT_EQ(run({"-text", "salam", "--lang", "az"}).err,
+            "attnviz: xəta: -text: uzun seçim iki tire ilə yazılır; bəlkə --text nəzərdə "
+            "tutulub? (bax: attnviz --help)\n");
+}
+
+TEST_F(Workflow, ValuesAreExplainedAsAPersonWritesThem) {
+  expect_error({"--text", "a", "--heads", "four"}, 2,
+               "--heads four: not a whole number from 1 to 65536");
+  expect_error({"--text", "a", "--threads", "1.5"}, 2,
+               "--threads 1.5: not a whole number from 1 to 1024");
+  expect_error({"--text", "a", "--scale", "0.1"}, 2, "--scale 0.1: not in 0.25 … 8 (see");
+  expect_error({"--text", "a", "--scale", "big"}, 2, "--scale big: not a number");
+  expect_error({"--text", "a", "--width", "-3"}, 2, "--width -3: not in 0 … 1048576");
+  expect_error({"--text", "a", "--seed", "-1"}, 2,
+               "--seed -1: not a whole number from 0 to 18446744073709551615");
+  expect_error({"--text", "a", "--seed", "18446744073709551616"}, 2,
+               "not a whole number from 0 to 18446744073709551615");
+}
+
 }  // namespace
