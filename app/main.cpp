@@ -58,7 +58,8 @@ attnviz::Font load_font(const std::optional<std::string>& requested, size_t max_
 // What goes to standard output when no file output claims it: the explanation or the table.
 std::string terminal_text(const Options& o, const attnviz::View& view,
                           const attnviz::Result& result, attnviz::Lang lang) {
-  if (o.heads_report) return attnviz::render_heads_report(result, lang);
+  // --explain ends with the heads report (a whole model's step 14), so it shows both.
+  if (o.heads_report && !o.explain) return attnviz::render_heads_report(result, lang);
   if (o.explain) {
     attnviz::ExplainOptions explain;
     explain.lang = lang;

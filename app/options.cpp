@@ -168,6 +168,12 @@ void add_weight_options(CLI::App& app, Options& o) {
         return "expected all, a layer or a list such as 0,5,11, found \"" + v + "\"";
       })
       ->capture_default_str();
+  app.add_option("--long-text", o.long_text,
+                 "A text longer than the model's block_size: window (each token sees the "
+                 "block_size tokens ending at it, as when the model writes) or last (only the last "
+                 "block_size tokens run)")
+      ->check(CLI::IsMember({"window", "last"}))
+      ->capture_default_str();
   app.add_flag("--rollout", o.rollout,
                "Also show attention rollout (Abnar & Zuidema): attention followed through every "
                "layer of a whole model, the residual connection counted, as one T×T matrix");

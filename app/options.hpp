@@ -18,7 +18,8 @@ struct Options {
   std::optional<std::string> html;               // --html: the interactive page
   std::string tokenizer = "char";                // char, word, or a BPE tokenizer's file or folder
   bool tokenizer_given = false;
-  std::string layer = "all";  // --layer: all, L, or L1,L2,…
+  std::string layer = "all";         // --layer: all, L, or L1,L2,…
+  std::string long_text = "window";  // --long-text: window or last
   bool bos = false, rollout = false;
   std::string input = "embeddings";  // or randn: x = torch.randn(1, T, n_embd)
   std::string init = "torch";        // or torch-generic

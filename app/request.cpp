@@ -127,8 +127,8 @@ Request make_request(const Options& o, InputFiles& files) {
   r.rollout = o.rollout;
   r.induction_test = o.induction_test;
   r.layers = layer_list(o.layer);
-  r.outputs = {shows_terminal_text(o), o.heads_report, o.json.has_value(), o.html.has_value(),
-               o.save_weights && ends_with(*o.save_weights, ".safetensors")};
+  r.outputs = {shows_terminal_text(o), o.heads_report || o.explain, o.json.has_value(),
+               o.html.has_value(), o.save_weights && ends_with(*o.save_weights, ".safetensors")};
   r.random = o.random;
   r.random.cpu = o.init == "torch-generic" ? TorchCpu::Generic : TorchCpu::Avx2;
   r.randn_input = o.input == "randn";
@@ -136,6 +136,8 @@ Request make_request(const Options& o, InputFiles& files) {
   r.causal = !o.no_mask;
   r.scale = !o.no_scale;
   r.keep_scores = o.trace || o.explain || o.html;  // the page shows each cell's score
+  r.steps = o.trace || o.explain;
+  r.long_text = o.long_text == "last" ? LongText::Last : LongText::Window;
   r.means = o.head == "mean";
   return r;
 }

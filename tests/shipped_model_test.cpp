@@ -83,6 +83,64 @@ TEST(ShippedModels, AzAgreesWithItsTrainingCodeInPyTorch) {
   }
 }
 
+// A text past the 64-character context: row i is the last row of a pass over the 64 characters
+// ending at i, as nanoGPT's generate() crops its input; the keys before the window are masked.
+TEST(ShippedModels, ATextPastTheContextRunsAsTheModelReadsItWhenItWrites) {
+  const json expected =
+      json::parse(test::slurp(ATTNVIZ_REFERENCE "/shipped_az_window.expected.json"));
+  const Result result = run(az_request(expected["text"]));
+  const auto T = static_cast<Eigen::Index>(expected["ids"].size());
+  const int B = expected["block_size"];
+  ASSERT_EQ(result.ids, expected["ids"].get<std::vector<int>>());
+  ASSERT_GT(T, B);
+  const AttentionTrace& layer = result.layers.at(expected["layer"].get<size_t>());
+  EXPECT_EQ(layer.window, B);
+  float weights = 0, probabilities = 0;
+  for (Eigen::Index i = 0; i < T; ++i) {
+    const json& row = expected["rows"][static_cast<size_t>(i)];
+    const Eigen::Index first = row["first"];
+    EXPECT_EQ(first, std::max<Eigen::Index>(0, i + 1 - B));
+    for (size_t h = 0; h < layer.heads.size(); ++h) {
+      const Matrix& w = layer.heads[h].weights;
+      EXPECT_NEAR(w.row(i).sum(), 1.0f, 1e-5f);
+      for (Eigen::Index j = 0; j < T; ++j) {
+        const bool seen = j >= first && j <= i;
+        EXPECT_EQ(layer.masked(i, j), !seen) << i << "," << j;
+        const float want = seen ? row["heads"][h][static_cast<size_t>(j - first)].get<float>() : 0;
+        weights = std::max(weights, std::abs(w(i, j) - want));
+      }
+    }
+    // Row i's guesses: the softmax of its window's last logits.
+    const std::vector<float> logits = expected["logits"][static_cast<size_t>(i)];
+    const float top = *std::max_element(logits.begin(), logits.end());
+    double sum = 0;
+    for (const float l : logits) sum += std::exp(double(l) - top);
+    const auto& guesses = result.predictions.at(static_cast<size_t>(i));
+    EXPECT_EQ(guesses.front().id, std::max_element(logits.begin(), logits.end()) - logits.begin());
+    for (const Guess& g : guesses) {
+      const double p = std::exp(double(logits[static_cast<size_t>(g.id)]) - top) / sum;
+      probabilities = std::max(probabilities, static_cast<float>(std::abs(g.p - p)));
+    }
+  }
+  std::printf("  %td tokens past a context of %d: weights %.2e, guesses' p %.2e\n", T, B, weights,
+              probabilities);
+  EXPECT_LE(weights, 2e-5f);
+  EXPECT_LE(probabilities, 2e-5f);
+
+  // --long-text last runs the last 64 characters alone.
+  Request last = az_request(expected["text"]);
+  last.long_text = LongText::Last;
+  const Result cropped = run(last);
+  ASSERT_EQ(cropped.ids.size(), static_cast<size_t>(B));
+  EXPECT_EQ(cropped.layers.front().window, 0);
+  const std::vector<int> ids = expected["ids"];
+  EXPECT_TRUE(std::equal(cropped.ids.begin(), cropped.ids.end(), ids.end() - B));
+  // One pass's steps (--explain, --trace) cannot show a text past the context.
+  Request steps = az_request(expected["text"]);
+  steps.steps = true;
+  EXPECT_THROW(run(steps), Error);
+}
+
 TEST(ShippedModels, CharactersOutsideTheVocabularyRunAsTheStandInWithAWarning) {
   const Result result = run(az_request("Qış 🌨 və ❄"));
   ASSERT_EQ(result.warnings.size(), 1u);

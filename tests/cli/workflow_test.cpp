@@ -118,4 +118,80 @@ TEST_F(Workflow, ValuesAreExplainedAsAPersonWritesThem) {
                "not a whole number from 0 to 18446744073709551615");
 }
 
+TEST_F(Workflow, TheLessonsOwnSentenceRunsPastTheShippedModelsContext) {
+  const std::string lesson = std::string(ATTNVIZ_DATA) + "/texts/lesson-definition.txt";
+  const Outcome o = run({"--model", "az", "--file", lesson, "--json", "-"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err, "attnviz: warning: " + lesson +
+                       ": 145 tokens, more than the model's block_size 64: each token sees the 64 "
+                       "tokens ending at it, as when the model writes (--long-text last: only "
+                       "the last 64 tokens)\n");
+  const json out = json::parse(o.out);
+  EXPECT_EQ(out["config"]["window"], 64);
+  ASSERT_EQ(out["tokens"].size(), 145u);
+  ASSERT_EQ(out["predictions"].size(), 145u);
+  for (const json& layer : out["layers"]) {
+    for (const json& head : layer["heads"]) {
+      const json& w = head["weights"];
+      for (size_t i = 0; i < 145; ++i) {
+        double sum = 0;
+        for (size_t j = 0; j < 145; ++j) {
+          if (j > i || i - j >= 64) EXPECT_EQ(w[i][j].get<double>(), 0.0) << i << "," << j;
+          sum += w[i][j].get<double>();
+        }
+        EXPECT_NEAR(sum, 1.0, 1e-5);
+      }
+    }
+  }
+  // The table says so; the picture masks the band's two sides; the page knows the window.
+  const Outcome table = run({"--model", "az", "--file", lesson, "--width", "0"});
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("145 tokens (codepoint), n_embd 128, head_size 32, each token sees the "
+                           "last 64"),
+            std::string::npos);
+  EXPECT_NE(table.out.find("each row sees only the 64 tokens ending at it"), std::string::npos);
+  EXPECT_NE(table.out.find("(max 6.00)"), std::string::npos);  // log2 64, not log2 145
+  EXPECT_EQ(table.out.find("(max 7.18)"), std::string::npos);
+  const Outcome svg = run({"--model", "az", "--file", lesson, "--layer", "1", "--head", "0",
+                           "--svg", "-", "--no-table"});
+  ASSERT_EQ(svg.status, 0) << svg.err;
+  const size_t path = svg.out.find("<path class=\"masked\"");
+  ASSERT_NE(path, std::string::npos);
+  EXPECT_EQ(std::count(svg.out.begin() + path, svg.out.begin() + svg.out.find("/>", path), 'Z'), 2);
+  const Outcome page = run({"--model", "az", "--file", lesson, "--html", "-"});
+  ASSERT_EQ(page.status, 0) << page.err;
+  EXPECT_NE(page.out.find("\"window\":64"), std::string::npos);
+
+  // The last 64 only, by choice; one pass's steps are refused past the context, as is no mask.
+  const Outcome last =
+      run({"--model", "az", "--file", lesson, "--long-text", "last", "--json", "-"});
+  ASSERT_EQ(last.status, 0) << last.err;
+  EXPECT_EQ(json::parse(last.out)["tokens"].size(), 64u);
+  EXPECT_EQ(json::parse(last.out)["config"]["window"], 0);
+  EXPECT_NE(last.err.find("145 tokens, more than the model's block_size 64: only the last 64 run"),
+            std::string::npos);
+  expect_error({"--model", "az", "--file", lesson, "--explain"}, 1,
+               "add --long-text last (the last 64 tokens) or shorten the text");
+  expect_error({"--model", "az", "--file", lesson, "--no-mask"}, 1, "--no-mask cannot run it");
+  EXPECT_EQ(run({"--model", "az", "--file", lesson, "--explain", "--long-text", "last"}).status, 0);
+}
+
+TEST_F(Workflow, OneTokenIsSingularAndExplainWithTheHeadsReportShowsBoth) {
+  const Outcome one = run({"--model", "az", "--text", "a", "--heads-report"});
+  ASSERT_EQ(one.status, 0) << one.err;
+  EXPECT_NE(one.out.find("on this text's 1 token, S"), std::string::npos) << one.out;
+  const Outcome table = run({"--text", "a"});
+  EXPECT_NE(table.out.find("1 token (char)"), std::string::npos) << table.out;
+  EXPECT_NE(run({"--text", "ab"}).out.find("2 tokens (char)"), std::string::npos);
+
+  // --explain's last step is the heads report: both, where --heads-report used to win alone.
+  const Outcome both = run({"--model", "az", "--text", "evlər", "--explain", "--heads-report"});
+  ASSERT_EQ(both.status, 0) << both.err;
+  EXPECT_NE(both.out.find("Step 1 "), std::string::npos);
+  EXPECT_NE(both.out.find("Step 14 · What each head does"), std::string::npos);
+  EXPECT_NE(both.out.find("previous-token head"), std::string::npos);
+  EXPECT_NE(both.out.find("Step 13 · The model's next-token guesses"), std::string::npos);
+  EXPECT_NE(both.out.find("  4 r  i 0.6"), std::string::npos);  // with the guesses' numbers
+}
+
 }  // namespace

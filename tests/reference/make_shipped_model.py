@@ -11,6 +11,12 @@ of attnviz's --heads-report, each built as TransformerLens's detect_head builds 
 and scored with its "mul" measure S = Σ(A∘P) / Σ A (last_vowel and last_space over the rows that
 have a target). Then the --induction-test: torch.manual_seed(seed); torch.randint(0, vocab, (S,))
 repeated twice, and each head's mean weight on the stripe i → i−S+1 over the second copy.
+A stand-in matches no pattern: it is no earlier copy of anything, and neither a letter nor a space.
+
+Also writes shipped_az_window.expected.json: a text longer than the model's 64-character context
+run as nanoGPT's generate() runs it, each position i on idx[:, -block_size:] of the text up to i
+(positions 0 … 63 of that window), with layer 1's weights of row i over its window's keys and
+row i's logits.
 """
 import json
 import pathlib
@@ -34,10 +40,11 @@ def is_letters(token):
     return all(unicodedata.category(c)[0] in "LM" for c in token)
 
 
-def patterns(tokens, ids):
+def patterns(tokens, ids, unread):
     """The 0/1 (T, T) patterns, in attnviz's HeadPattern order, and which use target rows."""
     T = len(ids)
-    t = torch.tensor(ids)
+    # each stand-in its own token: -1 - i equals no other id
+    t = torch.tensor([-1 - i if id == unread else id for i, id in enumerate(ids)])
     prev = torch.zeros(T, T)
     prev[1:, :-1] = torch.eye(T - 1)
     current = torch.eye(T)
@@ -58,7 +65,7 @@ def patterns(tokens, ids):
             vowels = [j for j in range(start, i - 1) if tokens[j] in VOWELS]
             if vowels:
                 vowel[i, vowels[-1]] = 1
-        spaces = [j for j in range(i) if not is_letters(tokens[j])]
+        spaces = [j for j in range(i) if not is_letters(tokens[j]) and ids[j] != unread]
         if spaces:
             space[i, spaces[-1]] = 1
     return [(prev, False), (current, False), (first, False), (dup, False), (induction, False),
@@ -93,7 +100,7 @@ def main():
         tokens = list(text)
         ids = [stoi.get(c, stoi[UNKNOWN]) for c in tokens]
         layers, logits = forward(model, ids)
-        pats = patterns(tokens, ids)
+        pats = patterns(tokens, ids, stoi[UNKNOWN])
         cases.append({
             "text": text, "tokens": tokens, "ids": ids,
             "layers": [[matrix(h) for h in layer] for layer in layers],
@@ -113,6 +120,24 @@ def main():
                               "scores": induction}}
     (HERE / "shipped_az.expected.json").write_text(json.dumps(out, ensure_ascii=False) + "\n",
                                                    encoding="utf-8")
+    window_case(model, stoi)
+
+
+def window_case(model, stoi):
+    text = (ROOT / "data" / "texts" / "lesson-definition.txt").read_text(encoding="utf-8")[:96]
+    ids = [stoi.get(c, stoi[UNKNOWN]) for c in text]
+    B = model.block_size
+    rows, logits = [], []
+    for i in range(len(ids)):
+        start = max(0, i + 1 - B)
+        layers, out = forward(model, ids[start:i + 1])
+        rows.append({"first": start, "heads": [matrix(h[-1:, :])[0] for h in layers[1]]})
+        logits.append(matrix(out[-1:, :])[0])
+    out = {"torch_version": torch.__version__, "model": "data/models/az/az.safetensors",
+           "text": text, "block_size": B, "ids": ids, "layer": 1, "rows": rows,
+           "logits": logits}
+    (HERE / "shipped_az_window.expected.json").write_text(
+        json.dumps(out, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,12 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
 
   {Msg::LegendCausal, "rows: queries, columns: keys, each row sums to 1; · = masked (a future token)",
    "sətirlər: sorğular, sütunlar: açarlar, hər sətrin cəmi 1-dir; · = maskalanıb (gələcək token)"},
+  {Msg::LegendWindow,
+   "the text is longer than the model's context: each row sees only the {0} tokens ending at it, "
+   "as when the model writes, and · also marks the tokens before that",
+   "mətn modelin kontekstindən uzundur: hər sətir yalnız özü ilə bitən {0} tokeni görür, model "
+   "yazanda olduğu kimi, · o tokenlərdən əvvəlkiləri də göstərir"},
+  {Msg::SlidingWindow, "each token sees the last {0}", "hər token son {0} tokeni görür"},
   {Msg::Legend, "rows: queries, columns: keys, each row sums to 1",
    "sətirlər: sorğular, sütunlar: açarlar, hər sətrin cəmi 1-dir"},
   {Msg::KeysBlock, "keys {0}–{1} of {2}", "açarlar {0}–{1} ({2} açardan)"},

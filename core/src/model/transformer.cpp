@@ -102,9 +102,10 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
     if (options.release_weights) release_pages(block);
   }
   if (n_layer < model.blocks.size()) return trace;
-  const Matrix final_x =
-      layer_norm(x, model.ln_f_weight, model.ln_f_bias, model.layer_norm_epsilon);
-  // (T, n_embd) · (n_embd, vocab) → (T, vocab)
+  const Eigen::Index outputs = T - std::min(options.outputs_from, T);
+  const Matrix final_x = layer_norm(x.bottomRows(outputs), model.ln_f_weight, model.ln_f_bias,
+                                    model.layer_norm_epsilon);  // (outputs, n_embd)
+  // (outputs, n_embd) · (n_embd, vocab) → (outputs, vocab)
   if (options.keep_logits) {
     reading(ForwardOptions::kOutput, 0, model.output_embedding().rows());
     trace.logits =
@@ -115,7 +116,7 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
     // 16 MB, not 206 MB), and the output embedding packed for the products once.
     constexpr Eigen::Index kSlab = 4096;
     const Tensor& embedding = model.output_embedding();  // (vocab, n_embd)
-    NextTokens next(T, options.top_k, options.guess_ids);
+    NextTokens next(outputs, options.top_k, options.guess_ids);
     for (Eigen::Index v0 = 0; v0 < embedding.rows(); v0 += kSlab) {
       const Eigen::Index n = std::min(kSlab, embedding.rows() - v0);
       if (options.keep_logits) {
@@ -123,7 +124,7 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
         continue;
       }
       reading(ForwardOptions::kOutput, v0, n);
-      Matrix slab(T, n);  // (T, n_embd) · (n_embd, n) → (T, n)
+      Matrix slab(outputs, n);  // (outputs, n_embd) · (n_embd, n) → (outputs, n)
       matmul(final_x, embedding.middleRows(v0, n), Operand::Transposed, slab);
       if (options.release_weights) release_pages(embedding.part(v0, 0, n, embedding.cols()));
       if (model.lm_head_bias.size() > 0) slab.rowwise() += model.lm_head_bias.row(0).segment(v0, n);

@@ -30,6 +30,8 @@ std::string run_details(const Result& result, Lang lang) {
     s += ", " + say(lang, Msg::NoPositions);
   }
   if (!info.scale) s += ", " + say(lang, Msg::NotScaled);
+  if (const int window = result.trace().window; window > 0)
+    s += ", " + say(lang, Msg::SlidingWindow, {std::to_string(window)});
   s +=
       ", " + (info.weights ? say(lang, Msg::WeightsFile,
                                  {*info.weights + (info.prefix.empty() ? "" : " · " + info.prefix)})

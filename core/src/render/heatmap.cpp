@@ -178,9 +178,11 @@ std::pair<float, float> data_range(const HeatmapInput& input) {
   for (const HeatmapPanel& panel : input.panels) {
     const Matrix& w = *panel.weights;
     for (Eigen::Index i = 0; i < w.rows(); ++i) {
-      const Eigen::Index n = input.causal ? i + 1 : w.cols();
-      lo = std::min(lo, w.row(i).head(n).minCoeff());
-      hi = std::max(hi, w.row(i).head(n).maxCoeff());
+      for (Eigen::Index j = 0; j < w.cols(); ++j) {
+        if (masked_cell(input.causal, panel.window, i, j)) continue;
+        lo = std::min(lo, w(i, j));
+        hi = std::max(hi, w(i, j));
+      }
     }
   }
   if (hi - lo < 1e-6f) hi = lo + 1e-6f;
@@ -319,6 +321,7 @@ class Builder {
     matrix.weights = panel.weights;
     matrix.labels = labels_;
     matrix.causal = input_.causal;
+    matrix.window = panel.window;
     matrix.cmap = &cmap_;
     matrix.lo = lo_;
     matrix.hi = hi_;

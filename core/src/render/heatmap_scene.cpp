@@ -13,7 +13,8 @@ Scene heatmap_scene(const Result& result, const HeatmapOptions& options, const F
   input.causal = result.trace().causal;
   const std::vector<HeadView> views = shown_heads(result, options.view);
   for (const HeadView& head : views) {
-    input.panels.push_back({view_title(result, head, options.lang, true), head.weights});
+    input.panels.push_back(
+        {view_title(result, head, options.lang, true), head.weights, head.window});
   }
   if (result.model) {
     input.columns = std::max<size_t>(1, input.panels.size() / result.layers.size());

@@ -130,7 +130,8 @@ Json page_data(const Result& result, const HtmlOptions& options) {
     }
   }
   const bool compact = numbers > kExactNumbers;
-  const bool steps = numbers + step_numbers <= kExactNumbers;
+  // A text past a model's context has no one pass to step through (AttentionTrace::window).
+  const bool steps = numbers + step_numbers <= kExactNumbers && result.trace().window == 0;
   Json labels = Json::array();
   for (const std::string& t : result.tokens) labels.push_back(utf8::visible(t));
   Json layers = Json::array();
@@ -185,6 +186,7 @@ Json page_data(const Result& result, const HtmlOptions& options) {
       {"ids", result.ids},
       {"labels", std::move(labels)},
       {"causal", result.trace().causal},
+      {"window", result.trace().window},
       {"encoding", compact ? "compact" : "float32"},
       {"model", result.model.has_value()},
       {"layers", std::move(layers)},

@@ -29,6 +29,8 @@ Json config_json(const Result& result) {
   config["x"] = info.randn_input ? "randn" : "embeddings";
   config["positions"] = info.positions;
   config["causal"] = info.causal;
+  // > 0: each token saw only the `window` tokens ending at it (a text past block_size)
+  config["window"] = result.trace().window;
   config["scaled"] = info.scale;
   config["scale"] = result.trace().scale;
   if (info.weights) {

@@ -101,7 +101,16 @@ void write_matrix_image(const MatrixShape& m, const std::string& masked_fill, st
   };
   std::string d = "M" + at(0, 1) + "L" + at(0, T) + "L" + at(T - 1, T);
   for (Eigen::Index i = T - 2; i >= 0; --i) d += "L" + at(i + 1, i + 1) + "L" + at(i, i + 1);
-  out += "<path class=\"masked\" shape-rendering=\"crispEdges\" d=\"" + d + "Z\" " + masked_fill +
+  d += "Z";
+  // A window W (a text past the model's context): also the keys W or more back, the lower-left
+  // staircase whose step i ends at row i's first visible cell, i − W + 1.
+  const Eigen::Index W = m.window;
+  if (W > 0 && T > W) {
+    d += "M" + at(W, 0) + "L" + at(T, 0) + "L" + at(T, T - W);
+    for (Eigen::Index i = T - 1; i >= W; --i) d += "L" + at(i, i - W + 1) + "L" + at(i, i - W);
+    d += "Z";
+  }
+  out += "<path class=\"masked\" shape-rendering=\"crispEdges\" d=\"" + d + "\" " + masked_fill +
          "/>\n";
 }
 

@@ -92,7 +92,7 @@ std::string index_text(std::ptrdiff_t t) {
 }
 
 // `block` is a range of positions in layout.shown.
-void render_block(const Matrix& weights, const AttentionTrace& trace, const Layout& layout,
+void render_block(const Matrix& weights, const HeadView& head, bool causal, const Layout& layout,
                   std::pair<size_t, size_t> block, const TableOptions& options, std::string& out) {
   const auto [begin, end] = block;
   std::string indices = std::string(static_cast<size_t>(layout.row_label_width()), ' ');
@@ -112,7 +112,7 @@ void render_block(const Matrix& weights, const AttentionTrace& trace, const Layo
       if (r == kElided || c == kElided) {
         out +=
             utf8::pad_left(std::string(r == kElided ? kGapRow : kGapColumn), layout.col_width[j]);
-      } else if (trace.masked(r, c)) {
+      } else if (masked_cell(causal, head.window, r, c)) {
         out += utf8::pad_left(std::string(kMaskedCell), layout.col_width[j]);
       } else {
         const std::string cell =
@@ -136,7 +136,8 @@ std::string guesses_text(const std::vector<Guess>& guesses, int precision) {
   return out;
 }
 
-void render_summaries(const Matrix& weights, bool causal, const std::vector<std::string>& tokens,
+void render_summaries(const Matrix& weights, bool causal, int window,
+                      const std::vector<std::string>& tokens,
                       const std::vector<std::vector<Guess>>& predictions, const Layout& layout,
                       const TableOptions& options, std::string& out) {
   const Lang lang = options.lang;
@@ -170,7 +171,10 @@ void render_summaries(const Matrix& weights, bool causal, const std::vector<std:
     }
     const auto i = static_cast<size_t>(shown);
     const auto j = static_cast<size_t>(rows[i].top_key);
-    const double most = std::log2(static_cast<double>(causal ? i + 1 : rows.size()));
+    const size_t seen = !causal      ? rows.size()
+                        : window > 0 ? std::min<size_t>(i + 1, window)
+                                     : i + 1;
+    const double most = std::log2(static_cast<double>(seen));  // the entropy of a uniform row
     char numbers[64];
     std::snprintf(numbers, sizeof numbers, "%.2f %s (%s %.2f)", rows[i].entropy_bits, bits.c_str(),
                   at_most.c_str(), most);
@@ -196,6 +200,7 @@ std::string render_table(const Result& result, const TableOptions& options) {
 
   std::string out = run_summary(result, lang) + "\n";
   out += say(lang, trace.causal ? Msg::LegendCausal : Msg::Legend) + "\n";
+  if (trace.window > 0) out += say(lang, Msg::LegendWindow, {std::to_string(trace.window)}) + "\n";
   for (const HeadView& head : shown_heads(result, options.view)) {
     const std::string title = view_title(result, head, lang, false);
     if (!title.empty()) out += "\n" + title + "\n";
@@ -207,11 +212,11 @@ std::string render_table(const Result& result, const TableOptions& options) {
                     index_text(layout.shown[block.second - 1]), T}) +
                "\n";
       }
-      render_block(*head.weights, trace, layout, block, options, out);
+      render_block(*head.weights, head, trace.causal, layout, block, options, out);
     }
     if (options.summaries) {
-      render_summaries(*head.weights, trace.causal, result.tokens, result.predictions, layout,
-                       options, out);
+      render_summaries(*head.weights, trace.causal, head.window, result.tokens, result.predictions,
+                       layout, options, out);
     }
   }
   if (layout.summarised()) out += "\n" + say(lang, Msg::TableSummarised, {T}) + "\n";

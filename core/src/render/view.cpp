@@ -24,18 +24,18 @@ std::vector<HeadView> shown_heads(const Result& result, const View& view) {
   std::vector<HeadView> views;
   for (size_t l = 0; l < result.layers.size(); ++l) {
     const auto& heads = result.layers[l].heads;
-    const int layer = result.layer_numbers[l];
+    const int layer = result.layer_numbers[l], window = result.layers[l].window;
     switch (view.head.kind) {
       case HeadChoice::Kind::One:
-        views.push_back(
-            {layer, view.head.index, &heads.at(static_cast<size_t>(view.head.index)).weights});
+        views.push_back({layer, view.head.index,
+                         &heads.at(static_cast<size_t>(view.head.index)).weights, window});
         break;
       case HeadChoice::Kind::Mean:
-        views.push_back({layer, HeadView::kMean, &result.mean_weights.at(l)});
+        views.push_back({layer, HeadView::kMean, &result.mean_weights.at(l), window});
         break;
       default:
         for (size_t h = 0; h < heads.size(); ++h) {
-          views.push_back({layer, static_cast<int>(h), &heads[h].weights});
+          views.push_back({layer, static_cast<int>(h), &heads[h].weights, window});
         }
     }
   }

@@ -115,6 +115,30 @@ void induction_test(const Request& request, const Transformer& model,
   });
 }
 
+// A text longer than the model's context: with --long-text last, only its last block_size tokens
+// run (returns true); else each token sees the block_size tokens ending at it (forward_sliding()),
+// which the one pass that --explain and --trace show is not.
+bool fit_context(const Request& request, int block_size, Result& result) {
+  const size_t T = result.ids.size(), B = static_cast<size_t>(block_size);
+  if (block_size <= 0 || T <= B) return false;
+  if (request.long_text == LongText::Last) {
+    result.tokens.erase(result.tokens.begin(), result.tokens.end() - static_cast<long>(B));
+    result.ids.erase(result.ids.begin(), result.ids.end() - static_cast<long>(B));
+    result.warnings.push_back(
+        Words(Err::LongTextLast, {request.text_origin, std::to_string(T), std::to_string(B)}));
+    return true;
+  }
+  if (request.steps) {
+    throw Error(Err::LongTextOnePass, {request.text_origin, std::to_string(T), std::to_string(B)});
+  }
+  if (!request.causal) {
+    throw Error(Err::LongTextNoMask, {request.text_origin, std::to_string(T), std::to_string(B)});
+  }
+  result.warnings.push_back(
+      Words(Err::LongTextWindow, {request.text_origin, std::to_string(T), std::to_string(B)}));
+  return false;
+}
+
 // The text's ids as the model reads them: its tokenizer's (read_tokens() made them), or its
 // vocabulary's rows for the tokens.
 void model_ids(const Request& request, const TextReading& reading, const Transformer& model,
@@ -127,7 +151,6 @@ void model_ids(const Request& request, const TextReading& reading, const Transfo
     if (request.bos) throw Error(Err::BosNeedsBpe, {});
     result.ids = lookup_ids(result.tokens, model.vocab, name, &result.warnings);
   }
-  check_length(result.ids.size(), model.block_size, request);
 }
 
 // Every float tensor of 1 or 2 dimensions the file holds (buffers of integers, bools or more
@@ -168,7 +191,8 @@ ForwardOptions forward_options(const Request& request, const Transformer& model,
                                const TextReading& reading, const std::vector<int>& layers,
                                bool rollout) {
   const Outputs& out = request.outputs;
-  const bool guesses = out.json || out.page || (out.terminal_text && !out.heads_report);
+  const bool guesses =
+      out.json || out.page || (out.terminal_text && (!out.heads_report || request.steps));
   const bool every_layer_scored = guesses || out.heads_report;
   const bool whole = every_layer_scored || rollout || request.induction_test > 0;
   ForwardOptions options;
@@ -224,6 +248,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   const TextReading reading = model_reading(request, state_dict, model);
   read_tokens(request, reading, result);
   model_ids(request, reading, model, result);
+  const bool cropped = fit_context(request, model.block_size, result);
 
   // Every layer the pass runs is scored (and rolled out) as it goes by.
   const std::vector<int> layers = chosen_layers(request, model.n_layer());
@@ -247,15 +272,21 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   const int unread = stand_in_id(model.vocab);
   const PatternTargets targets =
       pattern_targets(result.ids, read_as(reading, model, result), unread);
-  ForwardTrace trace = forward(model, result.ids, options, [&](int l, const LayerTrace& layer) {
-    score_layer(l, layer.attention, targets, result);
-    if (rollout) rollout_step(result.rollout, layer.attention);
-  });
+  ForwardTrace trace =
+      forward_sliding(model, result.ids, options, [&](int l, const LayerTrace& layer) {
+        score_layer(l, layer.attention, targets, result);
+        if (rollout) rollout_step(result.rollout, layer.attention);
+      });
   withhold_labels(request, unread, result);
   induction_test(request, model, options.before_reading, result);
   if (request.outputs.model_file) result.model_file = model_file(state_dict, model);
   keep_outputs(request, reading, model, layers, trace, result);
   describe_run(request, result);
+  if (cropped) {  // the text that ran
+    std::string text;
+    for (const std::string& token : result.tokens) text += token;
+    result.info.text = "…" + (reading.bpe ? reading.bpe->decode(result.ids) : text);
+  }
   keep_means(request, result);
   return result;
 }

@@ -26,6 +26,8 @@ enum class Msg {
   NoMask,
   // table
   LegendCausal,
+  LegendWindow,
+  SlidingWindow,
   Legend,
   KeysBlock,
   Head,

@@ -1,11 +1,18 @@
 // Every intermediate of one attention computation, for renderers to show.
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "attnviz/matrix.hpp"
 
 namespace attnviz {
+
+// Whether query i's weight on key j is masked: causally, a future token; with a window of W > 0,
+// also a key W or more tokens back.
+inline bool masked_cell(bool causal, int window, Eigen::Index i, Eigen::Index j) {
+  return causal && (j > i || (window > 0 && i - j >= window));
+}
 
 struct HeadTrace {
   Matrix q;        // (T, head_size) queries: x · queryᵀ
@@ -25,17 +32,25 @@ struct BlockTrace {
 };
 
 struct AttentionTrace {
-  Matrix x;                      // (T, n_embd) token embedding + position embedding
-  Matrix x_ln;                   // (T, n_embd) LayerNorm(x), the heads' input, or 0×0 if none
-  float scale = 1.0f;            // head_size^-0.5, as the lesson's C**-0.5 (1 with --no-scale)
-  bool causal = true;            // keys after the query were masked to −inf before softmax
+  Matrix x;            // (T, n_embd) token embedding + position embedding
+  Matrix x_ln;         // (T, n_embd) LayerNorm(x), the heads' input, or 0×0 if none
+  float scale = 1.0f;  // head_size^-0.5, as the lesson's C**-0.5 (1 with --no-scale)
+  bool causal = true;  // keys after the query were masked to −inf before softmax
+  // > 0: a text longer than the model's context, run as the model reads it when it writes: query
+  // i saw only the `window` keys ending at it, each row from its own pass (forward_sliding()).
+  int window = 0;
   std::vector<HeadTrace> heads;  // one per head
   Matrix concat;  // (T, n_head·head_size) the heads' outputs side by side; 0×0 for one head
   Matrix out;     // (T, n_embd) the module's output: concat, or concat·projᵀ + bias
 
   Eigen::Index T() const { return x.rows(); }
-  // True when the weight of query i on key j was masked (a future token).
-  bool masked(Eigen::Index i, Eigen::Index j) const { return causal && j > i; }
+  // True when the weight of query i on key j was masked: a future token, or one before the window.
+  bool masked(Eigen::Index i, Eigen::Index j) const { return masked_cell(causal, window, i, j); }
+  // How many keys query i saw.
+  Eigen::Index keys_seen(Eigen::Index i) const {
+    if (!causal) return T();
+    return window > 0 ? std::min<Eigen::Index>(i + 1, window) : i + 1;
+  }
 };
 
 }  // namespace attnviz

@@ -107,6 +107,8 @@ struct ForwardOptions {
   // The guesses name only ids below guess_ids (0: any): the rows that pad a vocabulary (nanoGPT's
   // 50 304 for GPT-2's 50 257) still count in the softmax but are never guessed.
   int guess_ids = 0;
+  // The logits and guesses are made for rows outputs_from … T − 1 only.
+  Eigen::Index outputs_from = 0;
   // Blocks run: the first n_layer (-1: all). Fewer leave out ln_f, the logits and the guesses:
   // a heatmap of layer 5 needs blocks 0 … 5 only.
   int n_layer = -1;
@@ -125,8 +127,10 @@ struct LayerTrace {
 
 struct ForwardTrace {
   std::vector<LayerTrace> layers;  // n_layer; a layer not kept is empty
-  Matrix logits;  // (T, vocab_size): ln_f(x)·lm_headᵀ (+ bias), the next-token scores, if kept
-  std::vector<std::vector<Prediction>> predictions;  // (T, top_k), with ForwardOptions::top_k
+  // (T − outputs_from, vocab_size): ln_f(x)·lm_headᵀ (+ bias), the next-token scores, if kept
+  Matrix logits;
+  // (T − outputs_from, top_k), with ForwardOptions::top_k
+  std::vector<std::vector<Prediction>> predictions;
 };
 
 // Sees each layer as soon as it is computed, whether or not it is kept.
@@ -136,5 +140,16 @@ using LayerVisitor = std::function<void(int layer, const LayerTrace& trace)>;
 // x = x + mlp(ln_2(x)); logits = lm_head(ln_f(x)). ids index the vocab, T ≤ block_size.
 ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
                      const ForwardOptions& options = {}, const LayerVisitor& visit = {});
+
+// A text longer than block_size as the model reads it when it writes (nanoGPT's generate() crops
+// its input to idx[:, -block_size:]): rows 0 … block_size − 1 from one pass over the first
+// block_size tokens, and each later row i from a pass over the block_size tokens ending at i,
+// positions 0 … block_size − 1. Each layer's attention is put together from those rows: query i's
+// weights on its window's keys (the rest masked, AttentionTrace::window), its x, ln_1(x), q and
+// output; keys, values and scores differ from pass to pass and are left empty, as are the blocks'
+// intermediates (keep_scores and keep_blocks are not taken). The visitor sees each layer whole,
+// after the last pass. A text of block_size tokens or fewer is one forward().
+ForwardTrace forward_sliding(const Transformer& model, const std::vector<int>& ids,
+                             const ForwardOptions& options = {}, const LayerVisitor& visit = {});
 
 }  // namespace attnviz

@@ -29,6 +29,7 @@ struct HeatmapOptions {
 struct HeatmapPanel {
   std::string title;                // "head 0"; "" for none
   const Matrix* weights = nullptr;  // (T, T)
+  int window = 0;                   // HeadView::window
 };
 
 struct HeatmapInput {

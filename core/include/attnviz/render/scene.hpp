@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "attnviz/matrix.hpp"
+#include "attnviz/model/trace.hpp"
 #include "attnviz/render/colormap.hpp"
 
 namespace attnviz {
@@ -47,12 +48,13 @@ struct MatrixShape {
   const Matrix* weights = nullptr;  // (T, T)
   std::vector<std::string> labels;  // T token labels, for SVG tooltips
   bool causal = true;
+  int window = 0;  // AttentionTrace::window
   const Colormap* cmap = nullptr;
   float lo = 0, hi = 1;  // the weight drawn with the first and the last colormap entry
   Rgba masked, hatch;
 
   Eigen::Index T() const { return weights->rows(); }
-  bool is_masked(Eigen::Index i, Eigen::Index j) const { return causal && j > i; }
+  bool is_masked(Eigen::Index i, Eigen::Index j) const { return masked_cell(causal, window, i, j); }
   // The colormap entry of weight (i, j), as matplotlib maps values: (w - lo) / (hi - lo).
   int color_index(Eigen::Index i, Eigen::Index j) const;
   Rgb color(Eigen::Index i, Eigen::Index j) const { return cmap->entry(color_index(i, j)); }

@@ -27,6 +27,7 @@ struct HeadView {
   int layer = 0;                    // the layer's number in the model (0 for a single module)
   int index = 0;                    // the head, kMean, or kRollout (through all layers)
   const Matrix* weights = nullptr;  // (T, T), points into the Result
+  int window = 0;  // the layer's AttentionTrace::window; 0 for the rollout, which reaches past it
 };
 
 // Throws Error for a head the run does not have, a mean the run did not compute

@@ -24,14 +24,20 @@ enum class InputKind {
 // the deepest layer shown. Images and saved weights need only the layers shown.
 struct Outputs {
   bool terminal_text = true;  // the table, --explain or --heads-report, printed
-  bool heads_report = false;  // --heads-report (shows head scores, not guesses)
-  bool json = false;          // JSON holds the guesses and every head's scores
+  // The heads report is printed: --heads-report (head scores, not guesses), or --explain's last
+  // step
+  bool heads_report = false;
+  bool json = false;  // JSON holds the guesses and every head's scores
   // --html: the guesses, head scores, and every shown layer's mean over its heads and, for a
   // whole model, the rollout, so the page shows the run's own numbers for those views.
   bool page = false;
   // --save-weights NAME.safetensors: a whole model's file as well (Result::model_file).
   bool model_file = false;
 };
+
+// A whole model's text longer than its block_size: each token sees the block_size tokens ending
+// at it, as when the model writes (forward_sliding()); or only the last block_size tokens run.
+enum class LongText { Window, Last };
 
 struct Request {
   InputKind input = InputKind::Text;
@@ -74,12 +80,14 @@ struct Request {
   // --induction-test S: also run the model on S random tokens repeated twice and score each
   // head's induction stripe there (0: not run).
   int induction_test = 0;
+  LongText long_text = LongText::Window;  // --long-text
 
   bool causal = true;
   bool scale = true;  // false: --no-scale, softmax of the raw scores
   // Keep each head's (T, T) q·kᵀ for --trace and --explain; without, a long text costs the
   // weights alone.
   bool keep_scores = true;
+  bool steps = false;  // --explain or --trace: every intermediate of the pass is shown
   Limits limits;
 };
 

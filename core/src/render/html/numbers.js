@@ -56,7 +56,8 @@ function pageNumbers(data) {
     if (h === MEAN) return meanWeights(l);
     return headWeights(l, h);
   }
-  const masked = (i, j) => data.causal && j > i;
+  // A future key, or (a text past the model's context) one `window` or more tokens back.
+  const masked = (i, j) => data.causal && (j > i || (data.window > 0 && i - j >= data.window));
 
   // The shortest decimal that reads back as the same float32, as attnviz's JSON writes it.
   function shortest(x) {

@@ -1,0 +1,88 @@
+// A text longer than the model's context, one pass per window, put together row by row.
+#include "attnviz/error.hpp"
+#include "attnviz/model/transformer.hpp"
+
+namespace attnviz {
+namespace {
+
+// Row `from` of every matrix a layer's rows are put together from, copied into row `to` of
+// `whole` (T rows, allocated on the first call); weights go to columns [first, first + window).
+void take_row(const LayerTrace& from_layer, Eigen::Index from, Eigen::Index to, Eigen::Index first,
+              Eigen::Index T, LayerTrace& whole) {
+  const AttentionTrace& a = from_layer.attention;
+  AttentionTrace& w = whole.attention;
+  const auto row = [&](const Matrix& part, Matrix& into) {
+    if (part.size() == 0) return;
+    if (into.rows() != T) into = Matrix::Zero(T, part.cols());
+    into.row(to) = part.row(from);
+  };
+  row(a.x, w.x);
+  row(a.x_ln, w.x_ln);
+  row(a.out, w.out);
+  row(from_layer.block.x_out, whole.block.x_out);
+  if (w.heads.size() != a.heads.size()) w.heads.resize(a.heads.size());
+  for (size_t h = 0; h < a.heads.size(); ++h) {
+    const HeadTrace& part = a.heads[h];
+    HeadTrace& into = w.heads[h];
+    row(part.q, into.q);
+    row(part.out, into.out);
+    if (into.weights.rows() != T) into.weights = Matrix::Zero(T, T);
+    into.weights.row(to).segment(first, part.weights.cols()) = part.weights.row(from);
+  }
+  w.scale = a.scale;
+  w.causal = a.causal;
+}
+
+}  // namespace
+
+ForwardTrace forward_sliding(const Transformer& model, const std::vector<int>& ids,
+                             const ForwardOptions& options, const LayerVisitor& visit) {
+  const auto T = static_cast<Eigen::Index>(ids.size());
+  const Eigen::Index B = model.block_size;
+  if (B <= 0 || T <= B) return forward(model, ids, options, visit);
+  if (!options.causal) throw Error(Err::Internal, {"forward_sliding without the causal mask"});
+
+  ForwardOptions pass = options;
+  pass.keep_scores = pass.keep_blocks = false;  // not one matrix over the text: not kept
+  pass.keep_layer.clear();                      // every layer: the visitor sees them all
+  pass.release_weights = false;                 // the next pass reads the same weights again
+  ForwardTrace whole;
+  const size_t n_layer = options.n_layer < 0
+                             ? model.blocks.size()
+                             : std::min(model.blocks.size(), size_t(options.n_layer));
+  whole.layers.resize(model.blocks.size());
+  Eigen::Index logit_rows = 0;
+  const auto keep_outputs = [&](ForwardTrace& part) {
+    if (part.logits.size() > 0) {
+      if (whole.logits.rows() != T) whole.logits.resize(T, part.logits.cols());
+      whole.logits.middleRows(logit_rows, part.logits.rows()) = part.logits;
+      logit_rows += part.logits.rows();
+    }
+    for (auto& row : part.predictions) whole.predictions.push_back(std::move(row));
+  };
+  // Rows 0 … B − 1: one pass over the first B tokens, a causal prefix each.
+  {
+    ForwardTrace first = forward(model, {ids.begin(), ids.begin() + B}, pass);
+    for (size_t l = 0; l < n_layer; ++l) {
+      for (Eigen::Index i = 0; i < B; ++i) take_row(first.layers[l], i, i, 0, T, whole.layers[l]);
+    }
+    keep_outputs(first);
+  }
+  // Each later row from the pass whose window ends at it; only its last row's guesses are made.
+  pass.outputs_from = B - 1;
+  for (Eigen::Index i = B; i < T; ++i) {
+    const auto start = ids.begin() + (i - B + 1);
+    ForwardTrace part = forward(model, {start, start + B}, pass);
+    for (size_t l = 0; l < n_layer; ++l)
+      take_row(part.layers[l], B - 1, i, i - B + 1, T, whole.layers[l]);
+    keep_outputs(part);
+  }
+  for (size_t l = 0; l < n_layer; ++l) {
+    whole.layers[l].attention.window = static_cast<int>(B);
+    if (visit) visit(static_cast<int>(l), whole.layers[l]);
+    if (!options.keep_layer.empty() && !options.keep_layer[l]) whole.layers[l] = LayerTrace{};
+  }
+  return whole;
+}
+
+}  // namespace attnviz
