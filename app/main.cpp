@@ -95,6 +95,7 @@ int run(const Options& o, attnviz::Lang lang) {
   std::string to_stdout;
   const bool json_to_stdout = o.json && *o.json == "-";
   attnviz::io::OutputFiles files;
+  std::vector<attnviz::app::WrittenFile> written;
   const auto emit = [&](const std::optional<std::string>& path, const char* what, auto render) {
     if (!path) return;
     if (*path == "-") {
@@ -103,11 +104,20 @@ int run(const Options& o, attnviz::Lang lang) {
       files.stage(*path, render(), what);
     }
   };
+  const auto holds = [&](const std::optional<std::string>& path, std::string contents) {
+    if (path && *path != "-") written.push_back({*path, 0, std::move(contents)});
+  };
+  const std::string layers = std::to_string(result.layers.size()),
+                    heads = std::to_string(result.info.n_head),
+                    tokens = std::to_string(result.tokens.size());
   const attnviz::JsonOptions json{o.trace || o.explain, o.rollout};
   const auto write_json = [&](const attnviz::JsonSink& sink) {
     attnviz::write_json(result, json, sink);
   };
   if (o.json && !json_to_stdout) files.stage(*o.json, "--json", write_json);
+  holds(o.json, attnviz::say(lang, attnviz::Msg::WroteJson, {layers, heads, tokens}));
+  holds(o.save_weights, attnviz::say(lang, attnviz::Msg::WroteWeights));
+  holds(o.html, attnviz::say(lang, attnviz::Msg::WrotePage, {layers, heads, tokens}));
   if (o.save_weights && result.model && result.model_file.empty())
     throw attnviz::Error(attnviz::Err::SaveWeightsModel, {});
   emit(o.save_weights, "--save-weights", [&] {
@@ -133,6 +143,13 @@ int run(const Options& o, attnviz::Lang lang) {
       scene = attnviz::heatmap_scene(result, heatmap, font);
       if (o.png) image = attnviz::rasterize(scene, font);
     }  // the font is freed before the PNG is encoded: a lower peak of memory
+    const std::string panels = std::to_string(attnviz::shown_heads(result, view).size());
+    if (image) {
+      holds(o.png,
+            attnviz::say(lang, attnviz::Msg::WroteHeatmapPng,
+                         {panels, std::to_string(image->width), std::to_string(image->height)}));
+    }
+    holds(o.svg, attnviz::say(lang, attnviz::Msg::WroteHeatmapSvg, {panels}));
     emit(o.png, "--png", [&] { return attnviz::encode_png(std::move(*image)); });
     emit(o.svg, "--svg", [&] { return attnviz::render_svg(scene); });
   }
@@ -141,7 +158,12 @@ int run(const Options& o, attnviz::Lang lang) {
     write_json([&](std::string_view piece) { out.write(piece); });
     out.flush();
   } else {
-    if (attnviz::app::shows_terminal_text(o)) to_stdout = terminal_text(o, view, result, lang);
+    if (attnviz::app::shows_terminal_text(o)) {
+      to_stdout = terminal_text(o, view, result, lang);
+    } else if (to_stdout.empty() && !o.no_table) {  // every output to a file: one line for each
+      for (attnviz::app::WrittenFile& file : written) file.bytes = files.bytes(file.path);
+      to_stdout = attnviz::app::written_lines(written);
+    }
     attnviz::io::write_stdout(to_stdout);
   }
   files.commit();

@@ -227,9 +227,14 @@ void add_output_options(CLI::App& app, Options& o) {
                  "Write one self-contained page to explore every layer and head in a browser, "
                  "offline ('-': stdout)")
       ->type_name("FILE");
-  app.add_flag("--no-table", o.no_table,
-               "Do not print the table (a whole model then runs only as far as the other outputs "
-               "need: a heatmap of layer 5 stops after block 5)");
+  auto* no_table = app.add_flag(
+      "--no-table", o.no_table,
+      "Print nothing (a whole model then runs only as far as the other outputs need: a heatmap "
+      "of layer 5 stops after block 5)");
+  app.add_flag("--table", o.table,
+               "Print the table even when every output goes to a file (which otherwise prints "
+               "one line per file written)")
+      ->excludes(no_table);
   app.option_defaults()->group("Table");
   app.add_option("--color", o.color,
                  "Shade table cells: auto (a terminal, unless NO_COLOR is set), "
@@ -320,8 +325,11 @@ bool shows_terminal_text(const Options& o) {
   for (const auto* path : {&o.json, &o.png, &o.svg, &o.html, &o.save_weights}) {
     if (*path && **path == "-") return false;
   }
-  return o.explain || o.heads_report || !o.no_table;
+  if (o.explain || o.heads_report || o.table) return true;
+  return !o.no_table && !writes_files(o);
 }
+
+bool writes_files(const Options& o) { return o.json || o.png || o.svg || o.html || o.save_weights; }
 
 std::optional<Words> usage_problem(const Options& o) {
   if (o.model == "list") return std::nullopt;  // names the shipped models, needs no input

@@ -27,7 +27,7 @@ struct Options {
   bool seed_given = false, init_given = false;
   std::string color = "auto";
   RandomInit random;
-  bool no_positions = false, no_mask = false, no_scale = false, no_table = false;
+  bool no_positions = false, no_mask = false, no_scale = false, no_table = false, table = false;
   bool no_summary = false, explain = false, trace = false, full = false;
   bool heads_report = false;
   int induction_test = 0;  // --induction-test S
@@ -51,8 +51,11 @@ struct Options {
 void configure_app(CLI::App& app, Options& o);
 
 // Whether the table (or --explain, --heads-report) goes to standard output: no output was sent
-// there with "-".
+// there with "-", and it was asked for (--explain, --heads-report, --table) or no output goes to a
+// file (then one line per file written is printed instead, unless --no-table).
 bool shows_terminal_text(const Options& o);
+// Whether any output goes to a file (or standard output, "-").
+bool writes_files(const Options& o);
 
 // A usage error CLI11 cannot see (missing input, outputs sharing a path, --heads not dividing
 // --n-embd, --n-embd above --max-embd), or nullopt.

@@ -4,8 +4,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "attnviz/text/utf8.hpp"
 
 namespace attnviz::app {
 
@@ -27,6 +31,39 @@ int terminal_width() {
     if (n > 0) return n;
   }
   return 80;
+}
+
+namespace {
+
+// A file's size as a person reads it: 812 B, 112 KB, 3.4 MB (powers of 1 024).
+std::string size_text(uintmax_t bytes) {
+  char buf[32];
+  if (bytes < 1024) {
+    std::snprintf(buf, sizeof buf, "%ju B", bytes);
+  } else if (bytes < 1024 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.0f KB", static_cast<double>(bytes) / 1024);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1024 * 1024));
+  }
+  return buf;
+}
+
+}  // namespace
+
+std::string written_lines(const std::vector<WrittenFile>& files) {
+  std::vector<std::string> sizes;
+  int path_width = 0, size_width = 0;
+  for (const WrittenFile& file : files) {
+    sizes.push_back(size_text(file.bytes));
+    path_width = std::max(path_width, utf8::display_width(file.path));
+    size_width = std::max(size_width, utf8::display_width(sizes.back()));
+  }
+  std::string out;
+  for (size_t f = 0; f < files.size(); ++f) {
+    out += utf8::pad_right(files[f].path, path_width) + "  " +
+           utf8::pad_left(sizes[f], size_width) + "  " + files[f].holds + "\n";
+  }
+  return out;
 }
 
 Lang interface_lang(int argc, const char* const* argv) {

@@ -1,7 +1,9 @@
 // What the terminal and the environment say: color, width, language.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "attnviz/i18n/messages.hpp"
 
@@ -12,6 +14,15 @@ bool use_color(const std::string& mode);
 
 // The terminal's columns, else $COLUMNS, else 80.
 int terminal_width();
+
+// One line per file written, "path  size  what it holds", the columns aligned: what a run whose
+// outputs all went to files prints.
+struct WrittenFile {
+  std::string path;
+  uintmax_t bytes = 0;
+  std::string holds;
+};
+std::string written_lines(const std::vector<WrittenFile>& files);
 
 // From LC_ALL, LC_MESSAGES or LANG, the first one set: Azerbaijani for az_*, else English.
 Lang locale_lang();

@@ -73,7 +73,7 @@ TEST_F(Cli, JsonToStdoutReplacesTheTable) {
 }
 
 TEST_F(Cli, JsonFileAndTableTogether) {
-  const Outcome o = run({"--tokens", "Az|ər|bay|can", "--json", path("a.json")});
+  const Outcome o = run({"--tokens", "Az|ər|bay|can", "--json", path("a.json"), "--table"});
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_NE(o.out.find("4 tokens (list)"), std::string::npos);
   const json doc = json::parse(slurp(path("a.json")));
@@ -82,13 +82,14 @@ TEST_F(Cli, JsonFileAndTableTogether) {
 }
 
 TEST_F(Cli, SaveWeightsThenLoadReproducesTheRun) {
-  const Outcome first = run({"--text", "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.",
-                             "--tokenizer", "word", "--seed", "7", "--n-embd", "12",
-                             "--save-weights", path("w.json"), "--json", path("a.json")});
+  const Outcome first =
+      run({"--text", "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.", "--tokenizer", "word",
+           "--seed", "7", "--n-embd", "12", "--save-weights", path("w.json"), "--json",
+           path("a.json"), "--table"});
   ASSERT_EQ(first.status, 0) << first.err;
   const Outcome second =
       run({"--text", "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.", "--tokenizer", "word",
-           "--weights", path("w.json"), "--json", path("b.json")});
+           "--weights", path("w.json"), "--json", path("b.json"), "--table"});
   ASSERT_EQ(second.status, 0) << second.err;
   const json a = json::parse(slurp(path("a.json")));
   const json b = json::parse(slurp(path("b.json")));
@@ -211,9 +212,9 @@ TEST_F(Cli, OutputErrorsExitOne) {
 TEST_F(Cli, HeatmapFilesWithTableAndJsonFromOneRun) {
   const Outcome o = run({"--text", "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.",
                          "--tokenizer", "word", "--png", path("a.png"), "--svg", path("a.svg"),
-                         "--json", path("a.json"), "--annotate", "--cmap", "magma"});
+                         "--json", path("a.json"), "--annotate", "--cmap", "magma", "--table"});
   ASSERT_EQ(o.status, 0) << o.err;
-  EXPECT_NE(o.out.find("11 tokens (word)"), std::string::npos);  // the table is still printed
+  EXPECT_NE(o.out.find("11 tokens (word)"), std::string::npos);  // --table: printed as well
   EXPECT_EQ(slurp(path("a.png")).substr(0, 8), "\x89PNG\r\n\x1a\n");
   const std::string svg = slurp(path("a.svg"));
   EXPECT_EQ(svg.rfind("<?xml", 0), 0u);
@@ -450,8 +451,8 @@ TEST_F(Cli, WarningsFollowTheOutputsInTheInterfacesLanguage) {
   attnviz::test::RunOptions options;
   options.capture_dir = capture_dir_.string();
   options.merge_stderr = true;
-  const std::vector<std::string> args = {"--text",  "AzÉ™rbaycan", "--json",      path("a.json"),
-                                         "--color", "never",       "--no-summary"};
+  const std::vector<std::string> args = {"--text",  "AzÉ™rbaycan", "--json",       path("a.json"),
+                                         "--color", "never",       "--no-summary", "--table"};
   const Outcome en = attnviz::test::run_attnviz(args, options);
   ASSERT_EQ(en.status, 0) << en.out;
   const std::string warning = "attnviz: warning: --text: the text looks like UTF-8 read as";
@@ -577,8 +578,9 @@ TEST_F(Cli, WholeModelsRunEveryLayerAndGuessTheNextToken) {
   const json mean = json::parse(run({"--text", "salam", "--weights", dir + "gptpy.safetensors",
                                      "--head", "mean", "--json", "-"})
                                     .out);
-  const Outcome mean_table = run({"--text", "salam", "--weights", dir + "gptpy.safetensors",
-                                  "--head", "mean", "--color", "never", "--png", path("m.png")});
+  const Outcome mean_table =
+      run({"--text", "salam", "--weights", dir + "gptpy.safetensors", "--head", "mean", "--color",
+           "never", "--png", path("m.png"), "--table"});
   ASSERT_EQ(mean_table.status, 0) << mean_table.err;
   EXPECT_NE(mean_table.out.find("layer 1 · mean of 4 heads"), std::string::npos);
   EXPECT_EQ(mean["layers"].size(), 2u);
@@ -640,8 +642,8 @@ TEST_F(Cli, AHeatmapRunsTheModelOnlyAsFarAsItsLayer) {
   const Outcome cut = run(with({"--png", path("cut.png")}));
   ASSERT_EQ(cut.status, 0) << cut.err;
   EXPECT_TRUE(slurp(path("cut.png")) == slurp(path("whole.png")));
-  const Outcome table =
-      run({"--tokens", "a|b|c", "--layer", "0", "--weights", model, "--png", path("table.png")});
+  const Outcome table = run({"--tokens", "a|b|c", "--layer", "0", "--weights", model, "--png",
+                             path("table.png"), "--table"});
   EXPECT_EQ(table.status, 1);
   EXPECT_NE(table.err.find("\"h.1.mlp.c_fc.weight\"[3][7] is NaN"), std::string::npos) << table.err;
   EXPECT_FALSE(std::filesystem::exists(path("table.png")));

@@ -12,6 +12,7 @@ namespace {
 using attnviz::test::Outcome;
 using nlohmann::json;
 using Workflow = attnviz::test::CliTest;
+namespace fs = std::filesystem;
 
 // The labels of every head in a run's JSON.
 std::vector<json> labels_of(const json& out) {
@@ -192,6 +193,45 @@ TEST_F(Workflow, OneTokenIsSingularAndExplainWithTheHeadsReportShowsBoth) {
   EXPECT_NE(both.out.find("previous-token head"), std::string::npos);
   EXPECT_NE(both.out.find("Step 13 · The model's next-token guesses"), std::string::npos);
   EXPECT_NE(both.out.find("  4 r  i 0.6"), std::string::npos);  // with the guesses' numbers
+}
+
+TEST_F(Workflow, WhenEveryOutputGoesToAFileEachFileGetsOneLine) {
+  const std::string text = "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.";
+  const Outcome o = run({"--model", "az", "--text", text, "--png", path("a.png"), "--json",
+                         path("a.json"), "--html", path("a.html")});
+  ASSERT_EQ(o.status, 0) << o.err;
+  // No table (it was ≈ 480 lines): one line per file, its size as the file has it, and what it
+  // holds.
+  EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 3) << o.out;
+  const auto kb = [&](const std::string& name) {
+    return std::to_string((fs::file_size(path(name)) + 512) / 1024) + " KB";
+  };
+  const auto line = [&](const std::string& name) {
+    const size_t at = o.out.find(path(name));
+    return at == std::string::npos ? "" : o.out.substr(at, o.out.find('\n', at) - at);
+  };
+  EXPECT_NE(line("a.json").find(kb("a.json") + "  every number as JSON: 2 layers × 4 heads over 50 "
+                                               "tokens"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(
+      line("a.html").find(kb("a.html") + "  page to explore 2 layers × 4 heads over 50 tokens"),
+      std::string::npos)
+      << o.out;
+  EXPECT_NE(line("a.png").find("  heatmap, 8 panels, "), std::string::npos) << o.out;
+  // In Azerbaijani; --table prints the table as well; --no-table prints nothing.
+  const Outcome az =
+      run({"--model", "az", "--text", "salam", "--png", path("b.png"), "--lang", "az"});
+  EXPECT_NE(az.out.find("istilik xəritəsi, 8 panel, "), std::string::npos) << az.out;
+  const Outcome both = run({"--model", "az", "--text", "salam", "--png", path("b.png"), "--table"});
+  EXPECT_NE(both.out.find("layer 1 · head 3"), std::string::npos);
+  EXPECT_EQ(both.out.find("heatmap, 8 panels"), std::string::npos);
+  EXPECT_EQ(run({"--model", "az", "--text", "salam", "--png", path("b.png"), "--no-table"}).out,
+            "");
+  expect_error({"--text", "a", "--table", "--no-table"}, 2,
+               "--no-table cannot be used with --table");
+  // A run with no file output prints the table as before.
+  EXPECT_NE(run({"--text", "ab"}).out.find("rows: queries, columns: keys"), std::string::npos);
 }
 
 }  // namespace

@@ -11,8 +11,8 @@ namespace {
 
 // The length of the English plural noun that follows a count at `rest` (" tokens …"), or 0.
 size_t counted_noun(std::string_view rest) {
-  static constexpr std::string_view kNouns[] = {" tokens", " layers", " heads",
-                                                " keys",   " rows",   " characters"};
+  static constexpr std::string_view kNouns[] = {" tokens", " layers",     " heads", " keys",
+                                                " rows",   " characters", " panels"};
   for (const std::string_view noun : kNouns) {
     const bool whole_word = rest.size() == noun.size() ||
                             !(std::isalpha(static_cast<unsigned char>(rest[noun.size()])));

@@ -271,6 +271,13 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
    "son boşluğa / sözün başına baxır"},
   {Msg::LabelNone, "no single clear pattern", "tək aydın nümunə yoxdur"},
   {Msg::LabelWithheld, "not labelled from this text", "bu mətnə görə etiketlənmir"},
+  {Msg::WroteHeatmapPng, "heatmap, {0} panels, {1} × {2} px", "istilik xəritəsi, {0} panel, {1} × {2} piksel"},
+  {Msg::WroteHeatmapSvg, "heatmap, {0} panels, vector", "istilik xəritəsi, {0} panel, vektor"},
+  {Msg::WrotePage, "page to explore {0} layers × {1} heads over {2} tokens",
+   "{2} token üzərində {0} qat × {1} başı araşdırmaq üçün səhifə"},
+  {Msg::WroteJson, "every number as JSON: {0} layers × {1} heads over {2} tokens",
+   "hər ədəd JSON kimi: {2} token üzərində {0} qat × {1} baş"},
+  {Msg::WroteWeights, "the weights this run used", "bu işin istifadə etdiyi çəkilər"},
 }};
 // clang-format on
 

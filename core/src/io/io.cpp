@@ -160,6 +160,13 @@ OutputFiles::~OutputFiles() {
   }
 }
 
+uintmax_t OutputFiles::bytes(const std::string& path) const {
+  for (const Staged& s : staged_) {
+    if (s.path == path) return s.bytes;
+  }
+  return 0;
+}
+
 void OutputFiles::stage(const std::string& path, std::string_view content, std::string_view what) {
   stage(path, what, [&](const std::function<void(std::string_view)>& write) { write(content); });
 }
@@ -194,6 +201,7 @@ void OutputFiles::stage(const std::string& path, std::string_view what, const Pr
   try {
     produce([&](std::string_view piece) {
       if (error == 0 && !write_all(fd, piece)) error = errno;
+      staged_.back().bytes += piece.size();
       if (error != 0) throw Error(Err::CannotWrite, {name, reason_text(error)});
     });
   } catch (...) {

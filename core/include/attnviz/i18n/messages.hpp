@@ -137,6 +137,11 @@ enum class Msg {
   LabelLastSpace,
   LabelNone,
   LabelWithheld,
+  WroteHeatmapPng,
+  WroteHeatmapSvg,
+  WrotePage,
+  WroteJson,
+  WroteWeights,
   Count  // number of messages, not a message
 };
 

@@ -58,11 +58,15 @@ class OutputFiles {
   // Renames every staged file over its target.
   void commit();
 
+  // The bytes staged for `path` (0 if none was).
+  uintmax_t bytes(const std::string& path) const;
+
  private:
   struct Staged {
     std::string path;
     std::string temp_path;  // named temporary file, or "" while an unnamed one is open as fd
     int fd = -1;            // the unnamed (O_TMPFILE) file, linked in at commit()
+    uintmax_t bytes = 0;    // written so far
   };
   std::vector<Staged> staged_;
 };
