@@ -152,7 +152,8 @@ Words usage_words(const CLI::ParseError& error, const CLI::App& app) {
       {std::regex("(\\S+) excludes (\\S+)"), Err::Excludes},
       {std::regex("(\\S+) requires (\\S+)"), Err::Requires},
       {std::regex("(\\S+): (.*) not in \\{(.*)\\}"), Err::NotAChoice},
-      {std::regex("--head: expected all, mean or a head index, found \"(.*)\""), Err::HeadChoice},
+      {std::regex("--head: expected all, mean, a head or a list such as 1,3, found \"(.*)\""),
+       Err::HeadChoice},
       {std::regex("--layer: expected all, a layer or a list such as 0,5,11, found \"(.*)\""),
        Err::LayerChoice},
       {std::regex(

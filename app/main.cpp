@@ -140,6 +140,7 @@ int run(const Options& o, attnviz::Lang lang) {
       heatmap.captions = !o.no_captions;
       heatmap.lang = lang;
       heatmap.view = view;
+      heatmap.layout = attnviz::app::panel_layout(o.layout);
       scene = attnviz::heatmap_scene(result, heatmap, font);
       if (o.png) image = attnviz::rasterize(scene, font);
     }  // the font is freed before the PNG is encoded: a lower peak of memory

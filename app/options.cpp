@@ -11,6 +11,16 @@
 namespace attnviz::app {
 namespace {
 
+// "3" or "0,5,11": numbers of at most 5 digits, separated by single commas.
+bool is_index_list(const std::string& v) {
+  if (v.empty() || v.size() >= 64 || v.front() == ',' || v.back() == ',' ||
+      v.find(",,") != std::string::npos || v.find_first_not_of("0123456789,") != std::string::npos)
+    return false;
+  size_t digits = 0;
+  for (const char c : v) digits = c == ',' ? 0 : digits + 1;
+  return digits <= 5;
+}
+
 void add_heatmap_options(CLI::App& app, Options& o) {
   app.option_defaults()->group("Heatmap (PNG, SVG)");
   app.add_option("--cmap", o.heatmap.cmap, "Colormap of the heatmap and the table's shading")
@@ -33,6 +43,15 @@ void add_heatmap_options(CLI::App& app, Options& o) {
       ->check(CLI::Range(1.0f, 200.0f));
   app.add_option("--scale", o.heatmap.scale, "Multiply every heatmap size, e.g. 2 for slides")
       ->check(CLI::Range(0.25f, 8.0f))
+      ->capture_default_str();
+  app.add_option("--label-size", o.heatmap.label_size,
+                 "Size of the token labels in pixels, before --scale (default: from the cell "
+                 "size, at least 11)")
+      ->check(CLI::Range(4.0f, 96.0f));
+  app.add_option("--layout", o.layout,
+                 "Panels in a row, a column, or a grid (a whole model's layers × heads); default: "
+                 "a model's grid when every head is shown, else closest to a 16:9 slide")
+      ->check(CLI::IsMember({"auto", "row", "column", "grid"}))
       ->capture_default_str();
   app.add_option("--font", o.font, "TrueType font for heatmap labels (default: DejaVu Sans)")
       ->type_name("FILE");
@@ -65,13 +84,11 @@ void add_teaching_options(CLI::App& app, Options& o) {
   app.add_flag("--no-summary", o.no_summary,
                "Leave out the row summaries (most attended key, entropy) under the table");
   app.add_option("--head", o.head,
-                 "Heads to show in the table, heatmap and explanation: all, mean, or an index")
+                 "Heads to show in the table, heatmap and explanation: all, mean, one (3) or "
+                 "several (1,3)")
       ->check([](const std::string& v) {
-        if (v == "all" || v == "mean") return std::string();
-        if (!v.empty() && v.size() < 6 && v.find_first_not_of("0123456789") == std::string::npos) {
-          return std::string();
-        }
-        return "expected all, mean or a head index, found \"" + v + "\"";
+        if (v == "all" || v == "mean" || is_index_list(v)) return std::string();
+        return "expected all, mean, a head or a list such as 1,3, found \"" + v + "\"";
       })
       ->capture_default_str();
 }
@@ -160,11 +177,7 @@ void add_weight_options(CLI::App& app, Options& o) {
   app.add_option("--layer", o.layer,
                  "Layers of a whole model to show: all, one (3) or several (0,5,11)")
       ->check([](const std::string& v) {
-        if (v == "all") return std::string();
-        const bool digits_and_commas = !v.empty() && v.size() < 64 && v.front() != ',' &&
-                                       v.back() != ',' && v.find(",,") == std::string::npos &&
-                                       v.find_first_not_of("0123456789,") == std::string::npos;
-        if (digits_and_commas) return std::string();
+        if (v == "all" || is_index_list(v)) return std::string();
         return "expected all, a layer or a list such as 0,5,11, found \"" + v + "\"";
       })
       ->capture_default_str();

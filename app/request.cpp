@@ -24,8 +24,8 @@ std::string strip_final_newline(std::string text) {
   return text;
 }
 
-// --layer all|L|L1,L2 (checked by the option): the layers, or none for all.
-std::vector<int> layer_list(const std::string& spec) {
+// --layer or --head: all (none), or the indices "3", "0,5,11" (checked by the options).
+std::vector<int> index_list(const std::string& spec) {
   std::vector<int> layers;
   if (spec == "all") return layers;
   for (size_t start = 0; start <= spec.size();) {
@@ -126,7 +126,7 @@ Request make_request(const Options& o, InputFiles& files) {
   r.bos = o.bos;
   r.rollout = o.rollout;
   r.induction_test = o.induction_test;
-  r.layers = layer_list(o.layer);
+  r.layers = index_list(o.layer);
   r.outputs = {shows_terminal_text(o), o.heads_report || o.explain, o.json.has_value(),
                o.html.has_value(), o.save_weights && ends_with(*o.save_weights, ".safetensors")};
   r.random = o.random;
@@ -145,12 +145,19 @@ Request make_request(const Options& o, InputFiles& files) {
 View view_of(const Options& o) {
   View view;
   if (o.head == "mean") {
-    view.head = {HeadChoice::Kind::Mean, 0};
+    view.head = {HeadChoice::Kind::Mean, {}};
   } else if (o.head != "all") {
-    view.head = {HeadChoice::Kind::One, std::stoi(o.head)};  // digits only, checked by the option
+    view.head = {HeadChoice::Kind::Some, index_list(o.head)};  // checked by the option
   }
   view.rollout = o.rollout;
   return view;
+}
+
+PanelLayout panel_layout(const std::string& name) {
+  if (name == "row") return PanelLayout::Row;
+  if (name == "column") return PanelLayout::Column;
+  if (name == "grid") return PanelLayout::Grid;
+  return PanelLayout::Auto;
 }
 
 }  // namespace attnviz::app

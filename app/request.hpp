@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "attnviz/io/io.hpp"
+#include "attnviz/render/heatmap.hpp"
 #include "attnviz/render/view.hpp"
 #include "attnviz/run/run.hpp"
 #include "options.hpp"
@@ -26,5 +27,8 @@ Request make_request(const Options& o, InputFiles& files);
 
 // What every view shows: --head and --rollout.
 View view_of(const Options& o);
+
+// --layout as the heatmap takes it.
+PanelLayout panel_layout(const std::string& name);
 
 }  // namespace attnviz::app

@@ -176,7 +176,7 @@ TEST(RenderExplain, NumbersEqualPyTorchForANanoGptBlock) {
   const Result result = run(request);
   ExplainOptions options;
   options.full = true;
-  options.view.head = {HeadChoice::Kind::One, 2};
+  options.view.head = {HeadChoice::Kind::Some, {2}};
   const std::string text = render_explain(result, options);
   EXPECT_NE(text.find("q = x·Wqᵀ + bq"), std::string::npos);
   EXPECT_NE(text.find("LayerNorm, ln_1"), std::string::npos);
@@ -221,7 +221,7 @@ TEST(RenderExplain, AWholeModelsBlockEqualsPyTorch) {
   const Result result = run(request);
   ExplainOptions options;
   options.full = true;
-  options.view.head = {HeadChoice::Kind::One, 2};
+  options.view.head = {HeadChoice::Kind::Some, {2}};
   const std::string text = render_explain(result, options);
   EXPECT_NE(text.find("x: the residual stream entering layer 1"), std::string::npos);
   EXPECT_NE(text.find("MLP: ln_2, then c_fc → ReLU → c_proj"), std::string::npos);
@@ -254,7 +254,7 @@ TEST(RenderExplain, EveryLayerOfAWholeModelInTurn) {
   Request& request = c.request;
   ExplainOptions options;
   options.full = true;
-  options.view.head = {HeadChoice::Kind::One, 0};
+  options.view.head = {HeadChoice::Kind::Some, {0}};
   const std::string text = render_explain(run(request), options);
   for (const char* layer : {"Layer 0 of 3", "Layer 1 of 3", "Layer 2 of 3"}) {
     EXPECT_NE(text.find(layer), std::string::npos) << layer;

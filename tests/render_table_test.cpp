@@ -160,7 +160,7 @@ TEST(RenderTable, EveryHeadOrTheChosenOne) {
   EXPECT_NE(all.find("\nhead 1\n"), std::string::npos);
   EXPECT_NE(all.find("masked multi-head attention (2 heads)"), std::string::npos);
   TableOptions options{0, nullptr, 3, Lang::En, false};
-  options.view.head = {HeadChoice::Kind::One, 1};
+  options.view.head = {HeadChoice::Kind::Some, {1}};
   const std::string one = render_table(run(request), options);
   EXPECT_EQ(one.find("\nhead 0\n"), std::string::npos);
   EXPECT_NE(one.find("\nhead 1\n"), std::string::npos);
@@ -168,7 +168,7 @@ TEST(RenderTable, EveryHeadOrTheChosenOne) {
   const Result mean = run(request);
   EXPECT_TRUE(mean.mean_weights.at(0).isApprox(
       (mean.trace().heads[0].weights + mean.trace().heads[1].weights) / 2.0f));
-  options.view.head = {HeadChoice::Kind::Mean, 0};
+  options.view.head = {HeadChoice::Kind::Mean, {}};
   EXPECT_NE(render_table(mean, options).find("mean of 2 heads"), std::string::npos);
 }
 

@@ -234,4 +234,57 @@ TEST_F(Workflow, WhenEveryOutputGoesToAFileEachFileGetsOneLine) {
   EXPECT_NE(run({"--text", "ab"}).out.find("rows: queries, columns: keys"), std::string::npos);
 }
 
+// The width and height a PNG's IHDR names.
+std::pair<uint32_t, uint32_t> png_size(const std::string& png) {
+  const auto be32 = [&](size_t at) {
+    return uint32_t(uint8_t(png[at])) << 24 | uint32_t(uint8_t(png[at + 1])) << 16 |
+           uint32_t(uint8_t(png[at + 2])) << 8 | uint32_t(uint8_t(png[at + 3]));
+  };
+  return {be32(16), be32(20)};
+}
+
+TEST_F(Workflow, ASlideOfChosenHeadsIsLaidOutForSixteenByNine) {
+  const std::string text = "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.";
+  // --head takes a list, as --layer does, in the order given.
+  const Outcome table = run({"--model", "az", "--text", "salam", "--head", "3,1", "--width", "0"});
+  ASSERT_EQ(table.status, 0) << table.err;
+  const size_t h3 = table.out.find("layer 0 · head 3"), h1 = table.out.find("layer 0 · head 1");
+  EXPECT_LT(h3, h1);
+  EXPECT_EQ(table.out.find("layer 0 · head 0"), std::string::npos);
+  EXPECT_NE(table.out.find("layer 1 · head 1"), std::string::npos);
+  expect_error({"--model", "az", "--text", "salam", "--head", "1,4"}, 1,
+               "--head 4: the model has 4 heads (0–3)");
+  expect_error({"--model", "az", "--text", "salam", "--head", "1,,3"}, 2,
+               "--head: expected all, mean, a head or a list such as 1,3, found \"1,,3\"");
+
+  // Two layers' head 3 and the rollout: a row, not the portrait strip of one column.
+  const std::vector<std::string> three = {"--model", "az",     "--text", text,       "--layer",
+                                          "0,1",     "--head", "3",      "--rollout"};
+  const auto png = [&](std::vector<std::string> args, const std::vector<std::string>& more) {
+    args.insert(args.end(), more.begin(), more.end());
+    args.insert(args.end(), {"--png", path("s.png")});
+    const Outcome o = run(args);
+    EXPECT_EQ(o.status, 0) << o.err;
+    return png_size(attnviz::test::slurp(path("s.png")));
+  };
+  const auto [w, h] = png(three, {});
+  EXPECT_GT(double(w) / h, 16.0 / 9.0) << w << " × " << h;  // 3 panels in a row
+  const auto [cw, ch] = png(three, {"--layout", "column"});
+  EXPECT_LT(cw, ch);
+  const auto [rw, rh] = png(three, {"--layout", "row"});
+  EXPECT_EQ(rw, w);
+  EXPECT_EQ(rh, h);
+  // Every head of both layers stays the model's grid: 2 rows of 4.
+  const auto [gw, gh] = png({"--model", "az", "--text", text}, {});
+  EXPECT_NEAR(double(gw) / gh, 1.85, 0.15) << gw << " × " << gh;
+  // Labels of their own size, independent of --scale.
+  const auto [lw, lh] =
+      png({"--model", "az", "--text", text, "--head", "0", "--layer", "0"}, {"--label-size", "24"});
+  const auto [dw, dh] = png({"--model", "az", "--text", text, "--head", "0", "--layer", "0"}, {});
+  EXPECT_GT(lw, dw);
+  EXPECT_GT(lh, dh);
+  expect_error({"--text", "a", "--layout", "diagonal"}, 2, "--layout: diagonal is not one of");
+  expect_error({"--text", "a", "--label-size", "2"}, 2, "--label-size 2: not in 4 … 96");
+}
+
 }  // namespace

@@ -103,7 +103,10 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
   }
   m.cell = cell * s;
   m.gap = m.cell >= 12 * s ? std::max(1.0f, std::round(s)) : 0.0f;
-  m.label_px = std::clamp(m.cell * 0.5f, 9 * s, 15 * s);
+  // Readable on a projector: at least 11 px (before --scale) whatever the cell, labels thinned
+  // where they would overlap; --label-size sets it.
+  m.label_px =
+      options.label_size > 0 ? options.label_size * s : std::clamp(m.cell * 0.5f, 11 * s, 16 * s);
   m.step = std::max(1, static_cast<int>(std::ceil(m.label_px * 1.3f / m.cell)));
   for (size_t i = 0; i < T; i += static_cast<size_t>(m.step)) {
     m.label_w = std::max(m.label_w, font.width(labels[i], m.label_px));
@@ -113,7 +116,7 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
   m.row_band = m.label_w + 8 * s;
   m.caption_px = 12 * s;
   m.caption_band = options.captions ? m.caption_px * 1.8f : 0;
-  m.panel_title_px = 13 * s;
+  m.panel_title_px = std::max(13 * s, m.label_px * 1.15f);
   const bool titled = std::any_of(input.panels.begin(), input.panels.end(),
                                   [](const HeatmapPanel& p) { return !p.title.empty(); });
   m.panel_title_band = titled ? m.panel_title_px * 1.9f : 0;
@@ -132,6 +135,8 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
     m.matrix = static_cast<float>(T) * m.cell;
     m.panel_w = m.panel_h = m.matrix;
     m.panel_pad = 8 * s;
+    // The grid's "layer L" and "H0" titles grow with the thumbnails, to be read on a slide.
+    m.panel_title_px = std::max(m.panel_title_px, m.matrix * 0.2f);
     for (const std::string& title : input.row_titles) {
       m.grid_left = std::max(m.grid_left, font.width(title, m.panel_title_px));
     }

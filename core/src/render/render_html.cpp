@@ -114,7 +114,7 @@ Json colormaps() {
 
 // The head the page opens on, as page.js numbers it: --head's, the mean (-1), or the first.
 int first_head(const View& view) {
-  if (view.head.kind == HeadChoice::Kind::One) return view.head.index;
+  if (view.head.kind == HeadChoice::Kind::Some) return view.head.heads.front();
   return view.head.kind == HeadChoice::Kind::Mean ? HeadView::kMean : 0;
 }
 

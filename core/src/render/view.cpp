@@ -8,9 +8,10 @@ namespace attnviz {
 
 void check_view(const Result& result, const View& view) {
   const int n_head = result.info.n_head;
-  if (view.head.kind == HeadChoice::Kind::One &&
-      (view.head.index < 0 || view.head.index >= n_head)) {
-    const std::string index = std::to_string(view.head.index);
+  for (const int head :
+       view.head.kind == HeadChoice::Kind::Some ? view.head.heads : std::vector<int>{}) {
+    if (head >= 0 && head < n_head) continue;
+    const std::string index = std::to_string(head);
     if (n_head == 1) throw Error(Err::OneHead, {index});
     throw Error(Err::HeadOutOfRange, {index, std::to_string(n_head), std::to_string(n_head - 1)});
   }
@@ -26,9 +27,9 @@ std::vector<HeadView> shown_heads(const Result& result, const View& view) {
     const auto& heads = result.layers[l].heads;
     const int layer = result.layer_numbers[l], window = result.layers[l].window;
     switch (view.head.kind) {
-      case HeadChoice::Kind::One:
-        views.push_back({layer, view.head.index,
-                         &heads.at(static_cast<size_t>(view.head.index)).weights, window});
+      case HeadChoice::Kind::Some:
+        for (const int h : view.head.heads)
+          views.push_back({layer, h, &heads.at(static_cast<size_t>(h)).weights, window});
         break;
       case HeadChoice::Kind::Mean:
         views.push_back({layer, HeadView::kMean, &result.mean_weights.at(l), window});
@@ -46,7 +47,7 @@ std::vector<HeadView> shown_heads(const Result& result, const View& view) {
 
 std::vector<int> chosen_heads(const Result& result, const View& view) {
   check_view(result, view);
-  if (view.head.kind == HeadChoice::Kind::One) return {view.head.index};
+  if (view.head.kind == HeadChoice::Kind::Some) return view.head.heads;
   std::vector<int> all(static_cast<size_t>(result.info.n_head));
   for (size_t h = 0; h < all.size(); ++h) all[h] = static_cast<int>(h);
   return all;

@@ -12,6 +12,10 @@
 
 namespace attnviz {
 
+// How several panels are arranged: Auto is a whole model's layers × heads grid when every head of
+// each layer is shown, else the columns that bring the picture closest to a 16:9 slide.
+enum class PanelLayout { Auto, Row, Column, Grid };
+
 struct HeatmapOptions {
   std::string cmap = "viridis";
   std::string theme = "light";       // light | dark
@@ -24,6 +28,8 @@ struct HeatmapOptions {
   bool captions = true;              // "query" and "key" along the axes
   Lang lang = Lang::En;              // of captions, legend and the default subtitle
   View view = {};                    // --head, --rollout
+  PanelLayout layout = PanelLayout::Auto;
+  float label_size = 0;  // token labels' size in pixels before --scale; 0: from the cell size
 };
 
 struct HeatmapPanel {

@@ -10,10 +10,11 @@
 
 namespace attnviz {
 
-// --head: every head, one head, or the mean over a layer's heads.
+// --head: every head, some heads (one or a list, in the order given), or the mean over a layer's
+// heads.
 struct HeadChoice {
-  enum class Kind { All, One, Mean } kind = Kind::All;
-  int index = 0;  // with One
+  enum class Kind { All, Some, Mean } kind = Kind::All;
+  std::vector<int> heads;  // with Some
 };
 
 struct View {
