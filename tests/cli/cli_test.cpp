@@ -293,7 +293,8 @@ TEST_F(Cli, MultiHeadFlagsAndTheirErrors) {
   expect_error({"--text", "a", "--heads", "0"}, 2, "--heads");
   expect_error({"--text", "a", "--heads", "2", "--head", "5"}, 1,
                "--head 5: the model has 2 heads (0–1)");
-  expect_error({"--text", "a", "--head", "first"}, 2, "expected all, mean or a head index");
+  expect_error({"--text", "a", "--head", "first"}, 2,
+               "expected all, mean, a head or a list such as 1,3");
   // With --weights, --heads gives nanoGPT's n_head and must agree with any file that says.
   const std::string mh4 = std::string(ATTNVIZ_FIXTURES) + "/mh4_tiny.weights.json";
   expect_error({"--text", "Bakı", "--weights", mh4, "--heads", "2"}, 1,
