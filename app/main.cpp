@@ -127,8 +127,17 @@ int run(const Options& o, attnviz::Lang lang) {
                : attnviz::weights_to_json(result.weights);
   });
   emit(o.html, "--html", [&] {
-    return attnviz::render_html(result,
-                                attnviz::HtmlOptions{lang, o.heatmap.cmap, o.heatmap.scale, view});
+    std::string page = attnviz::render_html(
+        result, attnviz::HtmlOptions{lang, o.heatmap.cmap, o.heatmap.scale, view});
+    // Past its budget a page opens slowly: say so, and how to keep fewer matrices.
+    constexpr size_t kPageBudget = 16 << 20;
+    if (page.size() > kPageBudget) {
+      result.warnings.emplace_back(
+          attnviz::Err::PageLarge,
+          std::vector<attnviz::Words>{*o.html, std::to_string(page.size() >> 20),
+                                      std::to_string(attnviz::shown_heads(result, view).size())});
+    }
+    return page;
   });
   if (o.png || o.svg) {
     attnviz::Scene scene;

@@ -1,6 +1,7 @@
 // Option definitions, help text and the usage checks CLI11 cannot express.
 #include "options.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "attnviz/compute/compute.hpp"
@@ -44,6 +45,14 @@ void add_heatmap_options(CLI::App& app, Options& o) {
   app.add_option("--scale", o.heatmap.scale, "Multiply every heatmap size, e.g. 2 for slides")
       ->check(CLI::Range(0.25f, 8.0f))
       ->capture_default_str();
+  app.add_option("--highlight", o.highlight,
+                 "Outline a query's row (ROW) or one cell (ROW,COL) in the heatmap and the page")
+      ->type_name("ROW[,COL]")
+      ->check([](const std::string& v) {
+        const size_t commas = static_cast<size_t>(std::count(v.begin(), v.end(), ','));
+        if (commas <= 1 && is_index_list(v)) return std::string();
+        return "expected a row or a row and a column such as 3,1, found \"" + v + "\"";
+      });
   app.add_option("--label-size", o.heatmap.label_size,
                  "Size of the token labels in pixels, before --scale (default: from the cell "
                  "size, at least 11)")

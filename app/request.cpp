@@ -150,6 +150,10 @@ View view_of(const Options& o) {
     view.head = {HeadChoice::Kind::Some, index_list(o.head)};  // checked by the option
   }
   view.rollout = o.rollout;
+  if (o.highlight) {
+    const std::vector<int> at = index_list(*o.highlight);
+    view.highlight = {at[0], at.size() > 1 ? at[1] : -1};
+  }
   return view;
 }
 

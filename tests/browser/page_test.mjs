@@ -190,6 +190,72 @@ async function setSelect(page, id, value) {
   await page.close();
 }
 
+// The words drawn on the matrix canvas from here on: each label's text, whether it was turned
+// sideways, and its alignment; then the matrix is drawn again (one key press).
+async function matrixLabels(page) {
+  await page.evaluate(() => {
+    window.drawnLabels = [];
+    const fillText = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (t, x, y) {
+      if (this.canvas.id === "matrix") {
+        window.drawnLabels.push({ t, sideways: this.getTransform().b !== 0, align: this.textAlign });
+      }
+      return fillText.call(this, t, x, y);
+    };
+  });
+  await page.focus("#matrix");
+  await page.press("ArrowLeft");
+  return page.evaluate(() => window.drawnLabels);
+}
+
+// ---- a long text past the model's context, as a teacher shows it ----
+{
+  const lesson = readFileSync(join(reference, "..", "..", "data", "texts", "lesson-definition.txt"), "utf8");
+  const run = make("long", ["--model", "az", "--text", lesson.trim(), "--highlight", "100,90"]);
+  const T = run.json.tokens.length;
+  const { page, problems } = await open(run, 2560);
+  // The heading is the text's start; the whole text is a click away.
+  const title = await text(page, "#title");
+  check([...title].length <= 83 && title.endsWith("…”"), `long: a short heading ("${title}")`);
+  check(await page.evaluate(() => !document.getElementById("whole-text").hidden), "long: the whole text is offered");
+  check((await text(page, "#whole-text p")) === run.json.config.text, "long: the whole text, as given");
+  // --highlight opens on its query and key.
+  const state = await page.evaluate(() => ({ query: window.attnvizPage.state.query, key: window.attnvizPage.state.key }));
+  check(state.query === 100 && state.key === 90, `long: --highlight 100,90 opens on (${state.query}, ${state.key})`);
+  // Each row sees only the 64 tokens ending at it: a key before that window is masked.
+  await page.evaluate(() => document.getElementById("matrix").scrollIntoView());
+  const hover = async (i, j) => {
+    const box = await page.evaluate((a, b) => window.attnvizPage.cellBox(a, b), i, j);
+    await page.mouseMove(box.x, box.y);
+    return text(page, "#tooltip");
+  };
+  const before = await hover(120, 10);
+  check(before.endsWith("masked"), `long: a key before the window is masked ("${before}")`);
+  const inside = await hover(120, 60);
+  check(inside.includes("weight"), `long: a key inside the window has a weight ("${inside}")`);
+  // Labels thinned where they would overlap, as in the PNG; the chosen query's always shown.
+  const labels = await matrixLabels(page);
+  const rows = labels.filter((l) => l.align === "right");
+  check(rows.length > 1 && rows.length <= Math.ceil(T / 2) + 1, `long: ${rows.length} of ${T} row labels drawn`);
+  check(problems.length === 0, `long: ${problems.join("; ")}`);
+  await page.close();
+}
+
+// ---- one-letter labels stay upright; the overview's captions whole ----
+{
+  const run = make("short", ["--model", "az", "--text", "salam"]);
+  const { page, problems } = await open(run);
+  const labels = await matrixLabels(page);
+  const columns = labels.filter((l) => l.align === "center");
+  check(columns.length === 5 && columns.every((l) => !l.sideways), `short: upright column labels ${JSON.stringify(columns)}`);
+  const cut = await page.evaluate(() => [...document.querySelectorAll("#grid .label")]
+    .filter((e) => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === "ellipsis")
+    .map((e) => e.textContent));
+  check(cut.length === 0, `short: captions cut: ${cut.join(", ")}`);
+  check(problems.length === 0, `short: ${problems.join("; ")}`);
+  await page.close();
+}
+
 // ---- a whole model: layers, heads, guesses ----
 {
   const run = make("model", ["--model", "az", "--text", "bazaklar keşinlər"]);

@@ -283,6 +283,26 @@ TEST_F(Workflow, ASlideOfChosenHeadsIsLaidOutForSixteenByNine) {
   const auto [dw, dh] = png({"--model", "az", "--text", text, "--head", "0", "--layer", "0"}, {});
   EXPECT_GT(lw, dw);
   EXPECT_GT(lh, dh);
+  // --highlight: an outline (four bars) around a row or a cell of every panel, in PNG and SVG.
+  const auto bars = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> args = {"--model", "az", "--text", "salam", "--svg", "-"};
+    args.insert(args.end(), more.begin(), more.end());
+    const Outcome o = run(args);
+    EXPECT_EQ(o.status, 0) << o.err;
+    size_t n = 0;
+    for (size_t at = 0; (at = o.out.find("class=\"highlight\"", at)) != std::string::npos; ++at)
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(bars({}), 0u);
+  EXPECT_EQ(bars({"--highlight", "3"}), 4u * 8);
+  EXPECT_EQ(bars({"--highlight", "3,1", "--head", "1", "--layer", "0"}), 4u);
+  EXPECT_EQ(png({"--model", "az", "--text", text}, {"--highlight", "20,3"}),
+            std::make_pair(gw, gh));
+  expect_error({"--model", "az", "--text", "salam", "--highlight", "5"}, 1,
+               "--highlight 5: the text has 5 tokens (0–4)");
+  expect_error({"--text", "salam", "--highlight", "1,2,3"}, 2,
+               "--highlight: expected a row or a row and a column such as 3,1, found \"1,2,3\"");
   expect_error({"--text", "a", "--layout", "diagonal"}, 2, "--layout: diagonal is not one of");
   expect_error({"--text", "a", "--label-size", "2"}, 2, "--label-size 2: not in 4 … 96");
 }

@@ -18,7 +18,8 @@ size_t grid_columns(const HeatmapInput& input) {
   return static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(input.panels.size()))));
 }
 
-constexpr int kMaxLabelColumns = 16;  // longer tokens are cut with …
+constexpr Rgba kHighlight = {230, 57, 70, 255};  // --highlight's outline, on light and dark alike
+constexpr int kMaxLabelColumns = 16;             // longer tokens are cut with …
 constexpr float kMatrixTarget = 600;  // auto cell size aims at a matrix this many pixels wide
 constexpr float kMatrixMax = 2048;    // beyond this, cells shrink below one pixel
 constexpr float kMaxAutoCell = 48;
@@ -357,6 +358,42 @@ class Builder {
                m_.caption_px, theme_.muted, Anchor::Middle, true, "caption");
     }
     if (options_.annotate) add_annotations(matrix);
+    if (options_.view.highlight) add_highlight(mx, my);
+  }
+
+  // --highlight: an outline around a row, or a cell, drawn over every panel, and its labels shown
+  // even where labels are thinned.
+  void add_highlight(float mx, float my) {
+    const auto [row, col] = *options_.view.highlight;
+    const float s = m_.s, c = m_.cell;
+    const float x = col < 0 ? mx : mx + static_cast<float>(col) * c;
+    const float y = my + static_cast<float>(row) * c;
+    const float w = col < 0 ? m_.matrix : c, h = c;
+    const float t = std::max(2 * s, c * 0.12f);  // the line's width, outside the outlined cells
+    const Rgba color = kHighlight;
+    for (const RectShape& r : {RectShape{x - t, y - t, w + 2 * t, t, color, "highlight", {}},
+                               RectShape{x - t, y + h, w + 2 * t, t, color, "highlight", {}},
+                               RectShape{x - t, y, t, h, color, "highlight", {}},
+                               RectShape{x + w, y, t, h, color, "highlight", {}}}) {
+      scene_.shapes.emplace_back(r);
+    }
+    if (m_.thumbnails) return;
+    const float lift = (font_.ascent(m_.label_px) - font_.descent(m_.label_px)) / 2;
+    const auto at = [&](int i) { return static_cast<float>(i) * c + c / 2; };
+    if (row % m_.step != 0) {
+      add_text(mx - 6 * s, my + at(row) + lift, labels_[static_cast<size_t>(row)], m_.label_px,
+               color, Anchor::End, false, "row-label");
+    }
+    if (col >= 0 && col % m_.step != 0) {
+      if (m_.vertical_cols) {
+        add_text(mx + at(col) + lift, my - 5 * s, labels_[static_cast<size_t>(col)], m_.label_px,
+                 color, Anchor::Start, true, "col-label");
+      } else {
+        add_text(mx + at(col), my - 5 * s - font_.descent(m_.label_px),
+                 labels_[static_cast<size_t>(col)], m_.label_px, color, Anchor::Middle, false,
+                 "col-label");
+      }
+    }
   }
 
   void add_annotations(const MatrixShape& matrix) {

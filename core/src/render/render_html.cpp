@@ -187,6 +187,9 @@ Json page_data(const Result& result, const HtmlOptions& options) {
       {"labels", std::move(labels)},
       {"causal", result.trace().causal},
       {"window", result.trace().window},
+      {"highlight", options.view.highlight ? Json::array({options.view.highlight->first,
+                                                          options.view.highlight->second})
+                                           : Json(nullptr)},
       {"encoding", compact ? "compact" : "float32"},
       {"model", result.model.has_value()},
       {"layers", std::move(layers)},

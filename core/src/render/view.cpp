@@ -15,6 +15,14 @@ void check_view(const Result& result, const View& view) {
     if (n_head == 1) throw Error(Err::OneHead, {index});
     throw Error(Err::HeadOutOfRange, {index, std::to_string(n_head), std::to_string(n_head - 1)});
   }
+  if (view.highlight) {
+    const auto T = static_cast<int>(result.tokens.size());
+    const auto [row, col] = *view.highlight;
+    if (row >= T || col >= T) {
+      throw Error(Err::HighlightOutOfRange,
+                  {std::to_string(std::max(row, col)), std::to_string(T), std::to_string(T - 1)});
+    }
+  }
   if (view.head.kind == HeadChoice::Kind::Mean &&
       result.mean_weights.size() != result.layers.size())
     throw Error(Err::Internal, {"the run kept no mean over the heads (Request::means)"});

@@ -2,7 +2,9 @@
 // one choice, made here for every renderer — table, heatmap, explanation and page alike.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "attnviz/i18n/lang.hpp"
@@ -20,6 +22,9 @@ struct HeadChoice {
 struct View {
   HeadChoice head;
   bool rollout = false;  // --rollout: the rollout through every layer, as one more view
+  // --highlight ROW or ROW,COL: query ROW's row, or its cell (ROW, COL), outlined in every picture
+  // and page (column −1: the row).
+  std::optional<std::pair<int, int>> highlight;
 };
 
 // A matrix of attention weights to show: one head, or the mean over all heads, of one layer.
@@ -32,7 +37,7 @@ struct HeadView {
 };
 
 // Throws Error for a head the run does not have, a mean the run did not compute
-// (Request::means), or a rollout of a run that is not a whole model.
+// (Request::means), a rollout of a run that is not a whole model, or a highlight past the tokens.
 void check_view(const Result& result, const View& view);
 
 // The matrices `view` selects, layer by layer, then the rollout.

@@ -39,7 +39,10 @@ function matrixView(page) {
     ctx.font = `${font}px system-ui, "DejaVu Sans", sans-serif`;
     const labelWidth = Math.max(...data.labels.map((t) => ctx.measureText(t).width)) + 8;
     const left = labelWidth + 4;
-    const top = labelWidth + 4;
+    // Column labels of one character stay upright where they fit (a sideways "l" reads as a
+    // dash); longer ones are turned.
+    const upright = data.labels.every((t) => [...t].length <= 1) && font * 1.3 <= cell;
+    const top = upright ? font * 1.6 + 4 : labelWidth + 4;
     const barWidth = 60;
     const size = T * cell;
     const ratio = window.devicePixelRatio || 1;
@@ -74,16 +77,39 @@ function matrixView(page) {
     ctx.fillStyle = css("--fg");
     ctx.textBaseline = "middle";
     ctx.textAlign = "right";
-    for (let i = 0; i < T; i++) ctx.fillText(data.labels[i], left - 4, top + (i + 0.5) * cell);
-    ctx.save();
-    ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = "left";
-    for (let j = 0; j < T; j++) ctx.fillText(data.labels[j], -top + 4, left + (j + 0.5) * cell);
-    ctx.restore();
+    // Labels that would overlap are thinned, as in the PNG: every step-th, the chosen query's and
+    // key's always.
+    const step = Math.max(1, Math.ceil((font * 1.3) / cell));
+    const labelled = (i, chosen) => i % step === 0 || i === chosen;
+    for (let i = 0; i < T; i++) {
+      if (labelled(i, state.query)) ctx.fillText(data.labels[i], left - 4, top + (i + 0.5) * cell);
+    }
+    if (upright) {
+      ctx.textAlign = "center";
+      ctx.textBaseline = "bottom";
+      for (let j = 0; j < T; j++) ctx.fillText(data.labels[j], left + (j + 0.5) * cell, top - 4);
+      ctx.textBaseline = "middle";
+    } else {
+      ctx.save();
+      ctx.rotate(-Math.PI / 2);
+      ctx.textAlign = "left";
+      for (let j = 0; j < T; j++) {
+        if (labelled(j, state.key)) ctx.fillText(data.labels[j], -top + 4, left + (j + 0.5) * cell);
+      }
+      ctx.restore();
+    }
     // The chosen query's row, outlined.
     ctx.strokeStyle = css("--focus");
     ctx.lineWidth = 2;
     ctx.strokeRect(left + 1, top + state.query * cell + 1, size - 2, cell - 2);
+    // --highlight's row or cell, in the heatmap's outline color.
+    if (data.highlight) {
+      const [row, col] = data.highlight;
+      ctx.strokeStyle = "#e63946";
+      ctx.lineWidth = 3;
+      if (col >= 0) ctx.strokeRect(left + col * cell - 1.5, top + row * cell - 1.5, cell + 3, cell + 3);
+      else ctx.strokeRect(left - 1.5, top + row * cell - 1.5, size + 3, cell + 3);
+    }
     // The colorbar, 0 at the bottom, 1 at the top.
     const bx = left + size + 16;
     for (let k = 0; k < size; k++) {

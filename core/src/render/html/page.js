@@ -18,6 +18,7 @@
     STRINGS[state.lang][key].replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
 
   const fixed = (x) => x.toFixed(state.precision);
+  const kTitleChars = 80;  // a longer text's heading is cut here
 
   // ---- state ----
   // The first view is the run's --head: one head, the mean (-1) or the first head.
@@ -30,8 +31,9 @@
     lang: data.lang === "az" ? "az" : "en",
     precision: 3,
     zoom: Math.min(3, Math.max(0.5, Number(data.scale) || 1)),
-    query: T - 1,
-    key: T - 1,
+    // --highlight ROW[,COL] opens on that query (and key).
+    query: data.highlight ? data.highlight[0] : T - 1,
+    key: data.highlight && data.highlight[1] >= 0 ? data.highlight[1] : T - 1,
     shown: new Set([Math.max(0, firstHead)]),
   };
 
@@ -111,7 +113,13 @@
     document.querySelectorAll("[data-text]").forEach((e) => {
       e.textContent = say(e.dataset.text, data.version);
     });
-    $("title").textContent = `“${data.text}”`;
+    // A long text's heading is its start; the whole text is a click away.
+    const chars = [...data.text];
+    const long = chars.length > kTitleChars;
+    $("title").textContent = `“${long ? chars.slice(0, kTitleChars).join("").trimEnd() + "…" : data.text}”`;
+    $("whole-text").hidden = !long;
+    $("whole-text").querySelector("summary").textContent = say("whole_text", chars.length);
+    $("whole-text").querySelector("p").textContent = data.text;
     $("details").textContent = data.details[state.lang];
     $("precision-note").hidden = !compact;
     $("precision-note").textContent = compact ? say("compact") : "";

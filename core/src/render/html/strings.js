@@ -35,6 +35,7 @@ const STRINGS = {
     s_guess: "The model's next-token guesses here", s_guess_text: "After every layer, ln_f and lm_head turn this position into probabilities for the next token.",
     compact: "This run is large, so its numbers are stored in 16 bits: weights within 0.0000077, " +
       "scores to 3 significant digits. attnviz --json gives them exactly.",
+    whole_text: "The whole text ({0} characters)",
   },
   az: {
     layer: "Qat", head: "Baş", colormap: "Rəng xəritəsi", theme: "Tema", theme_auto: "sistem",
@@ -69,5 +70,6 @@ const STRINGS = {
     s_guess: "Modelin burada növbəti token təxminləri", s_guess_text: "Bütün qatlardan sonra ln_f və lm_head bu mövqeni növbəti token üçün ehtimallara çevirir.",
     compact: "Bu işləmə böyükdür, ona görə rəqəmlər 16 bitdə saxlanıb: çəkilər 0.0000077 " +
       "dəqiqliklə, ballar 3 əhəmiyyətli rəqəmlə. attnviz --json onları dəqiq verir.",
+    whole_text: "Bütün mətn ({0} simvol)",
   },
 };
