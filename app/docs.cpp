@@ -7,76 +7,10 @@
 
 #include "attnviz/text/utf8.hpp"
 #include "attnviz/version.hpp"
+#include "option_doc.hpp"
 
 namespace attnviz::app {
 namespace {
-
-// What the documentation needs to know of one option.
-struct OptionDoc {
-  std::vector<std::string> names;    // "-t", "--text"
-  std::string value;                 // "TEXT", "FILE", ...; empty for a flag
-  std::vector<std::string> choices;  // a fixed set of values ({char,word}), else empty
-  std::string description;
-  std::string default_value;
-  std::vector<std::string> excludes;  // long names of options it cannot be used with
-  std::vector<std::string> needs;
-  bool takes_file() const { return value.rfind("FILE", 0) == 0; }
-};
-
-std::string longest_name(const CLI::Option* o) {
-  if (!o->get_lnames().empty()) return "--" + o->get_lnames().front();
-  return "-" + o->get_snames().front();
-}
-
-OptionDoc describe(const CLI::Option* o) {
-  OptionDoc d;
-  for (const std::string& s : o->get_snames()) d.names.push_back("-" + s);
-  for (const std::string& l : o->get_lnames()) d.names.push_back("--" + l);
-  if (o->get_type_size() != 0) {
-    // CLI11 writes the type and each validator's description: "TEXT:{char,word}", "INT:INT in
-    // [1 - 9]". A set of choices becomes the completions; the rest is for --help only.
-    const std::string type = o->get_type_name();
-    d.value = type.substr(0, type.find(':'));
-    const size_t open = type.find(":{");
-    const size_t close = type.find('}', open);
-    if (open != std::string::npos && close != std::string::npos) {
-      std::stringstream list(type.substr(open + 2, close - open - 2));
-      for (std::string v; std::getline(list, v, ',');) d.choices.push_back(v);
-    }
-  }
-  d.description = o->get_description();
-  d.default_value = o->get_default_str();
-  for (const CLI::Option* other : o->get_excludes()) d.excludes.push_back(longest_name(other));
-  for (const CLI::Option* other : o->get_needs()) d.needs.push_back(longest_name(other));
-  return d;
-}
-
-// The options in --help's order, grouped as --help groups them.
-std::vector<std::pair<std::string, std::vector<OptionDoc>>> grouped_options(const CLI::App& app) {
-  std::vector<std::pair<std::string, std::vector<OptionDoc>>> groups;
-  for (const CLI::Option* o : app.get_options()) {
-    if (o->get_group().empty()) continue;  // hidden
-    if (groups.empty() || groups.back().first != o->get_group()) {
-      groups.emplace_back(o->get_group(), std::vector<OptionDoc>{});
-    }
-    groups.back().second.push_back(describe(o));
-  }
-  return groups;
-}
-
-std::vector<OptionDoc> all_options(const CLI::App& app) {
-  std::vector<OptionDoc> all;
-  for (auto& [group, options] : grouped_options(app)) {
-    all.insert(all.end(), options.begin(), options.end());
-  }
-  return all;
-}
-
-std::string join(const std::vector<std::string>& words, const std::string& sep) {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : sep) + w;
-  return out;
-}
 
 // ---- man page ----
 
@@ -103,48 +37,28 @@ std::string roff(std::string_view text) {
   return out;
 }
 
-std::string man_option(const OptionDoc& d) {
-  std::vector<std::string> names;
-  for (const std::string& n : d.names) names.push_back("\\fB" + roff(n) + "\\fR");
-  std::string out = ".TP\n" + join(names, ", ");
-  if (!d.value.empty()) {
-    out += " \\fI" + roff(d.choices.empty() ? d.value : join(d.choices, "|")) + "\\fR";
-  }
-  out += "\n" + roff(d.description);
-  if (!d.description.empty() &&
-      std::string(".!?").find(d.description.back()) == std::string::npos) {
-    out += ".";
-  }
-  if (!d.default_value.empty()) out += " Default: " + roff(d.default_value) + ".";
-  if (!d.excludes.empty()) out += " Not with " + roff(join(d.excludes, ", ")) + ".";
-  if (!d.needs.empty()) out += " Needs " + roff(join(d.needs, ", ")) + ".";
-  return out + "\n";
-}
+// The man page's fixed words, in English and Azerbaijani.
+struct ManWords {
+  const char* name;  // NAME's line, after "attnviz \-"
+  const char* synopsis;
+  const char* description;
+  const char* exit_status;
+  const char* environment;
+  const char* files;
+  const char* copyright;
+  const char *name_heading, *synopsis_heading, *description_heading;
+  const char *options, *exit, *env, *files_heading, *examples;
+  const char *default_word, *not_with, *needs;
+};
 
-// The examples of --help's footer: command lines, then a closing remark.
-std::string man_examples(const std::string& footer) {
-  std::string out = ".SH EXAMPLES\n.nf\n";
-  std::stringstream lines(footer);
-  std::string line, closing;
-  while (std::getline(lines, line)) {
-    if (line == "Examples:") continue;
-    if (line.rfind("  ", 0) == 0) {
-      out += roff(line.substr(2)) + "\n";
-    } else if (!line.empty()) {
-      closing += line + "\n";
-    }
-  }
-  out += ".fi\n";
-  if (!closing.empty()) out += ".PP\n" + roff(closing);
-  return out;
-}
-
-constexpr const char* kManDescription =
+const ManWords kEnglish = {
+    "see how each token attends to the ones before it (masked self\\-attention)",
+    "(\\fB\\-\\-text\\fR \\fITEXT\\fR | \\fB\\-\\-file\\fR \\fIFILE\\fR | \\fB\\-\\-tokens\\fR "
+    "\\fILIST\\fR) [\\fIOPTIONS\\fR]",
     R"(attnviz runs masked self-attention, exactly the SelfAttention module of the course "50 Gündə Süni-İntellekt" (day 12), on a text and shows the attention weights: as a labeled table on the terminal, a heatmap (PNG or SVG) for a slide, every number as JSON, or each step of the computation explained with its numbers in Azerbaijani or English. The numbers equal PyTorch's to float32 precision, and the random weights are the ones torch.manual_seed gives the lesson's code. Weights of a trained model (the lesson's module, Karpathy's gpt.py, a nanoGPT or GPT-2 checkpoint) load from the files PyTorch saves (torch.save: .pth, .pt, .bin, nanoGPT's ckpt.pt, read without running anything), safetensors or JSON, with the vocabulary found the way the training code finds it.
 
-Row i of the table is the query of token i; column j is how much it takes from token j. Every row sums to 1. Masked cells (a future token) show as · and are exactly 0.)";
-
-constexpr const char* kManExitStatus = R"(.TP
+Row i of the table is the query of token i; column j is how much it takes from token j. Every row sums to 1. Masked cells (a future token) show as · and are exactly 0.)",
+    R"(.TP
 .B 0
 Success.
 .TP
@@ -155,9 +69,8 @@ Bad input (text, weights or font file) or a failed read or write. Nothing is los
 A usage error: an unknown option, a missing or bad value, conflicting options, two outputs to one file.
 .PP
 Every error is one line on standard error, "attnviz: error: ...", naming the file, key, position or option, what was expected and what was found.
-)";
-
-constexpr const char* kManEnvironment = R"(.TP
+)",
+    R"(.TP
 .B NO_COLOR
 When set and not empty, the table is not shaded (with \-\-color auto).
 .TP
@@ -169,42 +82,136 @@ The table's width when standard output is not a terminal and \-\-width is not gi
 .TP
 .B TERM
 "dumb" turns the table's shading off (with \-\-color auto).
-)";
+)",
+    "The font of the heatmap labels when \\-\\-font is not given (DejaVu Sans, from the "
+    "fonts\\-dejavu\\-core package).\n.TP\n.I share/attnviz/\nSample texts, weights and example "
+    "heatmaps, under the installation prefix (/usr for the Debian package, /usr/local by "
+    "default for cmake \\-\\-install).\n",
+    "attnviz is free software under the MIT license; the third\\-party parts it contains are "
+    "listed in /usr/share/doc/attnviz/copyright.\n",
+    "NAME",
+    "SYNOPSIS",
+    "DESCRIPTION",
+    "OPTIONS",
+    "\"EXIT STATUS\"",
+    "ENVIRONMENT",
+    "FILES",
+    "EXAMPLES",
+    "Default: ",
+    "Not with ",
+    "Needs "};
+
+const ManWords kAzerbaijani = {
+    "hər tokenin özündən əvvəlkilərə necə diqqət yetirdiyini gör (maskalanmış öz\\-diqqət)",
+    "(\\fB\\-\\-text\\fR \\fIMƏTN\\fR | \\fB\\-\\-file\\fR \\fIFAYL\\fR | \\fB\\-\\-tokens\\fR "
+    "\\fISİYAHI\\fR) [\\fISEÇİMLƏR\\fR]",
+    R"(attnviz maskalanmış öz-diqqəti — "50 Gündə Süni-İntellekt" kursunun SelfAttention modulunu (12-ci gün) eynilə — bir mətn üzərində işlədir və diqqət çəkilərini göstərir: terminalda etiketli cədvəl, slayd üçün istilik xəritəsi (PNG və ya SVG), hər ədəd JSON kimi, ya da hesablamanın hər addımı öz ədədləri ilə Azərbaycan və ya ingilis dilində izah olunur. Ədədlər float32 dəqiqliyi ilə PyTorch-unkuna bərabərdir, təsadüfi çəkilər isə dərsin koduna torch.manual_seed-in verdikləridir. Öyrədilmiş modelin çəkiləri (dərsin modulu, Karpathy-nin gpt.py-i, nanoGPT və ya GPT-2 yoxlama nöqtəsi) PyTorch-un saxladığı fayllardan (torch.save: .pth, .pt, .bin, nanoGPT-nin ckpt.pt-i, heç nə işə salınmadan oxunur), safetensors və ya JSON-dan yüklənir; lüğət öyrətmə kodunun tapdığı kimi tapılır.
+
+Cədvəlin i-ci sətri i-ci tokenin sorğusudur; j-ci sütun onun j-ci tokendən nə qədər götürdüyüdür. Hər sətrin cəmi 1-dir. Maskalanmış xanalar (gələcək token) · kimi göstərilir və dəqiq 0-dır.)",
+    R"(.TP
+.B 0
+Uğur.
+.TP
+.B 1
+Səhv giriş (mətn, çəki və ya şrift faylı) və ya alınmayan oxuma ya yazma. Heç nə itmir: hər çıxış ya tamdır, ya da yazılmır, mövcud fayl olduğu kimi qalır.
+.TP
+.B 2
+İstifadə səhvi: naməlum seçim, çatışmayan və ya səhv dəyər, bir-birinə zidd seçimlər, bir fayla iki çıxış.
+.PP
+Hər səhv standart səhv axınında bir sətirdir, "attnviz: xəta: ...": faylı, açarı, mövqeyi və ya seçimi, nəyin gözlənildiyini və nəyin tapıldığını adlandırır.
+)",
+    R"(.TP
+.B NO_COLOR
+Verilib və boş deyilsə, cədvəl rənglənmir (\-\-color auto ilə).
+.TP
+.BR LC_ALL ", " LC_MESSAGES ", " LANG
+\-\-lang verilməyəndə dili bunlardan verilmiş ilki seçir: "az" ilə başlayan lokal (az_AZ.UTF\-8) Azərbaycan dilini, hər hansı digəri ingilis dilini verir.
+.TP
+.B COLUMNS
+Standart çıxış terminal olmayanda və \-\-width verilməyəndə cədvəlin eni (standart 80).
+.TP
+.B TERM
+"dumb" cədvəlin rənglənməsini söndürür (\-\-color auto ilə).
+)",
+    "\\-\\-font verilməyəndə istilik xəritəsi etiketlərinin şrifti (DejaVu Sans, "
+    "fonts\\-dejavu\\-core paketindən).\n.TP\n.I share/attnviz/\nQuraşdırma prefiksi altında "
+    "nümunə mətnlər, çəkilər və istilik xəritələri (Debian paketi üçün /usr, cmake "
+    "\\-\\-install üçün standart olaraq /usr/local).\n",
+    "attnviz MIT lisenziyası ilə azad proqramdır; içindəki üçüncü tərəf hissələri "
+    "/usr/share/doc/attnviz/copyright faylında sadalanır.\n",
+    "AD",
+    "XÜLASƏ",
+    "TƏSVİR",
+    "SEÇİMLƏR",
+    "\"ÇIXIŞ KODU\"",
+    "MÜHİT",
+    "FAYLLAR",
+    "NÜMUNƏLƏR",
+    "Standart: ",
+    "Bununla olmaz: ",
+    "Lazımdır: "};
+
+std::string man_option(const OptionDoc& d, const ManWords& w) {
+  std::vector<std::string> names;
+  for (const std::string& n : d.names) names.push_back("\\fB" + roff(n) + "\\fR");
+  std::string out = ".TP\n" + join(names, ", ");
+  if (!d.value.empty()) out += " \\fI" + roff(d.shown_value()) + "\\fR";
+  out += "\n" + roff(d.description);
+  if (!d.description.empty() &&
+      std::string(".!?").find(d.description.back()) == std::string::npos) {
+    out += ".";
+  }
+  if (!d.low.empty()) out += " " + roff(d.low) + "\\(en" + roff(d.high) + ".";
+  if (!d.default_value.empty())
+    out += " " + std::string(w.default_word) + roff(d.default_value) + ".";
+  if (!d.excludes.empty())
+    out += " " + std::string(w.not_with) + roff(join(d.excludes, ", ")) + ".";
+  if (!d.needs.empty()) out += " " + std::string(w.needs) + roff(join(d.needs, ", ")) + ".";
+  return out + "\n";
+}
+
+// The examples of --help's footer: command lines, then a closing remark.
+std::string man_examples(const std::string& footer, const ManWords& w) {
+  std::string out = ".SH " + std::string(w.examples) + "\n.nf\n";
+  std::stringstream lines(footer);
+  std::string line, closing;
+  while (std::getline(lines, line)) {
+    if (line == "Examples:" || line == "Nümunələr:") continue;
+    if (line.rfind("  ", 0) == 0) {
+      out += roff(line.substr(2)) + "\n";
+    } else if (!line.empty()) {
+      closing += line + "\n";
+    }
+  }
+  out += ".fi\n";
+  if (!closing.empty()) out += ".PP\n" + roff(closing);
+  return out;
+}
 
 }  // namespace
 
-std::string man_page(const CLI::App& app, const InstallPaths& paths) {
+std::string man_page(const CLI::App& app, const InstallPaths& paths, Lang lang) {
+  const ManWords& w = lang == Lang::Az ? kAzerbaijani : kEnglish;
   std::string out = ".\\\" Generated from attnviz's option list at build time; do not edit.\n";
   out += ".TH ATTNVIZ 1 \"\" \"attnviz " + std::string(kVersion) + "\" \"User Commands\"\n";
   out += ".nh\n.ad l\n";  // option names are neither hyphenated nor stretched
-  out +=
-      ".SH NAME\nattnviz \\- see how each token attends to the ones before it (masked "
-      "self\\-attention)\n";
-  out +=
-      ".SH SYNOPSIS\n.B attnviz\n(\\fB\\-\\-text\\fR \\fITEXT\\fR | \\fB\\-\\-file\\fR "
-      "\\fIFILE\\fR | \\fB\\-\\-tokens\\fR \\fILIST\\fR) [\\fIOPTIONS\\fR]\n";
-  out += ".SH DESCRIPTION\n";
-  std::stringstream paragraphs(kManDescription);
+  out += ".SH " + std::string(w.name_heading) + "\nattnviz \\- " + w.name + "\n";
+  out += ".SH " + std::string(w.synopsis_heading) + "\n.B attnviz\n" + w.synopsis + "\n";
+  out += ".SH " + std::string(w.description_heading) + "\n";
+  std::stringstream paragraphs(w.description);
   for (std::string p; std::getline(paragraphs, p);) {
     if (!p.empty()) out += ".PP\n" + roff(p) + "\n";
   }
-  out += ".SH OPTIONS\n";
+  out += ".SH " + std::string(w.options) + "\n";
   for (const auto& [group, options] : grouped_options(app)) {
     out += ".SS " + roff(group) + "\n";
-    for (const OptionDoc& d : options) out += man_option(d);
+    for (const OptionDoc& d : options) out += man_option(d, w);
   }
-  out += ".SH \"EXIT STATUS\"\n" + std::string(kManExitStatus);
-  out += ".SH ENVIRONMENT\n" + std::string(kManEnvironment);
-  out += ".SH FILES\n.TP\n.I " + roff(paths.font) +
-         "\nThe font of the heatmap labels when \\-\\-font is not given (DejaVu Sans, from the "
-         "fonts\\-dejavu\\-core package).\n"
-         ".TP\n.I share/attnviz/\nSample texts, weights and example heatmaps, under the "
-         "installation prefix (/usr for the Debian package, /usr/local by default for cmake "
-         "\\-\\-install).\n";
-  out += man_examples(app.get_footer());
-  out +=
-      ".SH COPYRIGHT\nattnviz is free software under the MIT license; the third\\-party parts "
-      "it contains are listed in /usr/share/doc/attnviz/copyright.\n";
+  out += ".SH " + std::string(w.exit) + "\n" + w.exit_status;
+  out += ".SH " + std::string(w.env) + "\n" + w.environment;
+  out += ".SH " + std::string(w.files_heading) + "\n.TP\n.I " + roff(paths.font) + "\n" + w.files;
+  out += man_examples(app.get_footer(), w);
+  out += ".SH COPYRIGHT\n" + std::string(w.copyright);
   return out;
 }
 

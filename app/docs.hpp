@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "attnviz/i18n/lang.hpp"
+
 namespace attnviz::app {
 
 // Where the installed files are, for the man page's FILES section.
@@ -13,8 +15,8 @@ struct InstallPaths {
 };
 
 // attnviz(1) in roff (man macros): synopsis, the options grouped as --help groups them, exit
-// status, environment, files, examples.
-std::string man_page(const CLI::App& app, const InstallPaths& paths);
+// status, environment, files, examples; in `lang`, whose words `app` was configured with.
+std::string man_page(const CLI::App& app, const InstallPaths& paths, Lang lang);
 
 // A bash completion script: option names, the values of options with a fixed set of choices,
 // file names after options that take a FILE.

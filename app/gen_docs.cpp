@@ -1,9 +1,11 @@
-// attnviz_docs: writes attnviz's man page and shell completions at build time, from the same
-// option list the program parses with. Usage: attnviz_docs MAN_FILE BASH_FILE ZSH_FILE
+// attnviz_docs: writes attnviz's man pages (English and Azerbaijani) and shell completions at
+// build time, from the same option list the program parses with.
+// Usage: attnviz_docs MAN_FILE MAN_AZ_FILE BASH_FILE ZSH_FILE
 #include <fstream>
 #include <iostream>
 
 #include "docs.hpp"
+#include "help_az.hpp"
 #include "options.hpp"
 
 namespace {
@@ -17,17 +19,30 @@ bool write(const char* path, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: attnviz_docs MAN_FILE BASH_FILE ZSH_FILE\n";
+  if (argc != 5) {
+    std::cerr << "usage: attnviz_docs MAN_FILE MAN_AZ_FILE BASH_FILE ZSH_FILE\n";
     return 2;
   }
-  CLI::App app;
-  attnviz::app::Options options;
-  attnviz::app::configure_app(app, options);
   const attnviz::app::InstallPaths paths{ATTNVIZ_DEFAULT_FONT};
-  if (!write(argv[1], attnviz::app::man_page(app, paths)) ||
-      !write(argv[2], attnviz::app::bash_completion(app)) ||
-      !write(argv[3], attnviz::app::zsh_completion(app))) {
+  CLI::App app, app_az;
+  attnviz::app::Options options, options_az;
+  attnviz::app::configure_app(app, options, attnviz::Lang::En);
+  attnviz::app::configure_app(app_az, options_az, attnviz::Lang::Az);
+  // Every option is described in Azerbaijani too: a new one without its words does not build.
+  CLI::App check;
+  attnviz::app::Options checked;
+  attnviz::app::configure_app(check, checked, attnviz::Lang::En);
+  const std::vector<std::string> missing = attnviz::app::say_options_in_azerbaijani(check);
+  if (!missing.empty()) {
+    std::cerr << "attnviz_docs: no Azerbaijani description for";
+    for (const std::string& name : missing) std::cerr << " " << name;
+    std::cerr << " (app/help_az.cpp)\n";
+    return 1;
+  }
+  if (!write(argv[1], attnviz::app::man_page(app, paths, attnviz::Lang::En)) ||
+      !write(argv[2], attnviz::app::man_page(app_az, paths, attnviz::Lang::Az)) ||
+      !write(argv[3], attnviz::app::bash_completion(app)) ||
+      !write(argv[4], attnviz::app::zsh_completion(app))) {
     std::cerr << "attnviz_docs: cannot write the documentation files\n";
     return 1;
   }

@@ -211,7 +211,7 @@ int main(int argc, char** argv) {
     // ATTNVIZ_KERNELS=AVX2 (or any name --version lists): the products run with those kernels.
     if (const char* kernels = std::getenv("ATTNVIZ_KERNELS")) options.kernels = kernels;
     const attnviz::Compute checked({0, options.kernels});  // a wrong name fails before --version
-    attnviz::app::configure_app(app, options);
+    attnviz::app::configure_app(app, options, lang);
     if (const auto problem = attnviz::app::argument_problem(app, argc, argv)) {
       return usage_error(*problem, lang);
     }

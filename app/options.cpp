@@ -8,6 +8,9 @@
 #include "attnviz/compute/kernels.hpp"
 #include "attnviz/render/colormap.hpp"
 #include "attnviz/version.hpp"
+#include "help.hpp"
+#include "help_az.hpp"
+#include "terminal.hpp"
 
 namespace attnviz::app {
 namespace {
@@ -95,6 +98,7 @@ void add_teaching_options(CLI::App& app, Options& o) {
   app.add_option("--head", o.head,
                  "Heads to show in the table, heatmap and explanation: all, mean, one (3) or "
                  "several (1,3)")
+      ->type_name("all|mean|H|H1,H2")
       ->check([](const std::string& v) {
         if (v == "all" || v == "mean" || is_index_list(v)) return std::string();
         return "expected all, mean, a head or a list such as 1,3, found \"" + v + "\"";
@@ -144,7 +148,8 @@ void add_input_options(CLI::App& app, Options& o) {
                   return std::string();
                 return "expected char, word, or a tokenizer file or folder, found \"" + v + "\"";
               },
-              "{char,word}|PATH", "tokenizer"))
+              "", "tokenizer"))
+          ->type_name("char|word|FILE|DIR")
           ->each([&o](const std::string&) { o.tokenizer_given = true; })
           ->capture_default_str();
   tokenizer->excludes(tokens);
@@ -185,6 +190,7 @@ void add_weight_options(CLI::App& app, Options& o) {
   vocab->excludes(vocab_text);
   app.add_option("--layer", o.layer,
                  "Layers of a whole model to show: all, one (3) or several (0,5,11)")
+      ->type_name("all|L|L1,L2")
       ->check([](const std::string& v) {
         if (v == "all" || is_index_list(v)) return std::string();
         return "expected all, a layer or a list such as 0,5,11, found \"" + v + "\"";
@@ -205,6 +211,7 @@ void add_weight_options(CLI::App& app, Options& o) {
   app.add_option("--prefix", o.prefix,
                  "Where the attention module's keys start in a whole-model file, e.g. "
                  "transformer.h.0.attn. (nanoGPT) or blocks.0.sa. (Karpathy's gpt.py)")
+      ->type_name("PREFIX")
       ->needs(weights);
   app.add_option("--seed", o.random.seed,
                  "torch.manual_seed for random weights and --input randn: the same numbers as "
@@ -284,7 +291,7 @@ void add_options(CLI::App& app, Options& o) {
   add_limit_options(app, o);
 }
 
-const char* const kExamples = R"(Examples:
+const char* const kExamples = R"(
   attnviz --text "Azərbaycan dili"
   attnviz --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --tokenizer word
   attnviz --tokens "Az|ər|bay|can| |dili" --n-embd 32 --seed 7
@@ -300,15 +307,25 @@ const char* const kExamples = R"(Examples:
   attnviz --model az --text "Mən çayı sevirəm, çünki o, isti və rahatladıcıdır." --png az.png
   attnviz --model az --text "kitablar evlər" --heads-report
   attnviz --model list
+  attnviz --model az --file data/texts/lesson-definition.txt --layer 0,1 --head 3 --rollout \
+          --highlight 100 --png slide.png)";
 
-Masked cells (a token never sees the ones after it) print as · and are exactly 0 in JSON.)";
+const char* const kExamplesEnd =
+    "Masked cells (a token never sees the ones after it) print as · and are exactly 0 in JSON.";
+const char* const kExamplesEndAz =
+    "Maskalanmış xanalar (token özündən sonrakıları heç vaxt görmür) · kimi çap olunur və "
+    "JSON-da dəqiq 0-dır.";
 
 }  // namespace
 
-void configure_app(CLI::App& app, Options& o) {
+void configure_app(CLI::App& app, Options& o, Lang lang) {
+  const bool az = lang == Lang::Az;
   app.name("attnviz");
   app.description("attnviz " + std::string(kVersion) +
-                  ": see how each token attends to the ones before it (masked self-attention)");
+                  (az ? ": hər tokenin özündən əvvəlkilərə necə diqqət yetirdiyini gör "
+                        "(maskalanmış öz-diqqət)"
+                      : ": see how each token attends to the ones before it (masked "
+                        "self-attention)"));
   // The kernels line says which instruction set the products run with on this CPU (Highway's
   // names: AVX3 is AVX-512); ATTNVIZ_KERNELS chooses another for a run.
   app.set_version_flag("-V,--version", [&o] {
@@ -319,8 +336,11 @@ void configure_app(CLI::App& app, Options& o) {
     return std::string("attnviz ") + kVersion + "\nkernels: " + kernel_target() +
            " (this CPU: " + targets + "); threads: " + std::to_string(threads());
   });
-  app.footer(kExamples);
+  app.footer((az ? "Nümunələr:" : "Examples:") + std::string(kExamples) + "\n\n" +
+             (az ? kExamplesEndAz : kExamplesEnd));
   add_options(app, o);
+  if (az) say_options_in_azerbaijani(app);
+  app.formatter(std::make_shared<HelpFormatter>(lang, terminal_width()));
 }
 
 // A usage error when two outputs name the same file (or both standard output).

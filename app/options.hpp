@@ -50,7 +50,8 @@ struct Options {
 
 // Names and describes `app` (version flag, examples footer) and declares every option on it,
 // writing into `o`. The man page and shell completions are generated from the same App.
-void configure_app(CLI::App& app, Options& o);
+// The descriptions, groups and help in `lang`.
+void configure_app(CLI::App& app, Options& o, Lang lang = Lang::En);
 
 // Whether the table (or --explain, --heads-report) goes to standard output: no output was sent
 // there with "-", and it was asked for (--explain, --heads-report, --table) or no output goes to a

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli_fixture.hpp"
 
@@ -305,6 +306,40 @@ TEST_F(Workflow, ASlideOfChosenHeadsIsLaidOutForSixteenByNine) {
                "--highlight: expected a row or a row and a column such as 3,1, found \"1,2,3\"");
   expect_error({"--text", "a", "--layout", "diagonal"}, 2, "--layout: diagonal is not one of");
   expect_error({"--text", "a", "--label-size", "2"}, 2, "--label-size 2: not in 4 … 96");
+}
+
+TEST_F(Workflow, HelpIsReadableAndFollowsTheLanguage) {
+  const Outcome en = run({"--help"}, {"COLUMNS=100"});
+  ASSERT_EQ(en.status, 0);
+  // Values as a person writes them, ranges and defaults in words; none of CLI11's raw syntax.
+  for (const char* raw : {"TEXT:{", "INT:INT", "Excludes:", "Needs:", "=char", "[1 - 65536]"}) {
+    EXPECT_EQ(en.out.find(raw), std::string::npos) << raw << "\n" << en.out;
+  }
+  for (const char* shown :
+       {"--tokenizer char|word|FILE|DIR", "--head all|mean|H|H1,H2", "--n-embd N",
+        "(1 … 65536; default 16;", "--layout auto|row|column|grid", "--highlight ROW[,COL]",
+        "Heatmap (PNG, SVG):"}) {
+    EXPECT_NE(en.out.find(shown), std::string::npos) << shown << "\n" << en.out;
+  }
+  // Every line fits the terminal.
+  std::istringstream lines(en.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  attnviz ", 0) == 0 || line.rfind("          --", 0) == 0)
+      continue;  // examples
+    const auto columns = std::count_if(line.begin(), line.end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    });
+    EXPECT_LE(columns, 100) << line;
+  }
+  // In Azerbaijani with --lang az or an az_AZ locale, the groups as the man page has them.
+  const Outcome az = run({"--help", "--lang", "az"});
+  const Outcome locale = run({"--help"}, {"LANG=az_AZ.UTF-8"});
+  EXPECT_EQ(az.out, locale.out);
+  for (const char* said : {"İstifadə: attnviz", "Giriş:", "İstilik xəritəsi (PNG, SVG):",
+                           "Tokenlərə bölünəcək", "standart: 16", "Nümunələr:"}) {
+    EXPECT_NE(az.out.find(said), std::string::npos) << said << "\n" << az.out;
+  }
+  EXPECT_EQ(az.out.find("Text to tokenize"), std::string::npos);
 }
 
 }  // namespace

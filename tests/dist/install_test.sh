@@ -10,7 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 expect_files() {  # ROOT ZSH_DIR
-  for f in bin/attnviz share/man/man1/attnviz.1.gz share/bash-completion/completions/attnviz \
+  for f in bin/attnviz share/man/man1/attnviz.1.gz share/man/az/man1/attnviz.1.gz \
+           share/bash-completion/completions/attnviz \
            "share/zsh/$2/_attnviz" share/doc/attnviz/copyright share/doc/attnviz/LICENSE \
            share/doc/attnviz/README.md share/attnviz/README.md \
            share/attnviz/texts/azerbaycan-dili.txt share/attnviz/weights/azerbaycan-dili-torch.json \
@@ -34,6 +35,12 @@ expect_contains "$report" "previous-token head" "the installed binary's heads re
 [ -f "$work/opt/share/doc/attnviz/model-card-az.md" ] || fail "the model card is not installed"
 [ ! -e "$work/opt/share/attnviz/models" ] || fail "data/models is installed; the model is built in"
 zcat "$work/opt/share/man/man1/attnviz.1.gz" | grep -q '^\.TH ATTNVIZ 1' || fail "man page header"
+# The Azerbaijani page is where man -L az looks: MANPATH/az/man1.
+if command -v man >/dev/null; then
+  az_page=$(MANPATH="$work/opt/share/man" MANWIDTH=100 man -L az attnviz 2>/dev/null | cat) || true
+  expect_contains "$az_page" "XÜLASƏ" "man -L az attnviz"
+  expect_contains "$az_page" "Tokenlərə bölünəcək və üzərində diqqət hesablanacaq mətn" "man -L az: --text"
+fi
 
 DESTDIR=$work/dest cmake --install "$build" >/dev/null
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")

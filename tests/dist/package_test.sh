@@ -34,7 +34,7 @@ for dep in "${deps[@]}"; do
 done
 
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
-for f in ./usr/bin/attnviz ./usr/share/man/man1/attnviz.1.gz \
+for f in ./usr/bin/attnviz ./usr/share/man/man1/attnviz.1.gz ./usr/share/man/az/man1/attnviz.1.gz \
          ./usr/share/bash-completion/completions/attnviz ./usr/share/zsh/vendor-completions/_attnviz \
          ./usr/share/doc/attnviz/copyright ./usr/share/attnviz/texts/azerbaycan-dili.txt; do
   grep -qxF "$f" <<<"$contents" || fail "the package lacks $f"

@@ -278,6 +278,11 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
   {Msg::WroteJson, "every number as JSON: {0} layers × {1} heads over {2} tokens",
    "hər ədəd JSON kimi: {2} token üzərində {0} qat × {1} baş"},
   {Msg::WroteWeights, "the weights this run used", "bu işin istifadə etdiyi çəkilər"},
+  {Msg::HelpUsage, "Usage: attnviz (--text TEXT | --file FILE | --tokens LIST) [options]",
+   "İstifadə: attnviz (--text MƏTN | --file FAYL | --tokens SİYAHI) [seçimlər]"},
+  {Msg::HelpDefault, "default {0}", "standart: {0}"},
+  {Msg::HelpNotWith, "not with {0}", "{0} ilə birlikdə olmaz"},
+  {Msg::HelpNeeds, "needs {0}", "{0} lazımdır"},
 }};
 // clang-format on
 

@@ -142,6 +142,10 @@ enum class Msg {
   WrotePage,
   WroteJson,
   WroteWeights,
+  HelpUsage,
+  HelpDefault,
+  HelpNotWith,
+  HelpNeeds,
   Count  // number of messages, not a message
 };
 
