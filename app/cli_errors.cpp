@@ -154,6 +154,8 @@ Words usage_words(const CLI::ParseError& error, const CLI::App& app) {
       {std::regex("(\\S+): (.*) not in \\{(.*)\\}"), Err::NotAChoice},
       {std::regex("--head: expected all, mean, a head or a list such as 1,3, found \"(.*)\""),
        Err::HeadChoice},
+      {std::regex("(--rows|--cols): expected a slice such as 10:20, :5 or -10:, found \"(.*)\""),
+       Err::SliceChoice},
       {std::regex("--highlight: expected a row or a row and a column such as 3,1, found \"(.*)\""),
        Err::HighlightChoice},
       {std::regex("--layer: expected all, a layer or a list such as 0,5,11, found \"(.*)\""),

@@ -53,6 +53,8 @@ const std::map<std::string, const char*>& descriptions() {
     {"--cell-size", "İstilik xəritəsi xanasının ölçüsü pikselə (standart: tokenlərin sayından)"},
     {"--scale", "İstilik xəritəsinin bütün ölçülərini vur, məs. slaydlar üçün 2"},
     {"--highlight", "İstilik xəritəsində və səhifədə sorğunun sətrini (SƏTİR) və ya bir xananı (SƏTİR,SÜTUN) çərçivəyə al"},
+    {"--rows", "Yalnız bu sorğuları çək, mətnin mövqelərinin Python kəsiyi kimi: 10:20, :5, -10: (etiketlər öz mövqelərini saxlayır)"},
+    {"--cols", "Yalnız bu açarları çək, mətnin mövqelərinin Python kəsiyi kimi: 10:20, :5, -10: (etiketlər öz mövqelərini saxlayır)"},
     {"--label-size", "Token etiketlərinin ölçüsü pikselə, --scale-dən əvvəl (standart: xananın ölçüsündən, ən azı 11)"},
     {"--layout", "Panellər bir sətirdə, bir sütunda və ya şəbəkədə (bütöv modelin qatları × başları); standart: bütün başlar göstərilirsə modelin şəbəkəsi, yoxsa 16:9 slayda ən yaxın düzülüş"},
     {"--font", "İstilik xəritəsi etiketləri üçün TrueType şrifti (standart: DejaVu Sans)"},

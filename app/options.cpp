@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
+#include <tuple>
 
 #include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
@@ -56,6 +58,19 @@ void add_heatmap_options(CLI::App& app, Options& o) {
         if (commas <= 1 && is_index_list(v)) return std::string();
         return "expected a row or a row and a column such as 3,1, found \"" + v + "\"";
       });
+  for (auto [name, slice, axis] :
+       {std::tuple{"--rows", &o.rows, "queries"}, std::tuple{"--cols", &o.cols, "keys"}}) {
+    app.add_option(name, *slice,
+                   std::string("Draw only these ") + axis +
+                       ", as a Python slice of the text's positions: 10:20, :5, -10: (the "
+                       "labels keep their positions)")
+        ->type_name("A:B")
+        ->check([name = std::string(name)](const std::string& v) {
+          static const std::regex slice("-?[0-9]{0,6}:-?[0-9]{0,6}");
+          if (std::regex_match(v, slice)) return std::string();
+          return "expected a slice such as 10:20, :5 or -10:, found \"" + v + "\"";
+        });
+  }
   app.add_option("--label-size", o.heatmap.label_size,
                  "Size of the token labels in pixels, before --scale (default: from the cell "
                  "size, at least 11)")

@@ -39,8 +39,9 @@ struct Options {
   std::string head = "all";  // all, mean, or a head's index
   HeatmapOptions heatmap;
   std::string range = "fixed";
-  std::string layout = "auto";           // --layout: auto, row, column, grid
-  std::optional<std::string> highlight;  // --highlight ROW or ROW,COL
+  std::string layout = "auto";            // --layout: auto, row, column, grid
+  std::optional<std::string> highlight;   // --highlight ROW or ROW,COL
+  std::optional<std::string> rows, cols;  // --rows A:B, --cols C:D
   bool no_captions = false;
   Limits limits;
   size_t max_file_mb = Limits{}.max_file_bytes >> 20;

@@ -150,6 +150,15 @@ View view_of(const Options& o) {
     view.head = {HeadChoice::Kind::Some, index_list(o.head)};  // checked by the option
   }
   view.rollout = o.rollout;
+  const auto slice = [](const std::string& v) {  // "A:B", checked by the option
+    const size_t colon = v.find(':');
+    Slice s;
+    if (colon > 0) s.start = std::stol(v.substr(0, colon));
+    if (colon + 1 < v.size()) s.stop = std::stol(v.substr(colon + 1));
+    return s;
+  };
+  if (o.rows) view.rows = slice(*o.rows);
+  if (o.cols) view.cols = slice(*o.cols);
   if (o.highlight) {
     const std::vector<int> at = index_list(*o.highlight);
     view.highlight = {at[0], at.size() > 1 ? at[1] : -1};

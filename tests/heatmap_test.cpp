@@ -116,7 +116,8 @@ TEST(HeatmapPng, DimensionsAreTheLayouts) {
   EXPECT_EQ(png.width, f.scene.width);
   EXPECT_EQ(png.height, f.scene.height);
   const MatrixShape& m = *shapes<MatrixShape>(f.scene).at(0);
-  EXPECT_EQ(m.T(), 15);
+  EXPECT_EQ(m.n_rows(), 15);
+  EXPECT_EQ(m.n_cols(), 15);
   EXPECT_GE(m.cell, 24);  // a short text gets cells big enough to read
   EXPECT_LE(static_cast<float>(f.scene.width), 1000);
 }

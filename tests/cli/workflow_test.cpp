@@ -157,9 +157,12 @@ TEST_F(Workflow, TheLessonsOwnSentenceRunsPastTheShippedModelsContext) {
   const Outcome svg = run({"--model", "az", "--file", lesson, "--layer", "1", "--head", "0",
                            "--svg", "-", "--no-table"});
   ASSERT_EQ(svg.status, 0) << svg.err;
+  // One rectangle per row's run of masked cells: the future in rows 0–143, the keys before the
+  // window in rows 64–144.
   const size_t path = svg.out.find("<path class=\"masked\"");
   ASSERT_NE(path, std::string::npos);
-  EXPECT_EQ(std::count(svg.out.begin() + path, svg.out.begin() + svg.out.find("/>", path), 'Z'), 2);
+  EXPECT_EQ(std::count(svg.out.begin() + path, svg.out.begin() + svg.out.find("/>", path), 'Z'),
+            144 + 81);
   const Outcome page = run({"--model", "az", "--file", lesson, "--html", "-"});
   ASSERT_EQ(page.status, 0) << page.err;
   EXPECT_NE(page.out.find("\"window\":64"), std::string::npos);
@@ -304,6 +307,32 @@ TEST_F(Workflow, ASlideOfChosenHeadsIsLaidOutForSixteenByNine) {
                "--highlight 5: the text has 5 tokens (0–4)");
   expect_error({"--text", "salam", "--highlight", "1,2,3"}, 2,
                "--highlight: expected a row or a row and a column such as 3,1, found \"1,2,3\"");
+  // --rows and --cols: a block of the matrix, the labels with their positions.
+  const std::vector<std::string> zoom = {"--model", "az",     "--text", text,    "--layer",
+                                         "1",       "--head", "2",      "--svg", "-"};
+  const auto svg_of = [&](std::vector<std::string> more) {
+    more.insert(more.begin(), zoom.begin(), zoom.end());
+    const Outcome o = run(more);
+    EXPECT_EQ(o.status, 0) << o.err;
+    return o.out;
+  };
+  const auto count = [](const std::string& s, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = 0; (at = s.find(what, at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  const std::string block = svg_of({"--rows", "25:33", "--cols", "16:33"});
+  EXPECT_EQ(count(block, "<rect class=\"cell"), 8u * 17);
+  EXPECT_NE(block.find(">18 ç</text>"), std::string::npos) << block.substr(0, 3000);
+  EXPECT_NE(block.find("<title>25 , → 16 ,: "), std::string::npos);  // a cell names both
+  EXPECT_EQ(count(svg_of({"--rows", "-3:"}), "<rect class=\"cell"), 3u * 50);
+  EXPECT_EQ(count(svg_of({"--cols", ":4"}), "<rect class=\"cell"), 50u * 4);
+  EXPECT_EQ(count(svg_of({"--rows", "0:10", "--highlight", "30"}), "class=\"highlight\""), 0u);
+  EXPECT_EQ(count(svg_of({"--rows", "25:33", "--highlight", "30"}), "class=\"highlight\""), 4u);
+  expect_error({"--model", "az", "--text", "salam", "--rows", "4:2", "--png", path("z.png")}, 1,
+               "--rows 4:2: no tokens there; the text has 5 (0–4)");
+  expect_error({"--text", "salam", "--cols", "1:2:3"}, 2,
+               "--cols: expected a slice such as 10:20, :5 or -10:, found \"1:2:3\"");
   expect_error({"--text", "a", "--layout", "diagonal"}, 2, "--layout: diagonal is not one of");
   expect_error({"--text", "a", "--label-size", "2"}, 2, "--label-size 2: not in 4 … 96");
 }

@@ -65,7 +65,7 @@ struct Metrics {
   float caption_px = 0, caption_band = 0;
   float panel_title_px = 0, panel_title_band = 0;
   float panel_w = 0, panel_h = 0, panel_pad = 0;
-  float matrix = 0;  // T · cell
+  float matrix_w = 0, matrix_h = 0;  // columns · cell, rows · cell
   // Thumbnails: no token labels or captions in the panels; the grid's rows and columns titled.
   bool thumbnails = false;
   float grid_left = 0, grid_top = 0;  // bands for the row and column titles
@@ -80,10 +80,15 @@ float auto_cell(size_t T) {
   return std::clamp(std::floor(kMatrixTarget / t), 1.0f, kMaxAutoCell);
 }
 
-std::vector<std::string> labels_for(const std::vector<std::string>& tokens) {
+// Each token's label; in a cropped heatmap with its index in the text ("30 l"), as the axes of the
+// whole one would count it.
+std::vector<std::string> labels_for(const HeatmapInput& input) {
+  const bool cropped = input.rows >= 0 || input.cols >= 0;
   std::vector<std::string> labels;
-  for (const std::string& token : tokens) {
-    labels.push_back(utf8::truncate_to_width(utf8::visible(token), kMaxLabelColumns));
+  for (size_t i = 0; i < input.tokens.size(); ++i) {
+    const std::string label =
+        utf8::truncate_to_width(utf8::visible(input.tokens[i]), kMaxLabelColumns);
+    labels.push_back(cropped ? std::to_string(i) + " " + label : label);
   }
   return labels;
 }
@@ -93,12 +98,12 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
   Metrics m;
   m.s = options.scale;
   const float s = m.s;
-  const size_t T = input.tokens.size();
+  const auto R = static_cast<size_t>(input.n_rows()), C = static_cast<size_t>(input.n_cols());
   m.margin = 16 * s;
   // Several heads share the space: a grid of c columns gets cells about 1/√c the size.
   float cell = options.cell_size;
   if (cell <= 0) {
-    cell = auto_cell(T);
+    cell = auto_cell(std::max(R, C));
     const auto grid_cols = static_cast<float>(grid_columns(input));
     if (cell >= 1) cell = std::max(1.0f, std::floor(cell / std::sqrt(grid_cols)));
   }
@@ -109,9 +114,13 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
   m.label_px =
       options.label_size > 0 ? options.label_size * s : std::clamp(m.cell * 0.5f, 11 * s, 16 * s);
   m.step = std::max(1, static_cast<int>(std::ceil(m.label_px * 1.3f / m.cell)));
-  for (size_t i = 0; i < T; i += static_cast<size_t>(m.step)) {
-    m.label_w = std::max(m.label_w, font.width(labels[i], m.label_px));
-  }
+  const auto measure_labels = [&](Eigen::Index first, size_t n) {
+    for (size_t i = 0; i < n; i += static_cast<size_t>(m.step)) {
+      m.label_w = std::max(m.label_w, font.width(labels[size_t(first) + i], m.label_px));
+    }
+  };
+  measure_labels(input.row0, R);
+  measure_labels(input.col0, C);
   m.vertical_cols = m.step > 1 || m.label_w > m.cell - 2 * s;
   m.col_band = (m.vertical_cols ? m.label_w : m.label_px * 1.3f) + 6 * s;
   m.row_band = m.label_w + 8 * s;
@@ -121,23 +130,27 @@ Metrics measure(const HeatmapInput& input, const std::vector<std::string>& label
   const bool titled = std::any_of(input.panels.begin(), input.panels.end(),
                                   [](const HeatmapPanel& p) { return !p.title.empty(); });
   m.panel_title_band = titled ? m.panel_title_px * 1.9f : 0;
-  m.matrix = static_cast<float>(T) * m.cell;
-  m.panel_w = m.caption_band + m.row_band + m.matrix;
-  m.panel_h = m.panel_title_band + m.caption_band + m.col_band + m.matrix;
+  m.matrix_w = static_cast<float>(C) * m.cell;
+  m.matrix_h = static_cast<float>(R) * m.cell;
+  m.panel_w = m.caption_band + m.row_band + m.matrix_w;
+  m.panel_h = m.panel_title_band + m.caption_band + m.col_band + m.matrix_h;
   m.panel_pad = 28 * s;
   if (input.panels.size() > kThumbnailPanels && !input.row_titles.empty()) {
     m.thumbnails = true;
-    const float thumb = options.cell_size > 0
-                            ? options.cell_size
-                            : std::max(1.0f, std::floor(kThumbnailMatrix / static_cast<float>(T)));
+    const float thumb =
+        options.cell_size > 0
+            ? options.cell_size
+            : std::max(1.0f, std::floor(kThumbnailMatrix / static_cast<float>(std::max(R, C))));
     m.cell = thumb * s;
     m.gap = 0;
     m.col_band = m.row_band = m.caption_band = m.panel_title_band = 0;
-    m.matrix = static_cast<float>(T) * m.cell;
-    m.panel_w = m.panel_h = m.matrix;
+    m.matrix_w = static_cast<float>(C) * m.cell;
+    m.matrix_h = static_cast<float>(R) * m.cell;
+    m.panel_w = m.matrix_w;
+    m.panel_h = m.matrix_h;
     m.panel_pad = 8 * s;
     // The grid's "layer L" and "H0" titles grow with the thumbnails, to be read on a slide.
-    m.panel_title_px = std::max(m.panel_title_px, m.matrix * 0.2f);
+    m.panel_title_px = std::max(m.panel_title_px, std::max(m.matrix_w, m.matrix_h) * 0.2f);
     for (const std::string& title : input.row_titles) {
       m.grid_left = std::max(m.grid_left, font.width(title, m.panel_title_px));
     }
@@ -183,8 +196,8 @@ std::pair<float, float> data_range(const HeatmapInput& input) {
   float lo = 1, hi = 0;
   for (const HeatmapPanel& panel : input.panels) {
     const Matrix& w = *panel.weights;
-    for (Eigen::Index i = 0; i < w.rows(); ++i) {
-      for (Eigen::Index j = 0; j < w.cols(); ++j) {
+    for (Eigen::Index i = input.row0; i < input.row0 + input.n_rows(); ++i) {
+      for (Eigen::Index j = input.col0; j < input.col0 + input.n_cols(); ++j) {
         if (masked_cell(input.causal, panel.window, i, j)) continue;
         lo = std::min(lo, w(i, j));
         hi = std::max(hi, w(i, j));
@@ -203,7 +216,7 @@ class Builder {
         font_(font),
         theme_(theme_named(options.theme, options.transparent)),
         cmap_(Colormap::named(options.cmap)),
-        labels_(labels_for(input.tokens)),
+        labels_(labels_for(input)),
         m_(measure(input, labels_, options, font)) {
     std::tie(lo_, hi_) = options.auto_range ? data_range(input) : std::pair<float, float>{0, 1};
   }
@@ -258,7 +271,7 @@ class Builder {
     }
     if (m_.thumbnails) add_grid_titles(grid_x, grid_y, rows, cols);
     const float matrix_top = grid_y + m_.panel_title_band + m_.caption_band + m_.col_band;
-    const float colorbar_h = std::max(m_.matrix, 160 * s);
+    const float colorbar_h = std::max(m_.matrix_h, 160 * s);
     add_colorbar(left + grid_w + 24 * s, matrix_top, colorbar_w, colorbar_h, tick_px);
 
     const float height = std::max(top + grid_h, matrix_top + colorbar_h + 40 * s) + m_.margin;
@@ -300,12 +313,14 @@ class Builder {
     const float px = m_.panel_title_px;
     const float lift = (font_.ascent(px) - font_.descent(px)) / 2;
     for (size_t r = 0; r < std::min(rows, input_.row_titles.size()); ++r) {
-      const float centre = y + static_cast<float>(r) * (m_.panel_h + m_.panel_pad) + m_.matrix / 2;
+      const float centre =
+          y + static_cast<float>(r) * (m_.panel_h + m_.panel_pad) + m_.matrix_h / 2;
       add_text(x - 8 * m_.s, centre + lift, input_.row_titles[r], px, theme_.text, Anchor::End,
                false, "row-title");
     }
     for (size_t c = 0; c < std::min(cols, input_.column_titles.size()); ++c) {
-      const float centre = x + static_cast<float>(c) * (m_.panel_w + m_.panel_pad) + m_.matrix / 2;
+      const float centre =
+          x + static_cast<float>(c) * (m_.panel_w + m_.panel_pad) + m_.matrix_w / 2;
       add_text(centre, y - px * 0.6f, input_.column_titles[c], px, theme_.text, Anchor::Middle,
                false, "column-title");
     }
@@ -316,7 +331,7 @@ class Builder {
     const float mx = px + m_.caption_band + m_.row_band;
     const float my = py + m_.panel_title_band + m_.caption_band + m_.col_band;
     if (m_.panel_title_band > 0) {
-      add_text(mx + m_.matrix / 2, py + m_.panel_title_px * 1.1f, panel.title, m_.panel_title_px,
+      add_text(mx + m_.matrix_w / 2, py + m_.panel_title_px * 1.1f, panel.title, m_.panel_title_px,
                theme_.text, Anchor::Middle, false, "panel-title");
     }
     MatrixShape matrix;
@@ -326,6 +341,10 @@ class Builder {
     matrix.gap = m_.gap;
     matrix.weights = panel.weights;
     matrix.labels = labels_;
+    matrix.row0 = input_.row0;
+    matrix.col0 = input_.col0;
+    matrix.rows = input_.n_rows();
+    matrix.cols = input_.n_cols();
     matrix.causal = input_.causal;
     matrix.window = panel.window;
     matrix.cmap = &cmap_;
@@ -338,37 +357,50 @@ class Builder {
     if (m_.thumbnails) return;  // the grid's titles say which panel is which
     // Text is centred on a row by its visible height: half of (ascent - descent) below the middle.
     const float lift = (font_.ascent(m_.label_px) - font_.descent(m_.label_px)) / 2;
-    for (size_t i = 0; i < labels_.size(); i += static_cast<size_t>(m_.step)) {
+    for (Eigen::Index i = 0; i < matrix.n_rows(); i += m_.step) {
       const float centre = static_cast<float>(i) * m_.cell + m_.cell / 2;
-      add_text(mx - 6 * s, my + centre + lift, labels_[i], m_.label_px, theme_.text, Anchor::End,
-               false, "row-label");
-      if (m_.vertical_cols) {
-        add_text(mx + centre + lift, my - 5 * s, labels_[i], m_.label_px, theme_.text,
-                 Anchor::Start, true, "col-label");
-      } else {
-        add_text(mx + centre, my - 5 * s - font_.descent(m_.label_px), labels_[i], m_.label_px,
-                 theme_.text, Anchor::Middle, false, "col-label");
-      }
+      add_text(mx - 6 * s, my + centre + lift, matrix.row_label(i), m_.label_px, theme_.text,
+               Anchor::End, false, "row-label");
+    }
+    for (Eigen::Index j = 0; j < matrix.n_cols(); j += m_.step) {
+      add_col_label(mx, my, j, matrix.col_label(j), theme_.text);
     }
     if (options_.captions) {
-      add_text(mx + m_.matrix / 2, my - m_.col_band - m_.caption_band * 0.35f,
+      add_text(mx + m_.matrix_w / 2, my - m_.col_band - m_.caption_band * 0.35f,
                say(options_.lang, Msg::Key), m_.caption_px, theme_.muted, Anchor::Middle, false,
                "caption");
-      add_text(px + m_.caption_px, my + m_.matrix / 2, say(options_.lang, Msg::Query),
+      add_text(px + m_.caption_px, my + m_.matrix_h / 2, say(options_.lang, Msg::Query),
                m_.caption_px, theme_.muted, Anchor::Middle, true, "caption");
     }
     if (options_.annotate) add_annotations(matrix);
-    if (options_.view.highlight) add_highlight(mx, my);
+    if (options_.view.highlight) add_highlight(matrix, mx, my);
+  }
+
+  // Column j's label above a matrix at (mx, my): upright, or turned where labels would collide.
+  void add_col_label(float mx, float my, Eigen::Index j, const std::string& label, Rgba color) {
+    const float s = m_.s;
+    const float centre = static_cast<float>(j) * m_.cell + m_.cell / 2;
+    if (m_.vertical_cols) {
+      const float lift = (font_.ascent(m_.label_px) - font_.descent(m_.label_px)) / 2;
+      add_text(mx + centre + lift, my - 5 * s, label, m_.label_px, color, Anchor::Start, true,
+               "col-label");
+    } else {
+      add_text(mx + centre, my - 5 * s - font_.descent(m_.label_px), label, m_.label_px, color,
+               Anchor::Middle, false, "col-label");
+    }
   }
 
   // --highlight: an outline around a row, or a cell, drawn over every panel, and its labels shown
-  // even where labels are thinned.
-  void add_highlight(float mx, float my) {
-    const auto [row, col] = *options_.view.highlight;
+  // even where labels are thinned; nothing where the crop leaves it out.
+  void add_highlight(const MatrixShape& matrix, float mx, float my) {
+    const auto [query, key] = *options_.view.highlight;
+    const Eigen::Index row = query - matrix.row0, col = key < 0 ? -1 : key - matrix.col0;
+    if (row < 0 || row >= matrix.n_rows() || (key >= 0 && (col < 0 || col >= matrix.n_cols())))
+      return;
     const float s = m_.s, c = m_.cell;
     const float x = col < 0 ? mx : mx + static_cast<float>(col) * c;
     const float y = my + static_cast<float>(row) * c;
-    const float w = col < 0 ? m_.matrix : c, h = c;
+    const float w = col < 0 ? m_.matrix_w : c, h = c;
     const float t = std::max(2 * s, c * 0.12f);  // the line's width, outside the outlined cells
     const Rgba color = kHighlight;
     for (const RectShape& r : {RectShape{x - t, y - t, w + 2 * t, t, color, "highlight", {}},
@@ -379,21 +411,11 @@ class Builder {
     }
     if (m_.thumbnails) return;
     const float lift = (font_.ascent(m_.label_px) - font_.descent(m_.label_px)) / 2;
-    const auto at = [&](int i) { return static_cast<float>(i) * c + c / 2; };
     if (row % m_.step != 0) {
-      add_text(mx - 6 * s, my + at(row) + lift, labels_[static_cast<size_t>(row)], m_.label_px,
-               color, Anchor::End, false, "row-label");
+      add_text(mx - 6 * s, my + static_cast<float>(row) * c + c / 2 + lift, matrix.row_label(row),
+               m_.label_px, color, Anchor::End, false, "row-label");
     }
-    if (col >= 0 && col % m_.step != 0) {
-      if (m_.vertical_cols) {
-        add_text(mx + at(col) + lift, my - 5 * s, labels_[static_cast<size_t>(col)], m_.label_px,
-                 color, Anchor::Start, true, "col-label");
-      } else {
-        add_text(mx + at(col), my - 5 * s - font_.descent(m_.label_px),
-                 labels_[static_cast<size_t>(col)], m_.label_px, color, Anchor::Middle, false,
-                 "col-label");
-      }
-    }
+    if (col >= 0 && col % m_.step != 0) add_col_label(mx, my, col, matrix.col_label(col), color);
   }
 
   void add_annotations(const MatrixShape& matrix) {
@@ -401,12 +423,11 @@ class Builder {
     const float px = std::min(12 * s, (m_.cell - m_.gap) * 0.3f);
     if (px < 6 * s) return;  // cells too small to hold a number
     const float lift = (font_.ascent(px) - font_.descent(px)) / 2;
-    const Matrix& w = *matrix.weights;
-    for (Eigen::Index i = 0; i < w.rows(); ++i) {
-      for (Eigen::Index j = 0; j < w.cols(); ++j) {
+    for (Eigen::Index i = 0; i < matrix.n_rows(); ++i) {
+      for (Eigen::Index j = 0; j < matrix.n_cols(); ++j) {
         if (matrix.is_masked(i, j)) continue;
         char buf[16];
-        std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(w(i, j)));
+        std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(matrix.value(i, j)));
         const Rgb bg = matrix.color(i, j);
         const Rgba ink = bg.luminance() > 0.5 ? Rgba{0, 0, 0, 255} : Rgba{255, 255, 255, 255};
         const float cx = matrix.x + (static_cast<float>(j) + 0.5f) * m_.cell - m_.gap / 2;

@@ -31,6 +31,17 @@ Scene heatmap_scene(const Result& result, const HeatmapOptions& options, const F
   HeatmapInput input;
   input.tokens = result.tokens;
   input.causal = result.trace().causal;
+  const auto T = static_cast<Eigen::Index>(result.tokens.size());
+  if (options.view.rows) {
+    const auto [begin, end] = span_of(*options.view.rows, T);
+    input.row0 = begin;
+    input.rows = end - begin;
+  }
+  if (options.view.cols) {
+    const auto [begin, end] = span_of(*options.view.cols, T);
+    input.col0 = begin;
+    input.cols = end - begin;
+  }
   const std::vector<HeadView> views = shown_heads(result, options.view);
   for (const HeadView& head : views) {
     input.panels.push_back(

@@ -109,13 +109,13 @@ void draw_rect(Canvas& canvas, const RectShape& r) {
 // The pixel columns fall into runs, one per cell (gaps left out), worked out once for all rows;
 // each row then fills a run with its cell's color, or walks the hatching across a masked one.
 void draw_matrix(Canvas& canvas, const MatrixShape& m) {
-  const auto T = static_cast<float>(m.T());
+  const auto rows = static_cast<float>(m.n_rows()), cols = static_cast<float>(m.n_cols());
   const int x0 = std::max(to_pixel(m.x), 0), y0 = std::max(to_pixel(m.y), 0);
-  const int x1 = std::min(to_pixel(m.x + T * m.cell), canvas.width());
-  const int y1 = std::min(to_pixel(m.y + T * m.cell), canvas.height());
-  const auto cell_of = [&](int pixel, float origin) -> Eigen::Index {
+  const int x1 = std::min(to_pixel(m.x + cols * m.cell), canvas.width());
+  const int y1 = std::min(to_pixel(m.y + rows * m.cell), canvas.height());
+  const auto cell_of = [&](int pixel, float origin, Eigen::Index n) -> Eigen::Index {
     const float f = (static_cast<float>(pixel) + 0.5f - origin) / m.cell;
-    const auto k = std::min(static_cast<Eigen::Index>(f), m.T() - 1);
+    const auto k = std::min(static_cast<Eigen::Index>(f), n - 1);
     return (f - static_cast<float>(k)) * m.cell >= m.cell - m.gap ? -1 : k;
   };
   const auto start_of = [&](Eigen::Index k, float origin) {
@@ -128,7 +128,7 @@ void draw_matrix(Canvas& canvas, const MatrixShape& m) {
   };
   std::vector<Run> runs;
   for (int x = x0; x < x1; ++x) {
-    const Eigen::Index j = cell_of(x, m.x);
+    const Eigen::Index j = cell_of(x, m.x, m.n_cols());
     if (j < 0) continue;
     if (!runs.empty() && runs.back().j == j && runs.back().end == x) {
       ++runs.back().end;
@@ -141,7 +141,7 @@ void draw_matrix(Canvas& canvas, const MatrixShape& m) {
   const int width = std::max(1, period / 4);
   const size_t c = canvas.channels();
   for (int y = y0; y < y1; ++y) {
-    const Eigen::Index i = cell_of(y, m.y);
+    const Eigen::Index i = cell_of(y, m.y, m.n_rows());
     if (i < 0) continue;
     const int cell_y = start_of(i, m.y);
     uint8_t* row = canvas.row(y);

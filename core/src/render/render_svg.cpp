@@ -71,45 +71,46 @@ void write_rect(const RectShape& r, Patterns& patterns, std::string& out) {
 
 // Above this many cells the matrix is one embedded PNG, a pixel per cell scaled up without
 // smoothing, while titles, labels and the colorbar stay vector text: T = 2 048 as <rect>s with
-// tooltips would be 4 million elements, 600 MB. Masked cells are one staircase path over it.
+// tooltips would be 4 million elements, 600 MB. Masked cells are one path over it.
 constexpr Eigen::Index kMostVectorCells = 128 * 128;
 
 void write_matrix_image(const MatrixShape& m, const std::string& masked_fill, std::string& out) {
-  const Eigen::Index T = m.T();
+  const Eigen::Index R = m.n_rows(), C = m.n_cols();
   std::vector<Rgb> palette;
   for (int c = 0; c < Colormap::kSize; ++c) palette.push_back(m.cmap->entry(c));
-  // Row i of (T, T) colormap entries; masked cells are covered by the path below.
+  // Row i of (R, C) colormap entries; masked cells are covered by the path below.
   const auto entries = [&](int i, uint8_t* cells) {
-    for (Eigen::Index j = 0; j < T; ++j) {
+    for (Eigen::Index j = 0; j < C; ++j) {
       cells[j] = static_cast<uint8_t>(m.is_masked(i, j) ? 0 : m.color_index(i, j));
     }
   };
   const std::string png =
-      encode_indexed_png(static_cast<int>(T), static_cast<int>(T), palette, entries);
-  const std::string side = num(m.cell * static_cast<float>(T) - m.gap);
-  out += "<image class=\"matrix\" x=\"" + num(m.x) + "\" y=\"" + num(m.y) + "\" width=\"" + side +
-         "\" height=\"" + side +
+      encode_indexed_png(static_cast<int>(C), static_cast<int>(R), palette, entries);
+  out += "<image class=\"matrix\" x=\"" + num(m.x) + "\" y=\"" + num(m.y) + "\" width=\"" +
+         num(m.cell * static_cast<float>(C) - m.gap) + "\" height=\"" +
+         num(m.cell * static_cast<float>(R) - m.gap) +
          "\" preserveAspectRatio=\"none\" image-rendering=\"optimizeSpeed\" "
          "style=\"image-rendering:pixelated\" href=\"data:image/png;base64," +
          base64(reinterpret_cast<const unsigned char*>(png.data()), png.size()) + "\"/>\n";
-  if (!m.causal || T < 2) return;
-  // The masked upper triangle: along the top, down the right side, then back up the staircase
-  // whose step i sits under row i's last visible cell.
+  // The masked cells: each row's runs of them as rectangles, in one path.
+  std::string d;
   const auto at = [&](Eigen::Index row, Eigen::Index col) {
     return num(m.x + static_cast<float>(col) * m.cell) + " " +
            num(m.y + static_cast<float>(row) * m.cell);
   };
-  std::string d = "M" + at(0, 1) + "L" + at(0, T) + "L" + at(T - 1, T);
-  for (Eigen::Index i = T - 2; i >= 0; --i) d += "L" + at(i + 1, i + 1) + "L" + at(i, i + 1);
-  d += "Z";
-  // A window W (a text past the model's context): also the keys W or more back, the lower-left
-  // staircase whose step i ends at row i's first visible cell, i − W + 1.
-  const Eigen::Index W = m.window;
-  if (W > 0 && T > W) {
-    d += "M" + at(W, 0) + "L" + at(T, 0) + "L" + at(T, T - W);
-    for (Eigen::Index i = T - 1; i >= W; --i) d += "L" + at(i, i - W + 1) + "L" + at(i, i - W);
-    d += "Z";
+  for (Eigen::Index i = 0; i < R; ++i) {
+    for (Eigen::Index j = 0; j < C;) {
+      if (!m.is_masked(i, j)) {
+        ++j;
+        continue;
+      }
+      Eigen::Index end = j;
+      while (end < C && m.is_masked(i, end)) ++end;
+      d += "M" + at(i, j) + "L" + at(i, end) + "L" + at(i + 1, end) + "L" + at(i + 1, j) + "Z";
+      j = end;
+    }
   }
+  if (d.empty()) return;
   out += "<path class=\"masked\" shape-rendering=\"crispEdges\" d=\"" + d + "\" " + masked_fill +
          "/>\n";
 }
@@ -119,20 +120,19 @@ void write_matrix(const MatrixShape& m, Patterns& patterns, std::string& out) {
   const std::string masked_fill =
       m.hatched() ? "fill=\"url(#" + patterns.id(m.masked, m.hatch, m.cell - m.gap) + ")\""
                   : fill(m.masked);
-  if (m.T() * m.T() > kMostVectorCells) return write_matrix_image(m, masked_fill, out);
+  if (m.n_rows() * m.n_cols() > kMostVectorCells) return write_matrix_image(m, masked_fill, out);
   out += "<g class=\"matrix\" shape-rendering=\"crispEdges\">\n";
-  for (Eigen::Index i = 0; i < m.T(); ++i) {
-    for (Eigen::Index j = 0; j < m.T(); ++j) {
+  for (Eigen::Index i = 0; i < m.n_rows(); ++i) {
+    for (Eigen::Index j = 0; j < m.n_cols(); ++j) {
       const bool masked = m.is_masked(i, j);
       char value[32];
-      std::snprintf(value, sizeof value, "%.4f", static_cast<double>((*m.weights)(i, j)));
+      std::snprintf(value, sizeof value, "%.4f", static_cast<double>(m.value(i, j)));
       out += "<rect class=\"cell" + std::string(masked ? " masked" : "") + "\" x=\"" +
              num(m.x + static_cast<float>(j) * m.cell) + "\" y=\"" +
              num(m.y + static_cast<float>(i) * m.cell) + "\" width=\"" + size + "\" height=\"" +
              size + "\" " + (masked ? masked_fill : fill(opaque(m.color(i, j)))) + "><title>" +
-             xml_escape(m.labels[static_cast<size_t>(i)]) + " → " +
-             xml_escape(m.labels[static_cast<size_t>(j)]) + ": " + (masked ? "masked" : value) +
-             "</title></rect>\n";
+             xml_escape(m.row_label(i)) + " → " + xml_escape(m.col_label(j)) + ": " +
+             (masked ? "masked" : value) + "</title></rect>\n";
     }
   }
   out += "</g>\n";

@@ -4,7 +4,7 @@
 namespace attnviz {
 
 int MatrixShape::color_index(Eigen::Index i, Eigen::Index j) const {
-  const float t = hi > lo ? ((*weights)(i, j) - lo) / (hi - lo) : 0.0f;
+  const float t = hi > lo ? (value(i, j) - lo) / (hi - lo) : 0.0f;
   return Colormap::index_of(t);
 }
 

@@ -6,6 +6,15 @@
 
 namespace attnviz {
 
+std::pair<Eigen::Index, Eigen::Index> span_of(const Slice& slice, Eigen::Index T) {
+  const auto at = [&](std::optional<long> v, Eigen::Index otherwise) -> Eigen::Index {
+    if (!v) return otherwise;
+    const Eigen::Index i = *v < 0 ? T + *v : *v;
+    return std::clamp<Eigen::Index>(i, 0, T);
+  };
+  return {at(slice.start, 0), at(slice.stop, T)};
+}
+
 void check_view(const Result& result, const View& view) {
   const int n_head = result.info.n_head;
   for (const int head :
@@ -21,6 +30,17 @@ void check_view(const Result& result, const View& view) {
     if (row >= T || col >= T) {
       throw Error(Err::HighlightOutOfRange,
                   {std::to_string(std::max(row, col)), std::to_string(T), std::to_string(T - 1)});
+    }
+  }
+  for (const auto& [slice, name] : {std::pair{&view.rows, "--rows"}, {&view.cols, "--cols"}}) {
+    if (!*slice) continue;
+    const auto T = static_cast<Eigen::Index>(result.tokens.size());
+    const auto [begin, end] = span_of(**slice, T);
+    if (begin >= end) {
+      const auto bound = [](std::optional<long> v) { return v ? std::to_string(*v) : ""; };
+      throw Error(Err::SliceEmpty,
+                  {std::string(name) + " " + bound((*slice)->start) + ":" + bound((*slice)->stop),
+                   std::to_string(T), std::to_string(T - 1)});
     }
   }
   if (view.head.kind == HeadChoice::Kind::Mean &&

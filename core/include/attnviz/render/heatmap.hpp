@@ -46,6 +46,11 @@ struct HeatmapInput {
   // labels, and these title the grid's rows ("L0", …) and columns ("H0", …) instead.
   std::vector<std::string> row_titles, column_titles;
   bool causal = true;
+  // The block of every panel drawn (--rows, --cols): rows [row0, row0 + rows), columns
+  // [col0, col0 + cols); −1: all T.
+  Eigen::Index row0 = 0, rows = -1, col0 = 0, cols = -1;
+  Eigen::Index n_rows() const { return rows < 0 ? static_cast<Eigen::Index>(tokens.size()) : rows; }
+  Eigen::Index n_cols() const { return cols < 0 ? static_cast<Eigen::Index>(tokens.size()) : cols; }
   std::string title;  // default title and subtitle
   std::string subtitle;
 };

@@ -19,12 +19,21 @@ struct HeadChoice {
   std::vector<int> heads;  // with Some
 };
 
+// --rows A:B, --cols C:D: Python's slice of the text's positions (negative counts from the end,
+// either end may be left out).
+struct Slice {
+  std::optional<long> start, stop;
+};
+// [begin, end) of `slice` over T positions, as Python's range(T)[slice].
+std::pair<Eigen::Index, Eigen::Index> span_of(const Slice& slice, Eigen::Index T);
+
 struct View {
   HeadChoice head;
   bool rollout = false;  // --rollout: the rollout through every layer, as one more view
   // --highlight ROW or ROW,COL: query ROW's row, or its cell (ROW, COL), outlined in every picture
   // and page (column −1: the row).
   std::optional<std::pair<int, int>> highlight;
+  std::optional<Slice> rows, cols;  // the heatmap's block (--rows, --cols); nullopt: all
 };
 
 // A matrix of attention weights to show: one head, or the mean over all heads, of one layer.
@@ -37,7 +46,8 @@ struct HeadView {
 };
 
 // Throws Error for a head the run does not have, a mean the run did not compute
-// (Request::means), a rollout of a run that is not a whole model, or a highlight past the tokens.
+// (Request::means), a rollout of a run that is not a whole model, a highlight past the tokens, or
+// rows or columns that hold no token.
 void check_view(const Result& result, const View& view);
 
 // The matrices `view` selects, layer by layer, then the rollout.
