@@ -402,6 +402,13 @@ std::optional<Words> usage_problem(const Options& o) {
   if (whole_model && (o.seed_given || o.init_given) && !draws) {
     return Words(Err::SeedWithWeights, {o.seed_given ? "--seed" : "--init"});
   }
+  // What only a picture shows, asked for without one.
+  if ((o.rows || o.cols) && !o.png && !o.svg) {
+    return Words(Err::NeedsPicture, {o.rows ? "--rows" : "--cols", "--png, --svg"});
+  }
+  if (o.highlight && !o.png && !o.svg && !o.html) {
+    return Words(Err::NeedsPicture, {"--highlight", "--png, --svg, --html"});
+  }
   if (o.random.n_embd > o.limits.max_embd) {
     return Words(Err::NEmbdOverLimit,
                  {std::to_string(o.random.n_embd), std::to_string(o.limits.max_embd)});

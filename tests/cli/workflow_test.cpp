@@ -303,7 +303,7 @@ TEST_F(Workflow, ASlideOfChosenHeadsIsLaidOutForSixteenByNine) {
   EXPECT_EQ(bars({"--highlight", "3,1", "--head", "1", "--layer", "0"}), 4u);
   EXPECT_EQ(png({"--model", "az", "--text", text}, {"--highlight", "20,3"}),
             std::make_pair(gw, gh));
-  expect_error({"--model", "az", "--text", "salam", "--highlight", "5"}, 1,
+  expect_error({"--model", "az", "--text", "salam", "--highlight", "5", "--svg", path("h.svg")}, 1,
                "--highlight 5: the text has 5 tokens (0–4)");
   expect_error({"--text", "salam", "--highlight", "1,2,3"}, 2,
                "--highlight: expected a row or a row and a column such as 3,1, found \"1,2,3\"");
@@ -333,6 +333,11 @@ TEST_F(Workflow, ASlideOfChosenHeadsIsLaidOutForSixteenByNine) {
                "--rows 4:2: no tokens there; the text has 5 (0–4)");
   expect_error({"--text", "salam", "--cols", "1:2:3"}, 2,
                "--cols: expected a slice such as 10:20, :5 or -10:, found \"1:2:3\"");
+  expect_error({"--text", "salam", "--rows", "1:3"}, 2,
+               "--rows marks the heatmap, but no picture is written; add one of --png, --svg");
+  expect_error({"--text", "salam", "--highlight", "1"}, 2,
+               "--highlight marks the heatmap, but no picture is written; add one of --png, "
+               "--svg, --html");
   expect_error({"--text", "a", "--layout", "diagonal"}, 2, "--layout: diagonal is not one of");
   expect_error({"--text", "a", "--label-size", "2"}, 2, "--label-size 2: not in 4 … 96");
 }

@@ -323,6 +323,7 @@ enum class Err {
   HeadChoice,
   HighlightChoice,
   SliceChoice,
+  NeedsPicture,
   LayerChoice,
   TokenizerChoice,
   NoTokenizerFiles,
