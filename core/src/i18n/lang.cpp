@@ -14,9 +14,9 @@ size_t counted_noun(std::string_view rest) {
   static constexpr std::string_view kNouns[] = {" tokens", " layers",     " heads", " keys",
                                                 " rows",   " characters", " panels"};
   for (const std::string_view noun : kNouns) {
-    const bool whole_word = rest.size() == noun.size() ||
-                            !(std::isalpha(static_cast<unsigned char>(rest[noun.size()])));
-    if (rest.substr(0, noun.size()) == noun && whole_word) return noun.size();
+    if (rest.substr(0, noun.size()) != noun) continue;
+    if (rest.size() == noun.size() || !std::isalpha(static_cast<unsigned char>(rest[noun.size()])))
+      return noun.size();
   }
   return 0;
 }
