@@ -4,10 +4,10 @@
 #include "cli_errors.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
-#include <limits>
 #include <regex>
+
+#include "option_doc.hpp"
 
 namespace attnviz::app {
 namespace {
@@ -79,42 +79,12 @@ bool is_number(const std::string& arg) {
   return !arg.empty() && end == arg.c_str() + arg.size();
 }
 
-// A number as a person writes it: "0.250000" → "0.25", "8.000000" → "8".
-std::string plain_number(const std::string& printed) {
-  if (!is_number(printed)) return printed;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", std::strtod(printed.c_str(), nullptr));
-  return buf;
-}
-
-// The kind of number an option takes, from the type name CLI11 gives it ("INT:INT in [1 - 64]"),
-// and its range where it has one.
-struct NumberKind {
-  bool whole = false;
-  std::string low, high;  // "" without a range
-};
-NumberKind number_kind(const CLI::App& app, const std::string& name) {
-  const CLI::Option* option = option_named(app, name);
-  const std::string type = option ? option->get_type_name() : "";
-  NumberKind kind;
-  kind.whole = type.rfind("INT", 0) == 0 || type.rfind("UINT", 0) == 0;
-  static const std::regex range("in \\[(\\S+) - (\\S+)\\]");
-  std::smatch m;
-  if (std::regex_search(type, m, range)) {
-    kind.low = plain_number(m[1].str());
-    kind.high = plain_number(m[2].str());
-  } else if (type.rfind("UINT", 0) == 0) {
-    kind.low = "0";
-    kind.high = std::to_string(std::numeric_limits<uint64_t>::max());
-  }
-  return kind;
-}
-
 // A value that is not of its option's kind: not a whole number, or not a number; with its range.
-Words not_a_number(const NumberKind& kind, const std::string& typed) {
-  if (kind.whole && !kind.low.empty())
-    return Words(Err::NotAWholeNumberFrom, {typed, kind.low, kind.high});
-  if (kind.whole) return Words(Err::NotAWholeNumber, {typed});
+Words not_a_number(const CLI::App& app, const std::string& name, const std::string& typed) {
+  const CLI::Option* option = option_named(app, name);
+  const OptionDoc d = option ? describe(option) : OptionDoc{};
+  if (d.whole && !d.low.empty()) return Words(Err::NotAWholeNumberFrom, {typed, d.low, d.high});
+  if (d.whole) return Words(Err::NotAWholeNumber, {typed});
   return Words(Err::NotANumberArgument, {typed});
 }
 
@@ -168,15 +138,16 @@ Words usage_words(const CLI::ParseError& error, const CLI::App& app) {
   std::smatch m;
   static const std::regex range("(\\S+): Value (\\S+) not in range (\\S+) to (\\S+)");
   if (std::regex_match(what, m, range)) {
-    const std::string value = m[2].str(), typed = m[1].str() + " " + value;
-    const NumberKind kind = number_kind(app, m[1].str());
+    const std::string name = m[1].str(), value = m[2].str(), typed = name + " " + value;
+    const CLI::Option* option = option_named(app, name);
+    const bool whole_option = option && describe(option).whole;
     const bool whole = value.find_first_not_of("+-0123456789") == std::string::npos;
-    if (!is_number(value) || (kind.whole && !whole)) return not_a_number(kind, typed);
+    if (!is_number(value) || (whole_option && !whole)) return not_a_number(app, name, typed);
     return Words(Err::NotInRange, {typed, plain_number(m[3].str()), plain_number(m[4].str())});
   }
   static const std::regex convert("Could not convert: (\\S+) = (.*)");
   if (std::regex_match(what, m, convert)) {
-    return not_a_number(number_kind(app, m[1].str()), m[1].str() + " " + m[2].str());
+    return not_a_number(app, m[1].str(), m[1].str() + " " + m[2].str());
   }
   for (const Pattern& p : patterns) {
     if (std::regex_match(what, m, p.regex)) return from_match(p.id, m);

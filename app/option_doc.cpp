@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <regex>
 #include <sstream>
 
@@ -15,17 +16,16 @@ std::string longest_name(const CLI::Option* o) {
   return "-" + o->get_snames().front();
 }
 
-// A number as a person writes it: "0.250000" → "0.25", "65536" as it is.
-std::string plain(const std::string& printed) {
+}  // namespace
+
+std::string plain_number(const std::string& printed) {
   char* end = nullptr;
   const double v = std::strtod(printed.c_str(), &end);
-  if (end == printed.c_str()) return printed;
+  if (printed.empty() || end != printed.c_str() + printed.size()) return printed;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
 }
-
-}  // namespace
 
 std::string OptionDoc::shown_value() const {
   if (choices.empty() || value.find('|') != std::string::npos) return value;
@@ -41,7 +41,8 @@ OptionDoc describe(const CLI::Option* o) {
     // [1 - 9]": the choices, the range, and the type as a letter a person reads (N, X).
     const std::string type = o->get_type_name();
     d.value = type.substr(0, type.find(':'));
-    if (d.value == "INT" || d.value == "UINT") d.value = "N";
+    d.whole = d.value == "INT" || d.value == "UINT";
+    if (d.whole) d.value = "N";
     if (d.value == "FLOAT") d.value = "X";
     const size_t open = type.find(":{");
     const size_t close = type.find('}', open);
@@ -62,8 +63,11 @@ OptionDoc describe(const CLI::Option* o) {
     static const std::regex range("in \\[(\\S+) - (\\S+)\\]");
     std::smatch m;
     if (std::regex_search(type, m, range)) {
-      d.low = plain(m[1].str());
-      d.high = plain(m[2].str());
+      d.low = plain_number(m[1].str());
+      d.high = plain_number(m[2].str());
+    } else if (type.rfind("UINT", 0) == 0) {  // an unsigned option without a range of its own
+      d.low = "0";
+      d.high = std::to_string(std::numeric_limits<uint64_t>::max());
     }
   }
   d.description = o->get_description();

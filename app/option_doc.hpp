@@ -13,6 +13,7 @@ struct OptionDoc {
   std::vector<std::string> names;    // "-t", "--text"
   std::string value;                 // "TEXT", "FILE", "N", "X", ...; empty for a flag
   std::vector<std::string> choices;  // values to complete ({char,word}), else empty
+  bool whole = false;                // takes a whole number (CLI11's INT, UINT)
   std::string low, high;             // a number's range ("1", "65536"), else empty
   std::string description;
   std::string default_value;
@@ -30,5 +31,8 @@ std::vector<std::pair<std::string, std::vector<OptionDoc>>> grouped_options(cons
 std::vector<OptionDoc> all_options(const CLI::App& app);
 
 std::string join(const std::vector<std::string>& words, const std::string& sep);
+
+// A number as a person writes it: "0.250000" → "0.25", "8.000000" → "8"; anything else as it is.
+std::string plain_number(const std::string& printed);
 
 }  // namespace attnviz::app

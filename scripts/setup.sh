@@ -4,7 +4,7 @@
 # and runs the whole test suite: the release build's (with the install, man page, completion and
 # .deb checks), a release build with the test packages hidden, the same suite under ASan + UBSan,
 # the concurrency tests under ThreadSanitizer, and each fuzz target (built with the ASan suite)
-# for 6 seconds.
+# for 4 seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,5 +70,5 @@ if [ "${1:-}" = "--test" ]; then
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs"
   ctest --preset tsan
-  ./scripts/fuzz.sh 6
+  ./scripts/fuzz.sh 4
 fi

@@ -132,19 +132,23 @@ TEST_F(Workflow, TheLessonsOwnSentenceRunsPastTheShippedModelsContext) {
   EXPECT_EQ(out["config"]["window"], 64);
   ASSERT_EQ(out["tokens"].size(), 145u);
   ASSERT_EQ(out["predictions"].size(), 145u);
+  size_t outside_band = 0, rows_off = 0;  // nonzero weights outside the band; rows not summing to 1
   for (const json& layer : out["layers"]) {
     for (const json& head : layer["heads"]) {
       const json& w = head["weights"];
       for (size_t i = 0; i < 145; ++i) {
         double sum = 0;
         for (size_t j = 0; j < 145; ++j) {
-          if (j > i || i - j >= 64) EXPECT_EQ(w[i][j].get<double>(), 0.0) << i << "," << j;
-          sum += w[i][j].get<double>();
+          const double v = w[i][j].get<double>();
+          outside_band += (j > i || i - j >= 64) && v != 0.0;
+          sum += v;
         }
-        EXPECT_NEAR(sum, 1.0, 1e-5);
+        rows_off += std::abs(sum - 1.0) > 1e-5;
       }
     }
   }
+  EXPECT_EQ(outside_band, 0u);
+  EXPECT_EQ(rows_off, 0u);
   // The table says so; the picture masks the band's two sides; the page knows the window.
   const Outcome table = run({"--model", "az", "--file", lesson, "--width", "0"});
   ASSERT_EQ(table.status, 0) << table.err;

@@ -44,8 +44,10 @@ ForwardTrace forward_sliding(const Transformer& model, const std::vector<int>& i
 
   ForwardOptions pass = options;
   pass.keep_scores = pass.keep_blocks = false;  // not one matrix over the text: not kept
-  pass.keep_layer.clear();                      // every layer: the visitor sees them all
-  pass.release_weights = false;                 // the next pass reads the same weights again
+  // Each pass's layers are read as it goes (the rows they give copied out) and not kept: one
+  // layer's (B, B) weights at a time, not every layer's.
+  pass.keep_layer.assign(model.blocks.size(), false);
+  pass.release_weights = false;  // the next pass reads the same weights again
   ForwardTrace whole;
   const size_t n_layer = options.n_layer < 0
                              ? model.blocks.size()
@@ -62,19 +64,21 @@ ForwardTrace forward_sliding(const Transformer& model, const std::vector<int>& i
   };
   // Rows 0 … B − 1: one pass over the first B tokens, a causal prefix each.
   {
-    ForwardTrace first = forward(model, {ids.begin(), ids.begin() + B}, pass);
-    for (size_t l = 0; l < n_layer; ++l) {
-      for (Eigen::Index i = 0; i < B; ++i) take_row(first.layers[l], i, i, 0, T, whole.layers[l]);
-    }
+    ForwardTrace first =
+        forward(model, {ids.begin(), ids.begin() + B}, pass, [&](int l, const LayerTrace& layer) {
+          for (Eigen::Index i = 0; i < B; ++i)
+            take_row(layer, i, i, 0, T, whole.layers[static_cast<size_t>(l)]);
+        });
     keep_outputs(first);
   }
   // Each later row from the pass whose window ends at it; only its last row's guesses are made.
   pass.outputs_from = B - 1;
   for (Eigen::Index i = B; i < T; ++i) {
     const auto start = ids.begin() + (i - B + 1);
-    ForwardTrace part = forward(model, {start, start + B}, pass);
-    for (size_t l = 0; l < n_layer; ++l)
-      take_row(part.layers[l], B - 1, i, i - B + 1, T, whole.layers[l]);
+    ForwardTrace part =
+        forward(model, {start, start + B}, pass, [&](int l, const LayerTrace& layer) {
+          take_row(layer, B - 1, i, i - B + 1, T, whole.layers[static_cast<size_t>(l)]);
+        });
     keep_outputs(part);
   }
   for (size_t l = 0; l < n_layer; ++l) {
