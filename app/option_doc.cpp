@@ -70,6 +70,8 @@ OptionDoc describe(const CLI::Option* o) {
       d.high = std::to_string(std::numeric_limits<uint64_t>::max());
     }
   }
+  // A value whose written form would read as CLI11's "TYPE:validator" ("A:B") is given as is.
+  if (!o->get_option_text().empty()) d.value = o->get_option_text();
   d.description = o->get_description();
   d.default_value = o->get_default_str();
   for (const CLI::Option* other : o->get_excludes()) d.excludes.push_back(longest_name(other));

@@ -64,7 +64,7 @@ void add_heatmap_options(CLI::App& app, Options& o) {
                    std::string("Draw only these ") + axis +
                        ", as a Python slice of the text's positions: 10:20, :5, -10: (the "
                        "labels keep their positions)")
-        ->type_name("A:B")
+        ->option_text("A:B")
         ->check([name = std::string(name)](const std::string& v) {
           static const std::regex slice("-?[0-9]{0,6}:-?[0-9]{0,6}");
           if (std::regex_match(v, slice)) return std::string();

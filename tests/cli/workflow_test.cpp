@@ -356,7 +356,7 @@ TEST_F(Workflow, HelpIsReadableAndFollowsTheLanguage) {
   for (const char* shown :
        {"--tokenizer char|word|FILE|DIR", "--head all|mean|H|H1,H2", "--n-embd N",
         "(1 … 65536; default 16;", "--layout auto|row|column|grid", "--highlight ROW[,COL]",
-        "Heatmap (PNG, SVG):"}) {
+        "--rows A:B", "--cols A:B", "Heatmap (PNG, SVG):"}) {
     EXPECT_NE(en.out.find(shown), std::string::npos) << shown << "\n" << en.out;
   }
   // Every line fits the terminal.
