@@ -277,12 +277,13 @@ std::string zsh_completion(const CLI::App& app) {
                     "; generated from its option list at build time.\n_arguments -s \\\n";
   for (const OptionDoc& d : all_options(app)) {
     std::string action;
+    const std::string value = zsh_text(d.value);  // a message: its colons escaped (A\:B)
     if (d.takes_file()) {
       action = ":file:_files";
     } else if (!d.choices.empty()) {
-      action = ":" + d.value + ":(" + join(d.choices, " ") + ")";
+      action = ":" + value + ":(" + join(d.choices, " ") + ")";
     } else if (!d.value.empty()) {
-      action = ":" + d.value + ": ";
+      action = ":" + value + ": ";
     }
     const std::string excl = d.excludes.empty() && d.names.size() < 2
                                  ? ""
