@@ -65,9 +65,9 @@ void add_heatmap_options(CLI::App& app, Options& o) {
                        ", as a Python slice of the text's positions: 10:20, :5, -10: (the "
                        "labels keep their positions)")
         ->option_text("A:B")
-        ->check([name = std::string(name)](const std::string& v) {
-          static const std::regex slice("-?[0-9]{0,6}:-?[0-9]{0,6}");
-          if (std::regex_match(v, slice)) return std::string();
+        ->check([](const std::string& v) {
+          static const std::regex pattern("-?[0-9]{0,6}:-?[0-9]{0,6}");
+          if (std::regex_match(v, pattern)) return std::string();
           return "expected a slice such as 10:20, :5 or -10:, found \"" + v + "\"";
         });
   }

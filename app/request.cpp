@@ -26,14 +26,14 @@ std::string strip_final_newline(std::string text) {
 
 // --layer or --head: all (none), or the indices "3", "0,5,11" (checked by the options).
 std::vector<int> index_list(const std::string& spec) {
-  std::vector<int> layers;
-  if (spec == "all") return layers;
+  std::vector<int> indices;
+  if (spec == "all") return indices;
   for (size_t start = 0; start <= spec.size();) {
     const size_t comma = std::min(spec.find(',', start), spec.size());
-    layers.push_back(std::stoi(spec.substr(start, comma - start)));
+    indices.push_back(std::stoi(spec.substr(start, comma - start)));
     start = comma + 1;
   }
-  return layers;
+  return indices;
 }
 
 std::shared_ptr<const BpeTokenizer> load_bpe(const TokenizerFiles& files, size_t max_bytes) {

@@ -171,9 +171,8 @@ void render_summaries(const Matrix& weights, bool causal, int window,
     }
     const auto i = static_cast<size_t>(shown);
     const auto j = static_cast<size_t>(rows[i].top_key);
-    const size_t seen = !causal      ? rows.size()
-                        : window > 0 ? std::min<size_t>(i + 1, window)
-                                     : i + 1;
+    const auto seen = keys_seen(causal, window, static_cast<Eigen::Index>(i),
+                                static_cast<Eigen::Index>(rows.size()));
     const double most = std::log2(static_cast<double>(seen));  // the entropy of a uniform row
     char numbers[64];
     std::snprintf(numbers, sizeof numbers, "%.2f %s (%s %.2f)", rows[i].entropy_bits, bits.c_str(),

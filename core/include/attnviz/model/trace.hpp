@@ -13,6 +13,11 @@ namespace attnviz {
 inline bool masked_cell(bool causal, int window, Eigen::Index i, Eigen::Index j) {
   return causal && (j > i || (window > 0 && i - j >= window));
 }
+// How many of T keys query i sees under the same mask.
+inline Eigen::Index keys_seen(bool causal, int window, Eigen::Index i, Eigen::Index T) {
+  if (!causal) return T;
+  return window > 0 ? std::min<Eigen::Index>(i + 1, window) : i + 1;
+}
 
 struct HeadTrace {
   Matrix q;        // (T, head_size) queries: x · queryᵀ
@@ -46,11 +51,6 @@ struct AttentionTrace {
   Eigen::Index T() const { return x.rows(); }
   // True when the weight of query i on key j was masked: a future token, or one before the window.
   bool masked(Eigen::Index i, Eigen::Index j) const { return masked_cell(causal, window, i, j); }
-  // How many keys query i saw.
-  Eigen::Index keys_seen(Eigen::Index i) const {
-    if (!causal) return T();
-    return window > 0 ? std::min<Eigen::Index>(i + 1, window) : i + 1;
-  }
 };
 
 }  // namespace attnviz
