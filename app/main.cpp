@@ -109,7 +109,8 @@ int run(const Options& o, attnviz::Lang lang) {
   };
   const std::string layers = std::to_string(result.layers.size()),
                     heads = std::to_string(result.info.n_head),
-                    tokens = std::to_string(result.tokens.size());
+                    tokens = std::to_string(result.tokens.size()),
+                    matrices = std::to_string(attnviz::shown_heads(result, view).size());
   const attnviz::JsonOptions json{o.trace || o.explain, o.rollout};
   const auto write_json = [&](const attnviz::JsonSink& sink) {
     attnviz::write_json(result, json, sink);
@@ -134,8 +135,7 @@ int run(const Options& o, attnviz::Lang lang) {
     if (page.size() > kPageBudget) {
       result.warnings.emplace_back(
           attnviz::Err::PageLarge,
-          std::vector<attnviz::Words>{*o.html, std::to_string(page.size() >> 20),
-                                      std::to_string(attnviz::shown_heads(result, view).size())});
+          std::vector<attnviz::Words>{*o.html, std::to_string(page.size() >> 20), matrices});
     }
     return page;
   });
@@ -153,13 +153,12 @@ int run(const Options& o, attnviz::Lang lang) {
       scene = attnviz::heatmap_scene(result, heatmap, font);
       if (o.png) image = attnviz::rasterize(scene, font);
     }  // the font is freed before the PNG is encoded: a lower peak of memory
-    const std::string panels = std::to_string(attnviz::shown_heads(result, view).size());
     if (image) {
       holds(o.png,
             attnviz::say(lang, attnviz::Msg::WroteHeatmapPng,
-                         {panels, std::to_string(image->width), std::to_string(image->height)}));
+                         {matrices, std::to_string(image->width), std::to_string(image->height)}));
     }
-    holds(o.svg, attnviz::say(lang, attnviz::Msg::WroteHeatmapSvg, {panels}));
+    holds(o.svg, attnviz::say(lang, attnviz::Msg::WroteHeatmapSvg, {matrices}));
     emit(o.png, "--png", [&] { return attnviz::encode_png(std::move(*image)); });
     emit(o.svg, "--svg", [&] { return attnviz::render_svg(scene); });
   }
