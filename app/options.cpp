@@ -61,9 +61,9 @@ void add_heatmap_options(CLI::App& app, Options& o) {
   for (auto [name, slice, axis] :
        {std::tuple{"--rows", &o.rows, "queries"}, std::tuple{"--cols", &o.cols, "keys"}}) {
     app.add_option(name, *slice,
-                   std::string("Draw only these ") + axis +
-                       ", as a Python slice of the text's positions: 10:20, :5, -10: (the "
-                       "labels keep their positions)")
+                   std::string("Show only these ") + axis +
+                       " in the table, the heatmap and the page, as a Python slice of the text's "
+                       "positions: 10:20, :5, -10: (the labels keep their positions)")
         ->option_text("A:B")
         ->check([](const std::string& v) {
           static const std::regex pattern("-?[0-9]{0,6}:-?[0-9]{0,6}");
@@ -403,8 +403,10 @@ std::optional<Words> usage_problem(const Options& o) {
     return Words(Err::SeedWithWeights, {o.seed_given ? "--seed" : "--init"});
   }
   // What only a picture shows, asked for without one.
-  if ((o.rows || o.cols) && !o.png && !o.svg) {
-    return Words(Err::NeedsPicture, {o.rows ? "--rows" : "--cols", "--png, --svg"});
+  const bool table = shows_terminal_text(o) && !o.explain && !o.heads_report;
+  if ((o.rows || o.cols) && !table && !o.png && !o.svg && !o.html) {
+    return Words(Err::CropNotShown,
+                 {o.rows ? "--rows" : "--cols", "--table, --png, --svg, --html"});
   }
   if (o.highlight && !o.png && !o.svg && !o.html) {
     return Words(Err::NeedsPicture, {"--highlight", "--png, --svg, --html"});

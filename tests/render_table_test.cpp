@@ -117,6 +117,30 @@ TEST(RenderTable, LargeTablesAreSummarisedAsNumpyPrintsArrays) {
   EXPECT_EQ(count(full.substr(full.find("\n 0 ")), "·"), 34u * 33u / 2u);
 }
 
+// --rows/--cols: the block's own rows and columns, the threshold counted on the block.
+TEST(RenderTable, ABlockKeepsItsPositionsAndIsSummarisedByItsOwnSize) {
+  const Result result = run(text_request("Diqqət mexanizmi mənanı fokuslayır"));  // 34 tokens
+  TableOptions options{0, nullptr, 3, Lang::En, false};
+  options.view.rows = Slice{-4, std::nullopt};
+  options.view.cols = Slice{std::nullopt, 5};
+  const auto lines = lines_of(render_table(result, options));
+  EXPECT_EQ(lines[2], "Rows 30–33 and columns 0–4 of the 34 tokens are shown (--rows, --cols).");
+  EXPECT_EQ(lines[4], "          0      1      2      3      4");
+  ASSERT_GE(lines.size(), 10u);
+  EXPECT_EQ(lines[6].substr(0, 4), "30 a");
+  EXPECT_EQ(lines[9].substr(0, 4), "33 r");
+  EXPECT_EQ(lines.size(), 10u);  // nothing after row 33, nothing summarised
+  // 30 × 34 = 1 020 cells pass numpy's threshold; 29 × 34 do not.
+  options.view.rows = Slice{4, std::nullopt};
+  options.view.cols = std::nullopt;
+  const std::string many = render_table(result, options);
+  EXPECT_NE(many.find("30 × 34 weights: the first and last"), std::string::npos) << many;
+  EXPECT_NE(many.find("\n 4 "), std::string::npos);
+  EXPECT_EQ(many.find("\n 3 "), std::string::npos);
+  options.view.rows = Slice{5, std::nullopt};
+  EXPECT_EQ(render_table(result, options).find("⋮"), std::string::npos);
+}
+
 TEST(RenderTable, NoMaskHasNoDots) {
   const std::string table = table_for(text_request("salam", false));
   EXPECT_NE(table.find("self-attention without mask"), std::string::npos);

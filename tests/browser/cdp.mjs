@@ -4,13 +4,19 @@
 // held and failed or let through, console errors, navigation, script evaluation, real mouse and
 // keyboard events, screenshots.
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export async function launch(executable = "/usr/bin/chromium") {
+  // A profile of its own, and its temporary files in it, removed when Chromium has gone: nothing
+  // of a run stays behind.
+  const profile = mkdtempSync(join(tmpdir(), "attnviz-chromium-"));
   const chrome = spawn(executable, [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+    `--user-data-dir=${profile}`,
     "--no-first-run", "--no-default-browser-check", "--font-render-hinting=none", "about:blank",
-  ], { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] });
+  ], { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"], env: { ...process.env, TMPDIR: profile } });
   const toChrome = chrome.stdio[3];
   const fromChrome = chrome.stdio[4];
   let nextId = 1;
@@ -44,8 +50,12 @@ export async function launch(executable = "/usr/bin/chromium") {
       return makePage(send, listeners, sessionId, targetId, width, height);
     },
     async close() {
+      const gone = chrome.exitCode !== null || chrome.signalCode !== null;
+      const exited = gone ? Promise.resolve() : new Promise((resolve) => chrome.once("exit", resolve));
       await send("Browser.close").catch(() => {});
       chrome.kill();
+      await exited;
+      rmSync(profile, { recursive: true, force: true });
     },
   };
   return browser;

@@ -241,6 +241,33 @@ async function matrixLabels(page) {
   await page.close();
 }
 
+// ---- --rows/--cols: the page opens on the block, and shows the whole matrix again on request ----
+{
+  const lesson = readFileSync(join(reference, "..", "..", "data", "texts", "lesson-definition.txt"), "utf8");
+  const run = make("block", ["--model", "az", "--text", lesson.trim(), "--rows", "100:110", "--cols", "-30:-20"]);
+  const T = run.json.tokens.length;
+  const { page, problems } = await open(run);
+  check(await page.evaluate(() => !document.getElementById("block-toggle").hidden), "block: the box is offered");
+  const words = await text(page, "#block-text");
+  check(words.includes(`100–109`) && words.includes(`${T - 30}–${T - 21}`), `block: the box says which ("${words}")`);
+  const shown = () => page.evaluate(() => document.getElementById("matrix").getAttribute("aria-label"));
+  const before = await shown();
+  check(before.endsWith("10 × 10"), `block: 10 × 10 drawn ("${before}")`);
+  const hover = async (i, j) => {
+    const box = await page.evaluate((a, b) => window.attnvizPage.cellBox(a, b), i, j);
+    await page.mouseMove(box.x, box.y);
+    return text(page, "#tooltip");
+  };
+  await page.evaluate(() => document.getElementById("matrix").scrollIntoView());
+  const cell = await hover(105, T - 25);
+  check(cell.startsWith(`query 105 `) && cell.includes(`key ${T - 25} `), `block: a cell of the block ("${cell}")`);
+  await page.click("#block");
+  const after = await shown();
+  check(after.endsWith(`${T} × ${T}`), `block: the whole matrix on request ("${after}")`);
+  check(problems.length === 0, `block: ${problems.join("; ")}`);
+  await page.close();
+}
+
 // ---- one-letter labels stay upright; the overview's captions whole ----
 {
   const run = make("short", ["--model", "az", "--text", "salam"]);

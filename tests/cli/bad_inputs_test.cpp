@@ -4,6 +4,7 @@
 // one unchanged, a new one not created, no temporary file behind.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -488,9 +489,12 @@ class BadInputs : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(BadInputs, OneLineErrorExitStatusAndNothingWritten) {
   const BadInput& c = GetParam();
+  // The parameterised test's name is "Suite/Case": one folder level, not two, so that nothing
+  // is left behind in the temporary folder.
+  std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::replace(name.begin(), name.end(), '/', '-');
   const fs::path dir =
-      fs::temp_directory_path() / ("attnviz-bad-" + std::to_string(::getpid()) + "-" +
-                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      fs::temp_directory_path() / ("attnviz-bad-" + std::to_string(::getpid()) + "-" + name);
   const fs::path io = dir.string() + ".io";
   fs::remove_all(dir);
   fs::remove_all(io);

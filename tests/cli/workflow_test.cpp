@@ -337,8 +337,22 @@ TEST_F(Workflow, ASlideOfChosenHeadsIsLaidOutForSixteenByNine) {
                "--rows 4:2: no tokens there; the text has 5 (0–4)");
   expect_error({"--text", "salam", "--cols", "1:2:3"}, 2,
                "--cols: expected a slice such as 10:20, :5 or -10:, found \"1:2:3\"");
-  expect_error({"--text", "salam", "--rows", "1:3"}, 2,
-               "--rows marks the heatmap, but no picture is written; add one of --png, --svg");
+  // The table prints the same block, its positions kept; the summaries are its rows'.
+  const Outcome crop = run({"--text", "salam dünya", "--rows", "2:5", "--cols", "-4:"});
+  EXPECT_EQ(crop.status, 0) << crop.err;
+  EXPECT_NE(crop.out.find("Rows 2–4 and columns 7–10 of the 11 tokens are shown"),
+            std::string::npos)
+      << crop.out;
+  EXPECT_NE(crop.out.find("\n          7      8      9     10\n          ü      n      y      a\n"
+                          " 2 l      ·      ·      ·      ·\n"),
+            std::string::npos)
+      << crop.out;
+  EXPECT_EQ(crop.out.find("\n 1 a"), std::string::npos) << crop.out;  // row 1 is not shown
+  EXPECT_EQ(crop.out.find("\n 5 "), std::string::npos) << crop.out;
+  EXPECT_NE(crop.out.find("\n 4 m    "), std::string::npos) << crop.out;  // 4's summary
+  expect_error({"--text", "salam", "--rows", "1:3", "--json", path("crop.json")}, 2,
+               "--rows crops the table, the heatmap and the page, but none of them is shown; add "
+               "one of --table, --png, --svg, --html");
   expect_error({"--text", "salam", "--highlight", "1"}, 2,
                "--highlight marks the heatmap, but no picture is written; add one of --png, "
                "--svg, --html");

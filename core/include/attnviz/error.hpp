@@ -324,6 +324,7 @@ enum class Err {
   HighlightChoice,
   SliceChoice,
   NeedsPicture,
+  CropNotShown,
   LayerChoice,
   TokenizerChoice,
   NoTokenizerFiles,

@@ -484,6 +484,8 @@ constexpr std::array<i18n::Entry<Err>, static_cast<size_t>(Err::Count)> kErrors 
    "{0}: 10:20, :5 və ya -10: kimi kəsik gözlənilirdi, verilib: \"{1}\""},
   {Err::NeedsPicture, "{0} marks the heatmap, but no picture is written; add one of {1}",
    "{0} istilik xəritəsini göstərir, amma heç bir şəkil yazılmır; bunlardan birini əlavə edin: {1}"},
+  {Err::CropNotShown, "{0} crops the table, the heatmap and the page, but none of them is shown; add one of {1}",
+   "{0} cədvəli, istilik xəritəsini və səhifəni kəsir, amma heç biri göstərilmir; bunlardan birini əlavə edin: {1}"},
   {Err::LayerChoice, "--layer: expected all, a layer or a list such as 0,5,11, found \"{0}\"",
    "--layer: all, qatın nömrəsi və ya 0,5,11 kimi siyahı gözlənilirdi, verilib: \"{0}\""},
   {Err::TokenizerChoice, "--tokenizer: expected char, word, or a tokenizer file or folder, found \"{0}\"",

@@ -60,8 +60,11 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
   {Msg::SummaryMax, "max", "maks."},
   {Msg::Bits, "bits", "bit"},
   {Msg::TableSummarised,
-   "{0} × {0} weights: the first and last 3 rows and columns are shown, as numpy prints a large array; --full prints them all.",
-   "{0} × {0} çəki: numpy böyük massivi necə çap edirsə, ilk və son 3 sətir və sütun göstərilir; --full hamısını çap edir."},
+   "{0} × {1} weights: the first and last 3 rows and columns are shown, as numpy prints a large array; --full prints them all.",
+   "{0} × {1} çəki: numpy böyük massivi necə çap edirsə, ilk və son 3 sətir və sütun göstərilir; --full hamısını çap edir."},
+  {Msg::TableBlock,
+   "Rows {0}–{1} and columns {2}–{3} of the {4} tokens are shown (--rows, --cols).",
+   "{4} tokendən {0}–{1} sətirləri və {2}–{3} sütunları göstərilir (--rows, --cols)."},
 
   {Msg::Query, "query", "sorğu"},
   {Msg::Key, "key", "açar"},

@@ -118,6 +118,17 @@ int first_head(const View& view) {
   return view.head.kind == HeadChoice::Kind::Mean ? HeadView::kMean : 0;
 }
 
+// --rows/--cols's block as [begin, end) of the rows and of the columns; null without them.
+Json block_of(const View& view, Eigen::Index T) {
+  if (!view.rows && !view.cols) return nullptr;
+  const auto span = [&](const std::optional<Slice>& slice) {
+    const auto [begin, end] =
+        slice ? span_of(*slice, T) : std::pair<Eigen::Index, Eigen::Index>{0, T};
+    return Json::array({begin, end});
+  };
+  return {{"rows", span(view.rows)}, {"cols", span(view.cols)}};
+}
+
 Json page_data(const Result& result, const HtmlOptions& options) {
   // Weights and scores are always there; x, q, k and v for the steps view only while the whole
   // page stays within kExactNumbers.
@@ -190,6 +201,7 @@ Json page_data(const Result& result, const HtmlOptions& options) {
       {"highlight", options.view.highlight ? Json::array({options.view.highlight->first,
                                                           options.view.highlight->second})
                                            : Json(nullptr)},
+      {"block", block_of(options.view, static_cast<Eigen::Index>(result.tokens.size()))},
       {"encoding", compact ? "compact" : "float32"},
       {"model", result.model.has_value()},
       {"layers", std::move(layers)},

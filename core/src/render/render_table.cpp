@@ -34,35 +34,62 @@ std::string format_weight(float value, int precision) {
   return buf;
 }
 
-// The rows and columns a table prints: every token, or (past numpy's threshold, without --full)
-// the first and last kEdgeItems with a gap, kElided, between them.
+// The rows and columns a table prints: those of the block --rows/--cols choose (every token by
+// default), all of them or (past numpy's threshold, without --full) the first and last
+// kEdgeItems of each axis with a gap, kElided, between them.
 struct Layout {
-  std::vector<std::ptrdiff_t> shown;  // token indices of the rows and columns, or kElided
-  std::vector<std::string> labels;    // each shown token's label, cut to kMaxLabelWidth
-  int index_width = 1;                // digits of the largest index
-  int label_width = 1;                // widest label
-  std::vector<int> col_width;         // each shown column's width
+  using Span = std::pair<Eigen::Index, Eigen::Index>;  // [begin, end) of the tokens
+  Span row_span, col_span;                             // the block shown
+  std::vector<std::ptrdiff_t> rows, cols;              // token indices, or kElided
+  std::vector<std::string> row_labels, col_labels;     // each shown token's label, cut
+  int index_width = 1;                                 // digits of the largest index
+  int label_width = 1;                                 // widest row label
+  std::vector<int> col_width;                          // each shown column's width
   int row_label_width() const { return index_width + 1 + label_width; }
-  bool summarised() const { return std::find(shown.begin(), shown.end(), kElided) != shown.end(); }
+  bool summarised() const {
+    return std::find(rows.begin(), rows.end(), kElided) != rows.end() ||
+           std::find(cols.begin(), cols.end(), kElided) != cols.end();
+  }
 };
+
+// The positions [begin, end) of one axis as shown: all, or both ends with a gap.
+std::vector<std::ptrdiff_t> shown_span(std::pair<Eigen::Index, Eigen::Index> span, bool all) {
+  const auto n = static_cast<size_t>(span.second - span.first);
+  std::vector<std::ptrdiff_t> shown =
+      all ? shown_indices(n, n, 0) : shown_indices(n, kEdgeItems, kEdgeItems);
+  for (std::ptrdiff_t& t : shown)
+    if (t != kElided) t += span.first;
+  return shown;
+}
+
+std::string label_of(const std::vector<std::string>& tokens, std::ptrdiff_t t) {
+  return t == kElided ? std::string(kGapColumn)
+                      : utf8::truncate_to_width(utf8::visible(tokens[static_cast<size_t>(t)]),
+                                                kMaxLabelWidth);
+}
 
 Layout make_layout(const std::vector<std::string>& tokens, const TableOptions& options) {
   Layout layout;
-  const size_t T = tokens.size();
-  layout.shown = options.full || T * T <= kSummaryThreshold
-                     ? shown_indices(T, T, 0)
-                     : shown_indices(T, kEdgeItems, kEdgeItems);
+  const auto T = static_cast<Eigen::Index>(tokens.size());
+  const View& view = options.view;
+  layout.row_span = view.rows ? span_of(*view.rows, T) : Layout::Span{0, T};
+  layout.col_span = view.cols ? span_of(*view.cols, T) : Layout::Span{0, T};
+  const auto [r0, r1] = layout.row_span;
+  const auto [c0, c1] = layout.col_span;
+  const bool all = options.full || static_cast<size_t>((r1 - r0) * (c1 - c0)) <= kSummaryThreshold;
+  layout.rows = shown_span(layout.row_span, all);
+  layout.cols = shown_span(layout.col_span, all);
   layout.index_width = static_cast<int>(std::to_string(T - 1).size());
+  for (const std::ptrdiff_t t : layout.rows) {
+    layout.row_labels.push_back(t == kElided ? "" : label_of(tokens, t));
+    layout.label_width =
+        std::max(layout.label_width, utf8::display_width(layout.row_labels.back()));
+  }
   const int value_width = options.precision + 2;  // "0.123"
-  for (const std::ptrdiff_t t : layout.shown) {
-    std::string label = t == kElided
-                            ? std::string(kGapColumn)
-                            : utf8::truncate_to_width(utf8::visible(tokens[static_cast<size_t>(t)]),
-                                                      kMaxLabelWidth);
-    const int w = utf8::display_width(label);
-    layout.label_width = std::max(layout.label_width, w);
+  for (const std::ptrdiff_t t : layout.cols) {
+    layout.col_labels.push_back(label_of(tokens, t));
+    const int w = utf8::display_width(layout.col_labels.back());
     layout.col_width.push_back(t == kElided ? w : std::max({w, value_width, layout.index_width}));
-    layout.labels.push_back(std::move(label));
   }
   return layout;
 }
@@ -91,23 +118,23 @@ std::string index_text(std::ptrdiff_t t) {
   return t == kElided ? std::string(kGapColumn) : std::to_string(t);
 }
 
-// `block` is a range of positions in layout.shown.
+// `block` is a range of positions in layout.cols.
 void render_block(const Matrix& weights, const HeadView& head, bool causal, const Layout& layout,
                   std::pair<size_t, size_t> block, const TableOptions& options, std::string& out) {
   const auto [begin, end] = block;
   std::string indices = std::string(static_cast<size_t>(layout.row_label_width()), ' ');
   std::string labels = indices;
   for (size_t j = begin; j < end; ++j) {
-    indices += std::string(kGap) + utf8::pad_left(index_text(layout.shown[j]), layout.col_width[j]);
-    labels += std::string(kGap) + utf8::pad_left(layout.labels[j], layout.col_width[j]);
+    indices += std::string(kGap) + utf8::pad_left(index_text(layout.cols[j]), layout.col_width[j]);
+    labels += std::string(kGap) + utf8::pad_left(layout.col_labels[j], layout.col_width[j]);
   }
   out += indices + "\n" + labels + "\n";
-  for (size_t i = 0; i < layout.shown.size(); ++i) {
-    const std::ptrdiff_t r = layout.shown[i];
+  for (size_t i = 0; i < layout.rows.size(); ++i) {
+    const std::ptrdiff_t r = layout.rows[i];
     out += utf8::pad_left(r == kElided ? std::string(kGapRow) : index_text(r), layout.index_width) +
-           " " + utf8::pad_right(r == kElided ? "" : layout.labels[i], layout.label_width);
+           " " + utf8::pad_right(layout.row_labels[i], layout.label_width);
     for (size_t j = begin; j < end; ++j) {
-      const std::ptrdiff_t c = layout.shown[j];
+      const std::ptrdiff_t c = layout.cols[j];
       out += kGap;
       if (r == kElided || c == kElided) {
         out +=
@@ -164,7 +191,7 @@ void render_summaries(const Matrix& weights, bool causal, int window,
     return utf8::pad_left(std::to_string(k), layout.index_width) + " " +
            utf8::truncate_to_width(utf8::visible(tokens[k]), kMaxLabelWidth);
   };
-  for (const std::ptrdiff_t shown : layout.shown) {
+  for (const std::ptrdiff_t shown : layout.rows) {
     if (shown == kElided) {
       out += utf8::pad_left(std::string(kGapRow), layout.index_width) + "\n";
       continue;
@@ -200,6 +227,14 @@ std::string render_table(const Result& result, const TableOptions& options) {
   std::string out = run_summary(result, lang) + "\n";
   out += say(lang, trace.causal ? Msg::LegendCausal : Msg::Legend) + "\n";
   if (trace.window > 0) out += say(lang, Msg::LegendWindow, {std::to_string(trace.window)}) + "\n";
+  const auto [r0, r1] = layout.row_span;
+  const auto [c0, c1] = layout.col_span;
+  if (options.view.rows || options.view.cols) {
+    out += say(lang, Msg::TableBlock,
+               {std::to_string(r0), std::to_string(r1 - 1), std::to_string(c0),
+                std::to_string(c1 - 1), T}) +
+           "\n";
+  }
   for (const HeadView& head : shown_heads(result, options.view)) {
     const std::string title = view_title(result, head, lang, false);
     if (!title.empty()) out += "\n" + title + "\n";
@@ -207,8 +242,8 @@ std::string render_table(const Result& result, const TableOptions& options) {
       out += "\n";
       if (blocks.size() > 1) {
         out += say(lang, Msg::KeysBlock,
-                   {index_text(layout.shown[block.first]),
-                    index_text(layout.shown[block.second - 1]), T}) +
+                   {index_text(layout.cols[block.first]), index_text(layout.cols[block.second - 1]),
+                    T}) +
                "\n";
       }
       render_block(*head.weights, head, trace.causal, layout, block, options, out);
@@ -218,7 +253,11 @@ std::string render_table(const Result& result, const TableOptions& options) {
                        layout, options, out);
     }
   }
-  if (layout.summarised()) out += "\n" + say(lang, Msg::TableSummarised, {T}) + "\n";
+  if (layout.summarised()) {
+    out += "\n" +
+           say(lang, Msg::TableSummarised, {std::to_string(r1 - r0), std::to_string(c1 - c0)}) +
+           "\n";
+  }
   return out;
 }
 

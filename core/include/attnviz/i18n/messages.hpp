@@ -50,6 +50,7 @@ enum class Msg {
   SummaryMax,
   Bits,
   TableSummarised,
+  TableBlock,
   // heatmap
   Query,
   Key,

@@ -33,7 +33,13 @@ function matrixView(page) {
     ctx.putImageData(image, 0, 0);
   }
 
+  // The rows and columns drawn: --rows/--cols's block while "block" is ticked, else all.
+  function shownBlock() {
+    return data.block && state.block ? data.block : { rows: [0, T], cols: [0, T] };
+  }
+
   function drawMatrix(canvas, w, cell) {
+    const { rows: [r0, r1], cols: [c0, c1] } = shownBlock();
     const ctx = canvas.getContext("2d");
     const font = Math.max(9, Math.min(16, cell * 0.8));
     ctx.font = `${font}px system-ui, "DejaVu Sans", sans-serif`;
@@ -44,20 +50,23 @@ function matrixView(page) {
     const upright = data.labels.every((t) => [...t].length <= 1) && font * 1.3 <= cell;
     const top = upright ? font * 1.6 + 4 : labelWidth + 4;
     const barWidth = 60;
-    const size = T * cell;
+    const width = (c1 - c0) * cell;
+    const height = (r1 - r0) * cell;
     const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.ceil((left + size + barWidth) * ratio);
-    canvas.height = Math.ceil((top + size + 4) * ratio);
-    canvas.style.width = `${left + size + barWidth}px`;
-    canvas.style.height = `${top + size + 4}px`;
+    canvas.width = Math.ceil((left + width + barWidth) * ratio);
+    canvas.height = Math.ceil((top + height + 4) * ratio);
+    canvas.style.width = `${left + width + barWidth}px`;
+    canvas.style.height = `${top + height + 4}px`;
     ctx.scale(ratio, ratio);
     ctx.font = `${font}px system-ui, "DejaVu Sans", sans-serif`;
     ctx.fillStyle = css("--bg");
-    ctx.fillRect(0, 0, left + size + barWidth, top + size + 4);
-    for (let i = 0; i < T; i++) {
-      for (let j = 0; j < T; j++) {
-        const x = left + j * cell;
-        const y = top + i * cell;
+    ctx.fillRect(0, 0, left + width + barWidth, top + height + 4);
+    const x0 = left - c0 * cell;  // where column 0 would be
+    const y0 = top - r0 * cell;   // and row 0
+    for (let i = r0; i < r1; i++) {
+      for (let j = c0; j < c1; j++) {
+        const x = x0 + j * cell;
+        const y = y0 + i * cell;
         if (masked(i, j)) {
           ctx.fillStyle = css("--masked");
           ctx.fillRect(x, y, cell, cell);
@@ -81,54 +90,66 @@ function matrixView(page) {
     // key's always.
     const step = Math.max(1, Math.ceil((font * 1.3) / cell));
     const labelled = (i, chosen) => i % step === 0 || i === chosen;
-    for (let i = 0; i < T; i++) {
-      if (labelled(i, state.query)) ctx.fillText(data.labels[i], left - 4, top + (i + 0.5) * cell);
+    for (let i = r0; i < r1; i++) {
+      if (labelled(i, state.query)) ctx.fillText(data.labels[i], left - 4, y0 + (i + 0.5) * cell);
     }
     if (upright) {
       ctx.textAlign = "center";
       ctx.textBaseline = "bottom";
-      for (let j = 0; j < T; j++) ctx.fillText(data.labels[j], left + (j + 0.5) * cell, top - 4);
+      for (let j = c0; j < c1; j++) ctx.fillText(data.labels[j], x0 + (j + 0.5) * cell, top - 4);
       ctx.textBaseline = "middle";
     } else {
       ctx.save();
       ctx.rotate(-Math.PI / 2);
       ctx.textAlign = "left";
-      for (let j = 0; j < T; j++) {
-        if (labelled(j, state.key)) ctx.fillText(data.labels[j], -top + 4, left + (j + 0.5) * cell);
+      for (let j = c0; j < c1; j++) {
+        if (labelled(j, state.key)) ctx.fillText(data.labels[j], -top + 4, x0 + (j + 0.5) * cell);
       }
       ctx.restore();
     }
+    // Drawing past the block is clipped away: an outline of a row or cell outside it is not seen.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left - 3, top - 3, width + 6, height + 6);
+    ctx.clip();
     // The chosen query's row, outlined.
     ctx.strokeStyle = css("--focus");
     ctx.lineWidth = 2;
-    ctx.strokeRect(left + 1, top + state.query * cell + 1, size - 2, cell - 2);
+    ctx.strokeRect(left + 1, y0 + state.query * cell + 1, width - 2, cell - 2);
     // --highlight's row or cell, in the heatmap's outline color.
     if (data.highlight) {
       const [row, col] = data.highlight;
       ctx.strokeStyle = "#e63946";
       ctx.lineWidth = 3;
-      if (col >= 0) ctx.strokeRect(left + col * cell - 1.5, top + row * cell - 1.5, cell + 3, cell + 3);
-      else ctx.strokeRect(left - 1.5, top + row * cell - 1.5, size + 3, cell + 3);
+      if (col >= 0) ctx.strokeRect(x0 + col * cell - 1.5, y0 + row * cell - 1.5, cell + 3, cell + 3);
+      else ctx.strokeRect(left - 1.5, y0 + row * cell - 1.5, width + 3, cell + 3);
     }
+    ctx.restore();
     // The colorbar, 0 at the bottom, 1 at the top.
-    const bx = left + size + 16;
-    for (let k = 0; k < size; k++) {
-      ctx.fillStyle = colorOf(1 - (k + 0.5) / size);
+    const bx = left + width + 16;
+    for (let k = 0; k < height; k++) {
+      ctx.fillStyle = colorOf(1 - (k + 0.5) / height);
       ctx.fillRect(bx, top + k, 14, 1);
     }
     ctx.fillStyle = css("--fg");
     ctx.textAlign = "left";
     ctx.fillText("1", bx + 18, top + 6);
-    ctx.fillText("0", bx + 18, top + size - 6);
-    return { left, top, cell };
+    ctx.fillText("0", bx + 18, top + height - 6);
+    return { left, top, cell, r0, r1, c0, c1 };
   }
 
   function renderMatrix() {
     const w = weightsOf(state.layer, state.head);
-    const cell = Math.max(6, Math.min(36, Math.floor(560 / T))) * state.zoom;
+    const { rows: [r0, r1], cols: [c0, c1] } = shownBlock();
+    const cell = Math.max(6, Math.min(36, Math.floor(560 / Math.max(r1 - r0, c1 - c0)))) * state.zoom;
     geometry = drawMatrix(matrix, w, cell);
     $("matrix-title").textContent = `${say("matrix")}: ${headName(state.layer, state.head)}`;
-    matrix.setAttribute("aria-label", `${say("matrix")}, ${T} × ${T}`);
+    matrix.setAttribute("aria-label", `${say("matrix")}, ${r1 - r0} × ${c1 - c0}`);
+    if (data.block) {
+      const [b0, b1] = data.block.rows;
+      const [k0, k1] = data.block.cols;
+      $("block-text").textContent = say("block", b0, b1 - 1, k0, k1 - 1);
+    }
     describeCell(state.query, state.key);
   }
 
@@ -154,9 +175,10 @@ function matrixView(page) {
   function cellAt(event) {
     if (!geometry) return null;
     const rect = matrix.getBoundingClientRect();
-    const j = Math.floor((event.clientX - rect.left - geometry.left) / geometry.cell);
-    const i = Math.floor((event.clientY - rect.top - geometry.top) / geometry.cell);
-    return i >= 0 && i < T && j >= 0 && j < T ? [i, j] : null;
+    const { left, top, cell, r0, r1, c0, c1 } = geometry;
+    const j = c0 + Math.floor((event.clientX - rect.left - left) / cell);
+    const i = r0 + Math.floor((event.clientY - rect.top - top) / cell);
+    return i >= r0 && i < r1 && j >= c0 && j < c1 ? [i, j] : null;
   }
   matrix.addEventListener("mousemove", (event) => {
     const at = cellAt(event);
@@ -176,8 +198,8 @@ function matrixView(page) {
 
   function cellBox(i, j) {
     const rect = matrix.getBoundingClientRect();
-    const canvasX = geometry.left + (j + 0.5) * geometry.cell;
-    const canvasY = geometry.top + (i + 0.5) * geometry.cell;
+    const canvasX = geometry.left + (j - geometry.c0 + 0.5) * geometry.cell;
+    const canvasY = geometry.top + (i - geometry.r0 + 0.5) * geometry.cell;
     return { x: rect.left + canvasX, y: rect.top + canvasY, canvasX, canvasY };
   }
 

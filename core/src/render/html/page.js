@@ -35,6 +35,7 @@
     query: data.highlight ? data.highlight[0] : T - 1,
     key: data.highlight && data.highlight[1] >= 0 ? data.highlight[1] : T - 1,
     shown: new Set([Math.max(0, firstHead)]),
+    block: Boolean(data.block),  // the matrix shows only --rows/--cols's block
   };
 
   function colormap() {
@@ -162,6 +163,10 @@
     document.documentElement.style.setProperty("--scale", String(state.zoom));
     renderAll();
   });
+  $("block").addEventListener("change", (e) => {
+    state.block = e.target.checked;
+    matrix.render();
+  });
   $("controls").addEventListener("submit", (e) => e.preventDefault());
   window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", renderAll);
 
@@ -172,6 +177,7 @@
   };
 
   $("zoom").value = String(state.zoom);
+  $("block-toggle").hidden = !data.block;
   document.documentElement.style.setProperty("--scale", String(state.zoom));
   translate();
   fillSelects();

@@ -36,6 +36,7 @@ const STRINGS = {
     compact: "This run is large, so its numbers are stored in 16 bits: weights within 0.0000077, " +
       "scores to 3 significant digits. attnviz --json gives them exactly.",
     whole_text: "The whole text ({0} characters)",
+    block: "Only rows {0}–{1} and columns {2}–{3} (--rows, --cols)",
   },
   az: {
     layer: "Qat", head: "Baş", colormap: "Rəng xəritəsi", theme: "Tema", theme_auto: "sistem",
@@ -71,5 +72,6 @@ const STRINGS = {
     compact: "Bu işləmə böyükdür, ona görə rəqəmlər 16 bitdə saxlanıb: çəkilər 0.0000077 " +
       "dəqiqliklə, ballar 3 əhəmiyyətli rəqəmlə. attnviz --json onları dəqiq verir.",
     whole_text: "Bütün mətn ({0} simvol)",
+    block: "Yalnız {0}–{1} sətirləri və {2}–{3} sütunları (--rows, --cols)",
   },
 };
