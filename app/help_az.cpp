@@ -70,6 +70,10 @@ const std::map<std::string, const char*>& descriptions() {
     {"--max-tokens", "Bundan çox tokeni olan mətnləri qəbul etmə"},
     {"--max-embd", "Bundan böyük n_embd-i qəbul etmə (təsadüfi və ya yüklənmiş)"},
     {"--max-file-size", "Bu qədər MiB-dan böyük mətn, çəki və şrift fayllarını qəbul etmə"},
+    {"--generate", "Bütöv model mətni N tokenlə davam etdirir; tokenlər torch.manual_seed(--seed)-dən sonra PyTorch-un seçdiyi kimi seçilir; hər görünüş yeni tokenlərin diqqətini göstərir"},
+    {"--temperature", "Softmax-dan əvvəl logitləri T-yə böl: 1-dən kiçik daha kəskin, 1-dən böyük daha yastı; 0 ən ehtimallı tokeni götürür (standart: modelin kodununku, nanoGPT üçün 0.8)"},
+    {"--top-k", "Yalnız K ən ehtimallı tokendən seç (0: hamısı; standart: modelin kodununku, nanoGPT üçün 200, GPT-2 üçün 50, gpt.py üçün hamısı)"},
+    {"--top-p", "Yalnız ehtimalları cəmi P-yə çatan ən ehtimallı tokenlərdən seç (nucleus sampling, Hugging Face kimi; standart 1: hamısı)"},
     {"--threads", "Matris hasilləri və başlar üçün axınlar (standart: bu prosesin istifadə edə bildiyi nüvələr); ədədlər istənilən say üçün eynidir"},
   };
   return kAz;
@@ -78,7 +82,7 @@ const std::map<std::string, const char*>& descriptions() {
 const std::map<std::string, const char*> kGroups = {
     {"Options", "Ümumi"},     {"Input", "Giriş"},   {"Weights", "Çəkilər"},
     {"Output", "Çıxış"},      {"Table", "Cədvəl"},  {"Heatmap (PNG, SVG)", "İstilik xəritəsi (PNG, SVG)"},
-    {"Teaching", "Tədris"},   {"Limits", "Limitlər"}};
+    {"Teaching", "Tədris"},   {"Limits", "Limitlər"},  {"Generation", "Mətn yaratma"}};
 // clang-format on
 
 }  // namespace

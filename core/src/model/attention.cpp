@@ -72,6 +72,44 @@ void attend_head(HeadTrace& h, float scale, bool causal, int index) {
   }
 }
 
+// One head's q, k, v = x·Wᵀ (+ biases): (T, C) · (C, hs) → (T, hs), each checked.
+void project(const Matrix& input, const HeadWeights& w, Operand operand, int h, HeadTrace& head) {
+  const Eigen::Index T = input.rows();
+  const Eigen::Index hs = operand == Operand::Transposed ? w.query.rows() : w.query.cols();
+  head.q = head.k = head.v = Matrix(T, hs);
+  matmul(input, w.query, operand, head.q);
+  matmul(input, w.key, operand, head.k);
+  matmul(input, w.value, operand, head.v);
+  if (w.has_bias()) {  // + (1, hs) broadcast over rows
+    head.q.rowwise() += w.query_bias.row(0);
+    head.k.rowwise() += w.key_bias.row(0);
+    head.v.rowwise() += w.value_bias.row(0);
+  }
+  check_finite(head.q, head_step(h, "q = x·Wqᵀ"));
+  check_finite(head.k, head_step(h, "k = x·Wkᵀ"));
+  check_finite(head.v, head_step(h, "v = x·Wvᵀ"));
+}
+
+// The heads' outputs side by side and, for MultiHeadAttention, projected: (T, C).
+void join_heads(const Weights& weights, AttentionTrace& trace) {
+  const Eigen::Index T = trace.x.rows();
+  const int n_head = weights.n_head();
+  const Eigen::Index hs = weights.head_size();
+  if (weights.multi_head()) {
+    trace.concat = Matrix(T, n_head * hs);  // (T, H·hs)
+    for (int h = 0; h < n_head; ++h) {
+      trace.concat.middleCols(h * hs, hs) = trace.heads[static_cast<size_t>(h)].out;
+    }
+    // (T, H·hs) · (H·hs, C) + (1, C) broadcast over rows → (T, C)
+    trace.out = Matrix(T, weights.n_embd);
+    matmul(trace.concat, weights.proj_weight, weights.operand, trace.out);
+    trace.out.rowwise() += weights.proj_bias.row(0);
+  } else {
+    trace.out = trace.heads.front().out;
+  }
+  check_finite(trace.out, Words(Err::TheOutput, {}));
+}
+
 }  // namespace
 
 Matrix embed(const std::vector<int>& ids, const Weights& weights) {
@@ -139,18 +177,7 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
     const int h = static_cast<int>(index);
     const HeadWeights& w = weights.heads[index];
     HeadTrace& head = trace.heads[index];
-    head.q = head.k = head.v = Matrix(T, hs);  // (T, C) · (C, hs) → (T, hs)
-    matmul(input, w.query, weights.operand, head.q);
-    matmul(input, w.key, weights.operand, head.k);
-    matmul(input, w.value, weights.operand, head.v);
-    if (w.has_bias()) {  // + (1, hs) broadcast over rows
-      head.q.rowwise() += w.query_bias.row(0);
-      head.k.rowwise() += w.key_bias.row(0);
-      head.v.rowwise() += w.value_bias.row(0);
-    }
-    check_finite(head.q, head_step(h, "q = x·Wqᵀ"));
-    check_finite(head.k, head_step(h, "k = x·Wkᵀ"));
-    check_finite(head.v, head_step(h, "v = x·Wvᵀ"));
+    project(input, w, weights.operand, h, head);
     if (options.keep_scores) {
       head.scores = Matrix(T, T);  // (T, T), the future included, for the trace
       matmul(head.q, head.k, Operand::Transposed, head.scores);
@@ -164,21 +191,60 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
   } else {
     for (size_t h = 0; h < trace.heads.size(); ++h) one_head(h);
   }
-  if (weights.multi_head()) {
-    trace.concat = Matrix(T, n_head * hs);  // (T, H·hs)
-    for (int h = 0; h < n_head; ++h) {
-      trace.concat.middleCols(h * hs, hs) = trace.heads[static_cast<size_t>(h)].out;
+  join_heads(weights, trace);
+  return trace;
+}
+
+AttentionTrace attend_next(Matrix x_in, const Weights& weights, KvCache& cache,
+                           const AttentionOptions& options) {
+  AttentionTrace trace;
+  trace.x = std::move(x_in);
+  trace.causal = true;
+  const Matrix& x = trace.x;  // (1, n_embd)
+  check_finite(x, Words(Err::XEmbedding, {}));
+  if (weights.has_layer_norm()) {
+    trace.x_ln = layer_norm(x, weights.ln_weight, weights.ln_bias, weights.ln_eps);
+    check_finite(trace.x_ln, "LayerNorm(x)");
+  }
+  const Matrix& input = weights.has_layer_norm() ? trace.x_ln : x;  // (1, C)
+  const Eigen::Index hs = weights.head_size();
+  trace.scale = options.scale ? static_cast<float>(std::pow(static_cast<double>(hs), -0.5)) : 1.0f;
+  const Eigen::Index n = cache.rows + 1;  // the keys the new query sees, itself the last
+  if (cache.keys.empty()) {
+    cache.keys.assign(weights.heads.size(), Matrix());
+    cache.values.assign(weights.heads.size(), Matrix());
+  }
+  trace.heads.resize(weights.heads.size());
+  for (size_t index = 0; index < weights.heads.size(); ++index) {
+    const int h = static_cast<int>(index);
+    HeadTrace& head = trace.heads[index];
+    project(input, weights.heads[index], weights.operand, h, head);
+    Matrix& keys = cache.keys[index];      // (capacity, hs), rows [0, n) in use
+    Matrix& values = cache.values[index];  // the same
+    if (keys.rows() < n) {                 // room for twice as many, the rows so far kept
+      const Eigen::Index rows =
+          std::max<Eigen::Index>(2 * keys.rows(), std::max<Eigen::Index>(n, 16));
+      keys.conservativeResize(rows, hs);
+      values.conservativeResize(rows, hs);
     }
+    keys.row(n - 1) = head.k.row(0);
+    values.row(n - 1) = head.v.row(0);
+    // (1, hs) · (hs, n) → (1, n), then softmax over all n: nothing after the query exists yet.
+    head.weights = Matrix(1, n);
+    matmul(head.q, keys.topRows(n), Operand::Transposed, head.weights);
+    if (!softmax_row(head.weights.data(), n, trace.scale)) {
+      const Matrix scores = head.q * keys.topRows(n).transpose();  // (1, n)
+      for (Eigen::Index j = 0; j < n; ++j) {
+        if (!std::isfinite(scores(0, j))) overflow(head_step(h, "q·kᵀ"), n - 1, j);
+      }
+      overflow(head_step(h, "softmax"), n - 1, 0);
+    }
+    head.out = Matrix(1, hs);  // (1, n) · (n, hs) → (1, hs)
+    matmul(head.weights, values.topRows(n), Operand::AsIs, head.out);
+    check_finite(head.out, head_step(h, "weights·v"));
   }
-  if (weights.multi_head()) {
-    // (T, H·hs) · (H·hs, C) + (1, C) broadcast over rows → (T, C)
-    trace.out = Matrix(T, weights.n_embd);
-    matmul(trace.concat, weights.proj_weight, weights.operand, trace.out);
-    trace.out.rowwise() += weights.proj_bias.row(0);
-  } else {
-    trace.out = trace.heads.front().out;
-  }
-  check_finite(trace.out, Words(Err::TheOutput, {}));
+  cache.rows = n;
+  join_heads(weights, trace);
   return trace;
 }
 

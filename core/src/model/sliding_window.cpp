@@ -1,12 +1,10 @@
 // A text longer than the model's context, one pass per window, put together row by row.
 #include "attnviz/error.hpp"
 #include "attnviz/model/transformer.hpp"
+#include "model/block_parts.hpp"
 
 namespace attnviz {
-namespace {
 
-// Row `from` of every matrix a layer's rows are put together from, copied into row `to` of
-// `whole` (T rows, allocated on the first call); weights go to columns [first, first + window).
 void take_row(const LayerTrace& from_layer, Eigen::Index from, Eigen::Index to, Eigen::Index first,
               Eigen::Index T, LayerTrace& whole) {
   const AttentionTrace& a = from_layer.attention;
@@ -32,8 +30,6 @@ void take_row(const LayerTrace& from_layer, Eigen::Index from, Eigen::Index to, 
   w.scale = a.scale;
   w.causal = a.causal;
 }
-
-}  // namespace
 
 ForwardTrace forward_sliding(const Transformer& model, const std::vector<int>& ids,
                              const ForwardOptions& options, const LayerVisitor& visit) {

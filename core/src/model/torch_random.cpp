@@ -165,6 +165,14 @@ void TorchGenerator::normal(float* data, size_t n, double mean, double std) {
   for (size_t i = 0; i < n; ++i) data[i] = static_cast<float>(normal_double(mean, std));
 }
 
+// at::exponential_distribution<double>, one per element through cpu_serial_kernel.
+void TorchGenerator::exponential(float* data, size_t n, double lambda) {
+  for (size_t i = 0; i < n; ++i) {
+    const double u = uniform_double(random64(), 0.0, 1.0);
+    data[i] = static_cast<float>(-1.0 / lambda * std::log(1.0 - u));
+  }
+}
+
 // Uniforms for the whole tensor first, then Box–Muller on blocks of 16; a ragged end redraws 16
 // fresh uniforms for the last 16 places (overwriting some already done), as PyTorch does.
 void TorchGenerator::normal_fill(float* data, size_t n, float mean, float std) {

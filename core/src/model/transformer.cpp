@@ -7,6 +7,7 @@
 #include "attnviz/compute/kernels.hpp"
 #include "attnviz/model/attention.hpp"
 #include "compute/pages.hpp"
+#include "model/block_parts.hpp"
 
 namespace attnviz {
 
@@ -64,6 +65,29 @@ void release_pages(const Block& block) {
 
 }  // namespace
 
+void mlp_residual(const Transformer& model, const Block& block, Matrix& x, BlockTrace& trace,
+                  bool keep) {
+  if (keep) trace.x_mid = x;
+  Matrix h = linear(layer_norm(x, block.ln2_weight, block.ln2_bias, model.layer_norm_epsilon),
+                    block.mlp.fc_weight, block.mlp.operand, block.mlp.fc_bias);  // (T, hidden)
+  activate(h, model.activation);
+  Matrix mlp_out =
+      linear(h, block.mlp.proj_weight, block.mlp.operand, block.mlp.proj_bias);  // (T, n_embd)
+  x += mlp_out;
+  trace.x_out = x;
+  if (keep) {
+    trace.hidden = std::move(h);
+    trace.mlp_out = std::move(mlp_out);
+  }
+}
+
+Matrix next_token_logits(const Transformer& model, const Matrix& x) {
+  const Matrix final_x = layer_norm(x, model.ln_f_weight, model.ln_f_bias,
+                                    model.layer_norm_epsilon);  // (rows, n_embd)
+  // (rows, n_embd) · (n_embd, vocab) → (rows, vocab)
+  return linear(final_x, model.output_embedding(), Operand::Transposed, model.lm_head_bias);
+}
+
 ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
                      const ForwardOptions& options, const LayerVisitor& visit) {
   const auto T = static_cast<Eigen::Index>(ids.size());
@@ -85,37 +109,26 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
     LayerTrace layer;
     layer.attention = attend(x, block.attention, attention);  // attn(ln_1(x)), every head kept
     x += layer.attention.out;
-    if (options.keep_blocks) layer.block.x_mid = x;
-    Matrix h = linear(layer_norm(x, block.ln2_weight, block.ln2_bias, model.layer_norm_epsilon),
-                      block.mlp.fc_weight, block.mlp.operand, block.mlp.fc_bias);  // (T, hidden)
-    activate(h, model.activation);
-    Matrix mlp_out =
-        linear(h, block.mlp.proj_weight, block.mlp.operand, block.mlp.proj_bias);  // (T, n_embd)
-    x += mlp_out;
-    layer.block.x_out = x;
-    if (options.keep_blocks) {
-      layer.block.hidden = std::move(h);
-      layer.block.mlp_out = std::move(mlp_out);
-    }
+    mlp_residual(model, block, x, layer.block, options.keep_blocks);
     if (visit) visit(static_cast<int>(l), layer);
     if (options.keep_layer.empty() || options.keep_layer[l]) trace.layers[l] = std::move(layer);
     if (options.release_weights) release_pages(block);
   }
   if (n_layer < model.blocks.size()) return trace;
   const Eigen::Index outputs = T - std::min(options.outputs_from, T);
-  const Matrix final_x = layer_norm(x.bottomRows(outputs), model.ln_f_weight, model.ln_f_bias,
-                                    model.layer_norm_epsilon);  // (outputs, n_embd)
-  // (outputs, n_embd) · (n_embd, vocab) → (outputs, vocab)
   if (options.keep_logits) {
     reading(ForwardOptions::kOutput, 0, model.output_embedding().rows());
-    trace.logits =
-        linear(final_x, model.output_embedding(), Operand::Transposed, model.lm_head_bias);
+    trace.logits = next_token_logits(model, x.bottomRows(outputs));  // (outputs, vocab)
   }
   if (options.top_k > 0) {
     // 4 096 vocabulary columns at a time: (T, 4096) logits, not (T, vocab) (GPT-2 at T = 1024:
     // 16 MB, not 206 MB), and the output embedding packed for the products once.
     constexpr Eigen::Index kSlab = 4096;
     const Tensor& embedding = model.output_embedding();  // (vocab, n_embd)
+    const Matrix final_x =
+        options.keep_logits ? Matrix()
+                            : layer_norm(x.bottomRows(outputs), model.ln_f_weight, model.ln_f_bias,
+                                         model.layer_norm_epsilon);  // (outputs, n_embd)
     NextTokens next(outputs, options.top_k, options.guess_ids);
     for (Eigen::Index v0 = 0; v0 < embedding.rows(); v0 += kSlab) {
       const Eigen::Index n = std::min(kSlab, embedding.rows() - v0);

@@ -1,6 +1,8 @@
 // One line saying what a run computed, in words for people.
 #include "attnviz/render/describe.hpp"
 
+#include <cstdio>
+
 #include "attnviz/i18n/messages.hpp"
 #include "attnviz/text/utf8.hpp"
 
@@ -32,6 +34,14 @@ std::string run_details(const Result& result, Lang lang) {
   if (!info.scale) s += ", " + say(lang, Msg::NotScaled);
   if (const int window = result.trace().window; window > 0)
     s += ", " + say(lang, Msg::SlidingWindow, {std::to_string(window)});
+  if (const auto& g = result.generation) {
+    char settings[64];
+    std::snprintf(settings, sizeof settings, "%g", g->sampling.temperature);
+    s += ", " + say(lang, Msg::WroteTokens,
+                    {std::to_string(g->prompt_tokens),
+                     std::to_string(g->prompt_tokens + static_cast<int>(g->steps.size()) - 1),
+                     settings, std::to_string(g->seed)});
+  }
   s +=
       ", " + (info.weights ? say(lang, Msg::WeightsFile,
                                  {*info.weights + (info.prefix.empty() ? "" : " · " + info.prefix)})

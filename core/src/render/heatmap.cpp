@@ -18,8 +18,9 @@ size_t grid_columns(const HeatmapInput& input) {
   return static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(input.panels.size()))));
 }
 
-constexpr Rgba kHighlight = {230, 57, 70, 255};  // --highlight's outline, on light and dark alike
-constexpr int kMaxLabelColumns = 16;             // longer tokens are cut with …
+constexpr Rgba kHighlight = {230, 57, 70, 255};   // --highlight's outline, on light and dark alike
+constexpr Rgba kGenerated = {242, 142, 43, 255};  // --generate's rule and the new tokens' labels
+constexpr int kMaxLabelColumns = 16;              // longer tokens are cut with …
 constexpr float kMatrixTarget = 600;  // auto cell size aims at a matrix this many pixels wide
 constexpr float kMatrixMax = 2048;    // beyond this, cells shrink below one pixel
 constexpr float kMaxAutoCell = 48;
@@ -357,13 +358,18 @@ class Builder {
     if (m_.thumbnails) return;  // the grid's titles say which panel is which
     // Text is centred on a row by its visible height: half of (ascent - descent) below the middle.
     const float lift = (font_.ascent(m_.label_px) - font_.descent(m_.label_px)) / 2;
+    // The tokens the model wrote (--generate) are labelled in the rule's color.
+    const auto ink = [&](Eigen::Index position) {
+      return input_.generated_from >= 0 && position >= input_.generated_from ? kGenerated
+                                                                             : theme_.text;
+    };
     for (Eigen::Index i = 0; i < matrix.n_rows(); i += m_.step) {
       const float centre = static_cast<float>(i) * m_.cell + m_.cell / 2;
-      add_text(mx - 6 * s, my + centre + lift, matrix.row_label(i), m_.label_px, theme_.text,
-               Anchor::End, false, "row-label");
+      add_text(mx - 6 * s, my + centre + lift, matrix.row_label(i), m_.label_px,
+               ink(matrix.row0 + i), Anchor::End, false, "row-label");
     }
     for (Eigen::Index j = 0; j < matrix.n_cols(); j += m_.step) {
-      add_col_label(mx, my, j, matrix.col_label(j), theme_.text);
+      add_col_label(mx, my, j, matrix.col_label(j), ink(matrix.col0 + j));
     }
     if (options_.captions) {
       add_text(mx + m_.matrix_w / 2, my - m_.col_band - m_.caption_band * 0.35f,
@@ -373,7 +379,34 @@ class Builder {
                m_.caption_px, theme_.muted, Anchor::Middle, true, "caption");
     }
     if (options_.annotate) add_annotations(matrix);
+    if (input_.generated_from >= 0) add_generation_rule(matrix, mx, my);
     if (options_.view.highlight) add_highlight(matrix, mx, my);
+  }
+
+  // --generate: a line above the first row the model wrote and before its column, where the
+  // block shows them.
+  void add_generation_rule(const MatrixShape& matrix, float mx, float my) {
+    const float t = std::max(2 * m_.s, m_.cell * 0.08f);
+    const Eigen::Index row = input_.generated_from - matrix.row0;
+    const Eigen::Index col = input_.generated_from - matrix.col0;
+    if (row > 0 && row < matrix.n_rows()) {
+      scene_.shapes.emplace_back(RectShape{mx,
+                                           my + static_cast<float>(row) * m_.cell - t / 2,
+                                           m_.matrix_w,
+                                           t,
+                                           kGenerated,
+                                           "generation-rule",
+                                           {}});
+    }
+    if (col > 0 && col < matrix.n_cols()) {
+      scene_.shapes.emplace_back(RectShape{mx + static_cast<float>(col) * m_.cell - t / 2,
+                                           my,
+                                           t,
+                                           m_.matrix_h,
+                                           kGenerated,
+                                           "generation-rule",
+                                           {}});
+    }
   }
 
   // Column j's label above a matrix at (mx, my): upright, or turned where labels would collide.

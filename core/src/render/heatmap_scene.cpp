@@ -31,6 +31,7 @@ Scene heatmap_scene(const Result& result, const HeatmapOptions& options, const F
   HeatmapInput input;
   input.tokens = result.tokens;
   input.causal = result.trace().causal;
+  if (result.generation) input.generated_from = result.generation->prompt_tokens;
   const auto T = static_cast<Eigen::Index>(result.tokens.size());
   if (options.view.rows) {
     const auto [begin, end] = span_of(*options.view.rows, T);

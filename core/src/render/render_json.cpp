@@ -247,6 +247,49 @@ void layers_json(Stream& s, const Result& result, const JsonOptions& options) {
   s.close(']', 1);
 }
 
+// --generate: how the new tokens were drawn and, per step, the token written, the candidates
+// with their probabilities before and after temperature, top-k and top-p, and the new token's
+// attention row in each shown layer and head over the keys its context held.
+Json generation_json(const Result& result) {
+  const GenerationInfo& g = *result.generation;
+  Json steps = Json::array();
+  for (size_t s = 0; s < g.steps.size(); ++s) {
+    const GeneratedToken& step = g.steps[s];
+    const auto position = static_cast<Eigen::Index>(g.prompt_tokens) + static_cast<Eigen::Index>(s);
+    Json candidates = Json::array();
+    for (const auto& c : step.candidates) {
+      candidates.push_back({{"token", c.guess.token},
+                            {"id", c.guess.id},
+                            {"p", c.guess.p},
+                            {"p_sampled", c.p_sampled}});
+    }
+    Json attention = Json::array();
+    for (size_t l = 0; l < result.layers.size(); ++l) {
+      Json rows = Json::array();
+      for (const HeadTrace& head : result.layers[l].heads) {
+        const auto row =
+            head.weights.row(position).segment(step.first_key, position - step.first_key + 1);
+        rows.push_back(std::vector<float>(row.begin(), row.end()));
+      }
+      attention.push_back({{"layer", result.layer_numbers[l]}, {"heads", std::move(rows)}});
+    }
+    steps.push_back({{"position", position},
+                     {"token", step.token.token},
+                     {"id", step.token.id},
+                     {"p", step.token.p},
+                     {"first_key", step.first_key},
+                     {"candidates", std::move(candidates)},
+                     {"attention", std::move(attention)}});
+  }
+  return {{"prompt_tokens", g.prompt_tokens},
+          {"seed", g.seed},
+          {"temperature", g.sampling.temperature},
+          {"top_k", g.sampling.top_k},
+          {"top_p", g.sampling.top_p},
+          {"defaults_of", g.defaults_of},
+          {"steps", std::move(steps)}};
+}
+
 // What a whole model adds (guesses, rollout, head scores), or a module's output.
 void model_json(Stream& s, const Result& result, const JsonOptions& options) {
   const AttentionTrace& trace = result.trace();
@@ -274,6 +317,10 @@ void model_json(Stream& s, const Result& result, const JsonOptions& options) {
   if (!result.induction_test_ids.empty()) {
     s.key("induction_test_ids", 1);
     s.value(result.induction_test_ids, 1);
+  }
+  if (result.generation) {
+    s.key("generation", 1);
+    s.value(generation_json(result), 1);
   }
 }
 

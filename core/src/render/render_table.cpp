@@ -215,6 +215,64 @@ void render_summaries(const Matrix& weights, bool causal, int window,
   }
 }
 
+// "0.312 → 0.421": a candidate's probability under the model, then as it was drawn with.
+std::string drawn_text(float p, float p_sampled, int precision) {
+  return format_weight(p, precision) + " → " + format_weight(p_sampled, precision);
+}
+
+// --generate: one line per new token — its position and text, its probability under the model
+// and as drawn, the other candidates — the first and last 10 past 20 steps without --full.
+void render_generation(const Result& result, const TableOptions& options, std::string& out) {
+  const GenerationInfo& g = *result.generation;
+  const Lang lang = options.lang;
+  const Sampling& s = g.sampling;
+  char settings[96];
+  std::snprintf(settings, sizeof settings, "temperature %g, top-k %d, top-p %g, seed %llu",
+                s.temperature, s.top_k, s.top_p, static_cast<unsigned long long>(g.seed));
+  out += "\n" +
+         say(lang, s.temperature > 0 ? Msg::GenerationTitle : Msg::GenerationGreedy,
+             {std::to_string(g.steps.size()), g.defaults_of, settings}) +
+         "\n";
+  const size_t n = g.steps.size();
+  const std::vector<std::ptrdiff_t> shown =
+      options.full ? shown_indices(n, n, 0) : shown_indices(n, 10, 10);
+  const int index_width = static_cast<int>(std::to_string(result.tokens.size() - 1).size());
+  const auto label = [&](std::ptrdiff_t k) {
+    return label_of(result.tokens, static_cast<std::ptrdiff_t>(g.prompt_tokens) + k);
+  };
+  int label_width = 1;
+  for (const std::ptrdiff_t k : shown) {
+    if (k != kElided) label_width = std::max(label_width, utf8::display_width(label(k)));
+  }
+  for (const std::ptrdiff_t k : shown) {
+    if (k == kElided) {
+      out += utf8::pad_left(std::string(kGapRow), index_width) + "\n";
+      continue;
+    }
+    const GeneratedToken& step = g.steps[static_cast<size_t>(k)];
+    const size_t position = static_cast<size_t>(g.prompt_tokens) + static_cast<size_t>(k);
+    std::string line = utf8::pad_left(std::to_string(position), index_width) + " " +
+                       utf8::pad_right(label(k), label_width);
+    std::string others;
+    for (const auto& c : step.candidates) {
+      if (c.guess.id == step.token.id) {
+        line += std::string(kGap) + drawn_text(c.guess.p, c.p_sampled, options.precision);
+      } else {
+        others += (others.empty() ? "" : " · ") +
+                  utf8::truncate_to_width(utf8::visible(c.guess.token), kMaxLabelWidth) + " " +
+                  drawn_text(c.guess.p, c.p_sampled, options.precision);
+      }
+    }
+    out += line + std::string(kGap) + others;
+    if (step.first_key > 0) {
+      out +=
+          std::string(kGap) + say(lang, Msg::GenerationCropped,
+                                  {std::to_string(step.first_key), std::to_string(position - 1)});
+    }
+    out += "\n";
+  }
+}
+
 }  // namespace
 
 std::string render_table(const Result& result, const TableOptions& options) {
@@ -253,6 +311,7 @@ std::string render_table(const Result& result, const TableOptions& options) {
                        layout, options, out);
     }
   }
+  if (result.generation) render_generation(result, options, out);
   if (layout.summarised()) {
     out += "\n" +
            say(lang, Msg::TableSummarised, {std::to_string(r1 - r0), std::to_string(c1 - c0)}) +

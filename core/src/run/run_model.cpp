@@ -4,6 +4,7 @@
 
 #include "attnviz/formats/model_folder.hpp"
 #include "attnviz/model/analysis.hpp"
+#include "attnviz/model/generate.hpp"
 #include "attnviz/model/head_scores.hpp"
 #include "attnviz/model/torch_random.hpp"
 #include "io/json.hpp"
@@ -238,6 +239,79 @@ void keep_outputs(const Request& request, const TextReading& reading, Transforme
   result.weights.position_embedding = std::move(model.position_embedding);
 }
 
+// --generate's settings: those given, the others as the model's own code has them — nanoGPT's
+// sample.py (temperature 0.8, top-k 200; the shipped models are nanoGPT's), gpt.py's generate()
+// (1, none), Hugging Face's GenerationConfig for GPT-2 (1, top-k 50).
+GenerationInfo generation_settings(const Request& request, Family family) {
+  GenerationInfo info;
+  Sampling defaults;
+  switch (family) {
+    case Family::NanoGpt:
+      defaults = {0.8, 200, 1.0};
+      info.defaults_of = "nanoGPT";
+      break;
+    case Family::GptPy:
+      defaults = {1.0, 0, 1.0};
+      info.defaults_of = "gpt.py";
+      break;
+    case Family::Gpt2:
+      defaults = {1.0, 50, 1.0};
+      info.defaults_of = "Hugging Face";
+      break;
+  }
+  const auto& given = request.sampling;
+  info.sampling = {given.temperature.value_or(defaults.temperature),
+                   given.top_k.value_or(defaults.top_k), given.top_p.value_or(defaults.top_p)};
+  info.seed = request.random.seed;
+  return info;
+}
+
+// A token's text as a person reads it: the vocabulary's entry or the BPE token's label; an id
+// past them (nanoGPT pads GPT-2's vocabulary to 50 304 rows) by its number.
+std::string token_label(const TextReading& reading, const Transformer& model, int id) {
+  if (reading.bpe)
+    return id < reading.guess_ids || reading.guess_ids == 0 ? reading.bpe->label(id)
+                                                            : "<" + std::to_string(id) + ">";
+  return model.vocab[static_cast<size_t>(id)];
+}
+
+// The text continued by --generate: every layer's rows over the prompt and the new tokens, the
+// tokens appended to the result, and each step's choice.
+ForwardTrace write_more(const Request& request, const TextReading& reading,
+                        const Transformer& model, const ForwardOptions& options,
+                        const LayerVisitor& visit, const std::function<void()>& on_written,
+                        Result& result) {
+  if (request.steps) throw Error(Err::GenerateOnePass, {});
+  if (!request.causal) throw Error(Err::GenerateNoMask, {});
+  GenerationInfo info = generation_settings(request, model.family);
+  info.prompt_tokens = static_cast<int>(result.ids.size());
+  GenerateOptions g;
+  g.new_tokens = request.generate;
+  g.sampling = info.sampling;
+  g.seed = info.seed;
+  g.candidates = request.top_k;
+  g.on_written = [&](const std::vector<int>& ids) {
+    for (size_t i = result.ids.size(); i < ids.size(); ++i) {
+      result.ids.push_back(ids[i]);
+      result.tokens.push_back(token_label(reading, model, ids[i]));
+    }
+    on_written();
+  };
+  Generation written = generate(model, result.ids, g, options, visit);
+  for (const GenerationStep& step : written.steps) {
+    GeneratedToken token;
+    token.first_key = step.first_key;
+    for (const Candidate& c : step.choice.candidates) {
+      const Guess guess{token_label(reading, model, c.id), c.id, c.p};
+      if (c.id == step.choice.id) token.token = guess;
+      token.candidates.push_back({guess, c.p_sampled});
+    }
+    info.steps.push_back(std::move(token));
+  }
+  result.generation = std::move(info);
+  return std::move(written.trace);
+}
+
 }  // namespace
 
 Result run_model(const Request& request, const StateDict& state_dict, Result result) {
@@ -269,23 +343,33 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
       checked[static_cast<size_t>(block)] = 1;
     }
   };
+  // The heads are scored on the whole text: with --generate, once the new tokens are written.
   const int unread = stand_in_id(model.vocab);
-  const PatternTargets targets =
-      pattern_targets(result.ids, read_as(reading, model, result), unread);
-  ForwardTrace trace =
-      forward_sliding(model, result.ids, options, [&](int l, const LayerTrace& layer) {
-        score_layer(l, layer.attention, targets, result);
-        if (rollout) rollout_step(result.rollout, layer.attention);
-      });
+  PatternTargets targets;
+  const auto find_targets = [&] {
+    targets = pattern_targets(result.ids, read_as(reading, model, result), unread);
+  };
+  const LayerVisitor visit = [&](int l, const LayerTrace& layer) {
+    score_layer(l, layer.attention, targets, result);
+    if (rollout) rollout_step(result.rollout, layer.attention);
+  };
+  ForwardTrace trace;
+  if (request.generate > 0) {
+    trace = write_more(request, reading, model, options, visit, find_targets, result);
+  } else {
+    find_targets();
+    trace = forward_sliding(model, result.ids, options, visit);
+  }
   withhold_labels(request, unread, result);
   induction_test(request, model, options.before_reading, result);
   if (request.outputs.model_file) result.model_file = model_file(state_dict, model);
   keep_outputs(request, reading, model, layers, trace, result);
   describe_run(request, result);
-  if (cropped) {  // the text that ran
+  if (cropped || result.generation) {  // the text that ran, and what the model wrote
     std::string text;
     for (const std::string& token : result.tokens) text += token;
-    result.info.text = "…" + (reading.bpe ? reading.bpe->decode(result.ids) : text);
+    result.info.text =
+        (cropped ? "…" : "") + (reading.bpe ? reading.bpe->decode(result.ids) : text);
   }
   keep_means(request, result);
   return result;

@@ -28,6 +28,7 @@ enum class Msg {
   LegendCausal,
   LegendWindow,
   SlidingWindow,
+  WroteTokens,
   Legend,
   KeysBlock,
   Head,
@@ -51,6 +52,9 @@ enum class Msg {
   Bits,
   TableSummarised,
   TableBlock,
+  GenerationTitle,
+  GenerationGreedy,
+  GenerationCropped,
   // heatmap
   Query,
   Key,

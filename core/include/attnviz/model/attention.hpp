@@ -32,6 +32,20 @@ Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias, flo
 // bias. x: (T, n_embd).
 AttentionTrace attend(Matrix x, const Weights& weights, const AttentionOptions& options);
 
+// The keys and values of the tokens a model has read so far, per head, for attend_next(): each
+// new token costs one row of attention, not a pass over the whole text.
+struct KvCache {
+  std::vector<Matrix> keys, values;  // per head (capacity, head_size); rows [0, rows) in use
+  Eigen::Index rows = 0;             // tokens read
+};
+
+// attend() for one new token at the end of the text the cache holds, the mask causal: x is its
+// (1, n_embd) row; its key and value are appended to the cache, and its query sees every key there,
+// itself the last. The trace holds that one row: x, x_ln, each head's q, k, v (1, head_size),
+// weights (1, rows + 1) and out, and the module's output (1, n_embd); no scores.
+AttentionTrace attend_next(Matrix x, const Weights& weights, KvCache& cache,
+                           const AttentionOptions& options);
+
 // Row-wise softmax of scale · scores with keys j > i excluded when causal (their weight is exactly
 // 0). Stable: the row max is subtracted first, since softmax is shift-invariant and this keeps
 // exp() finite. scores: (T, T).

@@ -31,6 +31,10 @@ class TorchGenerator {
   void uniform(float* data, size_t n, double from, double to);
   // tensor.normal_(mean, std) for n contiguous floats.
   void normal(float* data, size_t n, double mean, double std);
+  // tensor.exponential_(lambd) for n contiguous floats: each −1/λ · log(1 − u) in double, u from
+  // 53 random bits, rounded to float32 (the same in both kernel sets). torch.multinomial draws
+  // one sample this way.
+  void exponential(float* data, size_t n, double lambda = 1.0);
 
   void uniform(Matrix& m, double from, double to) { uniform(m.data(), m.size(), from, to); }
   void normal(Matrix& m, double mean = 0.0, double std = 1.0) {

@@ -51,6 +51,9 @@ struct HeatmapInput {
   Eigen::Index row0 = 0, rows = -1, col0 = 0, cols = -1;
   Eigen::Index n_rows() const { return rows < 0 ? static_cast<Eigen::Index>(tokens.size()) : rows; }
   Eigen::Index n_cols() const { return cols < 0 ? static_cast<Eigen::Index>(tokens.size()) : cols; }
+  // --generate: the first token the model wrote; a rule sets its rows and columns apart and their
+  // labels are in the rule's color. −1: none.
+  Eigen::Index generated_from = -1;
   std::string title;  // default title and subtitle
   std::string subtitle;
 };

@@ -8,6 +8,7 @@
 
 #include "attnviz/formats/state_dict.hpp"
 #include "attnviz/limits.hpp"
+#include "attnviz/model/sampling.hpp"
 #include "attnviz/model/weights.hpp"
 #include "attnviz/text/bpe.hpp"
 #include "attnviz/text/tokenizer.hpp"
@@ -81,6 +82,14 @@ struct Request {
   // head's induction stripe there (0: not run).
   int induction_test = 0;
   LongText long_text = LongText::Window;  // --long-text
+  // --generate N: a whole model continues the text by N tokens, drawn with the settings given
+  // (each one not given: the model's own code's default) from PyTorch's generator after
+  // torch.manual_seed(random.seed).
+  int generate = 0;
+  struct {
+    std::optional<double> temperature, top_p;
+    std::optional<int> top_k;
+  } sampling;
 
   bool causal = true;
   bool scale = true;  // false: --no-scale, softmax of the raw scores

@@ -22,6 +22,25 @@ struct Guess {
   float p = 0;  // softmax probability
 };
 
+// One token a whole model wrote (--generate), and what it was chosen from.
+struct GeneratedToken {
+  struct Candidate {
+    Guess guess;          // token, id, the model's probability
+    float p_sampled = 0;  // after temperature, top-k and top-p: what it was drawn with
+  };
+  Guess token;                        // the token written, its probability under the model
+  std::vector<Candidate> candidates;  // the most probable, then the token written if not there
+  Eigen::Index first_key = 0;         // the first token of the context it was chosen from
+};
+
+struct GenerationInfo {
+  int prompt_tokens = 0;         // the text's; the new tokens follow in Result::tokens
+  Sampling sampling;             // as used: the settings given, or the model's code's defaults
+  const char* defaults_of = "";  // whose defaults the settings not given took ("nanoGPT", …)
+  uint64_t seed = 0;
+  std::vector<GeneratedToken> steps;  // one per new token
+};
+
 // What a whole-model run ran.
 struct ModelInfo {
   Family family = Family::NanoGpt;
@@ -75,6 +94,8 @@ struct Result {
   // Why no head is labelled from this text (a single token; mostly tokens the model cannot read).
   std::optional<Words> labels_withheld;
   std::vector<int> induction_test_ids;  // the S random ids of --induction-test (then repeated)
+  // --generate: the tokens written (tokens, ids and every view hold the prompt, then them).
+  std::optional<GenerationInfo> generation;
   // With Outputs::model_file, a whole model as safetensors: every float tensor of its file (F32,
   // under the file's keys), the settings it ran with and its vocabulary in __metadata__, so the
   // file opens alone.

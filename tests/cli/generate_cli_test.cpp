@@ -1,0 +1,161 @@
+// --generate from the command line: the shipped model writes what PyTorch writes
+// (reference/make_generation.py) with each model's defaults and with the settings given, and
+// every view shows the new tokens.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_fixture.hpp"
+
+namespace attnviz::test {
+namespace {
+
+using nlohmann::json;
+
+class Generate : public CliTest {
+ protected:
+  json run_json(std::vector<std::string> args) {
+    args.insert(args.end(), {"--json", "-"});
+    const Outcome o = run(args);
+    EXPECT_EQ(o.status, 0) << o.err;
+    return json::parse(o.out);
+  }
+};
+
+const json& fixture() {
+  static const json cases = [] {
+    std::ifstream in(ATTNVIZ_REFERENCE "/generation.expected.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    return json::parse(text.str());
+  }();
+  return cases;
+}
+
+const json& fixture_case(const std::string& name) {
+  for (const json& c : fixture()["cases"]) {
+    if (c["name"] == name) return c;
+  }
+  ADD_FAILURE() << "no case " << name;
+  return fixture()["cases"][0];
+}
+
+std::vector<int> written_ids(const json& out) {
+  std::vector<int> ids;
+  for (const json& step : out["generation"]["steps"]) ids.push_back(step["id"]);
+  return ids;
+}
+
+TEST_F(Generate, TheShippedModelWritesWhatPyTorchWrites) {
+  // nanoGPT's defaults (temperature 0.8, top-k 200) and seed 1337, past the 64-token context.
+  const json& nano = fixture_case("nanogpt");
+  const json out =
+      run_json({"--model", "az", "--text", nano["prompt"], "--generate", "100", "--layer", "1"});
+  EXPECT_EQ(written_ids(out), nano["ids"].get<std::vector<int>>());
+  const json& g = out["generation"];
+  EXPECT_EQ(g["defaults_of"], "nanoGPT");
+  EXPECT_EQ(g["temperature"], 0.8);
+  EXPECT_EQ(g["top_k"], 200);
+  EXPECT_EQ(g["prompt_tokens"], 15);
+  EXPECT_EQ(out["tokens"].size(), 115u);
+  EXPECT_EQ(out["config"]["window"], 64);  // the text outgrew the context
+  // gpt.py's way, top-p and greedy, with the settings given.
+  for (const auto& [name, flags] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"gptpy", {"--temperature", "1", "--top-k", "0"}},
+           {"top_p", {"--temperature", "0.7", "--top-k", "0", "--top-p", "0.9"}},
+           {"greedy", {"--temperature", "0"}},
+           {"nanogpt_k5", {"--temperature", "1", "--top-k", "5"}}}) {
+    const json& c = fixture_case(name);
+    std::vector<std::string> args = {"--model",    "az",
+                                     "--text",     c["prompt"],
+                                     "--generate", std::to_string(c["new_tokens"].get<int>()),
+                                     "--seed",     std::to_string(c["seed"].get<int>())};
+    if (name == "greedy") args.resize(args.size() - 2);  // nothing is drawn: no seed
+    args.insert(args.end(), flags.begin(), flags.end());
+    EXPECT_EQ(written_ids(run_json(args)), c["ids"].get<std::vector<int>>()) << name;
+  }
+}
+
+TEST_F(Generate, EachStepShowsItsChoiceAndItsAttentionRow) {
+  const json out = run_json({"--model", "az", "--text", "Bakı", "--generate", "12", "--seed", "3"});
+  const json& steps = out["generation"]["steps"];
+  ASSERT_EQ(steps.size(), 12u);
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const json& step = steps[s];
+    const size_t position = 4 + s;
+    EXPECT_EQ(step["position"], position);
+    EXPECT_EQ(out["tokens"][position], step["token"]);
+    EXPECT_EQ(out["token_ids"][position], step["id"]);
+    // The candidates: the model's most probable first, the token written among them, each
+    // drawn probability no larger than 1 and 0 where top-k left it out.
+    bool found = false;
+    double previous = 1;
+    for (const json& c : step["candidates"]) {
+      found = found || c["id"] == step["id"];
+      EXPECT_LE(c["p_sampled"].get<double>(), 1.0);
+      if (c != step["candidates"].back() || c["id"] != step["id"]) {
+        EXPECT_LE(c["p"].get<double>(), previous + 1e-12);
+        previous = c["p"];
+      }
+    }
+    EXPECT_TRUE(found) << s;
+    // The row in every layer and head: the matrix's row, summing to 1.
+    ASSERT_EQ(step["attention"].size(), 2u);
+    for (size_t l = 0; l < 2; ++l) {
+      for (size_t h = 0; h < 4; ++h) {
+        const json& row = step["attention"][l]["heads"][h];
+        ASSERT_EQ(row.size(), position + 1);
+        double sum = 0;
+        for (size_t j = 0; j < row.size(); ++j) {
+          EXPECT_EQ(row[j], out["layers"][l]["heads"][h]["weights"][position][j]);
+          sum += row[j].get<double>();
+        }
+        EXPECT_NEAR(sum, 1.0, 1e-5);
+      }
+    }
+  }
+}
+
+TEST_F(Generate, TheTableAndThePicturesMarkTheNewTokens) {
+  const Outcome table =
+      run({"--model", "az", "--text", "Salam", "--generate", "30", "--layer", "1", "--head", "2"});
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("the model wrote tokens 5–34 (temperature 0.8, seed 1337)"),
+            std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("The model wrote 30 tokens, each drawn as nanoGPT's code draws it"),
+            std::string::npos);
+  EXPECT_NE(table.out.find("\n 5 "), std::string::npos);   // the first step's line
+  EXPECT_NE(table.out.find("\n ⋮\n"), std::string::npos);  // 30 steps: the first and last 10
+  EXPECT_NE(table.out.find(" → "), std::string::npos);
+  const Outcome svg = run({"--model", "az", "--text", "Salam", "--generate", "30", "--layer", "1",
+                           "--head", "2", "--svg", "-"});
+  ASSERT_EQ(svg.status, 0) << svg.err;
+  size_t rules = 0;
+  for (size_t at = 0; (at = svg.out.find("generation-rule", at)) != std::string::npos; ++at)
+    ++rules;
+  EXPECT_EQ(rules, 2u);  // one across, one down
+  const Outcome greedy = run({"--model", "az", "--text", "Salam", "--generate", "3",
+                              "--temperature", "0", "--no-summary"});
+  EXPECT_NE(greedy.out.find("each the most probable"), std::string::npos) << greedy.out;
+}
+
+TEST_F(Generate, BadUsageIsAnErrorThatSaysWhy) {
+  expect_error({"--text", "salam", "--generate", "3"}, 2, "--generate needs a whole model");
+  expect_error({"--model", "az", "--text", "a", "--top-k", "3"}, 2,
+               "--top-k sets how --generate draws the new tokens; add --generate N");
+  expect_error({"--model", "az", "--text", "a", "--generate", "2", "--top-p", "0"}, 2,
+               "--top-p 0 keeps no token");
+  expect_error({"--model", "az", "--text", "a", "--generate", "2", "--explain"}, 1,
+               "which --explain and --trace cannot show as one pass");
+  expect_error({"--model", "az", "--text", "a", "--generate", "2", "--no-mask"}, 1,
+               "--generate needs the mask");
+  expect_error({"--model", "az", "--text", "a", "--generate", "0"}, 2, "--generate 0");
+  expect_error({"--model", "az", "--text", "a", "--generate", "2", "--temperature", "-1"}, 2,
+               "--temperature -1");
+}
+
+}  // namespace
+}  // namespace attnviz::test
