@@ -1,9 +1,13 @@
-// Generation: torch.multinomial's draws bit for bit, the shipped model writing the tokens PyTorch
-// writes with nanoGPT's and gpt.py's rules, top-p and greedy (reference/make_generation.py), and
-// the key/value cache's rows equal to a full forward pass over the same tokens.
+// Generation: torch.multinomial's draws bit for bit; the shipped model writing the tokens PyTorch
+// writes with nanoGPT's and gpt.py's rules, top-p and greedy, and a nanoGPT, a gpt.py and a GPT-2
+// model with their own code's defaults (reference/make_generation.py); the key/value cache's rows
+// equal to a full forward pass over the same tokens.
 #include "attnviz/model/generate.hpp"
 
 #include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
 
 #include "attnviz/formats/shipped_models.hpp"
 #include "attnviz/formats/state_dict.hpp"
@@ -42,9 +46,28 @@ TEST(Sampling, MultinomialDrawsAsPyTorch) {
   }
 }
 
-TEST(Sampling, TheShippedModelWritesWhatPyTorchWrites) {
+// The shipped model, or a model fixture of another family (its bytes kept: the model's matrices
+// may be views of them).
+const Transformer& model_of(const std::string& name) {
+  struct Loaded {
+    std::string bytes;
+    Transformer model;
+  };
+  static std::map<std::string, std::unique_ptr<Loaded>> loaded;
+  if (name == "az") return az();
+  auto& entry = loaded[name];
+  if (!entry) {
+    entry = std::make_unique<Loaded>();
+    entry->bytes = test::slurp(ATTNVIZ_REFERENCE "/" + name);
+    entry->model = load(entry->bytes, name);
+  }
+  return entry->model;
+}
+
+TEST(Sampling, EveryFamilyWritesWhatPyTorchWrites) {
   ASSERT_EQ(az().block_size, expected()["block_size"].get<int>());
   for (const json& c : expected()["cases"]) {
+    const Transformer& model = model_of(c["model"]);
     GenerateOptions options;
     options.new_tokens = c["new_tokens"];
     options.seed = c["seed"];
@@ -52,10 +75,10 @@ TEST(Sampling, TheShippedModelWritesWhatPyTorchWrites) {
     const std::vector<int> prompt = c["prompt_ids"].get<std::vector<int>>();
     ForwardOptions keep;
     keep.keep_logits = true;
-    const Generation g = generate(az(), prompt, options, keep);
+    const Generation g = generate(model, prompt, options, keep);
     std::vector<int> written(g.ids.begin() + static_cast<long>(prompt.size()), g.ids.end());
     std::string text;
-    for (const int id : written) text += az().vocab[static_cast<size_t>(id)];
+    for (const int id : written) text += model.vocab[static_cast<size_t>(id)];
     EXPECT_EQ(written, c["ids"].get<std::vector<int>>()) << c["name"] << ": " << text;
     ASSERT_EQ(g.steps.size(), written.size());
     // The distributions drawn from: the same tokens left in, the same probabilities.
@@ -82,7 +105,7 @@ TEST(Sampling, TheShippedModelWritesWhatPyTorchWrites) {
       EXPECT_TRUE(std::any_of(cands.begin(), cands.end(),
                               [&](const Candidate& k) { return k.id == written[s]; }));
       const auto context = static_cast<Eigen::Index>(prompt.size() + s);
-      EXPECT_EQ(g.steps[s].first_key, std::max<Eigen::Index>(0, context - az().block_size));
+      EXPECT_EQ(g.steps[s].first_key, std::max<Eigen::Index>(0, context - model.block_size));
     }
   }
 }

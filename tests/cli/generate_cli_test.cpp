@@ -1,6 +1,6 @@
-// --generate from the command line: the shipped model writes what PyTorch writes
-// (reference/make_generation.py) with each model's defaults and with the settings given, and
-// every view shows the new tokens.
+// --generate from the command line: the shipped model and a model of each family write what
+// PyTorch writes (reference/make_generation.py), with their code's defaults and with the settings
+// given, and every view shows the new tokens.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -75,6 +75,16 @@ TEST_F(Generate, TheShippedModelWritesWhatPyTorchWrites) {
     if (name == "greedy") args.resize(args.size() - 2);  // nothing is drawn: no seed
     args.insert(args.end(), flags.begin(), flags.end());
     EXPECT_EQ(written_ids(run_json(args)), c["ids"].get<std::vector<int>>()) << name;
+  }
+  // A nanoGPT, a gpt.py and a GPT-2 file, each with its own code's defaults and seed 1337.
+  for (const auto& [name, defaults] : std::vector<std::pair<std::string, std::string>>{
+           {"nanogpt_file", "nanoGPT"}, {"gptpy_file", "gpt.py"}, {"gpt2_file", "Hugging Face"}}) {
+    const json& c = fixture_case(name);
+    const json file =
+        run_json({"--weights", std::string(ATTNVIZ_REFERENCE "/") + c["model"].get<std::string>(),
+                  "--text", c["prompt"], "--generate", "70"});
+    EXPECT_EQ(written_ids(file), c["ids"].get<std::vector<int>>()) << name;
+    EXPECT_EQ(file["generation"]["defaults_of"], defaults);
   }
 }
 

@@ -13,6 +13,11 @@ code draws them, each case right after torch.manual_seed(seed):
             probable kept)
   greedy    the most probable token each step (torch.argmax), nothing drawn
 
+and the model fixtures of each family (models/, written by make_models.py, read back here):
+nanoGPT with biases (nanogpt.safetensors, nanoGPT's rule), gpt.py (gptpy.safetensors, gpt.py's
+rule) and Hugging Face's GPT-2 (gpt2_hf.safetensors: Conv1D weights, gelu_new; temperature 1 and
+top-k 50, its GenerationConfig's sampling defaults), each after torch.manual_seed(1337).
+
     /usr/bin/python3 tests/reference/make_generation.py
 
 Writes generation.expected.json: each case's prompt, settings, prompt ids and the ids generated,
@@ -22,6 +27,7 @@ successive draws from one generator, including ties and zeros.
 """
 import json
 import pathlib
+import struct
 import sys
 
 import torch
@@ -31,6 +37,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT / "data" / "models"))
 from train import UNKNOWN, load_safetensors  # noqa: E402
+sys.path.insert(0, str(HERE))
+from make_models import VOCAB, gelu_new, karpathy_forward, nanogpt_forward  # noqa: E402
+from make_state_dicts import KarpathyGPT, NanoGPT  # noqa: E402
 
 MODEL = ROOT / "data" / "models" / "az" / "az.safetensors"
 KEPT_STEPS = 3  # steps whose distributions are written
@@ -46,13 +55,49 @@ def top_p_filter(logits, top_p):
     return logits.masked_fill(remove, -float("inf"))
 
 
+def read_f32_safetensors(path):
+    """A safetensors file of F32 tensors, as a state_dict."""
+    raw = path.read_bytes()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    header.pop("__metadata__", None)
+    out = {}
+    for name, h in header.items():
+        assert h["dtype"] == "F32", name
+        a, b = h["data_offsets"]
+        out[name] = torch.frombuffer(bytearray(raw[8 + n + a:8 + n + b]),
+                                     dtype=torch.float32).view(h["shape"])
+    return out
+
+
+def fixture_model(name):
+    """A model fixture of make_models.py and its forward (ids (T,) → logits (T, vocab))."""
+    sd = read_f32_safetensors(HERE / "models" / name)
+    if name == "gptpy.safetensors":
+        model = KarpathyGPT(len(VOCAB), 32, 4, 2, 64)
+        model.load_state_dict(sd)
+        return lambda idx: karpathy_forward(model, idx)[1], 64
+    if name == "nanogpt.safetensors":
+        model = NanoGPT(len(VOCAB), 32, 4, 3, 64, bias=True)
+        model.load_state_dict(sd, strict=False)  # lm_head is tied to wte
+        return lambda idx: nanogpt_forward(model, idx, F.gelu)[1], 64
+    # Hugging Face's GPT-2: Conv1D weights stored in × out, back to nn.Linear's out × in.
+    conv1d = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
+    sd = {"transformer." + k: (v.t() if k.endswith(conv1d) else v)
+          for k, v in sd.items() if not k.endswith("masked_bias")}
+    model = NanoGPT(len(VOCAB), 32, 4, 2, 64, bias=True)
+    model.load_state_dict(sd, strict=False)  # lm_head is tied to wte
+    return lambda idx: nanogpt_forward(model, idx, gelu_new)[1], 64
+
+
 @torch.no_grad()
-def generate(model, idx, new_tokens, rule, temperature=1.0, top_k=None, top_p=None):
-    """idx (1, T) → (1, T + new_tokens), and the first steps' distributions."""
+def generate(forward, block_size, idx, new_tokens, rule, temperature=1.0, top_k=None, top_p=None):
+    """idx (1, T) → (1, T + new_tokens), and the first steps' distributions. forward: ids (T,) →
+    logits (T, vocab)."""
     kept = []
     for _ in range(new_tokens):
-        idx_cond = idx if idx.size(1) <= model.block_size else idx[:, -model.block_size:]
-        logits = model(idx_cond)[:, -1, :]
+        idx_cond = idx if idx.size(1) <= block_size else idx[:, -block_size:]
+        logits = forward(idx_cond[0])[None, -1, :]
         if rule == "greedy":
             idx_next = torch.argmax(logits, dim=-1, keepdim=True)
             probs = None
@@ -99,16 +144,34 @@ def main():
         ("top_p", "nanogpt", "kitablar", 50, 3, 0.7, None, 0.9),
         ("greedy", "greedy", "Azərbaycan", 30, 0, 0.0, None, None),
     ]
-    out = {"model": "az", "block_size": model.block_size, "cases": [], "draws": draws()}
+    out = {"block_size": model.block_size, "cases": [], "draws": draws()}
+    az = (lambda idx: model(idx[None])[0]), model.block_size
     for name, rule, prompt, n, seed, temperature, top_k, top_p in cases:
         ids = [stoi.get(c, stoi[UNKNOWN]) for c in prompt]
         torch.manual_seed(seed)
-        idx, kept = generate(model, torch.tensor([ids]), n, rule, temperature, top_k, top_p)
+        idx, kept = generate(*az, torch.tensor([ids]), n, rule, temperature, top_k, top_p)
         out["cases"].append({
-            "name": name, "rule": rule, "prompt": prompt, "new_tokens": n, "seed": seed,
+            "name": name, "model": "az", "rule": rule, "prompt": prompt, "new_tokens": n,
+            "seed": seed,
             "temperature": temperature, "top_k": top_k or 0, "top_p": top_p or 1.0,
             "prompt_ids": ids, "ids": idx[0, len(ids):].tolist(),
             "text": "".join(vocab[i] for i in idx[0, len(ids):].tolist()), "distributions": kept})
+    # The fixture models of each family, with its own code's defaults, seed 1337.
+    for name, file, rule, temperature, top_k in [
+            ("nanogpt_file", "nanogpt.safetensors", "nanogpt", 0.8, 200),
+            ("gptpy_file", "gptpy.safetensors", "gptpy", 1.0, None),
+            ("gpt2_file", "gpt2_hf.safetensors", "nanogpt", 1.0, 50)]:
+        forward, block_size = fixture_model(file)
+        prompt = "Mən çayı sevirəm"
+        ids = [VOCAB.index(c) for c in prompt]
+        torch.manual_seed(1337)
+        idx, kept = generate(forward, block_size, torch.tensor([ids]), 70, rule, temperature,
+                             top_k)
+        out["cases"].append({
+            "name": name, "model": "models/" + file, "rule": rule, "prompt": prompt,
+            "new_tokens": 70, "seed": 1337, "temperature": temperature, "top_k": top_k or 0,
+            "top_p": 1.0, "prompt_ids": ids, "ids": idx[0, len(ids):].tolist(),
+            "text": "".join(VOCAB[i] for i in idx[0, len(ids):].tolist()), "distributions": kept})
     path = HERE / "generation.expected.json"
     path.write_text(json.dumps(out, ensure_ascii=False) + "\n", encoding="utf-8")
     for c in out["cases"]:
