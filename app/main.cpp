@@ -13,6 +13,7 @@
 #include "attnviz/io/io.hpp"
 #include "attnviz/model/attention_load.hpp"
 #include "attnviz/render/heatmap.hpp"
+#include "attnviz/render/render_animation.hpp"
 #include "attnviz/render/render_explain.hpp"
 #include "attnviz/render/render_heads.hpp"
 #include "attnviz/render/render_html.hpp"
@@ -139,7 +140,7 @@ int run(const Options& o, attnviz::Lang lang) {
     }
     return page;
   });
-  if (o.png || o.svg) {
+  if (o.png || o.svg || o.animate) {
     attnviz::Scene scene;
     std::optional<attnviz::Image> image;
     {
@@ -150,8 +151,14 @@ int run(const Options& o, attnviz::Lang lang) {
       heatmap.lang = lang;
       heatmap.view = view;
       heatmap.layout = attnviz::app::panel_layout(o.layout);
-      scene = attnviz::heatmap_scene(result, heatmap, font);
+      if (o.png || o.svg) scene = attnviz::heatmap_scene(result, heatmap, font);
       if (o.png) image = attnviz::rasterize(scene, font);
+      if (o.animate) {
+        holds(o.animate, attnviz::say(lang, attnviz::Msg::WroteAnimation,
+                                      {std::to_string(result.generation->steps.size())}));
+        emit(o.animate, "--animate",
+             [&] { return attnviz::render_animation(result, heatmap, font); });
+      }
     }  // the font is freed before the PNG is encoded: a lower peak of memory
     if (image) {
       holds(o.png,

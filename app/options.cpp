@@ -9,6 +9,7 @@
 #include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
 #include "attnviz/render/colormap.hpp"
+#include "attnviz/strings.hpp"
 #include "attnviz/version.hpp"
 #include "help.hpp"
 #include "help_az.hpp"
@@ -279,6 +280,10 @@ void add_generation_options(CLI::App& app, Options& o) {
                  "(nucleus sampling, as Hugging Face; default 1: all)")
       ->type_name("P")
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--animate", o.animate,
+                 "Write the model writing as a looping GIF, one frame per new token: the matrix "
+                 "growing row by row, the candidates beside it (for slides and browsers)")
+      ->type_name("FILE.gif");
 }
 
 // The files written, and the table printed.
@@ -387,11 +392,9 @@ void configure_app(CLI::App& app, Options& o, Lang lang) {
 // A usage error when two outputs name the same file (or both standard output).
 std::optional<Words> output_conflict(const Options& o) {
   const std::vector<std::pair<const char*, const std::optional<std::string>*>> outputs = {
-      {"--json", &o.json},
-      {"--save-weights", &o.save_weights},
-      {"--png", &o.png},
-      {"--svg", &o.svg},
-      {"--html", &o.html}};
+      {"--json", &o.json}, {"--save-weights", &o.save_weights},
+      {"--png", &o.png},   {"--svg", &o.svg},
+      {"--html", &o.html}, {"--animate", &o.animate}};
   for (size_t a = 0; a < outputs.size(); ++a) {
     for (size_t b = a + 1; b < outputs.size(); ++b) {
       const auto& pa = *outputs[a].second;
@@ -405,14 +408,16 @@ std::optional<Words> output_conflict(const Options& o) {
 }
 
 bool shows_terminal_text(const Options& o) {
-  for (const auto* path : {&o.json, &o.png, &o.svg, &o.html, &o.save_weights}) {
+  for (const auto* path : {&o.json, &o.png, &o.svg, &o.html, &o.save_weights, &o.animate}) {
     if (*path && **path == "-") return false;
   }
   if (o.explain || o.heads_report || o.table) return true;
   return !o.no_table && !writes_files(o);
 }
 
-bool writes_files(const Options& o) { return o.json || o.png || o.svg || o.html || o.save_weights; }
+bool writes_files(const Options& o) {
+  return o.json || o.png || o.svg || o.html || o.save_weights || o.animate;
+}
 
 std::optional<Words> usage_problem(const Options& o) {
   if (o.model == "list") return std::nullopt;  // names the shipped models, needs no input
@@ -430,6 +435,9 @@ std::optional<Words> usage_problem(const Options& o) {
     if (given && o.generate == 0) return Words(Err::NeedsGenerate, {name});
   }
   if (o.top_p && *o.top_p <= 0) return Words(Err::TopPZero, {});
+  if (o.animate && o.generate == 0) return Words(Err::NeedsGenerate, {"--animate"});
+  if (o.animate && !ends_with(*o.animate, ".gif") && *o.animate != "-")
+    return Words(Err::AnimateNotGif, {*o.animate});
   // A file's or a shipped model's weights draw nothing, unless --induction-test draws its tokens
   // or --generate its new ones.
   const bool draws = o.input == "randn" || (o.induction_test > 0 && !o.init_given) ||

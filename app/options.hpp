@@ -16,6 +16,7 @@ struct Options {
   std::optional<std::string> vocab, vocab_text;  // a character model's vocabulary, or its text
   std::optional<std::string> model;              // --model: a shipped model's name, or list
   std::optional<std::string> html;               // --html: the interactive page
+  std::optional<std::string> animate;            // --animate FILE.gif: the model writing
   std::string tokenizer = "char";                // char, word, or a BPE tokenizer's file or folder
   bool tokenizer_given = false;
   std::string layer = "all";         // --layer: all, L, or L1,L2,…

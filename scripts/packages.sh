@@ -9,9 +9,10 @@ run_packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json
 
 # Only for the test suite: GoogleTest, tinyxml2 (the SVG tests), clang with libFuzzer (the fuzz
 # targets), groff (checks the man page), dpkg-dev and file (build the .deb with its Depends), zsh
-# (checks its completion), man-db (finds the Azerbaijani man page with man -L az), python3-torch (runs the shipped model's training script in its tiny
-# configuration), chromium and nodejs (open the --html page in a real browser), eslint (lints
+# (checks its completion), man-db (finds the Azerbaijani man page with man -L az), python3-torch
+# (runs the shipped model's training script in its tiny configuration), python3-pil (decodes
+# --animate's GIF frame by frame), chromium and nodejs (open the --html page in a real browser), eslint (lints
 # the page's script), ccache (the second release build, without the test packages, reuses the
 # first one's objects).
 test_packages=(libgtest-dev libtinyxml2-dev clang groff-base man-db dpkg-dev file zsh python3-torch
-               chromium nodejs eslint ccache)
+               python3-pil chromium nodejs eslint ccache)

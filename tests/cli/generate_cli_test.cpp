@@ -155,7 +155,7 @@ TEST_F(Generate, TheTableAndThePicturesMarkTheNewTokens) {
 TEST_F(Generate, BadUsageIsAnErrorThatSaysWhy) {
   expect_error({"--text", "salam", "--generate", "3"}, 2, "--generate needs a whole model");
   expect_error({"--model", "az", "--text", "a", "--top-k", "3"}, 2,
-               "--top-k sets how --generate draws the new tokens; add --generate N");
+               "--top-k is about the tokens --generate writes; add --generate N");
   expect_error({"--model", "az", "--text", "a", "--generate", "2", "--top-p", "0"}, 2,
                "--top-p 0 keeps no token");
   expect_error({"--model", "az", "--text", "a", "--generate", "2", "--explain"}, 1,
@@ -163,6 +163,11 @@ TEST_F(Generate, BadUsageIsAnErrorThatSaysWhy) {
   expect_error({"--model", "az", "--text", "a", "--generate", "2", "--no-mask"}, 1,
                "--generate needs the mask");
   expect_error({"--model", "az", "--text", "a", "--generate", "0"}, 2, "--generate 0");
+  expect_error({"--model", "az", "--text", "a", "--animate", path("a.gif")}, 2,
+               "--animate is about the tokens --generate writes; add --generate N");
+  expect_error({"--model", "az", "--text", "a", "--generate", "2", "--animate", path("a.png")}, 2,
+               "a.png: writes a GIF; give a name ending in .gif");
+  EXPECT_FALSE(fs::exists(path("a.gif")));
   expect_error({"--model", "az", "--text", "a", "--generate", "2", "--temperature", "-1"}, 2,
                "--temperature -1");
 }

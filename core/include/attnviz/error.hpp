@@ -328,6 +328,7 @@ enum class Err {
   NeedsPicture,
   NeedsGenerate,
   TopPZero,
+  AnimateNotGif,
   CropNotShown,
   LayerChoice,
   TokenizerChoice,

@@ -75,6 +75,7 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
    "Model {0} token yazdı, hər dəfə ən ehtimallısını ({2}): token, modeldə ehtimalı → seçiləndə ehtimalı və digər namizədlər."},
   {Msg::GenerationCropped, "(from tokens {0}–{1}: the context's crop)",
    "({0}–{1} tokenlərindən: kontekstin kəsiyi)"},
+  {Msg::AnimationStep, "token {0} of {1}: “{2}”", "token {0}/{1}: “{2}”"},
 
   {Msg::Query, "query", "sorğu"},
   {Msg::Key, "key", "açar"},
@@ -286,6 +287,8 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
   {Msg::LabelWithheld, "not labelled from this text", "bu mətnə görə etiketlənmir"},
   {Msg::WroteHeatmapPng, "heatmap, {0} panels, {1} × {2} px", "istilik xəritəsi, {0} panel, {1} × {2} piksel"},
   {Msg::WroteHeatmapSvg, "heatmap, {0} panels, vector", "istilik xəritəsi, {0} panel, vektor"},
+  {Msg::WroteAnimation, "animation, the model writing {0} tokens, a frame each",
+   "animasiya: model {0} token yazır, hər biri bir kadr"},
   {Msg::WrotePage, "page to explore {0} layers × {1} heads over {2} tokens",
    "{2} token üzərində {0} qat × {1} başı araşdırmaq üçün səhifə"},
   {Msg::WroteJson, "every number as JSON: {0} layers × {1} heads over {2} tokens",

@@ -21,6 +21,7 @@ size_t grid_columns(const HeatmapInput& input) {
 constexpr Rgba kHighlight = {230, 57, 70, 255};   // --highlight's outline, on light and dark alike
 constexpr Rgba kGenerated = {242, 142, 43, 255};  // --generate's rule and the new tokens' labels
 constexpr int kMaxLabelColumns = 16;              // longer tokens are cut with …
+constexpr float kBarsWidth = 300;     // --animate's candidates beside the colorbar, before --scale
 constexpr float kMatrixTarget = 600;  // auto cell size aims at a matrix this many pixels wide
 constexpr float kMatrixMax = 2048;    // beyond this, cells shrink below one pixel
 constexpr float kMaxAutoCell = 48;
@@ -260,7 +261,8 @@ class Builder {
                                     colorbar_w - 8 * s);
     }
     const float colorbar_band = 24 * s + colorbar_w + 8 * s + tick_w;
-    const float content_w = grid_w + colorbar_band;
+    const float bars_w = input_.bar_slots > 0 ? kBarsWidth * s : 0;
+    const float content_w = grid_w + colorbar_band + bars_w;
     const float width = 2 * m_.margin + std::max(content_w, title_w);
     const float left = m_.margin + (width - 2 * m_.margin - content_w) / 2;
 
@@ -275,7 +277,11 @@ class Builder {
     const float colorbar_h = std::max(m_.matrix_h, 160 * s);
     add_colorbar(left + grid_w + 24 * s, matrix_top, colorbar_w, colorbar_h, tick_px);
 
-    const float height = std::max(top + grid_h, matrix_top + colorbar_h + 40 * s) + m_.margin;
+    float height = std::max(top + grid_h, matrix_top + colorbar_h + 40 * s) + m_.margin;
+    if (input_.bar_slots > 0) {
+      const float bottom = add_bars(left + grid_w + colorbar_band + 24 * s, matrix_top, tick_px);
+      height = std::max(height, bottom + m_.margin);
+    }
     if (static_cast<double>(width) * height > kMaxPixels) {
       throw Error(Err::HeatmapTooLarge, {std::to_string(static_cast<long>(width)),
                                          std::to_string(static_cast<long>(height))});
@@ -363,12 +369,27 @@ class Builder {
       return input_.generated_from >= 0 && position >= input_.generated_from ? kGenerated
                                                                              : theme_.text;
     };
+    // --animate: what the model has not written yet is not shown.
+    const auto unwritten = [&](Eigen::Index position) {
+      return input_.written >= 0 && position >= input_.written;
+    };
+    if (input_.written >= 0) {
+      const Eigen::Index row =
+          std::clamp<Eigen::Index>(input_.written - matrix.row0, 0, matrix.n_rows());
+      const float y = my + static_cast<float>(row) * m_.cell;
+      if (row < matrix.n_rows()) {
+        scene_.shapes.emplace_back(RectShape{
+            mx, y, m_.matrix_w, my + m_.matrix_h - y, theme_.background, "unwritten", {}});
+      }
+    }
     for (Eigen::Index i = 0; i < matrix.n_rows(); i += m_.step) {
+      if (unwritten(matrix.row0 + i)) continue;
       const float centre = static_cast<float>(i) * m_.cell + m_.cell / 2;
       add_text(mx - 6 * s, my + centre + lift, matrix.row_label(i), m_.label_px,
                ink(matrix.row0 + i), Anchor::End, false, "row-label");
     }
     for (Eigen::Index j = 0; j < matrix.n_cols(); j += m_.step) {
+      if (unwritten(matrix.col0 + j)) continue;
       add_col_label(mx, my, j, matrix.col_label(j), ink(matrix.col0 + j));
     }
     if (options_.captions) {
@@ -398,11 +419,17 @@ class Builder {
                                            "generation-rule",
                                            {}});
     }
-    if (col > 0 && col < matrix.n_cols()) {
+    // Down to the last row written (--animate), else the whole matrix.
+    const float height = input_.written < 0
+                             ? m_.matrix_h
+                             : static_cast<float>(std::clamp<Eigen::Index>(
+                                   input_.written - matrix.row0, 0, matrix.n_rows())) *
+                                   m_.cell;
+    if (col > 0 && col < matrix.n_cols() && height > 0) {
       scene_.shapes.emplace_back(RectShape{mx + static_cast<float>(col) * m_.cell - t / 2,
                                            my,
                                            t,
-                                           m_.matrix_h,
+                                           height,
                                            kGenerated,
                                            "generation-rule",
                                            {}});
@@ -468,6 +495,39 @@ class Builder {
         add_text(cx, cy + lift, buf, px, ink, Anchor::Middle, false, "annotation");
       }
     }
+  }
+
+  // --animate: the step's title, then one bar per candidate — the model's probability as a
+  // light bar, the probability it was drawn with over it — with its label and both numbers; the
+  // chosen token's in the rule's color. Returns the panel's bottom.
+  float add_bars(float x, float y, float px) {
+    const float s = m_.s;
+    const float lift = (font_.ascent(px) - font_.descent(px)) / 2;
+    add_text(x, y + px, input_.bars_title, px * 1.15f, theme_.text, Anchor::Start, false,
+             "bars-title");
+    const float label_w = 56 * s, bar_w = kBarsWidth * s - label_w - 80 * s, row_h = 22 * s;
+    float top = y + px * 2.2f;
+    for (const HeatmapInput::Bar& bar : input_.bars) {
+      const Rgba ink = bar.chosen ? kGenerated : theme_.text;
+      add_text(x + label_w - 6 * s, top + row_h / 2 + lift, utf8::truncate_to_width(bar.label, 6),
+               px, ink, Anchor::End, false, "bar-label");
+      scene_.shapes.emplace_back(RectShape{
+          x + label_w, top + 3 * s, bar_w * bar.p, row_h - 6 * s, theme_.masked, "bar-model", {}});
+      scene_.shapes.emplace_back(RectShape{x + label_w,
+                                           top + 7 * s,
+                                           bar_w * bar.p_sampled,
+                                           row_h - 14 * s,
+                                           bar.chosen ? kGenerated : theme_.muted,
+                                           "bar-drawn",
+                                           {}});
+      char numbers[48];
+      std::snprintf(numbers, sizeof numbers, "%.2f → %.2f", static_cast<double>(bar.p),
+                    static_cast<double>(bar.p_sampled));
+      add_text(x + label_w + bar_w + 6 * s, top + row_h / 2 + lift, numbers, px * 0.9f, ink,
+               Anchor::Start, false, "bar-value");
+      top += row_h;
+    }
+    return y + px * 2.2f + static_cast<float>(input_.bar_slots) * row_h;
   }
 
   void add_colorbar(float x, float y, float w, float h, float tick_px) {

@@ -27,7 +27,7 @@ size_t slide_columns(size_t n) {
 
 }  // namespace
 
-Scene heatmap_scene(const Result& result, const HeatmapOptions& options, const Font& font) {
+HeatmapInput heatmap_input(const Result& result, const HeatmapOptions& options) {
   HeatmapInput input;
   input.tokens = result.tokens;
   input.causal = result.trace().causal;
@@ -73,7 +73,11 @@ Scene heatmap_scene(const Result& result, const HeatmapOptions& options, const F
   }
   input.title = "\"" + utf8::truncate_to_width(utf8::one_line(result.info.text), 60) + "\"";
   input.subtitle = run_details(result, options.lang);
-  return layout_heatmap(input, options, font);
+  return input;
+}
+
+Scene heatmap_scene(const Result& result, const HeatmapOptions& options, const Font& font) {
+  return layout_heatmap(heatmap_input(result, options), options, font);
 }
 
 }  // namespace attnviz

@@ -284,6 +284,7 @@ ForwardTrace write_more(const Request& request, const TextReading& reading,
   if (request.steps) throw Error(Err::GenerateOnePass, {});
   if (!request.causal) throw Error(Err::GenerateNoMask, {});
   GenerationInfo info = generation_settings(request, model.family);
+  info.prompt = request.text;
   info.prompt_tokens = static_cast<int>(result.ids.size());
   GenerateOptions g;
   g.new_tokens = request.generate;

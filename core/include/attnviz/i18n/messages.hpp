@@ -55,6 +55,7 @@ enum class Msg {
   GenerationTitle,
   GenerationGreedy,
   GenerationCropped,
+  AnimationStep,
   // heatmap
   Query,
   Key,
@@ -144,6 +145,7 @@ enum class Msg {
   LabelWithheld,
   WroteHeatmapPng,
   WroteHeatmapSvg,
+  WroteAnimation,
   WrotePage,
   WroteJson,
   WroteWeights,

@@ -54,12 +54,27 @@ struct HeatmapInput {
   // --generate: the first token the model wrote; a rule sets its rows and columns apart and their
   // labels are in the rule's color. −1: none.
   Eigen::Index generated_from = -1;
-  std::string title;  // default title and subtitle
+  // --animate: a frame of the model writing. Tokens from `written` on are not written yet: their
+  // rows and labels are left out (−1: every token is). Beside the colorbar, the step's
+  // candidates as bars, the chosen one marked.
+  Eigen::Index written = -1;
+  struct Bar {
+    std::string label;
+    float p = 0, p_sampled = 0;  // under the model; as drawn
+    bool chosen = false;
+  };
+  std::string bars_title;
+  std::vector<Bar> bars;
+  size_t bar_slots = 0;  // the panel's height in bars: the same in every frame
+  std::string title;     // default title and subtitle
   std::string subtitle;
 };
 
 // Throws Error for an unknown colormap or theme.
 Scene layout_heatmap(const HeatmapInput& input, const HeatmapOptions& options, const Font& font);
+
+// What heatmap_scene() lays out for a run.
+HeatmapInput heatmap_input(const Result& result, const HeatmapOptions& options);
 
 // The heatmap of a run: one panel per shown head (see shown_heads), titled with the text and what
 // was computed.

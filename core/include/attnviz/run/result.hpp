@@ -34,7 +34,8 @@ struct GeneratedToken {
 };
 
 struct GenerationInfo {
-  int prompt_tokens = 0;         // the text's; the new tokens follow in Result::tokens
+  std::string prompt;            // the text the model continued
+  int prompt_tokens = 0;         // its tokens; the new tokens follow in Result::tokens
   Sampling sampling;             // as used: the settings given, or the model's code's defaults
   const char* defaults_of = "";  // whose defaults the settings not given took ("nanoGPT", …)
   uint64_t seed = 0;
