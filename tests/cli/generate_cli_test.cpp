@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -147,6 +148,15 @@ TEST_F(Generate, TheTableAndThePicturesMarkTheNewTokens) {
   for (size_t at = 0; (at = svg.out.find("generation-rule", at)) != std::string::npos; ++at)
     ++rules;
   EXPECT_EQ(rules, 2u);  // one across, one down
+  // The GIF (decoded frame by frame in tests/animate; here its ends, under the sanitizers too).
+  const Outcome gif = run({"--model", "az", "--text", "Salam", "--generate", "6", "--animate",
+                           path("w.gif"), "--layer", "0"});
+  ASSERT_EQ(gif.status, 0) << gif.err;
+  std::ifstream in(path("w.gif"), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.substr(0, 6), "GIF89a");
+  EXPECT_EQ(bytes.back(), ';');
+  EXPECT_NE(gif.out.find("animation, the model writing 6 tokens, a frame each"), std::string::npos);
   const Outcome greedy = run({"--model", "az", "--text", "Salam", "--generate", "3",
                               "--temperature", "0", "--no-summary"});
   EXPECT_NE(greedy.out.find("each the most probable"), std::string::npos) << greedy.out;
