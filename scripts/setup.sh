@@ -56,20 +56,33 @@ fi
 cmake --build --preset release -j "$jobs"
 
 if [ "${1:-}" = "--test" ]; then
+  # Each stage's time, so that a slow run says where its minutes went.
+  stage_start=$SECONDS
+  stage() {
+    echo "setup: $1 took $((SECONDS - stage_start)) s (${SECONDS} s in all)"
+    stage_start=$SECONDS
+  }
+  stage "installing and the release build"
   ctest --preset release -j "$jobs"
+  stage "the release suite"
   # The first README command must not need what only the tests use: build it again with those
   # packages hidden from CMake.
   ./scripts/check-release-build.sh
+  stage "the build without the test packages"
   unset CMAKE_C_COMPILER_LAUNCHER CMAKE_CXX_COMPILER_LAUNCHER  # nothing to share from here on
   # Once more under AddressSanitizer + UndefinedBehaviorSanitizer (clang, with the fuzz targets),
   # then each fuzz target briefly.
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j "$jobs"
+  stage "the ASan + UBSan build"
   ctest --preset asan -j "$jobs"
+  stage "the ASan + UBSan suite"
   # Two runs at once in one process, under ThreadSanitizer (only the concurrency tests' target,
   # at -O1 -g1: measured, it builds in 90 s instead of 147 s and runs as fast).
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs"
   ctest --preset tsan
+  stage "the TSan build and suite"
   ./scripts/fuzz.sh 4
+  stage "fuzzing"
 fi
