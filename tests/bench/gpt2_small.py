@@ -16,6 +16,12 @@
   gpt2_small.py forward DIR T THREADS REPEAT
       The forward pass a nanoGPT-style program does, every layer's (T, T) attention kept and the
       logits of every position; prints the median seconds of REPEAT runs on THREADS threads.
+  gpt2_small.py generate DIR T N THREADS cache|nocache
+      Writing N tokens after T prompt tokens, nanoGPT's generate() loop (temperature 0.8, top-k
+      200, torch.multinomial after torch.manual_seed(1337)): nocache runs the whole text again
+      for every token, as nanoGPT does, every layer's attention kept; cache keeps each layer's
+      keys and values and runs one new row per token, its attention row kept. Prints the seconds
+      and the tokens per second.
   gpt2_small.py heatmap DIR T LAYER HEAD OUT.png
       What a teacher's script does: map the safetensors file, run the model, draw one head's
       weights with matplotlib.
@@ -163,6 +169,61 @@ def forward(sd, idx):
     return x @ sd["wte.weight"].t(), layers
 
 
+def forward_cached(sd, idx, position, cache):
+    """One new token at `position` with each layer's keys and values in `cache` (appended to):
+    its logits (vocab) and its attention row in every layer, (n_head, position + 1)."""
+    x = sd["wte.weight"][idx] + sd["wpe.weight"][position]  # (1, C)
+    rows = []
+    for l in range(L):
+        p = f"h.{l}."
+        h = F.layer_norm(x, (C,), sd[p + "ln_1.weight"], sd[p + "ln_1.bias"])
+        q, k, v = (h @ sd[p + "attn.c_attn.weight"] + sd[p + "attn.c_attn.bias"]).split(C, dim=1)
+        q, k, v = (t.view(1, H, C // H).transpose(0, 1) for t in (q, k, v))  # (H, 1, hs)
+        if l in cache:
+            cache[l] = (torch.cat([cache[l][0], k], 1), torch.cat([cache[l][1], v], 1))
+        else:
+            cache[l] = (k, v)
+        keys, values = cache[l]  # (H, position + 1, hs)
+        att = F.softmax((q @ keys.transpose(-2, -1)) * (1.0 / math.sqrt(C // H)), dim=-1)
+        rows.append(att)
+        y = (att @ values).transpose(0, 1).contiguous().view(1, C)
+        x = x + y @ sd[p + "attn.c_proj.weight"] + sd[p + "attn.c_proj.bias"]
+        h = F.layer_norm(x, (C,), sd[p + "ln_2.weight"], sd[p + "ln_2.bias"])
+        h = gelu_new(h @ sd[p + "mlp.c_fc.weight"] + sd[p + "mlp.c_fc.bias"])
+        x = x + h @ sd[p + "mlp.c_proj.weight"] + sd[p + "mlp.c_proj.bias"]
+    x = F.layer_norm(x, (C,), sd["ln_f.weight"], sd["ln_f.bias"])
+    return (x @ sd["wte.weight"].t())[0], rows
+
+
+def next_token(logits):
+    """nanoGPT's sampling: / temperature 0.8, top-k 200, softmax, torch.multinomial."""
+    logits = logits / 0.8
+    v, _ = torch.topk(logits, 200)
+    logits[logits < v[-1]] = -float("Inf")
+    return torch.multinomial(F.softmax(logits, dim=-1), num_samples=1)
+
+
+def generate(sd, prompt, n, cached):
+    torch.manual_seed(1337)
+    ids = list(prompt)
+    kept = []
+    if cached:
+        cache = {}
+        for position, token in enumerate(ids):  # the prompt a token at a time, rows kept too
+            logits, rows = forward_cached(sd, torch.tensor([token]), position, cache)
+            kept.append(rows)
+        for _ in range(n):
+            ids.append(int(next_token(logits)))
+            logits, rows = forward_cached(sd, torch.tensor([ids[-1]]), len(ids) - 1, cache)
+            kept.append(rows)
+    else:
+        for _ in range(n):
+            logits, layers = forward(sd, torch.tensor(ids[-N_CTX:]))
+            kept.append(layers)
+            ids.append(int(next_token(logits[-1])))
+    return ids
+
+
 def main():
     mode, folder = sys.argv[1], sys.argv[2]
     if mode == "make":
@@ -171,6 +232,16 @@ def main():
         return ckpt(folder)
     T = int(sys.argv[3])
     idx = torch.tensor(ids_of(T))
+    if mode == "generate":
+        n, threads, cached = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6] == "cache"
+        torch.set_num_threads(threads)
+        sd = load(folder)
+        with torch.no_grad():
+            start = time.perf_counter()
+            generate(sd, ids_of(T), n, cached)
+            seconds = time.perf_counter() - start
+        print(f"{seconds:.2f} s, {n / seconds:.1f} tokens/s")
+        return
     if mode == "forward":
         torch.set_num_threads(int(sys.argv[4]))
         sd = load(folder)

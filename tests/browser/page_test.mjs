@@ -268,6 +268,47 @@ async function matrixLabels(page) {
   await page.close();
 }
 
+// ---- --generate: the model writing, a step at a time ----
+{
+  const run = make("writing", ["--model", "az", "--text", "Mən çayı sevirəm, çünki", "--generate", "12",
+    "--layer", "1", "--head", "2"]);
+  const g = run.json.generation;
+  const { page, problems } = await open(run);
+  check(await page.evaluate(() => !document.getElementById("writing").hidden), "writing: the view is shown");
+  const slide = (id, value) => page.evaluate((i, v) => {
+    const e = document.getElementById(i);
+    e.value = String(v);
+    e.dispatchEvent(new Event("input"));
+  }, id, value);
+  await slide("step", 3);
+  const query = await page.evaluate(() => window.attnvizPage.state.query);
+  check(query === g.prompt_tokens + 2, `writing: step 3 moves the matrix to row ${g.prompt_tokens + 2}, not ${query}`);
+  const rows = await page.evaluate(() => [...document.querySelectorAll("#candidates .candidate")].map((r) => ({
+    token: r.querySelector(".candidate-token").textContent, chosen: r.classList.contains("chosen"),
+    numbers: r.querySelector(".candidate-numbers").textContent })));
+  const step = g.steps[3];
+  check(rows.length === step.candidates.length, `writing: ${rows.length} candidates`);
+  const chosen = rows.filter((r) => r.chosen);
+  check(chosen.length === 1 && chosen[0].token === step.token.replace(" ", "␣").replace("\n", "↵"),
+    `writing: the chosen token marked (${JSON.stringify(chosen)}, ${JSON.stringify(step.token)})`);
+  // The what-if temperature re-weights the candidates kept: p^(1/T) over their sum.
+  await slide("what-if", 0.5);
+  const w = step.candidates.map((c) => c.p ** 2);
+  const sum = w.reduce((a, b) => a + b, 0);
+  const numbers = await page.evaluate(() =>
+    [...document.querySelectorAll("#candidates .candidate-numbers")].map((e) => e.textContent));
+  numbers.forEach((text, k) => {
+    const want = (w[k] / sum).toFixed(3);
+    check(text.endsWith(`· ${want}`), `writing: candidate ${k} at T 0.5 is ${want}, the page says "${text}"`);
+  });
+  await page.click("#play");
+  check((await text(page, "#play")) === "Pause", "writing: play starts");
+  await page.click("#play");
+  check((await text(page, "#play")) === "Play", "writing: and pauses");
+  check(problems.length === 0, `writing: ${problems.join("; ")}`);
+  await page.close();
+}
+
 // ---- one-letter labels stay upright; the overview's captions whole ----
 {
   const run = make("short", ["--model", "az", "--text", "salam"]);

@@ -129,6 +129,27 @@ Json block_of(const View& view, Eigen::Index T) {
   return {{"rows", span(view.rows)}, {"cols", span(view.cols)}};
 }
 
+// --generate, for the page's writing view: each step's token and candidates (the attention is
+// the matrix's own rows); null without it.
+Json generation_of(const Result& result) {
+  if (!result.generation) return nullptr;
+  const GenerationInfo& g = *result.generation;
+  Json steps = Json::array();
+  for (const GeneratedToken& step : g.steps) {
+    Json candidates = Json::array();
+    for (const auto& c : step.candidates) {
+      candidates.push_back({{"token", utf8::visible(c.guess.token)},
+                            {"id", c.guess.id},
+                            {"p", c.guess.p},
+                            {"p_sampled", c.p_sampled}});
+    }
+    steps.push_back({{"token", utf8::visible(step.token.token)},
+                     {"id", step.token.id},
+                     {"candidates", std::move(candidates)}});
+  }
+  return {{"prompt_tokens", g.prompt_tokens}, {"steps", std::move(steps)}};
+}
+
 Json page_data(const Result& result, const HtmlOptions& options) {
   // Weights and scores are always there; x, q, k and v for the steps view only while the whole
   // page stays within kExactNumbers.
@@ -207,6 +228,7 @@ Json page_data(const Result& result, const HtmlOptions& options) {
       {"layers", std::move(layers)},
       {"view", {{"head", first_head(options.view)}}},
       {"predictions", std::move(predictions)},
+      {"generation", generation_of(result)},
       {"colormaps", colormaps()}};
   if (result.rollout.size() > 0)  // the run's rollout through every layer of the model
     page["rollout"] = compact ? compact_weights(result.rollout) : exact(result.rollout);

@@ -112,6 +112,18 @@ function matrixView(page) {
     ctx.beginPath();
     ctx.rect(left - 3, top - 3, width + 6, height + 6);
     ctx.clip();
+    // --generate: the rule where the model began to write, as in the heatmap.
+    if (data.generation) {
+      const p = data.generation.prompt_tokens;
+      ctx.strokeStyle = "#f28e2b";
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(left, y0 + p * cell);
+      ctx.lineTo(left + width, y0 + p * cell);
+      ctx.moveTo(x0 + p * cell, top);
+      ctx.lineTo(x0 + p * cell, top + height);
+      ctx.stroke();
+    }
     // The chosen query's row, outlined.
     ctx.strokeStyle = css("--focus");
     ctx.lineWidth = 2;

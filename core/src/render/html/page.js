@@ -5,7 +5,7 @@
 // numbers in numbers.js). It makes no request, stores nothing and needs no library.
 "use strict";
 /* global STRINGS, MEAN, ROLLOUT, pageNumbers, matrixView, headView, overview, stepsView,
-   guessesView, exportsView */
+   guessesView, writingView, exportsView */
 
 (() => {
   const data = JSON.parse(document.getElementById("attnviz-data").textContent);
@@ -68,6 +68,7 @@
   const grid = overview(page);
   const steps = stepsView(page);
   const guesses = guessesView(page);
+  const writing = writingView(page);
   const { csv, svgText } = exportsView(page);
 
   function choose(query, key = state.key) {
@@ -133,6 +134,7 @@
     grid.render();
     steps.render();
     guesses.render();
+    writing.render();
   }
 
   $("layer").addEventListener("change", (e) => select(Number(e.target.value), state.head));

@@ -37,6 +37,14 @@ const STRINGS = {
       "scores to 3 significant digits. attnviz --json gives them exactly.",
     whole_text: "The whole text ({0} characters)",
     block: "Only rows {0}–{1} and columns {2}–{3} (--rows, --cols)",
+    writing: "The model writing",
+    writing_hint: "Each step: the token chosen, its probability under the model → the one it was " +
+      "drawn with (after temperature, top-k and top-p), and the matrix at the row that chose it.",
+    step_label: "Step", play: "Play", pause: "Pause",
+    writing_step: "Token {0} of {1}: “{2}”, chosen at row {3}",
+    what_if: "What if the temperature were {0}",
+    what_if_hint: "The what-if bars re-weight the candidates shown (p^(1/T), renormalised over " +
+      "them): a look at the numbers kept, not a new draw.",
   },
   az: {
     layer: "Qat", head: "Baş", colormap: "Rəng xəritəsi", theme: "Tema", theme_auto: "sistem",
@@ -73,5 +81,13 @@ const STRINGS = {
       "dəqiqliklə, ballar 3 əhəmiyyətli rəqəmlə. attnviz --json onları dəqiq verir.",
     whole_text: "Bütün mətn ({0} simvol)",
     block: "Yalnız {0}–{1} sətirləri və {2}–{3} sütunları (--rows, --cols)",
+    writing: "Model yazır",
+    writing_hint: "Hər addım: seçilən token, modeldə ehtimalı → seçiləndə ehtimalı (temperatur, " +
+      "top-k və top-p-dən sonra) və onu seçən sətirdə matris.",
+    step_label: "Addım", play: "Oynat", pause: "Dayandır",
+    writing_step: "Token {0}/{1}: “{2}”; onu seçən sətir: {3}",
+    what_if: "Temperatur {0} olsaydı",
+    what_if_hint: "“Olsaydı” zolaqları göstərilən namizədləri yenidən çəkir (p^(1/T), onların " +
+      "arasında normallaşdırılıb): saxlanan ədədlərə baxışdır, yeni seçim deyil.",
   },
 };
