@@ -32,7 +32,7 @@ struct Options {
   bool no_summary = false, explain = false, trace = false, full = false;
   bool heads_report = false;
   int induction_test = 0;  // --induction-test S
-  int generate = 0;  // --generate N
+  int generate = 0;        // --generate N
   std::optional<double> temperature, top_p;
   std::optional<int> top_k;
   std::optional<int> width;

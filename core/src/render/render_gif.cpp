@@ -23,7 +23,6 @@ void put16(std::string& out, int v) {
 
 // The palette (≤ 256 colors) and each color's index in it.
 struct GifWriter::Palette {
- public:
   explicit Palette(const std::vector<const Image*>& frames) {
     std::unordered_map<uint32_t, size_t> counts;
     for (const Image* f : frames) {
@@ -73,7 +72,6 @@ struct GifWriter::Palette {
     return out;
   }
 
- private:
   std::unordered_map<uint32_t, uint8_t> index_;
   std::vector<uint32_t> colors_;
 };
