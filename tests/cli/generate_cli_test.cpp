@@ -112,6 +112,12 @@ TEST_F(Generate, EachStepShowsItsChoiceAndItsAttentionRow) {
       }
     }
     EXPECT_TRUE(found) << s;
+    // The candidates are the guesses of the row that chose the token: the same numbers.
+    const json& guesses = out["predictions"][position - 1];
+    for (size_t k = 0; k < guesses.size(); ++k) {
+      EXPECT_EQ(step["candidates"][k]["id"], guesses[k]["id"]) << s;
+      EXPECT_EQ(step["candidates"][k]["p"], guesses[k]["p"]) << s;
+    }
     // The row in every layer and head: the matrix's row, summing to 1.
     ASSERT_EQ(step["attention"].size(), 2u);
     for (size_t l = 0; l < 2; ++l) {

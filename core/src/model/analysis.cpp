@@ -66,12 +66,18 @@ void NextTokens::add(const Eigen::Ref<const Matrix, 0, Eigen::OuterStride<>>& lo
 
 std::vector<std::vector<Prediction>> NextTokens::result() const {
   std::vector<std::vector<Prediction>> out;
-  for (const Row& r : rows_) {
+  for (size_t t = 0; t < rows_.size(); ++t) {
     std::vector<Prediction> top;
-    for (const auto& [logit, id] : r.best) top.push_back({id, std::exp(logit - r.max) / r.sum});
+    for (const auto& [logit, id] : rows_[t].best)
+      top.push_back({id, probability(static_cast<Eigen::Index>(t), logit)});
     out.push_back(std::move(top));
   }
   return out;
+}
+
+float NextTokens::probability(Eigen::Index t, float logit) const {
+  const Row& r = rows_[static_cast<size_t>(t)];
+  return std::exp(logit - r.max) / r.sum;
 }
 
 Matrix head_mean(const AttentionTrace& layer) {

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "attnviz/compute/kernels.hpp"
+#include "attnviz/model/analysis.hpp"
 
 namespace attnviz {
 namespace {
@@ -82,18 +83,18 @@ Choice choose_next(const float* logits, int vocab, const Sampling& sampling,
   Choice choice;
   choice.id = sampling.temperature <= 0 ? first_max(sampled.data(), vocab)
                                         : multinomial_one(sampled, generator);
-  std::vector<float> model(logits, logits + vocab);
-  softmax_row(model.data(), vocab, 1.0f);
-  std::vector<int> order(static_cast<size_t>(vocab));
-  std::iota(order.begin(), order.end(), 0);
-  n = std::min(n, vocab);
-  std::partial_sort(order.begin(), order.begin() + n, order.end(), [&](int a, int b) {
-    return model[size_t(a)] > model[size_t(b)] || (model[size_t(a)] == model[size_t(b)] && a < b);
-  });
-  order.resize(static_cast<size_t>(n));
-  if (std::find(order.begin(), order.end(), choice.id) == order.end()) order.push_back(choice.id);
-  for (const int id : order)
-    choice.candidates.push_back({id, model[size_t(id)], sampled[size_t(id)]});
+  // The model's probabilities as its guesses at every position have them (NextTokens): one
+  // computation, whether a row's guesses or a step's candidates show it.
+  NextTokens model(1, n);
+  model.add(Eigen::Map<const Matrix>(logits, 1, vocab), 0);
+  const std::vector<std::vector<Prediction>> top = model.result();
+  for (const Prediction& guess : top.front())
+    choice.candidates.push_back({guess.id, guess.p, sampled[size_t(guess.id)]});
+  const auto chosen = [&](const Candidate& c) { return c.id == choice.id; };
+  if (std::none_of(choice.candidates.begin(), choice.candidates.end(), chosen)) {
+    choice.candidates.push_back(
+        {choice.id, model.probability(0, logits[choice.id]), sampled[size_t(choice.id)]});
+  }
   return choice;
 }
 

@@ -31,6 +31,8 @@ class NextTokens {
   // logits (T, n) of the vocabulary ids [first, first + n), slabs in ascending order.
   void add(const Eigen::Ref<const Matrix, 0, Eigen::OuterStride<>>& logits, int first);
   std::vector<std::vector<Prediction>> result() const;
+  // Row t's probability of a token with this logit (one of the row's, once every slab is in).
+  float probability(Eigen::Index t, float logit) const;
 
  private:
   struct Row {

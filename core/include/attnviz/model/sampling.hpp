@@ -27,7 +27,7 @@ int multinomial_one(const std::vector<float>& probs, TorchGenerator& generator);
 
 struct Candidate {
   int id = 0;
-  float p = 0;          // the model's probability: softmax of the logits as they are
+  float p = 0;  // the model's probability: softmax of the logits as they are (as NextTokens has it)
   float p_sampled = 0;  // after temperature, top-k and top-p: what the token was drawn with
 };
 
