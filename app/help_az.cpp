@@ -74,7 +74,8 @@ const std::map<std::string, const char*>& descriptions() {
     {"--temperature", "Softmax-dan əvvəl logitləri T-yə böl: 1-dən kiçik daha kəskin, 1-dən böyük daha yastı; 0 ən ehtimallı tokeni götürür (standart: modelin kodununku, nanoGPT üçün 0.8)"},
     {"--top-k", "Yalnız K ən ehtimallı tokendən seç (0: hamısı; standart: modelin kodununku, nanoGPT üçün 200, GPT-2 üçün 50, gpt.py üçün hamısı)"},
     {"--top-p", "Yalnız ehtimalları cəmi P-yə çatan ən ehtimallı tokenlərdən seç (nucleus sampling, Hugging Face kimi; standart 1: hamısı)"},
-    {"--animate", "Modelin yazmasını dövri GIF kimi yaz, hər yeni token üçün bir kadr: matris sətir-sətir böyüyür, namizədlər yanında (slaydlar və brauzerlər üçün)"},
+    {"--animate", "Modelin yazmasını dövri GIF (FAYL.gif: slaydlar və brauzerlər) və ya APNG (FAYL.png: hər rəng dəqiq) kimi yaz, hər yeni token üçün bir kadr: matris sətir-sətir böyüyür, namizədlər yanında"},
+    {"--explain-step", "--explain ilə (və ya --json --trace ilə): addım-addım göstərilən addım, tokeni seçən sətirdən seçimə qədər (standart 1)"},
     {"--threads", "Matris hasilləri və başlar üçün axınlar (standart: bu prosesin istifadə edə bildiyi nüvələr); ədədlər istənilən say üçün eynidir"},
   };
   return kAz;

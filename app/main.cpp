@@ -156,8 +156,12 @@ int run(const Options& o, attnviz::Lang lang) {
       if (o.animate) {
         holds(o.animate, attnviz::say(lang, attnviz::Msg::WroteAnimation,
                                       {std::to_string(result.generation->steps.size())}));
-        emit(o.animate, "--animate",
-             [&] { return attnviz::render_animation(result, heatmap, font); });
+        emit(o.animate, "--animate", [&] {
+          const bool apng = attnviz::ends_with(*o.animate, ".png");
+          return attnviz::render_animation(
+              result, heatmap, font,
+              apng ? attnviz::AnimationFormat::Apng : attnviz::AnimationFormat::Gif);
+        });
       }
     }  // the font is freed before the PNG is encoded: a lower peak of memory
     if (image) {

@@ -281,9 +281,15 @@ void add_generation_options(CLI::App& app, Options& o) {
       ->type_name("P")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--animate", o.animate,
-                 "Write the model writing as a looping GIF, one frame per new token: the matrix "
-                 "growing row by row, the candidates beside it (for slides and browsers)")
-      ->type_name("FILE.gif");
+                 "Write the model writing as a looping GIF (FILE.gif: slides and browsers) or "
+                 "APNG (FILE.png: every color exact), one frame per new token: the matrix growing "
+                 "row by row, the candidates beside it")
+      ->type_name("FILE.gif|FILE.png");
+  app.add_option("--explain-step", o.explain_step,
+                 "With --explain (or --json --trace): the step walked through, from the row that "
+                 "chose the token to the draw (default 1)")
+      ->type_name("S")
+      ->check(CLI::Range(1, 4096));
 }
 
 // The files written, and the table printed.
@@ -436,7 +442,14 @@ std::optional<Words> usage_problem(const Options& o) {
   }
   if (o.top_p && *o.top_p <= 0) return Words(Err::TopPZero, {});
   if (o.animate && o.generate == 0) return Words(Err::NeedsGenerate, {"--animate"});
-  if (o.animate && !ends_with(*o.animate, ".gif") && *o.animate != "-")
+  if (o.explain_step && o.generate == 0) return Words(Err::NeedsGenerate, {"--explain-step"});
+  if (o.explain_step && !o.explain && !o.trace) return Words(Err::ExplainStepAlone, {});
+  if (o.explain_step && *o.explain_step > o.generate) {
+    return Words(Err::ExplainStepPast,
+                 {std::to_string(*o.explain_step), std::to_string(o.generate)});
+  }
+  if (o.animate && !ends_with(*o.animate, ".gif") && !ends_with(*o.animate, ".png") &&
+      *o.animate != "-")
     return Words(Err::AnimateNotGif, {*o.animate});
   // A file's or a shipped model's weights draw nothing, unless --induction-test draws its tokens
   // or --generate its new ones.

@@ -31,8 +31,9 @@ struct Options {
   bool no_positions = false, no_mask = false, no_scale = false, no_table = false, table = false;
   bool no_summary = false, explain = false, trace = false, full = false;
   bool heads_report = false;
-  int induction_test = 0;  // --induction-test S
-  int generate = 0;        // --generate N
+  int induction_test = 0;           // --induction-test S
+  int generate = 0;                 // --generate N
+  std::optional<int> explain_step;  // --explain-step S
   std::optional<double> temperature, top_p;
   std::optional<int> top_k;
   std::optional<int> width;

@@ -139,6 +139,7 @@ Request make_request(const Options& o, InputFiles& files) {
   r.scale = !o.no_scale;
   r.keep_scores = o.trace || o.explain || o.html;  // the page shows each cell's score
   r.steps = o.trace || o.explain;
+  r.explain_step = o.explain_step.value_or(1);
   r.long_text = o.long_text == "last" ? LongText::Last : LongText::Window;
   r.means = o.head == "mean";
   return r;

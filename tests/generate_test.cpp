@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 
 #include "attnviz/formats/shipped_models.hpp"
 #include "attnviz/formats/state_dict.hpp"
+#include "attnviz/model/attention.hpp"
 #include "reference_util.hpp"
 #include "test_util.hpp"
 
@@ -160,6 +163,83 @@ TEST(Generation, EachNewRowEqualsAFullForwardPass) {
     const std::string bytes = test::slurp(std::string(ATTNVIZ_REFERENCE "/models/") + file);
     expect_rows_of_a_full_pass(load(bytes, file), {1, 2, 3}, 20, 4e-6f);
   }
+}
+
+// The step --explain walks (StepTrace): the same tokens as without it; its weights the very row
+// the generation kept; its scores softmaxed giving them; its q, k and v those of one forward pass
+// over the tokens its row read; its logits the step's; its draw the argmax of p / q.
+void expect_step_explained(const std::vector<int>& prompt, int n, int step, double temperature,
+                           int top_k) {
+  SCOPED_TRACE("prompt " + std::to_string(prompt.size()) + ", step " + std::to_string(step));
+  GenerateOptions options;
+  options.new_tokens = n;
+  options.sampling = {temperature, top_k, 1.0};
+  ForwardOptions keep;
+  keep.keep_logits = true;
+  const Generation plain = generate(az(), prompt, options, keep);
+  options.explain_step = step;
+  const Generation g = generate(az(), prompt, options, keep);
+  EXPECT_EQ(g.ids, plain.ids);
+  const StepTrace& e = g.explained;
+  ASSERT_EQ(e.step, step);
+  const auto query = static_cast<Eigen::Index>(prompt.size()) + step - 2;
+  EXPECT_EQ(e.query, query);
+  EXPECT_EQ(e.first_key, g.steps[static_cast<size_t>(step - 1)].first_key);
+  const Eigen::Index keys = query - e.first_key + 1;
+  EXPECT_EQ(keys, std::min<Eigen::Index>(query + 1, az().block_size));
+
+  ForwardOptions whole;
+  whole.keep_scores = whole.keep_blocks = true;
+  const std::vector<int> read(g.ids.begin() + e.first_key, g.ids.begin() + query + 1);
+  const ForwardTrace full = forward(az(), read, whole);
+  float qkv = 0;
+  ASSERT_EQ(e.layers.size(), az().blocks.size());
+  for (size_t l = 0; l < e.layers.size(); ++l) {
+    const AttentionTrace& a = e.layers[l].attention;
+    for (size_t h = 0; h < a.heads.size(); ++h) {
+      const HeadTrace& head = a.heads[h];
+      ASSERT_EQ(head.weights.cols(), keys);
+      ASSERT_EQ(head.k.rows(), keys);
+      const Matrix kept = g.trace.layers[l].attention.heads[h].weights.block(query, e.first_key, 1,
+                                                                             keys);  // (1, keys)
+      EXPECT_EQ(head.weights, kept);
+      const Matrix again = masked_softmax(head.scores, a.scale, false);  // (1, keys)
+      EXPECT_LE((again - head.weights).cwiseAbs().maxCoeff(), 1e-6f);
+      const HeadTrace& f = full.layers[l].attention.heads[h];
+      qkv = std::max({qkv, (head.q - f.q.bottomRows(1)).cwiseAbs().maxCoeff(),
+                      (head.k - f.k).cwiseAbs().maxCoeff(), (head.v - f.v).cwiseAbs().maxCoeff()});
+    }
+    EXPECT_EQ(e.layers[l].block.hidden.rows(), 1);
+  }
+  EXPECT_LE(qkv, 4e-6f);
+  const auto row = static_cast<Eigen::Index>(step - 1);
+  const Matrix logits = Eigen::Map<const Matrix>(e.logits.data(), 1, g.trace.logits.cols());
+  EXPECT_EQ(logits, g.trace.logits.row(row));
+  const SamplingTrace& t = e.sampling;
+  const int chosen = g.steps[static_cast<size_t>(step - 1)].choice.id;
+  if (temperature <= 0) {
+    EXPECT_TRUE(t.exponentials.empty());
+    return;
+  }
+  ASSERT_EQ(t.ratios.size(), e.logits.size());
+  EXPECT_EQ(std::max_element(t.ratios.begin(), t.ratios.end()) - t.ratios.begin(), chosen);
+  const auto kept =
+      std::count_if(t.filtered.begin(), t.filtered.end(), [](float f) { return std::isfinite(f); });
+  if (top_k > 0) EXPECT_EQ(kept, top_k);
+  for (const Candidate& c : g.steps[static_cast<size_t>(step - 1)].choice.candidates) {
+    const auto id = static_cast<size_t>(c.id);
+    EXPECT_EQ(t.ratios[id], c.p_sampled / t.exponentials[id]);
+    EXPECT_EQ(std::isfinite(t.filtered[id]), c.p_sampled > 0);
+  }
+}
+
+TEST(Generation, OneStepIsKeptWholeForExplain) {
+  const std::vector<int> prompt = {5, 17, 30, 2, 44};
+  expect_step_explained(prompt, 6, 1, 0.8, 5);    // chosen by the prompt's pass
+  expect_step_explained(prompt, 6, 4, 1.0, 0);    // by a row from the key/value cache
+  expect_step_explained(prompt, 70, 66, 0.8, 0);  // past the context: its window's pass
+  expect_step_explained(prompt, 8, 8, 0.0, 0);    // greedy: nothing drawn
+  expect_step_explained(std::vector<int>(70, 8), 3, 1, 0.8, 5);  // a prompt past the context
 }
 
 TEST(Generation, GreedyDrawsNothingAndTemperatureReshapes) {

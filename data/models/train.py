@@ -1,9 +1,14 @@
 #!/usr/bin/python3
-"""Trains the shipped `az` model: a character-level GPT in nanoGPT's architecture, on
+"""Trains the shipped models: character-level GPTs in nanoGPT's architecture, on
 data/models/az/corpus.txt (made by make_corpus.py).
 
-    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 data/models/train.py            # the shipped model
-    /usr/bin/python3 data/models/train.py --tiny --out /tmp/tiny.safetensors  # seconds, for tests
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 data/models/train.py                  # `az`
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 data/models/train.py --recipe az-long  # `az-long`
+    /usr/bin/python3 data/models/train.py --tiny --out /tmp/tiny.safetensors        # seconds, for tests
+
+`az-long` also sees repeated spans: in a share of its training windows a stretch of the text is
+copied further on (a sentence, later the same sentence), which only an induction head can predict.
+The validation text is never altered, so both models' losses are over the same held-out lines.
 
 Reproducible: fixed seeds, Debian's python3-torch on the CPU, two threads. Every tenth line of the
 corpus is held out for validation; the checkpoint with the lowest validation loss is the one saved.
@@ -28,12 +33,18 @@ from torch.nn import functional as F
 HERE = pathlib.Path(__file__).resolve().parent
 UNKNOWN = "\ufffd"  # the stand-in for a character outside the vocabulary
 
-# The shipped recipe, chosen by measuring (the model card gives the runs).
+# The shipped recipes, chosen by measuring (the model cards give the runs). `repeat` is the share
+# of training windows given a repeated span.
 SHIPPED = dict(n_layer=2, n_head=4, n_embd=128, block_size=64, dropout=0.1, batch_size=32,
                max_iters=6000, lr=3e-3, min_lr=3e-4, warmup=200, weight_decay=0.1, eval_every=250,
-               eval_iters=40)
+               eval_iters=40, repeat=0.0)
+RECIPES = {
+    "az": SHIPPED,
+    "az-long": dict(SHIPPED, n_layer=4, block_size=256, batch_size=16, max_iters=4500,
+                    eval_every=500, eval_iters=10, repeat=0.25),
+}
 TINY = dict(SHIPPED, n_layer=1, n_head=2, n_embd=16, block_size=16, batch_size=8, max_iters=30,
-            warmup=5, eval_every=10, eval_iters=2)
+            warmup=5, eval_every=10, eval_iters=2, repeat=0.5)
 
 
 class CausalSelfAttention(nn.Module):
@@ -158,6 +169,20 @@ def load_safetensors(path):
     return model.eval(), vocab
 
 
+def repeat_spans(rows, share, g):
+    """Copies a span of some rows (B, T + 1) further on in the same row, in place: a stretch of
+    text that reappears, the pattern an induction head completes. Which rows, the span's length
+    (8 to T/4; in a window shorter than 32, T/4) and both places are drawn from `g`."""
+    B, n = rows.shape
+    chosen = torch.rand(B, generator=g) < share
+    for b in chosen.nonzero().flatten().tolist():
+        length = int(torch.randint(min(8, n // 4), n // 4 + 1, (1,), generator=g))
+        src = int(torch.randint(0, n // 2 - length + 1, (1,), generator=g))
+        dst = int(torch.randint(src + length, n - length + 1, (1,), generator=g))
+        rows[b, dst:dst + length] = rows[b, src:src + length].clone()
+    return rows
+
+
 def split_corpus(path):
     lines = pathlib.Path(path).read_text(encoding="utf-8").splitlines()
     train = "\n".join(l for i, l in enumerate(lines) if i % 10 != 9) + "\n"
@@ -168,14 +193,17 @@ def split_corpus(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default=str(HERE / "az" / "corpus.txt"))
-    ap.add_argument("--out", default=str(HERE / "az" / "az.safetensors"))
+    ap.add_argument("--recipe", choices=sorted(RECIPES), default="az")
+    ap.add_argument("--out", help="default: data/models/RECIPE/RECIPE.safetensors")
     ap.add_argument("--tiny", action="store_true", help="a seconds-long run that proves it works")
     ap.add_argument("--seed", type=int, default=1337)
     for key, value in SHIPPED.items():
         ap.add_argument("--" + key.replace("_", "-"), type=type(value), default=None)
     args = ap.parse_args()
-    cfg = dict(TINY if args.tiny else SHIPPED)
+    cfg = dict(TINY if args.tiny else RECIPES[args.recipe])
     cfg.update({k: getattr(args, k) for k in SHIPPED if getattr(args, k) is not None})
+    out = args.out or str(HERE / args.recipe / (args.recipe + ".safetensors"))
+    pathlib.Path(out).parent.mkdir(parents=True, exist_ok=True)
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
@@ -196,11 +224,12 @@ def main():
                             lr=cfg["lr"], betas=(0.9, 0.99))
     gen = torch.Generator().manual_seed(args.seed)
 
-    def batch(data, g):
+    def batch(data, g, repeat=0.0):
         ix = torch.randint(len(data) - cfg["block_size"] - 1, (cfg["batch_size"],), generator=g)
-        x = torch.stack([data[i:i + cfg["block_size"]] for i in ix])
-        y = torch.stack([data[i + 1:i + 1 + cfg["block_size"]] for i in ix])
-        return x, y
+        rows = torch.stack([data[i:i + cfg["block_size"] + 1] for i in ix])  # (B, T + 1)
+        if repeat > 0:
+            rows = repeat_spans(rows, repeat, g)
+        return rows[:, :-1], rows[:, 1:]
 
     @torch.no_grad()
     def estimate():
@@ -227,7 +256,7 @@ def main():
             mark = ""
             if losses["val"] < best:
                 best = losses["val"]
-                save_safetensors(args.out, model, vocab, cfg["n_head"])
+                save_safetensors(out, model, vocab, cfg["n_head"])
                 mark = "  saved"
             print(f"step {it:5d}  train {losses['train']:.3f}  val {losses['val']:.3f} nats/char  "
                   f"{time.time() - start:6.0f} s  {it * cfg['batch_size'] * cfg['block_size'] / 1e6:.1f} M chars{mark}",
@@ -236,14 +265,14 @@ def main():
             break
         for group in opt.param_groups:
             group["lr"] = lr_at(it)
-        x, y = batch(train, gen)
+        x, y = batch(train, gen, cfg["repeat"])
         loss = F.cross_entropy(model(x).flatten(0, 1), y.flatten())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
 
-    model, vocab = load_safetensors(args.out)  # samples from what was saved
+    model, vocab = load_safetensors(out)  # samples from what was saved
     g = torch.Generator().manual_seed(args.seed)
     for prompt in ("Azərbaycan ", "Yeni ", "Fayl"):
         idx = torch.tensor([[stoi[c] for c in prompt]])

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""--animate's GIF, opened by a real decoder (Pillow, Debian's python3-pil): one frame per new
-token and a last one with the whole text, every frame the same size and fully decoded, looping,
-half a second a frame and three seconds on the last, a palette of at most 256 colors; the matrix
-grows a row a frame; the same seed gives the same bytes; a long generation is bounded.
+"""--animate's GIF and APNG, opened by a real decoder (Pillow, Debian's python3-pil): one frame
+per new token and a last one with the whole text, every frame the same size and fully decoded,
+looping, half a second a frame and three seconds on the last, a palette of at most 256 colors; the
+matrix grows a row a frame; the same seed gives the same bytes; a long generation is bounded. The
+APNG's frames are the GIF's with every color exact: wherever a pixel's color is in the GIF's
+palette, the two frames agree.
 
     animate_test.py ATTNVIZ_BINARY
 """
@@ -56,6 +58,26 @@ with tempfile.TemporaryDirectory() as work:
         im.seek(0)
         palette = im.getpalette()
         check(palette is not None and len(palette) <= 768, "one palette of at most 256 colors")
+    # The APNG of the same run.
+    apng = Path(work) / "slide.png"
+    run("--model", "az", "--text", "Mən çayı sevirəm, çünki", "--generate", "40", "--layer", "1",
+        "--head", "2", "--animate", str(apng))
+    with Image.open(apng) as im, Image.open(gif) as g:
+        check(im.format == "PNG" and getattr(im, "is_animated", False), "an animated PNG")
+        check(im.info.get("loop") == 0, f"the APNG loops forever ({im.info.get('loop')})")
+        check(im.n_frames == 41, f"41 APNG frames, not {im.n_frames}")
+        palette = g.getpalette()
+        in_palette = {tuple(palette[i:i + 3]) for i in range(0, len(palette), 3)}
+        durations, disagree = [], 0
+        for k in range(im.n_frames):
+            im.seek(k)
+            g.seek(k)
+            a, b = im.convert("RGB"), g.convert("RGB")
+            check(a.size == b.size, f"APNG frame {k} is {a.size}, the GIF's {b.size}")
+            durations.append(im.info.get("duration"))
+            disagree += sum(1 for p, q in zip(a.getdata(), b.getdata()) if p in in_palette and p != q)
+        check(durations[:-1] == [500] * 40 and durations[-1] == 3000, f"APNG times {durations}")
+        check(disagree == 0, f"{disagree} pixels of the APNG differ from the GIF's")
     # The same run, the same bytes.
     again = Path(work) / "again.gif"
     run("--model", "az", "--text", "Mən çayı sevirəm, çünki", "--generate", "40", "--layer", "1",
@@ -72,4 +94,4 @@ with tempfile.TemporaryDirectory() as work:
 if failures:
     print(f"{failures} check(s) failed")
     sys.exit(1)
-print("the GIF plays: 41 frames checked")
+print("the GIF and the APNG play: 41 frames each checked")

@@ -3,6 +3,7 @@
 // given, and every view shows the new tokens.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -168,22 +169,73 @@ TEST_F(Generate, TheTableAndThePicturesMarkTheNewTokens) {
   EXPECT_NE(greedy.out.find("each the most probable"), std::string::npos) << greedy.out;
 }
 
+// --explain walks one step: the row that chose the token, then the draw, in either language; with
+// --json --trace the same step's numbers, its weights the row the step shows.
+TEST_F(Generate, ExplainWalksOneStepFromItsRowToTheDraw) {
+  const std::vector<std::string> base = {"--model", "az",     "--text", "Bakı",    "--generate",
+                                         "5",       "--seed", "3",      "--layer", "1"};
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--explain-step", "3", "--trace"});
+  const json out = run_json(args);
+  const json& step = out["generation"]["steps"][2];
+  const json& e = out["generation"]["explained"];
+  EXPECT_EQ(e["step"], 3);
+  EXPECT_EQ(e["position"], 5);  // "Bakı" and two new tokens read: the row of position 5
+  ASSERT_EQ(e["layers"].size(), 1u);
+  EXPECT_EQ(e["layers"][0]["layer"], 1);
+  // The row that chose token 3 is token 2's own row, which step 2 shows.
+  for (size_t h = 0; h < 4; ++h) {
+    const json& head = e["layers"][0]["heads"][h];
+    EXPECT_EQ(head["weights"][0], out["generation"]["steps"][1]["attention"][0]["heads"][h]) << h;
+    EXPECT_EQ(head["k"].size(), 6u);
+  }
+  const std::vector<float> ratios = e["ratios"];
+  EXPECT_EQ(std::max_element(ratios.begin(), ratios.end()) - ratios.begin(), step["id"]);
+
+  args = base;
+  args.insert(args.end(), {"--explain", "--explain-step", "3", "--head", "0"});
+  const Outcome en = run(args);
+  ASSERT_EQ(en.status, 0) << en.err;
+  const std::string token = step["token"];
+  for (const std::string& line : std::vector<std::string>{
+           "Step 3 of --generate 5: how the model chose “" + token + "”",
+           "Only q is new. Each k and v row was computed when its token was read",
+           "── Step 14 · The draw: temperature 0.8, top-k 200, top-p 1, seed 3 ──",
+           "Chosen: “" + token + "” (id " + std::to_string(step["id"].get<int>()) + ")"}) {
+    EXPECT_NE(en.out.find(line), std::string::npos) << line << "\n" << en.out;
+  }
+  EXPECT_EQ(en.out.find("Step 1 of --generate"), std::string::npos);
+  args.insert(args.end(), {"--lang", "az"});
+  const Outcome az = run(args);
+  ASSERT_EQ(az.status, 0) << az.err;
+  EXPECT_NE(az.out.find("--generate 5-in 3-ci addımı: model “" + token + "” tokenini necə seçdi"),
+            std::string::npos)
+      << az.out;
+  EXPECT_NE(az.out.find("Seçildi: “" + token + "”"), std::string::npos);
+}
+
 TEST_F(Generate, BadUsageIsAnErrorThatSaysWhy) {
   expect_error({"--text", "salam", "--generate", "3"}, 2, "--generate needs a whole model");
   expect_error({"--model", "az", "--text", "a", "--top-k", "3"}, 2,
                "--top-k is about the tokens --generate writes; add --generate N");
   expect_error({"--model", "az", "--text", "a", "--generate", "2", "--top-p", "0"}, 2,
                "--top-p 0 keeps no token");
-  expect_error({"--model", "az", "--text", "a", "--generate", "2", "--explain"}, 1,
-               "which --explain and --trace cannot show as one pass");
+  expect_error({"--model", "az", "--text", "a", "--explain-step", "1", "--explain"}, 2,
+               "--explain-step is about the tokens --generate writes; add --generate N");
+  expect_error({"--model", "az", "--text", "a", "--generate", "2", "--explain-step", "1"}, 2,
+               "--explain-step picks the step of --generate");
+  expect_error(
+      {"--model", "az", "--text", "a", "--generate", "2", "--explain", "--explain-step", "4"}, 2,
+      "--explain-step 4: --generate 2 writes steps 1 to 2");
   expect_error({"--model", "az", "--text", "a", "--generate", "2", "--no-mask"}, 1,
                "--generate needs the mask");
   expect_error({"--model", "az", "--text", "a", "--generate", "0"}, 2, "--generate 0");
   expect_error({"--model", "az", "--text", "a", "--animate", path("a.gif")}, 2,
                "--animate is about the tokens --generate writes; add --generate N");
-  expect_error({"--model", "az", "--text", "a", "--generate", "2", "--animate", path("a.png")}, 2,
-               "a.png: writes a GIF; give a name ending in .gif");
+  expect_error({"--model", "az", "--text", "a", "--generate", "2", "--animate", path("a.jpg")}, 2,
+               "a.jpg: writes a GIF or an APNG; give a name ending in .gif or .png");
   EXPECT_FALSE(fs::exists(path("a.gif")));
+  EXPECT_FALSE(fs::exists(path("a.jpg")));
   expect_error({"--model", "az", "--text", "a", "--generate", "2", "--temperature", "-1"}, 2,
                "--temperature -1");
 }

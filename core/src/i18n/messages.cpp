@@ -237,6 +237,62 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
    "Bütün {0} qatın diqqəti və MLP-sindən sonra ln_f və lm_head hər mövqenin vektorunu {1} tokenin "
    "hər biri üçün bir bala çevirir; softmax onları ehtimala çevirir. Diqqət məhz bunun üçündür: "
    "model hər mövqedən sonra bu tokenləri gözləyir, ən ehtimallısı birinci."},
+  {Msg::StepTitle, "Step {0} of --generate {1}: how the model chose “{2}”",
+   "--generate {1}-in {0}-ci addımı: model “{2}” tokenini necə seçdi"},
+  {Msg::StepText,
+   "To write token {0} the model reads the {1} tokens before it and asks, at the last one (“{2}”, "
+   "position {3}), which token comes next. Only that row is new: one query per head against the "
+   "keys of every token read so far, then the MLP, ln_f and lm_head for that one position, then a "
+   "draw.",
+   "{0}-ci tokeni yazmaq üçün model özündən əvvəlki {1} tokeni oxuyur və sonuncuda (“{2}”, mövqe "
+   "{3}) soruşur: növbəti token hansıdır? Yalnız bu sətir yenidir: hər başda bir sorğu indiyədək "
+   "oxunan hər tokenin açarına qarşı, sonra yalnız bu mövqe üçün MLP, ln_f və lm_head, sonra "
+   "seçim."},
+  {Msg::StepCropText,
+   "The text is longer than the model's context of {0} tokens, so it reads only the last {0}, as "
+   "nanoGPT's idx[:, -block_size:] crops it: positions {1} … {2} become 0 … {3}.",
+   "Mətn modelin {0} tokenlik kontekstindən uzundur, ona görə model nanoGPT-nin "
+   "idx[:, -block_size:] kimi yalnız son {0} tokeni oxuyur: {1} … {2} mövqeləri 0 … {3} olur."},
+  {Msg::StepContextTitle, "The tokens the model reads", "Modelin oxuduğu tokenlər"},
+  {Msg::StepKvText,
+   "Only q is new. Each k and v row was computed when its token was read, and kept: the key/value "
+   "cache. This step adds one row to each and computes one row of scores, not a whole new pass.",
+   "Yalnız q yenidir. Hər k və v sətri öz tokeni oxunanda hesablanıb saxlanılıb: açar/dəyər keşi. "
+   "Bu addım hər birinə bir sətir əlavə edir və yeni tam keçid deyil, bir sətir bal hesablayır."},
+  {Msg::StepKvWindowText,
+   "Past the context every token moves to a new position, so the keys and values kept no longer "
+   "fit: this step's pass computes them all again over its window.",
+   "Kontekstdən sonra hər token yeni mövqeyə keçir, ona görə saxlanılan açar və dəyərlər artıq "
+   "yaramır: bu addımın keçidi pəncərəsi üzrə hamısını yenidən hesablayır."},
+  {Msg::StepMaskText,
+   "Nothing is masked in this row: the tokens after “{0}” are not written yet, so it sees every "
+   "token read.",
+   "Bu sətirdə heç nə maskalanmır: “{0}”-dən sonrakı tokenlər hələ yazılmayıb, ona görə o, oxunan "
+   "hər tokeni görür."},
+  {Msg::StepLogitsTitle, "The next token's scores: ln_f, lm_head", "Növbəti tokenin balları: ln_f, lm_head"},
+  {Msg::StepLogitsText,
+   "After all {0} layers, ln_f and lm_head turn this one position's vector into a score (logit) "
+   "for each of the {1} tokens. Its most probable tokens, with softmax's probability:",
+   "Bütün {0} qatdan sonra ln_f və lm_head bu bir mövqenin vektorunu {1} tokenin hər biri üçün bir "
+   "bala (logit) çevirir. Ən ehtimallı tokenləri, softmax ehtimalı ilə:"},
+  {Msg::StepSamplingTitle, "The draw: temperature {0}, top-k {1}, top-p {2}, seed {3}",
+   "Seçim: temperatur {0}, top-k {1}, top-p {2}, toxum {3}"},
+  {Msg::StepSamplingText,
+   "The logits are divided by the temperature; top-k keeps the k largest and top-p the most "
+   "probable whose probabilities add up to p (the others become −inf); softmax gives p. Then "
+   "torch.multinomial draws q ~ Exp(1) for each of the {0} tokens from the generator seeded with "
+   "{1}, and takes the token with the largest p / q: a more probable token wins more often, but "
+   "not always.",
+   "Logitlər temperatura bölünür; top-k ən böyük k-nı, top-p isə ehtimalları cəmi p-yə çatan ən "
+   "ehtimallıları saxlayır (qalanları −inf olur); softmax p-ni verir. Sonra torch.multinomial {1} "
+   "toxumu ilə başladılmış generatordan {0} tokenin hər biri üçün q ~ Exp(1) çəkir və p / q-su ən "
+   "böyük olan tokeni götürür: daha ehtimallı token daha tez-tez qalib gəlir, amma həmişə yox."},
+  {Msg::StepGreedyText,
+   "Temperature 0: the most probable token is taken and nothing is drawn.",
+   "Temperatur 0: ən ehtimallı token götürülür, heç nə çəkilmir."},
+  {Msg::StepRemoved, "removed", "çıxarılıb"},
+  {Msg::StepChosen, "Chosen: “{0}” (id {1}); the model gave it p = {2}.",
+   "Seçildi: “{0}” (id {1}); model ona p = {2} verdi."},
   {Msg::HeadsTitle, "What each head does", "Hər baş nə edir"},
   {Msg::HeadsText,
    "Each score is the share of a head's attention that follows a pattern P on this text's {0} "

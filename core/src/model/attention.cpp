@@ -232,6 +232,7 @@ AttentionTrace attend_next(Matrix x_in, const Weights& weights, KvCache& cache,
     // (1, hs) · (hs, n) → (1, n), then softmax over all n: nothing after the query exists yet.
     head.weights = Matrix(1, n);
     matmul(head.q, keys.topRows(n), Operand::Transposed, head.weights);
+    if (options.keep_scores) head.scores = head.weights;  // (1, n) q·kᵀ
     if (!softmax_row(head.weights.data(), n, trace.scale)) {
       const Matrix scores = head.q * keys.topRows(n).transpose();  // (1, n)
       for (Eigen::Index j = 0; j < n; ++j) {

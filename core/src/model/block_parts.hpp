@@ -19,4 +19,8 @@ Matrix next_token_logits(const Transformer& model, const Matrix& x);
 void take_row(const LayerTrace& from_layer, Eigen::Index from, Eigen::Index to, Eigen::Index first,
               Eigen::Index T, LayerTrace& whole);
 
+// Row `row` of a pass's layer (kept with keep_scores and keep_blocks) as StepTrace holds it: that
+// row of every (T, ·) matrix, its scores and weights over keys 0 … row, and every key's k and v.
+LayerTrace query_row(const LayerTrace& layer, Eigen::Index row);
+
 }  // namespace attnviz

@@ -28,6 +28,10 @@ class Writer {
     pass_.release_weights = false;  // every step reads every block again
     out_.trace.layers.resize(model.blocks.size());
     caches_.resize(model.blocks.size());
+    if (options.explain_step > 0) {
+      explain_row_ = static_cast<Eigen::Index>(prompt.size()) + options.explain_step - 2;
+      out_.explained.layers.resize(model.blocks.size());
+    }
   }
 
   Generation run(const LayerVisitor& visit) {
@@ -35,10 +39,19 @@ class Writer {
     TorchGenerator generator(options_.seed);
     for (int s = 0; s < options_.new_tokens; ++s) {
       const Eigen::Index context = static_cast<Eigen::Index>(out_.ids.size());
+      const bool explained = context - 1 == explain_row_;
       GenerationStep step;
       step.choice = choose_next(logits_.data(), static_cast<int>(logits_.cols()), options_.sampling,
-                                generator, options_.candidates);
+                                generator, options_.candidates,
+                                explained ? &out_.explained.sampling : nullptr);
       step.first_key = std::max<Eigen::Index>(0, context - B_);
+      if (explained) {
+        StepTrace& e = out_.explained;
+        e.step = s + 1;
+        e.query = context - 1;
+        e.first_key = step.first_key;
+        e.logits.assign(logits_.data(), logits_.data() + logits_.size());
+      }
       out_.ids.push_back(step.choice.id);
       out_.steps.push_back(std::move(step));
       read_last();
@@ -63,11 +76,15 @@ class Writer {
   void read_prompt() {
     const auto P = static_cast<Eigen::Index>(out_.ids.size());
     const bool fits = P <= B_;
+    const bool explained = P - 1 == explain_row_;
+    ForwardOptions pass = pass_;
+    pass.keep_scores = pass.keep_blocks = explained && fits;
     ForwardTrace prompt =
-        forward_sliding(model_, out_.ids, pass_, [&](int l, const LayerTrace& layer) {
+        forward_sliding(model_, out_.ids, pass, [&](int l, const LayerTrace& layer) {
           const auto at = static_cast<size_t>(l);
           for (Eigen::Index i = 0; i < P; ++i) take_row(layer, i, i, 0, T_, out_.trace.layers[at]);
           if (!fits) return;
+          if (explained) out_.explained.layers[at] = query_row(layer, P - 1);
           KvCache& cache = caches_[at];
           for (const HeadTrace& head : layer.attention.heads) {
             cache.keys.push_back(head.k);
@@ -76,6 +93,7 @@ class Writer {
           cache.rows = P;
         });
     cached_ = fits;
+    if (explained && !fits) window_row(P - 1, true);  // that row's window once more, kept whole
     for (auto& row : prompt.predictions) out_.trace.predictions.push_back(std::move(row));
     reading(ForwardOptions::kOutput, 0, model_.output_embedding().rows());
     next_logits(P - 1);
@@ -86,31 +104,32 @@ class Writer {
   void read_last() {
     const auto i = static_cast<Eigen::Index>(out_.ids.size()) - 1;
     const int id = out_.ids.back();
+    const bool explained = i == explain_row_;
     cached_ = cached_ && i < B_;
     if (cached_) {
       reading(ForwardOptions::kTokenEmbedding, id, 1);
       reading(ForwardOptions::kPositionEmbedding, i, 1);
       // (1, n_embd): the token's embedding plus its position's
       Matrix x = model_.token_embedding.row(id) + model_.position_embedding.row(i);
-      const AttentionOptions attention{true, pass_.scale, false};
+      const AttentionOptions attention{true, pass_.scale, explained};
       for (size_t l = 0; l < model_.blocks.size(); ++l) {
         const Block& block = model_.blocks[l];
         reading(static_cast<int>(l), 0, 0);
         LayerTrace layer;
         layer.attention = attend_next(x, block.attention, caches_[l], attention);
         x += layer.attention.out;
-        mlp_residual(model_, block, x, layer.block, false);
+        mlp_residual(model_, block, x, layer.block, explained);
         take_row(layer, 0, i, 0, T_, out_.trace.layers[l]);
+        if (explained) {  // every key and value the row read: the cache's rows so far
+          for (size_t h = 0; h < layer.attention.heads.size(); ++h) {
+            layer.attention.heads[h].k = caches_[l].keys[h].topRows(i + 1);
+            layer.attention.heads[h].v = caches_[l].values[h].topRows(i + 1);
+          }
+          out_.explained.layers[l] = std::move(layer);
+        }
       }
     } else {
-      const Eigen::Index first = i - B_ + 1;
-      ForwardOptions window = pass_;
-      window.top_k = 0;  // the guesses come from next_logits()
-      window.outputs_from = B_;
-      const std::vector<int> ids(out_.ids.begin() + first, out_.ids.end());
-      forward(model_, ids, window, [&](int l, const LayerTrace& layer) {
-        take_row(layer, B_ - 1, i, first, T_, out_.trace.layers[static_cast<size_t>(l)]);
-      });
+      window_row(i, explained);
     }
     next_logits(i);
     if (keep_.top_k > 0) {
@@ -118,6 +137,23 @@ class Writer {
       next.add(logits_, 0);
       out_.trace.predictions.push_back(next.result().front());
     }
+  }
+
+  // Row i past block_size (or a prompt longer than it) from one pass over the block_size tokens
+  // ending at it, as nanoGPT's crop reads it; with i == explain_row_ everything it computed is
+  // kept.
+  void window_row(Eigen::Index i, bool explained) {
+    const Eigen::Index first = i - B_ + 1;
+    ForwardOptions window = pass_;
+    window.top_k = 0;  // the guesses come from next_logits()
+    window.outputs_from = B_;
+    window.keep_scores = window.keep_blocks = explained;
+    const std::vector<int> ids(out_.ids.begin() + first, out_.ids.begin() + i + 1);
+    forward(model_, ids, window, [&](int l, const LayerTrace& layer) {
+      const auto at = static_cast<size_t>(l);
+      take_row(layer, B_ - 1, i, first, T_, out_.trace.layers[at]);
+      if (explained) out_.explained.layers[at] = query_row(layer, B_ - 1);
+    });
   }
 
   // The logits row i chooses the next token from: ln_f and lm_head on its last block's output.
@@ -132,13 +168,14 @@ class Writer {
 
   const Transformer& model_;
   const GenerateOptions& options_;
-  const ForwardOptions& keep_;   // what the caller keeps
-  ForwardOptions pass_;          // how each pass runs
-  Eigen::Index T_ = 0;           // prompt + new tokens
-  Eigen::Index B_ = 0;           // the context
-  std::vector<KvCache> caches_;  // per layer
-  bool cached_ = false;          // the caches hold every token so far
-  Matrix logits_;                // (1, vocab): what the next token is drawn from
+  const ForwardOptions& keep_;     // what the caller keeps
+  ForwardOptions pass_;            // how each pass runs
+  Eigen::Index T_ = 0;             // prompt + new tokens
+  Eigen::Index B_ = 0;             // the context
+  std::vector<KvCache> caches_;    // per layer
+  bool cached_ = false;            // the caches hold every token so far
+  Eigen::Index explain_row_ = -1;  // the row whose computation is kept whole (StepTrace)
+  Matrix logits_;                  // (1, vocab): what the next token is drawn from
   Generation out_;
 };
 
@@ -148,6 +185,8 @@ Generation generate(const Transformer& model, const std::vector<int>& prompt,
                     const GenerateOptions& options, const ForwardOptions& forward_options,
                     const LayerVisitor& visit) {
   if (prompt.empty()) throw Error(Err::Internal, {"generate() without a prompt"});
+  if (options.explain_step < 0 || options.explain_step > options.new_tokens)
+    throw Error(Err::Internal, {"generate(): explain_step past the new tokens"});
   return Writer(model, prompt, options, forward_options).run(visit);
 }
 

@@ -55,10 +55,12 @@ void keep_top_p(std::vector<float>& logits, double top_p) {
 
 }  // namespace
 
-std::vector<float> sampling_distribution(const float* logits, int vocab, const Sampling& sampling) {
+std::vector<float> sampling_distribution(const float* logits, int vocab, const Sampling& sampling,
+                                         SamplingTrace* trace) {
   std::vector<float> p(static_cast<size_t>(vocab), 0.0f);
   if (sampling.temperature <= 0) {
     p[static_cast<size_t>(first_max(logits, vocab))] = 1.0f;
+    if (trace) trace->filtered.assign(logits, logits + vocab);
     return p;
   }
   // logits / temperature: the Python float becomes a float32 scalar, then one division each.
@@ -66,23 +68,27 @@ std::vector<float> sampling_distribution(const float* logits, int vocab, const S
   for (int i = 0; i < vocab; ++i) p[size_t(i)] = logits[i] / temperature;
   keep_top_k(p, sampling.top_k);
   keep_top_p(p, sampling.top_p);
+  if (trace) trace->filtered = p;
   softmax_row(p.data(), vocab, 1.0f);  // −∞ gives exactly 0
   return p;
 }
 
-int multinomial_one(const std::vector<float>& probs, TorchGenerator& generator) {
+int multinomial_one(const std::vector<float>& probs, TorchGenerator& generator,
+                    SamplingTrace* trace) {
   std::vector<float> q(probs.size());
   generator.exponential(q.data(), q.size());
+  if (trace) trace->exponentials = q;
   for (size_t i = 0; i < q.size(); ++i) q[i] = probs[i] / q[i];  // at::div_out(q, probs, q)
-  return first_max(q.data(), static_cast<int>(q.size()));        // argmax: the first of a tie
+  if (trace) trace->ratios = q;
+  return first_max(q.data(), static_cast<int>(q.size()));  // argmax: the first of a tie
 }
 
 Choice choose_next(const float* logits, int vocab, const Sampling& sampling,
-                   TorchGenerator& generator, int n) {
-  const std::vector<float> sampled = sampling_distribution(logits, vocab, sampling);
+                   TorchGenerator& generator, int n, SamplingTrace* trace) {
+  const std::vector<float> sampled = sampling_distribution(logits, vocab, sampling, trace);
   Choice choice;
   choice.id = sampling.temperature <= 0 ? first_max(sampled.data(), vocab)
-                                        : multinomial_one(sampled, generator);
+                                        : multinomial_one(sampled, generator, trace);
   // The model's probabilities as its guesses at every position have them (NextTokens): one
   // computation, whether a row's guesses or a step's candidates show it.
   NextTokens model(1, n);

@@ -31,6 +31,28 @@ void take_row(const LayerTrace& from_layer, Eigen::Index from, Eigen::Index to, 
   w.causal = a.causal;
 }
 
+LayerTrace query_row(const LayerTrace& layer, Eigen::Index row) {
+  const AttentionTrace& a = layer.attention;
+  LayerTrace out;
+  AttentionTrace& o = out.attention;
+  const auto take = [&](const Matrix& m) { return m.size() == 0 ? Matrix() : Matrix(m.row(row)); };
+  o.x = take(a.x);
+  o.x_ln = take(a.x_ln);
+  o.concat = take(a.concat);
+  o.out = take(a.out);
+  o.scale = a.scale;
+  o.causal = a.causal;
+  for (const HeadTrace& h : a.heads) {
+    const Eigen::Index keys = row + 1;
+    o.heads.push_back({take(h.q), h.k.topRows(keys), h.v.topRows(keys),
+                       h.scores.block(row, 0, 1, keys), h.weights.block(row, 0, 1, keys),
+                       take(h.out)});
+  }
+  const BlockTrace& b = layer.block;
+  out.block = {take(b.x_mid), take(b.hidden), take(b.mlp_out), take(b.x_out)};
+  return out;
+}
+
 ForwardTrace forward_sliding(const Transformer& model, const std::vector<int>& ids,
                              const ForwardOptions& options, const LayerVisitor& visit) {
   const auto T = static_cast<Eigen::Index>(ids.size());

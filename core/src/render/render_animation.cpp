@@ -1,10 +1,11 @@
-// --animate: heatmap frames of the matrix growing as the model writes, as one GIF.
+// --animate: heatmap frames of the matrix growing as the model writes, as one GIF or APNG.
 #include "attnviz/render/render_animation.hpp"
 
 #include <algorithm>
 
 #include "attnviz/error.hpp"
 #include "attnviz/i18n/messages.hpp"
+#include "attnviz/render/render_apng.hpp"
 #include "attnviz/render/render_gif.hpp"
 #include "attnviz/text/utf8.hpp"
 
@@ -30,8 +31,8 @@ HeatmapInput frame_input(const HeatmapInput& base, const GenerationInfo& g, size
 
 }  // namespace
 
-std::string render_animation(const Result& result, const HeatmapOptions& options,
-                             const Font& font) {
+std::string render_animation(const Result& result, const HeatmapOptions& options, const Font& font,
+                             AnimationFormat format) {
   if (!result.generation || result.generation->steps.empty())
     throw Error(Err::Internal, {"render_animation() without a generation"});
   const GenerationInfo& g = *result.generation;
@@ -45,22 +46,29 @@ std::string render_animation(const Result& result, const HeatmapOptions& options
   std::vector<size_t> steps;
   for (size_t s = 0; s < n; s += stride) steps.push_back(s);
   if (steps.back() != n - 1) steps.push_back(n - 1);
-  // The palette from the first and the last frame: every cell color is in the last.
-  const Image first =
-      rasterize(layout_heatmap(frame_input(base, g, 0, options.lang), options, font), font);
-  const Image last = rasterize(
-      layout_heatmap(frame_input(base, g, n - 1, options.lang, true), options, font), font);
-  GifWriter gif({&first, &last});
-  for (const size_t s : steps) {
-    if (s == 0) {
-      gif.add(first, kFrameDelay);
-    } else {
-      gif.add(rasterize(layout_heatmap(frame_input(base, g, s, options.lang), options, font), font),
-              kFrameDelay);
+  const auto frame = [&](size_t s, bool whole = false) {
+    return rasterize(layout_heatmap(frame_input(base, g, s, options.lang, whole), options, font),
+                     font);
+  };
+  const Image first = frame(0);
+  const Image last = frame(n - 1, true);  // the text written, every row
+  const auto play = [&](auto& writer) {
+    for (const size_t s : steps) {
+      if (s == 0) {
+        writer.add(first, kFrameDelay);
+      } else {
+        writer.add(frame(s), kFrameDelay);
+      }
     }
+    writer.add(last, kLastFrameDelay);
+    return writer.finish();
+  };
+  if (format == AnimationFormat::Apng) {
+    ApngWriter apng(static_cast<int>(steps.size()) + 1);
+    return play(apng);
   }
-  gif.add(last, kLastFrameDelay);  // the text written, every row
-  return gif.finish();
+  GifWriter gif({&first, &last});  // the palette: every cell color is in the last frame
+  return play(gif);
 }
 
 }  // namespace attnviz

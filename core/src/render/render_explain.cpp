@@ -43,6 +43,8 @@ class Explainer {
   }
 
   std::string run() {
+    if (result_.generation && result_.generation->explained.step > 0)
+      return run_step(*result_.generation);
     out_ += "attnviz --explain · " + run_summary(result_, lang_) + "\n";
     out_ += say(lang_, Msg::ExplainTitle) + ". " + say(lang_, Msg::ExplainTrace) + "\n";
     tokens_step();
@@ -153,16 +155,18 @@ class Explainer {
 
   // A (T, n) matrix with token rows and numbered columns.
   void print_matrix(const std::string& name, const Matrix& m) {
+    print_matrix(name, m, row_labels_);
+  }
+
+  // A matrix whose rows are the tokens labelled `rows`.
+  void print_matrix(const std::string& name, const Matrix& m,
+                    const std::vector<std::string>& rows) {
     out_ +=
         "\n" + name + "  (" + say(lang_, Msg::ShapeOf, {shape_text(m.rows(), m.cols())}) + ")\n";
     std::vector<std::string> cols;
     for (Eigen::Index j = 0; j < m.cols(); ++j) cols.push_back(std::to_string(j));
-    print({row_labels_,
-           cols,
-           [&](Eigen::Index i, Eigen::Index j) { return number(m(i, j)); },
-           "",
-           {},
-           ""});
+    print(
+        {rows, cols, [&](Eigen::Index i, Eigen::Index j) { return number(m(i, j)); }, "", {}, ""});
   }
 
   // A (T, T) matrix with token rows and token columns; `cell` formats each entry.
@@ -207,7 +211,17 @@ class Explainer {
       print_matrix("x", trace().x);
       return;
     }
-    const int layer = result_.layer_numbers[layer_];
+    embedding_text(result_.layer_numbers[layer_]);
+    print_matrix("x", trace().x);
+    if (w.has_layer_norm()) {
+      out_ += "\n" + say(lang_, Msg::LayerNormText) + "\n";
+      print_matrix("LayerNorm(x)", trace().x_ln);
+    }
+  }
+
+  // Step 2's title and text for layer `layer` of a model (or the module).
+  void embedding_text(int layer) {
+    const Weights& w = result_.weights;
     if (result_.model && layer > 0) {  // a later block reads the residual stream, not embeddings
       step(2, say(lang_, Msg::ResidualTitle, {std::to_string(layer)}),
            say(lang_, Msg::ResidualText, {std::to_string(layer), std::to_string(layer - 1)}));
@@ -216,10 +230,16 @@ class Explainer {
            say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
                {std::to_string(w.n_embd)}));
     }
-    print_matrix("x", trace().x);
-    if (w.has_layer_norm()) {
-      out_ += "\n" + say(lang_, Msg::LayerNormText) + "\n";
-      print_matrix("LayerNorm(x)", trace().x_ln);
+  }
+
+  void scale_step() {
+    if (info_.scale) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%.6g", static_cast<double>(trace().scale));
+      step(5, say(lang_, Msg::ScaleTitle, {std::to_string(result_.weights.head_size()), value}),
+           say(lang_, Msg::ScaleText));
+    } else {
+      step(5, say(lang_, Msg::NoScaleTitle), say(lang_, Msg::NoScaleText));
     }
   }
 
@@ -237,14 +257,7 @@ class Explainer {
                  [&](Eigen::Index i, Eigen::Index j) { return number(head.scores(i, j)); });
 
     const float scale = trace.scale;
-    if (info_.scale) {
-      char value[32];
-      std::snprintf(value, sizeof value, "%.6g", static_cast<double>(scale));
-      step(5, say(lang_, Msg::ScaleTitle, {std::to_string(result_.weights.head_size()), value}),
-           say(lang_, Msg::ScaleText));
-    } else {
-      step(5, say(lang_, Msg::NoScaleTitle), say(lang_, Msg::NoScaleText));
-    }
+    scale_step();
     print_square("q·kᵀ · " + number(scale), T,
                  [&](Eigen::Index i, Eigen::Index j) { return number(head.scores(i, j) * scale); });
 
@@ -286,20 +299,22 @@ class Explainer {
   }
 
   // The rest of a whole model's block: the residual connection, the MLP, the residual again.
-  void block_steps(const BlockTrace& block) {
+  void block_steps(const BlockTrace& block) { block_steps(block, row_labels_); }
+
+  void block_steps(const BlockTrace& block, const std::vector<std::string>& rows) {
     const char* activation = result_.model->activation == Activation::Relu       ? "ReLU"
                              : result_.model->activation == Activation::GeluTanh ? "gelu_new"
                                                                                  : "GELU";
     step(10, say(lang_, Msg::ResidualAttnTitle), say(lang_, Msg::ResidualAttnText));
-    print_matrix("x + attn", block.x_mid);
+    print_matrix("x + attn", block.x_mid, rows);
     step(11, say(lang_, Msg::MlpTitle, {activation}),
          say(lang_, Msg::MlpText,
              {activation, std::to_string(result_.weights.n_embd),
               std::to_string(block.hidden.cols())}));
-    print_matrix(std::string(activation) + "(c_fc(ln_2(x)))", block.hidden);
-    print_matrix("mlp", block.mlp_out);
+    print_matrix(std::string(activation) + "(c_fc(ln_2(x)))", block.hidden, rows);
+    print_matrix("mlp", block.mlp_out, rows);
     step(12, say(lang_, Msg::ResidualMlpTitle), say(lang_, Msg::ResidualMlpText));
-    print_matrix("x + mlp", block.x_out);
+    print_matrix("x + mlp", block.x_out, rows);
   }
 
   // A whole model: after every block, ln_f and lm_head give each position's next-token guesses.
@@ -322,14 +337,190 @@ class Explainer {
            ""});
   }
 
-  void projection_step() {
+  void projection_text() {
     const Weights& w = result_.weights;
     step(
         9, say(lang_, Msg::ProjTitle),
         say(lang_, Msg::ProjText,
             {std::to_string(w.n_head()), std::to_string(w.head_size()), std::to_string(w.n_embd)}));
+  }
+
+  void projection_step() {
+    projection_text();
     print_matrix("concat", trace().concat);
     print_matrix("out", trace().out);
+  }
+
+  // --generate with --explain: the step that chose one token, from its row of attention to the
+  // draw. Rows are the one query; columns the tokens it read.
+  std::string run_step(const GenerationInfo& g) {
+    const StepTrace& s = g.explained;
+    const GeneratedToken& token = g.steps[static_cast<size_t>(s.step - 1)];
+    const auto query = static_cast<size_t>(s.query);
+    const auto first = static_cast<size_t>(s.first_key);
+    const std::vector<std::string> row = {row_labels_[query]};
+    const std::vector<std::string> keys(row_labels_.begin() + s.first_key,
+                                        row_labels_.begin() + s.query + 1);
+    const std::vector<std::string> key_columns(token_labels_.begin() + s.first_key,
+                                               token_labels_.begin() + s.query + 1);
+    const auto quoted = [&](size_t t) { return utf8::one_line(result_.tokens[t]); };
+    out_ += "attnviz --explain · " + run_summary(result_, lang_) + "\n";
+    out_ += say(lang_, Msg::StepTitle,
+                {std::to_string(s.step), std::to_string(g.steps.size()),
+                 utf8::one_line(token.token.token)}) +
+            "\n";
+    out_ += say(lang_, Msg::StepText,
+                {std::to_string(query + 1), std::to_string(query + 1 - first), quoted(query),
+                 std::to_string(query)}) +
+            "\n";
+    if (first > 0) {
+      out_ += say(lang_, Msg::StepCropText,
+                  {std::to_string(query + 1 - first), std::to_string(first), std::to_string(query),
+                   std::to_string(query - first)}) +
+              "\n";
+    }
+    step(1, say(lang_, Msg::StepContextTitle), "");
+    const std::string position = say(lang_, Msg::Position);
+    std::vector<std::string> positions;
+    for (size_t t = first; t <= query; ++t) {
+      positions.push_back(utf8::pad_left(std::to_string(t), utf8::display_width(position)));
+    }
+    print({positions,
+           {say(lang_, Msg::Token), say(lang_, Msg::Id)},
+           [&](Eigen::Index i, Eigen::Index j) {
+             const auto t = first + static_cast<size_t>(i);
+             return j == 0 ? token_labels_[t] : std::to_string(result_.ids[t]);
+           },
+           "",
+           {},
+           position});
+
+    for (layer_ = 0; layer_ < result_.layers.size(); ++layer_) {
+      const int shown = result_.layer_numbers[layer_];
+      const LayerTrace& layer = s.layers[static_cast<size_t>(shown)];
+      const AttentionTrace& a = layer.attention;
+      out_ += "\n════ " +
+              say(lang_, Msg::LayerOf,
+                  {std::to_string(shown), std::to_string(result_.model->n_layer)}) +
+              " ════\n";
+      embedding_text(shown);
+      print_matrix("x", a.x, row);
+      if (a.x_ln.size() > 0) {
+        out_ += "\n" + say(lang_, Msg::LayerNormText) + "\n";
+        print_matrix("LayerNorm(x)", a.x_ln, row);
+      }
+      for (const int h : explained_heads()) {
+        const HeadTrace& head = a.heads[static_cast<size_t>(h)];
+        if (info_.n_head > 1) {
+          out_ += "\n══ " +
+                  say(lang_, Msg::HeadOf, {std::to_string(h), std::to_string(info_.n_head)}) +
+                  " ══\n";
+        }
+        const bool bias = result_.weights.heads.front().has_bias();
+        step(3, say(lang_, bias ? Msg::QkvTitleBias : Msg::QkvTitle),
+             say(lang_, Msg::QkvText) + "\n" +
+                 say(lang_, first > 0 ? Msg::StepKvWindowText : Msg::StepKvText));
+        print_matrix("q", head.q, row);
+        print_matrix("k", head.k, keys);
+        print_matrix("v", head.v, keys);
+        const auto scores_row = [&](const std::string& name, float times) {
+          out_ += "\n" + name + "  (" +
+                  say(lang_, Msg::ShapeOf, {shape_text(1, head.scores.cols())}) + ")\n";
+          print({row,
+                 key_columns,
+                 [&](Eigen::Index, Eigen::Index j) { return number(head.scores(0, j) * times); },
+                 "",
+                 {},
+                 ""});
+        };
+        step(4, say(lang_, Msg::ScoresTitle), say(lang_, Msg::ScoresText));
+        scores_row("q·kᵀ", 1.0f);
+        scale_step();
+        scores_row("q·kᵀ · " + number(a.scale), a.scale);
+        step(6, say(lang_, Msg::MaskTitle), say(lang_, Msg::StepMaskText, {quoted(query)}));
+        step(7, say(lang_, Msg::SoftmaxTitle), say(lang_, Msg::SoftmaxText));
+        out_ +=
+            "\nsoftmax  (" + say(lang_, Msg::ShapeOf, {shape_text(1, head.weights.cols())}) + ")\n";
+        print({row, key_columns,
+               [&](Eigen::Index, Eigen::Index j) { return number(head.weights(0, j)); }, "Σ",
+               [&](Eigen::Index) { return number(head.weights.sum()); }, ""});
+        step(8, say(lang_, Msg::OutputTitle), say(lang_, Msg::OutputText));
+        print_matrix("out", head.out, row);
+      }
+      if (result_.weights.multi_head()) {
+        projection_text();
+        print_matrix("concat", a.concat, row);
+        print_matrix("out", a.out, row);
+      }
+      block_steps(layer.block, row);
+    }
+    sampling_steps(g, token);
+    return std::move(out_);
+  }
+
+  // The last two steps of one generation step: its logits, then the draw.
+  void sampling_steps(const GenerationInfo& g, const GeneratedToken& token) {
+    const StepTrace& s = g.explained;
+    const SamplingTrace& t = s.sampling;
+    std::vector<std::string> rows;
+    for (const auto& c : token.candidates) {
+      rows.push_back(utf8::truncate_to_width(utf8::visible(c.guess.token), kLabelColumns) +
+                     (c.guess.id == token.token.id ? " ←" : ""));
+    }
+    const auto id = [&](Eigen::Index i) {
+      return static_cast<size_t>(token.candidates[static_cast<size_t>(i)].guess.id);
+    };
+    step(13, say(lang_, Msg::StepLogitsTitle),
+         say(lang_, Msg::StepLogitsText,
+             {std::to_string(result_.model->n_layer), std::to_string(result_.model->vocab_size)}));
+    print({rows,
+           {say(lang_, Msg::Id), "logit", "p"},
+           [&](Eigen::Index i, Eigen::Index j) {
+             const auto& c = token.candidates[static_cast<size_t>(i)];
+             if (j == 0) return std::to_string(c.guess.id);
+             return number(j == 1 ? s.logits[id(i)] : c.guess.p);
+           },
+           "",
+           {},
+           say(lang_, Msg::Token)});
+
+    char temperature[32];
+    std::snprintf(temperature, sizeof temperature, "%g", g.sampling.temperature);
+    char top_p[32];
+    std::snprintf(top_p, sizeof top_p, "%g", g.sampling.top_p);
+    step(14,
+         say(lang_, Msg::StepSamplingTitle,
+             {temperature, g.sampling.top_k > 0 ? std::to_string(g.sampling.top_k) : "–", top_p,
+              std::to_string(g.seed)}),
+         g.sampling.temperature <= 0
+             ? say(lang_, Msg::StepGreedyText)
+             : say(lang_, Msg::StepSamplingText,
+                   {std::to_string(result_.model->vocab_size), std::to_string(g.seed)}));
+    // Drawn: logit / T, p, q, p / q; at temperature 0 only p.
+    const bool drawn = !t.exponentials.empty();
+    const std::vector<std::string> cols =
+        drawn ? std::vector<std::string>{"logit / T", "p", "q ~ Exp(1)", "p / q"}
+              : std::vector<std::string>{"p"};
+    print({rows,
+           cols,
+           [&](Eigen::Index i, Eigen::Index column) {
+             const size_t k = id(i);
+             const Eigen::Index j = drawn ? column : 1;
+             if (j == 0) {
+               return std::isinf(t.filtered[k]) ? say(lang_, Msg::StepRemoved)
+                                                : number(t.filtered[k]);
+             }
+             if (j == 1) return number(token.candidates[static_cast<size_t>(i)].p_sampled);
+             return number(j == 2 ? t.exponentials[k] : t.ratios[k]);
+           },
+           "",
+           {},
+           say(lang_, Msg::Token)});
+    out_ += "\n" +
+            say(lang_, Msg::StepChosen,
+                {utf8::one_line(token.token.token), std::to_string(token.token.id),
+                 number(token.token.p)}) +
+            "\n";
   }
 
   // The layer being explained: an entry of result_.layers.

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "attnviz/error.hpp"
+#include "render/png_parts.hpp"
 
 namespace attnviz {
 namespace {
@@ -174,18 +175,8 @@ void GifWriter::add(const Image& frame, int delay_cs) {
     return static_cast<size_t>(y) * static_cast<size_t>(W) + static_cast<size_t>(x);
   };
   // The rectangle that differs from the frame before (the whole first frame).
-  int x0 = 0, y0 = 0, x1 = W, y1 = H;
-  if (!first) {
-    x0 = W, y0 = H, x1 = 0, y1 = 0;
-    for (int y = 0; y < H; ++y) {
-      for (int x = 0; x < W; ++x) {
-        if (rgb_at(frame, at(x, y)) == rgb_at(previous_, at(x, y))) continue;
-        x0 = std::min(x0, x), y0 = std::min(y0, y);
-        x1 = std::max(x1, x + 1), y1 = std::max(y1, y + 1);
-      }
-    }
-    if (x1 <= x0) x0 = y0 = 0, x1 = y1 = 1;  // unchanged: one pixel, drawn again
-  }
+  const PixelRect r = first ? PixelRect{0, 0, W, H} : changed_rect(frame, previous_);
+  const int x0 = r.x0, y0 = r.y0, x1 = r.x1, y1 = r.y1;
   gif_ += std::string("\x21\xF9\x04\x04", 4);  // graphic control: kept under the next frame
   put16(gif_, delay_cs);
   gif_ += std::string("\x00\x00", 2);

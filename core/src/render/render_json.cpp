@@ -1,6 +1,8 @@
 // JSON renderer for a run.
 #include "attnviz/render/render_json.hpp"
 
+#include <cmath>
+
 #include "attnviz/compute/compute.hpp"
 #include "attnviz/render/summary.hpp"
 #include "attnviz/version.hpp"
@@ -238,6 +240,7 @@ void layers_json(Stream& s, const Result& result, const JsonOptions& options) {
           {"x_mid", &block.x_mid}, {"hidden", &block.hidden}, {"mlp_out", &block.mlp_out},
           {"x_out", &block.x_out}};
       for (const auto& [name, m] : parts) {
+        if (m->size() == 0) continue;  // not kept: --generate keeps its rows' x_out alone
         s.key(name, 3);
         s.matrix(*m, 3);
       }
@@ -290,6 +293,49 @@ Json generation_json(const Result& result) {
           {"steps", std::move(steps)}};
 }
 
+// --generate with --trace: everything the explained step computed (StepTrace), named as the
+// top-level trace names a pass's intermediates; each head's matrices are over the keys its row
+// read.
+Json explained_json(const Result& result) {
+  const StepTrace& e = result.generation->explained;
+  Json layers = Json::array();
+  for (const int number : result.layer_numbers) {
+    const LayerTrace& layer = e.layers[static_cast<size_t>(number)];
+    const AttentionTrace& a = layer.attention;
+    Json heads = Json::array();
+    for (const HeadTrace& h : a.heads) {
+      heads.push_back({{"q", matrix_to_json(h.q)},
+                       {"k", matrix_to_json(h.k)},
+                       {"v", matrix_to_json(h.v)},
+                       {"scores", matrix_to_json(h.scores)},
+                       {"scaled_scores", matrix_to_json(h.scores * a.scale)},
+                       {"weights", matrix_to_json(h.weights)},
+                       {"out", matrix_to_json(h.out)}});
+    }
+    layers.push_back({{"layer", number},
+                      {"x", matrix_to_json(a.x)},
+                      {"x_ln", matrix_to_json(a.x_ln)},
+                      {"heads", std::move(heads)},
+                      {"attention_out", matrix_to_json(a.out)},
+                      {"x_mid", matrix_to_json(layer.block.x_mid)},
+                      {"hidden", matrix_to_json(layer.block.hidden)},
+                      {"mlp_out", matrix_to_json(layer.block.mlp_out)},
+                      {"x_out", matrix_to_json(layer.block.x_out)}});
+  }
+  const SamplingTrace& t = e.sampling;
+  // −∞ (a token top-k or top-p removed) is null, as masked scores are.
+  Json filtered = Json::array();
+  for (const float f : t.filtered) filtered.push_back(std::isinf(f) ? Json(nullptr) : Json(f));
+  return {{"step", e.step},
+          {"position", e.query},
+          {"first_key", e.first_key},
+          {"layers", std::move(layers)},
+          {"logits", e.logits},
+          {"filtered_logits", std::move(filtered)},
+          {"exponentials", t.exponentials},
+          {"ratios", t.ratios}};
+}
+
 // What a whole model adds (guesses, rollout, head scores), or a module's output.
 void model_json(Stream& s, const Result& result, const JsonOptions& options) {
   const AttentionTrace& trace = result.trace();
@@ -320,7 +366,10 @@ void model_json(Stream& s, const Result& result, const JsonOptions& options) {
   }
   if (result.generation) {
     s.key("generation", 1);
-    s.value(generation_json(result), 1);
+    Json generation = generation_json(result);
+    if (options.trace && result.generation->explained.step > 0)
+      generation["explained"] = explained_json(result);
+    s.value(generation, 1);
   }
 }
 

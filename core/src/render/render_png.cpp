@@ -15,6 +15,7 @@
 
 #include "attnviz/error.hpp"
 #include "render/deflate.hpp"
+#include "render/png_parts.hpp"
 
 namespace attnviz {
 namespace {
@@ -252,12 +253,35 @@ uint32_t crc32(const std::string& bytes, size_t from) {
   return c ^ 0xFFFFFFFFu;
 }
 
+// zlib stream of `size` bytes.
+std::string zlib(uint8_t* data, size_t size) {
+  int compressed_size = 0;
+  unsigned char* z = zlib_compress_fast(data, static_cast<int>(size), &compressed_size, 0);
+  if (z == nullptr) throw std::bad_alloc();
+  std::string out(reinterpret_cast<const char*>(z), static_cast<size_t>(compressed_size));
+  std::free(z);
+  return out;
+}
+
+// A whole PNG of 8-bit samples: IHDR (color type 2 RGB, 3 palette, 6 RGBA), PLTE when a palette
+// is given, the filtered rows compressed into one IDAT, IEND.
+std::string png_file(int width, int height, int color_type, std::string_view palette,
+                     uint8_t* filtered, size_t size) {
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  png_chunk(png, "IHDR", png_header(width, height, color_type));
+  if (!palette.empty()) png_chunk(png, "PLTE", palette);
+  png_chunk(png, "IDAT", zlib(filtered, size));
+  png_chunk(png, "IEND", "");
+  return png;
+}
+
+}  // namespace
+
 void put32(std::string& out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xFF);
 }
 
-// A PNG chunk: length, type, data, CRC of type and data.
-void chunk(std::string& png, const char* type, std::string_view data) {
+void png_chunk(std::string& png, const char* type, std::string_view data) {
   put32(png, static_cast<uint32_t>(data.size()));
   const size_t from = png.size();
   png += type;
@@ -265,28 +289,52 @@ void chunk(std::string& png, const char* type, std::string_view data) {
   put32(png, crc32(png, from));
 }
 
-// A whole PNG of 8-bit samples: IHDR (color type 2 RGB, 3 palette, 6 RGBA), PLTE when a palette
-// is given, the filtered rows compressed into one IDAT, IEND.
-std::string png_file(int width, int height, int color_type, std::string_view palette,
-                     uint8_t* filtered, size_t size) {
+std::string png_header(int width, int height, int color_type) {
   std::string header;
   put32(header, static_cast<uint32_t>(width));
   put32(header, static_cast<uint32_t>(height));
-  header += {8, static_cast<char>(color_type), 0, 0, 0};  // 8 bits, deflate, rows, no interlace
-  int compressed_size = 0;
-  unsigned char* z = zlib_compress_fast(filtered, static_cast<int>(size), &compressed_size, 0);
-  if (z == nullptr) throw std::bad_alloc();
-  std::string png("\x89PNG\r\n\x1a\n", 8);
-  chunk(png, "IHDR", header);
-  if (!palette.empty()) chunk(png, "PLTE", palette);
-  chunk(png, "IDAT",
-        std::string_view(reinterpret_cast<const char*>(z), static_cast<size_t>(compressed_size)));
-  std::free(z);
-  chunk(png, "IEND", "");
-  return png;
+  header += {8, static_cast<char>(color_type), 0, 0, 0};
+  return header;
 }
 
-}  // namespace
+std::string png_rgb_rows(const Image& image, PixelRect rect) {
+  const auto w = static_cast<size_t>(rect.x1 - rect.x0) * 3;
+  const auto channels = static_cast<size_t>(image.channels);
+  std::vector<uint8_t> rows((w + 1) * static_cast<size_t>(rect.y1 - rect.y0)), above(w), now(w);
+  uint8_t* out = rows.data();
+  for (int y = rect.y0; y < rect.y1; ++y) {
+    const uint8_t* p =
+        image.pixels.data() +
+        (static_cast<size_t>(y) * static_cast<size_t>(image.width) + static_cast<size_t>(rect.x0)) *
+            channels;
+    for (size_t x = 0; x < w / 3; ++x) std::memcpy(&now[3 * x], p + x * channels, 3);
+    *out++ = 2;  // up: the first row's "above" is zeros
+    for (size_t k = 0; k < w; ++k) *out++ = static_cast<uint8_t>(now[k] - above[k]);
+    std::swap(above, now);
+  }
+  return zlib(rows.data(), rows.size());
+}
+
+PixelRect changed_rect(const Image& now, const Image& before) {
+  const int W = now.width, H = now.height;
+  const auto rgb = [](const Image& image, int x, int y) {
+    const uint8_t* p =
+        image.pixels.data() +
+        (static_cast<size_t>(y) * static_cast<size_t>(image.width) + static_cast<size_t>(x)) *
+            static_cast<size_t>(image.channels);
+    return (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2];
+  };
+  PixelRect r{W, H, 0, 0};
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W; ++x) {
+      if (rgb(now, x, y) == rgb(before, x, y)) continue;
+      r.x0 = std::min(r.x0, x), r.y0 = std::min(r.y0, y);
+      r.x1 = std::max(r.x1, x + 1), r.y1 = std::max(r.y1, y + 1);
+    }
+  }
+  if (r.x1 <= r.x0) r = {0, 0, 1, 1};  // unchanged: one pixel, drawn again
+  return r;
+}
 
 std::string encode_png(Image image) {
   auto& pixels = image.pixels;

@@ -281,7 +281,9 @@ ForwardTrace write_more(const Request& request, const TextReading& reading,
                         const Transformer& model, const ForwardOptions& options,
                         const LayerVisitor& visit, const std::function<void()>& on_written,
                         Result& result) {
-  if (request.steps) throw Error(Err::GenerateOnePass, {});
+  if (request.steps && (request.explain_step < 1 || request.explain_step > request.generate))
+    throw Error(Err::ExplainStepPast,
+                {std::to_string(request.explain_step), std::to_string(request.generate)});
   if (!request.causal) throw Error(Err::GenerateNoMask, {});
   GenerationInfo info = generation_settings(request, model.family);
   info.prompt = request.text;
@@ -291,6 +293,7 @@ ForwardTrace write_more(const Request& request, const TextReading& reading,
   g.sampling = info.sampling;
   g.seed = info.seed;
   g.candidates = request.top_k;
+  g.explain_step = request.steps ? request.explain_step : 0;
   g.on_written = [&](const std::vector<int>& ids) {
     for (size_t i = result.ids.size(); i < ids.size(); ++i) {
       result.ids.push_back(ids[i]);
@@ -309,6 +312,7 @@ ForwardTrace write_more(const Request& request, const TextReading& reading,
     }
     info.steps.push_back(std::move(token));
   }
+  info.explained = std::move(written.explained);
   result.generation = std::move(info);
   return std::move(written.trace);
 }

@@ -42,7 +42,8 @@ struct KvCache {
 // attend() for one new token at the end of the text the cache holds, the mask causal: x is its
 // (1, n_embd) row; its key and value are appended to the cache, and its query sees every key there,
 // itself the last. The trace holds that one row: x, x_ln, each head's q, k, v (1, head_size),
-// weights (1, rows + 1) and out, and the module's output (1, n_embd); no scores.
+// weights (1, rows + 1) and out, and the module's output (1, n_embd); with keep_scores also the
+// (1, rows + 1) scores.
 AttentionTrace attend_next(Matrix x, const Weights& weights, KvCache& cache,
                            const AttentionOptions& options);
 

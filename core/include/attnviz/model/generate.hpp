@@ -16,6 +16,7 @@ struct GenerateOptions {
   Sampling sampling;
   uint64_t seed = 1337;  // torch.manual_seed(seed) just before the first token is drawn
   int candidates = 5;    // each step's most probable tokens kept (Choice::candidates)
+  int explain_step = 0;  // 1 … new_tokens: the step whose whole computation is kept (StepTrace)
   // Called with every id (the prompt's, then the new ones) once the last is written, before the
   // layers are visited: what a visitor needs to know about the whole text.
   std::function<void(const std::vector<int>& ids)> on_written;
@@ -28,6 +29,20 @@ struct GenerationStep {
   Eigen::Index first_key = 0;
 };
 
+// Everything one step computed to choose its token, for --explain and --trace: the attention of
+// the row that chose it (query position `query`) and the sampling.
+struct StepTrace {
+  int step = 0;                // 1-based; 0: none kept
+  Eigen::Index query = 0;      // the position whose row chose the token: the last one read
+  Eigen::Index first_key = 0;  // the first token that row saw (past block_size, nanoGPT's crop)
+  // Per block, that row and what it read: x, x_ln, q, scores, weights, out, concat, the module's
+  // out and the block's rows are (1, ·); each head's k and v are (keys, head_size), one row per
+  // token from first_key to query (the key/value cache, or the window's pass).
+  std::vector<LayerTrace> layers;
+  std::vector<float> logits;  // (vocab) the next-token scores of the row
+  SamplingTrace sampling;
+};
+
 struct Generation {
   std::vector<int> ids;               // the prompt's, then the new tokens
   std::vector<GenerationStep> steps;  // one per new token
@@ -37,6 +52,7 @@ struct Generation {
   // and with keep_logits the logits of rows prompt − 1 … T − 1 (each step's, then the last
   // token's): (new_tokens + 1, vocab).
   ForwardTrace trace;
+  StepTrace explained;  // with GenerateOptions::explain_step
 };
 
 // Continues `prompt` (at least one token) by options.new_tokens. While the text fits the

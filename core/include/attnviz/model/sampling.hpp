@@ -16,14 +16,26 @@ struct Sampling {
   double top_p = 1.0;  // keep the most probable tokens whose probabilities reach p (HF's); 1: all
 };
 
+// What choosing one token computed on the way, kept for --explain: every entry is per token
+// (vocab).
+struct SamplingTrace {
+  std::vector<float> filtered;      // logits / temperature, −∞ where top-k or top-p removed it
+  std::vector<float> exponentials;  // q ~ Exp(1), torch.multinomial's draws; empty: none drawn
+  std::vector<float> ratios;        // p / q, whose first largest entry is the token chosen
+};
+
 // The probabilities a token is drawn from (vocab): softmax of the logits after temperature, top-k
 // and top-p, each in float32 as PyTorch computes it; the tokens left out are exactly 0. With
-// temperature 0, 1 on the most probable token (the lowest id of a tie).
-std::vector<float> sampling_distribution(const float* logits, int vocab, const Sampling& sampling);
+// temperature 0, 1 on the most probable token (the lowest id of a tie). `trace`: the logits
+// filtered, before the softmax.
+std::vector<float> sampling_distribution(const float* logits, int vocab, const Sampling& sampling,
+                                         SamplingTrace* trace = nullptr);
 
 // torch.multinomial(probs, num_samples=1) on the CPU: q ~ Exp(1) drawn for every entry, then the
 // first index of the largest probs / q. Draws vocab double-precision numbers from `generator`.
-int multinomial_one(const std::vector<float>& probs, TorchGenerator& generator);
+// `trace`: the draws and the ratios.
+int multinomial_one(const std::vector<float>& probs, TorchGenerator& generator,
+                    SamplingTrace* trace = nullptr);
 
 struct Candidate {
   int id = 0;
@@ -41,6 +53,6 @@ struct Choice {
 // The next token from one position's logits (vocab): drawn from sampling_distribution() with
 // multinomial_one(), or the most probable one when the temperature is 0 (no draw).
 Choice choose_next(const float* logits, int vocab, const Sampling& sampling,
-                   TorchGenerator& generator, int n);
+                   TorchGenerator& generator, int n, SamplingTrace* trace = nullptr);
 
 }  // namespace attnviz

@@ -1,4 +1,4 @@
-// --animate: the model writing (--generate) as a looping GIF, one frame per new token.
+// --animate: the model writing (--generate) as a looping GIF or APNG, one frame per new token.
 #pragma once
 
 #include <string>
@@ -18,7 +18,10 @@ constexpr int kLastFrameDelay = 300;  // the finished text stays up before the l
 // the token of step s — where the model looked to choose it; the matrix grows row by row — and
 // beside it that step's candidates, their probabilities under the model and as drawn, the token
 // chosen marked. A last frame shows every row, and stays up longer. Every frame the same size.
-// A result without a generation throws Error.
-std::string render_animation(const Result& result, const HeatmapOptions& options, const Font& font);
+// A result without a generation throws Error. A GIF plays everywhere slides do (256 colors, the
+// nearest for the rest); an APNG keeps every color (browsers, Keynote; not PowerPoint).
+enum class AnimationFormat { Gif, Apng };
+std::string render_animation(const Result& result, const HeatmapOptions& options, const Font& font,
+                             AnimationFormat format = AnimationFormat::Gif);
 
 }  // namespace attnviz

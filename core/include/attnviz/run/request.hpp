@@ -96,7 +96,10 @@ struct Request {
   // Keep each head's (T, T) q·kᵀ for --trace and --explain; without, a long text costs the
   // weights alone.
   bool keep_scores = true;
-  bool steps = false;  // --explain or --trace: every intermediate of the pass is shown
+  // --explain or --trace: every intermediate of the pass is shown; with --generate, those of
+  // step `explain_step` (1 … generate).
+  bool steps = false;
+  int explain_step = 1;
   Limits limits;
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "attnviz/error.hpp"
+#include "attnviz/model/generate.hpp"
 #include "attnviz/model/head_scores.hpp"
 #include "attnviz/model/trace.hpp"
 #include "attnviz/model/transformer.hpp"
@@ -40,6 +41,7 @@ struct GenerationInfo {
   const char* defaults_of = "";  // whose defaults the settings not given took ("nanoGPT", …)
   uint64_t seed = 0;
   std::vector<GeneratedToken> steps;  // one per new token
+  StepTrace explained;                // with --explain or --trace: one step's whole computation
 };
 
 // What a whole-model run ran.
