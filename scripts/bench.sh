@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds attnviz and its benchmarks (portable and -march=native), runs the Google Benchmark
 # programs, then the side-by-side comparison with PyTorch + matplotlib (tests/bench/), which prints
-# issue 15's table. Needs libbenchmark-dev; the comparison needs python3-torch,
+# one table: the lesson's heatmap, JSON, the kernel, GPT-2 small's shape, the teacher's run and
+# --generate against nanoGPT's generate() and a cached PyTorch loop (compare_pytorch.py says
+# which rows; `compare_pytorch.py generate` runs the last alone). Needs libbenchmark-dev; the
+# comparison needs python3-torch,
 # python3-matplotlib and time. A GPT-2-small-shaped folder (random weights, 498 MB) is made once in
 # build/gpt2-small by tests/bench/gpt2_small.py.
 # Usage: scripts/bench.sh [BENCHMARK_FILTER]     e.g. scripts/bench.sh 'BM_Attention/T:1024'

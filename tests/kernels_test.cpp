@@ -89,13 +89,33 @@ TEST(Kernels, TheBitsDoNotDependOnTheThreadCount) {
   }
 }
 
+// One row against B (k, n), a new token's product, is read a row of B at a time; its bits are
+// those of the same row in a product of many rows, on every target and thread count, whatever
+// the width (whole panels, and a last partial one).
+TEST(Kernels, OneRowHasTheBitsOfTheSameRowAmongMany) {
+  for (const Eigen::Index n : {2304, 77, 5}) {
+    const Matrix a = random_matrix(40, 771, 7), b = random_matrix(771, n, 8);
+    for (const std::string& target : kernel_targets()) {
+      for (const int threads : {1, 2}) {
+        const Using kernels(target, threads);
+        Matrix many(40, n), one(1, n);
+        matmul(a, b, Operand::AsIs, many);
+        for (const Eigen::Index i : {0, 17, 39}) {
+          matmul(a.row(i), b, Operand::AsIs, one);
+          EXPECT_TRUE(one == many.row(i)) << target << ", n " << n << ", row " << i;
+        }
+      }
+    }
+  }
+}
+
 TEST(Kernels, Avx2AndAvx512GiveTheSameBits) {
   const std::vector<std::string> targets = kernel_targets();
   if (std::find(targets.begin(), targets.end(), "AVX2") == targets.end() ||
       std::find(targets.begin(), targets.end(), "AVX3") == targets.end()) {
     GTEST_SKIP() << "this CPU lacks AVX2 or AVX-512";
   }
-  for (const Eigen::Index m : {100, 3}) {  // packed panels; few rows against B (n, k) in place
+  for (const Eigen::Index m : {100, 3, 1}) {  // packed panels; few rows in place; one row
     const Matrix a = random_matrix(m, 601, 5), b = random_matrix(601, 90, 6);
     const Matrix bt = b.transpose();
     Matrix avx2(m, 90), avx512(m, 90), avx2_t(m, 90), avx512_t(m, 90);

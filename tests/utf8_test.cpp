@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "reference_util.hpp"
 #include "test_util.hpp"
 
 namespace attnviz::utf8 {
@@ -36,6 +37,23 @@ TEST(Utf8Validate, NamesByteOffsetAndDefect) {
   EXPECT_EQ(validation_error(std::string("ab\0c", 4)), "--text: invalid UTF-8 at byte 2: NUL byte");
   // "AzÉ™rbaycan" mojibake is valid UTF-8 (it is what a wrong decode produces).
   EXPECT_EQ(validation_error("AzÉ™rbaycan"), "");
+}
+
+// Ill-formed bytes read as Python reads them with errors="replace"
+// (reference/make_utf8_replace.py): one U+FFFD per maximal subpart, valid UTF-8 unchanged.
+TEST(Utf8Replace, ReadsIllFormedBytesAsPythonDoes) {
+  const auto cases =
+      test::json::parse(test::slurp(ATTNVIZ_REFERENCE "/utf8_replace.expected.json"));
+  ASSERT_GE(cases.size(), 20u);
+  for (const auto& c : cases) {
+    const std::string hex = c["bytes"];
+    std::string bytes;
+    for (size_t i = 0; i < hex.size(); i += 2)
+      bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    const std::string text = replace_invalid(bytes);
+    EXPECT_EQ(text, c["text"].get<std::string>()) << hex;
+    EXPECT_NO_THROW(validate(text, "replaced")) << hex;
+  }
 }
 
 TEST(Utf8Graphemes, KeepsCombiningSequencesTogether) {

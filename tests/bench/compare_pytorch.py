@@ -21,6 +21,12 @@ Markdown table, each row with its target and whether this run meets it:
      state (gpt2_small.py ckpt), against it as safetensors: the same time and memory within 10 %.
   6. SVG of T = 2 048 (attnviz alone: its target is absolute), and `--json -` against `--json
      FILE` at T = 2 048: the same peak memory means standard output streams as files do.
+  7. Generation, 1 and 2 threads, whole processes: `attnviz --generate` (every kernel set this CPU
+     has) against nanoGPT's generate() (no cache, every layer's attention kept: what students run)
+     and a key/value-cached PyTorch loop (its attention rows kept): 256 new tokens after 10 on
+     GPT-2 small's shape (gpt2_small.py generate), 200 characters on the shipped `az-long` model
+     (shipped_generate.py). attnviz's peak memory beside each.
+     `compare_pytorch.py generate` prints only these rows.
 """
 import os
 
@@ -192,6 +198,61 @@ def row(rows, measure, peer, ours, ratio, target, met):
     rows.append((measure, peer, ours, ratio, target, "met" if met else "**not met**"))
 
 
+def peer_seconds(args, threads):
+    """The seconds a peer script prints first, run on `threads` threads (its BLAS's too)."""
+    env = dict(USER_ENV, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    out = subprocess.run([sys.executable, "-W", "ignore"] + args, check=True, capture_output=True,
+                         text=True, env=env).stdout
+    return float(out.split()[0])
+
+
+def kernel_sets():
+    """("", {}) for this CPU's own kernels, then every other set it can run (ATTNVIZ_KERNELS)."""
+    sets = [("", {})]
+    for name in ("AVX2", "SSE4"):
+        env = dict(USER_ENV, ATTNVIZ_KERNELS=name)
+        if subprocess.run([str(ATTNVIZ), "--text", "a", "--no-table"], env=env,
+                          capture_output=True).returncode == 0:
+            sets.append((f", {name} kernels", env))
+    return sets
+
+
+def generation_rows(rows, tmp):
+    """7. Tokens per second while writing, every attention row kept."""
+    runs = [("GPT-2-small-shaped, 256 new tokens after 10",
+             ["--weights", str(GPT2), "--text", " ".join(["the"] * 10), "--generate", "256"],
+             lambda t, mode: [str(PEER), "generate", str(GPT2), "10", "256", str(t), mode], 256)]
+    shipped = ROOT / "data" / "models" / "az-long" / "az-long.safetensors"
+    if shipped.exists():
+        runs.append(("the shipped az-long, 200 new characters after 23",
+                     ["--model", "az-long", "--text", "Mən çayı sevirəm, çünki", "--generate",
+                      "200"],
+                     lambda t, mode: [str(PEER.parent / "shipped_generate.py"), str(shipped), "200",
+                                      str(t), mode], 200))
+    for name, args, peer, n in runs:
+        for threads in (1, 2):
+            cached = peer_seconds(peer(threads, "cache"), threads)
+            nocache = peer_seconds(peer(threads, "nocache"), threads)
+            for kernels, env in kernel_sets():
+                a_wall, a_mem = run_process(
+                    [str(ATTNVIZ), *args, "--threads", str(threads), "--png", f"{tmp}/g.png",
+                     "--no-table"], 3, env or None)
+                ok = cached / a_wall >= 3 and nocache / a_wall >= 10
+                row(rows, f"{name}, {threads} thread{'s' if threads > 1 else ''}{kernels}",
+                    f"cached {cached:.2f} s ({n / cached:.0f}/s); nanoGPT {nocache:.1f} s "
+                    f"({n / nocache:.1f}/s)", f"{a_wall:.2f} s ({n / a_wall:.0f}/s), {a_mem:.0f} MiB",
+                    f"{cached / a_wall:.1f}× cached, {nocache / a_wall:.0f}× nanoGPT",
+                    "≥ 3× cached, ≥ 10× nanoGPT", ok)
+
+
+def print_rows(rows):
+    print(f"Machine: {machine()}\n")
+    print("| measure | PyTorch | attnviz | ratio | target | |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
 def main():
     if not ATTNVIZ.exists():
         sys.exit(f"build attnviz first: {ATTNVIZ} is missing")
@@ -202,6 +263,11 @@ def main():
     global AVX2_ENV
     AVX2_ENV = dict(USER_ENV, ATTNVIZ_KERNELS="AVX2")
     rows = []
+    if sys.argv[1:] == ["generate"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            generation_rows(rows, tmp)
+        print_rows(rows)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         # 1. The lesson's heatmap.
         script = pathlib.Path(tmp) / "heatmap.py"
@@ -320,6 +386,9 @@ def main():
                                   "--json", "-", "--no-table"], 1)
         row(rows, "`--json -` of T=2048: peak memory", f"(to a file: {file_mem:.0f} MiB)",
             f"{out_mem:.0f} MiB", "", "streams as files do", out_mem < 1.2 * file_mem)
+
+        # 7. Generation.
+        generation_rows(rows, tmp)
     bench(BENCHES["-march=native"], "BM_PeakMultiplyAdd")
     peak = RATES.pop("BM_PeakMultiplyAdd", None)
     # Each instruction set's products at T = 1024 beside its own peak (bench_kernels.cpp).
@@ -334,11 +403,7 @@ def main():
         for b in json.loads(out)["benchmarks"]:
             shares.append(f"- {b['name']}: {b['FLOP/s'] / 1e9:.0f} GFLOP/s, "
                           f"{100 * b['FLOP/s'] / own:.0f} % of {target}'s peak ({own / 1e9:.0f})")
-    print(f"Machine: {machine()}\n")
-    print("| measure | PyTorch | attnviz | ratio | target | |")
-    print("|---|---|---|---|---|---|")
-    for r in rows:
-        print("| " + " | ".join(r) + " |")
+    print_rows(rows)
     if peak:
         print(f"\nOne core's measured peak (BM_PeakMultiplyAdd, -march=native): {peak / 1e9:.0f} "
               "GFLOP/s. Useful work, in GFLOP/s and as a share of the peak of the cores used:")

@@ -214,6 +214,21 @@ TEST_F(Generate, ExplainWalksOneStepFromItsRowToTheDraw) {
   EXPECT_NE(az.out.find("Seçildi: “" + token + "”"), std::string::npos);
 }
 
+// A GPT-2 model may write a character's bytes apart (or not at all): the text it wrote is shown
+// with U+FFFD for the ill-formed bytes, as Hugging Face decodes it, and every view is written.
+TEST_F(Generate, BytesWrittenApartAreShownAsReplacementCharacters) {
+  const std::string models = ATTNVIZ_REFERENCE "/models/";
+  fs::create_directories(path("gpt2"));
+  fs::copy_file(models + "gpt2_bpe.safetensors", path("gpt2/model.safetensors"));
+  fs::copy_file(models + "gpt2_bpe.config.json", path("gpt2/config.json"));
+  const json out =
+      run_json({"--weights", path("gpt2"), "--text", "Azərbaycan", "--generate", "30", "--seed",
+                "2", "--png", path("g.png"), "--svg", path("g.svg"), "--animate", path("g.gif")});
+  const std::string text = out["config"]["text"];
+  EXPECT_NE(text.find("\uFFFD"), std::string::npos) << text;
+  for (const char* file : {"g.png", "g.svg", "g.gif"}) EXPECT_TRUE(fs::exists(path(file))) << file;
+}
+
 TEST_F(Generate, BadUsageIsAnErrorThatSaysWhy) {
   expect_error({"--text", "salam", "--generate", "3"}, 2, "--generate needs a whole model");
   expect_error({"--model", "az", "--text", "a", "--top-k", "3"}, 2,

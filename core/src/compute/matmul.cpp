@@ -216,8 +216,52 @@ void dot_rows(const Product& p, size_t j0, size_t j1) {
   }
 }
 
+// One row of A against B (k, n) read where it lies, a few rows of B at a time from start to end
+// (what a new token's products are: each weight read once, in order): c[j] = Σ_k a[k]·b[k][j]
+// summed over k in order, one multiply-add at a time, as tile() sums it, so the same bits.
+// Columns [j0, j1), a whole number of vectors; c's columns in registers kV vectors at a time,
+// kK rows of B per pass over them.
+void row_times(const Product& p, size_t j0, size_t j1) {
+  const D d;
+  const size_t L = hn::Lanes(d);
+  constexpr size_t kV = 4, kK = 8;
+  for (size_t k0 = 0; k0 < p.k; k0 += kK) {
+    const size_t kc = std::min(kK, p.k - k0);
+    const bool first = k0 == 0;
+    V a[kK];
+    for (size_t r = 0; r < kc; ++r) a[r] = hn::Set(d, p.a[k0 + r]);
+    const float* b = p.b + k0 * p.ldb;
+    size_t j = j0;
+    for (; j + kV * L <= j1; j += kV * L) {
+      V acc[kV];
+      for (size_t v = 0; v < kV; ++v) acc[v] = first ? hn::Zero(d) : hn::LoadU(d, p.c + j + v * L);
+      for (size_t r = 0; r < kc; ++r) {
+        for (size_t v = 0; v < kV; ++v)
+          acc[v] = hn::MulAdd(a[r], hn::LoadU(d, b + r * p.ldb + j + v * L), acc[v]);
+      }
+      for (size_t v = 0; v < kV; ++v) hn::StoreU(acc[v], d, p.c + j + v * L);
+    }
+    for (; j < j1; j += L) {
+      V acc = first ? hn::Zero(d) : hn::LoadU(d, p.c + j);
+      for (size_t r = 0; r < kc; ++r) acc = hn::MulAdd(a[r], hn::LoadU(d, b + r * p.ldb + j), acc);
+      hn::StoreU(acc, d, p.c + j);
+    }
+  }
+}
+
 void Matmul(const Product& p) {
   const D d;
+  if (!p.transposed && p.m == 1) {
+    // Whole panels by row_times() (in column chunks on several threads when the product is
+    // large), a last partial panel by product_part(): both sum each entry in the same order.
+    const size_t W = kVectors * hn::Lanes(d), panels = p.n / W;
+    const size_t chunks = p.n * p.k < kThreadedWork ? 1 : std::max<size_t>(1, panels * W / 256);
+    parallel_for(chunks, [&](size_t c) {
+      row_times(p, panels * c / chunks * W, panels * (c + 1) / chunks * W);
+    });
+    if (panels * W < p.n) product_part(p, 0, 1, panels, panels + 1);
+    return;
+  }
   if (p.transposed && p.m <= kFewRows) {
     const size_t chunks = p.m * p.n * p.k < kThreadedWork ? 1 : (p.n + 255) / 256;
     parallel_for(chunks, [&](size_t c) { dot_rows(p, p.n * c / chunks, p.n * (c + 1) / chunks); });

@@ -7,6 +7,7 @@
 #include "attnviz/model/generate.hpp"
 #include "attnviz/model/head_scores.hpp"
 #include "attnviz/model/torch_random.hpp"
+#include "attnviz/text/utf8.hpp"
 #include "io/json.hpp"
 #include "run/stages.hpp"
 
@@ -374,7 +375,8 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
     std::string text;
     for (const std::string& token : result.tokens) text += token;
     result.info.text =
-        (cropped ? "…" : "") + (reading.bpe ? reading.bpe->decode(result.ids) : text);
+        (cropped ? "…" : "") +
+        (reading.bpe ? utf8::replace_invalid(reading.bpe->decode(result.ids)) : text);
   }
   keep_means(request, result);
   return result;

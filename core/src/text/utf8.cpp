@@ -81,6 +81,38 @@ void validate(std::string_view text, std::string_view what) {
   }
 }
 
+std::string replace_invalid(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const LeadInfo info = lead_info(bytes[i]);
+    if (bytes[i] < 0x80 || info.length == 0) {  // ASCII; or no lead: a part of its own
+      if (bytes[i] < 0x80)
+        out += text[i];
+      else
+        out += "\uFFFD";
+      ++i;
+      continue;
+    }
+    // The bytes that still fit the sequence its lead begins: all of it, or a maximal subpart.
+    size_t k = 1;
+    for (; k < static_cast<size_t>(info.length) && i + k < text.size(); ++k) {
+      const unsigned char lo = k == 1 ? info.second_min : 0x80,
+                          hi = k == 1 ? info.second_max : 0xBF;
+      if (bytes[i + k] < lo || bytes[i + k] > hi) break;
+    }
+    if (k == static_cast<size_t>(info.length)) {
+      out.append(text.substr(i, k));
+    } else {
+      out += "\uFFFD";
+    }
+    i += k;
+  }
+  return out;
+}
+
 std::string encode(char32_t c) {
   utf8proc_uint8_t buf[4];
   const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buf);

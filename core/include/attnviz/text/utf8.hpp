@@ -15,6 +15,11 @@ namespace attnviz::utf8 {
 // input in the message, e.g. "--text" or "corpus.txt".
 void validate(std::string_view text, std::string_view what);
 
+// Bytes as UTF-8, each ill-formed part (a maximal subpart of a sequence, or a byte that begins
+// none) replaced by U+FFFD, as Python's bytes.decode("utf-8", errors="replace") and Hugging Face's
+// GPT-2 decode do: a text cut inside a character, or tokens a model wrote byte by byte.
+std::string replace_invalid(std::string_view bytes);
+
 // Splits valid UTF-8 into extended grapheme clusters (UAX #29): "ə" is one, "i̇" (i + U+0307) is
 // one, a flag or a ZWJ emoji sequence is one.
 std::vector<std::string> graphemes(std::string_view text);
