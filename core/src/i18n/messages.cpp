@@ -32,6 +32,8 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
    "mətn modelin kontekstindən uzundur: hər sətir yalnız özü ilə bitən {0} tokeni görür, model "
    "yazanda olduğu kimi, · o tokenlərdən əvvəlkiləri də göstərir"},
   {Msg::SlidingWindow, "each token sees the last {0}", "hər token son {0} tokeni görür"},
+  {Msg::SamplingSettings, "temperature {0}, top-k {1}, top-p {2}, seed {3}",
+   "temperatur {0}, top-k {1}, top-p {2}, seed {3}"},
   {Msg::WroteTokens, "the model wrote tokens {0}–{1} (temperature {2}, seed {3})",
    "{0}–{1} tokenlərini model yazıb (temperatur {2}, seed {3})"},
   {Msg::Legend, "rows: queries, columns: keys, each row sums to 1",
@@ -275,8 +277,7 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
    "for each of the {1} tokens. Its most probable tokens, with softmax's probability:",
    "Bütün {0} qatdan sonra ln_f və lm_head bu bir mövqenin vektorunu {1} tokenin hər biri üçün bir "
    "bala (logit) çevirir. Ən ehtimallı tokenləri, softmax ehtimalı ilə:"},
-  {Msg::StepSamplingTitle, "The draw: temperature {0}, top-k {1}, top-p {2}, seed {3}",
-   "Seçim: temperatur {0}, top-k {1}, top-p {2}, toxum {3}"},
+  {Msg::StepSamplingTitle, "The draw: {0}", "Seçim: {0}"},
   {Msg::StepSamplingText,
    "The logits are divided by the temperature; top-k keeps the k largest and top-p the most "
    "probable whose probabilities add up to p (the others become −inf); softmax gives p. Then "

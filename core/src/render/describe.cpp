@@ -49,6 +49,14 @@ std::string run_details(const Result& result, Lang lang) {
   return s;
 }
 
+std::string sampling_settings(const GenerationInfo& g, Lang lang) {
+  char temperature[32], top_p[32];
+  std::snprintf(temperature, sizeof temperature, "%g", g.sampling.temperature);
+  std::snprintf(top_p, sizeof top_p, "%g", g.sampling.top_p);
+  return say(lang, Msg::SamplingSettings,
+             {temperature, std::to_string(g.sampling.top_k), top_p, std::to_string(g.seed)});
+}
+
 std::string run_summary(const Result& result, Lang lang) {
   return "\"" + utf8::truncate_to_width(utf8::one_line(result.info.text), 40) +
          "\": " + run_details(result, lang);

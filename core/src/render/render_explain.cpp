@@ -484,14 +484,7 @@ class Explainer {
            {},
            say(lang_, Msg::Token)});
 
-    char temperature[32];
-    std::snprintf(temperature, sizeof temperature, "%g", g.sampling.temperature);
-    char top_p[32];
-    std::snprintf(top_p, sizeof top_p, "%g", g.sampling.top_p);
-    step(14,
-         say(lang_, Msg::StepSamplingTitle,
-             {temperature, g.sampling.top_k > 0 ? std::to_string(g.sampling.top_k) : "–", top_p,
-              std::to_string(g.seed)}),
+    step(14, say(lang_, Msg::StepSamplingTitle, {sampling_settings(g, lang_)}),
          g.sampling.temperature <= 0
              ? say(lang_, Msg::StepGreedyText)
              : say(lang_, Msg::StepSamplingText,

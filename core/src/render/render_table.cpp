@@ -226,12 +226,9 @@ void render_generation(const Result& result, const TableOptions& options, std::s
   const GenerationInfo& g = *result.generation;
   const Lang lang = options.lang;
   const Sampling& s = g.sampling;
-  char settings[96];
-  std::snprintf(settings, sizeof settings, "temperature %g, top-k %d, top-p %g, seed %llu",
-                s.temperature, s.top_k, s.top_p, static_cast<unsigned long long>(g.seed));
   out += "\n" +
          say(lang, s.temperature > 0 ? Msg::GenerationTitle : Msg::GenerationGreedy,
-             {std::to_string(g.steps.size()), g.defaults_of, settings}) +
+             {std::to_string(g.steps.size()), g.defaults_of, sampling_settings(g, lang)}) +
          "\n";
   const size_t n = g.steps.size();
   const std::vector<std::ptrdiff_t> shown =

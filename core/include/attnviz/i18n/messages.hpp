@@ -28,6 +28,7 @@ enum class Msg {
   LegendCausal,
   LegendWindow,
   SlidingWindow,
+  SamplingSettings,
   WroteTokens,
   Legend,
   KeysBlock,
