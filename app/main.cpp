@@ -1,5 +1,6 @@
 // attnviz: the command line. Turns the options into a request, runs core, writes the outputs, and
 // is the one place where errors become an exit status: 0 success, 1 bad input or I/O, 2 usage.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -196,9 +197,13 @@ int run(const Options& o, attnviz::Lang lang) {
 
 // --model list: each shipped model's name and one line about it.
 int list_models(attnviz::Lang lang) {
+  size_t width = 0;
+  for (const attnviz::ShippedModel& m : attnviz::shipped_models())
+    width = std::max(width, m.name.size());
   std::string out;
   for (const attnviz::ShippedModel& m : attnviz::shipped_models()) {
-    out += std::string(m.name) + "  " + std::string(m.about(lang)) + "\n";
+    out += std::string(m.name) + std::string(width - m.name.size() + 2, ' ') +
+           std::string(m.about(lang)) + "\n";
   }
   attnviz::io::write_stdout(out);
   return 0;

@@ -61,8 +61,10 @@ const Transformer& model_of(const std::string& name) {
   auto& entry = loaded[name];
   if (!entry) {
     entry = std::make_unique<Loaded>();
-    entry->bytes = test::slurp(ATTNVIZ_REFERENCE "/" + name);
-    entry->model = load(entry->bytes, name);
+    const ShippedModel* shipped = find_shipped_model(name);
+    entry->bytes =
+        shipped ? std::string(shipped->bytes) : test::slurp(ATTNVIZ_REFERENCE "/" + name);
+    entry->model = load(entry->bytes, shipped ? name + ".safetensors" : name);
   }
   return entry->model;
 }
@@ -158,6 +160,7 @@ TEST(Generation, EachNewRowEqualsAFullForwardPass) {
   expect_rows_of_a_full_pass(az(), prompt, 90, 4e-6f);  // past the 64-token context
   std::vector<int> long_prompt(70, 8);                  // a prompt already past it
   expect_rows_of_a_full_pass(az(), long_prompt, 3, 4e-6f);
+  expect_rows_of_a_full_pass(model_of("az-long"), prompt, 260, 4e-6f);  // 4 layers, past 256
   // nanoGPT with biases and gpt.py (separate heads, lm_head's bias) from the model fixtures.
   for (const char* file : {"nanogpt.safetensors", "gptpy.safetensors"}) {
     const std::string bytes = test::slurp(std::string(ATTNVIZ_REFERENCE "/models/") + file);

@@ -1,7 +1,8 @@
-// The shipped `az` model: the embedded bytes are the committed file, and run() on held-out
-// sentences agrees with its own training code's model in PyTorch (reference/make_shipped_model.py):
-// every head's weights within 2e-5, the logits within 1e-4, every head score within 1e-5 of the
-// scores computed from their definitions, and --induction-test's random tokens bit for bit.
+// The shipped models, `az` and `az-long`: the embedded bytes are the committed files, and run() on
+// held-out sentences agrees with each one's own training code's model in PyTorch
+// (reference/make_shipped_model.py): every head's weights within 2e-5, the logits within 1e-4,
+// every head score within 1e-5 of the scores computed from their definitions, and
+// --induction-test's random tokens bit for bit.
 #include <gtest/gtest.h>
 
 #include "attnviz/formats/shipped_models.hpp"
@@ -15,11 +16,15 @@ namespace {
 
 using test::json;
 
-const ShippedModel& az() {
-  const ShippedModel* model = find_shipped_model("az");
-  EXPECT_NE(model, nullptr);
+const char* const kShipped[] = {"az", "az-long"};
+
+const ShippedModel& shipped(const std::string& name) {
+  const ShippedModel* model = find_shipped_model(name);
+  EXPECT_NE(model, nullptr) << name;
   return *model;
 }
+
+const ShippedModel& az() { return shipped("az"); }
 
 // FNV-1a, 64 bits: enough to name a file's bytes in a failure message.
 uint64_t fnv1a(std::string_view bytes) {
@@ -28,19 +33,29 @@ uint64_t fnv1a(std::string_view bytes) {
   return h;
 }
 
-Request az_request(const std::string& text) {
+Request shipped_request(const std::string& name, const std::string& text) {
   Request r;
   r.text = text;
   r.text_origin = "--text";
-  r.weights_path = "--model az";
-  r.weights_data = az().bytes;
+  r.weights_path = "--model " + name;
+  r.weights_data = shipped(name).bytes;
   return r;
 }
 
+Request az_request(const std::string& text) { return shipped_request("az", text); }
+
+json fixture(const std::string& name) {
+  return json::parse(test::slurp(ATTNVIZ_REFERENCE "/shipped_" + name + ".expected.json"));
+}
+
 TEST(ShippedModels, TheEmbeddedBytesAreTheCommittedFile) {
-  const std::string file = test::slurp(ATTNVIZ_DATA "/models/az/az.safetensors");
-  EXPECT_EQ(fnv1a(az().bytes), fnv1a(file));
-  EXPECT_TRUE(az().bytes == file);
+  for (const std::string name : kShipped) {
+    const std::string file =
+        test::slurp(ATTNVIZ_DATA "/models/" + name + "/" + name + ".safetensors");
+    EXPECT_EQ(fnv1a(shipped(name).bytes), fnv1a(file)) << name;
+    EXPECT_TRUE(shipped(name).bytes == file) << name;
+  }
+  EXPECT_EQ(shipped_models().size(), std::size(kShipped));
   EXPECT_EQ(find_shipped_model("nope"), nullptr);
   for (const ShippedModel& m : shipped_models()) {
     EXPECT_FALSE(m.about(Lang::En).empty());
@@ -48,10 +63,11 @@ TEST(ShippedModels, TheEmbeddedBytesAreTheCommittedFile) {
   }
 }
 
-TEST(ShippedModels, AzAgreesWithItsTrainingCodeInPyTorch) {
-  const json expected = json::parse(test::slurp(ATTNVIZ_REFERENCE "/shipped_az.expected.json"));
+// run() on each fixture sentence against the model's own training code in PyTorch.
+void expect_training_code_agrees(const std::string& name) {
+  const json expected = fixture(name);
   for (const json& c : expected["cases"]) {
-    const Result result = run(az_request(c["text"]));
+    const Result result = run(shipped_request(name, c["text"]));
     EXPECT_EQ(result.tokens, c["tokens"].get<std::vector<std::string>>());
     EXPECT_EQ(result.ids, c["ids"].get<std::vector<int>>()) << c["text"];
     ASSERT_EQ(result.layers.size(), c["layers"].size());
@@ -80,6 +96,37 @@ TEST(ShippedModels, AzAgreesWithItsTrainingCodeInPyTorch) {
       const auto best = std::max_element(row.begin(), row.end()) - row.begin();
       EXPECT_EQ(result.predictions[t].front().id, best) << "position " << t;
     }
+  }
+}
+
+TEST(ShippedModels, EachAgreesWithItsTrainingCodeInPyTorch) {
+  for (const std::string name : kShipped) {
+    SCOPED_TRACE(name);
+    expect_training_code_agrees(name);
+  }
+}
+
+TEST(ShippedModels, TheInductionTestDrawsTorchRandintAndScoresTheStripe) {
+  for (const std::string name : kShipped) {
+    SCOPED_TRACE(name);
+    const json all = fixture(name);
+    const json& test = all["induction_test"];
+    Request request = shipped_request(name, "Azərbaycan dili");
+    request.random.seed = test["seed"].get<uint32_t>();
+    request.induction_test = test["S"].get<int>();
+    const Result result = run(request);
+    EXPECT_EQ(result.induction_test_ids, test["ids"].get<std::vector<int>>());
+    float worst = 0;
+    for (const HeadScore& s : result.head_scores) {
+      ASSERT_TRUE(s.repeated_induction.has_value());
+      const float want =
+          test["scores"][static_cast<size_t>(s.layer)][static_cast<size_t>(s.head)].get<float>();
+      worst = std::max(worst, std::abs(*s.repeated_induction - want));
+    }
+    EXPECT_LE(worst, 1e-5f);
+    // Twice S beyond the model's context is refused.
+    request.induction_test = name == "az" ? 33 : 129;
+    EXPECT_THROW(run(request), Error);
   }
 }
 
@@ -148,27 +195,6 @@ TEST(ShippedModels, CharactersOutsideTheVocabularyRunAsTheStandInWithAWarning) {
   EXPECT_NE(warning.find("--model az"), std::string::npos) << warning;
   EXPECT_NE(warning.find("\"🌨\", \"❄\""), std::string::npos) << warning;
   EXPECT_EQ(result.ids[4], result.ids.back());  // both the stand-in
-}
-
-TEST(ShippedModels, TheInductionTestDrawsTorchRandintAndScoresTheStripe) {
-  const json expected = json::parse(test::slurp(ATTNVIZ_REFERENCE "/shipped_az.expected.json"));
-  const json& test = expected["induction_test"];
-  Request request = az_request("Azərbaycan dili");
-  request.random.seed = test["seed"].get<uint32_t>();
-  request.induction_test = test["S"].get<int>();
-  const Result result = run(request);
-  EXPECT_EQ(result.induction_test_ids, test["ids"].get<std::vector<int>>());
-  float worst = 0;
-  for (const HeadScore& s : result.head_scores) {
-    ASSERT_TRUE(s.repeated_induction.has_value());
-    const float want =
-        test["scores"][static_cast<size_t>(s.layer)][static_cast<size_t>(s.head)].get<float>();
-    worst = std::max(worst, std::abs(*s.repeated_induction - want));
-  }
-  EXPECT_LE(worst, 1e-5f);
-  // Twice S beyond the model's context of 64 is refused.
-  request.induction_test = 33;
-  EXPECT_THROW(run(request), Error);
 }
 
 }  // namespace

@@ -738,8 +738,10 @@ TEST_F(Cli, ThreadsAndKernelsLeaveTheNumbersAsTheyAre) {
 TEST_F(Cli, TheShippedModelRunsFromTheBinaryAndSaysWhatEachHeadDoes) {
   const Outcome list = run({"--model", "list"});
   EXPECT_EQ(list.status, 0) << list.err;
-  EXPECT_EQ(list.out.rfind("az  Azerbaijani characters", 0), 0u) << list.out;
-  EXPECT_NE(run({"--model", "list", "--lang", "az"}).out.find("az  Azərbaycan hərfləri"),
+  EXPECT_EQ(list.out.rfind("az       Azerbaijani characters: a 2-layer", 0), 0u) << list.out;
+  EXPECT_NE(list.out.find("\naz-long  Azerbaijani characters, a context of 256"), std::string::npos)
+      << list.out;
+  EXPECT_NE(run({"--model", "list", "--lang", "az"}).out.find("az       Azərbaycan hərfləri"),
             std::string::npos);
 
   // The lesson's sentence: the JSON's head scores are PyTorch's (make_shipped_model.py).

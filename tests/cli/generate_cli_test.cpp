@@ -78,6 +78,12 @@ TEST_F(Generate, TheShippedModelWritesWhatPyTorchWrites) {
     args.insert(args.end(), flags.begin(), flags.end());
     EXPECT_EQ(written_ids(run_json(args)), c["ids"].get<std::vector<int>>()) << name;
   }
+  // The second shipped model, past its 256-character context.
+  const json& long_case = fixture_case("az_long");
+  const json written = run_json({"--model", "az-long", "--text", long_case["prompt"], "--generate",
+                                 "260", "--layer", "3", "--head", "0"});
+  EXPECT_EQ(written_ids(written), long_case["ids"].get<std::vector<int>>());
+  EXPECT_EQ(written["config"]["window"], 256);
   // A nanoGPT, a gpt.py and a GPT-2 file, each with its own code's defaults and seed 1337.
   for (const auto& [name, defaults] : std::vector<std::pair<std::string, std::string>>{
            {"nanogpt_file", "nanoGPT"}, {"gptpy_file", "gpt.py"}, {"gpt2_file", "Hugging Face"}}) {

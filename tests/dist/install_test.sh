@@ -32,7 +32,9 @@ expect_contains "$installed" "14 i  " "the installed binary's table"
 report=$(cd / && "$work/opt/bin/attnviz" --model az --text "kitablar evlər" --heads-report) ||
   fail "the installed binary could not run --model az"
 expect_contains "$report" "previous-token head" "the installed binary's heads report"
-[ -f "$work/opt/share/doc/attnviz/model-card-az.md" ] || fail "the model card is not installed"
+for card in model-card-az.md model-card-az-long.md; do
+  [ -f "$work/opt/share/doc/attnviz/$card" ] || fail "$card is not installed"
+done
 [ ! -e "$work/opt/share/attnviz/models" ] || fail "data/models is installed; the model is built in"
 zcat "$work/opt/share/man/man1/attnviz.1.gz" | grep -q '^\.TH ATTNVIZ 1' || fail "man page header"
 # The Azerbaijani page is where man -L az looks: MANPATH/az/man1.

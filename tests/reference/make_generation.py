@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Fixtures for --generate: the shipped `az` model (its own training code's GPT,
+"""Fixtures for --generate: the shipped `az` and `az-long` models (their own training code's GPT,
 data/models/train.py) continuing prompts in Debian's PyTorch, the tokens drawn as the course's
 code draws them, each case right after torch.manual_seed(seed):
 
@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE))
 from make_models import VOCAB, gelu_new, karpathy_forward, nanogpt_forward  # noqa: E402
 from make_state_dicts import KarpathyGPT, NanoGPT  # noqa: E402
 
-MODEL = ROOT / "data" / "models" / "az" / "az.safetensors"
+MODELS = ROOT / "data" / "models"
 KEPT_STEPS = 3  # steps whose distributions are written
 
 
@@ -134,24 +134,27 @@ def draws():
 
 
 def main():
-    model, vocab = load_safetensors(MODEL)
-    stoi = {c: i for i, c in enumerate(vocab)}
-    # (name, rule, prompt, new tokens, seed, temperature, top_k, top_p)
+    # (name, shipped model, rule, prompt, new tokens, seed, temperature, top_k, top_p)
     cases = [
-        ("nanogpt", "nanogpt", "Azərbaycan dili", 100, 1337, 0.8, 200, None),
-        ("nanogpt_k5", "nanogpt", "Bakı şəhəri", 40, 7, 1.0, 5, None),
-        ("gptpy", "gptpy", "Salam", 60, 42, 1.0, None, None),
-        ("top_p", "nanogpt", "kitablar", 50, 3, 0.7, None, 0.9),
-        ("greedy", "greedy", "Azərbaycan", 30, 0, 0.0, None, None),
+        ("nanogpt", "az", "nanogpt", "Azərbaycan dili", 100, 1337, 0.8, 200, None),
+        ("nanogpt_k5", "az", "nanogpt", "Bakı şəhəri", 40, 7, 1.0, 5, None),
+        ("gptpy", "az", "gptpy", "Salam", 60, 42, 1.0, None, None),
+        ("top_p", "az", "nanogpt", "kitablar", 50, 3, 0.7, None, 0.9),
+        ("greedy", "az", "greedy", "Azərbaycan", 30, 0, 0.0, None, None),
+        # past its 256-character context
+        ("az_long", "az-long", "nanogpt", "Mən çayı sevirəm, çünki", 260, 1337, 0.8, 200, None),
     ]
-    out = {"block_size": model.block_size, "cases": [], "draws": draws()}
-    az = (lambda idx: model(idx[None])[0]), model.block_size
-    for name, rule, prompt, n, seed, temperature, top_k, top_p in cases:
+    out = {"block_size": load_safetensors(MODELS / "az" / "az.safetensors")[0].block_size,
+           "cases": [], "draws": draws()}
+    for name, shipped, rule, prompt, n, seed, temperature, top_k, top_p in cases:
+        model, vocab = load_safetensors(MODELS / shipped / f"{shipped}.safetensors")
+        stoi = {c: i for i, c in enumerate(vocab)}
+        forward = (lambda idx: model(idx[None])[0]), model.block_size
         ids = [stoi.get(c, stoi[UNKNOWN]) for c in prompt]
         torch.manual_seed(seed)
-        idx, kept = generate(*az, torch.tensor([ids]), n, rule, temperature, top_k, top_p)
+        idx, kept = generate(*forward, torch.tensor([ids]), n, rule, temperature, top_k, top_p)
         out["cases"].append({
-            "name": name, "model": "az", "rule": rule, "prompt": prompt, "new_tokens": n,
+            "name": name, "model": shipped, "rule": rule, "prompt": prompt, "new_tokens": n,
             "seed": seed,
             "temperature": temperature, "top_k": top_k or 0, "top_p": top_p or 1.0,
             "prompt_ids": ids, "ids": idx[0, len(ids):].tolist(),

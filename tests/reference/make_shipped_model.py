@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Fixtures for the shipped `az` model: its own training code's model (data/models/train.py) run
+"""Fixtures for the shipped models: their own training code's model (data/models/train.py) run
 by PyTorch on held-out sentences, with the head scores computed from their definitions.
 
-    /usr/bin/python3 tests/reference/make_shipped_model.py
+    /usr/bin/python3 tests/reference/make_shipped_model.py            # az and az-long
+    /usr/bin/python3 tests/reference/make_shipped_model.py az-long    # one of them
 
-Writes shipped_az.expected.json: for each sentence its characters (code points: attnviz's
+Writes shipped_NAME.expected.json: for each sentence its characters (code points: attnviz's
 graphemes here), ids (a character outside the vocabulary → the stand-in U+FFFD), every layer's
 (T, T) attention weights per head, the (T, vocab) logits, and every head's scores for the patterns
 of attnviz's --heads-report, each built as TransformerLens's detect_head builds its 0/1 pattern P
@@ -13,7 +14,9 @@ have a target). Then the --induction-test: torch.manual_seed(seed); torch.randin
 repeated twice, and each head's mean weight on the stripe i → i−S+1 over the second copy.
 A stand-in matches no pattern: it is no earlier copy of anything, and neither a letter nor a space.
 
-Also writes shipped_az_window.expected.json: a text longer than the model's 64-character context
+`az-long` also runs a sentence repeated, the text an induction head completes.
+
+For `az` also writes shipped_az_window.expected.json: a text longer than the model's 64-character context
 run as nanoGPT's generate() runs it, each position i on idx[:, -block_size:] of the text up to i
 (positions 0 … 63 of that window), with layer 1's weights of row i over its window's keys and
 row i's logits.
@@ -31,7 +34,7 @@ sys.path.insert(0, str(ROOT / "data" / "models"))
 from train import UNKNOWN, load_safetensors, split_corpus  # noqa: E402
 from make_fixtures import tensor as matrix  # noqa: E402  (T, C) as shortest float32 decimals
 
-MODEL = ROOT / "data" / "models" / "az" / "az.safetensors"
+MODELS = ("az", "az-long")
 VOWELS = set("aıoueəiöüAIOUEƏİÖÜ")
 INDUCTION_SEED, INDUCTION_S = 7, 24
 
@@ -87,14 +90,25 @@ def forward(model, ids):
     return [layer[0] for layer in keep], logits[0]  # per layer (nh, T, T); (T, vocab)
 
 
+def model_path(name):
+    return ROOT / "data" / "models" / name / f"{name}.safetensors"
+
+
 def main():
-    model, vocab = load_safetensors(MODEL)
+    for name in sys.argv[1:] or MODELS:
+        write(name)
+
+
+def write(name):
+    model, vocab = load_safetensors(model_path(name))
     stoi = {c: i for i, c in enumerate(vocab)}
     _, val = split_corpus(ROOT / "data" / "models" / "az" / "corpus.txt")
     held_out = [l for l in val.splitlines() if 30 <= len(l) <= 60][:3]
     sentences = held_out + ["Mən çayı sevirəm, çünki o, isti və rahatladıcıdır.",
                             "kitablar evlər bazaklar keşinlər",
                             "Qış gəldi — 🌨 və ❄ yağır"]  # two characters outside the vocabulary
+    if name != "az":  # a context long enough for a sentence, and later the same sentence
+        sentences.append("Yeni vərəq aç. Əlfəcinlər. Yeni vərəq aç. Əlfəcinlər.")
     cases = []
     for text in sentences:
         tokens = list(text)
@@ -114,13 +128,14 @@ def main():
     S = INDUCTION_S
     induction = [[sum(layer[h, i, i - S + 1].item() for i in range(S, 2 * S)) / S
                   for h in range(layer.shape[0])] for layer in layers]
-    out = {"torch_version": torch.__version__, "model": "data/models/az/az.safetensors",
-           "cases": cases,
+    out = {"torch_version": torch.__version__,
+           "model": str(model_path(name).relative_to(ROOT)), "cases": cases,
            "induction_test": {"seed": INDUCTION_SEED, "S": S, "ids": random_ids,
                               "scores": induction}}
-    (HERE / "shipped_az.expected.json").write_text(json.dumps(out, ensure_ascii=False) + "\n",
-                                                   encoding="utf-8")
-    window_case(model, stoi)
+    (HERE / f"shipped_{name}.expected.json").write_text(
+        json.dumps(out, ensure_ascii=False) + "\n", encoding="utf-8")
+    if name == "az":
+        window_case(model, stoi)
 
 
 def window_case(model, stoi):

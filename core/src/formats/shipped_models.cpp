@@ -5,6 +5,7 @@
 #include "io/embed.hpp"
 
 ATTNVIZ_EMBED(model_az, ATTNVIZ_MODEL_AZ)
+ATTNVIZ_EMBED(model_az_long, ATTNVIZ_MODEL_AZ_LONG)
 
 namespace attnviz {
 
@@ -18,6 +19,12 @@ const std::vector<ShippedModel>& shipped_models() {
        "Tesseract-ın söz siyahısı və kursun dərsi üzərində öyrədilmiş 2 qatlı, 4 başlı nanoGPT "
        "(data/models/az/MODEL_CARD.md)",
        ATTNVIZ_EMBEDDED(model_az)},
+      {"az-long",
+       "Azerbaijani characters, a context of 256: a 4-layer, 4-head nanoGPT trained on the same "
+       "text with repeated spans, for --generate (data/models/az-long/MODEL_CARD.md)",
+       "Azərbaycan hərfləri, 256 simvolluq kontekst: eyni mətn və təkrarlanan parçalar üzərində "
+       "öyrədilmiş 4 qatlı, 4 başlı nanoGPT, --generate üçün (data/models/az-long/MODEL_CARD.md)",
+       ATTNVIZ_EMBEDDED(model_az_long)},
   };
   return models;
 }
