@@ -202,7 +202,8 @@ TEST_F(Generate, ExplainWalksOneStepFromItsRowToTheDraw) {
   args.insert(args.end(), {"--explain", "--explain-step", "3", "--head", "0"});
   const Outcome en = run(args);
   ASSERT_EQ(en.status, 0) << en.err;
-  const std::string token = step["token"];
+  const std::string token = step["token"];  // a letter here; a space would show as ␣
+  ASSERT_NE(token, " ");
   for (const std::string& line : std::vector<std::string>{
            "Step 3 of --generate 5: how the model chose “" + token + "”",
            "Only q is new. Each k and v row was computed when its token was read",

@@ -367,7 +367,7 @@ class Explainer {
     out_ += "attnviz --explain · " + run_summary(result_, lang_) + "\n";
     out_ += say(lang_, Msg::StepTitle,
                 {std::to_string(s.step), std::to_string(g.steps.size()),
-                 utf8::one_line(token.token.token)}) +
+                 utf8::visible(token.token.token)}) +
             "\n";
     out_ += say(lang_, Msg::StepText,
                 {std::to_string(query + 1), std::to_string(query + 1 - first), quoted(query),
@@ -511,7 +511,7 @@ class Explainer {
            say(lang_, Msg::Token)});
     out_ += "\n" +
             say(lang_, Msg::StepChosen,
-                {utf8::one_line(token.token.token), std::to_string(token.token.id),
+                {utf8::visible(token.token.token), std::to_string(token.token.id),
                  number(token.token.p)}) +
             "\n";
   }
