@@ -15,6 +15,12 @@ struct PixelRect {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 };
 
+// The RGB of pixel `index` (y · width + x) of an opaque image, as 0xRRGGBB.
+inline uint32_t pixel_rgb(const Image& image, size_t index) {
+  const uint8_t* p = image.pixels.data() + index * static_cast<size_t>(image.channels);
+  return (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2];
+}
+
 // The rectangle where `now` differs from `before` (both opaque, the same size; RGB compared, alpha
 // ignored), or one pixel at the origin when nothing does.
 PixelRect changed_rect(const Image& now, const Image& before);

@@ -10,11 +10,6 @@
 namespace attnviz {
 namespace {
 
-uint32_t rgb_at(const Image& image, size_t pixel) {
-  const uint8_t* p = image.pixels.data() + pixel * static_cast<size_t>(image.channels);
-  return (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2];
-}
-
 void put16(std::string& out, int v) {
   out += static_cast<char>(v & 0xFF);
   out += static_cast<char>((v >> 8) & 0xFF);
@@ -28,7 +23,7 @@ struct GifWriter::Palette {
     std::unordered_map<uint32_t, size_t> counts;
     for (const Image* f : frames) {
       const size_t n = static_cast<size_t>(f->width) * static_cast<size_t>(f->height);
-      for (size_t i = 0; i < n; ++i) ++counts[rgb_at(*f, i)];
+      for (size_t i = 0; i < n; ++i) ++counts[pixel_rgb(*f, i)];
     }
     std::vector<std::pair<size_t, uint32_t>> by_count;  // (count, color), most frequent first
     for (const auto& [color, count] : counts) by_count.emplace_back(count, color);
@@ -189,7 +184,7 @@ void GifWriter::add(const Image& frame, int delay_cs) {
   std::vector<uint8_t> indices;
   indices.reserve(static_cast<size_t>(x1 - x0) * static_cast<size_t>(y1 - y0));
   for (int y = y0; y < y1; ++y) {
-    for (int x = x0; x < x1; ++x) indices.push_back(palette_->index(rgb_at(frame, at(x, y))));
+    for (int x = x0; x < x1; ++x) indices.push_back(palette_->index(pixel_rgb(frame, at(x, y))));
   }
   gif_ += '\x08';  // LZW minimum code size
   gif_ += lzw(indices);

@@ -317,12 +317,9 @@ std::string png_rgb_rows(const Image& image, PixelRect rect) {
 
 PixelRect changed_rect(const Image& now, const Image& before) {
   const int W = now.width, H = now.height;
-  const auto rgb = [](const Image& image, int x, int y) {
-    const uint8_t* p =
-        image.pixels.data() +
-        (static_cast<size_t>(y) * static_cast<size_t>(image.width) + static_cast<size_t>(x)) *
-            static_cast<size_t>(image.channels);
-    return (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2];
+  const auto rgb = [W](const Image& image, int x, int y) {
+    return pixel_rgb(image,
+                     static_cast<size_t>(y) * static_cast<size_t>(W) + static_cast<size_t>(x));
   };
   PixelRect r{W, H, 0, 0};
   for (int y = 0; y < H; ++y) {
