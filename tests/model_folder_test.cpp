@@ -122,6 +122,118 @@ TEST_F(ModelFolderTest, PytorchModelBinWhenThereIsNoSafetensors) {
   EXPECT_EQ(find_model_files(dir_.string()).weights, (dir_ / "model.safetensors").string());
 }
 
+json decoder_config(const std::string& name) {
+  return json::parse(test::slurp(ATTNVIZ_REFERENCE "/hf/" + name + "/config.json"));
+}
+
+DecoderSettings decoder_settings(const json& doc) {
+  return *parse_model_config(doc.dump(), "config.json").decoder;
+}
+
+// Each family's fields as transformers' configuration classes read them, their defaults included.
+TEST(DecoderConfig, FieldsAndTheClassesDefaults) {
+  DecoderSettings s = decoder_settings(decoder_config("llama"));
+  EXPECT_EQ(s.model_type, "llama");
+  EXPECT_EQ(s.n_layer, 2);
+  EXPECT_EQ(s.n_kv_head, 2);
+  EXPECT_EQ(s.head_dim, 12);  // hidden_size / num_attention_heads
+  EXPECT_EQ(s.rope.type, "llama3");
+  EXPECT_EQ(s.rope.original_max_positions, 64);
+  EXPECT_FALSE(s.tie_word_embeddings);
+  EXPECT_EQ(s.sliding, std::vector<bool>(2, false));
+  s = decoder_settings(decoder_config("qwen3"));
+  EXPECT_EQ(s.head_dim, 16);  // given, not 48 / 4
+  // Gemma 2 without layer_types: every other layer slides, from the first; the caps given.
+  s = decoder_settings(decoder_config("gemma2"));
+  EXPECT_EQ(s.sliding, (std::vector<bool>{true, false}));
+  EXPECT_EQ(s.sliding_window, 5);
+  EXPECT_EQ(s.attn_softcap, 4.0f);
+  EXPECT_EQ(s.hidden_act, "gelu_pytorch_tanh");
+  // Gemma 3: the sliding layers turn with rope_local_base_freq, unscaled.
+  s = decoder_settings(decoder_config("gemma3"));
+  EXPECT_EQ(s.sliding, (std::vector<bool>{true, false, true}));
+  EXPECT_EQ(s.local_rope.theta, 10000.0);
+  EXPECT_EQ(s.local_rope.type, "default");
+  EXPECT_EQ(s.rope.type, "linear");
+  EXPECT_EQ(s.rope.theta, 1e6);
+  EXPECT_TRUE(s.tie_word_embeddings);  // Gemma's default
+  // Gemma 3's multimodal config: the text model's in text_config.
+  json wrapped = {{"model_type", "gemma3"}, {"text_config", decoder_config("gemma3")}};
+  EXPECT_EQ(decoder_settings(wrapped).n_layer, 3);
+  // Mistral's window set to null: full attention everywhere; Qwen's only with use_sliding_window.
+  json c = decoder_config("mistral");
+  c["sliding_window"] = nullptr;
+  EXPECT_EQ(decoder_settings(c).sliding, std::vector<bool>(2, false));
+  c = decoder_config("qwen2");
+  c["use_sliding_window"] = true;
+  c["max_window_layers"] = 1;
+  EXPECT_EQ(decoder_settings(c).sliding, (std::vector<bool>{false, true}));
+  // Without model_type, the class in architectures says which.
+  c = decoder_config("qwen3");
+  c.erase("model_type");
+  EXPECT_EQ(decoder_settings(c).model_type, "qwen3");
+  // Gemma's early configs said "gelu": transformers computes the tanh GELU all the same.
+  c = decoder_config("gemma");
+  c.erase("hidden_activation");
+  EXPECT_EQ(decoder_settings(c).hidden_act, "gelu_pytorch_tanh");
+}
+
+TEST(DecoderConfig, EachAbsurdOrMissingFieldIsNamed) {
+  const auto error = [](json c) { return config_error(c); };
+  json c = decoder_config("llama");
+  EXPECT_EQ(error(c), "");
+  c.erase("hidden_size");
+  EXPECT_EQ(error(c), "config.json: missing \"hidden_size\"");
+  c = decoder_config("llama");
+  c["num_key_value_heads"] = 3;
+  EXPECT_EQ(error(c), "config.json: num_key_value_heads 3 does not divide num_attention_heads 4");
+  c = decoder_config("llama");
+  c["head_dim"] = 13;
+  EXPECT_EQ(error(c),
+            "config.json: \"head_dim\" is 13, expected an even number (rotary "
+            "embedding turns pairs)");
+  c = decoder_config("llama");
+  c["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
+  EXPECT_EQ(error(c),
+            "config.json: rope type \"yarn\" is not computed by attnviz; it computes "
+            "default, linear and llama3");
+  c = decoder_config("llama");
+  c["rope_scaling"].erase("factor");
+  EXPECT_EQ(error(c), "config.json: \"rope_scaling.factor\" is null, expected a number");
+  c = decoder_config("llama");
+  c["rope_scaling"]["low_freq_factor"] = -1;
+  EXPECT_EQ(error(c),
+            "config.json: \"rope_scaling.low_freq_factor\" is -1, expected a number "
+            "above 0.0 and at most 1000000.0");
+  c = decoder_config("llama");
+  c["partial_rotary_factor"] = 0.5;
+  EXPECT_EQ(error(c),
+            "config.json: partial_rotary_factor = 0.5, which attnviz does not compute; "
+            "its attention would differ from the model's");
+  c = decoder_config("gemma3");
+  c["layer_types"] = {"sliding_attention", "full_attention"};
+  EXPECT_EQ(error(c),
+            "config.json: \"layer_types\" is [\"sliding_attention\",\"full_at…, "
+            "expected a list of 3 layer types, one per layer");
+  c = decoder_config("gemma3");
+  c["layer_types"][1] = "chunked_attention";
+  EXPECT_EQ(error(c),
+            "config.json: \"layer_types[1]\" is \"chunked_attention\", expected "
+            "\"full_attention\" or \"sliding_attention\"");
+  c = decoder_config("gemma3");
+  c["use_bidirectional_attention"] = true;
+  EXPECT_EQ(error(c),
+            "use_bidirectional_attention is true, which attnviz does not compute; its "
+            "attention would differ from the model's");
+  EXPECT_EQ(error(json{{"model_type", "gemma3"}}), "config.json: missing \"text_config\"");
+  c = decoder_config("qwen2");
+  c.erase("model_type");
+  c["architectures"] = {"Phi3ForCausalLM"};
+  EXPECT_EQ(error(c),
+            "config.json: model_type is \"Phi3ForCausalLM\"; attnviz reads gpt2, "
+            "llama, mistral, qwen2, qwen3, gemma, gemma2, gemma3 and gemma3_text");
+}
+
 TEST(ModelConfig, EachAbsurdOrMissingFieldIsNamed) {
   EXPECT_EQ(config_error(gpt2_config()), "");
   json c = gpt2_config();
@@ -152,9 +264,10 @@ TEST(ModelConfig, EachAbsurdOrMissingFieldIsNamed) {
             "config.json: \"scale_attn_by_inverse_layer_idx\" is \"yes\", "
             "expected true or false");
   c = gpt2_config();
-  c["model_type"] = "llama";
+  c["model_type"] = "bert";
   EXPECT_EQ(config_error(c),
-            "config.json: model_type is \"llama\"; attnviz reads GPT-2 models (\"gpt2\")");
+            "config.json: model_type is \"bert\"; attnviz reads gpt2, llama, mistral, qwen2, "
+            "qwen3, gemma, gemma2, gemma3 and gemma3_text");
   EXPECT_EQ(config_error(json::array()), "config.json: expected a JSON object of settings");
   EXPECT_EQ(test::error_of([] {
               parse_model_config("{\"n_layer\": ", "config.json");

@@ -1,5 +1,5 @@
 // The elementwise kernels with Highway — the softmax of one row of scores, the finite check, the
-// two GELUs — compiled once per instruction set like the products (matmul.cpp).
+// two GELUs and SiLU — compiled once per instruction set like the products (matmul.cpp).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "compute/elementwise.cpp"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -176,6 +176,14 @@ void GeluTanh(const Elementwise& e) {
   });
 }
 
+// x·σ(x) = x / (1 + e^−x), as PyTorch's CPU kernel writes it: Llama's, Mistral's and Qwen's
+// gate (nn.SiLU). e^−x by Highway's Exp (the argument may be positive here).
+void Silu(const Elementwise& e) {
+  each_vector(e, [](D d, V x) {
+    return hn::Div(x, hn::Add(hn::Set(d, 1.0f), hn::CallExp(d, hn::Neg(x))));
+  });
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace attnviz
 HWY_AFTER_NAMESPACE();
@@ -188,10 +196,12 @@ namespace {
 #define ATTNVIZ_ALL_FINITE_OF(NS, NAME) &NS::AllFinite,
 #define ATTNVIZ_GELU_ERF_OF(NS, NAME) &NS::GeluErf,
 #define ATTNVIZ_GELU_TANH_OF(NS, NAME) &NS::GeluTanh,
+#define ATTNVIZ_SILU_OF(NS, NAME) &NS::Silu,
 bool (*const kSoftmaxRow[])(float*, size_t, float) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_SOFTMAX_OF)};
 bool (*const kAllFinite[])(const float*, size_t) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_ALL_FINITE_OF)};
 void (*const kGeluErf[])(const Elementwise&) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_GELU_ERF_OF)};
 void (*const kGeluTanh[])(const Elementwise&) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_GELU_TANH_OF)};
+void (*const kSilu[])(const Elementwise&) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_SILU_OF)};
 
 Elementwise elementwise(MatrixRef x) {
   return Elementwise{x.data(), static_cast<size_t>(x.rows()), static_cast<size_t>(x.cols()),
@@ -211,6 +221,8 @@ bool all_finite(const float* values, size_t n) {
 void gelu_erf(MatrixRef x) { kGeluErf[compute().kernels()](elementwise(x)); }
 
 void gelu_tanh(MatrixRef x) { kGeluTanh[compute().kernels()](elementwise(x)); }
+
+void silu(MatrixRef x) { kSilu[compute().kernels()](elementwise(x)); }
 
 }  // namespace attnviz
 #endif

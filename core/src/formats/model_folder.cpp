@@ -6,6 +6,8 @@
 
 #include "attnviz/error.hpp"
 #include "attnviz/text/utf8.hpp"
+#include "formats/config_reader.hpp"
+#include "formats/decoder_config.hpp"
 #include "io/parse_error.hpp"
 
 namespace attnviz {
@@ -14,63 +16,32 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
+// model_type, else the type the first of "architectures" is a model of (transformers' class
+// names), else "gpt2" (the GPT-2 configs before model_type).
+std::string model_type_of(ConfigReader& r) {
+  if (const auto type = r.text("model_type")) return *type;
+  if (!r.has("architectures")) return "gpt2";
+  const Json& a = r.at("architectures");
+  if (!a.is_array() || a.empty() || !a[0].is_string()) {
+    r.fail("architectures", a, Words(Err::ExpectString, {}));
+  }
+  static const std::pair<const char*, const char*> kClasses[] = {
+      {"GPT2LMHeadModel", "gpt2"},          {"GPT2Model", "gpt2"},
+      {"LlamaForCausalLM", "llama"},        {"MistralForCausalLM", "mistral"},
+      {"Qwen2ForCausalLM", "qwen2"},        {"Qwen3ForCausalLM", "qwen3"},
+      {"GemmaForCausalLM", "gemma"},        {"Gemma2ForCausalLM", "gemma2"},
+      {"Gemma3ForCausalLM", "gemma3_text"}, {"Gemma3ForConditionalGeneration", "gemma3"}};
+  const std::string name = a[0].get<std::string>();
+  for (const auto& [cls, type] : kClasses) {
+    if (name == cls) return type;
+  }
+  return name;
+}
+
 bool is_file(const fs::path& path) {
   std::error_code error;
   return fs::is_regular_file(path, error);  // follows the hub cache's symlinks
 }
-
-class ConfigReader {
- public:
-  ConfigReader(const Json& doc, const std::string& name) : doc_(doc), name_(name) {}
-
-  // An integer in [min, max]; absent: nullopt, or an Error when `required`.
-  std::optional<int> integer(const char* key, int64_t min, int64_t max, bool required = false) {
-    if (!doc_.contains(key)) {
-      if (required)
-        throw Error(Err::InFile, {name_, Words(Err::MissingSetting, {utf8::quoted(key)})});
-      return std::nullopt;
-    }
-    const Json& v = doc_.at(key);
-    if (!v.is_number_integer() || v.get<int64_t>() < min || v.get<int64_t>() > max) {
-      fail(key, v, Words(Err::ExpectInteger, {std::to_string(min), std::to_string(max)}));
-    }
-    return static_cast<int>(v.get<int64_t>());
-  }
-
-  std::optional<float> epsilon(const char* key) {
-    if (!doc_.contains(key)) return std::nullopt;
-    const Json& v = doc_.at(key);
-    // Positive as float32 too: 1e-50 is a positive double but rounds to a float32 0.
-    if (!v.is_number() || !(static_cast<float>(v.get<double>()) > 0.0f) ||
-        !(v.get<double>() < 0.1)) {
-      fail(key, v, Words(Err::ExpectEpsilon, {}));
-    }
-    return static_cast<float>(v.get<double>());
-  }
-
-  bool flag(const char* key) {
-    if (!doc_.contains(key)) return false;
-    const Json& v = doc_.at(key);
-    if (!v.is_boolean()) fail(key, v, Words(Err::ExpectBoolean, {}));
-    return v.get<bool>();
-  }
-
-  std::optional<std::string> text(const char* key) {
-    if (!doc_.contains(key)) return std::nullopt;
-    const Json& v = doc_.at(key);
-    if (!v.is_string()) fail(key, v, Words(Err::ExpectString, {}));
-    return v.get<std::string>();
-  }
-
- private:
-  [[noreturn]] void fail(const char* key, const Json& found, Words expected) const {
-    throw Error(Err::ConfigField,
-                {name_, key, utf8::truncate_to_width(found.dump(), 30), std::move(expected)});
-  }
-
-  const Json& doc_;
-  const std::string& name_;
-};
 
 }  // namespace
 
@@ -116,12 +87,23 @@ ModelSettings parse_model_config(std::string_view text, const std::string& name,
   }
   if (!doc.is_object()) throw Error(Err::ConfigNotObject, {name});
   ConfigReader r(doc, name);
-  if (const auto type = r.text("model_type"); type && *type != "gpt2") {
-    throw Error(Err::ConfigModelType, {name, utf8::truncate_to_width(*type, 30)});
+  const std::string type = model_type_of(r);
+  if (type != "gpt2" && !is_decoder_type(type)) {
+    throw Error(Err::ConfigModelType, {name, utf8::truncate_to_width(type, 30)});
   }
   ModelSettings s;
   s.source = name;
   s.max_embd = limits.max_embd;
+  if (type != "gpt2") {
+    if (type == "gemma3") {  // Gemma3ForConditionalGeneration: the text model's own config
+      if (!r.has("text_config") || !r.at("text_config").is_object()) r.missing("text_config");
+      ConfigReader text_config(r.at("text_config"), name);
+      s.decoder = read_decoder_config(text_config, "gemma3_text", limits);
+    } else {
+      s.decoder = read_decoder_config(r, type, limits);
+    }
+    return s;
+  }
   s.n_layer = r.integer("n_layer", 1, 1024, true);
   s.n_embd = r.integer("n_embd", 1, limits.max_embd, true);
   s.n_head = r.integer("n_head", 1, *s.n_embd, true);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
 
 #include "attnviz/compute/compute.hpp"
@@ -42,52 +43,146 @@ void check_finite(const Matrix& m, const Words& step) {
   }
 }
 
+// How one head turns a row of scores into weights: scale, Gemma 2's cap, and the keys a query
+// sees (the causal mask and a sliding window).
+struct RowRule {
+  float scale = 1.0f;
+  float softcap = 0.0f;  // > 0: cap · tanh(scale · score / cap), then softmax unscaled
+  bool causal = true;
+  int window = 0;
+
+  // The first key query i sees.
+  Eigen::Index first_key(Eigen::Index i) const {
+    return causal && window > 0 ? std::max<Eigen::Index>(0, i - window + 1) : 0;
+  }
+  // Turns row[0, n) of scores into query i's weights over n keys: the keys it does not see are
+  // exactly 0. False when a score is not finite.
+  bool apply(float* row, Eigen::Index i, Eigen::Index n) const {
+    const Eigen::Index first = first_key(i), seen = causal ? std::min(n, i + 1) : n;
+    float s = scale;
+    if (softcap > 0.0f) {  // as Gemma 2's eager attention: (scores · scale) / cap, tanh, · cap
+      for (Eigen::Index j = first; j < seen; ++j) {
+        row[j] = std::tanh(row[j] * scale / softcap) * softcap;
+      }
+      s = 1.0f;
+    }
+    const bool ok = softmax_row(row + first, seen - first, s);
+    std::fill(row, row + first, 0.0f);     // keys before the window: masked, exactly 0
+    std::fill(row + seen, row + n, 0.0f);  // future keys: masked, exactly 0
+    return ok;
+  }
+};
+
+// Names the first of query i's scores that is not finite (q·kᵀ overflowed), else the softmax.
+// q: (1, hs) the query's row; keys: (n, hs).
+[[noreturn]] void row_overflow(const ConstMatrixRef& q, const ConstMatrixRef& keys, Eigen::Index i,
+                               int index) {
+  const Matrix scores = q * keys.transpose();  // (1, n)
+  for (Eigen::Index j = 0; j < keys.rows(); ++j) {
+    if (!std::isfinite(scores(0, j))) overflow(head_step(index, "q·kᵀ"), i, j);
+  }
+  overflow(head_step(index, "softmax"), i, 0);
+}
+
 // weights = softmax(mask(q·kᵀ · scale)) and out = weights·v for one head, block row by block
 // row: with the mask, block row [r0, r1) needs keys 0..r1 only, and the keys after are set to 0.
 // (Eigen's triangular products for the diagonal block, measured, were slower than computing the
 // block whole and dropping its upper half.)
-void attend_head(HeadTrace& h, float scale, bool causal, int index) {
+void attend_head(HeadTrace& h, const RowRule& rule, int index) {
   const Eigen::Index T = h.q.rows();
   h.weights = square_on_huge_pages(T);  // (T, T), every entry written below
   h.out = Matrix(T, h.v.cols());        // (T, hs)
   for (Eigen::Index r0 = 0; r0 < T; r0 += kBlockRows) {
     const Eigen::Index rows = std::min(kBlockRows, T - r0);
-    const Eigen::Index keys = causal ? r0 + rows : T;
+    const Eigen::Index keys = rule.causal ? r0 + rows : T;
     auto block = h.weights.block(r0, 0, rows, keys);  // (rows, keys)
     matmul(h.q.middleRows(r0, rows), h.k.topRows(keys), Operand::Transposed, block);
     for (Eigen::Index i = r0; i < r0 + rows; ++i) {
-      const Eigen::Index seen = causal ? i + 1 : T;
-      float* row = h.weights.row(i).data();
-      if (!softmax_row(row, seen, scale)) {
-        const Matrix scores = h.q.row(i) * h.k.topRows(seen).transpose();  // (1, seen)
-        for (Eigen::Index j = 0; j < seen; ++j) {
-          if (!std::isfinite(scores(0, j))) overflow(head_step(index, "q·kᵀ"), i, j);
-        }
-        overflow(head_step(index, "softmax"), i, 0);
+      if (!rule.apply(h.weights.row(i).data(), i, T)) {
+        row_overflow(h.q.row(i), h.k.topRows(keys), i, index);
       }
-      std::fill(row + seen, row + T, 0.0f);  // future keys: masked, exactly 0
     }
     // (rows, keys) · (keys, hs): the zeros above the diagonal add nothing.
     matmul(block, h.v.topRows(keys), Operand::AsIs, h.out.middleRows(r0, rows));
   }
 }
 
-// One head's q, k, v = x·Wᵀ (+ biases): (T, C) · (C, hs) → (T, hs), each checked.
-void project(const Matrix& input, const HeadWeights& w, Operand operand, int h, HeadTrace& head) {
-  const Eigen::Index T = input.rows();
-  const Eigen::Index hs = operand == Operand::Transposed ? w.query.rows() : w.query.cols();
-  head.q = head.k = head.v = Matrix(T, hs);
-  matmul(input, w.query, operand, head.q);
-  matmul(input, w.key, operand, head.k);
-  matmul(input, w.value, operand, head.v);
-  if (w.has_bias()) {  // + (1, hs) broadcast over rows
-    head.q.rowwise() += w.query_bias.row(0);
-    head.k.rowwise() += w.key_bias.row(0);
-    head.v.rowwise() += w.value_bias.row(0);
+// Each row of x (rows, d) divided by its root mean square, then weighted as `norm` says:
+// Llama's and Gemma's RMSNorm of x, and of each head's q and k in Qwen 3 and Gemma 3.
+void rms_norm_rows(MatrixRef x, Norm norm, const Matrix& weight, float eps) {
+  for (Eigen::Index t = 0; t < x.rows(); ++t) {
+    double sum = 0.0;  // mean(x²) in float32, its sum rounded once
+    for (Eigen::Index j = 0; j < x.cols(); ++j) sum += double(x(t, j)) * double(x(t, j));
+    const float variance = static_cast<float>(sum) / static_cast<float>(x.cols());
+    const float inv_rms = 1.0f / std::sqrt(variance + eps);
+    for (Eigen::Index j = 0; j < x.cols(); ++j) {
+      const float n = x(t, j) * inv_rms;
+      x(t, j) = norm == Norm::RmsNormPlusOne ? n * (1.0f + weight(0, j)) : weight(0, j) * n;
+    }
   }
-  check_finite(head.q, head_step(h, "q = x·Wqᵀ"));
-  check_finite(head.k, head_step(h, "k = x·Wkᵀ"));
-  check_finite(head.v, head_step(h, "v = x·Wvᵀ"));
+}
+
+// Hugging Face's apply_rotary_pos_emb on x (rows, d), row t at position first + t: for j < d/2,
+// with θ = pos · inv_freq[j], c = cos θ · scaling and s = sin θ · scaling,
+// x'[j] = x[j]·c + (−x[j + d/2])·s and x'[j + d/2] = x[j + d/2]·c + x[j]·s.
+void rotate(MatrixRef x, const Rotary& rotary, Eigen::Index first) {
+  const Eigen::Index half = rotary.inv_freq.cols();
+  for (Eigen::Index t = 0; t < x.rows(); ++t) {
+    const auto pos = static_cast<float>(first + t);
+    float* row = x.row(t).data();
+    for (Eigen::Index j = 0; j < half; ++j) {
+      const float angle = rotary.inv_freq(0, j) * pos;  // float32, as freqs = inv_freq @ pos
+      const float c = std::cos(angle) * rotary.attention_scaling;
+      const float s = std::sin(angle) * rotary.attention_scaling;
+      const float a = row[j], b = row[j + half];
+      row[j] = a * c + (-b) * s;
+      row[j + half] = b * c + a * s;
+    }
+  }
+}
+
+// x·Wᵀ (+ bias) for one head: (T, C) · (C, hs) → (T, hs), checked.
+Matrix head_product(const Matrix& input, const Tensor& weight, const Matrix& bias, Operand operand,
+                    const Words& step) {
+  Matrix y(input.rows(), operand == Operand::Transposed ? weight.rows() : weight.cols());
+  matmul(input, weight, operand, y);
+  if (bias.size() > 0) y.rowwise() += bias.row(0);  // (1, hs) broadcast over rows
+  check_finite(y, step);
+  return y;
+}
+
+// Head h's q — and its k and v, unless another head of its group computes them — from x (T, C):
+// x·Wᵀ (+ biases), each checked; then, where the model has them, q and k normalized and turned
+// to their positions (row t at first_position + t). With keep_raw, q and k as projected are kept.
+void project(const Matrix& input, const Weights& w, int h, Eigen::Index first_position,
+             bool keep_raw, HeadTrace& head) {
+  const HeadWeights& hw = w.heads[static_cast<size_t>(h)];
+  const bool shaped = w.rotary.on() || w.q_norm.size() > 0;
+  const auto finish = [&](Matrix& m, Matrix& raw, const Matrix& norm_weight) {
+    if (keep_raw && shaped) raw = m;
+    if (norm_weight.size() > 0) rms_norm_rows(m, w.norm, norm_weight, w.ln_eps);
+    if (w.rotary.on()) rotate(m, w.rotary, first_position);
+  };
+  head.q = head_product(input, hw.query, hw.query_bias, w.operand, head_step(h, "q = x·Wqᵀ"));
+  finish(head.q, head.q_raw, w.q_norm);
+  if (!w.computes_kv(h)) return;
+  head.k = head_product(input, hw.key, hw.key_bias, w.operand, head_step(h, "k = x·Wkᵀ"));
+  finish(head.k, head.k_raw, w.k_norm);
+  head.v = head_product(input, hw.value, hw.value_bias, w.operand, head_step(h, "v = x·Wvᵀ"));
+}
+
+// The scale of the module's scores: head_size^-0.5, the model's own, or 1 with --no-scale.
+float scale_of(const Weights& w, const AttentionOptions& options) {
+  if (!options.scale) return 1.0f;
+  if (w.attn_scale > 0.0f) return w.attn_scale;
+  return static_cast<float>(std::pow(static_cast<double>(w.head_size()), -0.5));
+}
+
+// The block's input as the heads take it: x normalized when the module has its block's norm.
+void normalize_input(const Weights& weights, AttentionTrace& trace) {
+  if (!weights.has_layer_norm()) return;
+  trace.x_ln = normalize(trace.x, weights.norm, weights.ln_weight, weights.ln_bias, weights.ln_eps);
+  check_finite(trace.x_ln, weights.norm == Norm::LayerNorm ? "LayerNorm(x)" : "RMSNorm(x)");
 }
 
 // The heads' outputs side by side and, for MultiHeadAttention, projected: (T, C).
@@ -154,43 +249,58 @@ Matrix layer_norm(const Matrix& x, const Matrix& weight, const Matrix& bias, flo
   return out;
 }
 
+Matrix normalize(const Matrix& x, Norm norm, const Matrix& weight, const Matrix& bias, float eps) {
+  if (norm == Norm::LayerNorm) return layer_norm(x, weight, bias, eps);
+  Matrix out = x;  // (T, n_embd)
+  rms_norm_rows(out, norm, weight, eps);
+  return out;
+}
+
 AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOptions& options) {
   AttentionTrace trace;
   trace.x = std::move(x_in);
-  const Matrix& x = trace.x;  // (T, n_embd)
   trace.causal = options.causal;
-  check_finite(x, Words(Err::XEmbedding, {}));
-  if (weights.has_layer_norm()) {
-    trace.x_ln = layer_norm(x, weights.ln_weight, weights.ln_bias, weights.ln_eps);
-    check_finite(trace.x_ln, "LayerNorm(x)");
-  }
-  const Matrix& input = weights.has_layer_norm() ? trace.x_ln : x;  // (T, C)
-  const Eigen::Index T = x.rows();
-  const int n_head = weights.n_head();
-  const Eigen::Index hs = weights.head_size();
-  trace.scale = options.scale ? static_cast<float>(std::pow(static_cast<double>(hs), -0.5)) : 1.0f;
+  trace.window = weights.window;
+  trace.sliding = weights.window > 0;
+  check_finite(trace.x, Words(Err::XEmbedding, {}));
+  normalize_input(weights, trace);
+  const Matrix& input = weights.has_layer_norm() ? trace.x_ln : trace.x;  // (T, C)
+  const Eigen::Index T = trace.x.rows();
+  trace.scale = scale_of(weights, options);
+  const RowRule rule{trace.scale, weights.softcap, options.causal, weights.window};
 
   // The heads are independent: computed side by side when there are enough of them for every
-  // thread, otherwise one by one with each product spread over the threads.
-  trace.heads.resize(static_cast<size_t>(n_head));
-  const auto one_head = [&](size_t index) {
+  // thread, otherwise one by one with each product spread over the threads. Each group's k and v
+  // (grouped-query attention) are computed by its first head, then given to the others.
+  trace.heads.resize(weights.heads.size());
+  const auto each_head = [&](const std::function<void(size_t)>& f) {
+    if (weights.n_head() >= threads()) {
+      parallel_for(trace.heads.size(), f);
+    } else {
+      for (size_t h = 0; h < trace.heads.size(); ++h) f(h);
+    }
+  };
+  each_head([&](size_t h) {
+    project(input, weights, static_cast<int>(h), 0, options.keep_scores, trace.heads[h]);
+  });
+  each_head([&](size_t index) {
     const int h = static_cast<int>(index);
-    const HeadWeights& w = weights.heads[index];
     HeadTrace& head = trace.heads[index];
-    project(input, w, weights.operand, h, head);
+    if (!weights.computes_kv(h)) {
+      const HeadTrace& first =
+          trace.heads[static_cast<size_t>(h - h % (weights.n_head() / weights.n_kv_head))];
+      head.k = first.k;
+      head.v = first.v;
+      head.k_raw = first.k_raw;
+    }
     if (options.keep_scores) {
       head.scores = Matrix(T, T);  // (T, T), the future included, for the trace
       matmul(head.q, head.k, Operand::Transposed, head.scores);
       check_finite(head.scores, head_step(h, "q·kᵀ"));
     }
-    attend_head(head, trace.scale, options.causal, h);
+    attend_head(head, rule, h);
     check_finite(head.out, head_step(h, "weights·v"));
-  };
-  if (n_head >= threads()) {
-    parallel_for(trace.heads.size(), one_head);
-  } else {
-    for (size_t h = 0; h < trace.heads.size(); ++h) one_head(h);
-  }
+  });
   join_heads(weights, trace);
   return trace;
 }
@@ -200,46 +310,49 @@ AttentionTrace attend_next(Matrix x_in, const Weights& weights, KvCache& cache,
   AttentionTrace trace;
   trace.x = std::move(x_in);
   trace.causal = true;
-  const Matrix& x = trace.x;  // (1, n_embd)
-  check_finite(x, Words(Err::XEmbedding, {}));
-  if (weights.has_layer_norm()) {
-    trace.x_ln = layer_norm(x, weights.ln_weight, weights.ln_bias, weights.ln_eps);
-    check_finite(trace.x_ln, "LayerNorm(x)");
-  }
-  const Matrix& input = weights.has_layer_norm() ? trace.x_ln : x;  // (1, C)
+  trace.window = weights.window;
+  trace.sliding = weights.window > 0;
+  check_finite(trace.x, Words(Err::XEmbedding, {}));
+  normalize_input(weights, trace);
+  const Matrix& input = weights.has_layer_norm() ? trace.x_ln : trace.x;  // (1, C)
   const Eigen::Index hs = weights.head_size();
-  trace.scale = options.scale ? static_cast<float>(std::pow(static_cast<double>(hs), -0.5)) : 1.0f;
+  trace.scale = scale_of(weights, options);
+  const RowRule rule{trace.scale, weights.softcap, true, weights.window};
   const Eigen::Index n = cache.rows + 1;  // the keys the new query sees, itself the last
+  const size_t n_kv =
+      static_cast<size_t>(weights.n_kv_head > 0 ? weights.n_kv_head : weights.n_head());
   if (cache.keys.empty()) {
-    cache.keys.assign(weights.heads.size(), Matrix());
-    cache.values.assign(weights.heads.size(), Matrix());
+    cache.keys.assign(n_kv, Matrix());
+    cache.values.assign(n_kv, Matrix());
   }
   trace.heads.resize(weights.heads.size());
   for (size_t index = 0; index < weights.heads.size(); ++index) {
     const int h = static_cast<int>(index);
     HeadTrace& head = trace.heads[index];
-    project(input, weights.heads[index], weights.operand, h, head);
-    Matrix& keys = cache.keys[index];      // (capacity, hs), rows [0, n) in use
-    Matrix& values = cache.values[index];  // the same
-    if (keys.rows() < n) {                 // room for twice as many, the rows so far kept
-      const Eigen::Index rows =
-          std::max<Eigen::Index>(2 * keys.rows(), std::max<Eigen::Index>(n, 16));
-      keys.conservativeResize(rows, hs);
-      values.conservativeResize(rows, hs);
+    project(input, weights, h, cache.rows, options.keep_scores, head);
+    const auto kv = static_cast<size_t>(weights.kv_head(h));
+    Matrix& keys = cache.keys[kv];      // (capacity, hs), rows [0, n) in use
+    Matrix& values = cache.values[kv];  // the same
+    if (weights.computes_kv(h)) {
+      if (keys.rows() < n) {  // room for twice as many, the rows so far kept
+        const Eigen::Index rows =
+            std::max<Eigen::Index>(2 * keys.rows(), std::max<Eigen::Index>(n, 16));
+        keys.conservativeResize(rows, hs);
+        values.conservativeResize(rows, hs);
+      }
+      keys.row(n - 1) = head.k.row(0);
+      values.row(n - 1) = head.v.row(0);
+    } else {
+      const HeadTrace& first = trace.heads[index - index % (weights.heads.size() / n_kv)];
+      head.k = first.k;
+      head.v = first.v;
+      head.k_raw = first.k_raw;
     }
-    keys.row(n - 1) = head.k.row(0);
-    values.row(n - 1) = head.v.row(0);
-    // (1, hs) · (hs, n) → (1, n), then softmax over all n: nothing after the query exists yet.
+    // (1, hs) · (hs, n) → (1, n): nothing after the query exists yet.
     head.weights = Matrix(1, n);
     matmul(head.q, keys.topRows(n), Operand::Transposed, head.weights);
     if (options.keep_scores) head.scores = head.weights;  // (1, n) q·kᵀ
-    if (!softmax_row(head.weights.data(), n, trace.scale)) {
-      const Matrix scores = head.q * keys.topRows(n).transpose();  // (1, n)
-      for (Eigen::Index j = 0; j < n; ++j) {
-        if (!std::isfinite(scores(0, j))) overflow(head_step(h, "q·kᵀ"), n - 1, j);
-      }
-      overflow(head_step(h, "softmax"), n - 1, 0);
-    }
+    if (!rule.apply(head.weights.data(), n - 1, n)) row_overflow(head.q, keys.topRows(n), n - 1, h);
     head.out = Matrix(1, hs);  // (1, n) · (n, hs) → (1, hs)
     matmul(head.weights, values.topRows(n), Operand::AsIs, head.out);
     check_finite(head.out, head_step(h, "weights·v"));

@@ -59,7 +59,7 @@ class Writer {
     if (options_.on_written) options_.on_written(out_.ids);
     for (size_t l = 0; l < out_.trace.layers.size(); ++l) {
       LayerTrace& layer = out_.trace.layers[l];
-      layer.attention.window = T_ > B_ ? static_cast<int>(B_) : 0;
+      set_window(layer.attention, model_.blocks[l].attention, T_, B_);
       if (visit) visit(static_cast<int>(l), layer);
       if (!keep_.keep_layer.empty() && !keep_.keep_layer[l]) layer = LayerTrace{};
     }
@@ -85,10 +85,12 @@ class Writer {
           for (Eigen::Index i = 0; i < P; ++i) take_row(layer, i, i, 0, T_, out_.trace.layers[at]);
           if (!fits) return;
           if (explained) out_.explained.layers[at] = query_row(layer, P - 1);
-          KvCache& cache = caches_[at];
-          for (const HeadTrace& head : layer.attention.heads) {
-            cache.keys.push_back(head.k);
-            cache.values.push_back(head.v);
+          KvCache& cache = caches_[at];  // one k and v per key/value head
+          const Weights& attention = model_.blocks[at].attention;
+          for (int h = 0; h < attention.n_head(); ++h) {
+            if (!attention.computes_kv(h)) continue;
+            cache.keys.push_back(layer.attention.heads[static_cast<size_t>(h)].k);
+            cache.values.push_back(layer.attention.heads[static_cast<size_t>(h)].v);
           }
           cache.rows = P;
         });
@@ -108,22 +110,22 @@ class Writer {
     cached_ = cached_ && i < B_;
     if (cached_) {
       reading(ForwardOptions::kTokenEmbedding, id, 1);
-      reading(ForwardOptions::kPositionEmbedding, i, 1);
-      // (1, n_embd): the token's embedding plus its position's
-      Matrix x = model_.token_embedding.row(id) + model_.position_embedding.row(i);
+      if (model_.position_embedding.rows() > 0) reading(ForwardOptions::kPositionEmbedding, i, 1);
+      Matrix x = embed(model_, {id}, i);  // (1, n_embd)
       const AttentionOptions attention{true, pass_.scale, explained};
       for (size_t l = 0; l < model_.blocks.size(); ++l) {
         const Block& block = model_.blocks[l];
         reading(static_cast<int>(l), 0, 0);
         LayerTrace layer;
         layer.attention = attend_next(x, block.attention, caches_[l], attention);
-        x += layer.attention.out;
+        attention_residual(block, model_, layer.attention.out, x);
         mlp_residual(model_, block, x, layer.block, explained);
         take_row(layer, 0, i, 0, T_, out_.trace.layers[l]);
         if (explained) {  // every key and value the row read: the cache's rows so far
           for (size_t h = 0; h < layer.attention.heads.size(); ++h) {
-            layer.attention.heads[h].k = caches_[l].keys[h].topRows(i + 1);
-            layer.attention.heads[h].v = caches_[l].values[h].topRows(i + 1);
+            const auto kv = static_cast<size_t>(block.attention.kv_head(static_cast<int>(h)));
+            layer.attention.heads[h].k = caches_[l].keys[kv].topRows(i + 1);
+            layer.attention.heads[h].v = caches_[l].values[kv].topRows(i + 1);
           }
           out_.explained.layers[l] = std::move(layer);
         }

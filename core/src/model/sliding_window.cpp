@@ -5,6 +5,12 @@
 
 namespace attnviz {
 
+void set_window(AttentionTrace& trace, const Weights& layer, Eigen::Index T, Eigen::Index B) {
+  const int crop = T > B ? static_cast<int>(B) : 0, own = layer.window;
+  trace.sliding = own > 0 && (crop == 0 || own < crop);
+  trace.window = trace.sliding ? own : crop;
+}
+
 void take_row(const LayerTrace& from_layer, Eigen::Index from, Eigen::Index to, Eigen::Index first,
               Eigen::Index T, LayerTrace& whole) {
   const AttentionTrace& a = from_layer.attention;
@@ -44,9 +50,15 @@ LayerTrace query_row(const LayerTrace& layer, Eigen::Index row) {
   o.causal = a.causal;
   for (const HeadTrace& h : a.heads) {
     const Eigen::Index keys = row + 1;
-    o.heads.push_back({take(h.q), h.k.topRows(keys), h.v.topRows(keys),
-                       h.scores.block(row, 0, 1, keys), h.weights.block(row, 0, 1, keys),
-                       take(h.out)});
+    HeadTrace& head = o.heads.emplace_back();
+    head.q = take(h.q);
+    head.k = h.k.topRows(keys);
+    head.v = h.v.topRows(keys);
+    head.scores = h.scores.block(row, 0, 1, keys);
+    head.q_raw = take(h.q_raw);
+    head.k_raw = h.k_raw.size() > 0 ? Matrix(h.k_raw.topRows(keys)) : Matrix();
+    head.weights = h.weights.block(row, 0, 1, keys);
+    head.out = take(h.out);
   }
   const BlockTrace& b = layer.block;
   out.block = {take(b.x_mid), take(b.hidden), take(b.mlp_out), take(b.x_out)};
@@ -100,7 +112,7 @@ ForwardTrace forward_sliding(const Transformer& model, const std::vector<int>& i
     keep_outputs(part);
   }
   for (size_t l = 0; l < n_layer; ++l) {
-    whole.layers[l].attention.window = static_cast<int>(B);
+    set_window(whole.layers[l].attention, model.blocks[l].attention, T, B);
     if (visit) visit(static_cast<int>(l), whole.layers[l]);
     if (!options.keep_layer.empty() && !options.keep_layer[l]) whole.layers[l] = LayerTrace{};
   }

@@ -7,6 +7,7 @@
 #include "attnviz/model/transformer.hpp"
 #include "attnviz/strings.hpp"
 #include "attnviz/text/utf8.hpp"
+#include "model/decoder_load.hpp"
 #include "model/expect_shape.hpp"
 
 namespace attnviz {
@@ -276,6 +277,7 @@ class ModelLoader {
 }  // namespace
 
 std::optional<Family> detect_family(const StateDict& state_dict) {
+  if (looks_like_decoder(state_dict)) return Family::Llama;  // the config says which exactly
   const auto names = find_names(state_dict);
   if (!names) return std::nullopt;
   return names->family;
@@ -283,7 +285,9 @@ std::optional<Family> detect_family(const StateDict& state_dict) {
 
 Transformer load_transformer(const StateDict& state_dict, const ModelSettings& settings,
                              std::vector<Words>& warnings, UncheckedKeys* unchecked) {
+  if (settings.decoder) return load_decoder(state_dict, settings, warnings, unchecked);
   const auto names = find_names(state_dict);
+  if (!names && looks_like_decoder(state_dict)) state_dict.fail(Err::DecoderNeedsConfig, {});
   if (!names) state_dict.fail(Err::NotAWholeModel, {});
   Transformer model = ModelLoader(state_dict, *names, settings, warnings, unchecked).load();
   if (unchecked && unchecked->output_embedding.empty())

@@ -28,12 +28,20 @@ std::string run_details(const Result& result, Lang lang) {
   s += ", n_embd " + std::to_string(info.n_embd) + ", head_size " + std::to_string(info.head_size);
   if (info.randn_input) {
     s += ", " + say(lang, Msg::RandnInput, {std::to_string(info.seed)});
+  } else if (info.rotary) {
+    s += ", " + say(lang, Msg::RotaryPositions);
   } else if (!info.positions) {
     s += ", " + say(lang, Msg::NoPositions);
   }
+  if (info.n_kv_head > 0) {
+    s += ", " + say(lang, Msg::KvHeads,
+                    {std::to_string(info.n_kv_head), std::to_string(info.n_head / info.n_kv_head)});
+  }
   if (!info.scale) s += ", " + say(lang, Msg::NotScaled);
-  if (const int window = result.trace().window; window > 0)
-    s += ", " + say(lang, Msg::SlidingWindow, {std::to_string(window)});
+  if (const int window = result.trace().window; window > 0) {
+    s += ", " + say(lang, result.trace().sliding ? Msg::SlidingAttention : Msg::SlidingWindow,
+                    {std::to_string(window)});
+  }
   if (const auto& g = result.generation) {
     char settings[64];
     std::snprintf(settings, sizeof settings, "%g", g->sampling.temperature);

@@ -30,6 +30,15 @@ Json config_json(const Result& result) {
   config["block_size"] = info.block_size > 0 ? Json(info.block_size) : Json(nullptr);
   config["x"] = info.randn_input ? "randn" : "embeddings";
   config["positions"] = info.positions;
+  config["rotary"] = info.rotary;
+  // Grouped-query attention: each query head's key/value head (null: each head its own).
+  if (info.n_kv_head > 0) {
+    std::vector<int> kv;
+    for (int h = 0; h < info.n_head; ++h) kv.push_back(h / (info.n_head / info.n_kv_head));
+    config["kv_head_of"] = kv;
+  } else {
+    config["kv_head_of"] = nullptr;
+  }
   config["causal"] = info.causal;
   // > 0: each token saw only the `window` tokens ending at it (a text past block_size)
   config["window"] = result.trace().window;
@@ -230,6 +239,10 @@ void layers_json(Stream& s, const Result& result, const JsonOptions& options) {
     s.open('{');
     s.key("layer", 3);
     s.value(result.layer_numbers[l], 3);
+    if (result.layers[l].sliding) {  // the layer's sliding window: keys this far back masked
+      s.key("sliding_window", 3);
+      s.value(result.layers[l].window, 3);
+    }
     s.key("heads", 3);
     heads(s, result.layers[l], options, 3, result.model.has_value());
     if (options.trace && l < result.blocks.size()) {

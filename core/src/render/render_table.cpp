@@ -281,7 +281,11 @@ std::string render_table(const Result& result, const TableOptions& options) {
 
   std::string out = run_summary(result, lang) + "\n";
   out += say(lang, trace.causal ? Msg::LegendCausal : Msg::Legend) + "\n";
-  if (trace.window > 0) out += say(lang, Msg::LegendWindow, {std::to_string(trace.window)}) + "\n";
+  if (trace.window > 0) {
+    out += say(lang, trace.sliding ? Msg::LegendSliding : Msg::LegendWindow,
+               {std::to_string(trace.window)}) +
+           "\n";
+  }
   const auto [r0, r1] = layout.row_span;
   const auto [c0, c1] = layout.col_span;
   if (options.view.rows || options.view.cols) {

@@ -54,17 +54,18 @@ std::vector<HeadView> shown_heads(const Result& result, const View& view) {
   for (size_t l = 0; l < result.layers.size(); ++l) {
     const auto& heads = result.layers[l].heads;
     const int layer = result.layer_numbers[l], window = result.layers[l].window;
+    const bool sliding = result.layers[l].sliding;
     switch (view.head.kind) {
       case HeadChoice::Kind::Some:
         for (const int h : view.head.heads)
-          views.push_back({layer, h, &heads.at(static_cast<size_t>(h)).weights, window});
+          views.push_back({layer, h, &heads.at(static_cast<size_t>(h)).weights, window, sliding});
         break;
       case HeadChoice::Kind::Mean:
-        views.push_back({layer, HeadView::kMean, &result.mean_weights.at(l), window});
+        views.push_back({layer, HeadView::kMean, &result.mean_weights.at(l), window, sliding});
         break;
       default:
         for (size_t h = 0; h < heads.size(); ++h) {
-          views.push_back({layer, static_cast<int>(h), &heads[h].weights, window});
+          views.push_back({layer, static_cast<int>(h), &heads[h].weights, window, sliding});
         }
     }
   }
@@ -89,12 +90,19 @@ std::string view_title(const Result& result, const HeadView& head, Lang lang, bo
                  : say(lang, Msg::RolloutTitle, {std::to_string(result.model->n_layer)});
   }
   if (result.model) {  // panels: a grid of layers (rows) × heads (columns), short titles
+    // A grouped head names the key/value head it shares: "head 5 ← KV 1".
+    const std::string kv =
+        result.info.n_kv_head > 0 && head.index >= 0
+            ? say(lang, Msg::SharesKv,
+                  {std::to_string(head.index / (result.info.n_head / result.info.n_kv_head))})
+            : "";
     if (!panel) {
-      return head.index < 0 ? say(lang, Msg::LayerHeadMean, {layer, n_head})
-                            : say(lang, Msg::LayerHead, {layer, index});
+      return (head.index < 0 ? say(lang, Msg::LayerHeadMean, {layer, n_head})
+                             : say(lang, Msg::LayerHead, {layer, index}) + kv) +
+             (head.sliding ? say(lang, Msg::LayerWindow, {std::to_string(head.window)}) : "");
     }
     std::string title = head.index < 0 ? say(lang, Msg::PanelLayerMean, {layer})
-                                       : say(lang, Msg::PanelLayerHead, {layer, index});
+                                       : say(lang, Msg::PanelLayerHead, {layer, index}) + kv;
     // A head whose pattern is clear is captioned with it: "L0 H2 · previous".
     if (const HeadScore* score = result.head_score(head.layer, head.index)) {
       if (const auto label = head_label(*score)) title += " · " + pattern_name(*label, lang);

@@ -255,7 +255,7 @@ GenerationInfo generation_settings(const Request& request, Family family) {
       defaults = {1.0, 0, 1.0};
       info.defaults_of = "gpt.py";
       break;
-    case Family::Gpt2:
+    default:  // GPT-2 and the later Hugging Face decoders
       defaults = {1.0, 50, 1.0};
       info.defaults_of = "Hugging Face";
       break;

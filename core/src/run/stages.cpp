@@ -143,6 +143,8 @@ void describe_run(const Request& request, Result& result) {
   info.block_size = w.block_size;
   info.multi_head = w.multi_head();
   info.positions = w.has_positions();
+  info.rotary = w.rotary.on();
+  info.n_kv_head = w.n_kv_head;
   info.layer_norm = w.has_layer_norm();
 }
 

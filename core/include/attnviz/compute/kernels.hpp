@@ -27,6 +27,7 @@ bool all_finite(const float* values, size_t n);
 // Elementwise, in place, on (rows, cols).
 void gelu_erf(MatrixRef x);   // x·Φ(x) = ½x(1 + erf(x/√2)), nn.GELU()
 void gelu_tanh(MatrixRef x);  // ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GPT-2's gelu_new
+void silu(MatrixRef x);       // x / (1 + e^−x), nn.SiLU (Llama's gate)
 
 // The instruction set the calling thread's Compute runs its kernels with ("AVX3" is AVX-512),
 // and every one this binary has that this CPU supports, fastest first (ComputeSettings::kernels

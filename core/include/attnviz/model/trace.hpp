@@ -20,10 +20,13 @@ inline Eigen::Index keys_seen(bool causal, int window, Eigen::Index i, Eigen::In
 }
 
 struct HeadTrace {
-  Matrix q;        // (T, head_size) queries: x · queryᵀ
-  Matrix k;        // (T, head_size) keys:    x · keyᵀ
-  Matrix v;        // (T, head_size) values:  x · valueᵀ
-  Matrix scores;   // (T, T) q · kᵀ, before scaling and masking; 0×0 unless kept for the trace
+  Matrix q;       // (T, head_size) queries: x · queryᵀ (normed and rotated where the model is)
+  Matrix k;       // (T, head_size) keys:    x · keyᵀ (the same)
+  Matrix v;       // (T, head_size) values:  x · valueᵀ
+  Matrix scores;  // (T, T) q · kᵀ, before scaling and masking; 0×0 unless kept for the trace
+  // (T, head_size) q and k as projected, before q_norm/k_norm and the rotation, kept with the
+  // scores for models that have those steps; 0×0 otherwise
+  Matrix q_raw, k_raw;
   Matrix weights;  // (T, T) softmax of each row of scale · scores, masked cells exactly 0
   Matrix out;      // (T, head_size) weights · v
 };
@@ -38,12 +41,15 @@ struct BlockTrace {
 
 struct AttentionTrace {
   Matrix x;            // (T, n_embd) token embedding + position embedding
-  Matrix x_ln;         // (T, n_embd) LayerNorm(x), the heads' input, or 0×0 if none
-  float scale = 1.0f;  // head_size^-0.5, as the lesson's C**-0.5 (1 with --no-scale)
+  Matrix x_ln;         // (T, n_embd) LayerNorm(x) or RMSNorm(x), the heads' input, or 0×0
+  float scale = 1.0f;  // head_size^-0.5, as the lesson's C**-0.5 (the model's own; 1: --no-scale)
   bool causal = true;  // keys after the query were masked to −inf before softmax
   // > 0: a text longer than the model's context, run as the model reads it when it writes: query
   // i saw only the `window` keys ending at it, each row from its own pass (forward_sliding()).
   int window = 0;
+  // The window is the layer's own sliding-window attention (Mistral, Gemma 2 and 3), one pass:
+  // keys `window` or more before the query are masked.
+  bool sliding = false;
   std::vector<HeadTrace> heads;  // one per head
   Matrix concat;  // (T, n_head·head_size) the heads' outputs side by side; 0×0 for one head
   Matrix out;     // (T, n_embd) the module's output: concat, or concat·projᵀ + bias

@@ -23,24 +23,35 @@ enum class Family {
   NanoGpt,  // transformer.h.{i}.… with nn.Linear weights (also under torch.compile's _orig_mod.)
   Gpt2,     // Hugging Face's GPT-2: h.{i}.… (or transformer.h.{i}.…) with Conv1D weights
   GptPy,    // Karpathy's gpt.py: blocks.{i}.sa.heads.{j}.…, ffwd.net.{0,2}
+  // Hugging Face's decoders after GPT-2, from a folder's config.json: model.layers.{i}.…
+  Llama,    // Llama 2 and 3, TinyLlama, SmolLM: RMSNorm, rotary, grouped queries, SwiGLU
+  Mistral,  // Llama's blocks, with sliding-window attention
+  Qwen2,    // Llama's blocks, biases on q, k and v
+  Qwen3,    // Llama's blocks, each head's q and k RMSNormed
+  Gemma,    // RMSNorm (1 + w), embeddings · √n_embd, GeGLU
+  Gemma2,   // Gemma's, norms after attention and MLP too, soft-capped scores, sliding layers
+  Gemma3,   // Gemma 2's without the caps, q/k norms, local and global rotary bases
 };
 
-// The family as people write it ("GPT-2", "nanoGPT", "gpt.py"), and as JSON names it ("gpt2",
-// "nanogpt", "gpt.py").
+// The family as people write it ("GPT-2", "nanoGPT", "gpt.py", "Llama" …), and as JSON names it
+// ("gpt2", "nanogpt", "gpt.py", "llama" …: Hugging Face's model_type).
 const char* family_name(Family family);
 const char* family_id(Family family);
 
-// The MLP's nonlinearity: nanoGPT's nn.GELU() (exact, with erf), GPT-2's gelu_new (the tanh
-// approximation), gpt.py's ReLU.
-enum class Activation { Gelu, GeluTanh, Relu };
-// As config.json's "activation_function" names it: gelu, gelu_new, relu.
+// The MLP's nonlinearity: nanoGPT's nn.GELU() (exact, with erf), GPT-2's gelu_new and Gemma's
+// gelu_pytorch_tanh (the tanh approximation), gpt.py's ReLU, Llama's SiLU.
+enum class Activation { Gelu, GeluTanh, Relu, Silu };
+// As config.json's "activation_function" names it: gelu, gelu_new, relu, silu.
 const char* activation_id(Activation activation);
 
 // A transformer block's feed-forward network, nn.Linear layout (out × in): h = act(x·fcᵀ + b),
 // out = h·projᵀ + b; Hugging Face's Conv1D weights stay as the file has them (in × out, operand
-// AsIs): h = act(x·fc + b).
+// AsIs): h = act(x·fc + b). Gated (Llama's SwiGLU, Gemma's GeGLU): h = act(x·gateᵀ) ⊙ x·fcᵀ,
+// fc being up_proj and proj down_proj.
 struct Mlp {
-  Tensor fc_weight;    // (hidden, n_embd), hidden = 4·n_embd in all three families; Conv1D ᵀ
+  Tensor gate_weight;  // (hidden, n_embd) gate_proj; 0×0 for an MLP without a gate
+  Matrix gate_bias;    // (1, hidden) with Llama's mlp_bias, or 0×0
+  Tensor fc_weight;    // (hidden, n_embd), hidden = 4·n_embd in the GPTs; Conv1D ᵀ
   Matrix fc_bias;      // (1, hidden), or 0×0 without biases
   Tensor proj_weight;  // (n_embd, hidden); Conv1D ᵀ
   Operand operand = Operand::Transposed;
@@ -51,22 +62,28 @@ struct Block {
   Weights attention;            // ln_1, the heads and c_proj, as attend() takes them
   Matrix ln2_weight, ln2_bias;  // (1, n_embd); the bias is zeros where the model has none
   Mlp mlp;
+  // Gemma 2 and 3 normalize the attention's and the MLP's outputs before adding them to x
+  // (post_attention_layernorm, post_feedforward_layernorm): (1, n_embd) each, or 0×0.
+  Matrix post_attention_norm, post_mlp_norm;
 };
 
 struct Transformer {
   Family family = Family::NanoGpt;
   Activation activation = Activation::Gelu;
-  int n_embd = 0;                  // C
-  int block_size = 0;              // rows of the position table: the longest text
-  std::vector<std::string> vocab;  // token text of each row of token_embedding; empty when the
-                                   // model's tokenizer (GPT-2's BPE) holds the vocabulary
-  Tensor token_embedding;          // (vocab_size, n_embd): nanoGPT's wte
-  Tensor position_embedding;       // (block_size, n_embd): wpe
-  std::vector<Block> blocks;       // n_layer of them
-  Matrix ln_f_weight, ln_f_bias;   // (1, n_embd)
-  Tensor lm_head;                  // (vocab_size, n_embd); 0×0: tied to token_embedding
-  Matrix lm_head_bias;             // (1, vocab_size): gpt.py's; 0×0 for the others
-  float layer_norm_epsilon = 1e-5f;
+  int n_embd = 0;                    // C
+  int block_size = 0;                // rows of the position table: the longest text
+  std::vector<std::string> vocab;    // token text of each row of token_embedding; empty when the
+                                     // model's tokenizer (GPT-2's BPE) holds the vocabulary
+  Tensor token_embedding;            // (vocab_size, n_embd): nanoGPT's wte
+  Tensor position_embedding;         // (block_size, n_embd): wpe
+  std::vector<Block> blocks;         // n_layer of them
+  Matrix ln_f_weight, ln_f_bias;     // (1, n_embd)
+  Tensor lm_head;                    // (vocab_size, n_embd); 0×0: tied to token_embedding
+  Matrix lm_head_bias;               // (1, vocab_size): gpt.py's; 0×0 for the others
+  float layer_norm_epsilon = 1e-5f;  // also RMSNorm's eps (config.json's rms_norm_eps)
+  Norm norm = Norm::LayerNorm;       // every norm of the model: ln_1, ln_2, ln_f, …
+  float embed_scale = 0.0f;          // > 0: x = token_embedding[ids] · embed_scale (Gemma's √C)
+  float final_softcap = 0.0f;        // > 0: logits = cap · tanh(logits / cap) (Gemma 2)
 
   int n_layer() const { return static_cast<int>(blocks.size()); }
   int vocab_size() const { return static_cast<int>(token_embedding.rows()); }
@@ -136,8 +153,9 @@ struct ForwardTrace {
 // Sees each layer as soon as it is computed, whether or not it is kept.
 using LayerVisitor = std::function<void(int layer, const LayerTrace& trace)>;
 
-// x = token_embedding[ids] + position_embedding[0..T); for each block x = x + attn(ln_1(x)),
-// x = x + mlp(ln_2(x)); logits = lm_head(ln_f(x)). ids index the vocab, T ≤ block_size.
+// x = token_embedding[ids] + position_embedding[0..T) (or · embed_scale, the positions then
+// rotating q and k); for each block x = x + attn(ln_1(x)), x = x + mlp(ln_2(x)) (Gemma 2 and 3
+// normalize both outputs first); logits = lm_head(ln_f(x)). ids index the vocab, T ≤ block_size.
 ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
                      const ForwardOptions& options = {}, const LayerVisitor& visit = {});
 

@@ -27,6 +27,21 @@ struct HeadWeights {
   bool has_bias() const { return query_bias.size() > 0; }
 };
 
+// How a block normalizes each row x (1, n_embd) with its weight w (and bias b): nn.LayerNorm
+// ((x − mean) / √(var + eps) · w + b, GPT); RMSNorm (x / √(mean(x²) + eps) · w, Llama, Mistral,
+// Qwen); Gemma's RMSNorm, whose weights are stored as w − 1 (x / √(mean(x²) + eps) · (1 + w)).
+enum class Norm { LayerNorm, RmsNorm, RmsNormPlusOne };
+
+// Rotary position embedding as Hugging Face applies it (rotate_half): entries j and j + d/2 of
+// each head's q and k (d = head_size) turn together by the angle pos · inv_freq[j], and
+// cos, sin are multiplied by attention_scaling first.
+struct Rotary {
+  Matrix inv_freq;  // (1, d/2) the angle per position of each pair; 0×0: no rotation
+  float attention_scaling = 1.0f;
+
+  bool on() const { return inv_freq.size() > 0; }
+};
+
 struct Weights {
   int n_embd = 0;                  // C: embedding width
   int block_size = 0;              // longest sequence the model accepts
@@ -44,13 +59,28 @@ struct Weights {
   // The LayerNorm a transformer block applies to x before attention (nanoGPT's ln_1), weight and
   // bias each (1, n_embd); 0×0 for the lesson's module on its own.
   Matrix ln_weight, ln_bias;
-  float ln_eps = 1e-5f;  // nn.LayerNorm's eps (Hugging Face's layer_norm_epsilon)
+  float ln_eps = 1e-5f;         // nn.LayerNorm's eps (Hugging Face's layer_norm_epsilon)
+  Norm norm = Norm::LayerNorm;  // how ln_weight (and q_norm, k_norm) apply
+  // Grouped-query attention: query head h reads the keys and values of key/value head
+  // h / (n_head / n_kv_head), whose key and value every head of the group views. 0: each its own.
+  int n_kv_head = 0;
+  // Each head's q and k normalized over head_size before the rotation (Qwen 3, Gemma 3), the
+  // weights shared by all heads: (1, head_size) each, or 0×0.
+  Matrix q_norm, k_norm;
+  Rotary rotary;            // positions turn q and k (Llama and its kin); off for GPT
+  float attn_scale = 0.0f;  // > 0: the scores' scale in place of head_size^-0.5 (Gemma 2, 3)
+  float softcap = 0.0f;     // > 0: scaled scores become cap · tanh(score / cap) (Gemma 2)
+  int window = 0;           // > 0: sliding-window attention, keys `window` or more back masked
 
   bool has_positions() const { return position_embedding.rows() > 0; }
   bool multi_head() const { return proj_weight.size() > 0; }
   bool has_layer_norm() const { return ln_weight.size() > 0; }
   bool has_embeddings() const { return token_embedding.size() > 0; }
   int n_head() const { return static_cast<int>(heads.size()); }
+  // The key/value head query head h reads: h itself without grouping.
+  int kv_head(int h) const { return n_kv_head > 0 ? h / (n_head() / n_kv_head) : h; }
+  // Whether head h is the first of its group: the one whose key and value are computed.
+  bool computes_kv(int h) const { return n_kv_head == 0 || h % (n_head() / n_kv_head) == 0; }
   // A projection (query, key, value, proj_weight) in nn.Linear's layout, out × in, however it is
   // stored: what saved weights hold.
   Matrix as_linear(const Tensor& m) const {

@@ -43,6 +43,7 @@ struct HeadView {
   int index = 0;                    // the head, kMean, or kRollout (through all layers)
   const Matrix* weights = nullptr;  // (T, T), points into the Result
   int window = 0;  // the layer's AttentionTrace::window; 0 for the rollout, which reaches past it
+  bool sliding = false;  // the window is the layer's sliding-window attention
 };
 
 // Throws Error for a head the run does not have, a mean the run did not compute

@@ -73,7 +73,9 @@ struct RunInfo {
   int block_size = 0;       // 0: no limit
   bool multi_head = false;  // MultiHeadAttention (an output projection) rather than SelfAttention
   bool positions = false;   // a position embedding was added
-  bool layer_norm = false;  // LayerNorm before attention
+  bool rotary = false;      // q and k turned to their positions (rotary embedding)
+  int n_kv_head = 0;        // > 0: grouped-query attention, heads sharing this many k/v heads
+  bool layer_norm = false;  // LayerNorm (or RMSNorm) before attention
 };
 
 struct Result {
