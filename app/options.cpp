@@ -155,8 +155,9 @@ void add_input_options(CLI::App& app, Options& o) {
   auto* tokenizer =
       app.add_option("--tokenizer", o.tokenizer,
                      "char: one token per character (grapheme); word: words and punctuation; or "
-                     "a model's byte-level BPE (GPT-2's): a tokenizer.json, or a folder with "
-                     "vocab.json + merges.txt (a model folder given to --weights brings its own)")
+                     "a model's BPE: a tokenizer.json (Llama, Qwen, Gemma, SmolLM, GPT-2 …), or "
+                     "a folder with tokenizer.json or vocab.json + merges.txt (a model folder "
+                     "given to --weights brings its own)")
           ->check(CLI::Validator(
               [](std::string& v) {
                 std::error_code error;
@@ -222,8 +223,9 @@ void add_weight_options(CLI::App& app, Options& o) {
                "Also show attention rollout (Abnar & Zuidema): attention followed through every "
                "layer of a whole model, the residual connection counted, as one T×T matrix");
   app.add_flag("--bos", o.bos,
-               "Put <|endoftext|> before the text, as TransformerLens does: many heads park "
-               "their attention on the first token");
+               "Put the beginning-of-text token before the text (GPT-2's <|endoftext|>, as "
+               "TransformerLens does) unless the tokenizer puts one there already: many heads "
+               "park their attention on the first token");
   app.add_option("--prefix", o.prefix,
                  "Where the attention module's keys start in a whole-model file, e.g. "
                  "transformer.h.0.attn. (nanoGPT) or blocks.0.sa. (Karpathy's gpt.py)")

@@ -39,7 +39,10 @@ std::vector<int> index_list(const std::string& spec) {
 std::shared_ptr<const BpeTokenizer> load_bpe(const TokenizerFiles& files, size_t max_bytes) {
   const std::string vocab = io::read_file(files.vocab, max_bytes);
   if (files.merges.empty()) {
-    return std::make_shared<BpeTokenizer>(BpeTokenizer::from_tokenizer_json(vocab, files.vocab));
+    std::optional<std::string> config;
+    if (!files.config.empty()) config = io::read_file(files.config, max_bytes);
+    return std::make_shared<BpeTokenizer>(
+        BpeTokenizer::from_tokenizer_json(vocab, files.vocab, config, files.config));
   }
   return std::make_shared<BpeTokenizer>(BpeTokenizer::from_files(
       vocab, io::read_file(files.merges, max_bytes), files.vocab, files.merges));
@@ -47,7 +50,14 @@ std::shared_ptr<const BpeTokenizer> load_bpe(const TokenizerFiles& files, size_t
 
 // --tokenizer PATH: a folder with the tokenizer's files, or a tokenizer.json.
 TokenizerFiles tokenizer_files(const std::string& path) {
-  if (!is_directory(path)) return {path, ""};
+  if (!is_directory(path)) {  // a tokenizer.json: its folder's tokenizer_config.json with it
+    const std::filesystem::path config =
+        std::filesystem::path(path).parent_path() / "tokenizer_config.json";
+    std::error_code error;
+    const bool beside =
+        ends_with(path, "tokenizer.json") && std::filesystem::is_regular_file(config, error);
+    return {path, "", beside ? config.string() : ""};
+  }
   if (auto files = find_tokenizer_files(path)) return *files;
   throw Error(Err::NoTokenizerFiles, {path});
 }

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(weights_json safetensors tokenize token_list render font bpe config pickle torch_file vocab)
+[ ${#targets[@]} -gt 0 ] || targets=(weights_json safetensors tokenize token_list render font bpe config pickle torch_file vocab
+                                   tokenizer_json)
 
 cmake --preset asan >/dev/null
 targets_built=()

@@ -82,13 +82,23 @@ TEST_F(ModelFolderTest, AFolderLoadsAndComputesAsPyTorch) {
   EXPECT_LE(test::max_difference(trace.logits, expected["logits"]), 1e-4f);
 }
 
+// OpenAI's files, Hugging Face's GPT-2 files, and tokenizer.json before both (a Qwen folder has
+// all three; only tokenizer.json says how Qwen splits a text), with tokenizer_config.json.
 TEST_F(ModelFolderTest, TokenizerFilesInEachLayout) {
   EXPECT_FALSE(find_tokenizer_files(dir_.string()));
-  write("tokenizer.json", "{}");
-  EXPECT_EQ(find_tokenizer_files(dir_.string())->merges, "");
   write("encoder.json", "{}");
   write("vocab.bpe", "");
   EXPECT_EQ(find_tokenizer_files(dir_.string())->merges, (dir_ / "vocab.bpe").string());
+  write("vocab.json", "{}");
+  write("merges.txt", "");
+  EXPECT_EQ(find_tokenizer_files(dir_.string())->merges, (dir_ / "merges.txt").string());
+  write("tokenizer.json", "{}");
+  TokenizerFiles files = *find_tokenizer_files(dir_.string());
+  EXPECT_EQ(files.vocab, (dir_ / "tokenizer.json").string());
+  EXPECT_EQ(files.merges, "");
+  EXPECT_EQ(files.config, "");
+  write("tokenizer_config.json", "{}");
+  EXPECT_EQ(find_tokenizer_files(dir_.string())->config, (dir_ / "tokenizer_config.json").string());
 }
 
 TEST_F(ModelFolderTest, AFolderWithoutWeightsSaysWhatItHas) {

@@ -8,6 +8,7 @@ Run with Debian's PyTorch:  /usr/bin/python3 tests/reference/make_hf_models.py
 Writes, into hf/:
   <name>/config.json, <name>/model.safetensors (or model.safetensors.index.json and its shards)
   <name>/chars.json           the character vocabulary (make_models.py's), one token per row
+  <name>/tokenizer.json       the same characters as a BPE without merges
   <name>.expected.json        the ids and, per layer, each head's (T, T) attention weights, the
                               residual stream after attention (x_mid), the MLP's output and the
                               block's output; the (T, vocab) logits and each position's top-5
@@ -123,6 +124,15 @@ def write_folder(folder, config, sd, sharded):
     (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     (folder / "chars.json").write_text(json.dumps(VOCAB, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
+    # The same characters as a tokenizer.json: a BPE without merges, one token per character.
+    tokenizer = {"version": "1.0", "added_tokens": [], "normalizer": None, "pre_tokenizer": None,
+                 "post_processor": None, "decoder": None,
+                 "model": {"type": "BPE", "dropout": None, "unk_token": None,
+                           "continuing_subword_prefix": None, "end_of_word_suffix": None,
+                           "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
+                           "vocab": {c: i for i, c in enumerate(VOCAB)}, "merges": []}}
+    (folder / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
     if not sharded:
         save_safetensors(folder / "model.safetensors", sd, "BF16", {"format": "pt"})
         return

@@ -150,6 +150,8 @@ enum class Err {
   RandnWithModel,
   TokenizerVocabMismatch,
   BosNeedsBpe,
+  NoBosToken,
+  TokenPastRows,
   ModelNeedsTokenizer,
   StandInTokens,
   LongTextWindow,

@@ -47,13 +47,19 @@ bool is_file(const fs::path& path) {
 
 std::optional<TokenizerFiles> find_tokenizer_files(const std::string& dir) {
   const fs::path d(dir);
+  // tokenizer.json first: it describes the whole pipeline, where a Qwen folder's vocab.json and
+  // merges.txt would be read with GPT-2's pattern.
+  if (is_file(d / "tokenizer.json")) {
+    const fs::path config = d / "tokenizer_config.json";
+    return TokenizerFiles{(d / "tokenizer.json").string(), "",
+                          is_file(config) ? config.string() : ""};
+  }
   for (const auto& [vocab, merges] :
        {std::pair{"vocab.json", "merges.txt"}, std::pair{"encoder.json", "vocab.bpe"}}) {
     if (is_file(d / vocab) && is_file(d / merges)) {
-      return TokenizerFiles{(d / vocab).string(), (d / merges).string()};
+      return TokenizerFiles{(d / vocab).string(), (d / merges).string(), ""};
     }
   }
-  if (is_file(d / "tokenizer.json")) return TokenizerFiles{(d / "tokenizer.json").string(), ""};
   return std::nullopt;
 }
 

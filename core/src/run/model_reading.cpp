@@ -17,6 +17,12 @@ namespace fs = std::filesystem;
 // pads GPT-2's 50 257 to 50 304; the padding rows are never guessed.
 bool pads(int size, int rows) { return rows == size || rows == (size + 63) / 64 * 64; }
 
+// The model's rows hold every id but added tokens past them (Gemma 3's <image_soft_token>,
+// 262 144, one past its 262 144 rows), or pad them (Qwen's 151 936 rows for 151 669 ids).
+bool fits(const BpeTokenizer& bpe, int rows) {
+  return pads(bpe.size(), rows) || rows >= bpe.size() || bpe.only_added_from(rows);
+}
+
 constexpr int kGpt2Tokens = 50257;  // gpt2_tokenizer()'s size
 
 // nanoGPT's sample.py: os.path.join('data', checkpoint['config']['dataset'], 'meta.pkl'), from
@@ -58,13 +64,13 @@ TextReading model_reading(const Request& request, const StateDict& state_dict, T
   const int rows = model.vocab_size();
   TextReading text = character_reading(request);  // unless a BPE tokenizer is found
   const auto use_bpe = [&](std::shared_ptr<const BpeTokenizer> bpe) {
-    if (!pads(bpe->size(), rows)) {
+    if (!fits(*bpe, rows)) {
       throw Error(Err::TokenizerVocabMismatch,
                   {name, std::to_string(bpe->size()), std::to_string(rows)});
     }
     text.bpe = std::move(bpe);
     text.kind = TokenizerKind::Bpe;
-    text.guess_ids = text.bpe->size();
+    text.guess_ids = std::min(text.bpe->size(), rows);
     model.vocab.clear();
   };
   const auto use_vocab = [&](std::vector<std::string> vocab, const std::string& origin) {

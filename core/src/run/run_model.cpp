@@ -149,6 +149,12 @@ void model_ids(const Request& request, const TextReading& reading, const Transfo
   if (reading.bpe) {
     // The model's tokenizer splits the text; an explicit list would be split differently.
     if (request.input == InputKind::TokenList) throw Error(Err::TokensWithBpe, {});
+    for (size_t t = 0; t < result.ids.size(); ++t) {  // an added token past the model's rows
+      if (result.ids[t] >= model.vocab_size()) {
+        throw Error(Err::TokenPastRows, {result.tokens[t], std::to_string(result.ids[t]),
+                                         std::to_string(model.vocab_size())});
+      }
+    }
   } else {
     if (request.bos) throw Error(Err::BosNeedsBpe, {});
     result.ids = lookup_ids(result.tokens, model.vocab, name, &result.warnings);

@@ -13,14 +13,17 @@
 namespace attnviz {
 namespace {
 
-// The text's ids in a BPE tokenizer (after <|endoftext|> with --bos).
+// The text's ids in a BPE tokenizer, with the special tokens its post-processor adds (Llama's
+// <s>, Gemma's <bos>, as transformers' tokenizer(text) does); with --bos, the beginning-of-text
+// token first if it is not there already (GPT-2's <|endoftext|>).
 std::vector<int> bpe_ids(const Request& request, const BpeTokenizer& bpe) {
   if (request.text.empty()) throw Error(Err::TextEmpty, {request.text_origin});
   utf8::validate(request.text, request.text_origin);
-  std::vector<int> ids;
-  if (request.bos) ids.push_back(bpe.end_of_text());
-  const std::vector<int> text = bpe.encode(request.text);
-  ids.insert(ids.end(), text.begin(), text.end());
+  std::vector<int> ids = bpe.with_specials(bpe.encode(request.text));
+  if (request.bos && (ids.empty() || ids.front() != bpe.begin_of_text())) {
+    if (bpe.begin_of_text() < 0) throw Error(Err::NoBosToken, {});
+    ids.insert(ids.begin(), bpe.begin_of_text());
+  }
   if (ids.size() > request.limits.max_tokens) {
     throw Error(Err::TooManyTokens,
                 {request.text_origin, std::to_string(request.limits.max_tokens)});

@@ -215,8 +215,16 @@ std::vector<int> BpeTokenizer::with_specials(std::vector<int> ids) const {
   return ids;
 }
 
+bool BpeTokenizer::only_added_from(int id) const {
+  for (int i = std::max(id, 0); i < size(); ++i) {
+    if (pipeline_->added_of_id.count(i) == 0) return false;
+  }
+  return true;
+}
+
 int BpeTokenizer::begin_of_text() const {
-  return pipeline_->prefix.empty() ? -1 : pipeline_->prefix.front();
+  if (!pipeline_->prefix.empty()) return pipeline_->prefix.front();
+  return bos_ >= 0 ? bos_ : end_of_text_;
 }
 
 std::string BpeTokenizer::decode(const std::vector<int>& ids) const {
@@ -263,7 +271,9 @@ BpeTokenizer BpeTokenizer::from_files(std::string_view vocab_json, std::string_v
   PreTokenizeStep byte_level;
   byte_level.kind = PreTokenizeStep::Kind::ByteLevel;
   p->pre_tokenizer.push_back(byte_level);
-  p->decoder.push_back(DecodeStep{DecodeStep::Kind::ByteLevel});
+  DecodeStep bytes;
+  bytes.kind = DecodeStep::Kind::ByteLevel;
+  p->decoder.push_back(bytes);
   p->model.fallback.fill(-1);
   t.end_of_text_ = t.tokens_.find(kEndOfText);
   if (t.end_of_text_ >= 0) {

@@ -134,8 +134,13 @@ class BpeBuilder {
   }
 
   // One merge given as its two halves (tokenizer.json's [a, b], whose halves may hold spaces).
+  // With a continuing-subword prefix ("##"), "a ##b" makes "ab", as the library joins them.
   void merge_pair(std::string_view left, std::string_view right, size_t line_number) {
-    joined_.assign(left).append(right);
+    const std::string_view tail =
+        !continuing_prefix.empty() && right.substr(0, continuing_prefix.size()) == continuing_prefix
+            ? right.substr(continuing_prefix.size())
+            : right;
+    joined_.assign(left).append(tail);
     const int merged = t_.tokens_.find(joined_);
     if (merged < 0) {
       fail(Err::BpeMergeUnknown,
@@ -176,7 +181,8 @@ class BpeBuilder {
   // The file later errors name (the merges' after the vocabulary's).
   void rename(std::string name) { name_ = std::move(name); }
 
-  BpeTokenizer t_;  // what is built
+  BpeTokenizer t_;                // what is built
+  std::string continuing_prefix;  // the model's continuing_subword_prefix
 
  private:
   std::string name_;

@@ -419,6 +419,8 @@ BpeTokenizer BpeTokenizer::from_tokenizer_json(std::string_view text, const std:
       }
     }
   }
+  const std::string continuing = r.text(model, "continuing_subword_prefix", "model", "");
+  b.continuing_prefix = continuing;
   for (size_t n = 0; n < merges.size(); ++n) {
     const Json& m = merges[n];
     if (m.is_string()) {
@@ -435,7 +437,7 @@ BpeTokenizer BpeTokenizer::from_tokenizer_json(std::string_view text, const std:
   m.byte_fallback = r.flag(model, "byte_fallback", "model", false);
   m.ignore_merges = r.flag(model, "ignore_merges", "model", false);
   m.fuse_unk = r.flag(model, "fuse_unk", "model", false);
-  m.continuing_subword_prefix = r.text(model, "continuing_subword_prefix", "model", "");
+  m.continuing_subword_prefix = continuing;
   m.end_of_word_suffix = r.text(model, "end_of_word_suffix", "model", "");
   if (const std::string unk = r.text(model, "unk_token", "model", ""); !unk.empty()) {
     m.unk = t.tokens_.find(unk);
@@ -450,7 +452,11 @@ BpeTokenizer BpeTokenizer::from_tokenizer_json(std::string_view text, const std:
   r.pre_tokenizer(member(doc, "pre_tokenizer"), "pre_tokenizer", p->pre_tokenizer);
   r.decoder(member(doc, "decoder"), "decoder", p->decoder);
   r.post_processor(member(doc, "post_processor"), "post_processor", t.tokens_, *p);
-  if (config) apply_config(parse_json(*config, config_name), Reader(config_name), t.tokens_, *p);
+  if (config) {
+    const Json c = parse_json(*config, config_name);
+    apply_config(c, Reader(config_name), t.tokens_, *p);
+    if (const auto bos = special_of(c, "bos_token")) t.bos_ = t.tokens_.find(*bos);
+  }
   p->index_added();
   t.end_of_text_ = t.tokens_.find("<|endoftext|>");
   t.pipeline_ = std::move(p);

@@ -59,11 +59,13 @@ struct ModelSettings {
   std::optional<DecoderSettings> decoder;  // a Llama, Mistral, Qwen or Gemma folder's config
 };
 
-// The tokenizer files a folder (or --tokenizer) names: vocab.json + merges.txt (Hugging Face),
-// encoder.json + vocab.bpe (OpenAI), or tokenizer.json (Hugging Face tokenizers).
+// The tokenizer files a folder (or --tokenizer) names: tokenizer.json (Hugging Face tokenizers,
+// with tokenizer_config.json beside it if there is one), vocab.json + merges.txt (Hugging Face's
+// GPT-2 files), or encoder.json + vocab.bpe (OpenAI).
 struct TokenizerFiles {
   std::string vocab;   // vocab.json / encoder.json, or tokenizer.json alone
   std::string merges;  // merges.txt / vocab.bpe; empty with tokenizer.json
+  std::string config;  // tokenizer_config.json beside tokenizer.json, or empty
 };
 
 struct ModelFolder {

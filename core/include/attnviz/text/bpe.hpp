@@ -47,11 +47,14 @@ class BpeTokenizer {
   std::string label(int id) const;
 
   int size() const { return tokens_.size(); }
+  // True when every id from `id` on is an added token (none of the vocabulary's own).
+  bool only_added_from(int id) const;
   // Token `id` as the vocabulary writes it (byte-level unicode: "Ġthe"; SentencePiece's "▁the").
   std::string_view token(int id) const { return tokens_.at(id); }
   // The id of "<|endoftext|>", or -1.
   int end_of_text() const { return end_of_text_; }
-  // The id of the special token a text begins with (the post-processor's first), or -1.
+  // The token --bos puts first: the post-processor's first special token, else
+  // tokenizer_config.json's bos_token, else "<|endoftext|>" (GPT-2's); -1 if none.
   int begin_of_text() const;
 
  private:
@@ -67,6 +70,7 @@ class BpeTokenizer {
   MergeTable merges_;  // (a, b) → rank (0 is merged first) and the token ab
   std::shared_ptr<const Pipeline> pipeline_;
   int end_of_text_ = -1;
+  int bos_ = -1;  // tokenizer_config.json's bos_token
 };
 
 // GPT-2's own tokenizer (50 257 tokens), built into attnviz: what nanoGPT's sample.py falls back
