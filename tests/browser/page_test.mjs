@@ -377,6 +377,27 @@ async function matrixLabels(page) {
   await page.close();
 }
 
+// ---- a Gemma 3 folder: grouped heads named by their key/value head, a sliding window per layer ----
+{
+  const run = make("gemma3", ["--weights", join(reference, "hf", "gemma3"), "--text",
+    "Mən çayı sevirəm, çünki o, isti."]);
+  const { page, problems } = await open(run);
+  const names = await page.evaluate(() => [...document.querySelectorAll("#head option")].map((o) => o.textContent));
+  check(names[3] && names[3].includes("head 3 ← KV 1"), `gemma3: head 3 is named with its KV head (${names})`);
+  // Layer 0 slides over 7 tokens, layer 1 sees every token before it.
+  await setSelect(page, "#layer", 0);
+  const far = await tooltipAt(page, 20, 5, run.json.tokens.length);
+  check(far.includes("masked"), `gemma3: layer 0 masks a key 15 back ("${far}")`);
+  await setSelect(page, "#layer", 1);
+  await setSelect(page, "#head", 2);
+  const seen = await tooltipAt(page, 20, 5, run.json.tokens.length);
+  check(!seen.includes("masked"), `gemma3: layer 1 sees a key 15 back ("${seen}")`);
+  await csvMatches(page, run, 1, 2, "layer 1, head 2 of a Gemma 3 folder");
+  await page.screenshot(join(artifacts, "gemma3.png"));
+  check(problems.length === 0, `gemma3: ${problems.join("; ")}`);
+  await page.close();
+}
+
 // ---- GPT-2 small's shape: 12 layers × 12 heads on 64 tokens, stored compactly ----
 {
   const sentence = "Azərbaycan dili türk dillərinin oğuz qrupuna aiddir; 64 hərf var.".slice(0, 64);

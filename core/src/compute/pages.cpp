@@ -2,6 +2,7 @@
 #include "compute/pages.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -37,6 +38,14 @@ void release_pages(const void* data, size_t bytes) {
 #else
   (void)data;
   (void)bytes;
+#endif
+}
+
+void discard_pages(void* data, size_t bytes) {
+#if defined(__linux__) && defined(MADV_DONTNEED)
+  advise(data, bytes, static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE)), MADV_DONTNEED);
+#else
+  std::memset(data, 0, bytes);  // nothing leaves memory, but the contents are as promised
 #endif
 }
 

@@ -20,4 +20,9 @@ void release_pages(const void* data, size_t bytes);
 // The same for a Tensor that views such a mapping; owned tensors are left alone.
 void release_pages(const Tensor& t);
 
+// The whole pages inside [data, data + bytes) of this process's own memory leave it: their
+// contents are lost, and read as zeros until written again. For floats that can be made again
+// (weights converted from BF16).
+void discard_pages(void* data, size_t bytes);
+
 }  // namespace attnviz

@@ -68,6 +68,9 @@ class ShardedStateDict final : public StateDict {
   Tensor unchecked_tensor(const std::string& key, int dims) const override {
     return shard(key).unchecked_tensor(key, dims);
   }
+  void release(const std::string& key, Eigen::Index first, Eigen::Index rows) const override {
+    if (has(key)) shard(key).release(key, first, rows);
+  }
   void check_finite(const std::string& key, Eigen::Index first, Eigen::Index rows) const override {
     shard(key).check_finite(key, first, rows);
   }

@@ -119,6 +119,18 @@ void TensorTable::check_finite(const std::string& key, Eigen::Index first,
   }
 }
 
+void TensorTable::release(const std::string& key, Eigen::Index first, Eigen::Index rows) const {
+  const auto later = later_.find(key);
+  if (later == later_.end()) return;
+  Later& l = later->second;
+  const Eigen::Index all = static_cast<Eigen::Index>(l.done.size());
+  first = std::clamp<Eigen::Index>(first, 0, all);
+  rows = std::clamp<Eigen::Index>(rows, 0, all - first);
+  const Eigen::Index cols = l.matrix->cols();
+  discard_pages(l.matrix->data() + first * cols, static_cast<size_t>(rows * cols) * sizeof(float));
+  std::fill(l.done.begin() + first, l.done.begin() + first + rows, 0);
+}
+
 std::optional<int> TensorTable::setting(const std::string& key, int max) const {
   const auto it = metadata_.find(key);
   if (it == metadata_.end()) return std::nullopt;

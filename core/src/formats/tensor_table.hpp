@@ -48,6 +48,7 @@ class TensorTable : public StateDict {
   Tensor tensor(const std::string& key, int dims) const override;
   Tensor unchecked_tensor(const std::string& key, int dims) const override;
   void check_finite(const std::string& key, Eigen::Index first, Eigen::Index rows) const override;
+  void release(const std::string& key, Eigen::Index first, Eigen::Index rows) const override;
   std::optional<int> setting(const std::string& key, int max) const override;
   std::optional<std::string> text_setting(const std::string& key) const override;
   std::optional<std::vector<std::string>> vocab() const override;

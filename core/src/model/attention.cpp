@@ -122,18 +122,35 @@ void rms_norm_rows(MatrixRef x, Norm norm, const Matrix& weight, float eps) {
   }
 }
 
-// Hugging Face's apply_rotary_pos_emb on x (rows, d), row t at position first + t: for j < d/2,
-// with θ = pos · inv_freq[j], c = cos θ · scaling and s = sin θ · scaling,
-// x'[j] = x[j]·c + (−x[j + d/2])·s and x'[j + d/2] = x[j + d/2]·c + x[j]·s.
-void rotate(MatrixRef x, const Rotary& rotary, Eigen::Index first) {
+// The turn of every pair at rows' positions: angles (rows, d/2) = pos · inv_freq[j] in float32
+// (as freqs = inv_freq @ positions), with cos · scaling and sin · scaling of each.
+struct Turns {
+  Matrix angles, cos, sin;  // (rows, d/2) each
+};
+
+Turns turns_of(const Rotary& rotary, Eigen::Index first, Eigen::Index rows) {
   const Eigen::Index half = rotary.inv_freq.cols();
+  Turns t{Matrix(rows, half), Matrix(rows, half), Matrix(rows, half)};
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    const auto pos = static_cast<float>(first + r);
+    for (Eigen::Index j = 0; j < half; ++j) {
+      const float angle = rotary.inv_freq(0, j) * pos;
+      t.angles(r, j) = angle;
+      t.cos(r, j) = std::cos(angle) * rotary.attention_scaling;
+      t.sin(r, j) = std::sin(angle) * rotary.attention_scaling;
+    }
+  }
+  return t;
+}
+
+// Hugging Face's apply_rotary_pos_emb on x (rows, d): for j < d/2, with c and s the row's turn of
+// pair j, x'[j] = x[j]·c + (−x[j + d/2])·s and x'[j + d/2] = x[j + d/2]·c + x[j]·s.
+void rotate(MatrixRef x, const Turns& turns) {
+  const Eigen::Index half = turns.cos.cols();
   for (Eigen::Index t = 0; t < x.rows(); ++t) {
-    const auto pos = static_cast<float>(first + t);
     float* row = x.row(t).data();
     for (Eigen::Index j = 0; j < half; ++j) {
-      const float angle = rotary.inv_freq(0, j) * pos;  // float32, as freqs = inv_freq @ pos
-      const float c = std::cos(angle) * rotary.attention_scaling;
-      const float s = std::sin(angle) * rotary.attention_scaling;
+      const float c = turns.cos(t, j), s = turns.sin(t, j);
       const float a = row[j], b = row[j + half];
       row[j] = a * c + (-b) * s;
       row[j + half] = b * c + a * s;
@@ -153,15 +170,15 @@ Matrix head_product(const Matrix& input, const Tensor& weight, const Matrix& bia
 
 // Head h's q — and its k and v, unless another head of its group computes them — from x (T, C):
 // x·Wᵀ (+ biases), each checked; then, where the model has them, q and k normalized and turned
-// to their positions (row t at first_position + t). With keep_raw, q and k as projected are kept.
-void project(const Matrix& input, const Weights& w, int h, Eigen::Index first_position,
-             bool keep_raw, HeadTrace& head) {
+// by `turns` (their rows' positions). With keep_raw, q and k before the rotation are kept.
+void project(const Matrix& input, const Weights& w, int h, const Turns& turns, bool keep_raw,
+             HeadTrace& head) {
   const HeadWeights& hw = w.heads[static_cast<size_t>(h)];
   const bool shaped = w.rotary.on() || w.q_norm.size() > 0;
   const auto finish = [&](Matrix& m, Matrix& raw, const Matrix& norm_weight) {
-    if (keep_raw && shaped) raw = m;
     if (norm_weight.size() > 0) rms_norm_rows(m, w.norm, norm_weight, w.ln_eps);
-    if (w.rotary.on()) rotate(m, w.rotary, first_position);
+    if (keep_raw && shaped) raw = m;
+    if (w.rotary.on()) rotate(m, turns);
   };
   head.q = head_product(input, hw.query, hw.query_bias, w.operand, head_step(h, "q = x·Wqᵀ"));
   finish(head.q, head.q_raw, w.q_norm);
@@ -280,9 +297,11 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
       for (size_t h = 0; h < trace.heads.size(); ++h) f(h);
     }
   };
+  Turns turns = weights.rotary.on() ? turns_of(weights.rotary, 0, T) : Turns{};
   each_head([&](size_t h) {
-    project(input, weights, static_cast<int>(h), 0, options.keep_scores, trace.heads[h]);
+    project(input, weights, static_cast<int>(h), turns, options.keep_scores, trace.heads[h]);
   });
+  if (options.keep_scores) trace.angles = std::move(turns.angles);
   each_head([&](size_t index) {
     const int h = static_cast<int>(index);
     HeadTrace& head = trace.heads[index];
@@ -326,10 +345,11 @@ AttentionTrace attend_next(Matrix x_in, const Weights& weights, KvCache& cache,
     cache.values.assign(n_kv, Matrix());
   }
   trace.heads.resize(weights.heads.size());
+  Turns turns = weights.rotary.on() ? turns_of(weights.rotary, cache.rows, 1) : Turns{};
   for (size_t index = 0; index < weights.heads.size(); ++index) {
     const int h = static_cast<int>(index);
     HeadTrace& head = trace.heads[index];
-    project(input, weights, h, cache.rows, options.keep_scores, head);
+    project(input, weights, h, turns, options.keep_scores, head);
     const auto kv = static_cast<size_t>(weights.kv_head(h));
     Matrix& keys = cache.keys[kv];      // (capacity, hs), rows [0, n) in use
     Matrix& values = cache.values[kv];  // the same
@@ -357,6 +377,7 @@ AttentionTrace attend_next(Matrix x_in, const Weights& weights, KvCache& cache,
     matmul(head.weights, values.topRows(n), Operand::AsIs, head.out);
     check_finite(head.out, head_step(h, "weights·v"));
   }
+  if (options.keep_scores) trace.angles = std::move(turns.angles);
   cache.rows = n;
   join_heads(weights, trace);
   return trace;

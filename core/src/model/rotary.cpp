@@ -2,12 +2,14 @@
 #include "model/rotary.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace attnviz {
 
 Rotary rotary_of(const RopeSettings& rope, int head_dim) {
   const int half = head_dim / 2;
   Rotary r;
+  r.base = rope.theta;
   r.inv_freq = Matrix(1, half);  // (1, d/2)
   const auto base = static_cast<float>(rope.theta);
   for (int i = 0; i < half; ++i) {
@@ -17,6 +19,11 @@ Rotary rotary_of(const RopeSettings& rope, int head_dim) {
     r.inv_freq(0, i) = 1.0f / power;
   }
   const auto factor = static_cast<float>(rope.factor);
+  if (rope.type != "default") {
+    char f[32];
+    std::snprintf(f, sizeof f, "%g", rope.factor);
+    r.scaling = rope.type + " × " + f;
+  }
   if (rope.type == "linear") {
     r.inv_freq /= factor;
   } else if (rope.type == "llama3") {

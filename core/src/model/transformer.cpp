@@ -163,7 +163,10 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
     mlp_residual(model, block, x, layer.block, options.keep_blocks);
     if (visit) visit(static_cast<int>(l), layer);
     if (options.keep_layer.empty() || options.keep_layer[l]) trace.layers[l] = std::move(layer);
-    if (options.release_weights) release_pages(block);
+    if (options.release_weights) {
+      release_pages(block);
+      if (options.after_reading) options.after_reading(static_cast<int>(l), 0, 0);
+    }
   }
   if (n_layer < model.blocks.size()) return trace;
   const Eigen::Index outputs = T - std::min(options.outputs_from, T);
@@ -189,7 +192,10 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
       reading(ForwardOptions::kOutput, v0, n);
       Matrix slab(outputs, n);  // (outputs, n_embd) · (n_embd, n) → (outputs, n)
       matmul(final_x, embedding.middleRows(v0, n), Operand::Transposed, slab);
-      if (options.release_weights) release_pages(embedding.part(v0, 0, n, embedding.cols()));
+      if (options.release_weights) {
+        release_pages(embedding.part(v0, 0, n, embedding.cols()));
+        if (options.after_reading) options.after_reading(ForwardOptions::kOutput, v0, n);
+      }
       if (model.lm_head_bias.size() > 0) slab.rowwise() += model.lm_head_bias.row(0).segment(v0, n);
       cap_logits(model, slab);
       next.add(slab, static_cast<int>(v0));

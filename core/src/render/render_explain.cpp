@@ -65,7 +65,7 @@ class Explainer {
           out_ += "\n══ " + say(lang_, Msg::HeadOf, {std::to_string(h), std::to_string(n_head)}) +
                   " ══\n";
         }
-        head_steps(trace().heads[static_cast<size_t>(h)]);
+        head_steps(trace().heads[static_cast<size_t>(h)], h);
       }
       if (result_.weights.multi_head()) projection_step();
       if (layer_ < result_.blocks.size()) block_steps(result_.blocks[layer_]);
@@ -213,10 +213,20 @@ class Explainer {
     }
     embedding_text(result_.layer_numbers[layer_]);
     print_matrix("x", trace().x);
-    if (w.has_layer_norm()) {
+    if (!w.has_layer_norm()) return;
+    if (w.norm == Norm::LayerNorm) {
       out_ += "\n" + say(lang_, Msg::LayerNormText) + "\n";
       print_matrix("LayerNorm(x)", trace().x_ln);
+      return;
     }
+    char eps[32];
+    std::snprintf(eps, sizeof eps, "%g", static_cast<double>(w.ln_eps));
+    out_ += "\n" +
+            say(lang_, Msg::RmsNormText,
+                {"input_layernorm", eps,
+                 w.norm == Norm::RmsNormPlusOne ? say(lang_, Msg::RmsNormPlusOne) : ""}) +
+            "\n";
+    print_matrix("RMSNorm(x)", trace().x_ln);
   }
 
   // Step 2's title and text for layer `layer` of a model (or the module).
@@ -226,6 +236,14 @@ class Explainer {
       step(2, say(lang_, Msg::ResidualTitle, {std::to_string(layer)}),
            say(lang_, Msg::ResidualText, {std::to_string(layer), std::to_string(layer - 1)}));
     } else {
+      if (w.rotary.on()) {
+        const float scale = result_.model ? result_.model->embed_scale : 0.0f;
+        step(2, say(lang_, Msg::EmbedTitleRotary),
+             say(lang_, Msg::EmbedTextRotary,
+                 {std::to_string(w.n_embd),
+                  scale > 0.0f ? say(lang_, Msg::EmbedScaled, {number(scale)}) : ""}));
+        return;
+      }
       step(2, say(lang_, Msg::EmbedTitle),
            say(lang_, w.has_positions() ? Msg::EmbedText : Msg::EmbedTextNoPositions,
                {std::to_string(w.n_embd)}));
@@ -233,7 +251,11 @@ class Explainer {
   }
 
   void scale_step() {
-    if (info_.scale) {
+    const Weights& w = result_.weights;
+    if (info_.scale && w.attn_scale > 0.0f) {  // Gemma 2 and 3: the model's own scale
+      step(5, say(lang_, Msg::ScaleTitleModel, {number(trace().scale)}),
+           say(lang_, Msg::ScaleText));
+    } else if (info_.scale) {
       char value[32];
       std::snprintf(value, sizeof value, "%.6g", static_cast<double>(trace().scale));
       step(5, say(lang_, Msg::ScaleTitle, {std::to_string(result_.weights.head_size()), value}),
@@ -241,16 +263,49 @@ class Explainer {
     } else {
       step(5, say(lang_, Msg::NoScaleTitle), say(lang_, Msg::NoScaleText));
     }
+    if (w.softcap > 0.0f) out_ += say(lang_, Msg::SoftcapText, {number(w.softcap)}) + "\n";
   }
 
-  void head_steps(const HeadTrace& head) {
+  // A rotating model's step 3, continued: grouped keys and values, the q/k norms, then the turn
+  // of every pair with its angles, q and k before and after.
+  void rotary_steps(const HeadTrace& head, int h) {
+    const Weights& w = result_.weights;
+    if (w.n_kv_head > 0) {
+      const int group = w.n_head() / w.n_kv_head, kv = w.kv_head(h);
+      std::string heads;
+      for (int g = kv * group; g < (kv + 1) * group; ++g)
+        heads += (heads.empty() ? "" : ", ") + std::to_string(g);
+      out_ +=
+          "\n" + say(lang_, Msg::KvShared, {std::to_string(h), std::to_string(kv), heads}) + "\n";
+    }
+    if (!w.rotary.on() || head.q_raw.size() == 0) return;
+    if (w.q_norm.size() > 0) {
+      out_ += "\n" + say(lang_, Msg::QkNormText, {std::to_string(w.head_size())}) + "\n";
+    }
+    const Eigen::Index d = w.head_size();
+    out_ += "\n── " + say(lang_, Msg::RotaryTitle) + " ──\n";
+    char base[32];
+    std::snprintf(base, sizeof base, "%g", w.rotary.base);
+    const std::string scaled =
+        w.rotary.scaling.empty() ? "" : say(lang_, Msg::RotaryScaled, {w.rotary.scaling});
+    out_ += say(lang_, Msg::RotaryText, {std::to_string(d / 2), std::to_string(d), base, scaled}) +
+            "\n\n" + say(lang_, Msg::RotaryAngles) + "\n";
+    print_matrix("pos · θ", trace().angles);
+    print_matrix("q turned", head.q);
+    print_matrix("k turned", head.k);
+  }
+
+  void head_steps(const HeadTrace& head, int h) {
     const AttentionTrace& trace = this->trace();
     const Eigen::Index T = trace.T();
     const bool bias = result_.weights.heads.front().has_bias();
     step(3, say(lang_, bias ? Msg::QkvTitleBias : Msg::QkvTitle), say(lang_, Msg::QkvText));
-    print_matrix("q", head.q);
-    print_matrix("k", head.k);
+    // A rotating model's q and k as they are before the turn (rotary_steps shows them after).
+    const bool turned = head.q_raw.size() > 0;
+    print_matrix("q", turned ? head.q_raw : head.q);
+    print_matrix("k", turned ? head.k_raw : head.k);
     print_matrix("v", head.v);
+    rotary_steps(head, h);
 
     step(4, say(lang_, Msg::ScoresTitle), say(lang_, Msg::ScoresText));
     print_square("q·kᵀ", T,
@@ -292,6 +347,7 @@ class Explainer {
       text = say(lang_, Msg::MaskTextMany,
                  {quoted(0), std::to_string(T - 1), quoted(1), quoted(static_cast<size_t>(T - 1))});
     }
+    if (trace.sliding) text += say(lang_, Msg::MaskSlidingText, {std::to_string(trace.window)});
     step(6, say(lang_, Msg::MaskTitle), text);
     print_square("masked", T, [&](Eigen::Index i, Eigen::Index j) {
       return trace.masked(i, j) ? std::string("-inf") : number(head.scores(i, j) * trace.scale);
@@ -302,16 +358,26 @@ class Explainer {
   void block_steps(const BlockTrace& block) { block_steps(block, row_labels_); }
 
   void block_steps(const BlockTrace& block, const std::vector<std::string>& rows) {
-    const char* activation = result_.model->activation == Activation::Relu       ? "ReLU"
-                             : result_.model->activation == Activation::GeluTanh ? "gelu_new"
-                                                                                 : "GELU";
-    step(10, say(lang_, Msg::ResidualAttnTitle), say(lang_, Msg::ResidualAttnText));
+    const ModelInfo& m = *result_.model;
+    const char* activation = m.activation == Activation::Relu       ? "ReLU"
+                             : m.activation == Activation::Silu     ? "SiLU"
+                             : m.activation == Activation::GeluTanh ? "gelu_new"
+                                                                    : "GELU";
+    step(10, say(lang_, Msg::ResidualAttnTitle),
+         say(lang_, Msg::ResidualAttnText) + (m.post_norms ? say(lang_, Msg::PostNormText) : ""));
     print_matrix("x + attn", block.x_mid, rows);
-    step(11, say(lang_, Msg::MlpTitle, {activation}),
-         say(lang_, Msg::MlpText,
-             {activation, std::to_string(result_.weights.n_embd),
-              std::to_string(block.hidden.cols())}));
-    print_matrix(std::string(activation) + "(c_fc(ln_2(x)))", block.hidden, rows);
+    const std::string width = std::to_string(result_.weights.n_embd);
+    const std::string hidden = std::to_string(block.hidden.cols());
+    if (m.gated_mlp) {
+      const char* norm = m.post_norms ? "pre_feedforward_layernorm" : "post_attention_layernorm";
+      step(11, say(lang_, Msg::MlpGatedTitle, {activation, norm}),
+           say(lang_, Msg::MlpGatedText, {activation, width, hidden}));
+      print_matrix(std::string(activation) + "(gate_proj) ⊙ up_proj", block.hidden, rows);
+    } else {
+      step(11, say(lang_, Msg::MlpTitle, {activation}),
+           say(lang_, Msg::MlpText, {activation, width, hidden}));
+      print_matrix(std::string(activation) + "(c_fc(ln_2(x)))", block.hidden, rows);
+    }
     print_matrix("mlp", block.mlp_out, rows);
     step(12, say(lang_, Msg::ResidualMlpTitle), say(lang_, Msg::ResidualMlpText));
     print_matrix("x + mlp", block.x_out, rows);

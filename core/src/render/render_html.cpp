@@ -186,10 +186,15 @@ Json page_data(const Result& result, const HtmlOptions& options) {
                          {"az", head_label_text(*s, Lang::Az)}};
         head["labelled"] = head_label(*s).has_value();
       }
+      if (result.info.n_kv_head > 0) {  // grouped queries: the key/value head it shares
+        head["kv"] = static_cast<int>(h) / (result.info.n_head / result.info.n_kv_head);
+      }
       heads.push_back(std::move(head));
     }
-    Json layer = {
-        {"layer", result.layer_numbers[l]}, {"scale", trace.scale}, {"heads", std::move(heads)}};
+    Json layer = {{"layer", result.layer_numbers[l]},
+                  {"scale", trace.scale},
+                  {"window", trace.window},  // a sliding-window layer's, or a long text's
+                  {"heads", std::move(heads)}};
     if (l < result.mean_weights.size() && trace.heads.size() > 1) {  // the run's mean of the heads
       const Matrix& mean = result.mean_weights[l];
       layer["mean"] = compact ? compact_weights(mean) : exact(mean);

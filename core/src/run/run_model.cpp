@@ -88,8 +88,7 @@ void withhold_labels(const Request& request, int unread, Result& result) {
 
 // With --induction-test S, every head also scored on S random tokens repeated twice
 // (torch.randint(0, vocab, (S,)) after torch.manual_seed(seed)); no layer is kept.
-void induction_test(const Request& request, const Transformer& model,
-                    const std::function<void(int, Eigen::Index, Eigen::Index)>& before_reading,
+void induction_test(const Request& request, const Transformer& model, const ForwardOptions& run,
                     Result& result) {
   const int S = request.induction_test;
   if (S <= 0) return;
@@ -108,7 +107,9 @@ void induction_test(const Request& request, const Transformer& model,
   options.scale = request.scale;
   options.keep_layer.assign(model.blocks.size(), false);
   options.keep_logits = false;
-  options.before_reading = before_reading;
+  options.before_reading = run.before_reading;  // the weights read as the run reads them
+  options.after_reading = run.after_reading;
+  options.release_weights = run.release_weights;
   size_t at = 0;
   forward(model, ids, options, [&](int, const LayerTrace& layer) {
     for (const HeadTrace& head : layer.attention.heads) {
@@ -236,7 +237,14 @@ void keep_outputs(const Request& request, const TextReading& reading, Transforme
     }
     result.predictions.push_back(std::move(guesses));
   }
-  result.model = ModelInfo{model.family, model.activation, model.n_layer(), model.vocab_size()};
+  const Block& shown = model.blocks[static_cast<size_t>(layers.front())];
+  result.model = ModelInfo{model.family,
+                           model.activation,
+                           model.n_layer(),
+                           model.vocab_size(),
+                           model.embed_scale,
+                           shown.mlp.gate_weight.size() > 0,
+                           shown.post_mlp_norm.size() > 0};
   // The first shown layer's attention, with the model's embeddings, for --explain's steps.
   result.weights = std::move(model.blocks[static_cast<size_t>(layers.front())].attention);
   result.weights.vocab = std::move(model.vocab);
@@ -355,6 +363,17 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
       checked[static_cast<size_t>(block)] = 1;
     }
   };
+  // Converted weights (BF16, F16) leave memory once the pass is past them, so that a run holds
+  // one block's floats, not the whole model's; read again, they are converted again.
+  options.after_reading = [&](int block, Eigen::Index first, Eigen::Index rows) {
+    if (block == ForwardOptions::kOutput) {
+      state_dict.release(unchecked.output_embedding, first, rows);
+    } else if (block >= 0) {
+      for (const std::string& key : unchecked.blocks[static_cast<size_t>(block)])
+        state_dict.release(key, 0, state_dict.shape(key).front());
+      checked[static_cast<size_t>(block)] = 0;
+    }
+  };
   // The heads are scored on the whole text: with --generate, once the new tokens are written.
   const int unread = stand_in_id(model.vocab);
   PatternTargets targets;
@@ -373,7 +392,11 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
     trace = forward_sliding(model, result.ids, options, visit);
   }
   withhold_labels(request, unread, result);
-  induction_test(request, model, options.before_reading, result);
+  induction_test(request, model, options, result);
+  // What the result keeps of the weights, converted again if the pass let it go: the first
+  // shown layer and the text's embeddings (--explain shows them).
+  options.before_reading(layers.front(), 0, 0);
+  for (const int id : result.ids) options.before_reading(ForwardOptions::kTokenEmbedding, id, 1);
   if (request.outputs.model_file) result.model_file = model_file(state_dict, model);
   keep_outputs(request, reading, model, layers, trace, result);
   describe_run(request, result);

@@ -55,6 +55,13 @@ class StateDict {
   virtual void check_finite(const std::string& key, Eigen::Index first, Eigen::Index rows) const {
     (void)key, (void)first, (void)rows;
   }
+  // Rows [first, first + rows) of a tensor from unchecked_tensor() that was converted (F16, BF16)
+  // leave memory: their floats read as zeros until check_finite() converts them again. A run
+  // holds one block's converted weights at a time, not a float32 copy of the whole model.
+  // Nothing for a view of the file, or a tensor read whole.
+  virtual void release(const std::string& key, Eigen::Index first, Eigen::Index rows) const {
+    (void)key, (void)first, (void)rows;
+  }
   // A positive integer setting ("n_embd", "n_head", "block_size") if the file gives one; above
   // `max` is an Error.
   virtual std::optional<int> setting(const std::string& key, int max) const = 0;

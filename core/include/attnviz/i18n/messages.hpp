@@ -175,6 +175,23 @@ enum class Msg {
   HelpDefault,
   HelpNotWith,
   HelpNeeds,
+  EmbedTextRotary,
+  EmbedScaled,
+  EmbedTitleRotary,
+  RmsNormText,
+  RmsNormPlusOne,
+  KvShared,
+  QkNormText,
+  RotaryTitle,
+  RotaryText,
+  RotaryScaled,
+  RotaryAngles,
+  ScaleTitleModel,
+  SoftcapText,
+  MaskSlidingText,
+  MlpGatedTitle,
+  MlpGatedText,
+  PostNormText,
   Count  // number of messages, not a message
 };
 

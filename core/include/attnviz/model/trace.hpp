@@ -24,8 +24,8 @@ struct HeadTrace {
   Matrix k;       // (T, head_size) keys:    x · keyᵀ (the same)
   Matrix v;       // (T, head_size) values:  x · valueᵀ
   Matrix scores;  // (T, T) q · kᵀ, before scaling and masking; 0×0 unless kept for the trace
-  // (T, head_size) q and k as projected, before q_norm/k_norm and the rotation, kept with the
-  // scores for models that have those steps; 0×0 otherwise
+  // (T, head_size) q and k before the rotation (after q_norm and k_norm where the model has
+  // them), kept with the scores for models that rotate; 0×0 otherwise
   Matrix q_raw, k_raw;
   Matrix weights;  // (T, T) softmax of each row of scale · scores, masked cells exactly 0
   Matrix out;      // (T, head_size) weights · v
@@ -50,6 +50,9 @@ struct AttentionTrace {
   // The window is the layer's own sliding-window attention (Mistral, Gemma 2 and 3), one pass:
   // keys `window` or more before the query are masked.
   bool sliding = false;
+  // (T, head_size / 2) each position's angle of each pair of q and k (pos · θⱼ), for a model with
+  // rotary positions, kept with the scores; 0×0 otherwise
+  Matrix angles;
   std::vector<HeadTrace> heads;  // one per head
   Matrix concat;  // (T, n_head·head_size) the heads' outputs side by side; 0×0 for one head
   Matrix out;     // (T, n_embd) the module's output: concat, or concat·projᵀ + bias

@@ -135,6 +135,9 @@ struct ForwardOptions {
   // (and converts) the values of a file part by part, each just before it is used.
   static constexpr int kOutput = -1, kTokenEmbedding = -2, kPositionEmbedding = -3;
   std::function<void(int block, Eigen::Index first, Eigen::Index rows)> before_reading;
+  // With release_weights, called once the pass is done with what before_reading announced (a
+  // block, a slab of the output embedding): where a run lets converted weights go again.
+  std::function<void(int block, Eigen::Index first, Eigen::Index rows)> after_reading;
 };
 
 struct LayerTrace {

@@ -38,6 +38,8 @@ enum class Norm { LayerNorm, RmsNorm, RmsNormPlusOne };
 struct Rotary {
   Matrix inv_freq;  // (1, d/2) the angle per position of each pair; 0×0: no rotation
   float attention_scaling = 1.0f;
+  double base = 0.0;    // rope_theta, for the explanation
+  std::string scaling;  // how inv_freq was scaled for long texts ("linear × 8", "llama3"), or ""
 
   bool on() const { return inv_freq.size() > 0; }
 };

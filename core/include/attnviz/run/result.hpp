@@ -49,7 +49,10 @@ struct ModelInfo {
   Family family = Family::NanoGpt;
   Activation activation = Activation::Gelu;
   int n_layer = 0;
-  int vocab_size = 0;  // (its heads: RunInfo::n_head, as for a module)
+  int vocab_size = 0;        // (its heads: RunInfo::n_head, as for a module)
+  float embed_scale = 0.0f;  // > 0: embeddings times this (Gemma's √n_embd)
+  bool gated_mlp = false;    // act(gate_proj) ⊙ up_proj → down_proj (Llama, Gemma …)
+  bool post_norms = false;   // attention's and MLP's outputs normalized (Gemma 2, 3)
 };
 
 // What ran, as the renderers say it: the input, where the weights came from, the attention's

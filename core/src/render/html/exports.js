@@ -25,7 +25,7 @@ function exportsView(page) {
     const parts = [`<svg xmlns="${svgNs}" width="${T * cell}" height="${T * cell}">`];
     for (let i = 0; i < T; i++) {
       for (let j = 0; j < T; j++) {
-        const fill = masked(i, j) ? "#e4e4e4" : colorOf(w[i * T + j]);
+        const fill = masked(i, j, state.layer) ? "#e4e4e4" : colorOf(w[i * T + j]);
         parts.push(`<rect x="${j * cell}" y="${i * cell}" width="${cell}" height="${cell}" fill="${fill}"/>`);
       }
     }

@@ -52,7 +52,7 @@ function headView(page) {
       const w = headWeights(state.layer, h);
       for (let j = 0; j < T; j++) {
         const weight = w[state.query * T + j];
-        if (masked(state.query, j) || weight <= 0) continue;
+        if (masked(state.query, j, state.layer) || weight <= 0) continue;
         svg.append(element("line", {
           x1: leftEdge, y1: (state.query + 0.5) * row + 4, x2: rightEdge, y2: (j + 0.5) * row + 4,
           stroke: HEAD_COLORS[h % HEAD_COLORS.length], "stroke-width": 1 + 5 * weight,

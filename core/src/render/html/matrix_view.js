@@ -11,7 +11,7 @@ function matrixView(page) {
   let geometry = null;
 
   // A thumbnail: one pixel per cell, scaled up by CSS; masked cells in the masked color.
-  function drawThumbnail(canvas, w) {
+  function drawThumbnail(canvas, w, layer) {
     canvas.width = T;
     canvas.height = T;
     const ctx = canvas.getContext("2d");
@@ -22,7 +22,7 @@ function matrixView(page) {
     const maskedRgb = m.startsWith("#") && m.length === 7 ? [1, 3, 5].map((k) => parseInt(m.slice(k, k + 2), 16)) : [228, 228, 228];
     for (let i = 0; i < T; i++) {
       for (let j = 0; j < T; j++) {
-        const rgb = masked(i, j) ? maskedRgb : lut[Math.min(255, Math.max(0, Math.floor(w[i * T + j] * 256)))];
+        const rgb = masked(i, j, layer) ? maskedRgb : lut[Math.min(255, Math.max(0, Math.floor(w[i * T + j] * 256)))];
         const at = 4 * (i * T + j);
         image.data[at] = rgb[0];
         image.data[at + 1] = rgb[1];
@@ -67,7 +67,7 @@ function matrixView(page) {
       for (let j = c0; j < c1; j++) {
         const x = x0 + j * cell;
         const y = y0 + i * cell;
-        if (masked(i, j)) {
+        if (masked(i, j, state.layer)) {
           ctx.fillStyle = css("--masked");
           ctx.fillRect(x, y, cell, cell);
           if (cell >= 6) {
@@ -170,7 +170,7 @@ function matrixView(page) {
     const q = data.labels[i];
     const k = data.labels[j];
     let text = `${say("query")} ${i} ${q} → ${say("key")} ${j} ${k}: `;
-    if (masked(i, j)) {
+    if (masked(i, j, state.layer)) {
       text += say("masked");
     } else {
       text += `${say("weight")} ${fixed(w[i * T + j])}`;

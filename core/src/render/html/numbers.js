@@ -56,8 +56,13 @@ function pageNumbers(data) {
     if (h === MEAN) return meanWeights(l);
     return headWeights(l, h);
   }
-  // A future key, or (a text past the model's context) one `window` or more tokens back.
-  const masked = (i, j) => data.causal && (j > i || (data.window > 0 && i - j >= data.window));
+  // A future key, or one `window` or more tokens back: in layer l's sliding window, or (a text
+  // past the model's context) in every layer's.
+  const masked = (i, j, l) => {
+    const window = l !== undefined && data.layers[l].window !== undefined ? data.layers[l].window
+      : data.window;
+    return data.causal && (j > i || (window > 0 && i - j >= window));
+  };
 
   // The shortest decimal that reads back as the same float32, as attnviz's JSON writes it.
   function shortest(x) {

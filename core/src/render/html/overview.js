@@ -21,7 +21,7 @@ function overview(page) {
       button.setAttribute("aria-label", headName(l, h));
       button.title = headName(l, h);
       const canvas = document.createElement("canvas");
-      drawThumbnail(canvas, weightsOf(l, h));
+      drawThumbnail(canvas, weightsOf(l, h), l);
       canvas.style.width = "56px";
       canvas.style.height = "56px";
       const caption = document.createElement("span");

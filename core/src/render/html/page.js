@@ -53,7 +53,9 @@
     if (h === ROLLOUT) return say("rollout");
     if (h === MEAN) return say("mean");
     const head = data.layers[l].heads[h];
-    const base = data.model ? `${say("layer_n", data.layers[l].layer)} · ${say("head_n", h)}`
+    // A grouped head names the key/value head it shares: "head 5 ← KV 1".
+    const kv = head.kv !== undefined ? ` ← ${say("kv_n", head.kv)}` : "";
+    const base = data.model ? `${say("layer_n", data.layers[l].layer)} · ${say("head_n", h)}${kv}`
       : say("head_n", h);
     return head.labelled ? `${base} · ${head.label[state.lang]}` : base;
   }

@@ -79,12 +79,12 @@ function stepsView(page) {
       stepBox(list, n++, say("s_scale", fixed(layer.scale)), say("s_scale_text"), rowsTable([say("key"), say("token"), say("scaled")],
         keys.map((j) => [String(j), data.labels[j], fixed(Math.fround(scores[i * T + j] * layer.scale))])));
     }
-    const future = keys.filter((j) => masked(i, j)).length;
+    const future = keys.filter((j) => masked(i, j, state.layer)).length;
     stepBox(list, n++, say("s_mask"), data.causal ? say("s_mask_text", future) : say("s_mask_none"));
     let sum = 0;
     for (const j of keys) sum += w[i * T + j];
     stepBox(list, n++, say("s_softmax"), say("s_softmax_text", fixed(sum)), rowsTable([say("key"), say("token"), say("weight")],
-      keys.map((j) => [String(j), data.labels[j], masked(i, j) ? "0" : fixed(w[i * T + j])])));
+      keys.map((j) => [String(j), data.labels[j], masked(i, j, state.layer) ? "0" : fixed(w[i * T + j])])));
     if (head.v) {
       const out = new Float32Array(head.head_size);
       for (const j of keys) {

@@ -11,6 +11,7 @@ const STRINGS = {
     guesses: "The model's next-token guesses", heads_shown: "Heads shown",
     mean: "mean of the heads", rollout: "rollout (every layer)",
     head_n: "head {0}", layer_n: "layer {0}", query: "query", key: "key", masked: "masked",
+    kv_n: "KV {0}",
     matrix_hint: "Hover or focus a cell for its numbers; click a row, or use the arrow keys, " +
       "to choose the query.",
     lines_hint: "Lines from the chosen token (left) to the tokens it attends to (right): the " +
@@ -54,6 +55,7 @@ const STRINGS = {
     guesses: "Modelin növbəti token təxminləri", heads_shown: "Göstərilən başlar",
     mean: "başların ortası", rollout: "yayılma (bütün qatlar)",
     head_n: "baş {0}", layer_n: "qat {0}", query: "sorğu", key: "açar", masked: "maskalanıb",
+    kv_n: "AD {0}",
     matrix_hint: "Rəqəmləri görmək üçün xananın üzərinə gəlin və ya onu seçin; sorğunu " +
       "seçmək üçün sətrə klikləyin və ya ox düymələrini işlədin.",
     lines_hint: "Seçilmiş tokendən (solda) onun baxdığı tokenlərə (sağda) xətlər: nə qədər " +
