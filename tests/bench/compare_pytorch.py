@@ -27,6 +27,14 @@ Markdown table, each row with its target and whether this run meets it:
      GPT-2 small's shape (gpt2_small.py generate), 200 characters on the shipped `az-long` model
      (shipped_generate.py). attnviz's peak memory beside each.
      `compare_pytorch.py generate` prints only these rows.
+  8. Hugging Face decoders, BF16 folders of SmolLM2-135M's and Qwen2.5-0.5B's shapes
+     (tests/bench/hf_shapes.py, random weights), whole processes against the PyTorch reference of
+     transformers' code (tests/reference/hf_reference.py) reading the same file: the teacher's
+     one-head PNG at T = 64 (the middle layer; the peer runs the whole model, as a script does),
+     and the whole forward at T = 1024 (attnviz shows the last layer's head, so every block runs;
+     the peer keeps every layer's attention and the logits), PyTorch on 1 and 2 threads (its own
+     and OpenBLAS's), its best taken; the peak memory against the file's size.
+     `compare_pytorch.py hf` prints only these rows.
 """
 import os
 
@@ -245,6 +253,42 @@ def generation_rows(rows, tmp):
                     "≥ 3× cached, ≥ 10× nanoGPT", ok)
 
 
+HF = {"SmolLM2-135M": ROOT / "build" / "hf" / "smollm2-135m",
+      "Qwen2.5-0.5B": ROOT / "build" / "hf" / "qwen2.5-0.5b"}
+HF_PEER = ROOT / "tests" / "bench" / "hf_shapes.py"
+
+
+def hf_rows(rows, tmp):
+    """8. The Hugging Face decoders: a teacher's PNG at T = 64, the whole forward at T = 1024."""
+    for name, folder in HF.items():
+        if not (folder / "model.safetensors").exists():
+            subprocess.run([sys.executable, str(HF_PEER), "make", folder.name, str(folder)],
+                           check=True)
+        config = json.loads((folder / "config.json").read_text())
+        n_layer = config["num_hidden_layers"]
+        file_mib = (folder / "model.safetensors").stat().st_size / 2**20
+        for T, layer, goal in ((64, n_layer // 2, 5), (1024, n_layer - 1, 2)):
+            text = ("the " * (T // 4 + 1))[:T]
+            peer_args = ["heatmap", str(folder), str(T), str(layer), "0", f"{tmp}/p.png"]
+            peers = {}
+            for threads in (1, 2):
+                env = dict(USER_ENV, OPENBLAS_NUM_THREADS=str(threads),
+                           OMP_NUM_THREADS=str(threads))
+                peers[threads] = run_process([sys.executable, "-W", "ignore", str(HF_PEER),
+                                              *peer_args], 1, env)
+            best = min(peers, key=lambda t: peers[t][0])
+            p_wall, p_mem = peers[best]
+            for kernels, env in kernel_sets():
+                a_wall, a_mem = run_process([str(ATTNVIZ), "--weights", str(folder), "--text", text,
+                                             "--layer", str(layer), "--head", "0", "--png",
+                                             f"{tmp}/a.png", "--no-table"], 3, env or None)
+                row(rows, f"{name} (BF16, {file_mib:.0f} MiB), one head's PNG, layer {layer}, "
+                    f"T={T}{kernels}",
+                    f"{p_wall:.2f} s ({best} thread{'s' if best > 1 else ''}), {p_mem:.0f} MiB",
+                    f"{a_wall:.2f} s, {a_mem:.0f} MiB", f"{p_wall / a_wall:.1f}×",
+                    f"≥ {goal}×, memory < the file", p_wall / a_wall >= goal and a_mem < file_mib)
+
+
 def print_rows(rows):
     print(f"Machine: {machine()}\n")
     print("| measure | PyTorch | attnviz | ratio | target | |")
@@ -263,9 +307,9 @@ def main():
     global AVX2_ENV
     AVX2_ENV = dict(USER_ENV, ATTNVIZ_KERNELS="AVX2")
     rows = []
-    if sys.argv[1:] == ["generate"]:
+    if sys.argv[1:] in (["generate"], ["hf"]):
         with tempfile.TemporaryDirectory() as tmp:
-            generation_rows(rows, tmp)
+            (generation_rows if sys.argv[1] == "generate" else hf_rows)(rows, tmp)
         print_rows(rows)
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -389,6 +433,9 @@ def main():
 
         # 7. Generation.
         generation_rows(rows, tmp)
+
+        # 8. Hugging Face decoders.
+        hf_rows(rows, tmp)
     bench(BENCHES["-march=native"], "BM_PeakMultiplyAdd")
     peak = RATES.pop("BM_PeakMultiplyAdd", None)
     # Each instruction set's products at T = 1024 beside its own peak (bench_kernels.cpp).

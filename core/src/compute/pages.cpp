@@ -25,11 +25,26 @@ void advise(const void* data, size_t bytes, uintptr_t unit, int advice) {
 
 Matrix square_on_huge_pages(Eigen::Index T) {
   Matrix m(T, T);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  advise(m.data(), static_cast<size_t>(m.size()) * sizeof(float), uintptr_t{2} << 20,
-         MADV_HUGEPAGE);
-#endif
+  on_huge_pages(m.data(), static_cast<size_t>(m.size()) * sizeof(float));
   return m;
+}
+
+void populate_pages(const void* data, size_t bytes, bool write) {
+#if defined(__linux__) && defined(MADV_POPULATE_READ) && defined(MADV_POPULATE_WRITE)
+  advise(data, bytes, static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE)),
+         write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+#else
+  (void)data, (void)bytes, (void)write;
+#endif
+}
+
+void on_huge_pages(void* data, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  advise(data, bytes, uintptr_t{2} << 20, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
 }
 
 void release_pages(const void* data, size_t bytes) {
