@@ -63,6 +63,27 @@ std::function<void(const fs::path&)> model_folder(const std::string& config,
   };
 }
 
+// A Llama-style folder {dir}/model: the qwen2 fixture (hf/qwen2), its config.json and
+// tokenizer.json each replaceable by a broken one (empty: the fixture's own).
+std::function<void(const fs::path&)> decoder_folder(const std::string& config,
+                                                    const std::string& tokenizer = "") {
+  return [=](const fs::path& dir) {
+    const std::string qwen2 = ATTNVIZ_REFERENCE "/hf/qwen2/";
+    fs::create_directories(dir / "model");
+    fs::copy_file(qwen2 + "model.safetensors", dir / "model" / "model.safetensors");
+    if (config.empty()) {
+      fs::copy_file(qwen2 + "config.json", dir / "model" / "config.json");
+    } else {
+      write_file(dir / "model" / "config.json", config);
+    }
+    if (tokenizer.empty()) {
+      fs::copy_file(qwen2 + "tokenizer.json", dir / "model" / "tokenizer.json");
+    } else {
+      write_file(dir / "model" / "tokenizer.json", tokenizer);
+    }
+  };
+}
+
 const std::string kConfig =
     R"({"model_type": "gpt2", "n_layer": 2, "n_head": 4, "n_embd": 32, "n_positions": 64})";
 
@@ -267,6 +288,58 @@ std::vector<BadInput> table() {
        1,
        "the tokenizer has 50257 tokens but the model's embedding has",
        model_folder(kConfig, "#version: 0.2\nĠ t\n")},
+      // Llama-style folders: config.json, tokenizer.json, the tensors against the config.
+      {"decoder config.json: key/value heads that do not divide the heads",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "config.json: num_key_value_heads 3 does not divide num_attention_heads 4",
+       decoder_folder(R"({"model_type": "qwen2", "hidden_size": 48, "num_hidden_layers": 2,
+                          "num_attention_heads": 4, "num_key_value_heads": 3,
+                          "intermediate_size": 96, "vocab_size": 38})")},
+      {"decoder config.json: an unknown rope type",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "rope type \"yarn\" is not computed by attnviz",
+       decoder_folder(R"({"model_type": "qwen2", "hidden_size": 48, "num_hidden_layers": 2,
+                          "num_attention_heads": 4, "num_key_value_heads": 1,
+                          "intermediate_size": 96, "vocab_size": 38,
+                          "rope_scaling": {"rope_type": "yarn", "factor": 4}})")},
+      {"decoder config.json: an architecture attnviz does not read",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "model_type is \"phi3\"; attnviz reads gpt2, llama",
+       decoder_folder(R"({"model_type": "phi3"})")},
+      {"decoder config.json against the tensors",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "\"model.layers.0.mlp.gate_proj.weight\" has shape 96×48, expected 64×48",
+       decoder_folder(R"({"model_type": "qwen2", "hidden_size": 48, "num_hidden_layers": 2,
+                          "num_attention_heads": 4, "num_key_value_heads": 1,
+                          "intermediate_size": 64, "vocab_size": 38,
+                          "tie_word_embeddings": true})")},
+      {"tokenizer.json: a step attnviz does not compute",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "{dir}/model/tokenizer.json: normalizer \"Precompiled\" is not computed by attnviz",
+       decoder_folder("", R"({"normalizer": {"type": "Precompiled"},
+                              "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}})")},
+      {"tokenizer.json: a pattern that is no regular expression",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "pre_tokenizer.pattern: the pattern (unclosed is not a regular expression attnviz reads",
+       decoder_folder("", R"({"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "(unclosed"}},
+                              "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}})")},
+      {"tokenizer.json: a WordPiece model",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "model.type is \"WordPiece\", expected \"BPE\"",
+       decoder_folder("", R"({"model": {"type": "WordPiece", "vocab": {"a": 0}}})")},
+      {"a decoder's weights without their config.json",
+       {"--text", "ab", "--weights", ATTNVIZ_REFERENCE "/hf/llama/model.safetensors", "--vocab",
+        ATTNVIZ_REFERENCE "/hf/llama/chars.json"},
+       1,
+       "holds a Llama-style decoder (\"model.layers.0.self_attn.q_proj.weight\"), which needs its "
+       "folder's config.json"},
       {"tokenizer folder without its files",
        {"--text", "ab", "--tokenizer", "{dir}"},
        1,
