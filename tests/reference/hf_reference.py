@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """PyTorch reference implementations of the decoders after GPT-2, for attnviz's tests: Llama,
-Mistral, Qwen2, Qwen3, Gemma, Gemma2 and Gemma3 (text), each as transformers 5.0's modeling files
-compute it in eager mode (modeling_llama.py, modeling_mistral.py, modeling_qwen2.py,
-modeling_qwen3.py, modeling_gemma.py, modeling_gemma2.py, modeling_gemma3.py and
-modeling_rope_utils.py at huggingface/transformers 0018aa647b), batch 1, float32, with every
-layer's attention weights kept. transformers is not in Debian; these follow its code step by step
-on Debian's PyTorch.
+Mistral, Qwen2, Qwen3, Gemma, Gemma2 and Gemma3 (text), each as transformers' modeling files
+compute it in eager mode, batch 1, float32, with every layer's attention weights kept.
+transformers is not in Debian; these follow its code step by step on Debian's PyTorch. Read for
+them: modeling_gemma3.py at huggingface/transformers 0018aa647b (transformers 5: layer_types,
+rope_parameters per layer type, Gemma3RMSNorm's (1 + w), the scaled embedding, eager attention
+with the cap and sliding_window_overlay's mask kv > q − window); modeling_llama.py at 002272831f
+(LlamaRMSNorm, rotate_half, repeat_kv, the gated MLP) and modeling_rope_utils.py at 0044e3b3fa
+(the default, linear and llama3 inverse frequencies), whose arithmetic transformers 5 keeps; the
+families' differences as their configuration classes and modeling files state them.
 
     model = Decoder(config, state_dict)      # config: config.json as a dict
     layers, logits = model.forward(ids)      # ids: a list of token ids

@@ -166,7 +166,7 @@ def main():
             layers, logits = Decoder(config, sd).forward(ids)
         c = text_config(config)
         expected = {
-            "torch_version": torch.__version__, "transformers": "5.0 (0018aa647b)",
+            "torch_version": torch.__version__, "transformers": "as hf_reference.py names its sources",
             "folder": name, "model_type": c["model_type"], "text": text, "ids": ids,
             "n_head": c["num_attention_heads"], "n_kv_head": c["num_key_value_heads"],
             "layers": [{"heads": [matrix(w) for w in layer["weights"]],

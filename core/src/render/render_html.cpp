@@ -223,6 +223,8 @@ Json page_data(const Result& result, const HtmlOptions& options) {
       {"ids", result.ids},
       {"labels", std::move(labels)},
       {"causal", result.trace().causal},
+      // What the scores are scaled by: head_size^-0.5, or Gemma's query_pre_attn_scalar^-0.5.
+      {"scale_of", result.weights.attn_scale > 0.0f ? "query_pre_attn_scalar" : "head_size"},
       {"window", result.trace().window},
       {"highlight", options.view.highlight ? Json::array({options.view.highlight->first,
                                                           options.view.highlight->second})

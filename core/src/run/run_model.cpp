@@ -256,7 +256,8 @@ void keep_outputs(const Request& request, const TextReading& reading, Transforme
 
 // --generate's settings: those given, the others as the model's own code has them — nanoGPT's
 // sample.py (temperature 0.8, top-k 200; the shipped models are nanoGPT's), gpt.py's generate()
-// (1, none), Hugging Face's GenerationConfig for GPT-2 (1, top-k 50).
+// (1, none), Hugging Face's GenerationConfig for GPT-2 and the later decoders (1, top-k 50; a
+// folder's generation_config.json is not read).
 GenerationInfo generation_settings(const Request& request, Family family) {
   GenerationInfo info;
   Sampling defaults;

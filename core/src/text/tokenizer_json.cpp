@@ -97,6 +97,14 @@ class Reader {
     }
     wrong(where + ".behavior", o.at("behavior"), Words(Err::ExpectBehavior, {}));
   }
+  // f(item, where) for each item of the array o[key] (a Sequence's steps).
+  template <class F>
+  void each_of(const Json& o, const char* key, const std::string& where, F f) const {
+    const std::string at = where + "." + key;
+    const Json& list = array(member(o, key), at);
+    for (size_t i = 0; i < list.size(); ++i) f(list[i], at + "[" + std::to_string(i) + "]");
+  }
+
   [[noreturn]] void unsupported(const char* what, const std::string& type,
                                 const char* known) const {
     fail(Err::TokenizerStepUnsupported, {what, utf8::truncate_to_width(type, 30), known});
@@ -108,10 +116,8 @@ class Reader {
     using Kind = NormalizeStep::Kind;
     NormalizeStep s;
     if (t == "Sequence") {
-      const Json& list = array(member(o, "normalizers"), where + ".normalizers");
-      for (size_t i = 0; i < list.size(); ++i) {
-        normalizer(list[i], where + ".normalizers[" + std::to_string(i) + "]", out);
-      }
+      each_of(o, "normalizers", where,
+              [&](const Json& item, const std::string& at) { normalizer(item, at, out); });
       return;
     }
     if (t == "NFC") {
@@ -150,10 +156,8 @@ class Reader {
     using Kind = PreTokenizeStep::Kind;
     PreTokenizeStep s;
     if (t == "Sequence") {
-      const Json& list = array(member(o, "pretokenizers"), where + ".pretokenizers");
-      for (size_t i = 0; i < list.size(); ++i) {
-        pre_tokenizer(list[i], where + ".pretokenizers[" + std::to_string(i) + "]", out);
-      }
+      each_of(o, "pretokenizers", where,
+              [&](const Json& item, const std::string& at) { pre_tokenizer(item, at, out); });
       return;
     }
     if (t == "ByteLevel") {
@@ -210,10 +214,8 @@ class Reader {
     using Kind = DecodeStep::Kind;
     DecodeStep s;
     if (t == "Sequence") {
-      const Json& list = array(member(o, "decoders"), where + ".decoders");
-      for (size_t i = 0; i < list.size(); ++i) {
-        decoder(list[i], where + ".decoders[" + std::to_string(i) + "]", out);
-      }
+      each_of(o, "decoders", where,
+              [&](const Json& item, const std::string& at) { decoder(item, at, out); });
       return;
     }
     if (t == "ByteLevel") {
@@ -250,10 +252,9 @@ class Reader {
     if (o.is_null()) return;
     const std::string t = type(o, where);
     if (t == "Sequence") {
-      const Json& list = array(member(o, "processors"), where + ".processors");
-      for (size_t i = 0; i < list.size(); ++i) {
-        post_processor(list[i], where + ".processors[" + std::to_string(i) + "]", tokens, p);
-      }
+      each_of(o, "processors", where, [&](const Json& item, const std::string& at) {
+        post_processor(item, at, tokens, p);
+      });
     } else if (t == "ByteLevel") {  // offsets only
     } else if (t == "RobertaProcessing" || t == "BertProcessing") {
       const auto special = [&](const char* key) {
@@ -302,8 +303,6 @@ class Reader {
       }
     }
   }
-
-  const std::string& name() const { return name_; }
 
  private:
   std::string name_;

@@ -76,7 +76,7 @@ function stepsView(page) {
     if (scores) {
       stepBox(list, n++, say("s_scores"), say("s_scores_text"), rowsTable([say("key"), say("token"), say("score")],
         keys.map((j) => [String(j), data.labels[j], fixed(scores[i * T + j])])));
-      stepBox(list, n++, say("s_scale", fixed(layer.scale)), say("s_scale_text"), rowsTable([say("key"), say("token"), say("scaled")],
+      stepBox(list, n++, say("s_scale", fixed(layer.scale), data.scale_of), say("s_scale_text"), rowsTable([say("key"), say("token"), say("scaled")],
         keys.map((j) => [String(j), data.labels[j], fixed(Math.fround(scores[i * T + j] * layer.scale))])));
     }
     const future = keys.filter((j) => masked(i, j, state.layer)).length;
