@@ -206,6 +206,7 @@ enum class Err {
   TokenizerStepUnsupported,
   TokenizerIdMissing,
   TokenizerAddedDuplicate,
+  TokenizerTokenTwice,
   TokenizerUnknownToken,
   RegexInvalid,
   // safetensors

@@ -316,6 +316,7 @@ constexpr std::array<i18n::Entry<Err>, static_cast<size_t>(Err::Count)> kErrors 
    "{0} nömrəli token yoxdur, halbuki nömrələr {1}-ə qədər gedir"},
   {Err::TokenizerAddedDuplicate, "added token {0} (id {1}) is also token {2} of the vocabulary",
    "əlavə token {0} (nömrə {1}) lüğətin {2} nömrəli tokenidir"},
+  {Err::TokenizerTokenTwice, "model.vocab lists {0} twice", "model.vocab {0} tokenini iki dəfə sadalayır"},
   {Err::TokenizerUnknownToken, "\"{0}\" names {1}, which is no token of the vocabulary",
    "\"{0}\" {1} tokenini göstərir, lüğətdə belə token yoxdur"},
   {Err::RegexInvalid, "{0}: the pattern {1} is not a regular expression attnviz reads: {2} (at byte {3})",

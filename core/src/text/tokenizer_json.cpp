@@ -2,8 +2,11 @@
 // tokens, and each step of the pipeline, every field checked; a step attnviz does not compute is
 // refused by name.
 #include <set>
+#include <unordered_map>
 
+#include "io/parse_error.hpp"
 #include "text/bpe_builder.hpp"
+#include "text/tokenizer_events.hpp"
 
 namespace attnviz {
 namespace {
@@ -345,7 +348,13 @@ void apply_config(const Json& config, const Reader& r, const TokenTable& tokens,
 BpeTokenizer BpeTokenizer::from_tokenizer_json(std::string_view text, const std::string& name,
                                                std::optional<std::string_view> config,
                                                const std::string& config_name) {
-  const Json doc = parse_json(text, name);
+  TokenizerEvents file;
+  try {
+    file = read_tokenizer_events(text);
+  } catch (const Json::exception& e) {
+    throw Error(Err::NotJson, {name, parse_error_detail(e)});
+  }
+  const Json& doc = file.doc;
   const Reader r(name);
   r.object(doc, "tokenizer.json");
   if (!doc.contains("model")) r.fail(Err::MissingSetting, {"\"model\""});
@@ -356,10 +365,15 @@ BpeTokenizer BpeTokenizer::from_tokenizer_json(std::string_view text, const std:
       model.at("dropout").get<double>() > 0.0) {
     r.wrong("model.dropout", model.at("dropout"), Words(Err::ExpectNoDropout, {}));
   }
-  if (!model.contains("vocab")) r.fail(Err::MissingSetting, {"\"model.vocab\""});
-  const Json& vocab = r.object(model.at("vocab"), "model.vocab");
-  if (!model.contains("merges")) r.fail(Err::MissingSetting, {"\"model.merges\""});
-  const Json& merges = r.array(model.at("merges"), "model.merges");
+  // model.vocab and model.merges were read as events unless they are not an object and an array.
+  if (!file.vocab_read) {
+    if (!model.contains("vocab")) r.fail(Err::MissingSetting, {"\"model.vocab\""});
+    r.object(model.at("vocab"), "model.vocab");
+  }
+  if (!file.merges_read) {
+    if (!model.contains("merges")) r.fail(Err::MissingSetting, {"\"model.merges\""});
+    r.array(model.at("merges"), "model.merges");
+  }
 
   // Every id's text: the vocabulary's, then the added tokens' (an added token's id may lie past
   // the vocabulary, Llama 3's 128 000 on).
@@ -373,17 +387,25 @@ BpeTokenizer BpeTokenizer::from_tokenizer_json(std::string_view text, const std:
     texts[static_cast<size_t>(id)] = t;
   };
   std::vector<char> in_vocab;
-  for (const auto& [token, id] : vocab.items()) {
-    if (!id.is_number_integer()) {
-      r.wrong("model.vocab." + utf8::truncate_to_width(token, 30), id,
-              Words(Err::ExpectInteger, {"0", std::to_string((1 << 24) - 1)}));
+  std::unordered_map<std::string_view, int64_t> id_of;  // a token written twice is refused
+  id_of.reserve(file.vocab.size());
+  for (const TokenizerEvents::Entry& e : file.vocab) {
+    const std::string where = "model.vocab." + utf8::truncate_to_width(e.token, 30);
+    if (!e.bad.empty()) {
+      throw Error(Err::ConfigField,
+                  {name, where, utf8::truncate_to_width(e.bad, 30),
+                   Words(Err::ExpectInteger, {"0", std::to_string((1 << 24) - 1)})});
     }
-    const auto at = static_cast<size_t>(std::max<int64_t>(0, id.get<int64_t>()));
+    const auto at = static_cast<size_t>(e.id);
     if (at < in_vocab.size() && in_vocab[at]) {
-      r.fail(Err::BpeDuplicateId, {id.dump(), utf8::truncate_to_width(std::string(texts[at]), 40),
-                                   utf8::truncate_to_width(token, 40)});
+      r.fail(Err::BpeDuplicateId,
+             {std::to_string(e.id), utf8::truncate_to_width(std::string(texts[at]), 40),
+              utf8::truncate_to_width(e.token, 40)});
     }
-    place(id.get<int64_t>(), token, "model.vocab." + utf8::truncate_to_width(token, 30));
+    if (!id_of.emplace(e.token, e.id).second) {
+      r.fail(Err::TokenizerTokenTwice, {utf8::quoted(e.token)});
+    }
+    place(e.id, e.token, where);
     if (in_vocab.size() < texts.size()) in_vocab.resize(texts.size());
     in_vocab[at] = 1;
   }
@@ -411,23 +433,23 @@ BpeTokenizer BpeTokenizer::from_tokenizer_json(std::string_view text, const std:
   BpeBuilder b(name);
   if (!b.table(texts)) {  // an added token that is another id's vocabulary entry
     for (const AddedToken& t : p->added) {
-      const auto other = vocab.find(t.content);
-      if (other != vocab.end() && other->get<int64_t>() != t.id) {
+      const auto other = id_of.find(t.content);
+      if (other != id_of.end() && other->second != t.id) {
         r.fail(Err::TokenizerAddedDuplicate,
-               {utf8::quoted(t.content), std::to_string(t.id), other->dump()});
+               {utf8::quoted(t.content), std::to_string(t.id), std::to_string(other->second)});
       }
     }
   }
   const std::string continuing = r.text(model, "continuing_subword_prefix", "model", "");
   b.continuing_prefix = continuing;
-  for (size_t n = 0; n < merges.size(); ++n) {
-    const Json& m = merges[n];
-    if (m.is_string()) {
-      b.merge(m.get<std::string>(), n + 1);
-    } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
-      b.merge_pair(m[0].get<std::string>(), m[1].get<std::string>(), n + 1);
+  for (size_t n = 0; n < file.merges.size(); ++n) {
+    const TokenizerEvents::Merge& m = file.merges[n];
+    if (!m.bad.empty()) {
+      b.fail(Err::BpeMergeLine, {std::to_string(n + 1), utf8::truncate_to_width(m.bad, 40)});
+    } else if (m.pair) {
+      b.merge_pair(m.left, m.right, n + 1);
     } else {
-      b.fail(Err::BpeMergeLine, {std::to_string(n + 1), utf8::truncate_to_width(m.dump(), 40)});
+      b.merge(m.left, n + 1);
     }
   }
   BpeTokenizer t = std::move(b.t_);
