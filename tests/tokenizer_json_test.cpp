@@ -274,6 +274,29 @@ TEST(TokenizerSteps, EachBadStepIsNamed) {
   doc["model"]["unk_token"] = "<unk>";
   doc["added_tokens"] = {{{"id", 10}, {"content", "<pad>"}}};
   EXPECT_EQ(error(doc), "tokenizer.json: no token has id 5, though ids go up to 10");
+  doc["added_tokens"] = json::array();
+  // The vocabulary and merges, read as events: what is wrong in them is named all the same.
+  json bad = doc;
+  bad["model"]["vocab"]["x"] = "seven";
+  EXPECT_EQ(error(bad),
+            "tokenizer.json: \"model.vocab.x\" is \"seven\", expected an integer "
+            "from 0 to 16777215");
+  bad = doc;
+  bad["model"]["merges"] = {json::array({"a"})};
+  EXPECT_EQ(error(bad),
+            "tokenizer.json: line 1: expected two tokens separated by one space, "
+            "found \"[\"a\"]\"");
+  bad = doc;
+  bad["model"]["vocab"] = json::array();
+  EXPECT_EQ(error(bad), "tokenizer.json: \"model.vocab\" is [], expected a JSON object");
+  const auto raw_error = [](const std::string& text) {
+    return test::error_of([&] { BpeTokenizer::from_tokenizer_json(text, "tokenizer.json"); });
+  };
+  EXPECT_EQ(raw_error(R"({"model": {"type": "BPE", "vocab": {"a": 0, "a": 1}, "merges": []}})"),
+            "tokenizer.json: model.vocab lists \"a\" twice");
+  EXPECT_EQ(raw_error(R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [)"),
+            "tokenizer.json: not valid JSON: parse error at line 1, column 57: syntax error while "
+            "parsing value - unexpected end of input; expected '[', '{', or a literal");
 }
 
 }  // namespace
