@@ -306,8 +306,7 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
     const int h = static_cast<int>(index);
     HeadTrace& head = trace.heads[index];
     if (!weights.computes_kv(h)) {
-      const HeadTrace& first =
-          trace.heads[static_cast<size_t>(h - h % (weights.n_head() / weights.n_kv_head))];
+      const HeadTrace& first = trace.heads[static_cast<size_t>(weights.kv_first(h))];
       head.k = first.k;
       head.v = first.v;
       head.k_raw = first.k_raw;
@@ -363,7 +362,7 @@ AttentionTrace attend_next(Matrix x_in, const Weights& weights, KvCache& cache,
       keys.row(n - 1) = head.k.row(0);
       values.row(n - 1) = head.v.row(0);
     } else {
-      const HeadTrace& first = trace.heads[index - index % (weights.heads.size() / n_kv)];
+      const HeadTrace& first = trace.heads[static_cast<size_t>(weights.kv_first(h))];
       head.k = first.k;
       head.v = first.v;
       head.k_raw = first.k_raw;

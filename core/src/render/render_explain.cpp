@@ -271,9 +271,9 @@ class Explainer {
   void rotary_steps(const HeadTrace& head, int h) {
     const Weights& w = result_.weights;
     if (w.n_kv_head > 0) {
-      const int group = w.n_head() / w.n_kv_head, kv = w.kv_head(h);
+      const int kv = w.kv_head(h);
       std::string heads;
-      for (int g = kv * group; g < (kv + 1) * group; ++g)
+      for (int g = w.kv_first(h); g < w.kv_first(h) + w.kv_group(); ++g)
         heads += (heads.empty() ? "" : ", ") + std::to_string(g);
       out_ +=
           "\n" + say(lang_, Msg::KvShared, {std::to_string(h), std::to_string(kv), heads}) + "\n";

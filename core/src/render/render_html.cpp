@@ -186,9 +186,7 @@ Json page_data(const Result& result, const HtmlOptions& options) {
                          {"az", head_label_text(*s, Lang::Az)}};
         head["labelled"] = head_label(*s).has_value();
       }
-      if (result.info.n_kv_head > 0) {  // grouped queries: the key/value head it shares
-        head["kv"] = static_cast<int>(h) / (result.info.n_head / result.info.n_kv_head);
-      }
+      if (h < result.info.kv_head_of.size()) head["kv"] = result.info.kv_head_of[h];
       heads.push_back(std::move(head));
     }
     Json layer = {{"layer", result.layer_numbers[l]},

@@ -32,13 +32,7 @@ Json config_json(const Result& result) {
   config["positions"] = info.positions;
   config["rotary"] = info.rotary;
   // Grouped-query attention: each query head's key/value head (null: each head its own).
-  if (info.n_kv_head > 0) {
-    std::vector<int> kv;
-    for (int h = 0; h < info.n_head; ++h) kv.push_back(h / (info.n_head / info.n_kv_head));
-    config["kv_head_of"] = kv;
-  } else {
-    config["kv_head_of"] = nullptr;
-  }
+  config["kv_head_of"] = info.kv_head_of.empty() ? Json(nullptr) : Json(info.kv_head_of);
   config["causal"] = info.causal;
   // > 0: each token saw only the `window` tokens ending at it (a text past block_size)
   config["window"] = result.trace().window;

@@ -91,10 +91,10 @@ std::string view_title(const Result& result, const HeadView& head, Lang lang, bo
   }
   if (result.model) {  // panels: a grid of layers (rows) × heads (columns), short titles
     // A grouped head names the key/value head it shares: "head 5 ← KV 1".
+    const auto& kv_of = result.info.kv_head_of;
     const std::string kv =
-        result.info.n_kv_head > 0 && head.index >= 0
-            ? say(lang, Msg::SharesKv,
-                  {std::to_string(head.index / (result.info.n_head / result.info.n_kv_head))})
+        head.index >= 0 && static_cast<size_t>(head.index) < kv_of.size()
+            ? say(lang, Msg::SharesKv, {std::to_string(kv_of[static_cast<size_t>(head.index)])})
             : "";
     if (!panel) {
       return (head.index < 0 ? say(lang, Msg::LayerHeadMean, {layer, n_head})

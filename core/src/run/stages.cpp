@@ -148,6 +148,7 @@ void describe_run(const Request& request, Result& result) {
   info.positions = w.has_positions();
   info.rotary = w.rotary.on();
   info.n_kv_head = w.n_kv_head;
+  for (int h = 0; w.n_kv_head > 0 && h < w.n_head(); ++h) info.kv_head_of.push_back(w.kv_head(h));
   info.layer_norm = w.has_layer_norm();
 }
 

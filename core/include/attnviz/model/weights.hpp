@@ -79,10 +79,13 @@ struct Weights {
   bool has_layer_norm() const { return ln_weight.size() > 0; }
   bool has_embeddings() const { return token_embedding.size() > 0; }
   int n_head() const { return static_cast<int>(heads.size()); }
+  // Query heads per key/value head: 1 without grouping.
+  int kv_group() const { return n_kv_head > 0 ? n_head() / n_kv_head : 1; }
   // The key/value head query head h reads: h itself without grouping.
-  int kv_head(int h) const { return n_kv_head > 0 ? h / (n_head() / n_kv_head) : h; }
-  // Whether head h is the first of its group: the one whose key and value are computed.
-  bool computes_kv(int h) const { return n_kv_head == 0 || h % (n_head() / n_kv_head) == 0; }
+  int kv_head(int h) const { return h / kv_group(); }
+  // The first head of h's group: the one whose key and value are computed.
+  int kv_first(int h) const { return h - h % kv_group(); }
+  bool computes_kv(int h) const { return kv_first(h) == h; }
   // A projection (query, key, value, proj_weight) in nn.Linear's layout, out × in, however it is
   // stored: what saved weights hold.
   Matrix as_linear(const Tensor& m) const {

@@ -78,7 +78,8 @@ struct RunInfo {
   bool positions = false;   // a position embedding was added
   bool rotary = false;      // q and k turned to their positions (rotary embedding)
   int n_kv_head = 0;        // > 0: grouped-query attention, heads sharing this many k/v heads
-  bool layer_norm = false;  // LayerNorm (or RMSNorm) before attention
+  std::vector<int> kv_head_of;  // with grouping, each query head's key/value head; else empty
+  bool layer_norm = false;      // LayerNorm (or RMSNorm) before attention
 };
 
 struct Result {
