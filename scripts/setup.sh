@@ -27,9 +27,13 @@ install() {
   fi
 }
 
+# Node.js from elsewhere (NodeSource's nodejs carries its own npm and conflicts with Debian's npm
+# package) serves as well as Debian's: these two count as present when their command is.
+declare -A command_of=([nodejs]=node [npm]=npm)
 missing=()
 if command -v dpkg-query >/dev/null; then
   for p in "${packages[@]}"; do
+    if [ -n "${command_of[$p]:-}" ] && command -v "${command_of[$p]}" >/dev/null; then continue; fi
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
   done
 else
