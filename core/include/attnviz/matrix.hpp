@@ -7,6 +7,8 @@
 
 namespace attnviz {
 
+struct PackedRows;  // compute/quant.hpp
+
 using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // A row-major block of a Matrix: rows, columns and a row stride (middleRows, block, topRows …).
@@ -29,12 +31,28 @@ class Tensor : public Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> {
   Tensor(Matrix m) : Tensor(std::make_shared<const Matrix>(std::move(m))) {}  // NOLINT: implicit
   template <typename Derived>
   Tensor(const Eigen::MatrixBase<Derived>& m) : Tensor(Matrix(m)) {}  // NOLINT: implicit
-  Tensor(const Tensor& t) : Base(t), keep_(t.keep_) {}
+  Tensor(const Tensor& t)
+      : Base(t), keep_(t.keep_), packed_(t.packed_), packed_first_(t.packed_first_) {}
   Tensor& operator=(const Tensor& t) {
     new (static_cast<Base*>(this)) Base(t);  // a Map is rebound by constructing it again
     keep_ = t.keep_;
+    packed_ = t.packed_;
+    packed_first_ = t.packed_first_;
     return *this;
   }
+
+  // (rows, cols) values kept quantized as a file holds them, rows[0 …): no floats to read (data()
+  // is null). matmul() and row_into() unpack them; part() takes whole rows of them.
+  static Tensor packed(std::shared_ptr<const PackedRows> rows, Eigen::Index n_rows,
+                       Eigen::Index cols) {
+    Tensor t(nullptr, n_rows, cols, cols, nullptr);
+    t.packed_ = std::move(rows);
+    return t;
+  }
+  const PackedRows* packed() const { return packed_.get(); }
+  Eigen::Index packed_first() const { return packed_first_; }  // this tensor's row 0 in packed()
+  // Row i's cols() floats into out, unpacked if need be.
+  void row_into(Eigen::Index i, float* out) const;
 
   // Owns the matrix `m` points to, shared with whoever fills it in later (a tensor converted from
   // a file as a run reaches it).
@@ -44,9 +62,8 @@ class Tensor : public Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> {
     return Tensor(data, rows, cols, stride, nullptr);
   }
   // The block (rows, cols) at (row, col), viewed: no copy; it keeps what this one keeps.
-  Tensor part(Eigen::Index row, Eigen::Index col, Eigen::Index rows, Eigen::Index cols) const {
-    return Tensor(data() + row * outerStride() + col, rows, cols, outerStride(), keep_);
-  }
+  // A packed tensor's part is whole rows (col 0, every column).
+  Tensor part(Eigen::Index row, Eigen::Index col, Eigen::Index rows, Eigen::Index cols) const;
   // True when the floats are this tensor's own (read from JSON, converted from F16, drawn at
   // random), false when it views a file.
   bool owned() const { return keep_ != nullptr || size() == 0; }
@@ -60,6 +77,8 @@ class Tensor : public Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> {
       : Base(data, rows, cols, Eigen::OuterStride<>(stride)), keep_(std::move(keep)) {}
 
   std::shared_ptr<const void> keep_;
+  std::shared_ptr<const PackedRows> packed_;
+  Eigen::Index packed_first_ = 0;
 };
 
 }  // namespace attnviz

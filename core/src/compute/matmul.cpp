@@ -16,6 +16,7 @@
 
 #include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
+#include "attnviz/compute/quant.hpp"
 #include "attnviz/error.hpp"
 #include "compute/targets.hpp"
 
@@ -30,7 +31,23 @@ struct Product {
   float* c;
   size_t ldc;
   size_t m, n, k;
+  // B (n, k) kept quantized (b is null): its row j is packed->row(packed_first + j), unpacked
+  // into float32 a panel at a time, so the sums are those of the unpacked matrix.
+  const PackedRows* packed = nullptr;
+  size_t packed_first = 0;
 };
+
+// Rows [j0, j0 + rows) of a quantized B (n, k), depths [k0, k0 + kc), as float32 into out
+// (rows, kc). k0 and kc are whole blocks: kDepth and every K are multiples of them.
+inline void unpack_rows(const Product& p, size_t j0, size_t rows, size_t k0, size_t kc,
+                        float* out) {
+  const QuantLayout& layout = *quant_layout(static_cast<uint32_t>(p.packed->type));
+  const size_t skip = k0 / layout.block_values * layout.block_bytes;
+  for (size_t r = 0; r < rows; ++r) {
+    const auto row = static_cast<int64_t>(p.packed_first + j0 + r);
+    dequantize(p.packed->type, p.packed->row(row) + skip, out + r * kc, kc);
+  }
+}
 // Depth of one pass over K: a packed block of B is kDepth × panel width. It is the same on
 // every target, so AVX2 and AVX-512 add the same partial sums in the same order.
 constexpr size_t kDepth = 256;
@@ -113,10 +130,20 @@ void pack(const Product& p, size_t n0, size_t w, size_t k0, size_t kc, size_t W,
   if (w < W) std::fill(panel, panel + kc * W, 0.0f);
   if (p.transposed) {  // B (n, k): a transpose, 16 depths at a time so the panel rows it
     // writes (16 × W floats) stay in the L1 cache while each row of B is read a line at a time
+    // (a quantized B's w rows unpacked first, (w, kc))
+    const float* b = p.b + n0 * p.ldb + k0;
+    size_t ldb = p.ldb;
+    thread_local std::vector<float> unpacked;
+    if (p.packed != nullptr) {
+      unpacked.resize(w * kc);
+      unpack_rows(p, n0, w, k0, kc, unpacked.data());
+      b = unpacked.data();
+      ldb = kc;
+    }
     for (size_t kb = 0; kb < kc; kb += 16) {
       const size_t ke = std::min(kc, kb + 16);
       for (size_t j = 0; j < w; ++j) {
-        const float* src = p.b + (n0 + j) * p.ldb + k0;
+        const float* src = b + j * ldb;
         for (size_t k = kb; k < ke; ++k) panel[k * W + j] = src[k];
       }
     }
@@ -174,8 +201,16 @@ void dot_rows(const Product& p, size_t j0, size_t j1) {
   const size_t L = hn::Lanes(d), vectors = kSums / L;  // per set of 16 sums
   constexpr size_t kB = 4;                             // rows of B per pass
   HWY_ALIGN float sums[kSums];
+  thread_local std::vector<float> unpacked;  // (kB, k): a quantized B's rows, unpacked
   for (size_t j = j0; j < j1; j += kB) {
     const size_t nb = std::min(kB, j1 - j);
+    const float* b[kB];  // row j + r of B
+    for (size_t r = 0; r < nb; ++r) b[r] = p.b + (j + r) * p.ldb;
+    if (p.packed != nullptr) {
+      unpacked.resize(kB * p.k);
+      unpack_rows(p, j, nb, 0, p.k, unpacked.data());
+      for (size_t r = 0; r < nb; ++r) b[r] = unpacked.data() + r * p.k;
+    }
     for (size_t i = 0; i < p.m; ++i) {
       const float* a = p.a + i * p.lda;
       V acc[kB][kSums];  // acc[r][v]: only the first `vectors` are used
@@ -193,14 +228,14 @@ void dot_rows(const Product& p, size_t j0, size_t j1) {
       };
       const float* rows[kB];
       for (size_t k = 0; k < full; k += kSums) {
-        for (size_t r = 0; r < nb; ++r) rows[r] = p.b + (j + r) * p.ldb + k;
+        for (size_t r = 0; r < nb; ++r) rows[r] = b[r] + k;
         step(a + k, rows);
       }
       if (full < p.k) {  // the last depths, zero-padded to 16 (adding 0·0 changes no sum)
         HWY_ALIGN float a_tail[kSums] = {}, b_tail[kB][kSums] = {};
         std::copy(a + full, a + p.k, a_tail);
         for (size_t r = 0; r < nb; ++r) {
-          std::copy(p.b + (j + r) * p.ldb + full, p.b + (j + r) * p.ldb + p.k, b_tail[r]);
+          std::copy(b[r] + full, b[r] + p.k, b_tail[r]);
           rows[r] = b_tail[r];
         }
         step(a_tail, rows);
@@ -303,10 +338,16 @@ void (*const kMatmul[])(const Product&) = {ATTNVIZ_EACH_TARGET(ATTNVIZ_MATMUL_OF
 
 }  // namespace
 
-void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, MatrixRef c) {
+namespace {
+
+// Checks the shapes, then runs the product (b_data null for a quantized B).
+void run_product(const ConstMatrixRef& a, const float* b_data, Eigen::Index b_stride,
+                 Eigen::Index b_rows, Eigen::Index b_cols, Operand b_is, MatrixRef c,
+                 const PackedRows* packed = nullptr, Eigen::Index packed_first = 0) {
   const bool transposed = b_is == Operand::Transposed;
-  const Eigen::Index k = a.cols(), n = transposed ? b.rows() : b.cols();
-  if ((transposed ? b.cols() : b.rows()) != k || c.rows() != a.rows() || c.cols() != n) {
+  const Eigen::Index k = a.cols(), n = transposed ? b_rows : b_cols;
+  if ((transposed ? b_cols : b_rows) != k || c.rows() != a.rows() || c.cols() != n ||
+      (packed != nullptr && !transposed)) {
     throw Error(Err::Internal, {"matmul() given shapes that do not fit"});
   }
   if (c.size() == 0) return;
@@ -314,11 +355,30 @@ void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, Matr
     c.setZero();
     return;
   }
-  kMatmul[compute().kernels()](Product{a.data(), static_cast<size_t>(a.outerStride()), b.data(),
-                                       static_cast<size_t>(b.outerStride()), transposed, c.data(),
-                                       static_cast<size_t>(c.outerStride()),
-                                       static_cast<size_t>(a.rows()), static_cast<size_t>(n),
-                                       static_cast<size_t>(k)});
+  Product p{a.data(),
+            static_cast<size_t>(a.outerStride()),
+            b_data,
+            static_cast<size_t>(b_stride),
+            transposed,
+            c.data(),
+            static_cast<size_t>(c.outerStride()),
+            static_cast<size_t>(a.rows()),
+            static_cast<size_t>(n),
+            static_cast<size_t>(k),
+            packed,
+            static_cast<size_t>(packed_first)};
+  kMatmul[compute().kernels()](p);
+}
+
+}  // namespace
+
+void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, MatrixRef c) {
+  run_product(a, b.data(), b.outerStride(), b.rows(), b.cols(), b_is, c);
+}
+
+void matmul_weight(const ConstMatrixRef& a, const Tensor& b, Operand b_is, MatrixRef c) {
+  if (b.packed() == nullptr) return matmul(a, ConstMatrixRef(b), b_is, c);
+  run_product(a, nullptr, b.cols(), b.rows(), b.cols(), b_is, c, b.packed(), b.packed_first());
 }
 
 }  // namespace attnviz

@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "attnviz/formats/gguf.hpp"
 #include "attnviz/formats/zip_archive.hpp"
 #include "attnviz/strings.hpp"
 
@@ -17,6 +18,7 @@ std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string n
   // By content, the least ambiguous first: a zip archive's signature, safetensors' header size
   // followed by '{', a pickle's PROTO opcode (torch.save's legacy format), JSON text.
   if (looks_like_zip(bytes)) return open_torch_file(bytes, std::move(name), mapped);
+  if (looks_like_gguf(bytes)) return open_gguf(bytes, std::move(name), mapped, limits);
   bool safetensors = ends_with(name, ".safetensors");
   if (!safetensors && !ends_with(name, ".json") && bytes.size() >= 9 && bytes[8] == '{') {
     uint64_t header_size;

@@ -8,6 +8,7 @@
 
 #include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
+#include "attnviz/compute/quant.hpp"
 #include "attnviz/error.hpp"
 #include "attnviz/strings.hpp"
 #include "attnviz/text/utf8.hpp"
@@ -20,35 +21,6 @@
 #endif
 
 namespace attnviz {
-namespace {
-
-float half_to_float(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  const uint32_t exponent = (h >> 10) & 0x1Fu;
-  const uint32_t mantissa = h & 0x3FFu;
-  if (exponent == 0) {  // zero or subnormal: mantissa · 2^-24, exact in float
-    const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-    return sign ? -magnitude : magnitude;
-  }
-  uint32_t bits;
-  if (exponent == 0x1F) {
-    bits = sign | 0x7F800000u | (mantissa << 13);  // infinity or NaN
-  } else {
-    bits = sign | ((exponent + 112) << 23) | (mantissa << 13);  // rebias 15 → 127
-  }
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-float bfloat16_to_float(uint16_t b) {
-  const uint32_t bits = static_cast<uint32_t>(b) << 16;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-}  // namespace
 
 int dtype_size(const std::string& dtype) {
   static const std::map<std::string, int> sizes = {

@@ -162,7 +162,7 @@ void rotate(MatrixRef x, const Turns& turns) {
 Matrix head_product(const Matrix& input, const Tensor& weight, const Matrix& bias, Operand operand,
                     const Words& step) {
   Matrix y(input.rows(), operand == Operand::Transposed ? weight.rows() : weight.cols());
-  matmul(input, weight, operand, y);
+  matmul_weight(input, weight, operand, y);
   if (bias.size() > 0) y.rowwise() += bias.row(0);  // (1, hs) broadcast over rows
   check_finite(y, step);
   return y;
@@ -214,7 +214,7 @@ void join_heads(const Weights& weights, AttentionTrace& trace) {
     }
     // (T, H·hs) · (H·hs, C) + (1, C) broadcast over rows → (T, C)
     trace.out = Matrix(T, weights.n_embd);
-    matmul(trace.concat, weights.proj_weight, weights.operand, trace.out);
+    matmul_weight(trace.concat, weights.proj_weight, weights.operand, trace.out);
     trace.out.rowwise() += weights.proj_bias.row(0);
   } else {
     trace.out = trace.heads.front().out;
@@ -237,7 +237,7 @@ Matrix embed(const std::vector<int>& ids, const Tensor& token_embedding,
   }
   Matrix x(T, token_embedding.cols());  // (T, n_embd)
   for (Eigen::Index t = 0; t < T; ++t) {
-    x.row(t) = token_embedding.row(ids[static_cast<size_t>(t)]);
+    token_embedding.row_into(ids[static_cast<size_t>(t)], x.row(t).data());
     if (positions) x.row(t) += position_embedding.row(t);
   }
   return x;

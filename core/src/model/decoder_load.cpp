@@ -63,6 +63,7 @@ class DecoderLoader {
         c_(*settings.decoder),
         source_(settings.source),
         t_(traits_of(c_.model_type)),
+        norm_(t_.norm == Norm::RmsNormPlusOne && c_.norms_hold_one ? Norm::RmsNorm : t_.norm),
         warnings_(warnings),
         unchecked_(unchecked) {}
 
@@ -70,7 +71,7 @@ class DecoderLoader {
     find_root();
     m_.family = t_.family;
     m_.activation = activation_of(c_.hidden_act, sd_);
-    m_.norm = t_.norm;
+    m_.norm = norm_;
     m_.layer_norm_epsilon = c_.rms_norm_eps;
     m_.n_embd = c_.n_embd;
     m_.block_size = c_.max_positions;
@@ -116,7 +117,7 @@ class DecoderLoader {
     Weights w;
     w.n_embd = C;
     w.block_size = c_.max_positions;
-    w.norm = t_.norm;
+    w.norm = norm_;
     w.ln_eps = c_.rms_norm_eps;
     w.ln_weight = vector(layer(i) + "input_layernorm.weight", C, "hidden_size");
     const Tensor q =
@@ -249,6 +250,7 @@ class DecoderLoader {
   const DecoderSettings& c_;
   const std::string& source_;
   const FamilyTraits& t_;
+  Norm norm_;  // the family's, or plain RMSNorm for weights that hold Gemma's 1 + w
   std::vector<Words>& warnings_;
   UncheckedKeys* unchecked_;
   std::string root_, outer_;

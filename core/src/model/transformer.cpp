@@ -53,7 +53,7 @@ void activate(Matrix& h, Activation activation) {
 // x·Wᵀ (+ b broadcast over rows): (T, in) · (in, out) → (T, out), as nn.Linear; x·W for Conv1D.
 Matrix linear(const ConstMatrixRef& x, const Tensor& weight, Operand operand, const Matrix& bias) {
   Matrix y(x.rows(), operand == Operand::Transposed ? weight.rows() : weight.cols());
-  matmul(x, weight, operand, y);
+  matmul_weight(x, weight, operand, y);
   if (bias.size() > 0) y.rowwise() += bias.row(0);
   return y;
 }
@@ -191,7 +191,7 @@ ForwardTrace forward(const Transformer& model, const std::vector<int>& ids,
       }
       reading(ForwardOptions::kOutput, v0, n);
       Matrix slab(outputs, n);  // (outputs, n_embd) · (n_embd, n) → (outputs, n)
-      matmul(final_x, embedding.middleRows(v0, n), Operand::Transposed, slab);
+      matmul_weight(final_x, embedding.part(v0, 0, n, embedding.cols()), Operand::Transposed, slab);
       if (options.release_weights) {
         release_pages(embedding.part(v0, 0, n, embedding.cols()));
         if (options.after_reading) options.after_reading(ForwardOptions::kOutput, v0, n);

@@ -14,10 +14,12 @@
 namespace attnviz {
 namespace {
 
-ModelSettings settings_of(const Request& request) {
-  ModelSettings s = request.config_text ? parse_model_config(*request.config_text,
-                                                             request.config_name, request.limits)
-                                        : ModelSettings{};
+// A folder's config.json, else what the file says of itself (GGUF's metadata).
+ModelSettings settings_of(const Request& request, const StateDict& state_dict) {
+  ModelSettings s = request.config_text          ? parse_model_config(*request.config_text,
+                                                                      request.config_name, request.limits)
+                    : state_dict.file_settings() ? *state_dict.file_settings()
+                                                 : ModelSettings{};
   if (request.random.n_head > 0) s.n_head = request.random.n_head;
   s.max_embd = request.limits.max_embd;
   return s;
@@ -339,7 +341,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   if (request.randn_input) throw Error(Err::RandnWithModel, {});
   UncheckedKeys unchecked;
   Transformer model =
-      load_transformer(state_dict, settings_of(request), result.warnings, &unchecked);
+      load_transformer(state_dict, settings_of(request, state_dict), result.warnings, &unchecked);
   const TextReading reading = model_reading(request, state_dict, model);
   read_tokens(request, reading, result);
   model_ids(request, reading, model, result);

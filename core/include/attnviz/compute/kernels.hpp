@@ -16,6 +16,10 @@ namespace attnviz {
 // order whatever the thread count and vector width: AVX2 and AVX-512 give the same bits, the
 // fallbacks (no FMA) differ in the last bits.
 void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, Operand b_is, MatrixRef c);
+// The same with a weight Tensor, which may be kept quantized (Tensor::packed(), only Transposed):
+// its rows are unpacked a panel at a time, and the result has the bits of the product with the
+// unpacked matrix.
+void matmul_weight(const ConstMatrixRef& a, const Tensor& b, Operand b_is, MatrixRef c);
 
 // One row of attention weights from one row of scores, in place: scale, then softmax over the
 // first n entries (the keys the query sees). False when an entry is not finite.

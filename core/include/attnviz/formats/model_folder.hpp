@@ -43,6 +43,9 @@ struct DecoderSettings {
   std::vector<bool> sliding;  // n_layer: which layers use the window (layer_types)
   float query_pre_attn_scalar = 0.0f;               // Gemma 2, 3: scores · its^-0.5; 0: head_dim's
   float attn_softcap = 0.0f, final_softcap = 0.0f;  // Gemma 2; 0: none
+  // Gemma's norm weights are stored as 1 + w already (llama.cpp's converter adds the 1): plain
+  // RMSNorm reads them.
+  bool norms_hold_one = false;
 };
 
 // What a file (or a model folder's config.json) says beyond its tensors; unset fields are found

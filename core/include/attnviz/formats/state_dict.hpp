@@ -11,10 +11,13 @@
 #include <vector>
 
 #include "attnviz/error.hpp"
+#include "attnviz/formats/model_folder.hpp"
 #include "attnviz/limits.hpp"
 #include "attnviz/matrix.hpp"
 
 namespace attnviz {
+
+class GgufFile;  // formats/gguf.hpp
 
 // Named tensors, read on demand: a whole-model file costs only the tensors a layout uses.
 class StateDict {
@@ -71,6 +74,10 @@ class StateDict {
   virtual std::optional<std::vector<std::string>> vocab() const = 0;
   // Entries that are neither tensors nor known settings, for "ignoring unknown key" warnings.
   virtual std::vector<std::string> other_entries() const { return {}; }
+  // What a file that describes its model whole (GGUF) says of it, in place of a config.json.
+  virtual const ModelSettings* file_settings() const { return nullptr; }
+  // The GGUF file behind the tensors, for its tokenizer; nullptr for other formats.
+  virtual const GgufFile* gguf() const { return nullptr; }
 
  private:
   std::string name_;
@@ -99,6 +106,12 @@ std::unique_ptr<StateDict> open_torch_file(std::string_view bytes, std::string n
                                            bool mapped = false);
 // True when `bytes` start as a pickle of protocol 2 to 5 does (PROTO): torch.save's legacy format.
 bool looks_like_pickle(std::string_view bytes);
+
+// GGUF (formats/gguf.hpp): llama.cpp's tensors under Hugging Face's names, the settings from
+// its metadata (file_settings()), every matrix kept as the file stores it (Tensor::packed). Throws
+// Error for a file that is no GGUF attnviz reads, or an architecture it does not know.
+std::unique_ptr<StateDict> open_gguf(std::string_view bytes, std::string name, bool mapped = false,
+                                     const Limits& limits = {});
 
 // Any of the three, by content: torch.save's formats, safetensors, JSON text. A binary file that
 // is none of them is an error naming the formats attnviz reads (never a JSON parse error).

@@ -1,0 +1,68 @@
+// Rows of weights as ggml stores them (ggml-common.h, dequantize_row_* in ggml-quants.c): each
+// row a run of blocks, each block a scale or two (float16) and packed small integers. The floats
+// they stand for are computed here and only here: by the file readers, by the products that
+// unpack a panel of a quantized matrix as they go, and by the embedding lookup.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace attnviz {
+
+// The element types ggml names and attnviz reads, in ggml's own numbering (enum ggml_type).
+enum class QuantType : uint32_t {
+  F32 = 0,
+  F16 = 1,
+  Q4_0 = 2,
+  Q4_1 = 3,
+  Q5_0 = 6,
+  Q5_1 = 7,
+  Q8_0 = 8,
+  Q2_K = 10,
+  Q3_K = 11,
+  Q4_K = 12,
+  Q5_K = 13,
+  Q6_K = 14,
+  BF16 = 30,
+};
+
+struct QuantLayout {
+  const char* name;  // as ggml names it: "q4_K"
+  size_t block_values;
+  size_t block_bytes;
+};
+
+// The layout of a type attnviz reads; nullptr for any other ggml type number.
+const QuantLayout* quant_layout(uint32_t ggml_type);
+// ggml's name of any type number it has defined ("iq2_xxs", "tq1_0"), or nullptr: for the error
+// that refuses a type by name.
+const char* ggml_type_name(uint32_t ggml_type);
+
+// n values (a multiple of the type's block) from `blocks`, as ggml's dequantize_row_* computes
+// them: the same float32 bits.
+void dequantize(QuantType type, const void* blocks, float* out, size_t n);
+
+// Whether every value of n (a multiple of the block) is finite, read from the blocks' scales
+// alone: the integers times a finite float16 scale cannot overflow float32.
+bool quant_finite(QuantType type, const void* blocks, size_t n);
+
+float half_to_float(uint16_t h);      // IEEE binary16, exact
+float bfloat16_to_float(uint16_t b);  // the top half of a float32
+
+// A matrix whose rows stay as the file holds them: row r's blocks at data + row_bytes · row_of[r]
+// (row_of empty: r). Its values are read a panel at a time by the products (matmul on a Tensor)
+// and the lookups (Tensor::row_into), never expanded whole.
+struct PackedRows {
+  QuantType type = QuantType::F32;
+  const unsigned char* data = nullptr;  // must outlive every Tensor holding these rows
+  size_t row_bytes = 0;
+  std::vector<int64_t> row_of;  // the file's row for each row (llama.cpp's permuted q and k)
+
+  const unsigned char* row(int64_t r) const {
+    return data + row_bytes * static_cast<size_t>(row_of.empty() ? r : row_of[r]);
+  }
+};
+
+}  // namespace attnviz

@@ -1,0 +1,132 @@
+// llama.cpp itself, as the GGUF tests' reference: its prebuilt libraries from npm's
+// @node-llama-cpp/linux-x64 (installed by the test setup), called through llama.h and ggml.h.
+//
+//   llama_reference quantize TYPE N IN OUT       N float32 values of IN → ggml's blocks of TYPE
+//   llama_reference dequantize TYPE N IN OUT     blocks of N values → float32 (to_float)
+//   llama_reference model-quantize IN OUT FTYPE  llama_model_quantize (FTYPE: enum llama_ftype)
+//   llama_reference logits MODEL THREADS ID...   the logits of every position, one line each
+//   llama_reference tokenize MODEL SPECIAL TEXT  llama_tokenize's ids (vocab only)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ggml-backend.h"
+#include "ggml.h"
+#include "llama.h"
+
+static void* read_all(const char* path, size_t* size) {
+  FILE* f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  *size = (size_t)ftell(f);
+  fseek(f, 0, SEEK_SET);
+  void* data = malloc(*size ? *size : 1);
+  if (fread(data, 1, *size, f) != *size) *size = 0;
+  fclose(f);
+  return data;
+}
+
+static int write_all(const char* path, const void* data, size_t size) {
+  FILE* f = fopen(path, "wb");
+  if (!f) return 1;
+  const size_t written = fwrite(data, 1, size, f);
+  fclose(f);
+  return written != size;
+}
+
+static void quiet(enum ggml_log_level level, const char* text, void* user) {
+  (void)level, (void)text, (void)user;
+}
+
+static int blocks(int argc, char** argv, int quantize) {
+  if (argc != 6) return 2;
+  const enum ggml_type type = (enum ggml_type)atoi(argv[2]);
+  const int64_t n = atoll(argv[3]);
+  const struct ggml_type_traits* traits = ggml_get_type_traits(type);
+  const size_t bytes = (size_t)(n / traits->blck_size) * traits->type_size;
+  size_t size = 0;
+  void* in = read_all(argv[4], &size);
+  if (!in || size != (quantize ? (size_t)n * 4 : bytes)) return 3;
+  void* out = malloc(quantize ? bytes : (size_t)n * 4);
+  if (quantize) {
+    ggml_quantize_chunk(type, in, out, 0, 1, n, NULL);  // one row of n values
+  } else {
+    traits->to_float(in, out, n);
+  }
+  return write_all(argv[5], out, quantize ? bytes : (size_t)n * 4);
+}
+
+static struct llama_model* load(const char* path, int vocab_only) {
+  ggml_backend_load_all_from_path(getenv("ATTNVIZ_LLAMA_LIBS"));
+  llama_backend_init();
+  struct llama_model_params mp = llama_model_default_params();
+  mp.vocab_only = vocab_only;
+  return llama_model_load_from_file(path, mp);
+}
+
+static int logits(int argc, char** argv) {
+  if (argc < 5) return 2;
+  struct llama_model* model = load(argv[2], 0);
+  if (!model) return 3;
+  const int n = argc - 4;
+  llama_token* ids = malloc(sizeof(llama_token) * (size_t)n);
+  for (int i = 0; i < n; ++i) ids[i] = atoi(argv[4 + i]);
+  struct llama_context_params cp = llama_context_default_params();
+  cp.n_ctx = (uint32_t)n;
+  cp.n_batch = (uint32_t)n;
+  cp.n_ubatch = (uint32_t)n;
+  cp.n_threads = cp.n_threads_batch = atoi(argv[3]);
+  struct llama_context* ctx = llama_init_from_model(model, cp);
+  if (!ctx) return 4;
+  struct llama_batch batch = llama_batch_init(n, 0, 1);
+  for (int i = 0; i < n; ++i) {
+    batch.token[i] = ids[i];
+    batch.pos[i] = i;
+    batch.n_seq_id[i] = 1;
+    batch.seq_id[i][0] = 0;
+    batch.logits[i] = 1;
+  }
+  batch.n_tokens = n;
+  if (llama_decode(ctx, batch) != 0) return 5;
+  const int vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
+  for (int i = 0; i < n; ++i) {
+    const float* row = llama_get_logits_ith(ctx, i);
+    for (int j = 0; j < vocab; ++j) printf(j ? " %.9g" : "%.9g", row[j]);
+    printf("\n");
+  }
+  llama_batch_free(batch);
+  llama_free(ctx);
+  llama_model_free(model);
+  return 0;
+}
+
+static int tokenize(int argc, char** argv) {
+  if (argc != 5) return 2;
+  struct llama_model* model = load(argv[2], 1);
+  if (!model) return 3;
+  const struct llama_vocab* vocab = llama_model_get_vocab(model);
+  const int32_t length = (int32_t)strlen(argv[4]);
+  llama_token* ids = malloc(sizeof(llama_token) * (size_t)(length + 8));
+  const int32_t n = llama_tokenize(vocab, argv[4], length, ids, length + 8, 0, atoi(argv[3]));
+  if (n < 0) return 4;
+  for (int i = 0; i < n; ++i) printf(i ? " %d" : "%d", ids[i]);
+  printf("\n");
+  llama_model_free(model);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (!getenv("ATTNVIZ_LLAMA_VERBOSE")) llama_log_set(quiet, NULL);
+  if (argc < 2) return 2;
+  if (!strcmp(argv[1], "quantize")) return blocks(argc, argv, 1);
+  if (!strcmp(argv[1], "dequantize")) return blocks(argc, argv, 0);
+  if (!strcmp(argv[1], "model-quantize") && argc == 5) {
+    ggml_backend_load_all_from_path(getenv("ATTNVIZ_LLAMA_LIBS"));
+    llama_model_quantize_params p = llama_model_quantize_default_params();
+    p.ftype = (enum llama_ftype)atoi(argv[4]);
+    return (int)llama_model_quantize(argv[2], argv[3], &p);
+  }
+  if (!strcmp(argv[1], "logits")) return logits(argc, argv);
+  if (!strcmp(argv[1], "tokenize")) return tokenize(argc, argv);
+  return 2;
+}
