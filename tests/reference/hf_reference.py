@@ -46,6 +46,8 @@ def rope_inv_freq(rope, dim):
         smoothed_inv_freq = (1 - smooth_factor) * inv_freq_llama / factor + smooth_factor * inv_freq_llama
         is_medium_freq = ~(wavelen < high_freq_wavelen) * ~(wavelen > low_freq_wavelen)
         inv_freq = torch.where(is_medium_freq, smoothed_inv_freq, inv_freq_llama)
+    elif kind == "rope_freqs":  # a GGUF's llama3 scaling: llama.cpp divides each by its factor
+        inv_freq = inv_freq / torch.tensor(rope["factors"], dtype=torch.float32)
     elif kind != "default":
         raise ValueError(kind)
     return inv_freq

@@ -50,8 +50,8 @@ std::string hf_block_name(std::string_view name, bool post_norms) {
       {"attn_output.bias", "self_attn.o_proj.bias"},
       {"attn_q_norm.weight", "self_attn.q_norm.weight"},
       {"attn_k_norm.weight", "self_attn.k_norm.weight"},
-      {"attn_post_norm.weight", "post_attention_layernorm.weight"},
-      {"ffn_post_norm.weight", "post_feedforward_layernorm.weight"},
+      {"post_attention_norm.weight", "post_attention_layernorm.weight"},
+      {"post_ffw_norm.weight", "post_feedforward_layernorm.weight"},
       {"ffn_gate.weight", "mlp.gate_proj.weight"},
       {"ffn_up.weight", "mlp.up_proj.weight"},
       {"ffn_down.weight", "mlp.down_proj.weight"},
@@ -105,6 +105,7 @@ class GgufStateDict final : public StateDict {
       : StateDict(name), file_(bytes, name), mapped_(mapped) {
     read_settings(limits);
     for (const GgufTensor& t : file_.tensors()) {
+      if (t.name == "rope_freqs.weight") continue;  // read into the settings
       const std::string key = hf_name(t.name, post_norms_);
       auto rows = std::make_shared<PackedRows>();
       rows->type = t.type;
@@ -317,7 +318,19 @@ class GgufStateDict final : public StateDict {
       d.rope.type = "linear";
       d.rope.factor = *scale;
     }
-    if (find_tensor("rope_freqs.weight")) fail(Err::GgufRopeScaling, {"rope_freqs"});
+    if (const GgufTensor* f = find_tensor("rope_freqs.weight")) {
+      if (f->ne.size() != 1 || f->ne[0] != d.head_dim / 2) {
+        fail(Err::GgufBadValue, {"\"rope_freqs.weight\"", std::to_string(f->ne[0]) + " values",
+                                 std::to_string(d.head_dim / 2) + " (head_dim / 2)"});
+      }
+      d.rope.divisors.resize(static_cast<size_t>(f->ne[0]));
+      dequantize(f->type, f->bytes.data(), d.rope.divisors.data(), d.rope.divisors.size());
+      for (const float x : d.rope.divisors) {
+        if (!(x > 0.0f) || !std::isfinite(x)) {
+          fail(Err::GgufBadValue, {"\"rope_freqs.weight\"", std::to_string(x), "> 0"});
+        }
+      }
+    }
     d.local_rope = d.rope;
     d.sliding.assign(static_cast<size_t>(d.n_layer), false);
     if (arch_ == "gemma2" || arch_ == "gemma3") read_gemma(d, p);

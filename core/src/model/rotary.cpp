@@ -18,6 +18,10 @@ Rotary rotary_of(const RopeSettings& rope, int head_dim) {
     const auto power = static_cast<float>(std::pow(static_cast<double>(base), exponent));
     r.inv_freq(0, i) = 1.0f / power;
   }
+  if (!rope.divisors.empty()) {  // a GGUF's rope_freqs: theta / factor as llama.cpp divides it
+    for (int i = 0; i < half; ++i) r.inv_freq(0, i) /= rope.divisors[static_cast<size_t>(i)];
+    r.scaling = "rope_freqs";
+  }
   const auto factor = static_cast<float>(rope.factor);
   if (rope.type != "default") {
     char f[32];

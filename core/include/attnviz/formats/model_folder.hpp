@@ -19,6 +19,9 @@ struct RopeSettings {
   double factor = 1.0;           // linear and llama3: how much longer the context is made
   double low_freq_factor = 1.0, high_freq_factor = 4.0;  // llama3
   int original_max_positions = 8192;                     // llama3: original_max_position_embeddings
+  // A GGUF's rope_freqs tensor (llama.cpp's form of llama3 scaling): each inverse frequency of
+  // the default type divided by its own factor; empty: none.
+  std::vector<float> divisors;
 };
 
 // The decoders after GPT-2 as their config.json says: transformers' LlamaConfig, MistralConfig,

@@ -1,0 +1,174 @@
+"""Random-weight models as GGUF files, written with llama.cpp's own gguf-py as its converter
+(convert_hf_to_gguf.py) writes them, and read back with gguf-py's reader and dequantizers: the
+GGUF tests' way from a Hugging Face state dict to a file and from a file to the state dict
+PyTorch's reference (tests/reference/hf_reference.py) runs.
+
+What the converter does that matters here (read in llama.cpp's conversion/llama.py, gemma.py,
+qwen.py at the commit node-llama-cpp 3.22.1 bundles): Hugging Face's tensor names become
+llama.cpp's (token_embd, blk.N.attn_q, …, output_norm, output); for `llama` the rows of q_proj and
+k_proj are permuted (LlamaModel.permute) so that llama.cpp rotates adjacent pairs; Gemma's norm
+weights are stored as 1 + w; a llama3 rope scaling becomes the rope_freqs tensor.
+"""
+import math
+
+import numpy as np
+import torch
+
+import gguf
+
+# Hugging Face's name in a block → llama.cpp's (gguf-py's tensor_mapping.py, for these families).
+BLOCK_NAMES = {
+    "input_layernorm.weight": "attn_norm.weight",
+    "self_attn.q_proj.weight": "attn_q.weight",
+    "self_attn.k_proj.weight": "attn_k.weight",
+    "self_attn.v_proj.weight": "attn_v.weight",
+    "self_attn.q_proj.bias": "attn_q.bias",
+    "self_attn.k_proj.bias": "attn_k.bias",
+    "self_attn.v_proj.bias": "attn_v.bias",
+    "self_attn.o_proj.weight": "attn_output.weight",
+    "self_attn.q_norm.weight": "attn_q_norm.weight",
+    "self_attn.k_norm.weight": "attn_k_norm.weight",
+    "mlp.gate_proj.weight": "ffn_gate.weight",
+    "mlp.up_proj.weight": "ffn_up.weight",
+    "mlp.down_proj.weight": "ffn_down.weight",
+}
+
+ARCH = {"llama": "llama", "qwen2": "qwen2", "qwen3": "qwen3", "gemma": "gemma", "gemma2": "gemma2",
+        "gemma3_text": "gemma3"}
+
+
+def gguf_name(hf, post_norms):
+    if hf == "model.embed_tokens.weight":
+        return "token_embd.weight"
+    if hf == "model.norm.weight":
+        return "output_norm.weight"
+    if hf == "lm_head.weight":
+        return "output.weight"
+    _, _, layer, rest = hf.split(".", 3)
+    if rest == "post_attention_layernorm.weight":
+        rest = "post_attention_norm.weight" if post_norms else "ffn_norm.weight"
+    elif rest == "pre_feedforward_layernorm.weight":
+        rest = "ffn_norm.weight"
+    elif rest == "post_feedforward_layernorm.weight":
+        rest = "post_ffw_norm.weight"
+    else:
+        rest = BLOCK_NAMES[rest]
+    return f"blk.{layer}.{rest}"
+
+
+def permute(w, n_head):
+    """LlamaModel.permute: each head's two halves interleaved, row by row."""
+    return w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
+
+
+def unpermute(w, n_head):
+    return w.reshape(n_head, w.shape[0] // n_head // 2, 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
+
+
+def llama3_rope_factors(c):
+    """LlamaModel.generate_extra_tensors: the divisor of each inverse frequency."""
+    rope = c["rope_scaling"]
+    base = c.get("rope_theta", 10000.0)
+    dim = c.get("head_dim") or c["hidden_size"] // c["num_attention_heads"]
+    freqs = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
+    factor, low, high = rope["factor"], rope["low_freq_factor"], rope["high_freq_factor"]
+    old = rope["original_max_position_embeddings"]
+    factors = []
+    for freq in freqs:
+        wavelen = 2 * math.pi / freq
+        if wavelen < old / high:
+            factors.append(1)
+        elif wavelen > old / low:
+            factors.append(factor)
+        else:
+            smooth = (old / wavelen - low) / (high - low)
+            factors.append(1 / ((1 - smooth) / factor + smooth))
+    return np.array(factors, dtype=np.float32)
+
+
+def write(path, c, sd, vocab):
+    """An F32 GGUF of the state dict `sd` (Hugging Face's names) with config `c`; `vocab` the
+    tokens (a SentencePiece vocabulary, each token scored by its id: llama.cpp needs one to load a
+    model)."""
+    t = c["model_type"]
+    arch = ARCH[t]
+    post_norms = t in ("gemma2", "gemma3_text")
+    H, KV = c["num_attention_heads"], c["num_key_value_heads"]
+    d = c.get("head_dim") or c["hidden_size"] // H
+    w = gguf.GGUFWriter(str(path), arch)
+    w.add_block_count(c["num_hidden_layers"])
+    w.add_context_length(c["max_position_embeddings"])
+    w.add_embedding_length(c["hidden_size"])
+    w.add_feed_forward_length(c["intermediate_size"])
+    w.add_head_count(H)
+    w.add_head_count_kv(KV)
+    w.add_key_length(d)
+    w.add_value_length(d)
+    w.add_layer_norm_rms_eps(c["rms_norm_eps"])
+    w.add_rope_freq_base(c.get("rope_theta", 10000.0))
+    rope = c.get("rope_scaling") or {}
+    if rope.get("rope_type", rope.get("type")) == "linear":
+        w.add_rope_scaling_type(gguf.RopeScalingType.LINEAR)
+        w.add_rope_scaling_factor(rope["factor"])
+    if t in ("gemma2", "gemma3_text"):
+        w.add_sliding_window(c["sliding_window"])
+    if t == "gemma2":
+        w.add_attn_logit_softcapping(c["attn_logit_softcapping"])
+        w.add_final_logit_softcapping(c["final_logit_softcapping"])
+    if t == "gemma3_text":
+        w.add_rope_freq_base_swa(c.get("rope_local_base_freq", 10000.0))
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_tokenizer_model("llama")
+    w.add_token_list(vocab)
+    w.add_token_scores([-float(i) for i in range(len(vocab))])
+    w.add_token_types([gguf.TokenType.NORMAL] * len(vocab))
+    w.add_add_bos_token(False)
+    if rope.get("rope_type") == "llama3":
+        w.add_tensor("rope_freqs.weight", llama3_rope_factors(c))
+    for name, tensor in sd.items():
+        x = tensor.float()
+        if t == "llama" and name.endswith(("q_proj.weight", "q_proj.bias")):
+            x = permute(x, H)
+        if t == "llama" and name.endswith(("k_proj.weight", "k_proj.bias")):
+            x = permute(x, KV)
+        if t.startswith("gemma") and name.endswith("norm.weight"):
+            x = x + 1
+        w.add_tensor(gguf_name(name, post_norms), x.numpy().astype(np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+def read(path, c):
+    """The state dict (Hugging Face's names, float32) that a GGUF file's tensors stand for, as
+    gguf-py's dequantizers read them: the converter's steps undone."""
+    t = c["model_type"]
+    post_norms = t in ("gemma2", "gemma3_text")
+    H, KV = c["num_attention_heads"], c["num_key_value_heads"]
+    names = {}
+    norms = ["post_attention_layernorm.weight"]
+    if post_norms:
+        norms += ["pre_feedforward_layernorm.weight", "post_feedforward_layernorm.weight"]
+    for name in list(BLOCK_NAMES) + norms:
+        for i in range(c["num_hidden_layers"]):
+            hf = f"model.layers.{i}.{name}"
+            names[gguf_name(hf, post_norms)] = hf
+    for hf in ("model.embed_tokens.weight", "model.norm.weight", "lm_head.weight"):
+        names[gguf_name(hf, post_norms)] = hf
+    sd = {}
+    for tensor in gguf.GGUFReader(str(path)).tensors:
+        if tensor.name == "rope_freqs.weight":
+            continue
+        x = torch.from_numpy(np.array(gguf.quants.dequantize(tensor.data, tensor.tensor_type),
+                                      dtype=np.float32))
+        x = x.reshape([int(n) for n in reversed(tensor.shape)])
+        name = names[tensor.name]
+        if t == "llama" and name.endswith(("q_proj.weight", "q_proj.bias")):
+            x = unpermute(x, H)
+        if t == "llama" and name.endswith(("k_proj.weight", "k_proj.bias")):
+            x = unpermute(x, KV)
+        if t.startswith("gemma") and name.endswith("norm.weight"):
+            x = x - 1
+        sd[name] = x
+    return sd
