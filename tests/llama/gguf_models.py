@@ -9,6 +9,7 @@ llama.cpp's (token_embd, blk.N.attn_q, …, output_norm, output); for `llama` th
 k_proj are permuted (LlamaModel.permute) so that llama.cpp rotates adjacent pairs; Gemma's norm
 weights are stored as 1 + w; a llama3 rope scaling becomes the rope_freqs tensor.
 """
+import json
 import math
 
 import numpy as np
@@ -172,3 +173,82 @@ def read(path, c):
             x = x - 1
         sd[name] = x
     return sd
+
+
+def tokenizer_tables(folder, kind):
+    """A real tokenizer.json (and tokenizer_config.json) as GGUF's tokenizer.ggml.* tables, the
+    way the converter writes each kind: "bpe" keeps the merges (Llama 3, Qwen 3); "spm" gives
+    SentencePiece scores (here each token's −id: the merges' order, best first) and marks the
+    <0xXX> tokens as bytes (Llama 2, Gemma 3)."""
+    doc = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+    vocab = dict(doc["model"]["vocab"])
+    added = {a["id"]: a for a in doc["added_tokens"]}
+    size = max(max(vocab.values()), max(added, default=0)) + 1
+    tokens = [f"[PAD{i}]" for i in range(size)]
+    for token, i in vocab.items():
+        tokens[i] = token
+    types = [gguf.TokenType.NORMAL] * size
+    for i, a in added.items():
+        tokens[i] = a["content"]
+        types[i] = gguf.TokenType.CONTROL if a["special"] else gguf.TokenType.USER_DEFINED
+    special = lambda name: tokens.index(config[name]) if isinstance(config.get(name), str) else None
+    tables = {"tokens": tokens, "types": types, "bos": special("bos_token"),
+              "eos": special("eos_token")}
+    if kind == "spm":
+        for i, t in enumerate(tokens):
+            if len(t) == 6 and t.startswith("<0x") and t.endswith(">"):
+                types[i] = gguf.TokenType.BYTE
+        unk = doc["model"].get("unk_token")
+        if unk:
+            types[tokens.index(unk)] = gguf.TokenType.UNKNOWN
+            tables["unk"] = tokens.index(unk)
+        tables["scores"] = [0.0 if types[i] != gguf.TokenType.NORMAL else -float(i)
+                            for i in range(size)]
+    else:
+        tables["merges"] = [m if isinstance(m, str) else " ".join(m) for m in doc["model"]["merges"]]
+    return tables
+
+
+def write_with_tokenizer(path, tables, kind, pre=None, add_bos=None, add_space_prefix=None):
+    """A one-block random llama model (64 wide) carrying a real vocabulary: a GGUF a user could
+    run, whose tokenizer llama.cpp and attnviz both read from the file."""
+    V, C = len(tables["tokens"]), 64
+    torch.manual_seed(20)
+    w = gguf.GGUFWriter(str(path), "llama")
+    w.add_block_count(1)
+    w.add_context_length(512)
+    w.add_embedding_length(C)
+    w.add_feed_forward_length(C)
+    w.add_head_count(2)
+    w.add_head_count_kv(2)
+    w.add_layer_norm_rms_eps(1e-6)
+    w.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
+    w.add_tokenizer_model("llama" if kind == "spm" else "gpt2")
+    if pre:
+        w.add_tokenizer_pre(pre)
+    w.add_token_list(tables["tokens"])
+    w.add_token_types(tables["types"])
+    if kind == "spm":
+        w.add_token_scores(tables["scores"])
+    else:
+        w.add_token_merges(tables["merges"])
+    for key, add in (("bos", w.add_bos_token_id), ("eos", w.add_eos_token_id),
+                     ("unk", w.add_unk_token_id)):
+        if tables.get(key) is not None:
+            add(tables[key])
+    if add_bos is not None:
+        w.add_add_bos_token(add_bos)
+    if add_space_prefix is not None:
+        w.add_add_space_prefix(add_space_prefix)
+    w.add_tensor("token_embd.weight", (0.1 * torch.randn(V, C)).numpy().astype(np.float16))
+    for name, shape in (("attn_norm", (C,)), ("attn_q", (C, C)), ("attn_k", (C, C)),
+                        ("attn_v", (C, C)), ("attn_output", (C, C)), ("ffn_norm", (C,)),
+                        ("ffn_gate", (C, C)), ("ffn_up", (C, C)), ("ffn_down", (C, C))):
+        x = torch.ones(shape) if len(shape) == 1 else 0.1 * torch.randn(shape)
+        w.add_tensor(f"blk.0.{name}.weight", x.numpy().astype(np.float32))
+    w.add_tensor("output_norm.weight", torch.ones(C).numpy().astype(np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()

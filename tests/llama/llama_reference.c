@@ -5,7 +5,8 @@
 //   llama_reference dequantize TYPE N IN OUT     blocks of N values → float32 (to_float)
 //   llama_reference model-quantize IN OUT FTYPE  llama_model_quantize (FTYPE: enum llama_ftype)
 //   llama_reference logits MODEL THREADS ID...   the logits of every position, one line each
-//   llama_reference tokenize MODEL SPECIAL TEXT  llama_tokenize's ids (vocab only)
+//   llama_reference tokenize MODEL TEXTS         llama_tokenize's ids of each text (each ended by
+//                                                a 0 byte), special tokens added and parsed
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,16 +105,26 @@ static int logits(int argc, char** argv) {
 }
 
 static int tokenize(int argc, char** argv) {
-  if (argc != 5) return 2;
+  if (argc != 4) return 2;
   struct llama_model* model = load(argv[2], 1);
   if (!model) return 3;
   const struct llama_vocab* vocab = llama_model_get_vocab(model);
-  const int32_t length = (int32_t)strlen(argv[4]);
-  llama_token* ids = malloc(sizeof(llama_token) * (size_t)(length + 8));
-  const int32_t n = llama_tokenize(vocab, argv[4], length, ids, length + 8, 0, atoi(argv[3]));
-  if (n < 0) return 4;
-  for (int i = 0; i < n; ++i) printf(i ? " %d" : "%d", ids[i]);
-  printf("\n");
+  size_t size = 0;
+  char* texts = read_all(argv[3], &size);
+  if (!texts) return 4;
+  for (size_t at = 0; at < size;) {  // texts ended by a 0 byte each
+    const char* text = texts + at;
+    const int32_t length = (int32_t)strlen(text);
+    const int32_t room = length + 8;
+    llama_token* ids = malloc(sizeof(llama_token) * (size_t)room);
+    const int32_t n =
+        llama_tokenize(vocab, text, length, ids, room, 1, 1);  // specials added, parsed
+    if (n < 0) return 5;
+    for (int i = 0; i < n; ++i) printf(i ? " %d" : "%d", ids[i]);
+    printf("\n");
+    free(ids);
+    at += (size_t)length + 1;
+  }
   llama_model_free(model);
   return 0;
 }

@@ -209,6 +209,9 @@ enum class Err {
   TokenizerTokenTwice,
   TokenizerUnknownToken,
   RegexInvalid,
+  TokenizerTablesEmpty,
+  TokenizerTablesLength,
+  TokenizerPreUnknown,
   // safetensors
   SafetensorsTooShort,
   HeaderSizeOverFile,
@@ -278,6 +281,7 @@ enum class Err {
   GgufPerLayer,
   GgufHeadRows,
   GgufRopeScaling,
+  GgufTokenizerModel,
   // zip archives
   ZipBroken,
   ZipNoEnd,

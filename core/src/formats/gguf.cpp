@@ -401,4 +401,68 @@ std::optional<std::vector<double>> GgufFile::numbers(std::string_view key) const
   return out;
 }
 
+std::optional<TokenizerTables> gguf_tokenizer(const GgufFile& file) {
+  const auto model = file.text("tokenizer.ggml.model");
+  if (!model || *model == "none") return std::nullopt;
+  TokenizerTables t;
+  if (*model == "llama") {
+    t.model = TokenizerTables::Model::SentencePiece;
+  } else if (*model == "gpt2") {
+    t.model = TokenizerTables::Model::Bpe;
+  } else {
+    throw Error(Err::InFile, {file.name(), Words(Err::GgufTokenizerModel, {utf8::quoted(*model)})});
+  }
+  t.tokens = file.texts("tokenizer.ggml.tokens").value_or(std::vector<std::string_view>{});
+  const auto numbers = [&](const char* key) {
+    return file.numbers(key).value_or(std::vector<double>{});
+  };
+  for (const double s : numbers("tokenizer.ggml.scores")) t.scores.push_back(static_cast<float>(s));
+  for (const double type : numbers("tokenizer.ggml.token_type"))
+    t.types.push_back(static_cast<int>(type));
+  if (t.types.empty()) t.types.assign(t.tokens.size(), 1);  // all normal, as llama.cpp takes it
+  // Tokens that end a turn or a text are control tokens whatever the file says, as llama.cpp's
+  // loader makes them (llama-vocab.cpp, "control-looking token"): Qwen's "</s>" among them.
+  static const std::unordered_set<std::string_view> kEndings = {"<|eot_id|>",
+                                                                "<|im_end|>",
+                                                                "<|end|>",
+                                                                "<|return|>",
+                                                                "<|call|>",
+                                                                "<|flush|>",
+                                                                "<|calls|>",
+                                                                "<end_of_turn>",
+                                                                "<|endoftext|>",
+                                                                "</s>",
+                                                                "<|eom_id|>",
+                                                                "<EOT>",
+                                                                "_<EOT>",
+                                                                "[EOT]",
+                                                                "[EOS]",
+                                                                "<|end_of_text|>",
+                                                                "<end_of_utterance>",
+                                                                "<eos>",
+                                                                "<turn|>",
+                                                                "<|tool_response>",
+                                                                "<｜end▁of▁sentence｜>",
+                                                                "[e~["};
+  for (size_t id = 0; id < t.tokens.size() && id < t.types.size(); ++id) {
+    if (kEndings.count(t.tokens[id])) t.types[id] = 3;
+  }
+  if (t.scores.empty() && t.model == TokenizerTables::Model::Bpe)
+    t.scores.assign(t.tokens.size(), 0.0f);
+  t.merges = file.texts("tokenizer.ggml.merges").value_or(std::vector<std::string_view>{});
+  t.pre = std::string(file.text("tokenizer.ggml.pre").value_or("default"));
+  const auto id = [&](const char* key) {
+    const auto v = file.integer(key);
+    return v && *v >= 0 && *v < (int64_t{1} << 31) ? static_cast<int>(*v) : -1;
+  };
+  t.bos = id("tokenizer.ggml.bos_token_id");
+  t.eos = id("tokenizer.ggml.eos_token_id");
+  t.unk = id("tokenizer.ggml.unknown_token_id");
+  if (t.unk < 0 && t.model == TokenizerTables::Model::SentencePiece) t.unk = 0;  // llama.cpp's
+  t.add_bos = file.flag("tokenizer.ggml.add_bos_token");
+  t.add_eos = file.flag("tokenizer.ggml.add_eos_token");
+  t.add_space_prefix = file.flag("tokenizer.ggml.add_space_prefix");
+  return t;
+}
+
 }  // namespace attnviz

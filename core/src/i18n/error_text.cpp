@@ -321,6 +321,9 @@ constexpr std::array<i18n::Entry<Err>, static_cast<size_t>(Err::Count)> kErrors 
    "\"{0}\" {1} tokenini göstərir, lüğətdə belə token yoxdur"},
   {Err::RegexInvalid, "{0}: the pattern {1} is not a regular expression attnviz reads: {2} (at byte {3})",
    "{0}: {1} nümunəsi attnviz-in oxuduğu müntəzəm ifadə deyil: {2} ({3}-cü baytda)"},
+  {Err::TokenizerTablesEmpty, "the tokenizer has no tokens", "tokenizatorun tokeni yoxdur"},
+  {Err::TokenizerTablesLength, "the tokenizer has {0} tokens, {1} scores and {2} token types; they must be as many", "tokenizatorda {0} token, {1} bal və {2} token tipi var; onların sayı eyni olmalıdır"},
+  {Err::TokenizerPreUnknown, "tokenizer.ggml.pre is {0}, a pre-tokenizer attnviz does not know; it knows {1}", "tokenizer.ggml.pre = {0}: attnviz bu ilkin bölücünü tanımır; tanıdıqları: {1}"},
   {Err::SafetensorsTooShort, "is {0} bytes, too short for safetensors (it starts with an 8-byte header size)",
    "ölçüsü {0} baytdır, safetensors üçün çox qısadır (o, 8 baytlıq başlıq ölçüsü ilə başlayır)"},
   {Err::HeaderSizeOverFile, "safetensors header size {0} is larger than the rest of the file ({1} bytes)",
@@ -403,6 +406,7 @@ constexpr std::array<i18n::Entry<Err>, static_cast<size_t>(Err::Count)> kErrors 
   {Err::GgufPerLayer, "{0} differs from layer to layer, which attnviz does not read", "{0} qatdan qata fərqlənir; attnviz bunu oxumur"},
   {Err::GgufHeadRows, "tensor {0} has {1} rows, not {2} heads of an even number of rows", "{0} tenzorunun {1} sətri var: cüt sayda sətirli {2} başa bölünmür"},
   {Err::GgufRopeScaling, "uses the rotary scaling {0}, which attnviz does not compute yet", "{0} fırlanma miqyaslamasından istifadə edir; attnviz onu hələ hesablamır"},
+  {Err::GgufTokenizerModel, "tokenizer.ggml.model is {0}; attnviz reads llama (SentencePiece) and gpt2 (BPE)", "tokenizer.ggml.model = {0}; attnviz llama (SentencePiece) və gpt2 (BPE) oxuyur"},
 
   {Err::ZipBroken, "not a readable zip archive: {0}", "oxuna bilən zip arxivi deyil: {0}"},
   {Err::ZipNoEnd, "no end of central directory record", "mərkəzi kataloqun son yazısı yoxdur"},

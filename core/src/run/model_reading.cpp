@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "attnviz/error.hpp"
+#include "attnviz/formats/gguf.hpp"
 #include "attnviz/formats/vocab_file.hpp"
 #include "attnviz/io/io.hpp"
 #include "attnviz/text/utf8.hpp"
@@ -81,8 +82,13 @@ TextReading model_reading(const Request& request, const StateDict& state_dict, T
     model.vocab = std::move(vocab);
   };
   std::string meta_tried;
+  const GgufFile* gguf = state_dict.gguf();
+  std::optional<TokenizerTables> tables;
+  if (!request.bpe && gguf) tables = gguf_tokenizer(*gguf);
   if (request.bpe) {
     use_bpe(request.bpe);
+  } else if (tables) {  // a GGUF's own tokenizer
+    use_bpe(std::make_shared<BpeTokenizer>(BpeTokenizer::from_tables(*tables, name)));
   } else if (auto given = given_vocab(request, state_dict, &meta_tried)) {
     use_vocab(std::move(given->tokens), given->origin);
   } else if (model.vocab.empty()) {

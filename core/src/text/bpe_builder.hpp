@@ -158,6 +158,28 @@ class BpeBuilder {
     return t_.tokens_.index();
   }
 
+  // SentencePiece's merges from the table's scores (one per token): every way of writing a token
+  // as two tokens, ranked by the token's score, the best first; equal scores share a rank, so
+  // the leftmost of those pairs merges first (llama.cpp's llm_tokenizer_spm).
+  void score_merges(const std::vector<float>& scores) {
+    std::vector<float> sorted(scores);
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    for (int id = 0; id < t_.tokens_.size(); ++id) {
+      const std::string_view text = t_.tokens_.at(id);
+      const auto rank =
+          static_cast<int>(std::lower_bound(sorted.begin(), sorted.end(),
+                                            scores[static_cast<size_t>(id)], std::greater<>()) -
+                           sorted.begin());
+      for (size_t cut = 1; cut < text.size(); ++cut) {
+        if ((static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) continue;  // inside a character
+        const int left = t_.tokens_.find(text.substr(0, cut));
+        const int right = t_.tokens_.find(text.substr(cut));
+        if (left >= 0 && right >= 0) t_.merges_.insert(left, right, {rank, id});
+      }
+    }
+  }
+
   void merges_text(std::string_view text) {
     utf8::validate(text, name_);
     t_.merges_.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);

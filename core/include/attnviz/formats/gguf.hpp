@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "attnviz/compute/quant.hpp"
+#include "attnviz/text/bpe.hpp"
 
 namespace attnviz {
 
@@ -81,6 +82,11 @@ class GgufFile {
   std::vector<std::pair<std::string, GgufValue>> metadata_;  // in file order
   std::vector<GgufTensor> tensors_;                          // in file order
 };
+
+// The tokenizer the file carries (tokenizer.ggml.*), as tables; nullopt when it has none
+// (tokenizer.ggml.model absent or "none"). Throws Error for a model other than llama and gpt2,
+// or a key of the wrong type.
+std::optional<TokenizerTables> gguf_tokenizer(const GgufFile& file);
 
 // True when `bytes` start with GGUF's magic.
 bool looks_like_gguf(std::string_view bytes);

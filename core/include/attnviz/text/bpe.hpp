@@ -18,6 +18,23 @@ namespace attnviz {
 
 struct Pipeline;  // the steps around the model (text/pipeline.hpp)
 
+// A tokenizer given as tables, as a GGUF file's tokenizer.ggml.* keys hold one and llama.cpp
+// (llama-vocab.cpp) reads them: a SentencePiece model (each token's score: the pair whose joined
+// text is the best-scored token merges first) or a byte-level BPE (ranked merges, and the
+// pre-tokenizer llama.cpp names).
+struct TokenizerTables {
+  enum class Model { SentencePiece, Bpe } model = Model::SentencePiece;
+  std::string pre;  // Bpe: llama.cpp's pre-tokenizer name ("llama-bpe", "qwen2" …)
+  std::vector<std::string_view> tokens;
+  std::vector<float> scores;  // SentencePiece: one per token
+  // One per token, llama.cpp's llama_token_type: 1 normal, 2 unknown, 3 control, 4 user-defined,
+  // 5 unused, 6 byte. Control, unknown and user-defined tokens written in a text are those tokens.
+  std::vector<int> types;
+  std::vector<std::string_view> merges;  // Bpe: "a b", best first
+  int bos = -1, eos = -1, unk = -1;
+  std::optional<bool> add_bos, add_eos, add_space_prefix;  // unset: llama.cpp's default
+};
+
 class BpeTokenizer {
  public:
   // vocab.json / encoder.json (token → id) and merges.txt / vocab.bpe (one "a b" pair a line,
@@ -31,6 +48,10 @@ class BpeTokenizer {
   static BpeTokenizer from_tokenizer_json(std::string_view text, const std::string& name,
                                           std::optional<std::string_view> config = std::nullopt,
                                           const std::string& config_name = "");
+
+  // The tables' tokenizer as llama.cpp runs it. Throws Error naming `name` for tables that do not
+  // fit together, or a pre-tokenizer attnviz does not know.
+  static BpeTokenizer from_tables(const TokenizerTables& tables, const std::string& name);
 
   // The ids of `text` as the tokenizer's pipeline makes them: added and special tokens written in
   // the text are those tokens; the rest normalized, split and merged. No special tokens are added

@@ -1,0 +1,81 @@
+// A GGUF's own tokenizer against llama.cpp's reading of the same file: four tiny models written by
+// tests/llama/write_tokenizer_models.py with the real tokenizers of Llama 3 and Qwen 3 (byte-level
+// BPE) and of Llama 2 and Gemma 3 (as SentencePiece), each text of tokenizers/texts.json
+// tokenized by attnviz and by llama.cpp's llama_tokenize (tests/llama's llama_reference).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "attnviz/formats/gguf.hpp"
+#include "attnviz/formats/state_dict.hpp"
+#include "attnviz/text/bpe.hpp"
+#include "reference_util.hpp"
+#include "test_util.hpp"
+
+namespace attnviz {
+namespace {
+
+using test::json;
+
+#ifdef ATTNVIZ_LLAMA_REFERENCE
+std::string output_of(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[1 << 16];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  EXPECT_EQ(pclose(pipe), 0) << command;
+  return out;
+}
+#endif
+
+TEST(GgufTokenizer, SameIdsAsLlamaCpp) {
+#ifndef ATTNVIZ_LLAMA_REFERENCE
+  GTEST_FAIL() << "llama.cpp's libraries are not installed: npm ci --prefix tests/llama "
+                  "--omit=optional --ignore-scripts, then configure again";
+#else
+  const std::string source = ATTNVIZ_SOURCE;
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / "attnviz_gguf_tokenizers").string();
+  output_of("/usr/bin/python3 " + source + "/tests/llama/write_tokenizer_models.py " + source +
+            "/tests/tokenizers/node_modules " ATTNVIZ_GGUF_PY " " + dir);
+  const json texts = json::parse(test::slurp(source + "/tests/tokenizers/texts.json"));
+  std::string joined;  // each text ended by a 0 byte, for llama_reference
+  for (const json& t : texts) joined += t.get<std::string>() + '\0';
+  const std::string texts_file = dir + "/texts.bin";
+  {
+    std::FILE* f = std::fopen(texts_file.c_str(), "wb");
+    std::fwrite(joined.data(), 1, joined.size(), f);
+    std::fclose(f);
+  }
+  for (const char* name : {"llama3", "qwen3", "llama2", "gemma3"}) {
+    const std::string path = dir + "/" + name + ".gguf";
+    std::istringstream theirs(output_of("ATTNVIZ_LLAMA_LIBS=" ATTNVIZ_LLAMA_LIBS
+                                        " " ATTNVIZ_LLAMA_REFERENCE " tokenize " +
+                                        path + " " + texts_file));
+    const std::string bytes = test::slurp(path);
+    const auto state_dict = open_gguf(bytes, path);
+    const auto tables = gguf_tokenizer(*state_dict->gguf());
+    ASSERT_TRUE(tables.has_value()) << name;
+    const BpeTokenizer t = BpeTokenizer::from_tables(*tables, path);
+    size_t same = 0;
+    for (const json& text : texts) {
+      std::string line;
+      std::getline(theirs, line);
+      std::vector<int> want;
+      std::istringstream ids(line);
+      for (int id; ids >> id;) want.push_back(id);
+      const std::vector<int> got = t.with_specials(t.encode(text.get<std::string>()));
+      EXPECT_EQ(got, want) << name << ": " << text;
+      same += got == want;
+    }
+    std::printf("  %-7s %d tokens: %zu of %zu texts give llama.cpp's ids\n", name, t.size(), same,
+                texts.size());
+  }
+#endif
+}
+
+}  // namespace
+}  // namespace attnviz
