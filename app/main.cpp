@@ -1,6 +1,7 @@
 // attnviz: the command line. Turns the options into a request, runs core, writes the outputs, and
 // is the one place where errors become an exit status: 0 success, 1 bad input or I/O, 2 usage.
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -9,8 +10,10 @@
 #include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
 #include "attnviz/error.hpp"
+#include "attnviz/formats/ollama_store.hpp"
 #include "attnviz/formats/shipped_models.hpp"
 #include "attnviz/formats/state_dict.hpp"
+#include "attnviz/i18n/messages.hpp"
 #include "attnviz/io/io.hpp"
 #include "attnviz/model/attention_load.hpp"
 #include "attnviz/render/heatmap.hpp"
@@ -195,15 +198,24 @@ int run(const Options& o, attnviz::Lang lang) {
   return 0;
 }
 
-// --model list: each shipped model's name and one line about it.
+// --model list: each shipped model's name and one line about it, then Ollama's models.
 int list_models(attnviz::Lang lang) {
   size_t width = 0;
   for (const attnviz::ShippedModel& m : attnviz::shipped_models())
     width = std::max(width, m.name.size());
+  // and the models in Ollama's store, as --weights ollama:NAME opens them
+  const auto ollama = attnviz::list_ollama_models(attnviz::app::ollama_store());
+  for (const auto& [name, model] : ollama) width = std::max(width, name.size() + 7);
   std::string out;
   for (const attnviz::ShippedModel& m : attnviz::shipped_models()) {
     out += std::string(m.name) + std::string(width - m.name.size() + 2, ' ') +
            std::string(m.about(lang)) + "\n";
+  }
+  for (const auto& [name, model] : ollama) {
+    char size[32];
+    std::snprintf(size, sizeof size, "%.0f MB", static_cast<double>(model.size) / 1e6);
+    out += "ollama:" + name + std::string(width - name.size() - 7 + 2, ' ') +
+           attnviz::say(lang, attnviz::Msg::OllamaListed, {size}) + "\n";
   }
   attnviz::io::write_stdout(out);
   return 0;

@@ -188,8 +188,9 @@ void add_weight_options(CLI::App& app, Options& o) {
                      "(torch.save, read without running it), safetensors or JSON — one "
                      "attention module (the lesson's, Karpathy's, nanoGPT's c_attn) or a whole "
                      "model (nanoGPT, GPT-2, gpt.py: every layer) — or a Hugging Face model folder "
-                     "(config.json, model.safetensors, tokenizer); see README")
-          ->type_name("FILE|DIR");
+                     "(config.json, model.safetensors, tokenizer), a GGUF file (llama.cpp, LM "
+                     "Studio; quantized too), or ollama:NAME[:TAG] from Ollama's store; see README")
+          ->type_name("FILE|DIR|ollama:NAME");
   auto* model =
       app.add_option("--model", o.model,
                      "A trained model that ships inside attnviz, e.g. az (Azerbaijani characters); "
@@ -230,6 +231,10 @@ void add_weight_options(CLI::App& app, Options& o) {
                  "Where the attention module's keys start in a whole-model file, e.g. "
                  "transformer.h.0.attn. (nanoGPT) or blocks.0.sa. (Karpathy's gpt.py)")
       ->type_name("PREFIX")
+      ->needs(weights);
+  app.add_flag("--check-digest", o.check_digest,
+               "With --weights ollama:NAME: check the model file's SHA-256 against its digest in "
+               "the manifest first (reads the whole file)")
       ->needs(weights);
   app.add_option("--seed", o.random.seed,
                  "torch.manual_seed for random weights and --input randn: the same numbers as "

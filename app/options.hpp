@@ -25,6 +25,7 @@ struct Options {
   std::string input = "embeddings";  // or randn: x = torch.randn(1, T, n_embd)
   std::string init = "torch";        // or torch-generic
   std::string prefix;                // --prefix: the attention module inside a whole model
+  bool check_digest = false;         // --check-digest: an Ollama blob's SHA-256 checked
   bool seed_given = false, init_given = false;
   std::string color = "auto";
   RandomInit random;

@@ -1,10 +1,12 @@
 // Options → Request: the one place that reads the input files the command line names.
 #include "request.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
 #include "attnviz/formats/model_folder.hpp"
+#include "attnviz/formats/ollama_store.hpp"
 #include "attnviz/formats/shipped_models.hpp"
 #include "attnviz/formats/vocab_file.hpp"
 #include "attnviz/strings.hpp"
@@ -64,6 +66,12 @@ TokenizerFiles tokenizer_files(const std::string& path) {
 
 }  // namespace
 
+std::string ollama_store() {
+  if (const char* dir = std::getenv("OLLAMA_MODELS"); dir && *dir) return dir;
+  const char* home = std::getenv("HOME");
+  return (std::filesystem::path(home ? home : "") / ".ollama" / "models").string();
+}
+
 Request make_request(const Options& o, InputFiles& files) {
   Request r;
   r.limits = o.limits;
@@ -99,7 +107,14 @@ Request make_request(const Options& o, InputFiles& files) {
   }
   if (o.weights) {
     std::string weights = *o.weights;
-    if (is_directory(weights)) {  // a Hugging Face model folder
+    std::optional<std::string> shown;        // what messages call the weights, if not their path
+    if (weights.rfind("ollama:", 0) == 0) {  // a model in Ollama's store: its GGUF blob
+      const OllamaName name = parse_ollama_name(std::string_view(weights).substr(7));
+      const OllamaModel model = find_ollama_model(ollama_store(), name);
+      if (o.check_digest) check_ollama_blob(model);
+      weights = model.blob;
+      shown = "ollama:" + name.shown();
+    } else if (is_directory(weights)) {  // a Hugging Face model folder
       const ModelFolder folder = find_model_files(weights);
       weights = folder.weights;
       if (folder.config) {
@@ -110,7 +125,7 @@ Request make_request(const Options& o, InputFiles& files) {
       if (folder.tokenizer && !r.bpe && !o.tokenizer_given)
         r.bpe = load_bpe(*folder.tokenizer, max_bytes);
     }
-    r.weights_path = weights;
+    r.weights_path = shown.value_or(weights);
     files.weights.emplace(weights, max_bytes);
     r.weights_data = files.weights->view();
     r.weights_mapped = files.weights->mapped();

@@ -25,6 +25,9 @@ struct InputFiles {
 // that cannot be read or is not what it should be.
 Request make_request(const Options& o, InputFiles& files);
 
+// Ollama's store: $OLLAMA_MODELS, else ~/.ollama/models.
+std::string ollama_store();
+
 // What every view shows: --head and --rollout.
 View view_of(const Options& o);
 

@@ -7,42 +7,17 @@
 #include <cstring>
 
 #include "attnviz/error.hpp"
+#include "attnviz/formats/state_dict.hpp"
+#include "gguf_bytes.hpp"
 #include "test_util.hpp"
 
 namespace attnviz {
 namespace {
 
-// A GGUF header written by hand, little-endian, for the bad cases.
-struct Bytes {
-  std::string s;
-  template <typename T>
-  Bytes& put(T v) {
-    s.append(reinterpret_cast<const char*>(&v), sizeof v);
-    return *this;
-  }
-  Bytes& str(const std::string& text) {
-    put<uint64_t>(text.size());
-    s += text;
-    return *this;
-  }
-};
-
-// "GGUF", version 3, the counts, then `body`.
-std::string gguf(uint64_t tensors, uint64_t keys, const std::string& body, uint32_t version = 3) {
-  Bytes b;
-  b.put<uint32_t>(0x46554747).put(version).put(tensors).put(keys);
-  return b.s + body;
-}
-
-// One tensor info: name, dims, type, offset.
-std::string info(const std::string& name, std::vector<uint64_t> ne, uint32_t type,
-                 uint64_t offset) {
-  Bytes b;
-  b.str(name).put<uint32_t>(static_cast<uint32_t>(ne.size()));
-  for (const uint64_t n : ne) b.put(n);
-  b.put(type).put(offset);
-  return b.s;
-}
+using test::gguf_file;
+using test::gguf_info;
+using test::gguf_key;
+using Bytes = test::GgufBytes;
 
 std::string error_of(const std::string& bytes) {
   try {
@@ -59,7 +34,8 @@ TEST(Gguf, ReadsAFileItsHeaderDescribes) {
   kv.str("llama.block_count").put<uint32_t>(4).put<uint32_t>(2);
   kv.str("scores").put<uint32_t>(9).put<uint32_t>(6).put<uint64_t>(2).put(0.5f).put(-1.0f);
   kv.str("tokens").put<uint32_t>(9).put<uint32_t>(8).put<uint64_t>(2).str("a").str("bc");
-  std::string header = gguf(2, 4, kv.s + info("x", {32, 2}, 8, 0) + info("y", {4}, 0, 96));
+  std::string header =
+      gguf_file(2, 4, kv.s + gguf_info("x", {32, 2}, 8, 0) + gguf_info("y", {4}, 0, 96));
   header.resize((header.size() + 31) / 32 * 32, '\0');
   const std::string bytes = header + std::string(96 + 16, '\0');
   const GgufFile f(bytes, "m.gguf");
@@ -78,11 +54,7 @@ TEST(Gguf, ReadsAFileItsHeaderDescribes) {
 }
 
 TEST(Gguf, EachBadHeaderIsOneErrorNamingIt) {
-  const auto key = [](const std::string& name, uint32_t type, const std::string& value) {
-    Bytes b;
-    b.str(name).put(type);
-    return b.s + value;
-  };
+  const auto key = gguf_key;
   Bytes u32;
   u32.put<uint32_t>(7);
   Bytes nested;
@@ -95,37 +67,43 @@ TEST(Gguf, EachBadHeaderIsOneErrorNamingIt) {
     const char* says;
   } kCases[] = {
       {"GGU", "the file ends inside the header (at byte 0 of 3)"},
-      {gguf(0, 0, "", 1), "is GGUF version 1"},
-      {gguf(0, 0, "", 0x03000000), "is a big-endian GGUF (version 3)"},
-      {gguf(0, 0, "", 7), "is GGUF version 7; attnviz reads versions 2 and 3"},
-      {gguf(0, 5, ""), "the header's key-value count gives a count of 5"},
-      {gguf(9, 0, ""), "the header's tensor count gives a count of 9"},
-      {gguf(0, 1, key("a", 4, "")), "the file ends inside key \"a\" (at byte 37 of 37)"},
-      {gguf(0, 1, Bytes().put<uint64_t>(1000).s + "xxxx"),
+      {gguf_file(0, 0, "", 1), "is GGUF version 1"},
+      {gguf_file(0, 0, "", 0x03000000), "is a big-endian GGUF (version 3)"},
+      {gguf_file(0, 0, "", 7), "is GGUF version 7; attnviz reads versions 2 and 3"},
+      {gguf_file(0, 5, ""), "the header's key-value count gives a count of 5"},
+      {gguf_file(9, 0, ""), "the header's tensor count gives a count of 9"},
+      {gguf_file(0, 1, key("a", 4, "")), "the file ends inside key \"a\" (at byte 37 of 37)"},
+      {gguf_file(0, 1, Bytes().put<uint64_t>(1000).s + "xxxx"),
        "key 0 gives a count of 1000, more than the 4 bytes left can hold"},
-      {gguf(0, 1, key("a", 13, "")), "key \"a\" has value type 13, which is no GGUF type"},
-      {gguf(0, 1, key("a", 9, nested.s)), "key \"a\" is an array of arrays"},
-      {gguf(0, 1, key("a", 9, huge_array.s)), "key \"a\" gives a count of 1152921504606846976"},
-      {gguf(0, 2, ok_key + ok_key), "key \"a\" appears twice"},
-      {gguf(0, 1, key("general.alignment", 4, Bytes().put<uint32_t>(24).s)),
+      {gguf_file(0, 1, key("a", 13, "")), "key \"a\" has value type 13, which is no GGUF type"},
+      {gguf_file(0, 1, key("a", 9, nested.s)), "key \"a\" is an array of arrays"},
+      {gguf_file(0, 1, key("a", 9, huge_array.s)),
+       "key \"a\" gives a count of 1152921504606846976"},
+      {gguf_file(0, 2, ok_key + ok_key), "key \"a\" appears twice"},
+      {gguf_file(0, 1, key("general.alignment", 4, Bytes().put<uint32_t>(24).s)),
        "general.alignment is 24, expected a power of 2"},
-      {gguf(0, 1, key("general.alignment", 5, Bytes().put<int32_t>(32).s)),
+      {gguf_file(0, 1, key("general.alignment", 5, Bytes().put<int32_t>(32).s)),
        "\"general.alignment\" is int32, expected uint32"},
-      {gguf(1, 0, info(std::string(64, 'n'), {32}, 0, 0)), "tensor 0's name is 64 bytes"},
-      {gguf(2, 0, info("x", {32}, 0, 0) + info("x", {32}, 0, 128)), "tensor \"x\" appears twice"},
-      {gguf(1, 0, info("x", {1, 1, 1, 1, 1}, 0, 0)), "tensor \"x\" has 5 dimensions"},
-      {gguf(1, 0, info("x", {uint64_t{1} << 32, uint64_t{1} << 32}, 0, 0)),
+      {gguf_file(1, 0, gguf_info(std::string(64, 'n'), {32}, 0, 0)), "tensor 0's name is 64 bytes"},
+      {gguf_file(2, 0, gguf_info("x", {32}, 0, 0) + gguf_info("x", {32}, 0, 128)),
+       "tensor \"x\" appears twice"},
+      {gguf_file(1, 0, gguf_info("x", {1, 1, 1, 1, 1}, 0, 0)), "tensor \"x\" has 5 dimensions"},
+      {gguf_file(1, 0, gguf_info("x", {uint64_t{1} << 32, uint64_t{1} << 32}, 0, 0)),
        "tensor \"x\" has shape 4294967296 × 4294967296, more than 2^63 values"},
-      {gguf(1, 0, info("x", {4, 0}, 0, 0)), "tensor \"x\" has shape 4 × 0, no values"},
-      {gguf(1, 0, info("x", {256}, 16, 0)), "tensor \"x\" is iq2_xxs; attnviz reads f32"},
-      {gguf(1, 0, info("x", {256}, 99, 0)), "tensor \"x\" has type 99, which is no ggml type"},
-      {gguf(1, 0, info("x", {48}, 12, 0)),
+      {gguf_file(1, 0, gguf_info("x", {4, 0}, 0, 0)), "tensor \"x\" has shape 4 × 0, no values"},
+      {gguf_file(1, 0, gguf_info("x", {256}, 16, 0)), "tensor \"x\" is iq2_xxs; attnviz reads f32"},
+      {gguf_file(1, 0, gguf_info("x", {256}, 99, 0)),
+       "tensor \"x\" has type 99, which is no ggml type"},
+      {gguf_file(1, 0, gguf_info("x", {48}, 12, 0)),
        "tensor \"x\" has rows of 48 values, not whole q4_K blocks of 256"},
-      {gguf(1, 0, info("x", {8}, 0, 4)), "tensor \"x\" starts at offset 4, not a multiple"},
-      {gguf(1, 0, info("x", {8}, 0, 0)) + std::string(7 + 16, '\0'),
+      {gguf_file(1, 0, gguf_info("x", {8}, 0, 4)),
+       "tensor \"x\" starts at offset 4, not a multiple"},
+      {gguf_file(1, 0, gguf_info("x", {8}, 0, 0)) + std::string(7 + 16, '\0'),
        "tensor \"x\" (32 bytes at offset 0) runs past the end of the data (16 bytes)"},
-      {gguf(1, 0, info("x", {8}, 0, 0)), "the file ends inside the padding before the data"},
-      {gguf(2, 0, info("x", {16}, 0, 0) + info("y", {8}, 0, 32)) + std::string(100, '\0'),
+      {gguf_file(1, 0, gguf_info("x", {8}, 0, 0)),
+       "the file ends inside the padding before the data"},
+      {gguf_file(2, 0, gguf_info("x", {16}, 0, 0) + gguf_info("y", {8}, 0, 32)) +
+           std::string(100, '\0'),
        "tensors \"x\" and \"y\" overlap"},
   };
   for (const auto& c : kCases) {
@@ -133,6 +111,91 @@ TEST(Gguf, EachBadHeaderIsOneErrorNamingIt) {
     EXPECT_NE(error.find(c.says), std::string::npos) << "got: " << error << "\nwanted: " << c.says;
     EXPECT_EQ(error.rfind("m.gguf: ", 0), 0u) << error;
     EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  }
+}
+
+const std::string kTiny = ATTNVIZ_REFERENCE "/gguf/tiny-llama-Q8_0.gguf";
+
+// The fixture with `from` (first occurrence) replaced by `to`, of the same length.
+std::string tiny_with(const std::string& from, const std::string& to) {
+  std::string bytes = test::slurp(kTiny);
+  bytes.replace(bytes.find(from), from.size(), to);
+  return bytes;
+}
+
+std::string open_error(const std::string& bytes) {
+  try {
+    open_gguf(bytes, "m.gguf");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(GgufModel, ReadsLlamaCppsNamesAsHuggingFacesWithTheSettings) {
+  const std::string bytes = test::slurp(kTiny);
+  const auto sd = open_gguf(bytes, "tiny.gguf");
+  const DecoderSettings& d = *sd->file_settings()->decoder;
+  EXPECT_EQ(d.model_type, "llama");
+  EXPECT_EQ(d.n_layer, 2);
+  EXPECT_EQ(d.n_embd, 64);
+  EXPECT_EQ(d.n_head, 4);
+  EXPECT_EQ(d.n_kv_head, 2);
+  EXPECT_EQ(d.head_dim, 16);
+  EXPECT_EQ(d.intermediate_size, 128);
+  EXPECT_FALSE(d.tie_word_embeddings);
+  EXPECT_TRUE(sd->has("model.layers.1.self_attn.k_proj.weight"));
+  EXPECT_TRUE(sd->has("model.layers.0.post_attention_layernorm.weight"));  // ffn_norm
+  EXPECT_EQ(sd->shape("model.layers.0.mlp.down_proj.weight"), (std::vector<int64_t>{64, 128}));
+  // A matrix stays packed; its rows unpack to what the whole tensor reads as.
+  const Tensor packed = sd->unchecked_tensor("model.layers.0.self_attn.q_proj.weight", 2);
+  ASSERT_NE(packed.packed(), nullptr);
+  const Tensor whole = sd->tensor("model.layers.0.self_attn.q_proj.weight", 2);
+  std::vector<float> row(64);
+  packed.row_into(5, row.data());
+  for (Eigen::Index j = 0; j < 64; ++j) EXPECT_EQ(row[static_cast<size_t>(j)], whole(5, j));
+}
+
+TEST(GgufModel, WhatTheMetadataMustSayIsChecked) {
+  // The same file said to be a qwen3: its keys are llama.*, so qwen3.block_count is missing.
+  EXPECT_NE(open_error(tiny_with("llama", "qwen3"))
+                .find("m.gguf: has no \"qwen3.block_count\", which a qwen3 model needs"),
+            std::string::npos);
+  EXPECT_NE(open_error(tiny_with("llama", "bertx"))
+                .find("general.architecture is \"bertx\"; attnviz reads llama"),
+            std::string::npos);
+  // A block_count said to be a float.
+  Bytes count;
+  count.str("llama.block_count").put<uint32_t>(4);
+  Bytes as_float;
+  as_float.str("llama.block_count").put<uint32_t>(6);
+  EXPECT_NE(open_error(tiny_with(count.s, as_float.s))
+                .find("\"llama.block_count\" is float32, expected an integer"),
+            std::string::npos);
+}
+
+TEST(GgufModel, ANaNScaleIsFoundBeforeUse) {
+  std::string bytes = test::slurp(kTiny);
+  const GgufFile file(bytes, "m.gguf");
+  const GgufTensor* embedding = nullptr;
+  for (const GgufTensor& t : file.tensors()) {
+    if (t.name == "token_embd.weight") embedding = &t;
+  }
+  ASSERT_NE(embedding, nullptr);
+  ASSERT_EQ(embedding->type, QuantType::Q8_0);
+  // Row 2's first block: its float16 scale made a NaN.
+  const size_t at = static_cast<size_t>(embedding->bytes.data() - bytes.data()) + 2 * 68;
+  bytes[at] = '\x00';
+  bytes[at + 1] = '\x7e';
+  const auto sd = open_gguf(bytes, "m.gguf");
+  sd->unchecked_tensor("model.embed_tokens.weight", 2);
+  EXPECT_NO_THROW(sd->check_finite("model.embed_tokens.weight", 0, 2));
+  try {
+    sd->check_finite("model.embed_tokens.weight", 1, 3);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("\"token_embd.weight\"[2][0] is NaN"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -10,11 +10,16 @@
 #include <functional>
 #include <set>
 
+#include "../gguf_bytes.hpp"
 #include "run_attnviz.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using attnviz::test::gguf_file;
+using attnviz::test::gguf_info;
+using attnviz::test::gguf_key;
+using attnviz::test::GgufBytes;
 
 const std::string kOld = "yesterday's output\n";
 
@@ -45,6 +50,11 @@ std::string weights(const std::string& extra = "", const std::string& query = "[
 
 std::function<void(const fs::path&)> file(const std::string& name, const std::string& content) {
   return [=](const fs::path& dir) { write_file(dir / name, content); };
+}
+
+// A GGUF file {dir}/m.gguf of these bytes, run as a model.
+BadInput gguf_case(const std::string& name, const std::string& bytes, const std::string& message) {
+  return {name, {"--text", "ab", "--weights", "{dir}/m.gguf"}, 1, message, file("m.gguf", bytes)};
 }
 
 // A Hugging Face model folder {dir}/model: the gpt2_hf fixture with a config.json and GPT-2's
@@ -564,6 +574,46 @@ std::vector<BadInput> table() {
        1,
        "fake.ttf: not a TrueType or OpenType font",
        file("fake.ttf", "OTTO but not really a font")},
+      // GGUF: each header defect the reader names, then what a file must say about its model.
+      gguf_case("truncated GGUF header", gguf_file(3, 2, "").substr(0, 14),
+                "m.gguf: the file ends inside the header (at byte 8 of 14)"),
+      gguf_case("GGUF count past the end", gguf_file(1u << 30, 0, std::string(40, '\0')),
+                "the header's tensor count gives a count of 1073741824, more than the 40 bytes"),
+      gguf_case("GGUF string past the end",
+                gguf_file(0, 1, GgufBytes().put<uint64_t>(1u << 20).s + "abcd"),
+                "key 0 gives a count of 1048576, more than the 4 bytes left can hold"),
+      gguf_case("GGUF five dimensions", gguf_file(1, 0, gguf_info("w", {1, 1, 1, 1, 1}, 0, 0)),
+                "tensor \"w\" has 5 dimensions, expected 1 to 4"),
+      gguf_case("GGUF dimensions that overflow",
+                gguf_file(1, 0, gguf_info("w", {1ull << 40, 1ull << 40}, 0, 0)),
+                "tensor \"w\" has shape 1099511627776 × 1099511627776, more than 2^63 values"),
+      gguf_case("GGUF offset outside the data",
+                gguf_file(1, 0, gguf_info("w", {8}, 0, 1u << 20)) + std::string(18, '\0'),
+                "tensor \"w\" (32 bytes at offset 1048576) runs past the end of the data"),
+      gguf_case("GGUF misaligned offset", gguf_file(1, 0, gguf_info("w", {8}, 0, 8)),
+                "tensor \"w\" starts at offset 8, not a multiple of the alignment 32"),
+      gguf_case("GGUF unknown type", gguf_file(1, 0, gguf_info("w", {32}, 77, 0)),
+                "tensor \"w\" has type 77, which is no ggml type"),
+      gguf_case("GGUF type refused by name", gguf_file(1, 0, gguf_info("w", {256}, 23, 0)),
+                "tensor \"w\" is iq4_xs; attnviz reads f32, f16, bf16, q4_0"),
+      gguf_case("GGUF duplicate key",
+                gguf_file(0, 2,
+                          gguf_key("k", 4, std::string(4, '\0')) +
+                              gguf_key("k", 4, std::string(4, '\0'))),
+                "key \"k\" appears twice"),
+      gguf_case("GGUF duplicate tensor",
+                gguf_file(2, 0, gguf_info("w", {8}, 0, 0) + gguf_info("w", {8}, 0, 32)),
+                "tensor \"w\" appears twice"),
+      gguf_case("GGUF rows not whole blocks", gguf_file(1, 0, gguf_info("w", {40, 2}, 8, 0)),
+                "tensor \"w\" has rows of 40 values, not whole q8_0 blocks of 32"),
+      gguf_case("GGUF nested arrays",
+                gguf_file(0, 1, gguf_key("k", 9, GgufBytes().put<uint32_t>(9).put<uint64_t>(0).s)),
+                "key \"k\" is an array of arrays, which attnviz does not read"),
+      gguf_case("GGUF version 1", gguf_file(0, 0, "", 1), "m.gguf: is GGUF version 1"),
+      gguf_case("GGUF of another architecture",
+                gguf_file(0, 1, gguf_key("general.architecture", 8, GgufBytes().str("bert").s)) +
+                    std::string(28, '\0'),  // 68 bytes of header, padded to 96
+                "m.gguf: general.architecture is \"bert\"; attnviz reads llama, qwen2"),
   };
 }
 

@@ -90,7 +90,10 @@ def llama3_rope_factors(c):
 def write(path, c, sd, vocab):
     """An F32 GGUF of the state dict `sd` (Hugging Face's names) with config `c`; `vocab` the
     tokens (a SentencePiece vocabulary, each token scored by its id: llama.cpp needs one to load a
-    model)."""
+    model), or SentencePiece tables {"tokens", "types", "scores"} to carry as the tokenizer."""
+    tables = vocab if isinstance(vocab, dict) else {
+        "tokens": vocab, "types": [gguf.TokenType.NORMAL] * len(vocab),
+        "scores": [-float(i) for i in range(len(vocab))]}
     t = c["model_type"]
     arch = ARCH[t]
     post_norms = t in ("gemma2", "gemma3_text")
@@ -120,10 +123,11 @@ def write(path, c, sd, vocab):
         w.add_rope_freq_base_swa(c.get("rope_local_base_freq", 10000.0))
     w.add_file_type(gguf.LlamaFileType.ALL_F32)
     w.add_tokenizer_model("llama")
-    w.add_token_list(vocab)
-    w.add_token_scores([-float(i) for i in range(len(vocab))])
-    w.add_token_types([gguf.TokenType.NORMAL] * len(vocab))
+    w.add_token_list(tables["tokens"])
+    w.add_token_scores(tables["scores"])
+    w.add_token_types(tables["types"])
     w.add_add_bos_token(False)
+    w.add_add_space_prefix(False)
     if rope.get("rope_type") == "llama3":
         w.add_tensor("rope_freqs.weight", llama3_rope_factors(c))
     for name, tensor in sd.items():

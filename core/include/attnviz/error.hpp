@@ -282,6 +282,14 @@ enum class Err {
   GgufHeadRows,
   GgufRopeScaling,
   GgufTokenizerModel,
+  // Ollama's store
+  OllamaBadName,
+  OllamaNoModel,
+  OllamaManifest,
+  OllamaNoModelLayer,
+  OllamaBadDigest,
+  OllamaNoBlob,
+  OllamaDigestMismatch,
   // zip archives
   ZipBroken,
   ZipNoEnd,

@@ -407,6 +407,13 @@ constexpr std::array<i18n::Entry<Err>, static_cast<size_t>(Err::Count)> kErrors 
   {Err::GgufHeadRows, "tensor {0} has {1} rows, not {2} heads of an even number of rows", "{0} tenzorunun {1} sətri var: cüt sayda sətirli {2} başa bölünmür"},
   {Err::GgufRopeScaling, "uses the rotary scaling {0}, which attnviz does not compute yet", "{0} fırlanma miqyaslamasından istifadə edir; attnviz onu hələ hesablamır"},
   {Err::GgufTokenizerModel, "tokenizer.ggml.model is {0}; attnviz reads llama (SentencePiece) and gpt2 (BPE)", "tokenizer.ggml.model = {0}; attnviz llama (SentencePiece) və gpt2 (BPE) oxuyur"},
+  {Err::OllamaBadName, "ollama:{0}: not a model name as Ollama writes one ([host/][namespace/]model[:tag], each part letters, digits, '_', '-' or '.')", "ollama:{0}: Ollama-nın yazdığı kimi model adı deyil ([host/][namespace/]model[:tag], hər hissə hərflər, rəqəmlər, '_', '-' və ya '.')"},
+  {Err::OllamaNoModel, "ollama:{0}: not in Ollama's store {1} (no {2}); ollama pull fetches it, $OLLAMA_MODELS names another store", "ollama:{0}: Ollama-nın {1} anbarında yoxdur ({2} yoxdur); ollama pull onu endirir, $OLLAMA_MODELS başqa anbarı göstərir"},
+  {Err::OllamaManifest, "{0}: not an Ollama manifest: {1}", "{0}: Ollama manifesti deyil: {1}"},
+  {Err::OllamaNoModelLayer, "{0}: the manifest has no layer of media type application/vnd.ollama.image.model", "{0}: manifestdə application/vnd.ollama.image.model tipli qat yoxdur"},
+  {Err::OllamaBadDigest, "{0}: the model layer's digest {1} is not sha256: and 64 hex digits", "{0}: model qatının həşi {1} sha256: və 64 onaltılıq rəqəm deyil"},
+  {Err::OllamaNoBlob, "{0}: names the blob {1}, which is not in {2}", "{0}: {1} blobunu göstərir, o isə {2} qovluğunda yoxdur"},
+  {Err::OllamaDigestMismatch, "{0}: its SHA-256 is {1}, not {2} as its manifest says", "{0}: SHA-256 həşi {1}-dir, manifestdəki {2} deyil"},
 
   {Err::ZipBroken, "not a readable zip archive: {0}", "oxuna bilən zip arxivi deyil: {0}"},
   {Err::ZipNoEnd, "no end of central directory record", "mərkəzi kataloqun son yazısı yoxdur"},

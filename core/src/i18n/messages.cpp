@@ -417,6 +417,7 @@ constexpr std::array<i18n::Entry<Msg>, static_cast<size_t>(Msg::Count)> kMessage
   {Msg::PostNormText,
    " In this model the attention's output and the MLP's output are each normalized (RMSNorm) before they are added to x.",
    " Bu modeldə diqqətin və MLP-nin çıxışları x-ə əlavə olunmazdan əvvəl RMSNorm ilə normallaşdırılır."},
+  {Msg::OllamaListed, "a model in Ollama's store, {0} (GGUF)", "Ollama anbarında model, {0} (GGUF)"},
 }};
 // clang-format on
 

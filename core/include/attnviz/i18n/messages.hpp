@@ -192,6 +192,7 @@ enum class Msg {
   MlpGatedTitle,
   MlpGatedText,
   PostNormText,
+  OllamaListed,
   Count  // number of messages, not a message
 };
 
