@@ -10,7 +10,7 @@ seconds=${1:-20}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(weights_json safetensors tokenize token_list render font bpe config pickle torch_file vocab
-                                   tokenizer_json)
+                                   tokenizer_json gguf gguf_tokenizer)
 
 cmake --preset asan >/dev/null
 targets_built=()

@@ -35,6 +35,15 @@ Markdown table, each row with its target and whether this run meets it:
      the peer keeps every layer's attention and the logits), PyTorch on 1 and 2 threads (its own
      and OpenBLAS's), its best taken; the peak memory against the file's size.
      `compare_pytorch.py hf` prints only these rows.
+  9. GGUF against llama.cpp itself (tests/llama's llama_reference on npm's prebuilt libraries):
+     Q8_0 and Q4_K_M files of SmolLM2-135M's shape (tests/bench/gguf_shapes.py: hf_shapes.py's
+     weights, quantized by llama_model_quantize), whole processes on 1 and 2 threads, T = 64 and
+     512: attnviz running every block (the last layer's head drawn, every head's (T, T) weights
+     computed) against llama.cpp's prompt processing of the same tokens with its default settings
+     (flash attention, no weights kept); its decode time alone beside it; peak memory of both.
+     Each of attnviz's kernel sets against llama.cpp's CPU backend for the same instruction set
+     (ATTNVIZ_LLAMA_CPU: its best, haswell for AVX2, sse42 for SSE4).
+     `compare_pytorch.py gguf` prints only these rows.
 """
 import os
 
@@ -289,9 +298,56 @@ def hf_rows(rows, tmp):
                     f"≥ {goal}×, memory < the file", p_wall / a_wall >= goal and a_mem < file_mib)
 
 
+GGUF = ROOT / "build" / "gguf"
+LLAMA = ROOT / "build" / "release" / "tests"  # llama_reference and llama.cpp's gguf-py, from
+LLAMA_LIBS = ROOT / "tests" / "llama" / "node_modules" / "@node-llama-cpp" / "linux-x64" / "bins" \
+    / "linux-x64"  # the test build with tests/llama installed (scripts/setup.sh --test)
+
+
+def gguf_rows(rows, tmp):
+    """9. GGUF against llama.cpp: the whole forward of SmolLM2-135M's shape, Q8_0 and Q4_K_M."""
+    reference = LLAMA / "llama_reference"
+    if not reference.exists() or not LLAMA_LIBS.exists():
+        print("bench: the GGUF rows need the test build with llama.cpp installed "
+              "(scripts/setup.sh --test)", file=sys.stderr)
+        return
+    name = "smollm2-135m"
+    if not (GGUF / f"{name}-Q4_K_M.gguf").exists():
+        subprocess.run([sys.executable, str(ROOT / "tests" / "bench" / "gguf_shapes.py"), "make",
+                        name, str(GGUF), str(LLAMA / "llama.cpp" / "gguf-py"), str(reference),
+                        str(LLAMA_LIBS)], check=True)
+    env = dict(USER_ENV, ATTNVIZ_LLAMA_LIBS=str(LLAMA_LIBS))
+    token = str(ord("a") - 32)  # gguf_shapes.py's vocabulary: the ASCII characters from 32
+    # Each of attnviz's kernel sets against llama.cpp's CPU backend for the same instruction set:
+    # its best here (all of them loaded, the best chosen), haswell (AVX2), sse42.
+    backends = {"": "", ", AVX2 kernels": "haswell", ", SSE4 kernels": "sse42"}
+    for ftype in ("Q8_0", "Q4_K_M"):
+        model = GGUF / f"{name}-{ftype}.gguf"
+        file_mib = model.stat().st_size / 2**20
+        for T in (64, 512):
+            for threads in (1, 2):
+                for kernels, k_env in kernel_sets():
+                    p_env = dict(env, ATTNVIZ_LLAMA_CPU=backends[kernels])
+                    p_args = [str(reference), "bench", str(model), str(threads), str(T), token]
+                    p_wall, p_mem = run_process(p_args, 3, p_env)
+                    decode = float(subprocess.run(p_args, check=True, capture_output=True,
+                                                  text=True, env=p_env).stdout)
+                    a_wall, a_mem = run_process(
+                        [str(ATTNVIZ), "--weights", str(model), "--text", "a" * T, "--layer", "29",
+                         "--head", "0", "--png", f"{tmp}/g.png", "--no-table", "--threads",
+                         str(threads)], 3, k_env or None)
+                    row(rows, f"SmolLM2-135M-shaped {ftype} GGUF ({file_mib:.0f} MiB), whole "
+                        f"forward, every weight computed, T={T}, {threads} thread"
+                        f"{'s' if threads > 1 else ''}{kernels}",
+                        f"llama.cpp{' ' + backends[kernels] if backends[kernels] else ''}: "
+                        f"{p_wall:.2f} s (decode {decode:.2f} s), {p_mem:.0f} MiB",
+                        f"{a_wall:.2f} s, {a_mem:.0f} MiB", f"{a_wall / p_wall:.2f}× its time",
+                        "≤ 1.5× llama.cpp's time", a_wall <= 1.5 * p_wall)
+
+
 def print_rows(rows):
     print(f"Machine: {machine()}\n")
-    print("| measure | PyTorch | attnviz | ratio | target | |")
+    print("| measure | peer (PyTorch; llama.cpp for GGUF) | attnviz | ratio | target | |")
     print("|---|---|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
@@ -302,14 +358,15 @@ def main():
         sys.exit(f"build attnviz first: {ATTNVIZ} is missing")
     if not pathlib.Path("/usr/bin/time").exists():
         sys.exit("the peak memory is measured with GNU time: apt-get install time")
-    if not (GPT2 / "model.safetensors").exists():
-        subprocess.run([sys.executable, str(PEER), "make", str(GPT2)], check=True)
     global AVX2_ENV
     AVX2_ENV = dict(USER_ENV, ATTNVIZ_KERNELS="AVX2")
     rows = []
-    if sys.argv[1:] in (["generate"], ["hf"]):
+    sections = {"generate": generation_rows, "hf": hf_rows, "gguf": gguf_rows}
+    if sys.argv[1:2] in (["generate"], []) and not (GPT2 / "model.safetensors").exists():
+        subprocess.run([sys.executable, str(PEER), "make", str(GPT2)], check=True)
+    if sys.argv[1:2] and sys.argv[1] in sections:
         with tempfile.TemporaryDirectory() as tmp:
-            (generation_rows if sys.argv[1] == "generate" else hf_rows)(rows, tmp)
+            sections[sys.argv[1]](rows, tmp)
         print_rows(rows)
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -436,6 +493,9 @@ def main():
 
         # 8. Hugging Face decoders.
         hf_rows(rows, tmp)
+
+        # 9. GGUF against llama.cpp.
+        gguf_rows(rows, tmp)
     bench(BENCHES["-march=native"], "BM_PeakMultiplyAdd")
     peak = RATES.pop("BM_PeakMultiplyAdd", None)
     # Each instruction set's products at T = 1024 beside its own peak (bench_kernels.cpp).

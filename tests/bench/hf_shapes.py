@@ -63,10 +63,9 @@ def byte_chars():
     return [chr(c) for _, c in sorted(zip(bs, cs))]
 
 
-def make(name, folder):
+def random_state_dict(name):
+    """NAME's tensors by their Hugging Face names, N(0, 0.02) from torch.manual_seed(0), norms 1."""
     c = SHAPES[name]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.json").write_text(json.dumps(c, indent=2) + "\n")
     torch.manual_seed(0)
     C, H, KV = c["hidden_size"], c["num_attention_heads"], c["num_key_value_heads"]
     d, hidden, V = C // H, c["intermediate_size"], c["vocab_size"]
@@ -84,7 +83,15 @@ def make(name, folder):
         sd[p + "mlp.up_proj.weight"] = torch.randn(hidden, C) * 0.02
         sd[p + "mlp.down_proj.weight"] = torch.randn(C, hidden) * 0.02
     sd["model.norm.weight"] = torch.ones(C)
-    save_safetensors(folder / "model.safetensors", sd, "BF16", {"format": "pt"})
+    return sd
+
+
+def make(name, folder):
+    c = SHAPES[name]
+    V = c["vocab_size"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.json").write_text(json.dumps(c, indent=2) + "\n")
+    save_safetensors(folder / "model.safetensors", random_state_dict(name), "BF16", {"format": "pt"})
     vocab = {ch: i for i, ch in enumerate(byte_chars())}
     for i in range(len(vocab), V):
         vocab[f"<filler_{i}>"] = i

@@ -5,6 +5,7 @@
 //   llama_reference dequantize TYPE N IN OUT     blocks of N values → float32 (to_float)
 //   llama_reference model-quantize IN OUT FTYPE  llama_model_quantize (FTYPE: enum llama_ftype)
 //   llama_reference logits MODEL THREADS ID...   the logits of every position, one line each
+//   llama_reference bench MODEL THREADS T ID     prompt processing of T tokens: its seconds
 //   llama_reference tokenize MODEL TEXTS         llama_tokenize's ids of each text (each ended by
 //                                                a 0 byte), special tokens added and parsed
 #include <stdio.h>
@@ -57,8 +58,25 @@ static int blocks(int argc, char** argv, int quantize) {
   return write_all(argv[5], out, quantize ? bytes : (size_t)n * 4);
 }
 
+// llama.cpp's CPU backends, the best this CPU runs; or, with ATTNVIZ_LLAMA_CPU=NAME, that one
+// alone (haswell: AVX2, sse42: SSE4.2), to compare each instruction set with attnviz's own.
+static void load_backends(void) {
+  const char* libs = getenv("ATTNVIZ_LLAMA_LIBS");
+  const char* cpu = getenv("ATTNVIZ_LLAMA_CPU");
+  if (!cpu || !*cpu) {
+    ggml_backend_load_all_from_path(libs);
+    return;
+  }
+  char path[4096];
+  snprintf(path, sizeof path, "%s/libggml-cpu-%s.so", libs ? libs : ".", cpu);
+  if (!ggml_backend_load(path)) {
+    fprintf(stderr, "llama_reference: cannot load %s\n", path);
+    exit(6);
+  }
+}
+
 static struct llama_model* load(const char* path, int vocab_only) {
-  ggml_backend_load_all_from_path(getenv("ATTNVIZ_LLAMA_LIBS"));
+  load_backends();
   llama_backend_init();
   struct llama_model_params mp = llama_model_default_params();
   mp.vocab_only = vocab_only;
@@ -129,18 +147,50 @@ static int tokenize(int argc, char** argv) {
   return 0;
 }
 
+// Prompt processing as llama.cpp's own tools run it, default context settings (flash attention
+// and the float16 cache where llama.cpp chooses them): T copies of one token, the last one's
+// logits. Prints the decode's seconds.
+static int bench(int argc, char** argv) {
+  if (argc != 6) return 2;
+  struct llama_model* model = load(argv[2], 0);
+  if (!model) return 3;
+  const int n = atoi(argv[4]);
+  struct llama_context_params cp = llama_context_default_params();
+  cp.n_ctx = cp.n_batch = cp.n_ubatch = (uint32_t)n;
+  cp.n_threads = cp.n_threads_batch = atoi(argv[3]);
+  struct llama_context* ctx = llama_init_from_model(model, cp);
+  if (!ctx) return 4;
+  struct llama_batch batch = llama_batch_init(n, 0, 1);
+  for (int i = 0; i < n; ++i) {
+    batch.token[i] = atoi(argv[5]);
+    batch.pos[i] = i;
+    batch.n_seq_id[i] = 1;
+    batch.seq_id[i][0] = 0;
+    batch.logits[i] = i == n - 1;
+  }
+  batch.n_tokens = n;
+  const int64_t start = ggml_time_us();
+  if (llama_decode(ctx, batch) != 0) return 5;
+  printf("%.6f\n", (double)(ggml_time_us() - start) / 1e6);
+  llama_batch_free(batch);
+  llama_free(ctx);
+  llama_model_free(model);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (!getenv("ATTNVIZ_LLAMA_VERBOSE")) llama_log_set(quiet, NULL);
   if (argc < 2) return 2;
   if (!strcmp(argv[1], "quantize")) return blocks(argc, argv, 1);
   if (!strcmp(argv[1], "dequantize")) return blocks(argc, argv, 0);
   if (!strcmp(argv[1], "model-quantize") && argc == 5) {
-    ggml_backend_load_all_from_path(getenv("ATTNVIZ_LLAMA_LIBS"));
+    load_backends();
     llama_model_quantize_params p = llama_model_quantize_default_params();
     p.ftype = (enum llama_ftype)atoi(argv[4]);
     return (int)llama_model_quantize(argv[2], argv[3], &p);
   }
   if (!strcmp(argv[1], "logits")) return logits(argc, argv);
   if (!strcmp(argv[1], "tokenize")) return tokenize(argc, argv);
+  if (!strcmp(argv[1], "bench")) return bench(argc, argv);
   return 2;
 }

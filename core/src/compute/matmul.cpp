@@ -131,7 +131,7 @@ void pack(const Product& p, size_t n0, size_t w, size_t k0, size_t kc, size_t W,
   if (p.transposed) {  // B (n, k): a transpose, 16 depths at a time so the panel rows it
     // writes (16 × W floats) stay in the L1 cache while each row of B is read a line at a time
     // (a quantized B's w rows unpacked first, (w, kc))
-    const float* b = p.b + n0 * p.ldb + k0;
+    const float* b;
     size_t ldb = p.ldb;
     thread_local std::vector<float> unpacked;
     if (p.packed != nullptr) {
@@ -139,6 +139,8 @@ void pack(const Product& p, size_t n0, size_t w, size_t k0, size_t kc, size_t W,
       unpack_rows(p, n0, w, k0, kc, unpacked.data());
       b = unpacked.data();
       ldb = kc;
+    } else {
+      b = p.b + n0 * p.ldb + k0;
     }
     for (size_t kb = 0; kb < kc; kb += 16) {
       const size_t ke = std::min(kc, kb + 16);
@@ -205,11 +207,12 @@ void dot_rows(const Product& p, size_t j0, size_t j1) {
   for (size_t j = j0; j < j1; j += kB) {
     const size_t nb = std::min(kB, j1 - j);
     const float* b[kB];  // row j + r of B
-    for (size_t r = 0; r < nb; ++r) b[r] = p.b + (j + r) * p.ldb;
     if (p.packed != nullptr) {
       unpacked.resize(kB * p.k);
       unpack_rows(p, j, nb, 0, p.k, unpacked.data());
       for (size_t r = 0; r < nb; ++r) b[r] = unpacked.data() + r * p.k;
+    } else {
+      for (size_t r = 0; r < nb; ++r) b[r] = p.b + (j + r) * p.ldb;
     }
     for (size_t i = 0; i < p.m; ++i) {
       const float* a = p.a + i * p.lda;

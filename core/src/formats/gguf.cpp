@@ -108,6 +108,21 @@ double number_at(GgufType t, const char* p) {
   return static_cast<double>(i);
 }
 
+// What a read is reading, said in an error only: built lazily, since most reads succeed.
+struct Where {
+  Err id;                // GgufHeader, GgufKey (a quoted key), GgufKeyNumber, GgufTensorInfo …
+  std::string_view key;  // GgufKey's
+  uint64_t number = 0;   // GgufKeyNumber's and GgufTensorInfo's
+
+  Words words() const {
+    if (id == Err::GgufKey) return Words(id, {utf8::quoted(key)});
+    if (id == Err::GgufKeyNumber || id == Err::GgufTensorInfo) {
+      return Words(id, {std::to_string(number)});
+    }
+    return Words(id, {});
+  }
+};
+
 // Reads the header front to back; each read names what it was reading if the bytes end first.
 class Cursor {
  public:
@@ -117,7 +132,7 @@ class Cursor {
   size_t left() const { return bytes_.size() - at_; }
 
   template <typename T>
-  T read(const Words& what) {
+  T read(const Where& what) {
     need(sizeof(T), what);
     T v;
     std::memcpy(&v, bytes_.data() + at_, sizeof v);
@@ -125,16 +140,18 @@ class Cursor {
     return v;
   }
 
-  std::string_view take(uint64_t n, const Words& what) {
+  std::string_view take(uint64_t n, const Where& what) {
     need(n, what);
     const std::string_view s = bytes_.substr(at_, n);
     at_ += n;
     return s;
   }
 
-  std::string_view string(const Words& what) {
+  std::string_view string(const Where& what) {
     const auto n = read<uint64_t>(what);
-    if (n > left()) fail(Err::GgufCountOver, {what, std::to_string(n), std::to_string(left())});
+    if (n > left()) {
+      fail(Err::GgufCountOver, {what.words(), std::to_string(n), std::to_string(left())});
+    }
     return take(n, what);
   }
 
@@ -143,9 +160,9 @@ class Cursor {
   }
 
  private:
-  void need(uint64_t n, const Words& what) const {
+  void need(uint64_t n, const Where& what) const {
     if (n > left()) {
-      fail(Err::GgufCut, {what, std::to_string(at_), std::to_string(bytes_.size())});
+      fail(Err::GgufCut, {what.words(), std::to_string(at_), std::to_string(bytes_.size())});
     }
   }
 
@@ -154,14 +171,12 @@ class Cursor {
   size_t at_ = 0;
 };
 
-Words key_words(std::string_view key) { return Words(Err::GgufKey, {utf8::quoted(key)}); }
-
 GgufValue read_value(Cursor& c, std::string_view key) {
-  const Words where = key_words(key);
+  const Where where{Err::GgufKey, key};
   GgufValue v;
   const auto type = c.read<uint32_t>(where);
   if (type > static_cast<uint32_t>(GgufType::F64)) {
-    c.fail(Err::GgufValueType, {where, std::to_string(type)});
+    c.fail(Err::GgufValueType, {where.words(), std::to_string(type)});
   }
   v.type = static_cast<GgufType>(type);
   if (v.type == GgufType::String) {
@@ -170,9 +185,10 @@ GgufValue read_value(Cursor& c, std::string_view key) {
     v.bytes = c.take(scalar_size(v.type), where);
   } else {
     const auto element = c.read<uint32_t>(where);
-    if (element == static_cast<uint32_t>(GgufType::Array)) c.fail(Err::GgufNestedArray, {where});
+    if (element == static_cast<uint32_t>(GgufType::Array))
+      c.fail(Err::GgufNestedArray, {where.words()});
     if (element > static_cast<uint32_t>(GgufType::F64)) {
-      c.fail(Err::GgufValueType, {where, std::to_string(element)});
+      c.fail(Err::GgufValueType, {where.words(), std::to_string(element)});
     }
     v.element = static_cast<GgufType>(element);
     v.count = c.read<uint64_t>(where);
@@ -180,7 +196,8 @@ GgufValue read_value(Cursor& c, std::string_view key) {
     // Each element takes at least its size (a string at least its 8-byte length).
     const uint64_t least = size > 0 ? size : 8;
     if (v.count > c.left() / least) {
-      c.fail(Err::GgufCountOver, {where, std::to_string(v.count), std::to_string(c.left())});
+      c.fail(Err::GgufCountOver,
+             {where.words(), std::to_string(v.count), std::to_string(c.left())});
     }
     if (v.element == GgufType::String) {
       v.strings.reserve(v.count);
@@ -211,7 +228,7 @@ std::string gguf_type_name(const GgufValue& value) {
 
 GgufFile::GgufFile(std::string_view bytes, std::string name) : name_(std::move(name)) {
   Cursor c(bytes, name_);
-  const Words header(Err::GgufHeader, {});
+  const Where header{Err::GgufHeader, {}};
   if (c.read<uint32_t>(header) != kMagic) c.fail(Err::GgufMagic, {});
   version_ = c.read<uint32_t>(header);
   if (version_ == 1) c.fail(Err::GgufVersionOne, {});
@@ -235,7 +252,7 @@ GgufFile::GgufFile(std::string_view bytes, std::string name) : name_(std::move(n
   std::unordered_set<std::string_view> keys;
   metadata_.reserve(n_keys);
   for (uint64_t i = 0; i < n_keys; ++i) {
-    const std::string_view key = c.string(Words(Err::GgufKeyNumber, {std::to_string(i)}));
+    const std::string_view key = c.string(Where{Err::GgufKeyNumber, {}, i});
     if (!keys.insert(key).second) c.fail(Err::GgufDuplicateKey, {utf8::quoted(key)});
     GgufValue value = read_value(c, key);
     metadata_.emplace_back(std::string(key), std::move(value));
@@ -252,7 +269,7 @@ GgufFile::GgufFile(std::string_view bytes, std::string name) : name_(std::move(n
   tensors_.reserve(n_tensors);
   std::vector<uint64_t> sizes;  // each tensor's bytes
   for (uint64_t i = 0; i < n_tensors; ++i) {
-    const Words info(Err::GgufTensorInfo, {std::to_string(i)});
+    const Where info{Err::GgufTensorInfo, {}, i};
     const std::string_view tensor_name = c.string(info);
     if (tensor_name.size() > kMaxName) {
       c.fail(Err::GgufTensorName, {std::to_string(i), std::to_string(tensor_name.size())});
@@ -262,9 +279,9 @@ GgufFile::GgufFile(std::string_view bytes, std::string name) : name_(std::move(n
     }
     GgufTensor t;
     t.name = tensor_name;
-    const std::string shown = utf8::quoted(tensor_name);
+    const auto shown = [&] { return utf8::quoted(tensor_name); };
     const auto n_dims = c.read<uint32_t>(info);
-    if (n_dims < 1 || n_dims > kMaxDims) c.fail(Err::GgufDims, {shown, std::to_string(n_dims)});
+    if (n_dims < 1 || n_dims > kMaxDims) c.fail(Err::GgufDims, {shown(), std::to_string(n_dims)});
     uint64_t elements = 1;
     bool overflow = false;
     for (uint32_t d = 0; d < n_dims; ++d) {
@@ -274,30 +291,33 @@ GgufFile::GgufFile(std::string_view bytes, std::string name) : name_(std::move(n
                  __builtin_mul_overflow(elements, n, &elements) ||
                  elements > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
     }
-    std::string shape;
-    for (size_t d = 0; d < t.ne.size(); ++d) {
-      shape += (d ? " × " : "") + std::to_string(static_cast<uint64_t>(t.ne[d]));
-    }
-    if (overflow) c.fail(Err::GgufShapeOverflow, {shown, shape});
-    if (elements == 0) c.fail(Err::GgufEmptyTensor, {shown, shape});
+    const auto shape = [&] {
+      std::string text;
+      for (size_t d = 0; d < t.ne.size(); ++d) {
+        text += (d ? " × " : "") + std::to_string(static_cast<uint64_t>(t.ne[d]));
+      }
+      return text;
+    };
+    if (overflow) c.fail(Err::GgufShapeOverflow, {shown(), shape()});
+    if (elements == 0) c.fail(Err::GgufEmptyTensor, {shown(), shape()});
     const auto type = c.read<uint32_t>(info);
     const QuantLayout* layout = quant_layout(type);
     if (layout == nullptr) {
-      if (const char* known = ggml_type_name(type)) c.fail(Err::GgufTypeRefused, {shown, known});
-      c.fail(Err::GgufTypeUnknown, {shown, std::to_string(type)});
+      if (const char* known = ggml_type_name(type)) c.fail(Err::GgufTypeRefused, {shown(), known});
+      c.fail(Err::GgufTypeUnknown, {shown(), std::to_string(type)});
     }
     t.type = static_cast<QuantType>(type);
     if (static_cast<uint64_t>(t.ne[0]) % layout->block_values != 0) {
-      c.fail(Err::GgufRowBlocks,
-             {shown, std::to_string(t.ne[0]), layout->name, std::to_string(layout->block_values)});
+      c.fail(Err::GgufRowBlocks, {shown(), std::to_string(t.ne[0]), layout->name,
+                                  std::to_string(layout->block_values)});
     }
     t.offset = c.read<uint64_t>(info);
     if (t.offset % alignment_ != 0) {
-      c.fail(Err::GgufMisaligned, {shown, std::to_string(t.offset), std::to_string(alignment_)});
+      c.fail(Err::GgufMisaligned, {shown(), std::to_string(t.offset), std::to_string(alignment_)});
     }
     uint64_t size = 0;
     if (__builtin_mul_overflow(elements / layout->block_values, layout->block_bytes, &size)) {
-      c.fail(Err::GgufShapeOverflow, {shown, shape});
+      c.fail(Err::GgufShapeOverflow, {shown(), shape()});
     }
     sizes.push_back(size);
     tensors_.push_back(std::move(t));
@@ -306,8 +326,8 @@ GgufFile::GgufFile(std::string_view bytes, std::string name) : name_(std::move(n
   // The data starts at the next multiple of the alignment.
   const uint64_t data_start = (c.at() + alignment_ - 1) / alignment_ * alignment_;
   if (data_start > bytes.size()) {
-    c.fail(Err::GgufCut,
-           {Words(Err::GgufPadding, {}), std::to_string(c.at()), std::to_string(bytes.size())});
+    c.fail(Err::GgufCut, {Where{Err::GgufPadding, {}}.words(), std::to_string(c.at()),
+                          std::to_string(bytes.size())});
   }
   const std::string_view data = bytes.substr(data_start);
   std::vector<size_t> by_offset(tensors_.size());

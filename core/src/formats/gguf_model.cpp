@@ -63,6 +63,28 @@ std::string hf_block_name(std::string_view name, bool post_norms) {
   return it == kNames.end() ? "" : std::string(it->second);
 }
 
+// The other way: llama.cpp's name of a Hugging Face one, for errors (the name itself if none).
+std::string llama_cpp_name(const std::string& hf, bool post_norms) {
+  if (hf == "model.embed_tokens.weight") return "token_embd.weight";
+  if (hf == "model.norm.weight") return "output_norm.weight";
+  if (hf == "lm_head.weight") return "output.weight";
+  const std::string prefix = "model.layers.";
+  if (hf.rfind(prefix, 0) != 0) return hf;
+  const size_t dot = hf.find('.', prefix.size());
+  if (dot == std::string::npos) return hf;
+  const std::string layer = hf.substr(prefix.size(), dot - prefix.size());
+  for (const char* name : {"attn_norm.weight", "attn_q.weight", "attn_k.weight", "attn_v.weight",
+                           "attn_q.bias", "attn_k.bias", "attn_v.bias", "attn_output.weight",
+                           "attn_output.bias", "attn_q_norm.weight", "attn_k_norm.weight",
+                           "post_attention_norm.weight", "post_ffw_norm.weight", "ffn_gate.weight",
+                           "ffn_up.weight", "ffn_down.weight", "ffn_norm.weight"}) {
+    if (hf.compare(dot + 1, std::string::npos, hf_block_name(name, post_norms)) == 0) {
+      return "blk." + layer + "." + name;
+    }
+  }
+  return hf;
+}
+
 std::string hf_name(const std::string& name, bool post_norms) {
   if (name == "token_embd.weight") return "model.embed_tokens.weight";
   if (name == "output_norm.weight") return "model.norm.weight";
@@ -204,7 +226,7 @@ class GgufStateDict final : public StateDict {
  private:
   const Entry& entry(const std::string& key, int dims) const {
     const auto it = entries_.find(key);
-    if (it == entries_.end()) fail(Err::MissingTensor, {key});
+    if (it == entries_.end()) fail(Err::MissingTensor, {llama_cpp_name(key, post_norms_)});
     const GgufTensor& t = *it->second.tensor;
     if (static_cast<int>(t.ne.size()) != dims) {
       std::string shape;
