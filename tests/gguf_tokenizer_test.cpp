@@ -19,18 +19,6 @@ namespace {
 
 using test::json;
 
-#ifdef ATTNVIZ_LLAMA_REFERENCE
-std::string output_of(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[1 << 16];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  EXPECT_EQ(pclose(pipe), 0) << command;
-  return out;
-}
-#endif
-
 TEST(GgufTokenizer, SameIdsAsLlamaCpp) {
 #ifndef ATTNVIZ_LLAMA_REFERENCE
   GTEST_FAIL() << "llama.cpp's libraries are not installed: npm ci --prefix tests/llama "
@@ -39,8 +27,8 @@ TEST(GgufTokenizer, SameIdsAsLlamaCpp) {
   const std::string source = ATTNVIZ_SOURCE;
   const std::string dir =
       (std::filesystem::temp_directory_path() / "attnviz_gguf_tokenizers").string();
-  output_of("/usr/bin/python3 " + source + "/tests/llama/write_tokenizer_models.py " + source +
-            "/tests/tokenizers/node_modules " ATTNVIZ_GGUF_PY " " + dir);
+  test::output_of("/usr/bin/python3 " + source + "/tests/llama/write_tokenizer_models.py " +
+                  source + "/tests/tokenizers/node_modules " ATTNVIZ_GGUF_PY " " + dir);
   const json texts = json::parse(test::slurp(source + "/tests/tokenizers/texts.json"));
   std::string joined;  // each text ended by a 0 byte, for llama_reference
   for (const json& t : texts) joined += t.get<std::string>() + '\0';
@@ -52,9 +40,9 @@ TEST(GgufTokenizer, SameIdsAsLlamaCpp) {
   }
   for (const char* name : {"llama3", "qwen3", "llama2", "gemma3"}) {
     const std::string path = dir + "/" + name + ".gguf";
-    std::istringstream theirs(output_of("ATTNVIZ_LLAMA_LIBS=" ATTNVIZ_LLAMA_LIBS
-                                        " " ATTNVIZ_LLAMA_REFERENCE " tokenize " +
-                                        path + " " + texts_file));
+    std::istringstream theirs(test::output_of("ATTNVIZ_LLAMA_LIBS=" ATTNVIZ_LLAMA_LIBS
+                                              " " ATTNVIZ_LLAMA_REFERENCE " tokenize " +
+                                              path + " " + texts_file));
     const std::string bytes = test::slurp(path);
     const auto state_dict = open_gguf(bytes, path);
     const auto tables = gguf_tokenizer(*state_dict->gguf());

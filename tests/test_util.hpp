@@ -1,6 +1,9 @@
 // Helpers shared by the unit tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -34,6 +37,18 @@ inline std::string slurp(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// What `command` (run by the shell) writes on its standard output: a reference program's answer.
+// An exit status other than 0 is a test failure.
+inline std::string output_of(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[1 << 16];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  EXPECT_EQ(pclose(pipe), 0) << command;
+  return out;
 }
 
 // The default font (DejaVu Sans, installed by scripts/setup.sh), loaded once.

@@ -20,22 +20,12 @@ using test::json;
 
 const std::string kTokenizers = ATTNVIZ_SOURCE "/tests/tokenizers/";
 
-// What `command` writes on its standard output.
-std::string output_of(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[1 << 16];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
-
 TEST(RealTokenizers, SameIdsAndTextAsHuggingFaceTokenizersJs) {
   const std::string modules = kTokenizers + "node_modules";
   ASSERT_TRUE(std::filesystem::exists(modules + "/@huggingface/tokenizers"))
       << "the reference is not installed: npm ci --prefix tests/tokenizers";
-  const json reference = json::parse(output_of("node " + kTokenizers + "reference.mjs " + modules));
+  const json reference =
+      json::parse(test::output_of("node " + kTokenizers + "reference.mjs " + modules));
   ASSERT_EQ(reference.size(), 4u);
   for (const auto& [name, tokenizer] : reference.items()) {
     const std::string dir = tokenizer["dir"];

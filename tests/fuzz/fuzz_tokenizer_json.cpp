@@ -9,6 +9,7 @@
 #include "attnviz/error.hpp"
 #include "attnviz/text/bpe.hpp"
 #include "attnviz/text/utf8.hpp"
+#include "use_tokenizer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
@@ -22,15 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     const attnviz::BpeTokenizer t = attnviz::BpeTokenizer::from_tokenizer_json(json, "fuzz.json");
-    for (const std::string& s : {text, std::string("Azərbaycan dili 123 <s> \n\t  x"),
-                                 std::string("İSTANBUL  café 👋🏽")}) {
-      const std::vector<int> ids = t.with_specials(t.encode(s));
-      for (const int id : ids) {
-        if (id < 0 || id >= t.size()) __builtin_trap();
-        (void)t.label(id);
-      }
-      (void)t.decode(ids);
-    }
+    use_tokenizer(t, {text, "Azərbaycan dili 123 <s> \n\t  x", "İSTANBUL  café 👋🏽"});
   } catch (const attnviz::Error& e) {
     (void)e.message(attnviz::Lang::Az);
   }

@@ -67,6 +67,40 @@ def k_types(path):
     w.close()
 
 
+def gpt2(path, C=32, V=8):
+    """GPT-2 as llama.cpp keeps it: position_embd, attn_qkv, biases, LayerNorm."""
+    w = gguf.GGUFWriter(str(path), "gpt2")
+    w.add_block_count(1)
+    w.add_context_length(16)
+    w.add_embedding_length(C)
+    w.add_feed_forward_length(C)
+    w.add_head_count(2)
+    w.add_layer_norm_eps(1e-5)
+    w.add_tokenizer_model("llama")
+    w.add_token_list(["a", "b", "ab", "▁", "▁a", "<s>", "</s>", "<0x41>"][:V])
+    w.add_token_scores([-float(i) for i in range(V)])
+
+    def add(name, shape):
+        x = (0.5 * rng.standard_normal(shape)).astype(np.float32)
+        if len(shape) == 2:
+            w.add_tensor(name, gguf.quants.quantize(x, Q.Q8_0), raw_dtype=Q.Q8_0)
+        else:
+            w.add_tensor(name, x)
+    add("token_embd.weight", (V, C))
+    add("position_embd.weight", (16, C))
+    for n, shape in (("attn_norm", C), ("attn_qkv", (3 * C, C)), ("attn_output", (C, C)),
+                     ("ffn_norm", C), ("ffn_up", (C, C)), ("ffn_down", (C, C))):
+        rows = shape if isinstance(shape, tuple) else (shape,)
+        add(f"blk.0.{n}.weight", rows)
+        add(f"blk.0.{n}.bias", (rows[0],))
+    add("output_norm.weight", (C,))
+    add("output_norm.bias", (C,))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 OUT.mkdir(parents=True, exist_ok=True)
 model(OUT / "llama_q8_0.gguf", "llama", Q.Q8_0, "llama")
 model(OUT / "qwen2_q4_0_bpe.gguf", "qwen2", Q.Q4_0, "gpt2",
@@ -76,5 +110,6 @@ model(OUT / "gemma2_f16.gguf", "gemma2", Q.F16, "llama", C=16,
 model(OUT / "qwen3_f32.gguf", "qwen3", Q.F32, "llama", C=16,
       extra=(("attn_q_norm", (8,)), ("attn_k_norm", (8,))))
 k_types(OUT / "k_types.gguf")
+gpt2(OUT / "gpt2_q8_0.gguf")
 for f in sorted(OUT.iterdir()):
     print(f.name, f.stat().st_size)

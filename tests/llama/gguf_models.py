@@ -256,3 +256,68 @@ def write_with_tokenizer(path, tables, kind, pre=None, add_bos=None, add_space_p
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
     w.close()
+
+
+# GPT-2 in nanoGPT's names → llama.cpp's (its gpt2 architecture): the converter transposes the
+# Conv1D weights into nn.Linear's layout, which is nanoGPT's already.
+GPT2_NAMES = {"ln_1": "attn_norm", "attn.c_attn": "attn_qkv", "attn.c_proj": "attn_output",
+              "ln_2": "ffn_norm", "mlp.c_fc": "ffn_up", "mlp.c_proj": "ffn_down"}
+GPT2_OUTER = {"transformer.wte.weight": "token_embd.weight",
+              "transformer.wpe.weight": "position_embd.weight",
+              "transformer.ln_f.weight": "output_norm.weight",
+              "transformer.ln_f.bias": "output_norm.bias", "lm_head.weight": "output.weight"}
+
+
+def gpt2_gguf_name(name):
+    if name in GPT2_OUTER:
+        return GPT2_OUTER[name]
+    _, _, layer, rest = name.split(".", 3)
+    part, kind = rest.rsplit(".", 1)
+    return f"blk.{layer}.{GPT2_NAMES[part]}.{kind}"
+
+
+def write_gpt2(path, sd, n_head, vocab, eps=1e-5):
+    """An F32 GGUF of a nanoGPT state dict (biases, tied lm_head) as llama.cpp's gpt2."""
+    n_embd = sd["transformer.wte.weight"].shape[1]
+    w = gguf.GGUFWriter(str(path), "gpt2")
+    w.add_block_count(sum(1 for k in sd if k.endswith(".attn.c_attn.weight")))
+    w.add_context_length(sd["transformer.wpe.weight"].shape[0])
+    w.add_embedding_length(n_embd)
+    w.add_feed_forward_length(sd["transformer.h.0.mlp.c_fc.weight"].shape[0])
+    w.add_head_count(n_head)
+    w.add_layer_norm_eps(eps)
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_tokenizer_model("llama")
+    w.add_token_list(vocab)
+    w.add_token_scores([-float(i) for i in range(len(vocab))])
+    w.add_token_types([gguf.TokenType.NORMAL] * len(vocab))
+    w.add_add_bos_token(False)
+    w.add_add_space_prefix(False)
+    for name, tensor in sd.items():
+        if name == "lm_head.weight" or name.split(".")[3:] == ["attn", "bias"]:
+            continue  # tied to wte (llama.cpp then reads token_embd); nanoGPT's causal mask
+        w.add_tensor(gpt2_gguf_name(name), tensor.float().numpy().astype(np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+def read_gpt2(path):
+    """The nanoGPT state dict a gpt2 GGUF's tensors stand for, as gguf-py dequantizes them."""
+    names = {}
+    sd = {}
+    for tensor in gguf.GGUFReader(str(path)).tensors:
+        x = torch.from_numpy(np.array(gguf.quants.dequantize(tensor.data, tensor.tensor_type),
+                                      dtype=np.float32))
+        x = x.reshape([int(n) for n in reversed(tensor.shape)])
+        if not names:
+            names = {gpt2_gguf_name(k): k for k in GPT2_OUTER}
+        if tensor.name in names:
+            sd[names[tensor.name]] = x
+            continue
+        _, layer, part, kind = tensor.name.split(".")
+        inverse = {v: k for k, v in GPT2_NAMES.items()}
+        sd[f"transformer.h.{layer}.{inverse[part]}.{kind}"] = x
+    sd.setdefault("lm_head.weight", sd["transformer.wte.weight"])
+    return sd

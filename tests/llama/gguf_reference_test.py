@@ -2,8 +2,10 @@
 """attnviz on GGUF files against two references: llama.cpp itself, and PyTorch on the weights the
 file stands for.
 
-For each architecture attnviz reads (llama, qwen2, qwen3, gemma, gemma2, gemma3), a random-weight
-model (make_hf_models.py's random_state_dict, at widths the K types can quantize) is written as
+For each architecture attnviz reads (llama, qwen2, qwen3, gemma, gemma2, gemma3; and gpt2, a
+nanoGPT model with biases run by make_models.py's nanoGPT forward with GPT-2's GELU), a
+random-weight model (make_hf_models.py's random_state_dict, at widths the K types can quantize) is
+written as
 an F32 GGUF the way convert_hf_to_gguf.py writes one (gguf_models.py), then quantized by
 llama.cpp's own llama_model_quantize to each type (all of them for llama; Q8_0 and Q4_K_M for the
 others). On each file:
@@ -31,7 +33,8 @@ sys.path[:0] = [str(HERE.parent / "reference"), sys.argv[3]]
 
 from hf_reference import Decoder  # noqa: E402
 from make_hf_models import random_state_dict  # noqa: E402
-from make_models import TEXTS, VOCAB  # noqa: E402
+from make_models import TEXTS, VOCAB, gelu_new, nanogpt_forward, scale_up  # noqa: E402
+from make_state_dicts import NanoGPT  # noqa: E402
 
 import gguf_models  # noqa: E402
 
@@ -91,16 +94,37 @@ def llama_logits(path, ids):
     return torch.tensor([[float(x) for x in line.split()] for line in out.splitlines()])
 
 
-def compare(name, path, config, quantized):
-    got = attnviz(path, path.with_suffix(".json"))
-    ids = got["token_ids"]
+def decoder_reference(config):
+    """hf_reference.py's model on the weights the file stands for: every layer's (H, T, T)
+    attention and the logits."""
     if (config.get("rope_scaling") or {}).get("rope_type") == "llama3":  # as the file says it
         factors = gguf_models.llama3_rope_factors(config).tolist()
         config = dict(config, rope_scaling={"rope_type": "rope_freqs", "factors": factors})
-    layers, logits = Decoder(config, gguf_models.read(path, config)).forward(ids)
+
+    def run(path, ids):
+        layers, logits = Decoder(config, gguf_models.read(path, config)).forward(ids)
+        return [layer["weights"] for layer in layers], logits
+    return run
+
+
+def gpt2_reference(model):
+    """nanoGPT's forward with GPT-2's GELU (make_models.py) on the weights the file stands for."""
+    def run(path, ids):
+        missing, _ = model.load_state_dict(gguf_models.read_gpt2(path), strict=False)
+        assert all(name.endswith(".attn.bias") for name in missing), missing  # its causal mask
+        with torch.no_grad():
+            layers, logits = nanogpt_forward(model, torch.tensor(ids), gelu_new)
+        return [torch.stack([h["weights"] for h in layer["heads"]]) for layer in layers], logits
+    return run
+
+
+def compare(name, path, reference, quantized):
+    got = attnviz(path, path.with_suffix(".json"))
+    ids = got["token_ids"]
+    layers, logits = reference(path, ids)
     worst = 0.0
     for layer, want in zip(got["layers"], layers):
-        for head, w in zip(layer["heads"], want["weights"]):
+        for head, w in zip(layer["heads"], want):
             worst = max(worst, (torch.tensor(head["weights"]) - w).abs().max().item())
     check(worst <= 2e-5, f"{name}: attention differs from PyTorch's by {worst:.2e}")
     p = torch.softmax(logits, dim=-1)
@@ -137,6 +161,7 @@ def compare(name, path, config, quantized):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(os.environ.get("ATTNVIZ_GGUF_KEEP", tmp))  # to look at the files
+        models = {}
         for family, case in CASES.items():
             config = dict(BASE, **case)
             # make_hf_models' draws are for 48-wide models: scaled to these widths, the scores
@@ -145,14 +170,24 @@ def main():
                   else w for name, w in random_state_dict(config, seed=26).items()}
             f32 = tmp / f"{family}-F32.gguf"
             gguf_models.write(f32, config, sd, VOCAB)
-            compare(f"{family} F32", f32, config, quantized=False)
+            models[family] = (f32, decoder_reference(config))
+        # GPT-2 (nanoGPT's model with biases, scaled up as make_models.py scales its own).
+        torch.manual_seed(26)
+        gpt2 = NanoGPT(len(VOCAB), 256, 4, 2, 128, bias=True)
+        scale_up(gpt2, 3.0)
+        gpt2.eval()
+        f32 = tmp / "gpt2-F32.gguf"
+        gguf_models.write_gpt2(f32, gpt2.state_dict(), 4, VOCAB)
+        models["gpt2"] = (f32, gpt2_reference(gpt2))
+        for family, (f32, reference) in models.items():
+            compare(f"{family} F32", f32, reference, quantized=False)
             for ftype, number in FTYPES.items():
                 if family != "llama" and ftype not in ("Q8_0", "Q4_K_M"):
                     continue
                 path = tmp / f"{family}-{ftype}.gguf"
                 subprocess.run([REFERENCE, "model-quantize", str(f32), str(path), str(number)],
                                check=True, env=dict(os.environ, ATTNVIZ_LLAMA_LIBS=LIBS))
-                compare(f"{family} {ftype}", path, config, quantized=True)
+                compare(f"{family} {ftype}", path, reference, quantized=True)
     if failures:
         print(f"{len(failures)} failed")
         sys.exit(1)

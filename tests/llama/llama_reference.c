@@ -83,6 +83,20 @@ static struct llama_model* load(const char* path, int vocab_only) {
   return llama_model_load_from_file(path, mp);
 }
 
+// A batch of n tokens at positions 0 … n − 1 of sequence 0; logits for all of them, or the last.
+static struct llama_batch batch_of(const llama_token* ids, int n, int all_logits) {
+  struct llama_batch batch = llama_batch_init(n, 0, 1);
+  for (int i = 0; i < n; ++i) {
+    batch.token[i] = ids[i];
+    batch.pos[i] = i;
+    batch.n_seq_id[i] = 1;
+    batch.seq_id[i][0] = 0;
+    batch.logits[i] = all_logits || i == n - 1;
+  }
+  batch.n_tokens = n;
+  return batch;
+}
+
 static int logits(int argc, char** argv) {
   if (argc < 5) return 2;
   struct llama_model* model = load(argv[2], 0);
@@ -100,15 +114,7 @@ static int logits(int argc, char** argv) {
   cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
   struct llama_context* ctx = llama_init_from_model(model, cp);
   if (!ctx) return 4;
-  struct llama_batch batch = llama_batch_init(n, 0, 1);
-  for (int i = 0; i < n; ++i) {
-    batch.token[i] = ids[i];
-    batch.pos[i] = i;
-    batch.n_seq_id[i] = 1;
-    batch.seq_id[i][0] = 0;
-    batch.logits[i] = 1;
-  }
-  batch.n_tokens = n;
+  struct llama_batch batch = batch_of(ids, n, 1);
   if (llama_decode(ctx, batch) != 0) return 5;
   const int vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
   for (int i = 0; i < n; ++i) {
@@ -160,15 +166,9 @@ static int bench(int argc, char** argv) {
   cp.n_threads = cp.n_threads_batch = atoi(argv[3]);
   struct llama_context* ctx = llama_init_from_model(model, cp);
   if (!ctx) return 4;
-  struct llama_batch batch = llama_batch_init(n, 0, 1);
-  for (int i = 0; i < n; ++i) {
-    batch.token[i] = atoi(argv[5]);
-    batch.pos[i] = i;
-    batch.n_seq_id[i] = 1;
-    batch.seq_id[i][0] = 0;
-    batch.logits[i] = i == n - 1;
-  }
-  batch.n_tokens = n;
+  llama_token* ids = malloc(sizeof(llama_token) * (size_t)n);
+  for (int i = 0; i < n; ++i) ids[i] = atoi(argv[5]);
+  struct llama_batch batch = batch_of(ids, n, 0);
   const int64_t start = ggml_time_us();
   if (llama_decode(ctx, batch) != 0) return 5;
   printf("%.6f\n", (double)(ggml_time_us() - start) / 1e6);

@@ -5,6 +5,7 @@
 #include "attnviz/formats/gguf.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <unordered_set>
@@ -436,9 +437,14 @@ std::optional<TokenizerTables> gguf_tokenizer(const GgufFile& file) {
   const auto numbers = [&](const char* key) {
     return file.numbers(key).value_or(std::vector<double>{});
   };
-  for (const double s : numbers("tokenizer.ggml.scores")) t.scores.push_back(static_cast<float>(s));
-  for (const double type : numbers("tokenizer.ggml.token_type"))
-    t.types.push_back(static_cast<int>(type));
+  for (const double s : numbers("tokenizer.ggml.scores")) {  // float32 as llama.cpp reads them
+    const double most = std::numeric_limits<float>::max();
+    t.scores.push_back(std::isnan(s) ? std::numeric_limits<float>::quiet_NaN()
+                                     : static_cast<float>(std::clamp(s, -most, most)));
+  }
+  for (const double type : numbers("tokenizer.ggml.token_type")) {
+    t.types.push_back(type >= 0 && type <= 255 ? static_cast<int>(type) : 0);  // 0: undefined
+  }
   if (t.types.empty()) t.types.assign(t.tokens.size(), 1);  // all normal, as llama.cpp takes it
   // Tokens that end a turn or a text are control tokens whatever the file says, as llama.cpp's
   // loader makes them (llama-vocab.cpp, "control-looking token"): Qwen's "</s>" among them.

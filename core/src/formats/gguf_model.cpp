@@ -3,6 +3,7 @@
 // llama.cpp's loader reads them; every matrix kept as the file holds it (Tensor::packed).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "attnviz/compute/compute.hpp"
@@ -32,7 +33,34 @@ constexpr Architecture kArchitectures[] = {
     {"gemma", "gemma", false, "gelu_pytorch_tanh"},
     {"gemma2", "gemma2", false, "gelu_pytorch_tanh"},
     {"gemma3", "gemma3_text", false, "gelu_pytorch_tanh"},
+    {"gpt2", "", false, "gelu_new"},  // GPT-2: the whole models' loader, not the decoders'
 };
+
+// GPT-2's tensors as llama.cpp names them → as nanoGPT does (transformer.h.N.…): the converter
+// stored c_attn, c_proj and c_fc transposed, in nn.Linear's layout, as nanoGPT keeps them.
+std::string gpt2_name(const std::string& name) {
+  static const std::map<std::string_view, std::string_view> kOuter = {
+      {"token_embd.weight", "transformer.wte.weight"},
+      {"position_embd.weight", "transformer.wpe.weight"},
+      {"output_norm.weight", "transformer.ln_f.weight"},
+      {"output_norm.bias", "transformer.ln_f.bias"},
+      {"output.weight", "lm_head.weight"}};
+  static const std::map<std::string_view, std::string_view> kBlock = {
+      {"attn_norm", "ln_1"}, {"attn_qkv", "attn.c_attn"}, {"attn_output", "attn.c_proj"},
+      {"ffn_norm", "ln_2"},  {"ffn_up", "mlp.c_fc"},      {"ffn_down", "mlp.c_proj"}};
+  if (const auto it = kOuter.find(name); it != kOuter.end()) return std::string(it->second);
+  if (name.rfind("blk.", 0) != 0) return name;
+  const size_t dot = name.find('.', 4), last = name.rfind('.');
+  if (dot == std::string::npos || last <= dot) return name;
+  const std::string layer = name.substr(4, dot - 4);
+  const auto part = kBlock.find(std::string_view(name).substr(dot + 1, last - dot - 1));
+  const bool number =
+      !layer.empty() && layer.size() < 6 &&
+      std::all_of(layer.begin(), layer.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!number || part == kBlock.end()) return name;
+  return "transformer.h." + std::to_string(std::stoi(layer)) + "." + std::string(part->second) +
+         name.substr(last);
+}
 
 // A block's tensor as llama.cpp names it (blk.N.NAME) → as Hugging Face does (model.layers.N.…).
 // ffn_norm is the norm before the MLP: Hugging Face's post_attention_layernorm, but Gemma 2's and
@@ -128,7 +156,7 @@ class GgufStateDict final : public StateDict {
     read_settings(limits);
     for (const GgufTensor& t : file_.tensors()) {
       if (t.name == "rope_freqs.weight") continue;  // read into the settings
-      const std::string key = hf_name(t.name, post_norms_);
+      const std::string key = arch_ == "gpt2" ? gpt2_name(t.name) : hf_name(t.name, post_norms_);
       auto rows = std::make_shared<PackedRows>();
       rows->type = t.type;
       rows->data = reinterpret_cast<const unsigned char*>(t.bytes.data());
@@ -143,7 +171,10 @@ class GgufStateDict final : public StateDict {
         }
         rows->row_of = unpermuted_rows(n, heads);
       }
-      entries_.emplace(key, Entry{&t, std::move(rows)});
+      // Two of the file's names for one tensor ("blk.0.attn_q.weight" and its Hugging Face name)
+      if (!entries_.emplace(key, Entry{&t, std::move(rows)}).second) {
+        fail(Err::GgufDuplicateTensor, {utf8::quoted(t.name)});
+      }
       order_.push_back(key);
     }
   }
@@ -226,7 +257,9 @@ class GgufStateDict final : public StateDict {
  private:
   const Entry& entry(const std::string& key, int dims) const {
     const auto it = entries_.find(key);
-    if (it == entries_.end()) fail(Err::MissingTensor, {llama_cpp_name(key, post_norms_)});
+    if (it == entries_.end()) {
+      fail(Err::MissingTensor, {arch_ == "gpt2" ? key : llama_cpp_name(key, post_norms_)});
+    }
     const GgufTensor& t = *it->second.tensor;
     if (static_cast<int>(t.ne.size()) != dims) {
       std::string shape;
@@ -257,6 +290,10 @@ class GgufStateDict final : public StateDict {
           std::any_of(all.begin(), all.end(), [&](double x) { return x != all[0]; })) {
         fail(Err::GgufPerLayer, {utf8::quoted(key)});
       }
+      if (!(all[0] >= 1 && all[0] <= max)) {  // before it becomes an integer
+        fail(Err::GgufBadValue,
+             {utf8::quoted(key), format_number(all[0]), "1 … " + std::to_string(max)});
+      }
       n = static_cast<int64_t>(all[0]);
     } else {
       n = file_.integer(key);
@@ -276,9 +313,16 @@ class GgufStateDict final : public StateDict {
     const auto x = file_.number(key);
     if (!x && !otherwise) fail(Err::GgufMissingKey, {utf8::quoted(key), arch_});
     const double v = x ? *x : *otherwise;
-    if (!std::isfinite(v) || v < 0) {
-      fail(Err::GgufBadValue, {utf8::quoted(key), format_number(v), "≥ 0"});
+    if (!std::isfinite(v) || v < 0 || v > std::numeric_limits<float>::max()) {
+      fail(Err::GgufBadValue, {utf8::quoted(key), format_number(v), "a float32 ≥ 0"});
     }
+    return v;
+  }
+
+  // A rotary base or scale: above 0.
+  double positive(const std::string& key, std::optional<double> otherwise) const {
+    const double v = real(key, otherwise);
+    if (v <= 0) fail(Err::GgufBadValue, {utf8::quoted(key), format_number(v), "> 0"});
     return v;
   }
 
@@ -300,6 +344,8 @@ class GgufStateDict final : public StateDict {
     adjacent_pairs_ = a->adjacent_pairs;
     post_norms_ = arch_ == "gemma2" || arch_ == "gemma3";
     const std::string p = arch_ + ".";
+    settings_.source = name();
+    if (arch_ == "gpt2") return read_gpt2(limits, p);
     DecoderSettings d;
     d.model_type = a->model_type;
     d.hidden_act = a->hidden_act;
@@ -331,14 +377,14 @@ class GgufStateDict final : public StateDict {
     d.vocab_size = static_cast<int>(embedding->rows());
     d.tie_word_embeddings = find_tensor("output.weight") == nullptr;
     d.attention_bias = find_tensor("blk.0.attn_output.bias") != nullptr;
-    d.rope.theta = real(p + "rope.freq_base", 10000.0);
+    d.rope.theta = positive(p + "rope.freq_base", 10000.0);
     if (const auto type = file_.text(p + "rope.scaling.type"); type && *type != "none") {
       if (*type != "linear") fail(Err::GgufRopeScaling, {std::string(*type)});
       d.rope.type = "linear";
-      d.rope.factor = real(p + "rope.scaling.factor", 1.0);
+      d.rope.factor = positive(p + "rope.scaling.factor", 1.0);
     } else if (const auto scale = file_.number(p + "rope.scale_linear"); scale && *scale != 1.0) {
       d.rope.type = "linear";
-      d.rope.factor = *scale;
+      d.rope.factor = positive(p + "rope.scale_linear", std::nullopt);
     }
     if (const GgufTensor* f = find_tensor("rope_freqs.weight")) {
       if (f->ne.size() != 1 || f->ne[0] != d.head_dim / 2) {
@@ -357,8 +403,20 @@ class GgufStateDict final : public StateDict {
     d.sliding.assign(static_cast<size_t>(d.n_layer), false);
     if (arch_ == "gemma2" || arch_ == "gemma3") read_gemma(d, p);
     d.norms_hold_one = arch_ == "gemma" || arch_ == "gemma2" || arch_ == "gemma3";
-    settings_.source = name();
     settings_.decoder = std::move(d);
+  }
+
+  // GPT-2's, as llama.cpp's gpt2.cpp reads them, for the whole models' loader (which checks them
+  // against the tensors).
+  void read_gpt2(const Limits& limits, const std::string& p) {
+    settings_.family = "gpt2";
+    settings_.activation = "gelu_new";
+    settings_.n_layer = count(p + "block_count", 1024);
+    settings_.n_embd = count(p + "embedding_length", limits.max_embd);
+    settings_.n_head = count(p + "attention.head_count", *settings_.n_embd);
+    settings_.n_positions = count(p + "context_length", kMaxBlockSize);
+    settings_.layer_norm_epsilon =
+        static_cast<float>(real(p + "attention.layer_norm_epsilon", std::nullopt));
   }
 
   // Gemma 2 and 3 as llama.cpp's gemma2.cpp and gemma3.cpp read them: windows on all layers but
@@ -386,7 +444,7 @@ class GgufStateDict final : public StateDict {
     }
     if (d.sliding_window == 0) d.sliding.assign(d.sliding.size(), false);
     d.local_rope = RopeSettings{};
-    d.local_rope.theta = real(p + "rope.freq_base_swa", gemma2 ? d.rope.theta : 10000.0);
+    d.local_rope.theta = positive(p + "rope.freq_base_swa", gemma2 ? d.rope.theta : 10000.0);
     if (gemma2) {
       d.attn_softcap = static_cast<float>(real(p + "attn_logit_softcapping", 50.0));
       d.final_softcap = static_cast<float>(real(p + "final_logit_softcapping", 30.0));

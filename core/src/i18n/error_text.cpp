@@ -400,7 +400,7 @@ constexpr std::array<i18n::Entry<Err>, static_cast<size_t>(Err::Count)> kErrors 
   {Err::GgufPadding, "the padding before the data", "verilənlərdən əvvəlki doldurma"},
   {Err::GgufOutside, "tensor {0} ({1} bytes at offset {2}) runs past the end of the data ({3} bytes)", "{0} tenzoru ({2} ofsetində {1} bayt) verilənlərin sonundan ({3} bayt) kənara çıxır"},
   {Err::GgufOverlap, "tensors {0} and {1} overlap", "{0} və {1} tenzorları üst-üstə düşür"},
-  {Err::GgufArchitecture, "general.architecture is {0}; attnviz reads llama, qwen2, qwen3, gemma, gemma2 and gemma3", "general.architecture = {0}; attnviz llama, qwen2, qwen3, gemma, gemma2 və gemma3 oxuyur"},
+  {Err::GgufArchitecture, "general.architecture is {0}; attnviz reads llama, qwen2, qwen3, gemma, gemma2, gemma3 and gpt2", "general.architecture = {0}; attnviz llama, qwen2, qwen3, gemma, gemma2, gemma3 və gpt2 oxuyur"},
   {Err::GgufMissingKey, "has no {0}, which a {1} model needs", "{0} yoxdur, halbuki {1} modeli üçün lazımdır"},
   {Err::GgufBadValue, "{0} is {1}, expected {2}", "{0} = {1}, gözlənilirdi: {2}"},
   {Err::GgufPerLayer, "{0} differs from layer to layer, which attnviz does not read", "{0} qatdan qata fərqlənir; attnviz bunu oxumur"},

@@ -238,7 +238,13 @@ Matrix embed(const std::vector<int>& ids, const Tensor& token_embedding,
   Matrix x(T, token_embedding.cols());  // (T, n_embd)
   for (Eigen::Index t = 0; t < T; ++t) {
     token_embedding.row_into(ids[static_cast<size_t>(t)], x.row(t).data());
-    if (positions) x.row(t) += position_embedding.row(t);
+    if (positions && position_embedding.packed()) {  // a GGUF's position table, kept quantized
+      Matrix row(1, x.cols());
+      position_embedding.row_into(t, row.data());
+      x.row(t) += row;
+    } else if (positions) {
+      x.row(t) += position_embedding.row(t);
+    }
   }
   return x;
 }

@@ -18,8 +18,9 @@ using utf8::quoted;
 // Where a family keeps each part, below `root` ("", "_orig_mod.", "transformer.", …).
 struct Names {
   Family family;
-  std::string root;   // before the blocks and embeddings
-  std::string outer;  // before lm_head: root without "transformer."
+  std::string root;     // before the blocks and embeddings
+  std::string outer;    // before lm_head: root without "transformer."
+  bool conv1d = false;  // Hugging Face's Conv1D layout (in × out), used as it lies
 
   std::string block(int i) const {
     return root + (family == Family::GptPy ? "blocks." : "h.") + std::to_string(i) + ".";
@@ -55,7 +56,7 @@ std::optional<Names> find_names(const StateDict& sd) {
       // Hugging Face's Conv1D stores c_attn as n_embd × 3·n_embd; nn.Linear the other way round.
       const std::vector<int64_t> shape = sd.shape(key);
       const bool conv1d = shape.size() == 2 && shape[1] == 3 * shape[0];
-      return Names{conv1d ? Family::Gpt2 : Family::NanoGpt, outer + inner, outer};
+      return Names{conv1d ? Family::Gpt2 : Family::NanoGpt, outer + inner, outer, conv1d};
     }
     if (sd.has(outer + "blocks.0.sa.heads.0.query.weight")) {
       return Names{Family::GptPy, outer, outer};
@@ -78,7 +79,8 @@ class ModelLoader {
       : sd_(sd), n_(names), settings_(settings), warnings_(warnings), unchecked_(unchecked) {}
 
   Transformer load() {
-    m_.family = n_.family;
+    // A GPT-2 in nn.Linear's layout (a GGUF's, transposed by llama.cpp's converter) is GPT-2.
+    m_.family = settings_.family == "gpt2" ? Family::Gpt2 : n_.family;
     read_settings();
     read_embeddings();
     int n_layer = 0;
@@ -107,7 +109,7 @@ class ModelLoader {
     if (activation) {
       m_.activation = activation_of(*activation, sd_);
     } else {
-      m_.activation = n_.family == Family::Gpt2    ? Activation::GeluTanh
+      m_.activation = m_.family == Family::Gpt2    ? Activation::GeluTanh
                       : n_.family == Family::GptPy ? Activation::Relu
                                                    : Activation::Gelu;
     }
@@ -167,7 +169,7 @@ class ModelLoader {
     b.ln2_bias = optional_vector(n_.ln_2(i) + "bias", C, "n_embd");
     // Conv1D keeps in × out, c_fc n_embd × hidden and c_proj hidden × n_embd, and is used as it
     // lies in the file (operand AsIs).
-    const bool conv1d = n_.family == Family::Gpt2;
+    const bool conv1d = n_.conv1d;
     if (conv1d) b.mlp.operand = Operand::AsIs;
     b.mlp.fc_weight = read(n_.fc(i) + "weight", 2, next(keys));
     const auto hidden = conv1d ? b.mlp.fc_weight.cols() : b.mlp.fc_weight.rows();
@@ -192,9 +194,14 @@ class ModelLoader {
     expect_shape(lm_head, key, {m_.token_embedding.rows(), m_.n_embd}, "vocab_size × n_embd");
     // One storage under both names (a torch.save file keeps tied tensors so): the same bytes,
     // tied, with nothing to compare — a GPT-2-sized wte is not read just to find that out.
-    const bool same_bytes = lm_head.data() == m_.token_embedding.data() &&
+    // (Matrices kept quantized, a GGUF's, are its two tensors: never the same.)
+    const bool packed = lm_head.packed() != nullptr || m_.token_embedding.packed() != nullptr;
+    const bool same_bytes = !packed && lm_head.data() == m_.token_embedding.data() &&
                             lm_head.outerStride() == m_.token_embedding.outerStride();
-    if (!same_bytes) {
+    if (packed) {
+      m_.lm_head = std::move(lm_head);
+      if (unchecked_) unchecked_->output_embedding = lm_head_key;
+    } else if (!same_bytes) {
       if (unchecked_) {  // their values are compared: both checked (and converted) now
         sd_.check_finite(key, 0, lm_head.rows());
         sd_.check_finite(unchecked_->token_embedding, 0, lm_head.rows());

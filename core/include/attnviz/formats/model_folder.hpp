@@ -63,6 +63,9 @@ struct ModelSettings {
   bool scale_attn_by_inverse_layer_idx = false;  // Hugging Face options attnviz refuses when true
   int max_embd = Limits{}.max_embd;
   std::optional<DecoderSettings> decoder;  // a Llama, Mistral, Qwen or Gemma folder's config
+  // The family the file names where its layout does not tell: "gpt2" for a GGUF's GPT-2, whose
+  // weights llama.cpp's converter turned into nn.Linear's layout; "" otherwise.
+  std::string family;
 };
 
 // The tokenizer files a folder (or --tokenizer) names: tokenizer.json (Hugging Face tokenizers,
