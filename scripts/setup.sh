@@ -54,8 +54,11 @@ if [ "${1:-}" = "--test" ]; then
   npm ci --prefix tests/tokenizers --ignore-scripts --no-audit --no-fund --loglevel=error
   # llama.cpp itself for the GGUF tests: its prebuilt CPU libraries and, in node-llama-cpp's git
   # bundle, its headers and gguf-py (the CUDA and Vulkan builds, optional there, are left out).
-  npm ci --prefix tests/llama --omit=optional --ignore-scripts --no-audit --no-fund \
-    --loglevel=error
+  # `npm install` with the lock file, not `npm ci`: the registry lacks some of node-llama-cpp's
+  # optional platform packages (riscv64, Windows, macOS), so the lock cannot list them and npm 11's
+  # ci refuses it; install takes every version the lock pins all the same, and changes nothing.
+  npm install --prefix tests/llama --omit=optional --ignore-scripts --no-audit --no-fund \
+    --no-save --loglevel=error
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -21,7 +21,7 @@ using test::json;
 
 TEST(GgufTokenizer, SameIdsAsLlamaCpp) {
 #ifndef ATTNVIZ_LLAMA_REFERENCE
-  GTEST_FAIL() << "llama.cpp's libraries are not installed: npm ci --prefix tests/llama "
+  GTEST_FAIL() << "llama.cpp's libraries are not installed: npm install --prefix tests/llama "
                   "--omit=optional --ignore-scripts, then configure again";
 #else
   const std::string source = ATTNVIZ_SOURCE;

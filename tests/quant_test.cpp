@@ -56,7 +56,7 @@ std::vector<float> weights(size_t n, uint32_t seed) {
 
 TEST(Quant, EveryTypeReadsAsGgmlReadsIt) {
 #ifndef ATTNVIZ_LLAMA_REFERENCE
-  GTEST_FAIL() << "llama.cpp's libraries are not installed: npm ci --prefix tests/llama "
+  GTEST_FAIL() << "llama.cpp's libraries are not installed: npm install --prefix tests/llama "
                   "--omit=optional --ignore-scripts, then configure again";
 #else
   constexpr size_t n = 256 * 24;
