@@ -65,5 +65,38 @@ TEST(GgufTokenizer, SameIdsAsLlamaCpp) {
 #endif
 }
 
+TEST(GgufTokenizer, TablesThatDoNotFitAreOneErrorEach) {
+  TokenizerTables t;
+  t.tokens = {"a", "b", "a"};
+  t.scores = {0, -1, -2};
+  t.types = {1, 1, 1};
+  EXPECT_NE(test::error_of([&] {
+              BpeTokenizer::from_tables(t, "m.gguf");
+            }).find("m.gguf: the tokenizer lists \"a\" twice, as ids 0 and 2"),
+            std::string::npos);
+  t.tokens = {"a", "b"};
+  EXPECT_NE(test::error_of([&] {
+              BpeTokenizer::from_tables(t, "m.gguf");
+            }).find("the tokenizer has 2 tokens, 3 scores and 3 token types"),
+            std::string::npos);
+  t.scores = {0, -1};
+  t.types = {1, 1};
+  t.model = TokenizerTables::Model::Bpe;
+  t.pre = "jais";
+  EXPECT_NE(test::error_of([&] {
+              BpeTokenizer::from_tables(t, "m.gguf");
+            }).find("tokenizer.ggml.pre is \"jais\", a pre-tokenizer attnviz does not know"),
+            std::string::npos);
+  // A SentencePiece table that fits: ▁ for spaces, the best-scored token merged first.
+  t = TokenizerTables{};
+  t.tokens = {"a", "b", "ab", "▁", "▁ab"};
+  t.scores = {0, 0, -1, 0, -2};
+  t.types = {1, 1, 1, 1, 1};
+  t.add_space_prefix = true;
+  const BpeTokenizer spm = BpeTokenizer::from_tables(t, "m.gguf");
+  EXPECT_EQ(spm.encode("ab ab"), (std::vector<int>{4, 4}));
+  EXPECT_EQ(spm.decode({4, 4}), "ab ab");
+}
+
 }  // namespace
 }  // namespace attnviz

@@ -212,6 +212,7 @@ enum class Err {
   TokenizerTablesEmpty,
   TokenizerTablesLength,
   TokenizerPreUnknown,
+  TokenizerTablesTwice,
   // safetensors
   SafetensorsTooShort,
   HeaderSizeOverFile,

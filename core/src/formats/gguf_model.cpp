@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
+#include <utility>
 
 #include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/quant.hpp"
@@ -36,6 +38,18 @@ constexpr Architecture kArchitectures[] = {
     {"gpt2", "", false, "gelu_new"},  // GPT-2: the whole models' loader, not the decoders'
 };
 
+// A block's tensor, "blk.3.attn_q.weight": its layer (3) and the rest ("attn_q.weight").
+std::optional<std::pair<int, std::string_view>> block_part(std::string_view name) {
+  if (name.rfind("blk.", 0) != 0) return std::nullopt;
+  const size_t dot = name.find('.', 4);
+  const std::string_view layer = name.substr(4, dot == std::string_view::npos ? 0 : dot - 4);
+  const bool number =
+      !layer.empty() && layer.size() < 6 &&
+      std::all_of(layer.begin(), layer.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!number) return std::nullopt;
+  return std::pair<int, std::string_view>(std::stoi(std::string(layer)), name.substr(dot + 1));
+}
+
 // GPT-2's tensors as llama.cpp names them → as nanoGPT does (transformer.h.N.…): the converter
 // stored c_attn, c_proj and c_fc transposed, in nn.Linear's layout, as nanoGPT keeps them.
 std::string gpt2_name(const std::string& name) {
@@ -49,86 +63,76 @@ std::string gpt2_name(const std::string& name) {
       {"attn_norm", "ln_1"}, {"attn_qkv", "attn.c_attn"}, {"attn_output", "attn.c_proj"},
       {"ffn_norm", "ln_2"},  {"ffn_up", "mlp.c_fc"},      {"ffn_down", "mlp.c_proj"}};
   if (const auto it = kOuter.find(name); it != kOuter.end()) return std::string(it->second);
-  if (name.rfind("blk.", 0) != 0) return name;
-  const size_t dot = name.find('.', 4), last = name.rfind('.');
-  if (dot == std::string::npos || last <= dot) return name;
-  const std::string layer = name.substr(4, dot - 4);
-  const auto part = kBlock.find(std::string_view(name).substr(dot + 1, last - dot - 1));
-  const bool number =
-      !layer.empty() && layer.size() < 6 &&
-      std::all_of(layer.begin(), layer.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!number || part == kBlock.end()) return name;
-  return "transformer.h." + std::to_string(std::stoi(layer)) + "." + std::string(part->second) +
-         name.substr(last);
+  const auto block = block_part(name);
+  if (!block) return name;
+  const std::string_view rest = block->second;
+  const size_t dot = rest.rfind('.');
+  const auto part = kBlock.find(rest.substr(0, dot));
+  if (dot == std::string_view::npos || part == kBlock.end()) return name;
+  return "transformer.h." + std::to_string(block->first) + "." + std::string(part->second) +
+         std::string(rest.substr(dot));
 }
 
-// A block's tensor as llama.cpp names it (blk.N.NAME) → as Hugging Face does (model.layers.N.…).
-// ffn_norm is the norm before the MLP: Hugging Face's post_attention_layernorm, but Gemma 2's and
-// 3's pre_feedforward_layernorm (their post_attention_layernorm is attn_post_norm).
-std::string hf_block_name(std::string_view name, bool post_norms) {
-  static const std::map<std::string_view, std::string_view> kNames = {
-      {"attn_norm.weight", "input_layernorm.weight"},
-      {"attn_q.weight", "self_attn.q_proj.weight"},
-      {"attn_k.weight", "self_attn.k_proj.weight"},
-      {"attn_v.weight", "self_attn.v_proj.weight"},
-      {"attn_q.bias", "self_attn.q_proj.bias"},
-      {"attn_k.bias", "self_attn.k_proj.bias"},
-      {"attn_v.bias", "self_attn.v_proj.bias"},
-      {"attn_output.weight", "self_attn.o_proj.weight"},
-      {"attn_output.bias", "self_attn.o_proj.bias"},
-      {"attn_q_norm.weight", "self_attn.q_norm.weight"},
-      {"attn_k_norm.weight", "self_attn.k_norm.weight"},
-      {"post_attention_norm.weight", "post_attention_layernorm.weight"},
-      {"post_ffw_norm.weight", "post_feedforward_layernorm.weight"},
-      {"ffn_gate.weight", "mlp.gate_proj.weight"},
-      {"ffn_up.weight", "mlp.up_proj.weight"},
-      {"ffn_down.weight", "mlp.down_proj.weight"},
-  };
+// A decoder block's tensors as llama.cpp names them (blk.N.NAME) and as Hugging Face does
+// (model.layers.N.…), both ways. ffn_norm, the norm before the MLP, is Hugging Face's
+// post_attention_layernorm, but Gemma 2's and 3's pre_feedforward_layernorm (their
+// post_attention_layernorm is llama.cpp's post_attention_norm).
+constexpr std::pair<const char*, const char*> kDecoderBlock[] = {
+    {"attn_norm.weight", "input_layernorm.weight"},
+    {"attn_q.weight", "self_attn.q_proj.weight"},
+    {"attn_k.weight", "self_attn.k_proj.weight"},
+    {"attn_v.weight", "self_attn.v_proj.weight"},
+    {"attn_q.bias", "self_attn.q_proj.bias"},
+    {"attn_k.bias", "self_attn.k_proj.bias"},
+    {"attn_v.bias", "self_attn.v_proj.bias"},
+    {"attn_output.weight", "self_attn.o_proj.weight"},
+    {"attn_output.bias", "self_attn.o_proj.bias"},
+    {"attn_q_norm.weight", "self_attn.q_norm.weight"},
+    {"attn_k_norm.weight", "self_attn.k_norm.weight"},
+    {"post_attention_norm.weight", "post_attention_layernorm.weight"},
+    {"post_ffw_norm.weight", "post_feedforward_layernorm.weight"},
+    {"ffn_gate.weight", "mlp.gate_proj.weight"},
+    {"ffn_up.weight", "mlp.up_proj.weight"},
+    {"ffn_down.weight", "mlp.down_proj.weight"},
+    {"ffn_norm.weight", nullptr},  // hf_block_name's
+};
+
+const char* hf_block_name(std::string_view name, bool post_norms) {
   if (name == "ffn_norm.weight") {
     return post_norms ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight";
   }
-  const auto it = kNames.find(name);
-  return it == kNames.end() ? "" : std::string(it->second);
-}
-
-// The other way: llama.cpp's name of a Hugging Face one, for errors (the name itself if none).
-std::string llama_cpp_name(const std::string& hf, bool post_norms) {
-  if (hf == "model.embed_tokens.weight") return "token_embd.weight";
-  if (hf == "model.norm.weight") return "output_norm.weight";
-  if (hf == "lm_head.weight") return "output.weight";
-  const std::string prefix = "model.layers.";
-  if (hf.rfind(prefix, 0) != 0) return hf;
-  const size_t dot = hf.find('.', prefix.size());
-  if (dot == std::string::npos) return hf;
-  const std::string layer = hf.substr(prefix.size(), dot - prefix.size());
-  for (const char* name : {"attn_norm.weight", "attn_q.weight", "attn_k.weight", "attn_v.weight",
-                           "attn_q.bias", "attn_k.bias", "attn_v.bias", "attn_output.weight",
-                           "attn_output.bias", "attn_q_norm.weight", "attn_k_norm.weight",
-                           "post_attention_norm.weight", "post_ffw_norm.weight", "ffn_gate.weight",
-                           "ffn_up.weight", "ffn_down.weight", "ffn_norm.weight"}) {
-    if (hf.compare(dot + 1, std::string::npos, hf_block_name(name, post_norms)) == 0) {
-      return "blk." + layer + "." + name;
-    }
+  for (const auto& [llama_cpp, hf] : kDecoderBlock) {
+    if (name == llama_cpp) return hf;
   }
-  return hf;
+  return nullptr;
 }
 
 std::string hf_name(const std::string& name, bool post_norms) {
   if (name == "token_embd.weight") return "model.embed_tokens.weight";
   if (name == "output_norm.weight") return "model.norm.weight";
   if (name == "output.weight") return "lm_head.weight";
-  if (name.rfind("blk.", 0) == 0) {
-    const size_t dot = name.find('.', 4);
-    const std::string layer = name.substr(4, dot == std::string::npos ? 0 : dot - 4);
-    const bool number =
-        !layer.empty() && layer.size() < 6 &&
-        std::all_of(layer.begin(), layer.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (number) {
-      const std::string part = hf_block_name(std::string_view(name).substr(dot + 1), post_norms);
-      if (!part.empty()) return "model.layers." + std::to_string(std::stoi(layer)) + "." + part;
+  if (const auto block = block_part(name)) {
+    if (const char* part = hf_block_name(block->second, post_norms)) {
+      return "model.layers." + std::to_string(block->first) + "." + part;
     }
   }
   return name;  // not one attnviz reads: kept as it is, for the warning that names it
+}
+
+// The other way: llama.cpp's name of a Hugging Face one, for errors (the name itself if none).
+std::string llama_cpp_name(const std::string& hf, bool post_norms) {
+  for (const char* name : {"token_embd.weight", "output_norm.weight", "output.weight"}) {
+    if (hf == hf_name(name, post_norms)) return name;
+  }
+  const std::string prefix = "model.layers.";
+  const size_t dot = hf.find('.', prefix.size());
+  if (hf.rfind(prefix, 0) != 0 || dot == std::string::npos) return hf;
+  for (const auto& [llama_cpp, _] : kDecoderBlock) {
+    if (hf.compare(dot + 1, std::string::npos, hf_block_name(llama_cpp, post_norms)) == 0) {
+      return "blk." + hf.substr(prefix.size(), dot - prefix.size()) + "." + llama_cpp;
+    }
+  }
+  return hf;
 }
 
 // For llama.cpp's `llama` files, the Hugging Face row r of q (or k) with n heads of d rows: the
@@ -345,7 +349,10 @@ class GgufStateDict final : public StateDict {
     post_norms_ = arch_ == "gemma2" || arch_ == "gemma3";
     const std::string p = arch_ + ".";
     settings_.source = name();
-    if (arch_ == "gpt2") return read_gpt2(limits, p);
+    if (arch_ == "gpt2") {
+      settings_.activation = a->hidden_act;
+      return read_gpt2(limits, p);
+    }
     DecoderSettings d;
     d.model_type = a->model_type;
     d.hidden_act = a->hidden_act;
@@ -410,7 +417,6 @@ class GgufStateDict final : public StateDict {
   // against the tensors).
   void read_gpt2(const Limits& limits, const std::string& p) {
     settings_.family = "gpt2";
-    settings_.activation = "gelu_new";
     settings_.n_layer = count(p + "block_count", 1024);
     settings_.n_embd = count(p + "embedding_length", limits.max_embd);
     settings_.n_head = count(p + "attention.head_count", *settings_.n_embd);

@@ -214,29 +214,12 @@ void TensorTable::convert(const TableEntry& e, float* out, size_t first, size_t 
     // F16 and BF16 in chunks on every thread: converting is most of reading a BF16 model (a
     // plain loop the compiler vectorizes for BF16, a shift).
     constexpr size_t kChunk = size_t{1} << 16;
-    const bool half = e.dtype == "F16";
+    const QuantType type = e.dtype == "F16" ? QuantType::F16 : QuantType::BF16;
     populate_pages(src, n * size, false);
     populate_pages(out, n * sizeof(float), true);
     parallel_for((n + kChunk - 1) / kChunk, [&](size_t c) {
-      const size_t end = std::min(n, (c + 1) * kChunk);
-      const char* from = src + c * kChunk * 2;
-      float* to = out + c * kChunk;
-      const size_t count = end - c * kChunk;
-      if (half) {
-        for (size_t i = 0; i < count; ++i) {
-          uint16_t v;
-          std::memcpy(&v, from + 2 * i, 2);
-          to[i] = half_to_float(v);
-        }
-        return;
-      }
-      // BF16 is the high half of a float32: each value's bits shifted up, 16 at a time.
-      auto* bits = reinterpret_cast<uint32_t*>(to);
-      for (size_t i = 0; i < count; ++i) {
-        uint16_t v;
-        std::memcpy(&v, from + 2 * i, 2);
-        bits[i] = static_cast<uint32_t>(v) << 16;
-      }
+      const size_t count = std::min(n, (c + 1) * kChunk) - c * kChunk;
+      dequantize(type, src + c * kChunk * 2, out + c * kChunk, count);
     });
   } else {
     const bool half = e.dtype == "F16";

@@ -324,6 +324,7 @@ constexpr std::array<i18n::Entry<Err>, static_cast<size_t>(Err::Count)> kErrors 
   {Err::TokenizerTablesEmpty, "the tokenizer has no tokens", "tokenizatorun tokeni yoxdur"},
   {Err::TokenizerTablesLength, "the tokenizer has {0} tokens, {1} scores and {2} token types; they must be as many", "tokenizatorda {0} token, {1} bal və {2} token tipi var; onların sayı eyni olmalıdır"},
   {Err::TokenizerPreUnknown, "tokenizer.ggml.pre is {0}, a pre-tokenizer attnviz does not know; it knows {1}", "tokenizer.ggml.pre = {0}: attnviz bu ilkin bölücünü tanımır; tanıdıqları: {1}"},
+  {Err::TokenizerTablesTwice, "the tokenizer lists {0} twice, as ids {1} and {2}", "tokenizator {0} tokenini iki dəfə sadalayır: {1} və {2} nömrələri ilə"},
   {Err::SafetensorsTooShort, "is {0} bytes, too short for safetensors (it starts with an 8-byte header size)",
    "ölçüsü {0} baytdır, safetensors üçün çox qısadır (o, 8 baytlıq başlıq ölçüsü ilə başlayır)"},
   {Err::HeaderSizeOverFile, "safetensors header size {0} is larger than the rest of the file ({1} bytes)",

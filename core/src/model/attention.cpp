@@ -235,16 +235,13 @@ Matrix embed(const std::vector<int>& ids, const Tensor& token_embedding,
   if (positions && T > position_embedding.rows()) {
     throw Error(Err::Internal, {"embed() given more tokens than position_embedding has rows"});
   }
-  Matrix x(T, token_embedding.cols());  // (T, n_embd)
+  Matrix x(T, token_embedding.cols());         // (T, n_embd)
+  Matrix position(1, token_embedding.cols());  // (1, n_embd): row t of the table, unpacked
   for (Eigen::Index t = 0; t < T; ++t) {
     token_embedding.row_into(ids[static_cast<size_t>(t)], x.row(t).data());
-    if (positions && position_embedding.packed()) {  // a GGUF's position table, kept quantized
-      Matrix row(1, x.cols());
-      position_embedding.row_into(t, row.data());
-      x.row(t) += row;
-    } else if (positions) {
-      x.row(t) += position_embedding.row(t);
-    }
+    if (!positions) continue;
+    position_embedding.row_into(t, position.data());
+    x.row(t) += position;
   }
   return x;
 }

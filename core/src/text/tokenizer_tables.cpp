@@ -76,12 +76,12 @@ BpeTokenizer BpeTokenizer::from_tables(const TokenizerTables& tables, const std:
   }
   for (const std::string_view token : tables.tokens) utf8::validate(token, name);
   if (!b.table(tables.tokens)) {
-    for (size_t id = 0; id < n; ++id) {  // the first text given twice
+    // The table is indexed up to the first text given twice, which finds its earlier id.
+    for (size_t id = 0; id < n; ++id) {
       const int first = b.t_.tokens_.find(tables.tokens[id]);
       if (first >= 0 && static_cast<size_t>(first) != id) {
-        b.fail(Err::BpeDuplicateId,
-               {std::to_string(first), utf8::truncate_to_width(tables.tokens[id], 40),
-                std::to_string(id)});
+        b.fail(Err::TokenizerTablesTwice,
+               {utf8::quoted(tables.tokens[id]), std::to_string(first), std::to_string(id)});
       }
     }
   }
