@@ -196,8 +196,10 @@ TEST(DecoderLoad, EachDisagreementIsNamed) {
     });
   };
   const std::string file = kFolders + "llama/model.safetensors";
-  EXPECT_EQ(error_with("llama", [](json& c) { c["num_hidden_layers"] = 3; }),
-            file + ": n_layer is 3 but the file has 2 blocks (model.layers.0. … model.layers.1.)");
+  EXPECT_EQ(
+      error_with("llama", [](json& c) { c["num_hidden_layers"] = 3; }),
+      file +
+          ": num_hidden_layers is 3 but the file has 2 blocks (model.layers.0. … model.layers.1.)");
   EXPECT_EQ(error_with("llama", [](json& c) { c["vocab_size"] = 60; }),
             file + ": config.json says vocab_size = 60, but \"model.embed_tokens.weight\" has " +
                 std::to_string(json::parse(open_folder("llama")->config)["vocab_size"].get<int>()) +

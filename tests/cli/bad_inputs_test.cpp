@@ -57,6 +57,19 @@ BadInput gguf_case(const std::string& name, const std::string& bytes, const std:
   return {name, {"--text", "ab", "--weights", "{dir}/m.gguf"}, 1, message, file("m.gguf", bytes)};
 }
 
+// The GGUF fixture (tests/reference/gguf) with `from`'s bytes replaced by `to`'s, as m.gguf.
+BadInput tiny_gguf_case(const std::string& name, const std::string& from, const std::string& to,
+                        const std::string& message) {
+  std::string bytes = attnviz::test::slurp(ATTNVIZ_REFERENCE "/gguf/tiny-llama-Q8_0.gguf");
+  bytes.replace(bytes.find(from), from.size(), to);
+  return gguf_case(name, bytes, message);
+}
+
+// A GGUF key-value pair of type uint32.
+std::string gguf_u32(const std::string& key, uint32_t value) {
+  return GgufBytes().str(key).put<uint32_t>(4).put<uint32_t>(value).s;
+}
+
 // A Hugging Face model folder {dir}/model: the gpt2_hf fixture with a config.json and GPT-2's
 // tokenizer files, each replaceable by a broken one.
 std::function<void(const fs::path&)> model_folder(const std::string& config,
@@ -327,6 +340,17 @@ std::vector<BadInput> table() {
                           "num_attention_heads": 4, "num_key_value_heads": 1,
                           "intermediate_size": 64, "vocab_size": 38,
                           "tie_word_embeddings": true})")},
+      {"decoder without its token embedding",
+       {"--text", "ab", "--weights", "{dir}/model"},
+       1,
+       "model.safetensors: missing tensor \"model.embed_tokens.weight\"",
+       [](const fs::path& dir) {
+         decoder_folder("")(dir);
+         const fs::path tensors = dir / "model" / "model.safetensors";
+         std::string bytes = attnviz::test::slurp(tensors.string());
+         bytes.replace(bytes.find("model.embed_tokens."), 19, "model.embed_tokenX.");
+         write_file(tensors, bytes);
+       }},
       {"tokenizer.json: a step attnviz does not compute",
        {"--text", "ab", "--weights", "{dir}/model"},
        1,
@@ -609,6 +633,17 @@ std::vector<BadInput> table() {
       gguf_case("GGUF nested arrays",
                 gguf_file(0, 1, gguf_key("k", 9, GgufBytes().put<uint32_t>(9).put<uint64_t>(0).s)),
                 "key \"k\" is an array of arrays, which attnviz does not read"),
+      // What the model's metadata says against its tensors, named as the file names them.
+      tiny_gguf_case("GGUF tensor shape against the metadata",
+                     gguf_u32("llama.feed_forward_length", 128),
+                     gguf_u32("llama.feed_forward_length", 96),
+                     "m.gguf: \"blk.0.ffn_gate.weight\" has shape 128×64, expected 96×64 "
+                     "(llama.feed_forward_length × llama.embedding_length)"),
+      tiny_gguf_case("GGUF block count against the blocks", gguf_u32("llama.block_count", 2),
+                     gguf_u32("llama.block_count", 3),
+                     "m.gguf: llama.block_count is 3 but the file has 2 blocks (blk.0. … blk.1.)"),
+      tiny_gguf_case("GGUF missing tensor", "blk.1.ffn_down.weight", "blk.1.ffn_dowX.weight",
+                     "m.gguf: missing tensor \"blk.1.ffn_down.weight\""),
       gguf_case("GGUF version 1", gguf_file(0, 0, "", 1), "m.gguf: is GGUF version 1"),
       gguf_case("GGUF of another architecture",
                 gguf_file(0, 1, gguf_key("general.architecture", 8, GgufBytes().str("bert").s)) +

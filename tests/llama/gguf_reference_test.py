@@ -158,6 +158,27 @@ def compare(name, path, reference, quantized):
           f"guesses, logits {deviation.mean().item():.4f} off on average (spread {spread:.2f})")
 
 
+def errors_name_what_the_file_names(tmp, gpt2):
+    """A tensor of the wrong shape is named as the file names it, its size by the metadata's key:
+    GPT-2's ln_2 (llama.cpp's ffn_norm) and Gemma 2's norm after the MLP (post_ffw_norm)."""
+    sd = dict(gpt2.state_dict(), **{"transformer.h.1.ln_2.bias": torch.zeros(255)})
+    bad_gpt2 = tmp / "gpt2-bad.gguf"
+    gguf_models.write_gpt2(bad_gpt2, sd, 4, VOCAB)
+    config = dict(BASE, **CASES["gemma2"])
+    sd = dict(random_state_dict(config, seed=26),
+              **{"model.layers.1.post_feedforward_layernorm.weight": torch.zeros(255)})
+    bad_gemma2 = tmp / "gemma2-bad.gguf"
+    gguf_models.write(bad_gemma2, config, sd, VOCAB)
+    for path, says in [
+            (bad_gpt2, '"blk.1.ffn_norm.bias" has shape 255, expected 256 (gpt2.embedding_length)'),
+            (bad_gemma2,
+             '"blk.1.post_ffw_norm.weight" has shape 255, expected 256 (gemma2.embedding_length)')]:
+        run = subprocess.run([ATTNVIZ, "--weights", str(path), "--tokenizer", str(TOKENIZER),
+                              "--text", TEXT], capture_output=True, text=True)
+        check(run.returncode == 1 and says in run.stderr,
+              f"{path.name}: status {run.returncode}, {run.stderr.strip()!r}; wanted {says!r}")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(os.environ.get("ATTNVIZ_GGUF_KEEP", tmp))  # to look at the files
@@ -179,6 +200,7 @@ def main():
         f32 = tmp / "gpt2-F32.gguf"
         gguf_models.write_gpt2(f32, gpt2.state_dict(), 4, VOCAB)
         models["gpt2"] = (f32, gpt2_reference(gpt2))
+        errors_name_what_the_file_names(tmp, gpt2)
         for family, (f32, reference) in models.items():
             compare(f"{family} F32", f32, reference, quantized=False)
             for ftype, number in FTYPES.items():

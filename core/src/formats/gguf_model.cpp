@@ -38,102 +38,119 @@ constexpr Architecture kArchitectures[] = {
     {"gpt2", "", false, "gelu_new"},  // GPT-2: the whole models' loader, not the decoders'
 };
 
-// A block's tensor, "blk.3.attn_q.weight": its layer (3) and the rest ("attn_q.weight").
-std::optional<std::pair<int, std::string_view>> block_part(std::string_view name) {
-  if (name.rfind("blk.", 0) != 0) return std::nullopt;
-  const size_t dot = name.find('.', 4);
-  const std::string_view layer = name.substr(4, dot == std::string_view::npos ? 0 : dot - 4);
-  const bool number =
-      !layer.empty() && layer.size() < 6 &&
-      std::all_of(layer.begin(), layer.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!number) return std::nullopt;
-  return std::pair<int, std::string_view>(std::stoi(std::string(layer)), name.substr(dot + 1));
-}
+// llama.cpp's names of a family's tensors and those attnviz's loaders read, both ways. Each pair
+// leaves out the last part (".weight", ".bias"), which is kept: whole names outside the blocks, the
+// part after "blk.N." inside them. GPT-2's become nanoGPT's (transformer.h.N.…: the converter
+// stored c_attn, c_proj and c_fc transposed, in nn.Linear's layout, as nanoGPT keeps them); the
+// decoders' become Hugging Face's (model.layers.N.…), where ffn_norm, the norm before the MLP, is
+// post_attention_layernorm but in Gemma 2 and 3, which have norms after attention and the MLP.
+class TensorNames {
+ public:
+  TensorNames() = default;
+  explicit TensorNames(std::string_view arch) {
+    if (arch == "gpt2") {
+      prefix_ = "transformer.h.";
+      outer_ = {{"token_embd", "transformer.wte"},
+                {"position_embd", "transformer.wpe"},
+                {"output_norm", "transformer.ln_f"},
+                {"output", "lm_head"}};
+      block_ = {{"attn_norm", "ln_1"}, {"attn_qkv", "attn.c_attn"}, {"attn_output", "attn.c_proj"},
+                {"ffn_norm", "ln_2"},  {"ffn_up", "mlp.c_fc"},      {"ffn_down", "mlp.c_proj"}};
+      return;
+    }
+    prefix_ = "model.layers.";
+    outer_ = {
+        {"token_embd", "model.embed_tokens"}, {"output_norm", "model.norm"}, {"output", "lm_head"}};
+    block_ = {{"attn_norm", "input_layernorm"},    {"attn_q", "self_attn.q_proj"},
+              {"attn_k", "self_attn.k_proj"},      {"attn_v", "self_attn.v_proj"},
+              {"attn_output", "self_attn.o_proj"}, {"attn_q_norm", "self_attn.q_norm"},
+              {"attn_k_norm", "self_attn.k_norm"}, {"ffn_gate", "mlp.gate_proj"},
+              {"ffn_up", "mlp.up_proj"},           {"ffn_down", "mlp.down_proj"}};
+    if (arch == "gemma2" || arch == "gemma3") {
+      block_.insert(block_.end(), {{"ffn_norm", "pre_feedforward_layernorm"},
+                                   {"post_attention_norm", "post_attention_layernorm"},
+                                   {"post_ffw_norm", "post_feedforward_layernorm"}});
+    } else {
+      block_.emplace_back("ffn_norm", "post_attention_layernorm");
+    }
+  }
 
-// GPT-2's tensors as llama.cpp names them → as nanoGPT does (transformer.h.N.…): the converter
-// stored c_attn, c_proj and c_fc transposed, in nn.Linear's layout, as nanoGPT keeps them.
-std::string gpt2_name(const std::string& name) {
-  static const std::map<std::string_view, std::string_view> kOuter = {
-      {"token_embd.weight", "transformer.wte.weight"},
-      {"position_embd.weight", "transformer.wpe.weight"},
-      {"output_norm.weight", "transformer.ln_f.weight"},
-      {"output_norm.bias", "transformer.ln_f.bias"},
-      {"output.weight", "lm_head.weight"}};
-  static const std::map<std::string_view, std::string_view> kBlock = {
-      {"attn_norm", "ln_1"}, {"attn_qkv", "attn.c_attn"}, {"attn_output", "attn.c_proj"},
-      {"ffn_norm", "ln_2"},  {"ffn_up", "mlp.c_fc"},      {"ffn_down", "mlp.c_proj"}};
-  if (const auto it = kOuter.find(name); it != kOuter.end()) return std::string(it->second);
-  const auto block = block_part(name);
-  if (!block) return name;
-  const std::string_view rest = block->second;
-  const size_t dot = rest.rfind('.');
-  const auto part = kBlock.find(rest.substr(0, dot));
-  if (dot == std::string_view::npos || part == kBlock.end()) return name;
-  return "transformer.h." + std::to_string(block->first) + "." + std::string(part->second) +
-         std::string(rest.substr(dot));
-}
+  // "blk.3.attn_q.weight" → "model.layers.3.self_attn.q_proj.weight"; a name attnviz does not
+  // read stays as it is, for the warning that names it.
+  std::string loaders(std::string_view name) const {
+    std::optional<std::string> key;
+    if (const auto block = block_part(name)) {
+      key = translate(block->second, block_, true);
+      if (key) key = prefix_ + std::to_string(block->first) + "." + *key;
+    } else {
+      key = translate(name, outer_, true);
+    }
+    return key.value_or(std::string(name));
+  }
 
-// A decoder block's tensors as llama.cpp names them (blk.N.NAME) and as Hugging Face does
-// (model.layers.N.…), both ways. ffn_norm, the norm before the MLP, is Hugging Face's
-// post_attention_layernorm, but Gemma 2's and 3's pre_feedforward_layernorm (their
-// post_attention_layernorm is llama.cpp's post_attention_norm).
-constexpr std::pair<const char*, const char*> kDecoderBlock[] = {
-    {"attn_norm.weight", "input_layernorm.weight"},
-    {"attn_q.weight", "self_attn.q_proj.weight"},
-    {"attn_k.weight", "self_attn.k_proj.weight"},
-    {"attn_v.weight", "self_attn.v_proj.weight"},
-    {"attn_q.bias", "self_attn.q_proj.bias"},
-    {"attn_k.bias", "self_attn.k_proj.bias"},
-    {"attn_v.bias", "self_attn.v_proj.bias"},
-    {"attn_output.weight", "self_attn.o_proj.weight"},
-    {"attn_output.bias", "self_attn.o_proj.bias"},
-    {"attn_q_norm.weight", "self_attn.q_norm.weight"},
-    {"attn_k_norm.weight", "self_attn.k_norm.weight"},
-    {"post_attention_norm.weight", "post_attention_layernorm.weight"},
-    {"post_ffw_norm.weight", "post_feedforward_layernorm.weight"},
-    {"ffn_gate.weight", "mlp.gate_proj.weight"},
-    {"ffn_up.weight", "mlp.up_proj.weight"},
-    {"ffn_down.weight", "mlp.down_proj.weight"},
-    {"ffn_norm.weight", nullptr},  // hf_block_name's
+  // The other way, for errors; a block's prefix ("model.layers.3.") becomes "blk.3.".
+  std::string file(std::string_view key) const {
+    std::optional<std::string> name;
+    if (key.rfind(prefix_, 0) == 0) {
+      const std::string_view rest = key.substr(prefix_.size());
+      const size_t dot = rest.find('.');
+      const std::string blk = "blk." + std::string(rest.substr(0, dot)) + ".";
+      if (dot != std::string_view::npos && dot + 1 == rest.size()) return blk;
+      if (dot != std::string_view::npos) name = translate(rest.substr(dot + 1), block_, false);
+      if (name) name = blk + *name;
+    } else {
+      name = translate(key, outer_, false);
+    }
+    return name.value_or(std::string(key));
+  }
+
+ private:
+  using Pairs = std::vector<std::pair<std::string_view, std::string_view>>;  // {llama.cpp, loaders}
+
+  // A block's tensor, "blk.3.attn_q.weight": its layer (3) and the rest ("attn_q.weight").
+  static std::optional<std::pair<int, std::string_view>> block_part(std::string_view name) {
+    if (name.rfind("blk.", 0) != 0) return std::nullopt;
+    const size_t dot = name.find('.', 4);
+    const std::string_view layer = name.substr(4, dot == std::string_view::npos ? 0 : dot - 4);
+    const bool number =
+        !layer.empty() && layer.size() < 6 &&
+        std::all_of(layer.begin(), layer.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!number) return std::nullopt;
+    return std::pair<int, std::string_view>(std::stoi(std::string(layer)), name.substr(dot + 1));
+  }
+
+  // `name` ("attn_q.weight") to llama.cpp's side or from it: its part before the last dot
+  // translated, the rest (".weight") kept.
+  static std::optional<std::string> translate(std::string_view name, const Pairs& pairs,
+                                              bool to_loaders) {
+    const size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    for (const auto& [llama_cpp, loaders] : pairs) {
+      if (name.substr(0, dot) == (to_loaders ? llama_cpp : loaders))
+        return std::string(to_loaders ? loaders : llama_cpp) + std::string(name.substr(dot));
+    }
+    return std::nullopt;
+  }
+
+  std::string prefix_;  // of a block's tensors on the loaders' side
+  Pairs outer_, block_;
 };
 
-const char* hf_block_name(std::string_view name, bool post_norms) {
-  if (name == "ffn_norm.weight") {
-    return post_norms ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight";
-  }
-  for (const auto& [llama_cpp, hf] : kDecoderBlock) {
-    if (name == llama_cpp) return hf;
-  }
-  return nullptr;
-}
-
-std::string hf_name(const std::string& name, bool post_norms) {
-  if (name == "token_embd.weight") return "model.embed_tokens.weight";
-  if (name == "output_norm.weight") return "model.norm.weight";
-  if (name == "output.weight") return "lm_head.weight";
-  if (const auto block = block_part(name)) {
-    if (const char* part = hf_block_name(block->second, post_norms)) {
-      return "model.layers." + std::to_string(block->first) + "." + part;
-    }
-  }
-  return name;  // not one attnviz reads: kept as it is, for the warning that names it
-}
-
-// The other way: llama.cpp's name of a Hugging Face one, for errors (the name itself if none).
-std::string llama_cpp_name(const std::string& hf, bool post_norms) {
-  for (const char* name : {"token_embd.weight", "output_norm.weight", "output.weight"}) {
-    if (hf == hf_name(name, post_norms)) return name;
-  }
-  const std::string prefix = "model.layers.";
-  const size_t dot = hf.find('.', prefix.size());
-  if (hf.rfind(prefix, 0) != 0 || dot == std::string::npos) return hf;
-  for (const auto& [llama_cpp, _] : kDecoderBlock) {
-    if (hf.compare(dot + 1, std::string::npos, hf_block_name(llama_cpp, post_norms)) == 0) {
-      return "blk." + hf.substr(prefix.size(), dot - prefix.size()) + "." + llama_cpp;
-    }
-  }
-  return hf;
-}
+// A setting of config.json (or nanoGPT's model_args) → the key of a GGUF's ARCH.KEY that holds it.
+constexpr std::pair<std::string_view, std::string_view> kSettingKeys[] = {
+    {"hidden_size", "embedding_length"},
+    {"n_embd", "embedding_length"},
+    {"intermediate_size", "feed_forward_length"},
+    {"num_attention_heads", "attention.head_count"},
+    {"n_head", "attention.head_count"},
+    {"num_key_value_heads", "attention.head_count_kv"},
+    {"head_dim", "attention.key_length"},
+    {"max_position_embeddings", "context_length"},
+    {"n_positions", "context_length"},
+    {"block_size", "context_length"},
+    {"num_hidden_layers", "block_count"},
+    {"n_layer", "block_count"},
+};
 
 // For llama.cpp's `llama` files, the Hugging Face row r of q (or k) with n heads of d rows: the
 // converter wrote head h's rows (two halves of d/2) interleaved, half 0's row i at 2i and half
@@ -158,9 +175,10 @@ class GgufStateDict final : public StateDict {
   GgufStateDict(std::string_view bytes, std::string name, bool mapped, const Limits& limits)
       : StateDict(name), file_(bytes, name), mapped_(mapped) {
     read_settings(limits);
+    names_ = TensorNames(arch_);
     for (const GgufTensor& t : file_.tensors()) {
       if (t.name == "rope_freqs.weight") continue;  // read into the settings
-      const std::string key = arch_ == "gpt2" ? gpt2_name(t.name) : hf_name(t.name, post_norms_);
+      const std::string key = names_.loaders(t.name);
       auto rows = std::make_shared<PackedRows>();
       rows->type = t.type;
       rows->data = reinterpret_cast<const unsigned char*>(t.bytes.data());
@@ -257,12 +275,22 @@ class GgufStateDict final : public StateDict {
   std::optional<std::vector<std::string>> vocab() const override { return std::nullopt; }
   const ModelSettings* file_settings() const override { return &settings_; }
   const GgufFile* gguf() const override { return &file_; }
+  std::string file_key(const std::string& key) const override {
+    const auto it = entries_.find(key);
+    return it != entries_.end() ? it->second.tensor->name : names_.file(key);
+  }
+  std::string file_setting(const std::string& setting) const override {
+    for (const auto& [config, key] : kSettingKeys) {
+      if (setting == config) return arch_ + "." + std::string(key);
+    }
+    return setting;
+  }
 
  private:
   const Entry& entry(const std::string& key, int dims) const {
     const auto it = entries_.find(key);
     if (it == entries_.end()) {
-      fail(Err::MissingTensor, {arch_ == "gpt2" ? key : llama_cpp_name(key, post_norms_)});
+      fail(Err::MissingTensor, {names_.file(key)});
     }
     const GgufTensor& t = *it->second.tensor;
     if (static_cast<int>(t.ne.size()) != dims) {
@@ -346,7 +374,6 @@ class GgufStateDict final : public StateDict {
     }
     if (a == nullptr) fail(Err::GgufArchitecture, {utf8::quoted(arch_)});
     adjacent_pairs_ = a->adjacent_pairs;
-    post_norms_ = arch_ == "gemma2" || arch_ == "gemma3";
     const std::string p = arch_ + ".";
     settings_.source = name();
     if (arch_ == "gpt2") {
@@ -472,7 +499,8 @@ class GgufStateDict final : public StateDict {
   GgufFile file_;
   bool mapped_;
   std::string arch_;
-  bool adjacent_pairs_ = false, post_norms_ = false;
+  bool adjacent_pairs_ = false;
+  TensorNames names_;
   ModelSettings settings_;
   std::map<std::string, Entry> entries_;
   std::vector<std::string> order_;

@@ -1,16 +1,38 @@
 // What every state_dict format shares: its errors, and choosing the format of a file.
 #include "attnviz/formats/state_dict.hpp"
 
+#include <cctype>
 #include <cstring>
 
 #include "attnviz/formats/gguf.hpp"
 #include "attnviz/formats/zip_archive.hpp"
 #include "attnviz/strings.hpp"
+#include "attnviz/text/utf8.hpp"
 
 namespace attnviz {
 
 void StateDict::fail(Err id, std::vector<Words> args) const {
   throw Error(Err::InFile, {name_, Words(id, std::move(args))});
+}
+
+std::string StateDict::quoted_key(const std::string& key) const {
+  return utf8::quoted(file_key(key));
+}
+
+std::string StateDict::settings_text(std::string_view text) const {
+  const auto word = [](char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); };
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    size_t end = i;
+    while (end < text.size() && word(text[end])) ++end;
+    if (end == i) {
+      out += text[i++];
+      continue;
+    }
+    out += file_setting(std::string(text.substr(i, end - i)));
+    i = end;
+  }
+  return out;
 }
 
 std::unique_ptr<StateDict> open_state_dict(std::string_view bytes, std::string name,

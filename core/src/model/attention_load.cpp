@@ -94,8 +94,8 @@ class Loader {
   // The width C a tensor's shape implies, checked against the limit before it is read.
   int checked_width(int64_t width, const std::string& full_key, Err what) const {
     if (width > options_.max_embd) {
-      sd_.fail(Err::WidthOverLimit, {quoted(full_key), std::to_string(width), Words(what, {}),
-                                     std::to_string(options_.max_embd)});
+      sd_.fail(Err::WidthOverLimit, {sd_.quoted_key(full_key), std::to_string(width),
+                                     Words(what, {}), std::to_string(options_.max_embd)});
     }
     return static_cast<int>(std::max<int64_t>(width, 0));
   }
@@ -154,7 +154,7 @@ class Loader {
     if (shape.size() == 2 && shape[0] == 3 * shape[1])
       return checked_width(shape[1], k, Err::Columns);
     if (shape.size() == 2 && shape[1] == 3 * shape[0]) return checked_width(shape[0], k, Err::Rows);
-    sd_.fail(Err::CAttnShape, {quoted(k), shape_text(shape)});
+    sd_.fail(Err::CAttnShape, {sd_.quoted_key(k), shape_text(shape)});
   }
 
   // The first candidate present at the top level or under a leading part of the prefix, so

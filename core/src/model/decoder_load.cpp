@@ -85,8 +85,10 @@ class DecoderLoader {
     int n_layer = 0;
     while (sd_.has(layer(n_layer) + "self_attn.q_proj.weight")) ++n_layer;
     if (n_layer != c_.n_layer) {
-      sd_.fail(Err::LayerCountMismatch, {std::to_string(c_.n_layer), std::to_string(n_layer),
-                                         layer(0), layer(std::max(0, n_layer - 1))});
+      sd_.fail(Err::LayerCountMismatch,
+               {sd_.file_setting("num_hidden_layers"), std::to_string(c_.n_layer),
+                std::to_string(n_layer), sd_.file_key(layer(0)),
+                sd_.file_key(layer(std::max(0, n_layer - 1)))});
     }
     if (unchecked_) unchecked_->blocks.resize(static_cast<size_t>(n_layer));
     for (int i = 0; i < n_layer; ++i) m_.blocks.push_back(read_block(i));
@@ -106,7 +108,7 @@ class DecoderLoader {
         return;
       }
     }
-    sd_.fail(Err::MissingTensor, {quoted("model.embed_tokens.weight")});
+    sd_.fail(Err::MissingTensor, {"model.embed_tokens.weight"});
   }
 
   std::string layer(int i) const { return root_ + "layers." + std::to_string(i) + "."; }
@@ -215,15 +217,15 @@ class DecoderLoader {
       if (used_.count(k) || ends_with(k, "rotary_emb.inv_freq")) continue;
       if (k.rfind(root_, 0) != 0 && !outer_.empty()) continue;
       if (root_ == "model.language_model." && k.rfind("model.language_model.", 0) != 0) continue;
-      warnings_.emplace_back(Err::UnknownKey, std::vector<Words>{sd_.name(), quoted(k)});
+      warnings_.emplace_back(Err::UnknownKey, std::vector<Words>{sd_.name(), sd_.quoted_key(k)});
     }
   }
 
   void agree(const char* setting, int said, Eigen::Index found, const std::string& key,
              Err unit) const {
     if (said == found) return;
-    sd_.fail(Err::ConfigDisagrees, {source_, setting, std::to_string(said), quoted(key),
-                                    std::to_string(found), Words(unit, {})});
+    sd_.fail(Err::ConfigDisagrees, {source_, sd_.file_setting(setting), std::to_string(said),
+                                    sd_.quoted_key(key), std::to_string(found), Words(unit, {})});
   }
 
   Tensor read(const std::string& key, int dims, std::string* later) {

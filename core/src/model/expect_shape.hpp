@@ -21,7 +21,8 @@ inline void expect_shape(const StateDict& sd, const ConstMatrixRef& m, const std
   const int64_t rows = vector ? 1 : expected.front();
   if (m.rows() == rows && m.cols() == expected.back()) return;
   const std::string found = vector ? shape_text({m.cols()}) : shape_text(m.rows(), m.cols());
-  sd.fail(Err::ShapeMismatch, {utf8::quoted(key), found, shape_text(expected), meaning});
+  sd.fail(Err::ShapeMismatch,
+          {sd.quoted_key(key), found, shape_text(expected), sd.settings_text(meaning)});
 }
 
 }  // namespace attnviz

@@ -86,9 +86,10 @@ class ModelLoader {
     int n_layer = 0;
     while (sd_.has(n_.marker(n_layer))) ++n_layer;
     if (settings_.n_layer && *settings_.n_layer != n_layer) {
-      sd_.fail(Err::LayerCountMismatch,
-               {std::to_string(*settings_.n_layer), std::to_string(n_layer), n_.block(0),
-                n_.block(n_layer - 1)});
+      sd_.fail(
+          Err::LayerCountMismatch,
+          {sd_.file_setting("n_layer"), std::to_string(*settings_.n_layer), std::to_string(n_layer),
+           sd_.file_key(n_.block(0)), sd_.file_key(n_.block(n_layer - 1))});
     }
     if (unchecked_) unchecked_->blocks.resize(static_cast<size_t>(n_layer));
     for (int i = 0; i < n_layer; ++i) m_.blocks.push_back(read_block(i));
@@ -120,7 +121,7 @@ class ModelLoader {
     const std::vector<int64_t> shape =
         sd_.has(n_.wte()) ? sd_.shape(n_.wte()) : std::vector<int64_t>{};
     if (shape.size() == 2 && shape[1] > settings_.max_embd) {
-      sd_.fail(Err::WidthOverLimit, {quoted(n_.wte()), std::to_string(shape[1]),
+      sd_.fail(Err::WidthOverLimit, {sd_.quoted_key(n_.wte()), std::to_string(shape[1]),
                                      Words(Err::Columns, {}), std::to_string(settings_.max_embd)});
     }
     m_.token_embedding = read(n_.wte(), 2, unchecked_ ? &unchecked_->token_embedding : nullptr);
@@ -159,8 +160,9 @@ class ModelLoader {
     const auto hs = b.attention.head_size();
     const auto width = b.attention.operand == Operand::Transposed ? query.cols() : query.rows();
     if (width != C) {
-      sd_.fail(Err::ShapeMismatch, {quoted(n_.marker(i)), shape_text(hs, width), shape_text(hs, C),
-                                    "head_size × n_embd, n_embd of wte"});
+      sd_.fail(Err::ShapeMismatch,
+               {sd_.quoted_key(n_.marker(i)), shape_text(hs, width), shape_text(hs, C),
+                sd_.settings_text("head_size × n_embd, n_embd of ") + sd_.quoted_key(n_.wte())});
     }
     b.attention.ln_weight = vector(n_.ln_1(i) + "weight", C, "n_embd");
     b.attention.ln_bias = optional_vector(n_.ln_1(i) + "bias", C, "n_embd");
@@ -226,7 +228,7 @@ class ModelLoader {
           std::any_of(attention_prefixes.begin(), attention_prefixes.end(),
                       [&](const std::string& p) { return k.rfind(p, 0) == 0; });
       if (!in_attention)
-        warnings_.emplace_back(Err::UnknownKey, std::vector<Words>{sd_.name(), quoted(k)});
+        warnings_.emplace_back(Err::UnknownKey, std::vector<Words>{sd_.name(), sd_.quoted_key(k)});
     }
   }
 
@@ -234,8 +236,9 @@ class ModelLoader {
   void agree(const char* setting, std::optional<int> said, int found, const std::string& key,
              Err unit) const {
     if (!said || *said == found) return;
-    sd_.fail(Err::ConfigDisagrees, {settings_.source, setting, std::to_string(*said), quoted(key),
-                                    std::to_string(found), Words(unit, {})});
+    sd_.fail(Err::ConfigDisagrees,
+             {settings_.source, sd_.file_setting(setting), std::to_string(*said),
+              sd_.quoted_key(key), std::to_string(found), Words(unit, {})});
   }
 
   Tensor read(const std::string& key, int dims) {

@@ -79,6 +79,15 @@ class StateDict {
   // The GGUF file behind the tensors, for its tokenizer; nullptr for other formats.
   virtual const GgufFile* gguf() const { return nullptr; }
 
+  // Names as the file writes them, for errors: a tensor's key or a block's prefix (a GGUF's
+  // "blk.0.attn_q.weight" for model.layers.0.self_attn.q_proj.weight, "blk.0." for
+  // model.layers.0.), a setting ("llama.embedding_length" for hidden_size), and a text of
+  // settings' names ("num_key_value_heads·head_dim × hidden_size") with each named so.
+  virtual std::string file_key(const std::string& key) const { return key; }
+  virtual std::string file_setting(const std::string& setting) const { return setting; }
+  std::string quoted_key(const std::string& key) const;  // file_key, quoted
+  std::string settings_text(std::string_view text) const;
+
  private:
   std::string name_;
 };
