@@ -1,7 +1,7 @@
-// ggml's quantized blocks read back against ggml itself: llama.cpp's prebuilt libggml-base
-// (ggml_quantize_chunk makes the blocks, to_float reads them) through tests/llama's
-// llama_reference; and the products over packed rows against the same products over the
-// unpacked matrix, bit for bit, on every kernel target and thread count.
+// ggml's quantized blocks read back against ggml itself, by each kernel target: llama.cpp's
+// prebuilt libggml-base (ggml_quantize_chunk makes the blocks, to_float reads them) through
+// tests/llama's llama_reference; and the products over packed rows against the same products over
+// the unpacked matrix, bit for bit, on every kernel target and thread count.
 #include "attnviz/compute/quant.hpp"
 
 #include <gtest/gtest.h>
@@ -75,8 +75,17 @@ TEST(Quant, EveryTypeReadsAsGgmlReadsIt) {
       const std::string theirs = reference("dequantize", type, n, path);
       ASSERT_EQ(theirs.size(), n * 4) << l.name;
       std::vector<float> ours(n);
-      dequantize(type, blocks->data(), ours.data(), n);
-      EXPECT_EQ(std::memcmp(ours.data(), theirs.data(), n * 4), 0) << l.name;
+      for (const std::string& target : kernel_targets()) {  // each target's own kernels
+        const Compute compute({1, target});
+        const ComputeScope scope(compute);
+        dequantize(type, blocks->data(), ours.data(), n);
+        EXPECT_EQ(std::memcmp(ours.data(), theirs.data(), n * 4), 0) << l.name << " " << target;
+        // A run of values that starts and ends inside the vectors' stride (F16, BF16).
+        if (l.block_values == 1) {
+          dequantize(type, blocks->data() + 2 * l.block_bytes, ours.data(), 13);
+          EXPECT_EQ(std::memcmp(ours.data(), theirs.data() + 8, 13 * 4), 0) << l.name << target;
+        }
+      }
       // Finite from the scales alone, exactly when every value is.
       bool finite = true;
       for (const float v : ours) finite = finite && std::isfinite(v);

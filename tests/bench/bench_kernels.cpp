@@ -1,6 +1,6 @@
 // The matrix products at T = 1024 on each instruction set attnviz compiles, beside that
 // instruction set's own peak: independent multiply-adds on registers, as wide as it allows. The
-// products' GFLOP/s over the peak is how much of the core they use.
+// products' GFLOP/s over the peak is how much of the core they use. And how fast memory is read.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "bench_kernels.cpp"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -31,6 +31,20 @@ float PeakMultiplyAdd(size_t steps) {
 
 size_t Lanes() { return hn::Lanes(hn::ScalableTag<float>()); }
 
+// The sum of n floats (n a multiple of 4 vectors) in four chains: reading them is all it does.
+float SumFloats(const float* p, size_t n) {
+  const hn::ScalableTag<float> d;
+  const size_t L = hn::Lanes(d);
+  auto s0 = hn::Zero(d), s1 = s0, s2 = s0, s3 = s0;
+  for (size_t i = 0; i < n; i += 4 * L) {
+    s0 = hn::Add(s0, hn::LoadU(d, p + i));
+    s1 = hn::Add(s1, hn::LoadU(d, p + i + L));
+    s2 = hn::Add(s2, hn::LoadU(d, p + i + 2 * L));
+    s3 = hn::Add(s3, hn::LoadU(d, p + i + 3 * L));
+  }
+  return hn::GetLane(hn::Add(hn::Add(s0, s1), hn::Add(s2, s3)));
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace attnviz
 HWY_AFTER_NAMESPACE();
@@ -39,6 +53,8 @@ HWY_AFTER_NAMESPACE();
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
@@ -48,6 +64,7 @@ namespace {
 
 HWY_EXPORT(PeakMultiplyAdd);
 HWY_EXPORT(Lanes);
+HWY_EXPORT(SumFloats);
 
 // attnviz's names for Highway's targets (kernel_targets()), as Highway numbers them.
 int64_t hwy_target(const std::string& name) {
@@ -67,6 +84,32 @@ void BM_Peak(benchmark::State& state, const std::string& target) {
   state.counters["FLOP/s"] = benchmark::Counter(2.0 * static_cast<double>(lanes * 12 * kSteps),
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
+
+// How fast this machine reads memory: 512 MiB of floats summed, each thread its own part. A new
+// token reads every weight once, so this bounds how fast a model writes (compare_pytorch.py).
+void BM_MemoryRead(benchmark::State& state) {
+  const auto threads = static_cast<size_t>(state.range(0));
+  const size_t n = size_t{128} << 20, part = n / threads;
+  const std::vector<float> data(n, 1.0f);
+  std::vector<float> sums(threads);
+  for (auto _ : state) {
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t) {
+      pool.emplace_back(
+          [&, t] { sums[t] = HWY_DYNAMIC_DISPATCH(SumFloats)(&data[t * part], part); });
+    }
+    for (std::thread& thread : pool) thread.join();
+    benchmark::DoNotOptimize(sums.data());
+  }
+  state.counters["bytes/s"] = benchmark::Counter(static_cast<double>(n * sizeof(float)),
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_MemoryRead)
+    ->Arg(1)
+    ->Arg(2)
+    ->ArgName("threads")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // C (m, n) = A (m, k) · B: (k, n) as stored, or (n, k) transposed, on one thread.
 void BM_Product(benchmark::State& state, const std::string& target, Operand b_is) {

@@ -25,7 +25,9 @@ Markdown table, each row with its target and whether this run meets it:
      has) against nanoGPT's generate() (no cache, every layer's attention kept: what students run)
      and a key/value-cached PyTorch loop (its attention rows kept): 256 new tokens after 10 on
      GPT-2 small's shape (gpt2_small.py generate), 200 characters on the shipped `az-long` model
-     (shipped_generate.py). attnviz's peak memory beside each.
+     (shipped_generate.py). attnviz's peak memory beside each. Under the table, the least time
+     GPT-2's shape can take, reading its weights once per token at this machine's memory speed
+     (bench_kernels.cpp's BM_MemoryRead, from the portable bench build).
      `compare_pytorch.py generate` prints only these rows.
   8. Hugging Face decoders, BF16 folders of SmolLM2-135M's and Qwen2.5-0.5B's shapes
      (tests/bench/hf_shapes.py, random weights), whole processes against the PyTorch reference of
@@ -42,7 +44,10 @@ Markdown table, each row with its target and whether this run meets it:
      computed) against llama.cpp's prompt processing of the same tokens with its default settings
      (flash attention, no weights kept); its decode time alone beside it; peak memory of both.
      Each of attnviz's kernel sets against llama.cpp's CPU backend for the same instruction set
-     (ATTNVIZ_LLAMA_CPU: its best, haswell for AVX2, sse42 for SSE4).
+     (ATTNVIZ_LLAMA_CPU: its best, haswell for AVX2, sse42 for SSE4). Then writing: 128 tokens
+     greedily after 8, attnviz's --generate (every new token's attention row in every head kept,
+     a head's PNG drawn) against llama_reference generate (llama.cpp's simple example: the prompt
+     in one decode, then one token per decode).
      `compare_pytorch.py gguf` prints only these rows.
 """
 import os
@@ -234,8 +239,29 @@ def kernel_sets():
     return sets
 
 
+NOTES = []  # lines printed under the table
+
+
+def memory_bound():
+    """The fastest GPT-2 small's shape can write 256 tokens here: each new token reads every
+    weight once, so no faster than this machine reads memory (BM_MemoryRead, 1 and 2 threads)."""
+    size = (GPT2 / "model.safetensors").stat().st_size
+    speeds = {}
+    for threads in (1, 2):
+        ms = bench(BENCHES["portable"], f"BM_MemoryRead/threads:{threads}/real_time")
+        if ms is None:
+            return
+        speeds[threads] = (512 << 20) / (ms / 1e3)
+    NOTES.append(f"Memory read (BM_MemoryRead): {speeds[1] / 1e9:.1f} GB/s on one thread, "
+                 f"{speeds[2] / 1e9:.1f} on two; GPT-2 small's shape reads its {size / 1e6:.0f} MB "
+                 f"of weights for each new token, so 256 tokens take at least "
+                 f"{256 * size / speeds[1]:.1f} s on one thread, {256 * size / speeds[2]:.1f} s "
+                 "on two.")
+
+
 def generation_rows(rows, tmp):
     """7. Tokens per second while writing, every attention row kept."""
+    memory_bound()
     runs = [("GPT-2-small-shaped, 256 new tokens after 10",
              ["--weights", str(GPT2), "--text", " ".join(["the"] * 10), "--generate", "256"],
              lambda t, mode: [str(PEER), "generate", str(GPT2), "10", "256", str(t), mode], 256)]
@@ -343,6 +369,27 @@ def gguf_rows(rows, tmp):
                         f"{p_wall:.2f} s (decode {decode:.2f} s), {p_mem:.0f} MiB",
                         f"{a_wall:.2f} s, {a_mem:.0f} MiB", f"{a_wall / p_wall:.2f}× its time",
                         "≤ 1.5× llama.cpp's time", a_wall <= 1.5 * p_wall)
+    prompt, n = "abcdefgh", 128
+    ids = [str(ord(c) - 32) for c in prompt]
+    for ftype in ("Q8_0", "Q4_K_M"):
+        model = GGUF / f"{name}-{ftype}.gguf"
+        for threads in (1, 2):
+            for kernels, k_env in kernel_sets():
+                p_env = dict(env, ATTNVIZ_LLAMA_CPU=backends[kernels])
+                p_args = [str(reference), "generate", str(model), str(threads), str(n), *ids]
+                p_wall, p_mem = run_process(p_args, 3, p_env)
+                decode = float(subprocess.run(p_args, check=True, capture_output=True, text=True,
+                                              env=p_env).stdout.split()[0])
+                a_wall, a_mem = run_process(
+                    [str(ATTNVIZ), "--weights", str(model), "--text", prompt, "--generate", str(n),
+                     "--temperature", "0", "--layer", "29", "--head", "0", "--png",
+                     f"{tmp}/g.png", "--no-table", "--threads", str(threads)], 3, k_env or None)
+                row(rows, f"SmolLM2-135M-shaped {ftype} GGUF, writing {n} tokens after "
+                    f"{len(ids)}, greedy, {threads} thread{'s' if threads > 1 else ''}{kernels}",
+                    f"llama.cpp{' ' + backends[kernels] if backends[kernels] else ''}: "
+                    f"{p_wall:.2f} s (decodes {decode:.2f} s), {p_mem:.0f} MiB",
+                    f"{a_wall:.2f} s ({n / a_wall:.0f}/s), {a_mem:.0f} MiB",
+                    f"{a_wall / p_wall:.2f}× its time", "(for comparison)", True)
 
 
 def print_rows(rows):
@@ -368,6 +415,7 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             sections[sys.argv[1]](rows, tmp)
         print_rows(rows)
+        print("\n".join(NOTES))
         return
     with tempfile.TemporaryDirectory() as tmp:
         # 1. The lesson's heatmap.
@@ -511,6 +559,7 @@ def main():
             shares.append(f"- {b['name']}: {b['FLOP/s'] / 1e9:.0f} GFLOP/s, "
                           f"{100 * b['FLOP/s'] / own:.0f} % of {target}'s peak ({own / 1e9:.0f})")
     print_rows(rows)
+    print("\n".join(NOTES))
     if peak:
         print(f"\nOne core's measured peak (BM_PeakMultiplyAdd, -march=native): {peak / 1e9:.0f} "
               "GFLOP/s. Useful work, in GFLOP/s and as a share of the peak of the cores used:")

@@ -6,6 +6,8 @@
 //   llama_reference model-quantize IN OUT FTYPE  llama_model_quantize (FTYPE: enum llama_ftype)
 //   llama_reference logits MODEL THREADS ID...   the logits of every position, one line each
 //   llama_reference bench MODEL THREADS T ID     prompt processing of T tokens: its seconds
+//   llama_reference generate MODEL THREADS N ID...  N tokens written greedily after the prompt
+//                                                IDs: the decodes' seconds, then the N ids
 //   llama_reference tokenize MODEL TEXTS         llama_tokenize's ids of each text (each ended by
 //                                                a 0 byte), special tokens added and parsed
 #include <stdio.h>
@@ -83,12 +85,13 @@ static struct llama_model* load(const char* path, int vocab_only) {
   return llama_model_load_from_file(path, mp);
 }
 
-// A batch of n tokens at positions 0 … n − 1 of sequence 0; logits for all of them, or the last.
-static struct llama_batch batch_of(const llama_token* ids, int n, int all_logits) {
+// A batch of n tokens at positions first … first + n − 1 of sequence 0; logits for all of them,
+// or the last.
+static struct llama_batch batch_of(const llama_token* ids, int n, int first, int all_logits) {
   struct llama_batch batch = llama_batch_init(n, 0, 1);
   for (int i = 0; i < n; ++i) {
     batch.token[i] = ids[i];
-    batch.pos[i] = i;
+    batch.pos[i] = first + i;
     batch.n_seq_id[i] = 1;
     batch.seq_id[i][0] = 0;
     batch.logits[i] = all_logits || i == n - 1;
@@ -114,7 +117,7 @@ static int logits(int argc, char** argv) {
   cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
   struct llama_context* ctx = llama_init_from_model(model, cp);
   if (!ctx) return 4;
-  struct llama_batch batch = batch_of(ids, n, 1);
+  struct llama_batch batch = batch_of(ids, n, 0, 1);
   if (llama_decode(ctx, batch) != 0) return 5;
   const int vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
   for (int i = 0; i < n; ++i) {
@@ -168,11 +171,47 @@ static int bench(int argc, char** argv) {
   if (!ctx) return 4;
   llama_token* ids = malloc(sizeof(llama_token) * (size_t)n);
   for (int i = 0; i < n; ++i) ids[i] = atoi(argv[5]);
-  struct llama_batch batch = batch_of(ids, n, 0);
+  struct llama_batch batch = batch_of(ids, n, 0, 0);
   const int64_t start = ggml_time_us();
   if (llama_decode(ctx, batch) != 0) return 5;
   printf("%.6f\n", (double)(ggml_time_us() - start) / 1e6);
   llama_batch_free(batch);
+  llama_free(ctx);
+  llama_model_free(model);
+  return 0;
+}
+
+// Generation as llama.cpp's simple example runs it, default context settings: the prompt in one
+// decode, then each new token (the argmax of the last logits) decoded alone, its key and value
+// cached. Prints the decodes' seconds, then the N ids written.
+static int generate(int argc, char** argv) {
+  if (argc < 6) return 2;
+  struct llama_model* model = load(argv[2], 0);
+  if (!model) return 3;
+  const int n_new = atoi(argv[4]), n_prompt = argc - 5;
+  llama_token* ids = malloc(sizeof(llama_token) * (size_t)(n_prompt + n_new));
+  for (int i = 0; i < n_prompt; ++i) ids[i] = atoi(argv[5 + i]);
+  struct llama_context_params cp = llama_context_default_params();
+  cp.n_ctx = (uint32_t)(n_prompt + n_new);
+  cp.n_threads = cp.n_threads_batch = atoi(argv[3]);
+  struct llama_context* ctx = llama_init_from_model(model, cp);
+  if (!ctx) return 4;
+  const int vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
+  const int64_t start = ggml_time_us();
+  int n = n_prompt;  // tokens decoded
+  for (int written = 0; written < n_new; ++written) {
+    const int count = written ? 1 : n_prompt;  // the prompt, then the token written last
+    struct llama_batch batch = batch_of(ids + n - count, count, n - count, 0);
+    if (llama_decode(ctx, batch) != 0) return 5;
+    llama_batch_free(batch);
+    const float* logits = llama_get_logits_ith(ctx, -1);
+    int best = 0;
+    for (int j = 1; j < vocab; ++j) best = logits[j] > logits[best] ? j : best;
+    ids[n++] = best;
+  }
+  printf("%.6f\n", (double)(ggml_time_us() - start) / 1e6);
+  for (int i = n_prompt; i < n; ++i) printf(i > n_prompt ? " %d" : "%d", ids[i]);
+  printf("\n");
   llama_free(ctx);
   llama_model_free(model);
   return 0;
@@ -192,5 +231,6 @@ int main(int argc, char** argv) {
   if (!strcmp(argv[1], "logits")) return logits(argc, argv);
   if (!strcmp(argv[1], "tokenize")) return tokenize(argc, argv);
   if (!strcmp(argv[1], "bench")) return bench(argc, argv);
+  if (!strcmp(argv[1], "generate")) return generate(argc, argv);
   return 2;
 }

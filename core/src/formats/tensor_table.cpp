@@ -211,8 +211,7 @@ void TensorTable::convert(const TableEntry& e, float* out, size_t first, size_t 
       out[i] = static_cast<float>(v);
     }
   } else if (!e.big_endian) {
-    // F16 and BF16 in chunks on every thread: converting is most of reading a BF16 model (a
-    // plain loop the compiler vectorizes for BF16, a shift).
+    // F16 and BF16 in chunks on every thread: converting is most of reading a BF16 model.
     constexpr size_t kChunk = size_t{1} << 16;
     const QuantType type = e.dtype == "F16" ? QuantType::F16 : QuantType::BF16;
     populate_pages(src, n * size, false);

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -48,8 +49,30 @@ void dequantize(QuantType type, const void* blocks, float* out, size_t n);
 // alone: the integers times a finite float16 scale cannot overflow float32.
 bool quant_finite(QuantType type, const void* blocks, size_t n);
 
-float half_to_float(uint16_t h);      // IEEE binary16, exact
-float bfloat16_to_float(uint16_t b);  // the top half of a float32
+// IEEE binary16, exact; a NaN made quiet as the processor's conversion (F16C) makes it.
+inline float half_to_float(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t exponent = (h >> 10) & 0x1Fu;
+  const uint32_t mantissa = h & 0x3FFu;
+  if (exponent == 0) {  // zero or subnormal: mantissa · 2^-24, exact in float
+    const float magnitude = static_cast<float>(mantissa) * 0x1p-24f;
+    return sign ? -magnitude : magnitude;
+  }
+  const uint32_t bits = exponent == 0x1F
+                            ? sign | 0x7F800000u | (mantissa << 13) | (mantissa ? 0x00400000u : 0u)
+                            : sign | ((exponent + 112) << 23) | (mantissa << 13);  // 15 → 127
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+// The top half of a float32.
+inline float bfloat16_to_float(uint16_t b) {
+  const uint32_t bits = static_cast<uint32_t>(b) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
 
 // A matrix whose rows stay as the file holds them: row r's blocks at data + row_bytes · row_of[r]
 // (row_of empty: r). Its values are read a panel at a time by the products (matmul on a Tensor)
