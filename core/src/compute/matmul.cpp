@@ -247,10 +247,15 @@ HWY_INLINE void dot_block(const float* HWY_RESTRICT a, const float* const* b, si
 }
 
 void dot_rows(const Product& p, size_t j0, size_t j1) {
-  constexpr size_t kB = 4;                   // rows of B per pass
+  // Rows of B per pass: 4, each row of A loaded once for the 4 (and a quantized B's 4 rows
+  // unpacked in one call, reading them in order); but for one row of A against float32 rows,
+  // one, so that B is read as one stream from start to end, which the processor fetches ahead at
+  // memory speed (measured: twice the speed of 4 rows side by side, 4 short streams).
+  constexpr size_t kB = 4;
+  const size_t per_pass = p.m == 1 && p.packed == nullptr ? 1 : kB;
   thread_local std::vector<float> unpacked;  // (kB, k): a quantized B's rows, unpacked
-  for (size_t j = j0; j < j1; j += kB) {
-    const size_t nb = std::min(kB, j1 - j);
+  for (size_t j = j0; j < j1; j += per_pass) {
+    const size_t nb = std::min(per_pass, j1 - j);
     const float* b[kB];  // row j + r of B
     if (p.packed != nullptr) {
       unpacked.resize(kB * p.k);
@@ -279,46 +284,40 @@ void dot_rows(const Product& p, size_t j0, size_t j1) {
   }
 }
 
-// One row of A against B (k, n) read where it lies, a few rows of B at a time from start to end
-// (what a new token's products are: each weight read once, in order): c[j] = Σ_k a[k]·b[k][j]
-// summed over k in order, one multiply-add at a time, as tile() sums it, so the same bits.
-// Columns [j0, j1), a whole number of vectors; c's columns in registers kV vectors at a time,
-// kK rows of B per pass over them.
+// One row of A against B (k, n) read where it lies, row after row from start to end (what a new
+// token's products are: each weight read once, in order, as one stream, which the processor
+// fetches ahead at memory speed; measured: 1.4 times the speed of 8 rows side by side):
+// c[j] = Σ_k a[k]·b[k][j] summed over k in order, one multiply-add at a time, as tile() sums it,
+// so the same bits. Columns [j0, j1), a whole number of vectors; c, in the first level of cache,
+// takes each row's multiply-adds kV vectors at a time.
 void row_times(const Product& p, size_t j0, size_t j1) {
   const D d;
   const size_t L = hn::Lanes(d);
-  constexpr size_t kV = 4, kK = 8;
-  for (size_t k0 = 0; k0 < p.k; k0 += kK) {
-    const size_t kc = std::min(kK, p.k - k0);
-    const bool first = k0 == 0;
-    V a[kK];
-    for (size_t r = 0; r < kc; ++r) a[r] = hn::Set(d, p.a[k0 + r]);
-    const float* b = p.b + k0 * p.ldb;
+  constexpr size_t kV = 4;
+  for (size_t k = 0; k < p.k; ++k) {
+    const V a = hn::Set(d, p.a[k]);
+    const float* b = p.b + k * p.ldb;
+    const auto times = [&](size_t j) {
+      const V acc = k == 0 ? hn::Zero(d) : hn::LoadU(d, p.c + j);
+      hn::StoreU(hn::MulAdd(a, hn::LoadU(d, b + j), acc), d, p.c + j);
+    };
     size_t j = j0;
     for (; j + kV * L <= j1; j += kV * L) {
-      V acc[kV];
-      for (size_t v = 0; v < kV; ++v) acc[v] = first ? hn::Zero(d) : hn::LoadU(d, p.c + j + v * L);
-      for (size_t r = 0; r < kc; ++r) {
-        for (size_t v = 0; v < kV; ++v)
-          acc[v] = hn::MulAdd(a[r], hn::LoadU(d, b + r * p.ldb + j + v * L), acc[v]);
-      }
-      for (size_t v = 0; v < kV; ++v) hn::StoreU(acc[v], d, p.c + j + v * L);
+      for (size_t v = 0; v < kV; ++v) times(j + v * L);
     }
-    for (; j < j1; j += L) {
-      V acc = first ? hn::Zero(d) : hn::LoadU(d, p.c + j);
-      for (size_t r = 0; r < kc; ++r) acc = hn::MulAdd(a[r], hn::LoadU(d, b + r * p.ldb + j), acc);
-      hn::StoreU(acc, d, p.c + j);
-    }
+    for (; j < j1; j += L) times(j);
   }
 }
 
 void Matmul(const Product& p) {
   const D d;
   if (!p.transposed && p.m == 1) {
-    // Whole panels by row_times() (in column chunks on several threads when the product is
-    // large), a last partial panel by product_part(): both sum each entry in the same order.
+    // Whole panels by row_times() (a column range per thread when the product is large, each
+    // range of every row read in order), a last partial panel by product_part(): both sum each
+    // entry in the same order.
     const size_t W = kVectors * hn::Lanes(d), panels = p.n / W;
-    const size_t chunks = p.n * p.k < kThreadedWork ? 1 : std::max<size_t>(1, panels * W / 256);
+    const size_t chunks =
+        p.n * p.k < kThreadedWork ? 1 : std::max<size_t>(1, std::min<size_t>(threads(), panels));
     parallel_for(chunks, [&](size_t c) {
       row_times(p, panels * c / chunks * W, panels * (c + 1) / chunks * W);
     });
