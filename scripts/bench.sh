@@ -4,9 +4,9 @@
 # one table: the lesson's heatmap, JSON, the kernel, GPT-2 small's shape, the teacher's run and
 # --generate against nanoGPT's generate() and a cached PyTorch loop, and BF16 folders of SmolLM2's
 # and Qwen2.5's shapes against a PyTorch reference of transformers (compare_pytorch.py says which
-# rows; `compare_pytorch.py generate` and `compare_pytorch.py hf` run those alone). Needs libbenchmark-dev; the
-# comparison needs python3-torch,
-# python3-matplotlib and time. A GPT-2-small-shaped folder (random weights, 498 MB) is made once in
+# rows; `compare_pytorch.py generate` and `compare_pytorch.py hf` run those alone). Needs
+# libbenchmark-dev; the comparison needs python3-torch, python3-matplotlib, time and
+# libopenblas0-pthread (PyTorch at its best: it refuses to compare with the reference BLAS). A GPT-2-small-shaped folder (random weights, 498 MB) is made once in
 # build/gpt2-small by tests/bench/gpt2_small.py, and the decoders' (270 MB, 988 MB) in build/hf by
 # tests/bench/hf_shapes.py.
 # Usage: scripts/bench.sh [BENCHMARK_FILTER]     e.g. scripts/bench.sh 'BM_Attention/T:1024'

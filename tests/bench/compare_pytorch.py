@@ -201,12 +201,20 @@ def text_of(n):
     return text[:n]
 
 
+def on_openblas():
+    """Whether Debian's PyTorch runs on OpenBLAS: it calls the system's libblas.so.3, which is
+    the reference BLAS unless libopenblas0-pthread is installed (OpenBLAS's liblapack may be
+    loaded beside the reference BLAS: the BLAS itself is what counts)."""
+    import torch  # noqa: F401
+    blas = [line.split()[-1] for line in open("/proc/self/maps") if "/libblas.so" in line]
+    return bool(blas) and all("openblas" in path for path in blas)
+
+
 def machine():
     import torch
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
-    blas = "OpenBLAS" if any("openblas" in line for line in open("/proc/self/maps")) else \
-        "the BLAS it was built with"
+    blas = "OpenBLAS" if on_openblas() else "the reference BLAS"
     return (f"{cpu}, {os.cpu_count()} cores; {platform.platform()}; PyTorch {torch.__version__} "
             f"({blas}); Python {platform.python_version()}")
 
@@ -405,6 +413,12 @@ def main():
         sys.exit(f"build attnviz first: {ATTNVIZ} is missing")
     if not pathlib.Path("/usr/bin/time").exists():
         sys.exit("the peak memory is measured with GNU time: apt-get install time")
+    # PyTorch at its best, or no comparison (the GGUF rows compare with llama.cpp alone)
+    if sys.argv[1:2] != ["gguf"] and not on_openblas() and \
+            not os.environ.get("ATTNVIZ_BENCH_ANY_BLAS"):
+        sys.exit("PyTorch here runs on the reference BLAS, 35× slower than OpenBLAS on the kernel "
+                 "row: apt-get install libopenblas0-pthread (or ATTNVIZ_BENCH_ANY_BLAS=1 to "
+                 "compare with it anyway)")
     global AVX2_ENV
     AVX2_ENV = dict(USER_ENV, ATTNVIZ_KERNELS="AVX2")
     rows = []
