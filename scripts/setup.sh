@@ -89,7 +89,9 @@ if [ "${1:-}" = "--test" ]; then
   stage "the build without the test packages"
   unset CMAKE_C_COMPILER_LAUNCHER CMAKE_CXX_COMPILER_LAUNCHER  # nothing to share from here on
   # Once more under AddressSanitizer + UndefinedBehaviorSanitizer (clang, with the fuzz targets),
-  # then each fuzz target briefly.
+  # then each fuzz target briefly. At -O1 -g1 (line tables: every report still names file and
+  # line): measured, it builds in 412 s instead of 699 s at -O2 -g, and its suite takes 109 s
+  # instead of 86.
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j "$jobs"
   stage "the ASan + UBSan build"

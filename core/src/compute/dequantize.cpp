@@ -37,12 +37,10 @@ uint16_t bits_at(const unsigned char* p) {
   return bits;
 }
 
-float h(uint16_t bits) { return half_to_float(bits); }
-
 // Q2_K: two halves of 128 values, each read 4 times (bits 0-1, 2-3, 4-5, 6-7 of 32 bytes), each
 // time as two sub-blocks of 16 with their own scale and minimum.
 void q2_k(const BlockQ2_K& b, float* y) {
-  const float d = h(b.d), dmin = h(b.dmin);
+  const float d = half_to_float(b.d), dmin = half_to_float(b.dmin);
   const uint8_t* q = b.qs;
   size_t is = 0;
   for (size_t n = 0; n < QK_K; n += 128, q += 32) {
@@ -72,7 +70,7 @@ void q3_k_scales(const uint8_t* packed, int8_t* scales) {
 }
 
 void q3_k(const BlockQ3_K& b, float* y) {
-  const float d = h(b.d);
+  const float d = half_to_float(b.d);
   int8_t scales[16];
   q3_k_scales(b.scales, scales);
   const uint8_t* q = b.qs;

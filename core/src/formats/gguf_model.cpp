@@ -290,7 +290,7 @@ class GgufStateDict final : public StateDict {
   const Entry& entry(const std::string& key, int dims) const {
     const auto it = entries_.find(key);
     if (it == entries_.end()) {
-      fail(Err::MissingTensor, {names_.file(key)});
+      fail(Err::MissingTensor, {file_key(key)});
     }
     const GgufTensor& t = *it->second.tensor;
     if (static_cast<int>(t.ne.size()) != dims) {
