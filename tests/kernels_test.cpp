@@ -70,18 +70,20 @@ TEST(Kernels, EveryTargetMatchesADoubleReferenceInBothLayouts) {
 }
 
 TEST(Kernels, TheBitsDoNotDependOnTheThreadCount) {
-  // Packed panels (300 rows), and few rows against B read in place (4 rows).
-  for (const Eigen::Index m : {300, 4}) {
-    const Matrix a = random_matrix(m, 700, 3), b = random_matrix(3000, 700, 4);
+  // Packed panels (150 rows: split into column and row chunks on 2 and 3 threads, a partial
+  // panel, a partial depth pass), and few rows against B read in place (4 rows, split into rows
+  // of B), each large enough to be spread over the threads.
+  for (const Eigen::Index m : {150, 4}) {
+    const Matrix a = random_matrix(m, 300, 3), b = random_matrix(1000, 300, 4);
     for (const std::string& target : kernel_targets()) {
-      Matrix one(m, 3000);
+      Matrix one(m, 1000);
       {
         const Using alone(target, 1);
         matmul(a, b, Operand::Transposed, one);
       }
       for (const int n : {2, 3}) {
         const Using threads(target, n);
-        Matrix many(m, 3000);
+        Matrix many(m, 1000);
         matmul(a, b, Operand::Transposed, many);
         EXPECT_TRUE(many == one) << target << ", " << m << " rows, " << n << " threads";
       }
