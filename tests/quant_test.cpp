@@ -145,7 +145,8 @@ TEST(Quant, PackedProductsHaveTheBitsOfTheUnpackedOnes) {
     QuantType type;
     Eigen::Index n, k;
   } kCases[] = {{QuantType::Q4_K, 70, 512}, {QuantType::Q8_0, 130, 96}, {QuantType::Q6_K, 9, 768},
-                {QuantType::Q5_1, 300, 64}, {QuantType::F16, 33, 40},   {QuantType::F32, 17, 300}};
+                {QuantType::Q5_1, 300, 64}, {QuantType::F16, 33, 40},   {QuantType::F32, 17, 300},
+                {QuantType::BF16, 21, 600}, {QuantType::F16, 40, 576}};
   for (const std::string& target : kernel_targets()) {
     for (const int threads : {1, 2}) {
       const Compute compute({threads, target});

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "attnviz/compute/quant.hpp"
 #include "attnviz/model/attention_load.hpp"
 #include "attnviz/run/run.hpp"
 #include "reference_util.hpp"
@@ -323,6 +324,42 @@ TEST(Safetensors, HalfPrecisionEdgeCasesConvertExactly) {
   const auto nan = open_safetensors(nan_bytes, "m.safetensors");
   EXPECT_EQ(error_of([&] { nan->tensor("w", 2); }),
             "m.safetensors: \"w\"[1][2] is NaN; weights must be finite");
+}
+
+TEST(Safetensors, HalfPrecisionMatricesForLinearStayAsTheFileHoldsThem) {
+  // w: BF16 2×3 with a NaN at [1][2]; h: F16 2×1 (1.5, -2); f: F32 1×2, read where it lies.
+  std::string w(12, '\0');
+  w[0] = '\xc0', w[1] = '\x3f';  // [0][0] = 1.5
+  w[10] = '\xc0', w[11] = '\x7f';
+  const std::string bytes =
+      safetensors(R"({"w":{"dtype":"BF16","shape":[2,3],"data_offsets":[0,12]},)"
+                  R"("h":{"dtype":"F16","shape":[2,1],"data_offsets":[12,16]},)"
+                  R"("f":{"dtype":"F32","shape":[1,2],"data_offsets":[16,24]}})",
+                  w + std::string("\x00\x3e\x00\xc0", 4) + floats({1.5f, -2.0f}));
+  const auto sd = open_safetensors(bytes, "m.safetensors");
+  const Tensor packed = sd->unchecked_linear("w");
+  ASSERT_NE(packed.packed(), nullptr);
+  EXPECT_EQ(packed.data(), nullptr);
+  EXPECT_EQ(packed.packed()->type, QuantType::BF16);
+  EXPECT_EQ(sd->unchecked_linear("w").packed(), packed.packed());  // asked twice: the same rows
+  std::vector<float> row(3);
+  packed.row_into(0, row.data());
+  EXPECT_EQ(row, (std::vector<float>{1.5f, 0.0f, 0.0f}));
+  sd->check_finite("w", 0, 1);  // row 0 is finite
+  EXPECT_EQ(error_of([&] { sd->check_finite("w", 1, 1); }),
+            "m.safetensors: \"w\"[1][2] is NaN; weights must be finite");
+  EXPECT_EQ(error_of([&] { sd->check_finite("w", 0, 2); }),
+            "m.safetensors: \"w\"[1][2] is NaN; weights must be finite");
+  const Tensor half = sd->unchecked_linear("h");
+  ASSERT_NE(half.packed(), nullptr);
+  EXPECT_EQ(half.packed()->type, QuantType::F16);
+  sd->check_finite("h", 0, 2);
+  std::vector<float> value(1);
+  half.row_into(1, value.data());
+  EXPECT_EQ(value[0], -2.0f);
+  const Tensor f32 = sd->unchecked_linear("f");  // F32: a view, as unchecked_tensor gives
+  EXPECT_EQ(f32.packed(), nullptr);
+  EXPECT_EQ(f32(0, 1), -2.0f);
 }
 
 TEST(Safetensors, EveryBrokenHeaderIsAnErrorBeforeAnyRead) {

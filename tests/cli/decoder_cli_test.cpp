@@ -4,6 +4,7 @@
 // head and each layer's sliding window.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -94,6 +95,33 @@ TEST_F(DecoderFolder, TheViewsNameGroupedHeadsAndSlidingWindows) {
            "--no-table"});
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(json::parse(o.out)["generation"]["steps"].size(), 8u);
+}
+
+// A BF16 folder's matrices are kept as the file holds them and checked as the pass reaches them:
+// a NaN in layer 1's q_proj is named by its row and column, and no picture is written.
+TEST_F(DecoderFolder, ANaNInABf16MatrixIsNamedAndNothingIsWritten) {
+  const fs::path folder = path("llama");
+  fs::copy(kFolders + "llama", folder);
+  const std::string file = (folder / "model.safetensors").string();
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream all;
+    all << in.rdbuf();
+    bytes = all.str();
+  }
+  uint64_t header = 0;
+  std::memcpy(&header, bytes.data(), 8);
+  const json tensors = json::parse(bytes.substr(8, header));
+  const std::string key = "model.layers.1.self_attn.q_proj.weight";
+  ASSERT_EQ(tensors[key]["dtype"], "BF16");
+  const int cols = tensors[key]["shape"][1];
+  const size_t at = 8 + header + tensors[key]["data_offsets"][0].get<size_t>() + 2 * (2 * cols + 3);
+  bytes[at] = '\xc0', bytes[at + 1] = '\x7f';  // [2][3] = NaN
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  expect_error({"--weights", folder.string(), "--text", "Mən çayı", "--png", path("a.png")}, 1,
+               file + ": \"" + key + "\"[2][3] is NaN; weights must be finite");
+  EXPECT_FALSE(fs::exists(path("a.png")));
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 // accepted (with and without embeddings, at the prefix the file suggests), and saving it back.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "attnviz/error.hpp"
 #include "attnviz/formats/state_dict.hpp"
@@ -52,6 +54,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (later != fails([&] { sd->tensor(key, 2); })) __builtin_trap();
         if (!later && fails([&] { sd->check_finite(key, t.rows() / 2, t.rows() - t.rows() / 2); }))
           __builtin_trap();
+        // Kept as the file holds it (F16, BF16), the same: it fails when tensor() fails, and
+        // its rows are tensor()'s, bit for bit.
+        const attnviz::Tensor packed = sd->unchecked_linear(key);
+        if (fails([&] { sd->check_finite(key, 0, packed.rows()); }) != later) __builtin_trap();
+        if (!later) {
+          const attnviz::Tensor whole = sd->tensor(key, 2);
+          std::vector<float> row(static_cast<size_t>(packed.cols()));
+          for (Eigen::Index r = 0; r < packed.rows(); ++r) {
+            packed.row_into(r, row.data());
+            if (std::memcmp(row.data(), whole.row(r).data(), row.size() * sizeof(float)) != 0)
+              __builtin_trap();
+          }
+        }
       } catch (const attnviz::Error&) {
       }
     }

@@ -9,6 +9,8 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 // foreach_target.h must come first
 #include "hwy/highway.h"
+// per target, after highway.h
+#include "compute/halves-inl.hpp"
 
 #ifndef ATTNVIZ_DEQUANTIZE_SHARED
 #define ATTNVIZ_DEQUANTIZE_SHARED
@@ -270,29 +272,15 @@ void q6_k(const unsigned char* blocks, float* y, size_t n) {
   }
 }
 
-// F16 and BF16 a vector at a time, the last values (fewer than a vector) one at a time. BF16 is
-// the top half of a float32; F16 is converted only where F16C does it (AVX2 and up), which makes
-// a NaN quiet as half_to_float does.
+// F16 and BF16 a vector at a time (halves-inl.hpp; F16 only where kWidensF16), the last values
+// (fewer than a vector) one at a time.
 template <QuantType kType>
 void halves(const unsigned char* bytes, float* y, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
   size_t i = 0;
-  if constexpr (kType == QuantType::BF16) {
-    const hn::Rebind<uint16_t, D> d16;
-    const hn::RebindToUnsigned<D> du;
-    for (; i + L <= n; i += L) {
-      const auto top = hn::LoadU(d16, reinterpret_cast<const uint16_t*>(bytes + 2 * i));
-      hn::StoreU(hn::BitCast(d, hn::ShiftLeft<16>(hn::PromoteTo(du, top))), d, y + i);
-    }
-  } else {
-#if HWY_TARGET <= HWY_AVX2
-    const hn::Rebind<hwy::float16_t, D> d16;
-    for (; i + L <= n; i += L) {
-      const auto* half = reinterpret_cast<const hwy::float16_t*>(bytes + 2 * i);
-      hn::StoreU(hn::PromoteTo(d, hn::LoadU(d16, half)), d, y + i);
-    }
-#endif
+  if constexpr (kType == QuantType::BF16 || kWidensF16) {
+    for (; i + L <= n; i += L) hn::StoreU(widen_halves<kType>(d, bytes + 2 * i), d, y + i);
   }
   one_at_a_time(kType, bytes + 2 * i, y + i, n - i);
 }

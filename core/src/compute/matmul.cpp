@@ -7,6 +7,8 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 // foreach_target.h must come first
 #include "hwy/highway.h"
+// per target, after highway.h
+#include "compute/halves-inl.hpp"
 
 #ifndef ATTNVIZ_MATMUL_SHARED
 #define ATTNVIZ_MATMUL_SHARED
@@ -202,10 +204,30 @@ void product_part(const Product& p, size_t m0, size_t m1, size_t p0, size_t p1) 
 // order, so every target with FMA gives the same bits. Rows j0..j1 of B are read once.
 constexpr size_t kSums = 16;
 
-// Row a of A against rows b[0], …, b[NB − 1] of B, all kSums · NB running sums in registers:
+// Rows of B as dot_block reads them, Lanes(d) depths at a time: float32 rows where they lie (or
+// unpacked), and the last depths (fewer than kSums) as float32 into out.
+struct FloatRows {
+  const float* const* b;  // row r of the block
+  HWY_INLINE V load(size_t r, size_t j) const { return hn::LoadU(D(), b[r] + j); }
+  void tail(size_t r, size_t from, size_t k, float* out) const {
+    std::copy(b[r] + from, b[r] + k, out);
+  }
+};
+// One row of B as a file holds it in F16 or BF16, widened as it is read: B read as one stream,
+// with no copy of it, and the sums of the unpacked row.
+template <QuantType kType>
+struct HalfRow {
+  const unsigned char* bytes;
+  HWY_INLINE V load(size_t, size_t j) const { return widen_halves<kType>(D(), bytes + 2 * j); }
+  void tail(size_t, size_t from, size_t k, float* out) const {
+    dequantize(kType, bytes + 2 * from, out, k - from);
+  }
+};
+
+// Row a of A against rows 0, …, NB − 1 of B, all kSums · NB running sums in registers:
 // c[r] = the sums of row r, added up in a fixed tree.
-template <size_t NB>
-HWY_INLINE void dot_block(const float* HWY_RESTRICT a, const float* const* b, size_t k,
+template <size_t NB, class Rows>
+HWY_INLINE void dot_block(const float* HWY_RESTRICT a, const Rows& rows, size_t k,
                           float* HWY_RESTRICT c) {
   const D d;
   constexpr size_t L = hn::MaxLanes(D()), kSumVectors = kSums / L;
@@ -213,28 +235,23 @@ HWY_INLINE void dot_block(const float* HWY_RESTRICT a, const float* const* b, si
   for (size_t r = 0; r < NB; ++r) {
     for (size_t v = 0; v < kSumVectors; ++v) acc[r][v] = hn::Zero(d);
   }
-  const auto step = [&](const float* a16, const float* const* b16) {  // 16 depths
+  const auto step = [&](const float* a16, const auto& b, size_t j) {  // depths j … j + 15 of b
     for (size_t v = 0; v < kSumVectors; ++v) {
       const V av = hn::LoadU(d, a16 + v * L);
-      for (size_t r = 0; r < NB; ++r) {
-        acc[r][v] = hn::MulAdd(av, hn::LoadU(d, b16[r] + v * L), acc[r][v]);
-      }
+      for (size_t r = 0; r < NB; ++r) acc[r][v] = hn::MulAdd(av, b.load(r, j + v * L), acc[r][v]);
     }
   };
   const size_t full = k / kSums * kSums;
-  const float* rows[NB];
-  for (size_t j = 0; j < full; j += kSums) {
-    for (size_t r = 0; r < NB; ++r) rows[r] = b[r] + j;
-    step(a + j, rows);
-  }
+  for (size_t j = 0; j < full; j += kSums) step(a + j, rows, j);
   if (full < k) {  // the last depths, zero-padded to 16 (adding 0·0 changes no sum)
     HWY_ALIGN float a_tail[kSums] = {}, b_tail[NB][kSums] = {};
     std::copy(a + full, a + k, a_tail);
+    const float* tails[NB];
     for (size_t r = 0; r < NB; ++r) {
-      std::copy(b[r] + full, b[r] + k, b_tail[r]);
-      rows[r] = b_tail[r];
+      rows.tail(r, full, k, b_tail[r]);
+      tails[r] = b_tail[r];
     }
-    step(a_tail, rows);
+    step(a_tail, FloatRows{tails}, 0);
   }
   HWY_ALIGN float sums[kSums];
   for (size_t r = 0; r < NB; ++r) {
@@ -246,7 +263,25 @@ HWY_INLINE void dot_block(const float* HWY_RESTRICT a, const float* const* b, si
   }
 }
 
+// One row of A against rows [j0, j1) of a B (n, k) held as F16 or BF16, a row of B at a time.
+template <QuantType kType>
+void dot_half_rows(const Product& p, size_t j0, size_t j1) {
+  for (size_t j = j0; j < j1; ++j) {
+    const auto row = static_cast<int64_t>(p.packed_first + j);
+    dot_block<1>(p.a, HalfRow<kType>{p.packed->row(row)}, p.k, p.c + j);
+  }
+}
+
 void dot_rows(const Product& p, size_t j0, size_t j1) {
+  // One row of A against F16 or BF16 rows: each row widened as it is read (unpacking 4 rows, then
+  // multiplying them, left memory idle half the time: SmolLM2-135M's BF16 folder writing 128
+  // tokens on one thread took 1.4 times as long as with float32 weights).
+  if (p.m == 1 && p.packed != nullptr) {
+    if (p.packed->type == QuantType::BF16) return dot_half_rows<QuantType::BF16>(p, j0, j1);
+    if constexpr (kWidensF16) {
+      if (p.packed->type == QuantType::F16) return dot_half_rows<QuantType::F16>(p, j0, j1);
+    }
+  }
   // Rows of B per pass: 4, each row of A loaded once for the 4 (and a quantized B's 4 rows
   // unpacked in one call, reading them in order); but for one row of A against float32 rows,
   // one, so that B is read as one stream from start to end, which the processor fetches ahead at
@@ -267,18 +302,19 @@ void dot_rows(const Product& p, size_t j0, size_t j1) {
     for (size_t i = 0; i < p.m; ++i) {
       const float* a = p.a + i * p.lda;
       float* c = p.c + i * p.ldc + j;
+      const FloatRows rows{b};
       switch (nb) {
         case 4:
-          dot_block<4>(a, b, p.k, c);
+          dot_block<4>(a, rows, p.k, c);
           break;
         case 3:
-          dot_block<3>(a, b, p.k, c);
+          dot_block<3>(a, rows, p.k, c);
           break;
         case 2:
-          dot_block<2>(a, b, p.k, c);
+          dot_block<2>(a, rows, p.k, c);
           break;
         default:
-          dot_block<1>(a, b, p.k, c);
+          dot_block<1>(a, rows, p.k, c);
       }
     }
   }

@@ -68,6 +68,9 @@ class ShardedStateDict final : public StateDict {
   Tensor unchecked_tensor(const std::string& key, int dims) const override {
     return shard(key).unchecked_tensor(key, dims);
   }
+  Tensor unchecked_linear(const std::string& key) const override {
+    return shard(key).unchecked_linear(key);
+  }
   void release(const std::string& key, Eigen::Index first, Eigen::Index rows) const override {
     if (has(key)) shard(key).release(key, first, rows);
   }

@@ -61,6 +61,20 @@ Tensor TensorTable::unchecked_tensor(const std::string& key, int dims) const {
   return Tensor::shared(std::move(converted));
 }
 
+Tensor TensorTable::unchecked_linear(const std::string& key) const {
+  const TableEntry& e = entry(key, 2);
+  if ((e.dtype != "F16" && e.dtype != "BF16") || e.big_endian) return unchecked_tensor(key, 2);
+  auto& rows = packed_[key];  // asked for twice: the same rows
+  if (!rows) {
+    auto file_rows = std::make_shared<PackedRows>();
+    file_rows->type = e.dtype == "F16" ? QuantType::F16 : QuantType::BF16;
+    file_rows->data = reinterpret_cast<const unsigned char*>(e.bytes.data());
+    file_rows->row_bytes = static_cast<size_t>(e.shape.back()) * 2;
+    rows = std::move(file_rows);
+  }
+  return Tensor::packed(rows, e.shape.front(), e.shape.back());
+}
+
 void TensorTable::check_finite(const std::string& key, Eigen::Index first,
                                Eigen::Index rows) const {
   const auto it = entries_.find(key);
@@ -70,6 +84,23 @@ void TensorTable::check_finite(const std::string& key, Eigen::Index first,
   const int dims = static_cast<int>(e.shape.size());
   const Eigen::Index cols = e.shape.back(), all = dims == 1 ? 1 : e.shape.front();
   if (first < 0 || rows < 0 || first > all - rows) throw std::out_of_range("check_finite");
+  if (const auto packed = packed_.find(key); packed != packed_.end()) {
+    // Each row read as it lies; the first with a value that is not finite converted, for the
+    // error's index
+    const PackedRows& p = *packed->second;
+    const auto width = static_cast<size_t>(cols);
+    std::vector<char> finite(static_cast<size_t>(rows), 1);
+    parallel_for(finite.size(), [&](size_t i) {
+      finite[i] = quant_finite(p.type, p.row(first + static_cast<Eigen::Index>(i)), width);
+    });
+    const auto bad = std::find(finite.begin(), finite.end(), 0);
+    if (bad != finite.end()) {
+      const Eigen::Index r = first + (bad - finite.begin());
+      std::vector<float> values(width);
+      convert(e, values.data(), static_cast<size_t>(r) * width, width);
+      check_finite(key, values.data(), width, cols, dims, r);
+    }
+  }  // and if unchecked_tensor() gave the same key out too, its floats below
   if (in_place(e)) {
     const auto* values = reinterpret_cast<const float*>(e.bytes.data()) + first * cols;
     check_finite(key, values, static_cast<size_t>(rows * cols), cols, dims, first);
@@ -94,6 +125,14 @@ void TensorTable::check_finite(const std::string& key, Eigen::Index first,
 }
 
 void TensorTable::release(const std::string& key, Eigen::Index first, Eigen::Index rows) const {
+  if (const auto packed = packed_.find(key); packed != packed_.end()) {
+    // the file's pages of those rows, read from it again when needed
+    const PackedRows& p = *packed->second;
+    const auto all = static_cast<Eigen::Index>(entries_.at(key).shape.front());
+    first = std::clamp<Eigen::Index>(first, 0, all);
+    rows = std::clamp<Eigen::Index>(rows, 0, all - first);
+    if (mapped_) release_pages(p.row(first), p.row_bytes * static_cast<size_t>(rows));
+  }
   const auto later = later_.find(key);
   if (later == later_.end()) return;
   Later& l = later->second;

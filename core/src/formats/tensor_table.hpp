@@ -47,6 +47,7 @@ class TensorTable : public StateDict {
   bool is_float(const std::string& key) const override;
   Tensor tensor(const std::string& key, int dims) const override;
   Tensor unchecked_tensor(const std::string& key, int dims) const override;
+  Tensor unchecked_linear(const std::string& key) const override;
   void check_finite(const std::string& key, Eigen::Index first, Eigen::Index rows) const override;
   void release(const std::string& key, Eigen::Index first, Eigen::Index rows) const override;
   std::optional<int> setting(const std::string& key, int max) const override;
@@ -69,6 +70,8 @@ class TensorTable : public StateDict {
     std::vector<char> done;
   };
   mutable std::map<std::string, Later> later_;
+  // Matrices unchecked_linear() gave out as the file's F16 or BF16 rows.
+  mutable std::map<std::string, std::shared_ptr<const PackedRows>> packed_;
   std::map<std::string, TableEntry> entries_;
   std::vector<std::string> order_;
   std::map<std::string, std::string> metadata_;

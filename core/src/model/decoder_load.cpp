@@ -232,7 +232,8 @@ class DecoderLoader {
     used_.insert(key);
     if (later == nullptr) return sd_.tensor(key, dims);
     *later = key;
-    return sd_.unchecked_tensor(key, dims);
+    // every matrix here is nn.Linear's weight or a table of rows: F16 and BF16 stay packed
+    return dims == 2 ? sd_.unchecked_linear(key) : sd_.unchecked_tensor(key, dims);
   }
 
   Tensor matrix(const std::string& key, int rows, int cols, const char* meaning,

@@ -52,6 +52,10 @@ class StateDict {
   virtual Tensor unchecked_tensor(const std::string& key, int dims) const {
     return tensor(key, dims);
   }
+  // As unchecked_tensor(key, 2), for a matrix used only as nn.Linear's weight (transposed) or a
+  // table of rows: F16 and BF16 are kept as the file holds them (Tensor::packed), half the bytes
+  // of float32, and widened by the products as they read them. check_finite() reads them too.
+  virtual Tensor unchecked_linear(const std::string& key) const { return unchecked_tensor(key, 2); }
   // Throws the Error tensor() would at the first value of rows [first, first + rows) of a tensor
   // from unchecked_tensor() that is not finite; nothing for a tensor checked already. Rows outside
   // the tensor are std::out_of_range.
