@@ -59,6 +59,7 @@ USER_ENV = dict(os.environ)
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import importlib.util
 import json
 import pathlib
 import platform
@@ -419,6 +420,9 @@ def main():
         sys.exit("PyTorch here runs on the reference BLAS, 35× slower than OpenBLAS on the kernel "
                  "row: apt-get install libopenblas0-pthread (or ATTNVIZ_BENCH_ANY_BLAS=1 to "
                  "compare with it anyway)")
+    # the teacher's scripts draw with matplotlib (the lesson's heatmap, the decoders' rows)
+    if sys.argv[1:2] in ([], ["hf"]) and importlib.util.find_spec("matplotlib") is None:
+        sys.exit("the PyTorch side draws with matplotlib: apt-get install python3-matplotlib")
     global AVX2_ENV
     AVX2_ENV = dict(USER_ENV, ATTNVIZ_KERNELS="AVX2")
     rows = []
