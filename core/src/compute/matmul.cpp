@@ -299,10 +299,10 @@ void dot_rows(const Product& p, size_t j0, size_t j1) {
     } else {
       for (size_t r = 0; r < nb; ++r) b[r] = p.b + (j + r) * p.ldb;
     }
+    const FloatRows rows{b};
     for (size_t i = 0; i < p.m; ++i) {
       const float* a = p.a + i * p.lda;
       float* c = p.c + i * p.ldc + j;
-      const FloatRows rows{b};
       switch (nb) {
         case 4:
           dot_block<4>(a, rows, p.k, c);

@@ -2,9 +2,12 @@
 // Tensor's rows. The values themselves: dequantize.cpp.
 #include "attnviz/compute/quant.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/error.hpp"
 #include "attnviz/matrix.hpp"
 #include "compute/quant_blocks.hpp"
@@ -182,6 +185,15 @@ void Tensor::row_into(Eigen::Index i, float* out) const {
     return;
   }
   dequantize(packed_->type, packed_->row(packed_first_ + i), out, static_cast<size_t>(cols()));
+}
+
+int64_t first_row_not_finite(const PackedRows& rows, int64_t first, int64_t count, size_t cols) {
+  std::vector<char> finite(static_cast<size_t>(count), 1);
+  parallel_for(finite.size(), [&](size_t i) {
+    finite[i] = quant_finite(rows.type, rows.row(first + static_cast<int64_t>(i)), cols);
+  });
+  const auto bad = std::find(finite.begin(), finite.end(), 0);
+  return bad == finite.end() ? -1 : first + (bad - finite.begin());
 }
 
 }  // namespace attnviz

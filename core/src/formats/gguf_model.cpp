@@ -242,13 +242,8 @@ class GgufStateDict final : public StateDict {
     const GgufTensor& t = *e.tensor;
     if (first < 0 || rows < 0 || first > t.ne[1] - rows) throw std::out_of_range("check_finite");
     const auto cols = static_cast<size_t>(t.ne[0]);
-    const auto bad = [&](Eigen::Index r) { return !quant_finite(t.type, e.rows->row(r), cols); };
-    std::vector<char> finite(static_cast<size_t>(rows), 1);
-    parallel_for(static_cast<size_t>(rows),
-                 [&](size_t i) { finite[i] = !bad(first + static_cast<Eigen::Index>(i)); });
-    const auto at = std::find(finite.begin(), finite.end(), 0);
-    if (at == finite.end()) return;
-    const Eigen::Index r = first + (at - finite.begin());
+    const int64_t r = first_row_not_finite(*e.rows, first, rows, cols);
+    if (r < 0) return;
     std::vector<float> values(cols);
     dequantize(t.type, e.rows->row(r), values.data(), cols);
     for (size_t j = 0; j < cols; ++j) {

@@ -87,15 +87,8 @@ void TensorTable::check_finite(const std::string& key, Eigen::Index first,
   if (const auto packed = packed_.find(key); packed != packed_.end()) {
     // Each row read as it lies; the first with a value that is not finite converted, for the
     // error's index
-    const PackedRows& p = *packed->second;
     const auto width = static_cast<size_t>(cols);
-    std::vector<char> finite(static_cast<size_t>(rows), 1);
-    parallel_for(finite.size(), [&](size_t i) {
-      finite[i] = quant_finite(p.type, p.row(first + static_cast<Eigen::Index>(i)), width);
-    });
-    const auto bad = std::find(finite.begin(), finite.end(), 0);
-    if (bad != finite.end()) {
-      const Eigen::Index r = first + (bad - finite.begin());
+    if (const int64_t r = first_row_not_finite(*packed->second, first, rows, width); r >= 0) {
       std::vector<float> values(width);
       convert(e, values.data(), static_cast<size_t>(r) * width, width);
       check_finite(key, values.data(), width, cols, dims, r);

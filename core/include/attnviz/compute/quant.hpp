@@ -88,4 +88,8 @@ struct PackedRows {
   }
 };
 
+// The first of rows [first, first + count) of `rows` (cols values each) that holds a value that
+// is not finite, or -1; the rows read with quant_finite() on every thread.
+int64_t first_row_not_finite(const PackedRows& rows, int64_t first, int64_t count, size_t cols);
+
 }  // namespace attnviz
