@@ -146,7 +146,9 @@ TEST(Quant, PackedProductsHaveTheBitsOfTheUnpackedOnes) {
     Eigen::Index n, k;
   } kCases[] = {{QuantType::Q4_K, 70, 512}, {QuantType::Q8_0, 130, 96}, {QuantType::Q6_K, 9, 768},
                 {QuantType::Q5_1, 300, 64}, {QuantType::F16, 33, 40},   {QuantType::F32, 17, 300},
-                {QuantType::BF16, 21, 600}, {QuantType::F16, 40, 576}};
+                {QuantType::BF16, 21, 600}, {QuantType::F16, 40, 576},  {QuantType::Q4_0, 19, 128},
+                {QuantType::Q4_1, 8, 96},   {QuantType::Q5_0, 11, 64},  {QuantType::Q5_K, 6, 256},
+                {QuantType::Q3_K, 5, 256},  {QuantType::Q2_K, 7, 512}};
   for (const std::string& target : kernel_targets()) {
     for (const int threads : {1, 2}) {
       const Compute compute({threads, target});

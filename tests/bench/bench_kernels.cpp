@@ -52,12 +52,15 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 #include <benchmark/benchmark.h>
 
+#include <memory>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "attnviz/compute/compute.hpp"
 #include "attnviz/compute/kernels.hpp"
+#include "attnviz/compute/quant.hpp"
 
 namespace attnviz {
 namespace {
@@ -134,6 +137,38 @@ void product_args(benchmark::internal::Benchmark* b) {
   b->Args({1024, 3072, 768})->ArgNames({"m", "k", "n"})->Unit(benchmark::kMillisecond);
 }
 
+// A new token's product: one row times a (n, k) matrix kept as a file holds it (20 MiB for
+// Q4_K to 144 MiB for F32), on one thread; bytes/s of the matrix read, to set beside
+// BM_MemoryRead's (a type read at memory speed reads as fast as it).
+void BM_PackedRow(benchmark::State& state, const std::string& target, QuantType type) {
+  const QuantLayout& layout = *quant_layout(static_cast<uint32_t>(type));
+  const Eigen::Index k = 1536, n = 24576;  // 37.7 M values
+  const size_t row_bytes = static_cast<size_t>(k) / layout.block_values * layout.block_bytes;
+  std::string blocks(row_bytes * static_cast<size_t>(n), '\0');
+  std::mt19937 gen(1);
+  for (char& c : blocks) c = static_cast<char>(gen() & 0x3B);  // finite scales, small values
+  auto rows = std::make_shared<PackedRows>();
+  rows->type = type;
+  rows->data = reinterpret_cast<const unsigned char*>(blocks.data());
+  rows->row_bytes = row_bytes;
+  const Tensor b = Tensor::packed(rows, n, k);
+  const Matrix dense = type == QuantType::F32 ? Matrix::Random(n, k) : Matrix();  // F32: in place
+  const Matrix a = Matrix::Random(1, k);
+  Matrix c(1, n);
+  Compute compute(ComputeSettings{1, target});
+  const ComputeScope scope(compute);
+  for (auto _ : state) {
+    if (type == QuantType::F32) {
+      matmul(a, dense, Operand::Transposed, c);
+    } else {
+      matmul_weight(a, b, Operand::Transposed, c);
+    }
+    benchmark::DoNotOptimize(c.data());
+  }
+  state.counters["bytes/s"] = benchmark::Counter(static_cast<double>(blocks.size()),
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+
 const bool registered = [] {
   for (const std::string& target : kernel_targets()) {
     benchmark::RegisterBenchmark(("BM_Peak/" + target).c_str(), BM_Peak, target);
@@ -146,6 +181,13 @@ const bool registered = [] {
         ->Args({1024, 64, 1024})
         ->ArgNames({"m", "k", "n"})
         ->Unit(benchmark::kMillisecond);
+    for (const QuantType type : {QuantType::F32, QuantType::BF16, QuantType::Q8_0, QuantType::Q5_0,
+                                 QuantType::Q4_0, QuantType::Q4_K, QuantType::Q6_K}) {
+      const std::string name = quant_layout(static_cast<uint32_t>(type))->name;
+      benchmark::RegisterBenchmark(("BM_PackedRow/" + target + "/" + name).c_str(), BM_PackedRow,
+                                   target, type)
+          ->Unit(benchmark::kMillisecond);
+    }
   }
   return true;
 }();

@@ -8,7 +8,7 @@
 // foreach_target.h must come first
 #include "hwy/highway.h"
 // per target, after highway.h
-#include "compute/halves-inl.hpp"
+#include "compute/unpack-inl.hpp"
 
 #ifndef ATTNVIZ_MATMUL_SHARED
 #define ATTNVIZ_MATMUL_SHARED
@@ -224,13 +224,25 @@ struct HalfRow {
   }
 };
 
+constexpr size_t kSumVectors = kSums / hn::MaxLanes(D());
+
+// The kSums running sums of one row, added up in a fixed tree: 8, 4, 2, 1.
+HWY_INLINE float add_up(const V* acc) {
+  HWY_ALIGN float sums[kSums];
+  for (size_t v = 0; v < kSumVectors; ++v) hn::Store(acc[v], D(), sums + v * hn::Lanes(D()));
+  for (size_t half = kSums / 2; half > 0; half /= 2) {
+    for (size_t s = 0; s < half; ++s) sums[s] += sums[s + half];
+  }
+  return sums[0];
+}
+
 // Row a of A against rows 0, …, NB − 1 of B, all kSums · NB running sums in registers:
 // c[r] = the sums of row r, added up in a fixed tree.
 template <size_t NB, class Rows>
 HWY_INLINE void dot_block(const float* HWY_RESTRICT a, const Rows& rows, size_t k,
                           float* HWY_RESTRICT c) {
   const D d;
-  constexpr size_t L = hn::MaxLanes(D()), kSumVectors = kSums / L;
+  constexpr size_t L = hn::MaxLanes(D());
   V acc[NB][kSumVectors];
   for (size_t r = 0; r < NB; ++r) {
     for (size_t v = 0; v < kSumVectors; ++v) acc[r][v] = hn::Zero(d);
@@ -253,14 +265,7 @@ HWY_INLINE void dot_block(const float* HWY_RESTRICT a, const Rows& rows, size_t 
     }
     step(a_tail, FloatRows{tails}, 0);
   }
-  HWY_ALIGN float sums[kSums];
-  for (size_t r = 0; r < NB; ++r) {
-    for (size_t v = 0; v < kSumVectors; ++v) hn::Store(acc[r][v], d, sums + v * L);
-    for (size_t half = kSums / 2; half > 0; half /= 2) {  // a fixed tree: 8, 4, 2, 1
-      for (size_t s = 0; s < half; ++s) sums[s] += sums[s + half];
-    }
-    c[r] = sums[0];
-  }
+  for (size_t r = 0; r < NB; ++r) c[r] = add_up(acc[r]);
 }
 
 // One row of A against rows [j0, j1) of a B (n, k) held as F16 or BF16, a row of B at a time.
@@ -272,14 +277,88 @@ void dot_half_rows(const Product& p, size_t j0, size_t j1) {
   }
 }
 
+// Row a of A against NB rows of B (n, k) held in ggml's blocks of kType, each block unpacked as
+// it is read (unpack-inl.hpp) into the running sums: depth i of a row into sum i mod kSums, in
+// order, as dot_block sums the unpacked row. The NB rows' blocks taken in turn: with one row,
+// each multiply-add waits on the one before (AVX-512 keeps the 16 sums in one vector).
+template <QuantType kType, size_t NB>
+HWY_INLINE void dot_blocks(const float* HWY_RESTRICT a, const unsigned char* const* rows,
+                           size_t blocks, float* HWY_RESTRICT c) {
+  using Block = ggml::BlockOf<kType>;
+  static_assert(Block::values % kSums == 0, "a block fills whole vectors of sums");
+  const D d;
+  constexpr size_t L = hn::MaxLanes(D());
+  V acc[NB][kSumVectors];
+  for (size_t r = 0; r < NB; ++r) {
+    for (size_t v = 0; v < kSumVectors; ++v) acc[r][v] = hn::Zero(d);
+  }
+  for (size_t b = 0; b < blocks; ++b) {
+    const float* ab = a + b * Block::values;
+    for (size_t r = 0; r < NB; ++r) {
+      unpack_block<kType>(d, rows[r] + b * sizeof(typename Block::type), [&](size_t i, V w) {
+        V& sum = acc[r][i / L % kSumVectors];
+        sum = hn::MulAdd(hn::LoadU(d, ab + i), w, sum);
+      });
+    }
+  }
+  for (size_t r = 0; r < NB; ++r) c[r] = add_up(acc[r]);
+}
+
+// One row of A against rows [j0, j1) of a B (n, k) held in ggml's blocks of kType: the rows cut
+// into two runs read side by side (row i of each at once), each run one stream. Measured on
+// tests/bench's BM_PackedRow, Q8_0 with AVX-512: 13 GB/s a row at a time, 17 two runs side by
+// side, 16 four; 4 neighbouring rows side by side (short streams back and forth in the same
+// pages) took SmolLM2-135M's Q8_0 writing from 2.3 s to 4.1 s.
+template <QuantType kType>
+void dot_block_rows(const Product& p, size_t j0, size_t j1) {
+  constexpr size_t kB = 2;
+  const size_t blocks = p.k / ggml::BlockOf<kType>::values;
+  const auto row = [&](size_t j) {
+    return p.packed->row(static_cast<int64_t>(p.packed_first + j));
+  };
+  const size_t run = (j1 - j0) / kB;
+  for (size_t i = 0; i < run; ++i) {
+    const unsigned char* rows[kB];
+    float c[kB];
+    for (size_t r = 0; r < kB; ++r) rows[r] = row(j0 + r * run + i);
+    dot_blocks<kType, kB>(p.a, rows, blocks, c);
+    for (size_t r = 0; r < kB; ++r) p.c[j0 + r * run + i] = c[r];
+  }
+  for (size_t j = j0 + kB * run; j < j1; ++j) {
+    const unsigned char* rows[1] = {row(j)};
+    dot_blocks<kType, 1>(p.a, rows, blocks, p.c + j);
+  }
+}
+
 void dot_rows(const Product& p, size_t j0, size_t j1) {
-  // One row of A against F16 or BF16 rows: each row widened as it is read (unpacking 4 rows, then
-  // multiplying them, left memory idle half the time: SmolLM2-135M's BF16 folder writing 128
-  // tokens on one thread took 1.4 times as long as with float32 weights).
+  // One row of A against packed rows: each row unpacked as it is read (unpacking 4 rows, then
+  // multiplying them, left memory idle: SmolLM2-135M's BF16 folder writing 128 tokens on one
+  // thread took 1.4 times as long as with float32 weights; its Q8_0 GGUF 3.1 s, now 2.3).
   if (p.m == 1 && p.packed != nullptr) {
-    if (p.packed->type == QuantType::BF16) return dot_half_rows<QuantType::BF16>(p, j0, j1);
-    if constexpr (kWidensF16) {
-      if (p.packed->type == QuantType::F16) return dot_half_rows<QuantType::F16>(p, j0, j1);
+    switch (p.packed->type) {
+      case QuantType::BF16:
+        return dot_half_rows<QuantType::BF16>(p, j0, j1);
+      case QuantType::F16:
+        if constexpr (kWidensF16) return dot_half_rows<QuantType::F16>(p, j0, j1);
+        break;
+      case QuantType::Q8_0:
+        return dot_block_rows<QuantType::Q8_0>(p, j0, j1);
+      case QuantType::Q4_0:
+        return dot_block_rows<QuantType::Q4_0>(p, j0, j1);
+      case QuantType::Q4_1:
+        return dot_block_rows<QuantType::Q4_1>(p, j0, j1);
+      case QuantType::Q5_0:
+        return dot_block_rows<QuantType::Q5_0>(p, j0, j1);
+      case QuantType::Q5_1:
+        return dot_block_rows<QuantType::Q5_1>(p, j0, j1);
+      case QuantType::Q4_K:
+        return dot_block_rows<QuantType::Q4_K>(p, j0, j1);
+      case QuantType::Q5_K:
+        return dot_block_rows<QuantType::Q5_K>(p, j0, j1);
+      case QuantType::Q6_K:
+        return dot_block_rows<QuantType::Q6_K>(p, j0, j1);
+      default:  // Q2_K, Q3_K: unpacked 4 rows at a time below
+        break;
     }
   }
   // Rows of B per pass: 4, each row of A loaded once for the 4 (and a quantized B's 4 rows

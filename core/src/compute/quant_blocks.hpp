@@ -4,6 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+
+#include "attnviz/compute/quant.hpp"
 
 namespace attnviz::ggml {
 
@@ -67,4 +70,47 @@ static_assert(sizeof(BlockQ4_0) == 18 && sizeof(BlockQ4_1) == 20 && sizeof(Block
                   sizeof(BlockQ5_K) == 176 && sizeof(BlockQ6_K) == 210,
               "ggml's block sizes");
 
+// Two bytes of a block (the file's blocks are not aligned).
+inline uint16_t bits_at(const unsigned char* p) {
+  uint16_t bits;
+  std::memcpy(&bits, p, 2);
+  return bits;
+}
+
+// Q4_K's and Q5_K's 8 scales and 8 minimums of 6 bits (ggml's get_scale_min_k4).
+inline void scale_min_k4(size_t j, const uint8_t* q, uint8_t* scale, uint8_t* min) {
+  if (j < 4) {
+    *scale = q[j] & 63;
+    *min = q[j + 4] & 63;
+  } else {
+    *scale = static_cast<uint8_t>((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+    *min = static_cast<uint8_t>((q[j + 4] >> 4) | ((q[j - 0] >> 6) << 4));
+  }
+}
+
+// Bit j alone, j < 32: which of qh's bits is value j's fifth (Q5_0, Q5_1).
+constexpr int32_t kBitOf[32] = {1,       2,       4,       8,        16,      32,      64,
+                                128,     1 << 8,  1 << 9,  1 << 10,  1 << 11, 1 << 12, 1 << 13,
+                                1 << 14, 1 << 15, 1 << 16, 1 << 17,  1 << 18, 1 << 19, 1 << 20,
+                                1 << 21, 1 << 22, 1 << 23, 1 << 24,  1 << 25, 1 << 26, 1 << 27,
+                                1 << 28, 1 << 29, 1 << 30, INT32_MIN};
+
+// The block of each type read a vector at a time (unpack-inl.hpp): its layout and values.
+template <QuantType kType>
+struct BlockOf;
+#define ATTNVIZ_BLOCK_OF(TYPE, BLOCK, VALUES) \
+  template <>                                 \
+  struct BlockOf<QuantType::TYPE> {           \
+    using type = BLOCK;                       \
+    static constexpr size_t values = VALUES;  \
+  };
+ATTNVIZ_BLOCK_OF(Q4_0, BlockQ4_0, QK)
+ATTNVIZ_BLOCK_OF(Q4_1, BlockQ4_1, QK)
+ATTNVIZ_BLOCK_OF(Q5_0, BlockQ5_0, QK)
+ATTNVIZ_BLOCK_OF(Q5_1, BlockQ5_1, QK)
+ATTNVIZ_BLOCK_OF(Q8_0, BlockQ8_0, QK)
+ATTNVIZ_BLOCK_OF(Q4_K, BlockQ4_K, QK_K)
+ATTNVIZ_BLOCK_OF(Q5_K, BlockQ5_K, QK_K)
+ATTNVIZ_BLOCK_OF(Q6_K, BlockQ6_K, QK_K)
+#undef ATTNVIZ_BLOCK_OF
 }  // namespace attnviz::ggml
