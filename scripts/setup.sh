@@ -4,7 +4,7 @@
 # and runs the whole test suite: the release build's (with the install, man page, completion and
 # .deb checks), a release build with the test packages hidden, the same suite under ASan + UBSan,
 # the concurrency tests under ThreadSanitizer, and each fuzz target (built with the ASan suite)
-# for 4 seconds.
+# for 2 seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -103,6 +103,6 @@ if [ "${1:-}" = "--test" ]; then
   cmake --build --preset tsan -j "$jobs"
   ctest --preset tsan
   stage "the TSan build and suite"
-  ./scripts/fuzz.sh 4
+  ./scripts/fuzz.sh 2
   stage "fuzzing"
 fi

@@ -174,6 +174,29 @@ TEST(GgufModel, WhatTheMetadataMustSayIsChecked) {
             std::string::npos);
 }
 
+TEST(GgufModel, NamesItsFileTypeAsLlamaCppDoes) {
+  const auto type_is = [](uint32_t value_type, uint32_t value) {
+    Bytes b;
+    b.str("general.file_type").put(value_type).put(value);
+    return b.s;
+  };
+  const std::string q8_0 = type_is(4, 7);  // the fixture's: uint32, LLAMA_FTYPE_MOSTLY_Q8_0
+  const std::string tiny = test::slurp(kTiny), q4_k_m = tiny_with(q8_0, type_is(4, 15)),
+                    unknown = tiny_with(q8_0, type_is(4, 99)),
+                    as_float = tiny_with(q8_0, type_is(6, 7));
+  EXPECT_EQ(gguf_file_type(GgufFile(tiny, "m.gguf")), "Q8_0");
+  EXPECT_EQ(gguf_file_type(GgufFile(q4_k_m, "m.gguf")), "Q4_K - Medium");
+  EXPECT_EQ(gguf_file_type(GgufFile(unknown, "m.gguf")), std::nullopt);
+  try {
+    gguf_file_type(GgufFile(as_float, "m.gguf"));
+    ADD_FAILURE() << "a float file type was read";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("\"general.file_type\" is float32, expected an integer"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(GgufModel, ANaNScaleIsFoundBeforeUse) {
   std::string bytes = test::slurp(kTiny);
   const GgufFile file(bytes, "m.gguf");

@@ -74,6 +74,8 @@ TEST_F(Gguf, OpensWithItsOwnTokenizerAndEveryViewRuns) {
   ASSERT_EQ(table.status, 0) << table.err;
   EXPECT_NE(table.out.find("Llama, 2 layers × 4 heads, 16 tokens"), std::string::npos);
   EXPECT_NE(table.out.find("layer 0 · head 1 ← KV 0"), std::string::npos);
+  // What llama.cpp quantized it to (general.file_type), after the file's name
+  EXPECT_NE(table.out.find(kTiny + " (Q8_0)"), std::string::npos) << table.out;
   const Outcome views =
       run({"--weights", kTiny, "--text", kText, "--json", path("a.json"), "--png", path("a.png"),
            "--svg", path("a.svg"), "--html", path("a.html"), "--trace", "--rollout"});
@@ -118,6 +120,7 @@ TEST_F(Gguf, OllamaNamesTheSameFile) {
                               {env});
   ASSERT_EQ(by_name.status, 0) << by_name.err;
   EXPECT_EQ(json::parse(by_file.out)["layers"], json::parse(by_name.out)["layers"]);
+  EXPECT_EQ(json::parse(by_name.out)["config"]["file_type"], "Q8_0");  // the blob's name says none
 }
 
 TEST_F(Gguf, EachBrokenStoreIsOneError) {

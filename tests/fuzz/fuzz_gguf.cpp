@@ -54,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
     (void)attnviz::gguf_tokenizer(file);
+    (void)attnviz::gguf_file_type(file);
     const auto sd = attnviz::open_gguf(bytes, "fuzz.gguf");  // the model's settings and names
     use_tensors(*sd);
   } catch (const attnviz::Error& e) {

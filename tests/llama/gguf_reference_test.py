@@ -14,7 +14,9 @@ others). On each file:
     file, to float32 rounding;
   - the guesses equal llama.cpp's: on the F32 file its logits, on the quantized ones (where
     llama.cpp rounds the activations to 8 bits too) the argmax wherever PyTorch's best logit
-    leads the next by more than that rounding can move.
+    leads the next by more than that rounding can move;
+  - the file type attnviz names (`config.file_type`, shown after the file's name) is the one
+    llama.cpp's llama_model_desc ends with ("Q4_K - Medium").
 
     gguf_reference_test.py ATTNVIZ LLAMA_REFERENCE GGUF_PY LLAMA_LIBS
 """
@@ -87,6 +89,12 @@ def attnviz(path, out):
     return json.loads(out.read_text())
 
 
+def llama_desc(path):
+    env = dict(os.environ, ATTNVIZ_LLAMA_LIBS=LIBS)
+    return subprocess.run([REFERENCE, "desc", str(path)], check=True, capture_output=True,
+                          text=True, env=env).stdout.strip()
+
+
 def llama_logits(path, ids):
     env = dict(os.environ, ATTNVIZ_LLAMA_LIBS=LIBS)
     out = subprocess.run([REFERENCE, "logits", str(path), "2", *map(str, ids)], check=True,
@@ -154,6 +162,9 @@ def compare(name, path, reference, quantized):
         check(deviation.max().item() <= 5e-3,
               f"{name}: llama.cpp's logits differ by up to {deviation.max().item():.2e}")
         check(agree == len(ids), f"{name}: {agree} of {len(ids)} guesses are llama.cpp's")
+    desc, file_type = llama_desc(path), got["config"].get("file_type", "")
+    check(file_type and desc.endswith(" " + file_type),
+          f"{name}: the file type is {file_type!r}; llama.cpp describes the model as {desc!r}")
     print(f"  {name:20} attention {worst:.1e}  p {p_error:.1e}  llama.cpp: {agree}/{len(ids)} "
           f"guesses, logits {deviation.mean().item():.4f} off on average (spread {spread:.2f})")
 

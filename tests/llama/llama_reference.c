@@ -10,6 +10,7 @@
 //                                                IDs: the decodes' seconds, then the N ids
 //   llama_reference tokenize MODEL TEXTS         llama_tokenize's ids of each text (each ended by
 //                                                a 0 byte), special tokens added and parsed
+//   llama_reference desc MODEL                   llama_model_desc: "ARCH SIZE FILE-TYPE"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,15 @@ int main(int argc, char** argv) {
     llama_model_quantize_params p = llama_model_quantize_default_params();
     p.ftype = (enum llama_ftype)atoi(argv[4]);
     return (int)llama_model_quantize(argv[2], argv[3], &p);
+  }
+  if (!strcmp(argv[1], "desc") && argc == 3) {
+    struct llama_model* model = load(argv[2], 0);
+    if (!model) return 3;
+    char desc[256];
+    llama_model_desc(model, desc, sizeof desc);
+    printf("%s\n", desc);
+    llama_model_free(model);
+    return 0;
   }
   if (!strcmp(argv[1], "logits")) return logits(argc, argv);
   if (!strcmp(argv[1], "tokenize")) return tokenize(argc, argv);

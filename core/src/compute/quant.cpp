@@ -24,8 +24,7 @@ bool halves_finite(const void* blocks, size_t n_blocks, size_t block_bytes, size
   const auto* p = static_cast<const unsigned char*>(blocks) + offset;
   for (size_t i = 0; i < n_blocks; ++i, p += block_bytes) {
     for (size_t c = 0; c < count; ++c) {
-      uint16_t bits;
-      std::memcpy(&bits, p + 2 * c, 2);
+      const uint16_t bits = bits_at(p + 2 * c);
       if ((bits & 0x7C00u) == 0x7C00u) return false;  // exponent all ones: infinity or NaN
     }
   }
@@ -142,9 +141,7 @@ bool quant_finite(QuantType type, const void* blocks, size_t n) {
     case QuantType::BF16: {
       const auto* p = static_cast<const unsigned char*>(blocks);
       for (size_t i = 0; i < n; ++i) {
-        uint16_t bits;
-        std::memcpy(&bits, p + 2 * i, 2);
-        if ((bits & 0x7F80u) == 0x7F80u) return false;
+        if ((bits_at(p + 2 * i) & 0x7F80u) == 0x7F80u) return false;
       }
       return true;
     }

@@ -89,11 +89,11 @@ inline void scale_min_k4(size_t j, const uint8_t* q, uint8_t* scale, uint8_t* mi
 }
 
 // Bit j alone, j < 32: which of qh's bits is value j's fifth (Q5_0, Q5_1).
-constexpr int32_t kBitOf[32] = {1,       2,       4,       8,        16,      32,      64,
-                                128,     1 << 8,  1 << 9,  1 << 10,  1 << 11, 1 << 12, 1 << 13,
-                                1 << 14, 1 << 15, 1 << 16, 1 << 17,  1 << 18, 1 << 19, 1 << 20,
-                                1 << 21, 1 << 22, 1 << 23, 1 << 24,  1 << 25, 1 << 26, 1 << 27,
-                                1 << 28, 1 << 29, 1 << 30, INT32_MIN};
+inline constexpr int32_t kBitOf[32] = {
+    1,       2,       4,       8,       16,      32,      64,      128,
+    1 << 8,  1 << 9,  1 << 10, 1 << 11, 1 << 12, 1 << 13, 1 << 14, 1 << 15,
+    1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 22, 1 << 23,
+    1 << 24, 1 << 25, 1 << 26, 1 << 27, 1 << 28, 1 << 29, 1 << 30, INT32_MIN};
 
 // The block of each type read a vector at a time (unpack-inl.hpp): its layout and values.
 template <QuantType kType>

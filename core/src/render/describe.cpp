@@ -52,7 +52,8 @@ std::string run_details(const Result& result, Lang lang) {
   }
   s +=
       ", " + (info.weights ? say(lang, Msg::WeightsFile,
-                                 {*info.weights + (info.prefix.empty() ? "" : " · " + info.prefix)})
+                                 {*info.weights + (info.prefix.empty() ? "" : " · " + info.prefix) +
+                                  (info.file_type.empty() ? "" : " (" + info.file_type + ")")})
                            : say(lang, Msg::RandomWeights, {std::to_string(info.seed)}));
   return s;
 }

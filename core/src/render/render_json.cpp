@@ -41,6 +41,7 @@ Json config_json(const Result& result) {
   if (info.weights) {
     config["weights"] = *info.weights;
     if (!info.prefix.empty()) config["prefix"] = info.prefix;
+    if (!info.file_type.empty()) config["file_type"] = info.file_type;  // a GGUF's quantization
     config["layer_norm"] = info.layer_norm;
   } else {
     config["weights"] = "random";

@@ -2,6 +2,7 @@
 // keep the layers asked for and the model's next-token guesses.
 #include <algorithm>
 
+#include "attnviz/formats/gguf.hpp"
 #include "attnviz/formats/model_folder.hpp"
 #include "attnviz/model/analysis.hpp"
 #include "attnviz/model/generate.hpp"
@@ -346,6 +347,10 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   read_tokens(request, reading, result);
   model_ids(request, reading, model, result);
   const bool cropped = fit_context(request, model.block_size, result);
+  // A GGUF's quantization for the description: its key read before the work (a key of the wrong
+  // type is an error)
+  const std::string file_type =
+      state_dict.gguf() ? gguf_file_type(*state_dict.gguf()).value_or("") : "";
 
   // Every layer the pass runs is scored (and rolled out) as it goes by.
   const std::vector<int> layers = chosen_layers(request, model.n_layer());
@@ -403,6 +408,7 @@ Result run_model(const Request& request, const StateDict& state_dict, Result res
   if (request.outputs.model_file) result.model_file = model_file(state_dict, model);
   keep_outputs(request, reading, model, layers, trace, result);
   describe_run(request, result);
+  result.info.file_type = file_type;
   if (cropped || result.generation) {  // the text that ran, and what the model wrote
     std::string text;
     for (const std::string& token : result.tokens) text += token;

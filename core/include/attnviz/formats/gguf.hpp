@@ -88,6 +88,11 @@ class GgufFile {
 // or a key of the wrong type.
 std::optional<TokenizerTables> gguf_tokenizer(const GgufFile& file);
 
+// What general.file_type says the file was quantized to, in llama.cpp's words
+// (llama_ftype_name: "Q4_K - Medium", "Q8_0", "all F32"), or nullopt when the key is absent or
+// names no type llama.cpp knows.
+std::optional<std::string> gguf_file_type(const GgufFile& file);
+
 // True when `bytes` start with GGUF's magic.
 bool looks_like_gguf(std::string_view bytes);
 

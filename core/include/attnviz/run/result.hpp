@@ -64,6 +64,7 @@ struct RunInfo {
   bool bos = false;
   std::optional<std::string> weights;  // the weights file or folder; nullopt: random weights
   std::string prefix;                  // --prefix inside it
+  std::string file_type;               // a GGUF's quantization ("Q4_K - Medium"), else empty
   bool randn_input = false;            // x = torch.randn instead of embeddings
   uint32_t seed = 0;                   // of random weights, or of x with randn_input
   TorchCpu init = TorchCpu::Avx2;      // which of PyTorch's CPU kernels drew them
