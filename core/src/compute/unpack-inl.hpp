@@ -49,14 +49,12 @@ HWY_INLINE hwy::HWY_NAMESPACE::Vec<D> widen_halves(D d, const unsigned char* byt
   }
 }
 
-// The float16 at p (a block's scale): by F16C where kWidensF16 (one instruction), else by
-// half_to_float; the same value.
+// The float16 at p (a block's scale): widened as above, one lane, where kWidensF16 (one
+// instruction), else by half_to_float; the same value.
 HWY_INLINE float half_at(const unsigned char* p) {
 #if HWY_TARGET <= HWY_AVX2
   namespace hn = hwy::HWY_NAMESPACE;
-  const hn::CappedTag<float, 1> d1;
-  const hn::Rebind<hwy::float16_t, decltype(d1)> d16;
-  return hn::GetLane(hn::PromoteTo(d1, hn::LoadU(d16, reinterpret_cast<const hwy::float16_t*>(p))));
+  return hn::GetLane(widen_halves<QuantType::F16>(hn::CappedTag<float, 1>(), p));
 #else
   return half_to_float(ggml::bits_at(p));
 #endif
@@ -80,9 +78,8 @@ HWY_INLINE void unpack_block(D d, const unsigned char* block, const Emit& emit) 
   const hn::RebindToSigned<D> di;
   const size_t L = hn::Lanes(d);
   const auto as_float = [&](auto v) { return hn::ConvertTo(d, v); };
-  const auto scale_at = [&](size_t offset) { return half_at(block + offset); };
   if constexpr (kType == QuantType::Q8_0) {  // y = q · d
-    const auto scale = hn::Set(d, scale_at(offsetof(Block, d)));
+    const auto scale = hn::Set(d, half_at(block + offsetof(Block, d)));
     const auto* q = reinterpret_cast<const int8_t*>(block + offsetof(Block, qs));
     for (size_t j = 0; j < ggml::QK; j += L) {
       emit(j,
@@ -94,7 +91,7 @@ HWY_INLINE void unpack_block(D d, const unsigned char* block, const Emit& emit) 
     // for value j); y = (value − 8, or 16) · d for _0, value · d + m for _1.
     constexpr bool kFifthBit = kType == QuantType::Q5_0 || kType == QuantType::Q5_1;
     constexpr bool kMinimum = kType == QuantType::Q4_1 || kType == QuantType::Q5_1;
-    const auto scale = hn::Set(d, scale_at(offsetof(Block, d)));
+    const auto scale = hn::Set(d, half_at(block + offsetof(Block, d)));
     const auto value = [&](size_t j, bool high) {  // values j … j + L − 1 of the block
       const auto v = unsigned_bytes(d, block + offsetof(Block, qs) + j % 16);
       auto q = high ? hn::ShiftRight<4>(v) : hn::And(v, hn::Set(di, 0xF));
@@ -106,7 +103,8 @@ HWY_INLINE void unpack_block(D d, const unsigned char* block, const Emit& emit) 
                                          hn::Set(di, 16)));
       }
       if constexpr (kMinimum) {
-        return hn::Add(hn::Mul(as_float(q), scale), hn::Set(d, scale_at(offsetof(Block, m))));
+        return hn::Add(hn::Mul(as_float(q), scale),
+                       hn::Set(d, half_at(block + offsetof(Block, m))));
       } else {
         return hn::Mul(as_float(hn::Sub(q, hn::Set(di, kFifthBit ? 16 : 8))), scale);
       }
@@ -118,7 +116,8 @@ HWY_INLINE void unpack_block(D d, const unsigned char* block, const Emit& emit) 
     // fifth bits from qh: bit 2·run of qh[l] for the first, 2·run + 1 for the second), each
     // y = d·scale · value − dmin·min.
     constexpr bool kFifthBit = kType == QuantType::Q5_K;
-    const float dd = scale_at(offsetof(Block, d)), dmin = scale_at(offsetof(Block, dmin));
+    const float dd = half_at(block + offsetof(Block, d)),
+                dmin = half_at(block + offsetof(Block, dmin));
     const uint8_t* scales = block + offsetof(Block, scales);
     for (size_t sub = 0; sub < 8; ++sub) {  // values 32·sub …
       uint8_t sc, m;
@@ -142,7 +141,7 @@ HWY_INLINE void unpack_block(D d, const unsigned char* block, const Emit& emit) 
     // Two halves of 128 values; in each, value l, l + 32, l + 64, l + 96 (l < 32) take 4 bits
     // from ql (low nibbles of ql[l], ql[l + 32], then high ones) and 2 from qh[l] (bits 0-1,
     // 2-3, 4-5, 6-7), less 32, times d·scale (one scale per 16 values).
-    const float dd = scale_at(offsetof(Block, d));
+    const float dd = half_at(block + offsetof(Block, d));
     const auto* sc = reinterpret_cast<const int8_t*>(block + offsetof(Block, scales));
     for (size_t quarter = 0; quarter < 8; ++quarter) {  // values 32·quarter …
       const size_t half = quarter / 4, part = quarter % 4;
