@@ -2,12 +2,14 @@
 // modeling files (reference/make_hf_models.py, hf_reference.py): every layer's attention weights
 // within 2e-5, the residual stream and logits within 1e-4 relative, the same top-5 guesses — for
 // Llama, Mistral, Qwen2, Qwen3, Gemma, Gemma 2 and Gemma 3; then the same rows from the cache,
+// the same bits from the heads' projections multiplied whole (and nanoGPT's and GPT-2's c_attn),
 // and each config.json field that is wrong.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <functional>
 
+#include "attnviz/compute/compute.hpp"
 #include "attnviz/formats/model_folder.hpp"
 #include "attnviz/model/analysis.hpp"
 #include "attnviz/model/attention.hpp"
@@ -179,6 +181,71 @@ TEST_P(Decoder, CachedRowsEqualAWholePass) {
   // rounding, sharpened by peaked heads.
   EXPECT_LE(worst, 5e-6f);
   EXPECT_LE(logits, 5e-6f);
+}
+
+// Each head's q, k and v cut from the projections multiplied whole (Weights::joined: one product
+// for every head, which a new token reads as one stream) are the bits a product per head gives:
+// a forward pass's q, k, v, weights and logits, and a generation's tokens, rows and logits, on
+// one thread and on two.
+void expect_joined_as_each_head(const Transformer& joined, const std::vector<int>& prompt) {
+  Transformer alone = joined;
+  for (Block& block : alone.blocks) {
+    ASSERT_FALSE(block.attention.joined.empty());  // the loader joined them
+    block.attention.joined.clear();
+  }
+  GenerateOptions options;
+  options.new_tokens = 6;
+  options.sampling = {1.0, 0, 1.0};
+  ForwardOptions keep;
+  keep.keep_scores = true;
+  for (const int threads : {1, 2}) {
+    SCOPED_TRACE(std::to_string(threads) + " threads");
+    const Compute compute(ComputeSettings{threads, ""});
+    const ComputeScope scope(compute);
+    const ForwardTrace a = forward(joined, prompt, keep), b = forward(alone, prompt, keep);
+    EXPECT_EQ(a.logits, b.logits);
+    for (size_t l = 0; l < b.layers.size(); ++l) {
+      for (size_t h = 0; h < b.layers[l].attention.heads.size(); ++h) {
+        const HeadTrace &x = a.layers[l].attention.heads[h], &y = b.layers[l].attention.heads[h];
+        EXPECT_EQ(x.q, y.q) << "layer " << l << " head " << h;
+        EXPECT_EQ(x.k, y.k) << "layer " << l << " head " << h;
+        EXPECT_EQ(x.v, y.v) << "layer " << l << " head " << h;
+        EXPECT_EQ(x.weights, y.weights) << "layer " << l << " head " << h;
+      }
+    }
+    const Generation g = generate(joined, prompt, options, keep);
+    const Generation f = generate(alone, prompt, options, keep);
+    EXPECT_EQ(g.ids, f.ids);
+    EXPECT_EQ(g.trace.logits, f.trace.logits);
+    for (size_t l = 0; l < f.trace.layers.size(); ++l) {
+      for (size_t h = 0; h < f.trace.layers[l].attention.heads.size(); ++h) {
+        EXPECT_EQ(g.trace.layers[l].attention.heads[h].weights,
+                  f.trace.layers[l].attention.heads[h].weights)
+            << "layer " << l << " head " << h;
+      }
+    }
+  }
+}
+
+// q_proj, k_proj and v_proj (grouped, with biases, normed, turned, as each family has them).
+TEST_P(Decoder, JoinedProjectionsGiveEachHeadsBits) {
+  const auto folder = open_folder(GetParam());
+  std::vector<Words> warnings;
+  const Transformer model = load_transformer(*folder->state_dict, folder->settings, warnings);
+  const std::vector<int> ids =
+      json::parse(test::slurp(kFolders + GetParam() + ".expected.json"))["ids"];
+  expect_joined_as_each_head(model, std::vector<int>(ids.begin(), ids.begin() + 12));
+}
+
+// c_attn: nanoGPT's nn.Linear rows and GPT-2's Conv1D columns, each head's q, k and v a block.
+TEST(JoinedProjections, GiveEachHeadsBitsInNanoGptAndGpt2) {
+  for (const char* file : {"nanogpt.safetensors", "gpt2_hf.safetensors"}) {
+    SCOPED_TRACE(file);
+    const std::string bytes = test::slurp(std::string(ATTNVIZ_REFERENCE "/models/") + file);
+    const auto state_dict = open_state_dict(bytes, file);
+    std::vector<Words> warnings;
+    expect_joined_as_each_head(load_transformer(*state_dict, {}, warnings), {1, 2, 3, 4, 5, 6});
+  }
 }
 
 // A config.json that disagrees with the tensors, and tensors without their config: each one line

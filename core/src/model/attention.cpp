@@ -158,34 +158,58 @@ void rotate(MatrixRef x, const Turns& turns) {
   }
 }
 
-// x·Wᵀ (+ bias) for one head: (T, C) · (C, hs) → (T, hs), checked.
-Matrix head_product(const Matrix& input, const Tensor& weight, const Matrix& bias, Operand operand,
-                    const Words& step) {
-  Matrix y(input.rows(), operand == Operand::Transposed ? weight.rows() : weight.cols());
-  matmul_weight(input, weight, operand, y);
-  if (bias.size() > 0) y.rowwise() += bias.row(0);  // (1, hs) broadcast over rows
-  check_finite(y, step);
+// Every head's q, k and v from x (T, C) by the joined products, side by side in their order:
+// (T, (n_head + 2·n_kv)·hs), as Weights::joined describes; no columns when it is empty.
+Matrix joined_product(const Matrix& input, const Weights& w) {
+  const auto width = [&](const Tensor& m) {
+    return w.operand == Operand::Transposed ? m.rows() : m.cols();
+  };
+  Eigen::Index columns = 0;
+  for (const Tensor& m : w.joined) columns += width(m);
+  Matrix y(input.rows(), columns);
+  Eigen::Index at = 0;
+  for (const Tensor& m : w.joined) {
+    matmul_weight(input, m, w.operand, y.middleCols(at, width(m)));  // (T, C) · (C, width)
+    at += width(m);
+  }
   return y;
 }
 
 // Head h's q — and its k and v, unless another head of its group computes them — from x (T, C):
-// x·Wᵀ (+ biases), each checked; then, where the model has them, q and k normalized and turned
-// by `turns` (their rows' positions). With keep_raw, q and k before the rotation are kept.
-void project(const Matrix& input, const Weights& w, int h, const Turns& turns, bool keep_raw,
-             HeadTrace& head) {
+// x·Wᵀ (+ biases), each checked, or their columns of `joined` (joined_product's) when it has any;
+// then, where the model has them, q and k normalized and turned by `turns` (their rows'
+// positions). With keep_raw, q and k before the rotation are kept.
+void project(const Matrix& input, const Matrix& joined, const Weights& w, int h, const Turns& turns,
+             bool keep_raw, HeadTrace& head) {
   const HeadWeights& hw = w.heads[static_cast<size_t>(h)];
+  const Eigen::Index hs = w.head_size(), n_q = w.n_head() * hs;
+  const Eigen::Index n_kv = w.n_head() / w.kv_group() * hs, kv = w.kv_head(h) * hs;
+  // (T, C) · (C, hs) (+ (1, hs) broadcast over rows) → (T, hs)
+  const auto product = [&](const Tensor& weight, const Matrix& bias, Eigen::Index column,
+                           const char* step) {
+    Matrix y;
+    if (joined.size() > 0) {
+      y = joined.middleCols(column, hs);
+    } else {
+      y = Matrix(input.rows(), hs);
+      matmul_weight(input, weight, w.operand, y);
+    }
+    if (bias.size() > 0) y.rowwise() += bias.row(0);
+    check_finite(y, head_step(h, step));
+    return y;
+  };
   const bool shaped = w.rotary.on() || w.q_norm.size() > 0;
   const auto finish = [&](Matrix& m, Matrix& raw, const Matrix& norm_weight) {
     if (norm_weight.size() > 0) rms_norm_rows(m, w.norm, norm_weight, w.ln_eps);
     if (keep_raw && shaped) raw = m;
     if (w.rotary.on()) rotate(m, turns);
   };
-  head.q = head_product(input, hw.query, hw.query_bias, w.operand, head_step(h, "q = x·Wqᵀ"));
+  head.q = product(hw.query, hw.query_bias, h * hs, "q = x·Wqᵀ");
   finish(head.q, head.q_raw, w.q_norm);
   if (!w.computes_kv(h)) return;
-  head.k = head_product(input, hw.key, hw.key_bias, w.operand, head_step(h, "k = x·Wkᵀ"));
+  head.k = product(hw.key, hw.key_bias, n_q + kv, "k = x·Wkᵀ");
   finish(head.k, head.k_raw, w.k_norm);
-  head.v = head_product(input, hw.value, hw.value_bias, w.operand, head_step(h, "v = x·Wvᵀ"));
+  head.v = product(hw.value, hw.value_bias, n_q + n_kv + kv, "v = x·Wvᵀ");
 }
 
 // The scale of the module's scores: head_size^-0.5, the model's own, or 1 with --no-scale.
@@ -301,9 +325,13 @@ AttentionTrace attend(Matrix x_in, const Weights& weights, const AttentionOption
     }
   };
   Turns turns = weights.rotary.on() ? turns_of(weights.rotary, 0, T) : Turns{};
-  each_head([&](size_t h) {
-    project(input, weights, static_cast<int>(h), turns, options.keep_scores, trace.heads[h]);
-  });
+  {
+    const Matrix joined = joined_product(input, weights);  // (T, (n_head + 2·n_kv)·hs)
+    each_head([&](size_t h) {
+      project(input, joined, weights, static_cast<int>(h), turns, options.keep_scores,
+              trace.heads[h]);
+    });
+  }
   if (options.keep_scores) trace.angles = std::move(turns.angles);
   each_head([&](size_t index) {
     const int h = static_cast<int>(index);
@@ -348,10 +376,11 @@ AttentionTrace attend_next(Matrix x_in, const Weights& weights, KvCache& cache,
   }
   trace.heads.resize(weights.heads.size());
   Turns turns = weights.rotary.on() ? turns_of(weights.rotary, cache.rows, 1) : Turns{};
+  const Matrix joined = joined_product(input, weights);  // (1, (n_head + 2·n_kv)·hs)
   for (size_t index = 0; index < weights.heads.size(); ++index) {
     const int h = static_cast<int>(index);
     HeadTrace& head = trace.heads[index];
-    project(input, weights, h, turns, options.keep_scores, head);
+    project(input, joined, weights, h, turns, options.keep_scores, head);
     const auto kv = static_cast<size_t>(weights.kv_head(h));
     Matrix& keys = cache.keys[kv];      // (capacity, hs), rows [0, n) in use
     Matrix& values = cache.values[kv];  // the same

@@ -340,6 +340,7 @@ class Loader {
       }
       w_.heads.push_back(std::move(head));
     }
+    w_.joined = {attn};  // its columns (Conv1D) or rows: [q | k | v]
     w_.proj_weight = read(key("c_proj.weight"), 2);
     expect_shape(w_.proj_weight, key("c_proj.weight"), {C, C}, "n_embd × n_embd");
     w_.proj_bias = Matrix::Zero(1, C);

@@ -153,6 +153,7 @@ class DecoderLoader {
       }
       w.heads.push_back(std::move(head));
     }
+    w.joined = {q, k, v};
     if (t_.qk_norm) {
       w.q_norm = vector(a + "q_norm.weight", hd, "head_dim");
       w.k_norm = vector(a + "k_norm.weight", hd, "head_dim");
