@@ -14,6 +14,7 @@
 #define ATTNVIZ_MATMUL_SHARED
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "attnviz/compute/compute.hpp"
@@ -213,14 +214,14 @@ struct FloatRows {
     std::copy(b[r] + from, b[r] + k, out);
   }
 };
-// One row of B as a file holds it in F16 or BF16, widened as it is read: B read as one stream,
-// with no copy of it, and the sums of the unpacked row.
+// Rows of B as a file holds them in F16 or BF16, widened as they are read: no copy of B, and the
+// sums of the unpacked rows.
 template <QuantType kType>
-struct HalfRow {
-  const unsigned char* bytes;
-  HWY_INLINE V load(size_t, size_t j) const { return widen_halves<kType>(D(), bytes + 2 * j); }
-  void tail(size_t, size_t from, size_t k, float* out) const {
-    dequantize(kType, bytes + 2 * from, out, k - from);
+struct HalfRows {
+  const unsigned char* const* bytes;  // row r of the block
+  HWY_INLINE V load(size_t r, size_t j) const { return widen_halves<kType>(D(), bytes[r] + 2 * j); }
+  void tail(size_t r, size_t from, size_t k, float* out) const {
+    dequantize(kType, bytes[r] + 2 * from, out, k - from);
   }
 };
 
@@ -268,13 +269,39 @@ HWY_INLINE void dot_block(const float* HWY_RESTRICT a, const Rows& rows, size_t 
   for (size_t r = 0; r < NB; ++r) c[r] = add_up(acc[r]);
 }
 
-// One row of A against rows [j0, j1) of a B (n, k) held as F16 or BF16, a row of B at a time.
+// Rows [j0, j1) of a packed B (n, k) cut into R runs read side by side, row i of each at once, so
+// that each run is one stream and the R rows' sums are independent chains of multiply-adds; the
+// last (j1 − j0) mod R rows one at a time. dot(nb, rows, c) writes the sums of nb rows (nb a
+// std::integral_constant).
+template <size_t R, class Dot>
+HWY_INLINE void runs_of(const Product& p, size_t j0, size_t j1, const Dot& dot) {
+  const auto row = [&](size_t j) {
+    return p.packed->row(static_cast<int64_t>(p.packed_first + j));
+  };
+  const size_t run = (j1 - j0) / R;
+  for (size_t i = 0; i < run; ++i) {
+    const unsigned char* rows[R];
+    float c[R];
+    for (size_t r = 0; r < R; ++r) rows[r] = row(j0 + r * run + i);
+    dot(std::integral_constant<size_t, R>(), rows, c);
+    for (size_t r = 0; r < R; ++r) p.c[j0 + r * run + i] = c[r];
+  }
+  for (size_t j = j0 + R * run; j < j1; ++j) {
+    const unsigned char* rows[1] = {row(j)};
+    dot(std::integral_constant<size_t, 1>(), rows, p.c + j);
+  }
+}
+
+// One row of A against rows [j0, j1) of a B (n, k) held as F16 or BF16, 8 runs side by side. One
+// row's sums are a chain of multiply-adds, each waiting on the one before (AVX-512 keeps the 16
+// sums in one vector), slower than memory delivers BF16 rows. SmolLM2-135M's BF16 folder writing
+// 128 tokens on one thread, paired: 2 runs took 0.88 of the time of 1, 4 runs 0.92 of 2's, 8 runs
+// 0.95 of 4's (AVX2: 0.93; SSE4, with no FMA: 4 runs 0.76 of 2's, 8 runs 0.85 of 4's).
 template <QuantType kType>
 void dot_half_rows(const Product& p, size_t j0, size_t j1) {
-  for (size_t j = j0; j < j1; ++j) {
-    const auto row = static_cast<int64_t>(p.packed_first + j);
-    dot_block<1>(p.a, HalfRow<kType>{p.packed->row(row)}, p.k, p.c + j);
-  }
+  runs_of<8>(p, j0, j1, [&](auto nb, const unsigned char* const* rows, float* c) {
+    dot_block<decltype(nb)::value>(p.a, HalfRows<kType>{rows}, p.k, c);
+  });
 }
 
 // Row a of A against NB rows of B (n, k) held in ggml's blocks of kType, each block unpacked as
@@ -304,30 +331,16 @@ HWY_INLINE void dot_blocks(const float* HWY_RESTRICT a, const unsigned char* con
   for (size_t r = 0; r < NB; ++r) c[r] = add_up(acc[r]);
 }
 
-// One row of A against rows [j0, j1) of a B (n, k) held in ggml's blocks of kType: the rows cut
-// into two runs read side by side (row i of each at once), each run one stream. Measured on
-// tests/bench's BM_PackedRow, Q8_0 with AVX-512: 13 GB/s a row at a time, 17 two runs side by
-// side, 16 four; 4 neighbouring rows side by side (short streams back and forth in the same
-// pages) took SmolLM2-135M's Q8_0 writing from 2.3 s to 4.1 s.
+// One row of A against rows [j0, j1) of a B (n, k) held in ggml's blocks of kType, two runs side
+// by side. Measured on tests/bench's BM_PackedRow, Q8_0 with AVX-512: 13 GB/s a row at a time, 17
+// two runs side by side, 16 four; 4 neighbouring rows side by side (short streams back and forth
+// in the same pages) took SmolLM2-135M's Q8_0 writing from 2.3 s to 4.1 s.
 template <QuantType kType>
 void dot_block_rows(const Product& p, size_t j0, size_t j1) {
-  constexpr size_t kB = 2;
   const size_t blocks = p.k / ggml::BlockOf<kType>::values;
-  const auto row = [&](size_t j) {
-    return p.packed->row(static_cast<int64_t>(p.packed_first + j));
-  };
-  const size_t run = (j1 - j0) / kB;
-  for (size_t i = 0; i < run; ++i) {
-    const unsigned char* rows[kB];
-    float c[kB];
-    for (size_t r = 0; r < kB; ++r) rows[r] = row(j0 + r * run + i);
-    dot_blocks<kType, kB>(p.a, rows, blocks, c);
-    for (size_t r = 0; r < kB; ++r) p.c[j0 + r * run + i] = c[r];
-  }
-  for (size_t j = j0 + kB * run; j < j1; ++j) {
-    const unsigned char* rows[1] = {row(j)};
-    dot_blocks<kType, 1>(p.a, rows, blocks, p.c + j);
-  }
+  runs_of<2>(p, j0, j1, [&](auto nb, const unsigned char* const* rows, float* c) {
+    dot_blocks<kType, decltype(nb)::value>(p.a, rows, blocks, c);
+  });
 }
 
 void dot_rows(const Product& p, size_t j0, size_t j1) {
