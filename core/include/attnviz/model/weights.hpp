@@ -53,10 +53,10 @@ struct Weights {
   std::vector<HeadWeights> heads;  // the lesson's SelfAttention is one head of size n_embd
   // The heads' projections whole, where the file keeps them side by side (nanoGPT's and GPT-2's
   // c_attn; Llama's q_proj, k_proj and v_proj): the matrices the heads' query, key and value view,
-  // multiplied once for every head, so that a new token reads each as one stream and the threads
-  // share the product. Their outputs side by side are [q of head 0 … n_head−1 | k of key/value
-  // head 0 … | v of key/value head 0 …], head_size each. Empty: a product per head (the lesson's
-  // and gpt.py's heads, each its own tensor).
+  // multiplied once for every head, so that a new token reads each as one stream (one head's
+  // columns of a Conv1D c_attn are a short piece of every row). Their outputs side by side are [q
+  // of head 0 … n_head−1 | k of key/value head 0 … | v of key/value head 0 …], head_size each.
+  // Empty: a product per head (the lesson's and gpt.py's heads, each its own tensor).
   std::vector<Tensor> joined;
   // MultiHeadAttention's proj (nn.Linear(n_head · head_size, n_embd) with bias); both 0×0 for the
   // lesson's SelfAttention, whose output is its one head's output.
